@@ -1,0 +1,59 @@
+# husk — see README.md. Everything that needs root (packages, the test
+# user, the registry) is done by test/setup/*.sh, which `make demo` and
+# `make test` call themselves.
+
+GO ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
+TAGS := containers_image_openpgp,exclude_graphdriver_btrfs
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+export CGO_ENABLED := 1
+export PATH := $(dir $(GO)):$(PATH)
+
+# Where rootless tests find their files: the checkout may sit in a
+# directory the unprivileged test user cannot enter.
+TEST_USER ?= husktest
+STAGE ?= /var/tmp/husk-test-run
+
+.PHONY: all build setup registry images demo test unit rootless docs check-docs bench clean
+
+all: build
+
+build:
+	$(GO) build -tags $(TAGS) -ldflags '$(LDFLAGS)' -o bin/husk ./cmd/husk
+
+setup:
+	test/setup/setup.sh
+
+registry: setup
+	test/setup/registry.sh start
+
+images: registry
+	test/setup/push-images.sh
+
+demo: images build
+	test/demo.sh
+
+# The whole suite: unit tests as root, then the rootless Go integration
+# tests and the bats suite as the test user, then the docs check. Ends
+# with one summary line.
+test: images build
+	test/run-all.sh
+
+unit: build
+	$(GO) test -tags $(TAGS) -count=1 ./pkg/... ./cmd/...
+
+rootless: images build
+	test/run-rootless.sh
+
+docs: build
+	rm -rf docs/cli completions
+	bin/husk generate-docs docs/cli completions
+
+check-docs: build
+	test/check-docs.sh
+
+bench: images build
+	bench/run.sh
+
+clean:
+	rm -rf bin

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+	"text/tabwriter"
+	"text/template"
+	"time"
+)
+
+func hostArch() string { return runtime.GOARCH }
+
+// humanSize prints bytes in SI units, as podman and docker do.
+func humanSize(n int64) string {
+	if n < 0 {
+		return "unknown"
+	}
+	units := []string{"B", "kB", "MB", "GB", "TB"}
+	f := float64(n)
+	i := 0
+	for f >= 1000 && i < len(units)-1 {
+		f /= 1000
+		i++
+	}
+	if i == 0 {
+		return fmt.Sprintf("%d %s", n, units[i])
+	}
+	return fmt.Sprintf("%.3g %s", f, units[i])
+}
+
+// since prints a time as "3 hours ago".
+func since(t time.Time) string {
+	if t.IsZero() {
+		return "unknown"
+	}
+	d := time.Since(t)
+	switch {
+	case d < time.Minute:
+		return "Less than a minute ago"
+	case d < time.Hour:
+		return plural(int(d.Minutes()), "minute") + " ago"
+	case d < 48*time.Hour:
+		return plural(int(d.Hours()), "hour") + " ago"
+	case d < 14*24*time.Hour:
+		return plural(int(d.Hours()/24), "day") + " ago"
+	case d < 60*24*time.Hour:
+		return plural(int(d.Hours()/24/7), "week") + " ago"
+	case d < 730*24*time.Hour:
+		return plural(int(d.Hours()/24/30), "month") + " ago"
+	}
+	return plural(int(d.Hours()/24/365), "year") + " ago"
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		if unit == "hour" {
+			return "An hour"
+		}
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
+}
+
+// writeJSON prints v indented, as inspect commands do.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "    ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// formatter renders rows either as a table, as JSON, or through a Go
+// template given with --format ("table " prefix keeps the header).
+type formatter struct {
+	format string
+	tmpl   *template.Template
+	table  bool
+}
+
+func newFormatter(format string) (*formatter, error) {
+	f := &formatter{format: format}
+	if format == "" || format == "json" {
+		return f, nil
+	}
+	text := format
+	if strings.HasPrefix(text, "table ") {
+		f.table = true
+		text = strings.TrimPrefix(text, "table ")
+	}
+	text = strings.ReplaceAll(text, `\t`, "\t")
+	t, err := template.New("format").Funcs(template.FuncMap{
+		"json": func(v any) (string, error) {
+			b, err := json.Marshal(v)
+			return string(b), err
+		},
+		"upper": strings.ToUpper,
+		"lower": strings.ToLower,
+		"join":  strings.Join,
+	}).Parse(text + "\n")
+	if err != nil {
+		return nil, fmt.Errorf("parse --format %q: %w", format, err)
+	}
+	f.tmpl = t
+	return f, nil
+}
+
+// renderTemplate writes each row through the template.
+func (f *formatter) renderTemplate(w io.Writer, rows []any) error {
+	tw := tabwriter.NewWriter(w, 0, 8, 3, ' ', 0)
+	for _, r := range rows {
+		if err := f.tmpl.Execute(tw, r); err != nil {
+			return fmt.Errorf("render --format: %w", err)
+		}
+	}
+	return tw.Flush()
+}

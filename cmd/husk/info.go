@@ -1,0 +1,190 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/husk-dev/husk/pkg/netns"
+	"github.com/husk-dev/husk/pkg/runtime"
+)
+
+// hostInfo is what husk info reports; every missing piece carries a Fix.
+type hostInfo struct {
+	Version string      `json:"version"`
+	UserNS  usernsInfo  `json:"userns"`
+	Store   storeInfo   `json:"store"`
+	Runtimes []toolInfo `json:"runtimes"`
+	Cgroups cgroupInfo  `json:"cgroups"`
+	Network []toolInfo  `json:"network"`
+	Fixes   []string    `json:"fixes"`
+}
+
+type usernsInfo struct {
+	Rootless bool   `json:"rootless"`
+	Mapping  string `json:"mapping"`
+	UIDMap   string `json:"uidMap"`
+	GIDMap   string `json:"gidMap"`
+}
+
+type storeInfo struct {
+	Driver    string `json:"driver"`
+	GraphRoot string `json:"graphRoot"`
+	RunRoot   string `json:"runRoot"`
+	Images    int    `json:"images"`
+	Error     string `json:"error,omitempty"`
+}
+
+type toolInfo struct {
+	Name    string `json:"name"`
+	Path    string `json:"path,omitempty"`
+	Version string `json:"version,omitempty"`
+	Problem string `json:"problem,omitempty"`
+}
+
+type cgroupInfo struct {
+	Version     string   `json:"version"`
+	Path        string   `json:"path,omitempty"`
+	Controllers []string `json:"controllers"`
+	Writable    bool     `json:"writable"`
+}
+
+func newInfoCommand(a *app) *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "info [flags]",
+		Short: "Show the user namespace, store, runtimes, cgroups and network helpers husk will use",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			info := a.gatherInfo(cmd)
+			if format == "json" {
+				return writeJSON(a.stdout, info)
+			}
+			if format != "" {
+				return fmt.Errorf("unknown --format %q: use json", format)
+			}
+			printInfo(a, info)
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&format, "format", "f", "", "output format: json")
+	return cmd
+}
+
+func (a *app) gatherInfo(cmd *cobra.Command) hostInfo {
+	info := hostInfo{Version: version, Fixes: []string{}}
+	info.UserNS = usernsInfo{Rootless: a.state.Rootless, Mapping: a.state.Mapping.String(), UIDMap: readMap("/proc/self/uid_map"), GIDMap: readMap("/proc/self/gid_map")}
+	if a.state.Rootless {
+		for _, tool := range []string{"newuidmap", "newgidmap"} {
+			if _, err := exec.LookPath(tool); err != nil {
+				info.Fixes = append(info.Fixes, tool+" not found: install the uidmap package (images with several owners need it)")
+			}
+		}
+	}
+	opts := a.storeOptions()
+	info.Store = storeInfo{GraphRoot: opts.GraphRoot, RunRoot: opts.RunRoot}
+	if store, err := a.openStore(); err != nil {
+		info.Store.Error = err.Error()
+		info.Fixes = append(info.Fixes, "store: "+err.Error())
+	} else {
+		info.Store.Driver = string(store.Driver)
+		if imgs, err := store.Images(); err == nil {
+			info.Store.Images = len(imgs)
+		}
+		store.Close()
+	}
+	if _, err := exec.LookPath("fuse-overlayfs"); err != nil && info.Store.Driver != "overlay" {
+		info.Fixes = append(info.Fixes, "fuse-overlayfs not found: install the fuse-overlayfs package for overlay storage where native overlay is not allowed")
+	}
+	anyRuntime := false
+	for _, r := range runtime.FindRuntimes(cmd.Context()) {
+		t := toolInfo{Name: r.Name, Path: r.Path, Version: r.Version}
+		if r.Path == "" {
+			t.Problem = "not installed (package " + r.Name + ")"
+		} else {
+			anyRuntime = true
+		}
+		info.Runtimes = append(info.Runtimes, t)
+	}
+	if !anyRuntime {
+		info.Fixes = append(info.Fixes, "no OCI runtime found: install the crun or runc package")
+	}
+	cg, err := runtime.DetectCgroups()
+	if err != nil {
+		info.Fixes = append(info.Fixes, "cgroups: "+err.Error())
+	}
+	info.Cgroups = cgroupInfo{Version: string(cg.Mode), Path: cg.Path, Controllers: cg.Available, Writable: cg.Writable}
+	if info.Cgroups.Controllers == nil {
+		info.Cgroups.Controllers = []string{}
+	}
+	switch {
+	case cg.Mode != runtime.CgroupUnified:
+		info.Fixes = append(info.Fixes, fmt.Sprintf("cgroups are %s: resource limits cannot be enforced for rootless containers; boot with systemd.unified_cgroup_hierarchy=1 for cgroup v2", cg.Mode))
+	case a.state.Rootless && !cg.Writable:
+		info.Fixes = append(info.Fixes, "your cgroup "+cg.Path+" is not delegated to you: resource limits need systemd's Delegate=yes for user@.service (a drop-in with Delegate=cpu cpuset io memory pids)")
+	}
+	helperFound := false
+	for _, h := range netns.FindHelpers() {
+		t := toolInfo{Name: h.Name, Path: h.Path, Problem: h.Problem}
+		if h.Path == "" {
+			t.Problem = "not installed (package " + h.Package + ")"
+		} else if h.Problem == "" {
+			helperFound = true
+		} else {
+			info.Fixes = append(info.Fixes, h.Name+": "+h.Problem)
+		}
+		info.Network = append(info.Network, t)
+	}
+	if !helperFound {
+		info.Fixes = append(info.Fixes, "no usable network helper: install the passt (pasta) or slirp4netns package for private container networks")
+	}
+	return info
+}
+
+func readMap(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	return strings.Join(strings.Fields(strings.ReplaceAll(string(b), "\n", " ; ")), " ")
+}
+
+func printInfo(a *app, info hostInfo) {
+	w := a.stdout
+	fmt.Fprintf(w, "husk %s\n", info.Version)
+	fmt.Fprintf(w, "user namespace:\n  rootless: %v\n  mapping: %s\n  uid map: %s\n  gid map: %s\n", info.UserNS.Rootless, info.UserNS.Mapping, info.UserNS.UIDMap, info.UserNS.GIDMap)
+	fmt.Fprintf(w, "store:\n  driver: %s\n  graph root: %s\n  run root: %s\n  images: %d\n", orDefault(info.Store.Driver, "unavailable"), info.Store.GraphRoot, info.Store.RunRoot, info.Store.Images)
+	fmt.Fprintln(w, "OCI runtimes:")
+	for _, r := range info.Runtimes {
+		printTool(a, r)
+	}
+	fmt.Fprintf(w, "cgroups:\n  version: %s\n  own cgroup: %s\n  controllers: %s\n  delegated to you: %v\n", info.Cgroups.Version, orDefault(info.Cgroups.Path, "-"), orDefault(strings.Join(info.Cgroups.Controllers, " "), "none"), info.Cgroups.Writable)
+	fmt.Fprintln(w, "network helpers:")
+	for _, n := range info.Network {
+		printTool(a, n)
+	}
+	if len(info.Fixes) > 0 {
+		fmt.Fprintln(w, "to fix:")
+		for _, f := range info.Fixes {
+			fmt.Fprintf(w, "  - %s\n", f)
+		}
+	}
+}
+
+func printTool(a *app, t toolInfo) {
+	if t.Path == "" {
+		fmt.Fprintf(a.stdout, "  %s: %s\n", t.Name, t.Problem)
+		return
+	}
+	line := "  " + t.Name + ": " + t.Path
+	if t.Version != "" {
+		line += " (" + t.Version + ")"
+	}
+	if t.Problem != "" {
+		line += " — " + t.Problem
+	}
+	fmt.Fprintln(a.stdout, line)
+}

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/sirupsen/logrus"
+	"github.com/spf13/cobra"
+
+	"github.com/husk-dev/husk/pkg/storage"
+	"github.com/husk-dev/husk/pkg/userns"
+)
+
+// version is set by the Makefile.
+var version = "0.1.0-dev"
+
+// annotation keys on commands.
+const (
+	// annNoNamespace marks commands that never need the user namespace
+	// (they touch no store).
+	annNoNamespace = "husk.io/no-namespace"
+)
+
+// globalOptions are the flags of the root command.
+type globalOptions struct {
+	root          string
+	runRoot       string
+	storageDriver string
+	logLevel      string
+}
+
+// app holds what every command needs; commands get it from their closure.
+type app struct {
+	global globalOptions
+	state  userns.State
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cmd := newRootCommand(stdin, stdout, stderr)
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(ctx)
+	return exitCode(err, stderr)
+}
+
+func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+	root := &cobra.Command{
+		Use:           "husk",
+		Short:         "Rootless, daemonless containers",
+		Long:          "husk pulls OCI images into a per-user store and runs them without root and without a daemon.",
+		Version:       version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			return a.setup(cmd)
+		},
+	}
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetVersionTemplate("husk version {{.Version}}\n")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &exitCodeError{code: exitHusk, msg: fmt.Sprintf("%v\nSee '%s --help'.", err, c.CommandPath())}
+	})
+	f := root.PersistentFlags()
+	f.StringVar(&a.global.root, "root", "", "storage root directory (default: $XDG_DATA_HOME/husk/storage, /var/lib/husk/storage as root)")
+	f.StringVar(&a.global.runRoot, "runroot", "", "storage run-state directory (default: $XDG_RUNTIME_DIR/husk/storage, /run/husk/storage as root)")
+	f.StringVar(&a.global.storageDriver, "storage-driver", "", "storage driver: overlay, fuse-overlayfs or vfs (default: chosen for the host when the store is created)")
+	f.StringVar(&a.global.logLevel, "log-level", "warn", "log level: debug, info, warn, error")
+
+	root.AddCommand(
+		newPullCommand(a),
+		newPushCommand(a),
+		newImagesCommand(a),
+		newImageCommand(a),
+		newTagCommand(a),
+		newRmiCommand(a),
+		newSaveCommand(a),
+		newLoadCommand(a),
+		newLoginCommand(a),
+		newLogoutCommand(a),
+		newSystemCommand(a),
+		newInfoCommand(a),
+		newVersionCommand(a),
+		newGenDocsCommand(root),
+	)
+	return root
+}
+
+// setup runs before every command: logging, then the user namespace. A
+// rootless command that needs the store is re-executed inside the
+// namespace, and this process only relays the child's exit code.
+func (a *app) setup(cmd *cobra.Command) error {
+	lvl, err := logrus.ParseLevel(a.global.logLevel)
+	if err != nil {
+		return fmt.Errorf("invalid --log-level %q: use debug, info, warn or error", a.global.logLevel)
+	}
+	logrus.SetLevel(lvl)
+	logrus.SetOutput(a.stderr)
+	logrus.SetFormatter(&logrus.TextFormatter{DisableTimestamp: true})
+	if _, err := storage.ParseDriver(a.global.storageDriver); err != nil {
+		return err
+	}
+	a.state = userns.Current()
+	if needsNoNamespace(cmd) || a.state.Inside {
+		return nil
+	}
+	dir, notice, err := userns.RuntimeDir(a.state.UID)
+	if err != nil {
+		return err
+	}
+	if notice != "" {
+		fmt.Fprintf(a.stderr, "husk: warning: %s\n", notice)
+	}
+	code, err := userns.Reexec(userns.ReexecOptions{
+		Warn: a.stderr,
+		Env:  []string{"XDG_RUNTIME_DIR=" + dir},
+	})
+	if err != nil {
+		return fmt.Errorf("enter user namespace: %w", err)
+	}
+	return &exitCodeError{code: code}
+}
+
+func needsNoNamespace(cmd *cobra.Command) bool {
+	for c := cmd; c != nil; c = c.Parent() {
+		if c.Annotations[annNoNamespace] == "true" {
+			return true
+		}
+	}
+	switch cmd.Name() {
+	case "help", "completion", "__complete", "__completeNoDesc":
+		return true
+	}
+	return false
+}
+
+var noNamespace = map[string]string{annNoNamespace: "true"}

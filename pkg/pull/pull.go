@@ -1,0 +1,127 @@
+package pull
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"go.podman.io/image/v5/copy"
+	"go.podman.io/image/v5/docker/reference"
+	"go.podman.io/image/v5/pkg/shortnames"
+	is "go.podman.io/image/v5/storage"
+	"go.podman.io/image/v5/types"
+
+	"github.com/husk-dev/husk/pkg/storage"
+)
+
+// Options control a pull.
+type Options struct {
+	Sys *types.SystemContext
+	// Progress receives progress bars (only drawn on a terminal) and
+	// per-blob lines; nil for quiet.
+	Progress io.Writer
+}
+
+// Result names the stored image.
+type Result struct {
+	ID   string
+	Name string
+}
+
+// Pull copies an image into the store. A registry short name is resolved
+// through registries.conf; candidates are tried in order. On failure,
+// layers this pull committed and nothing refers to are removed again, so a
+// rejected image leaves nothing behind.
+func Pull(ctx context.Context, store *storage.Store, src string, opts Options) (Result, error) {
+	s, err := ParseSource(src)
+	if err != nil {
+		return Result{}, err
+	}
+	before, err := store.LayerIDs()
+	if err != nil {
+		return Result{}, err
+	}
+	res, err := pull(ctx, store, s, opts)
+	if err != nil {
+		if cerr := store.RemoveOrphanLayers(before); cerr != nil {
+			err = errors.Join(err, fmt.Errorf("clean up after failed pull: %w", cerr))
+		}
+		return Result{}, err
+	}
+	return res, nil
+}
+
+func pull(ctx context.Context, store *storage.Store, s Source, opts Options) (Result, error) {
+	if !s.IsRegistry() {
+		name, err := localName(s.Ref)
+		if err != nil {
+			return Result{}, err
+		}
+		return copyIn(ctx, store, s.Ref, name, opts)
+	}
+	resolved, err := shortnames.Resolve(opts.Sys, s.Name)
+	if err != nil {
+		return Result{}, fmt.Errorf("resolve %q: %w", s.Name, err)
+	}
+	var errs []error
+	for i := range resolved.PullCandidates {
+		c := &resolved.PullCandidates[i]
+		ref, err := dockerRef(c.Value)
+		if err != nil {
+			return Result{}, err
+		}
+		res, err := copyIn(ctx, store, ref, c.Value, opts)
+		if err == nil {
+			if rerr := c.Record(); rerr != nil && opts.Progress != nil {
+				fmt.Fprintf(opts.Progress, "husk: warning: record short-name alias: %v\n", rerr)
+			}
+			return res, nil
+		}
+		if ctx.Err() != nil {
+			return Result{}, err
+		}
+		errs = append(errs, err)
+	}
+	if len(errs) == 1 {
+		return Result{}, errs[0]
+	}
+	return Result{}, resolved.FormatPullErrors(errs)
+}
+
+// copyIn copies ref into the store under name and returns the image ID.
+func copyIn(ctx context.Context, store *storage.Store, ref types.ImageReference, name reference.Named, opts Options) (Result, error) {
+	dest, err := is.Transport.NewStoreReference(store.Store, name, "")
+	if err != nil {
+		return Result{}, fmt.Errorf("store reference %q: %w", name, err)
+	}
+	if err := copyImage(ctx, dest, ref, opts.Sys, opts.Sys, opts.Progress); err != nil {
+		return Result{}, fmt.Errorf("pull %s: %w", transportName(ref), err)
+	}
+	img, _, err := store.Lookup(name.String())
+	if err != nil {
+		return Result{}, fmt.Errorf("find pulled image %q: %w", name, err)
+	}
+	return Result{ID: img.ID, Name: name.String()}, nil
+}
+
+func copyImage(ctx context.Context, dest, src types.ImageReference, srcSys, destSys *types.SystemContext, progress io.Writer) error {
+	pc, err := policyContext(srcSys)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = pc.Destroy() }()
+	_, err = copy.Image(ctx, pc, dest, src, &copy.Options{
+		ReportWriter:   progress,
+		SourceCtx:      srcSys,
+		DestinationCtx: destSys,
+	})
+	return err
+}
+
+func transportName(ref types.ImageReference) string {
+	if ref.Transport().Name() == "docker" {
+		return ref.StringWithinTransport()[2:]
+	}
+	return ref.Transport().Name() + ":" + ref.StringWithinTransport()
+}

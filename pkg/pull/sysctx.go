@@ -1,0 +1,89 @@
+package pull
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"go.podman.io/image/v5/types"
+)
+
+// RegistryOptions are the registry, TLS and authentication settings shared
+// by pull, push, login, run and friends; cmd/husk defines their flags once.
+type RegistryOptions struct {
+	// TLSVerify: nil follows registries.conf (insecure=true entries);
+	// false disables TLS verification and allows plain HTTP.
+	TLSVerify *bool
+	AuthFile  string
+	CertDir   string
+	// Creds is "user[:password]" used instead of stored credentials.
+	Creds string
+	// RegistriesConf overrides the registries.conf path.
+	RegistriesConf string
+	// Platform is os/arch[/variant]; empty means the host's.
+	Platform string
+	// BlobInfoCacheDir keeps what containers/image learns about blobs.
+	BlobInfoCacheDir string
+}
+
+// Platform is a parsed --platform value.
+type Platform struct {
+	OS, Arch, Variant string
+}
+
+// ParsePlatform parses os/arch[/variant].
+func ParsePlatform(s string) (Platform, error) {
+	if s == "" {
+		return Platform{}, nil
+	}
+	parts := strings.Split(s, "/")
+	if len(parts) < 2 || len(parts) > 3 || parts[0] == "" || parts[1] == "" {
+		return Platform{}, fmt.Errorf("invalid platform %q: expected os/arch[/variant], e.g. linux/arm64", s)
+	}
+	p := Platform{OS: parts[0], Arch: parts[1]}
+	if len(parts) == 3 {
+		p.Variant = parts[2]
+	}
+	return p, nil
+}
+
+// SystemContext turns the options into containers/image's settings.
+func (o RegistryOptions) SystemContext() (*types.SystemContext, error) {
+	sys := &types.SystemContext{
+		AuthFilePath:             o.AuthFile,
+		DockerCertPath:           o.CertDir,
+		SystemRegistriesConfPath: o.RegistriesConf,
+		BlobInfoCacheDir:         o.BlobInfoCacheDir,
+	}
+	if o.RegistriesConf != "" {
+		if _, err := os.Stat(o.RegistriesConf); err != nil {
+			return nil, fmt.Errorf("registries.conf %q: %w", o.RegistriesConf, err)
+		}
+	}
+	if o.AuthFile != "" {
+		if dir := filepath.Dir(o.AuthFile); dir != "" {
+			if _, err := os.Stat(dir); err != nil {
+				return nil, fmt.Errorf("auth file %q: %w", o.AuthFile, err)
+			}
+		}
+	}
+	if o.TLSVerify != nil {
+		sys.DockerInsecureSkipTLSVerify = types.NewOptionalBool(!*o.TLSVerify)
+		sys.OCIInsecureSkipTLSVerify = !*o.TLSVerify
+		sys.DockerDaemonInsecureSkipTLSVerify = !*o.TLSVerify
+	}
+	if o.Creds != "" {
+		user, pass, _ := strings.Cut(o.Creds, ":")
+		if user == "" {
+			return nil, fmt.Errorf("invalid --creds %q: expected user[:password]", o.Creds)
+		}
+		sys.DockerAuthConfig = &types.DockerAuthConfig{Username: user, Password: pass}
+	}
+	p, err := ParsePlatform(o.Platform)
+	if err != nil {
+		return nil, err
+	}
+	sys.OSChoice, sys.ArchitectureChoice, sys.VariantChoice = p.OS, p.Arch, p.Variant
+	return sys, nil
+}

@@ -1,0 +1,234 @@
+package storage
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	cstorage "go.podman.io/storage"
+)
+
+// Usage is what husk system df shows.
+type Usage struct {
+	Images, ActiveImages    int
+	ImagesSize, Reclaimable int64
+	Layers                  int
+	LayersSize              int64
+	Containers              int
+}
+
+// DiskUsage sums the store's images and layers.
+func (s *Store) DiskUsage() (Usage, error) {
+	var u Usage
+	imgs, err := s.Store.Images()
+	if err != nil {
+		return u, fmt.Errorf("list images: %w", err)
+	}
+	containers, err := s.Containers()
+	if err != nil {
+		return u, fmt.Errorf("list containers: %w", err)
+	}
+	used := map[string]bool{}
+	for _, c := range containers {
+		used[c.ImageID] = true
+	}
+	u.Containers = len(containers)
+	layers, err := s.Layers()
+	if err != nil {
+		return u, fmt.Errorf("list layers: %w", err)
+	}
+	u.Layers = len(layers)
+	layerSize := map[string]int64{}
+	for _, l := range layers {
+		sz := l.UncompressedSize
+		if sz <= 0 {
+			if n, err := s.LayerSize(l.ID); err == nil && n > 0 {
+				sz = n
+			}
+		}
+		layerSize[l.ID] = sz
+		u.LayersSize += sz
+	}
+	// Images share layers: count each layer once for the total, and count
+	// as reclaimable only layers that no used image needs.
+	needed := map[string]bool{}
+	byID := map[string]cstorage.Layer{}
+	for _, l := range layers {
+		byID[l.ID] = l
+	}
+	chain := func(top string) []string {
+		var ids []string
+		for id := top; id != ""; id = byID[id].Parent {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	for _, img := range imgs {
+		u.Images++
+		if used[img.ID] {
+			u.ActiveImages++
+			for _, id := range chain(img.TopLayer) {
+				needed[id] = true
+			}
+		}
+	}
+	u.ImagesSize = u.LayersSize
+	for id, sz := range layerSize {
+		if !needed[id] {
+			u.Reclaimable += sz
+		}
+	}
+	return u, nil
+}
+
+// CheckResult lists the problems found, one string each.
+type CheckResult struct {
+	Problems []string
+	report   cstorage.CheckReport
+}
+
+// OK reports whether nothing is wrong.
+func (r CheckResult) OK() bool { return len(r.Problems) == 0 }
+
+// Check verifies every layer against its recorded digests and every image
+// and container against what it refers to. Layers that no image or
+// container refers to are reported once older than maxUnreferenced
+// (negative: never).
+func (s *Store) Check(maxUnreferenced time.Duration) (CheckResult, error) {
+	opts := cstorage.CheckEverything()
+	if maxUnreferenced >= 0 {
+		opts.LayerUnreferencedMaximumAge = &maxUnreferenced
+	} else {
+		opts.LayerUnreferencedMaximumAge = nil
+	}
+	rep, err := s.Store.Check(opts)
+	if err != nil {
+		return CheckResult{}, fmt.Errorf("check store: %w", err)
+	}
+	res := CheckResult{report: rep}
+	add := func(kind string, m map[string][]error) {
+		for id, errs := range m {
+			for _, e := range errs {
+				res.Problems = append(res.Problems, fmt.Sprintf("%s %s: %v", kind, short(id), e))
+			}
+		}
+	}
+	add("layer", rep.Layers)
+	add("read-only layer", rep.ROLayers)
+	add("image", rep.Images)
+	add("read-only image", rep.ROImages)
+	add("container", rep.Containers)
+	sort.Strings(res.Problems)
+	return res, nil
+}
+
+// Repair removes what Check found damaged: damaged layers, the images that
+// need them and, only with removeContainers, containers. Healthy images
+// are not touched.
+func (s *Store) Repair(r CheckResult, removeContainers bool) error {
+	errs := s.Store.Repair(r.report, &cstorage.RepairOptions{RemoveContainers: removeContainers})
+	return errors.Join(errs...)
+}
+
+// LayerIDs returns the set of layer IDs now in the store.
+func (s *Store) LayerIDs() (map[string]bool, error) {
+	layers, err := s.Layers()
+	if err != nil {
+		return nil, fmt.Errorf("list layers: %w", err)
+	}
+	ids := make(map[string]bool, len(layers))
+	for _, l := range layers {
+		ids[l.ID] = true
+	}
+	return ids, nil
+}
+
+// RemoveOrphanLayers deletes layers not in before that no image or
+// container refers to: the leftovers of a failed pull, which committed some
+// layers before a later blob turned out to be bad.
+func (s *Store) RemoveOrphanLayers(before map[string]bool) error {
+	layers, err := s.Layers()
+	if err != nil {
+		return fmt.Errorf("list layers: %w", err)
+	}
+	referenced := map[string]bool{}
+	parents := map[string]string{}
+	for _, l := range layers {
+		parents[l.ID] = l.Parent
+	}
+	mark := func(top string) {
+		for id := top; id != "" && !referenced[id]; id = parents[id] {
+			referenced[id] = true
+		}
+	}
+	imgs, err := s.Store.Images()
+	if err != nil {
+		return fmt.Errorf("list images: %w", err)
+	}
+	for _, img := range imgs {
+		mark(img.TopLayer)
+		for _, m := range img.MappedTopLayers {
+			mark(m)
+		}
+	}
+	containers, err := s.Containers()
+	if err != nil {
+		return fmt.Errorf("list containers: %w", err)
+	}
+	for _, c := range containers {
+		mark(c.LayerID)
+	}
+	// Remove new unreferenced layers, children first.
+	var errs []error
+	for {
+		removed := false
+		children := map[string]int{}
+		cur, err := s.Layers()
+		if err != nil {
+			return fmt.Errorf("list layers: %w", err)
+		}
+		for _, l := range cur {
+			children[l.Parent]++
+		}
+		for _, l := range cur {
+			if before[l.ID] || referenced[l.ID] || children[l.ID] > 0 {
+				continue
+			}
+			if err := s.DeleteLayer(l.ID); err != nil {
+				errs = append(errs, fmt.Errorf("remove layer %s: %w", short(l.ID), err))
+				continue
+			}
+			removed = true
+		}
+		if !removed {
+			break
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Reset removes every image, layer and container: the whole graph root
+// and run root.
+func (s *Store) Reset() error {
+	if _, err := s.Shutdown(true); err != nil {
+		return fmt.Errorf("shut down store: %w", err)
+	}
+	var errs []error
+	for _, d := range []string{s.GraphRoot, s.RunRoot} {
+		if err := os.RemoveAll(d); err != nil {
+			errs = append(errs, fmt.Errorf("remove %s: %w", d, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func short(id string) string {
+	id = strings.TrimPrefix(id, "sha256:")
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}

@@ -1,0 +1,25 @@
+# Shared settings of the test scripts (sourced).
+TEST_USER=${HUSK_TEST_USER:-husktest}
+STAGE=${STAGE:-/var/tmp/husk-test-run}
+IMAGES_DIR=${HUSK_TEST_IMAGES_DIR:-/var/tmp/husk-test-images}
+REGISTRY=$("$(dirname "${BASH_SOURCE[0]}")/setup/registry.sh" addr)
+GO=${GO:-$(command -v go 2>/dev/null || echo /usr/local/go/bin/go)}
+TAGS=containers_image_openpgp,exclude_graphdriver_btrfs
+
+# as_user CMD...: run a command as the unprivileged test user with a clean
+# login-like environment (what a user on a shared server has).
+as_user() {
+	local uid
+	uid=$(id -u "$TEST_USER")
+	runuser -u "$TEST_USER" -- env -i \
+		HOME="$(getent passwd "$TEST_USER" | cut -d: -f6)" \
+		USER="$TEST_USER" LOGNAME="$TEST_USER" \
+		PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin \
+		XDG_RUNTIME_DIR="/run/user/$uid" \
+		LANG=C.UTF-8 TERM="${TERM:-dumb}" \
+		HUSK="$STAGE/husk" \
+		HUSK_TEST_REGISTRY="$REGISTRY" \
+		HUSK_TEST_IMAGES="$IMAGES_DIR" \
+		HUSK_TEST_STAGE="$STAGE" \
+		"$@"
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The whole suite (make test): unit tests as root, rootless suites as the
+# test user, generated docs check. Ends with "N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+. test/lib.sh
+
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+rc=0
+
+echo "== unit and in-process tests (root)"
+"$GO" test -tags "$TAGS" -count=1 -v ./pkg/... ./cmd/... 2>&1 | tee "$out/unit.out"
+[[ ${PIPESTATUS[0]} -eq 0 ]] || rc=1
+
+test/run-rootless.sh || rc=1
+
+echo "== generated docs and completions"
+if test/check-docs.sh; then
+	echo "ok docs-current" >"$out/docs.out"
+else
+	echo "not ok docs-current" >"$out/docs.out"
+	rc=1
+fi
+
+count() { grep -hE "$1" "$@" 2>/dev/null | wc -l; }
+files=("$out/unit.out" "$STAGE/go.out")
+pass=$(cat "${files[@]}" 2>/dev/null | grep -cE '^\s*--- PASS' )
+fail=$(cat "${files[@]}" 2>/dev/null | grep -cE '^\s*--- FAIL' )
+skip=$(cat "${files[@]}" 2>/dev/null | grep -cE '^\s*--- SKIP' )
+# bats TAP: "ok N name # skip reason" counts as skipped.
+tap=("$STAGE/bats.out" "$out/docs.out")
+bskip=$(cat "${tap[@]}" 2>/dev/null | grep -cE '^ok [0-9]+ .*# skip|^ok [0-9]+ # skip' )
+bpass=$(( $(cat "${tap[@]}" 2>/dev/null | grep -cE '^ok ') - bskip ))
+bfail=$(cat "${tap[@]}" 2>/dev/null | grep -cE '^not ok ')
+if [[ ! -s $STAGE/bats.out || ! -s $STAGE/go.out ]]; then
+	echo "a rootless suite produced no output"
+	rc=1
+	fail=$((fail + 1))
+fi
+echo
+echo "$((pass + bpass)) passed, $((fail + bfail)) failed, $((skip + bskip)) skipped"
+exit $rc

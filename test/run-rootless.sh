@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Run the rootless suites as the unprivileged test user: the Go
+# integration tests (compiled here, run there) and the bats files.
+# Writes TAP/verbose output to $STAGE/*.out and prints it.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+. test/lib.sh
+
+rm -rf "$STAGE"
+mkdir -p "$STAGE"
+cp bin/husk "$STAGE/husk"
+cp -r test/bats "$STAGE/bats"
+"$GO" test -c -tags "$TAGS" -o "$STAGE/integration.test" ./test/integration || exit 1
+chmod -R a+rX "$STAGE"
+
+rc=0
+echo "== rootless Go integration tests (as $TEST_USER)"
+(cd "$STAGE" && as_user ./integration.test -test.v -test.count=1 -test.timeout=30m) 2>&1 | tee "$STAGE/go.out"
+[[ ${PIPESTATUS[0]} -eq 0 ]] || rc=1
+
+echo "== bats (as $TEST_USER)"
+(cd "$STAGE" && as_user bats --tap bats) 2>&1 | tee "$STAGE/bats.out"
+[[ ${PIPESTATUS[0]} -eq 0 ]] || rc=1
+exit $rc

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Build husk's test images (OCI layouts) and push them to the local test
+# registry as ADDR/husk-test/NAME:latest. Idempotent.
+#
+#   - layouts go to $HUSK_TEST_IMAGES_DIR (default /var/tmp/husk-test-images)
+#     and stay there: tests also use them through the oci: transport
+#   - they are regenerated only when test/imagegen is newer than the output
+#   - the registry is started if needed (test/setup/registry.sh start)
+#   - after pushing, the "tampered" image's second layer is corrupted in the
+#     registry's storage: same size, same digest in the manifest, wrong bytes
+set -euo pipefail
+umask 022 # the layouts must be readable by the unprivileged test user
+
+IMAGES=(busybox multilayer multiarch hostile tampered manyfiles zstd)
+OUT=${HUSK_TEST_IMAGES_DIR:-/var/tmp/husk-test-images}
+NAMESPACE=husk-test
+
+log() { printf 'push-images: %s\n' "$*" >&2; }
+die() { printf 'push-images: error: %s\n' "$*" >&2; exit 1; }
+
+script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo_dir=$(cd "$script_dir/../.." && pwd)
+registry=$script_dir/registry.sh
+
+command -v skopeo >/dev/null || die "skopeo not found (run test/setup/setup.sh)"
+GO=$(command -v go || true)
+[[ -n $GO ]] || GO=/usr/local/go/bin/go
+[[ -x $GO ]] || die "go not found (expected in PATH or at /usr/local/go/bin/go)"
+
+# ---------------------------------------------------------------- build
+stamp=$OUT/.generated
+up_to_date() {
+	[[ -f $stamp ]] || return 1
+	local f n
+	for f in "$repo_dir"/test/imagegen/*.go; do
+		[[ $stamp -nt $f ]] || return 1
+	done
+	for n in "${IMAGES[@]}"; do
+		[[ -f $OUT/$n/index.json ]] || return 1
+	done
+	[[ -f $OUT/tampered.blob ]]
+}
+
+if up_to_date; then
+	log "layouts in $OUT are up to date"
+else
+	log "generating layouts in $OUT"
+	mkdir -p "$OUT"
+	rm -f "$stamp"
+	(cd "$repo_dir" && "$GO" run ./test/imagegen -out "$OUT") >&2
+	touch "$stamp"
+fi
+
+# ---------------------------------------------------------------- push
+"$registry" start >&2
+addr=$("$registry" addr)
+storage=$("$registry" storage)
+
+copy_opts=(--all --dest-tls-verify=false --quiet)
+# --preserve-digests refuses any manifest edit, so layers (zstd included)
+# go up exactly as generated. Older skopeo versions lack it.
+if skopeo copy --help 2>&1 | grep -q -- '--preserve-digests'; then
+	copy_opts+=(--preserve-digests)
+fi
+
+for n in "${IMAGES[@]}"; do
+	skopeo copy "${copy_opts[@]}" "oci:$OUT/$n:latest" "docker://$addr/$NAMESPACE/$n:latest" >&2 ||
+		die "pushing $n failed"
+done
+
+# ---------------------------------------------------------------- tamper
+# The blob's data file in the distribution registry's filesystem layout.
+# Overwrite 16 bytes in the middle with a fixed pattern (same size): the
+# registry keeps serving it under its original digest. Applied after every
+# push so it stays corrupted (a re-push skips blobs that already exist, but
+# a fresh registry would get the good bytes).
+digest=$(tr -d '[:space:]' <"$OUT/tampered.blob")
+[[ $digest =~ ^sha256:[0-9a-f]{64}$ ]] || die "bad digest in $OUT/tampered.blob: $digest"
+hex=${digest#sha256:}
+data=$storage/docker/registry/v2/blobs/sha256/${hex:0:2}/$hex/data
+[[ -f $data ]] || die "tampered blob not found in registry storage: $data"
+size=$(stat -c %s "$data")
+((size >= 64)) || die "tampered blob is too small to corrupt ($size bytes)"
+printf 'HUSK-TAMPERED!!!' | dd of="$data" bs=1 seek=$((size / 2)) conv=notrunc status=none
+[[ $(stat -c %s "$data") == "$size" ]] || die "size of $data changed"
+actual=$(sha256sum "$data" | cut -d' ' -f1)
+[[ $actual != "$hex" ]] || die "corrupting $data did not change its content"
+
+printf 'push-images: pushed %d images (%s) to %s/%s/NAME:latest; layouts in %s; tampered layer %s corrupted in %s\n' \
+	"${#IMAGES[@]}" "${IMAGES[*]}" "$addr" "$NAMESPACE" "$OUT" "${hex:0:12}" "$storage"
