@@ -9,9 +9,9 @@ import (
 
 // Exit codes, as podman and docker use them.
 const (
-	exitHusk        = 125 // husk's own error
-	exitCannotRun   = 126 // the container command cannot be invoked
-	exitNotFound    = 127 // the container command was not found
+	exitHusk      = 125 // husk's own error
+	exitCannotRun = 126 // the container command cannot be invoked
+	exitNotFound  = 127 // the container command was not found
 )
 
 // exitCodeError ends husk with a given code; msg may be empty when the

@@ -36,8 +36,8 @@ type imageJSON struct {
 
 type imagesOptions struct {
 	quiet, digests, noTrunc, all bool
-	format                      string
-	filters                     []string
+	format                       string
+	filters                      []string
 }
 
 func newImagesCommand(a *app) *cobra.Command {
@@ -204,4 +204,3 @@ func shortID(id string, noTrunc bool) string {
 	}
 	return id
 }
-

@@ -14,13 +14,13 @@ import (
 
 // hostInfo is what husk info reports; every missing piece carries a Fix.
 type hostInfo struct {
-	Version string      `json:"version"`
-	UserNS  usernsInfo  `json:"userns"`
-	Store   storeInfo   `json:"store"`
+	Version  string     `json:"version"`
+	UserNS   usernsInfo `json:"userns"`
+	Store    storeInfo  `json:"store"`
 	Runtimes []toolInfo `json:"runtimes"`
-	Cgroups cgroupInfo  `json:"cgroups"`
-	Network []toolInfo  `json:"network"`
-	Fixes   []string    `json:"fixes"`
+	Cgroups  cgroupInfo `json:"cgroups"`
+	Network  []toolInfo `json:"network"`
+	Fixes    []string   `json:"fixes"`
 }
 
 type usernsInfo struct {

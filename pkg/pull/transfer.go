@@ -9,8 +9,8 @@ import (
 	"os"
 	"strings"
 
-	"go.podman.io/image/v5/docker/reference"
 	dockerarchive "go.podman.io/image/v5/docker/archive"
+	"go.podman.io/image/v5/docker/reference"
 	ociarchive "go.podman.io/image/v5/oci/archive"
 	is "go.podman.io/image/v5/storage"
 	"go.podman.io/image/v5/types"

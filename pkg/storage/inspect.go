@@ -27,10 +27,10 @@ type ImageInfo struct {
 	RootFS       imgspecv1.RootFS      `json:"RootFS"`
 	Size         int64                 `json:"Size"`
 	// Layers are the manifest's (compressed) layer blobs, in order.
-	Layers       []LayerInfo          `json:"Layers"`
-	History      []imgspecv1.History  `json:"History,omitempty"`
-	ManifestType string               `json:"ManifestType"`
-	Labels       map[string]string    `json:"Labels,omitempty"`
+	Layers       []LayerInfo         `json:"Layers"`
+	History      []imgspecv1.History `json:"History,omitempty"`
+	ManifestType string              `json:"ManifestType"`
+	Labels       map[string]string   `json:"Labels,omitempty"`
 }
 
 // LayerInfo is one layer blob of an image.

@@ -33,12 +33,12 @@ type ReexecOptions struct {
 
 // Plan is the id mapping Reexec will apply.
 type Plan struct {
-	Mapping    Mapping
-	UIDMap     []IDMap
-	GIDMap     []IDMap
-	NewUIDMap  string // path of newuidmap, for MappingFull
-	NewGIDMap  string
-	Warning    string // set when falling back to MappingSingle
+	Mapping   Mapping
+	UIDMap    []IDMap
+	GIDMap    []IDMap
+	NewUIDMap string // path of newuidmap, for MappingFull
+	NewGIDMap string
+	Warning   string // set when falling back to MappingSingle
 }
 
 // MakePlan decides the mapping for the user from the subordinate id files

@@ -35,10 +35,10 @@ func (m Mapping) String() string {
 // re-executed husk. The _CONTAINERS_* names are the ones
 // go.podman.io/storage/pkg/unshare reads to know it is already inside.
 const (
-	envConfigured = "_CONTAINERS_USERNS_CONFIGURED"
+	envConfigured  = "_CONTAINERS_USERNS_CONFIGURED"
 	envRootlessUID = "_CONTAINERS_ROOTLESS_UID"
 	envRootlessGID = "_CONTAINERS_ROOTLESS_GID"
-	envMapping    = "HUSK_USERNS_MAPPING"
+	envMapping     = "HUSK_USERNS_MAPPING"
 )
 
 // State describes the process husk runs in.
