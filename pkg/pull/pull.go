@@ -95,7 +95,13 @@ func copyIn(ctx context.Context, store *storage.Store, ref types.ImageReference,
 	if err != nil {
 		return Result{}, fmt.Errorf("store reference %q: %w", name, err)
 	}
-	if err := copyImage(ctx, dest, ref, opts.Sys, opts.Sys, opts.Progress); err != nil {
+	tracker := newBlobTracker()
+	if err := copyImage(ctx, dest, trackedRef{ImageReference: ref, t: tracker}, opts.Sys, opts.Sys, opts.Progress); err != nil {
+		if ctx.Err() == nil {
+			if cerr := findCorrupt(ctx, ref, opts.Sys, tracker.suspects()); cerr != nil {
+				err = cerr
+			}
+		}
 		return Result{}, fmt.Errorf("pull %s: %w", transportName(ref), err)
 	}
 	img, _, err := store.Lookup(name.String())

@@ -105,14 +105,14 @@ func Load(ctx context.Context, store *storage.Store, path string, progress io.Wr
 	var src types.ImageReference
 	switch format {
 	case FormatDockerArchive:
-		src, err = dockerarchive.ParseReference(path)
+		src, err = dockerArchiveImage(path)
 	case FormatOCIArchive:
 		src, err = ociarchive.NewReference(path, "")
 	}
 	if err != nil {
 		return Result{}, fmt.Errorf("open archive %q: %w", path, err)
 	}
-	name, err := archiveName(ctx, src, format, path)
+	name, err := archiveName(src, format, path)
 	if err != nil {
 		return Result{}, err
 	}
@@ -132,7 +132,7 @@ func Load(ctx context.Context, store *storage.Store, path string, progress io.Wr
 
 // archiveName is the name recorded in an archive (docker RepoTags, OCI
 // ref.name annotation when it is a full reference), else localhost/FILE.
-func archiveName(ctx context.Context, src types.ImageReference, format ArchiveFormat, path string) (reference.Named, error) {
+func archiveName(src types.ImageReference, format ArchiveFormat, path string) (reference.Named, error) {
 	if n := src.DockerReference(); n != nil {
 		return reference.TagNameOnly(n), nil
 	}
@@ -171,4 +171,34 @@ func detectArchive(path string) (ArchiveFormat, error) {
 		}
 	}
 	return "", fmt.Errorf("archive %q is neither an OCI archive (no index.json) nor a docker archive (no manifest.json)", path)
+}
+
+// dockerArchiveImage returns a reference to the one image in a docker
+// archive, carrying its first RepoTag when it has one.
+func dockerArchiveImage(path string) (types.ImageReference, error) {
+	r, err := dockerarchive.NewReader(nil, path)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	images, err := r.List()
+	if err != nil {
+		return nil, err
+	}
+	switch len(images) {
+	case 0:
+		return nil, fmt.Errorf("no image in the archive")
+	case 1:
+	default:
+		return nil, fmt.Errorf("the archive holds %d images; husk loads archives with one image", len(images))
+	}
+	if len(images[0]) == 0 {
+		return nil, fmt.Errorf("no image in the archive")
+	}
+	// The listed references read through r; make one that opens the file
+	// itself.
+	if tagged, ok := images[0][0].DockerReference().(reference.NamedTagged); ok {
+		return dockerarchive.NewReference(path, tagged)
+	}
+	return dockerarchive.NewIndexReference(path, 0)
 }

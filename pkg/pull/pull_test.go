@@ -1,0 +1,186 @@
+package pull
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.podman.io/image/v5/types"
+
+	"github.com/husk-dev/husk/pkg/storage"
+)
+
+func TestParseSource(t *testing.T) {
+	tests := []struct {
+		in       string
+		registry bool
+		err      bool
+	}{
+		{"busybox", true, false},
+		{"127.0.0.1:5055/husk-test/busybox:latest", true, false},
+		{"docker://127.0.0.1:5055/x", true, false},
+		{"oci:/tmp/layout:latest", false, false},
+		{"oci-archive:/tmp/a.tar", false, false},
+		{"docker-archive:/tmp/a.tar", false, false},
+		{"dir:/tmp/d", false, false},
+		{"", false, true},
+		{"UPPER/Case", false, true},
+		{"a::b", false, true},
+		{"docker://", false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			s, err := ParseSource(tt.in)
+			if tt.err {
+				if !errors.Is(err, ErrBadReference) {
+					t.Fatalf("got %v, want ErrBadReference", err)
+				}
+				return
+			}
+			if err != nil || s.IsRegistry() != tt.registry {
+				t.Fatalf("got %+v %v", s, err)
+			}
+		})
+	}
+}
+
+func TestParsePlatform(t *testing.T) {
+	p, err := ParsePlatform("linux/arm64/v8")
+	if err != nil || p != (Platform{"linux", "arm64", "v8"}) {
+		t.Fatalf("%+v %v", p, err)
+	}
+	for _, bad := range []string{"linux", "/arm64", "a/b/c/d"} {
+		if _, err := ParsePlatform(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestSystemContext(t *testing.T) {
+	f := false
+	sys, err := RegistryOptions{TLSVerify: &f, Creds: "u:p:w", Platform: "linux/arm64"}.SystemContext()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sys.DockerInsecureSkipTLSVerify != types.OptionalBoolTrue || sys.DockerAuthConfig.Password != "p:w" || sys.ArchitectureChoice != "arm64" {
+		t.Fatalf("%+v", sys)
+	}
+	sys, _ = RegistryOptions{}.SystemContext()
+	if sys.DockerInsecureSkipTLSVerify != types.OptionalBoolUndefined {
+		t.Fatal("TLS verification decided without the flag")
+	}
+	if _, err := (RegistryOptions{Creds: ":x"}).SystemContext(); err == nil {
+		t.Fatal("empty user accepted")
+	}
+	if _, err := (RegistryOptions{RegistriesConf: "/nonexistent/registries.conf"}).SystemContext(); err == nil {
+		t.Fatal("missing registries.conf accepted")
+	}
+}
+
+func TestQualified(t *testing.T) {
+	if _, err := qualified("busybox"); err == nil {
+		t.Fatal("short push destination accepted")
+	}
+	n, err := qualified("127.0.0.1:5055/x/y")
+	if err != nil || n.String() != "127.0.0.1:5055/x/y:latest" {
+		t.Fatalf("%v %v", n, err)
+	}
+}
+
+func testImages(t *testing.T) string {
+	d := os.Getenv("HUSK_TEST_IMAGES")
+	if d == "" {
+		d = "/var/tmp/husk-test-images"
+	}
+	if _, err := os.Stat(filepath.Join(d, "busybox", "index.json")); err != nil {
+		t.Skipf("needs the test images (make images): %v", err)
+	}
+	return d
+}
+
+func openStore(t *testing.T) *storage.Store {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root (make test runs unit tests as root)")
+	}
+	dir := t.TempDir()
+	s, err := storage.Open(storage.Options{GraphRoot: filepath.Join(dir, "g"), RunRoot: filepath.Join(dir, "r"), Driver: storage.DriverVFS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+func TestPullOCILayoutAndSaveLoad(t *testing.T) {
+	imgs := testImages(t)
+	s := openStore(t)
+	ctx := context.Background()
+	res, err := Pull(ctx, s, "oci:"+filepath.Join(imgs, "busybox")+":latest", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Name != "localhost/busybox:latest" || len(res.ID) != 64 {
+		t.Fatalf("%+v", res)
+	}
+	for _, f := range []ArchiveFormat{FormatOCIArchive, FormatDockerArchive} {
+		t.Run(string(f), func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "a.tar")
+			if err := Save(ctx, s, "busybox", out, SaveOptions{Format: f}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.RemoveImage(res.ID, storage.RemoveOptions{Force: true}); err != nil {
+				t.Fatal(err)
+			}
+			got, err := Load(ctx, s, out, io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.ID != res.ID || got.Name != res.Name {
+				t.Fatalf("loaded %+v, saved %+v", got, res)
+			}
+		})
+	}
+}
+
+// A layout whose layer blob was altered: the pull names the digest and
+// leaves no image and no layer behind.
+func TestPullTamperedLayoutStoresNothing(t *testing.T) {
+	imgs := testImages(t)
+	s := openStore(t)
+	layout := filepath.Join(t.TempDir(), "tampered")
+	if err := os.CopyFS(layout, os.DirFS(filepath.Join(imgs, "tampered"))); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(imgs, "tampered.blob"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dgst := strings.TrimSpace(string(b))
+	blob := filepath.Join(layout, "blobs", "sha256", strings.TrimPrefix(dgst, "sha256:"))
+	data, err := os.ReadFile(blob)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[len(data)/2] ^= 0xff
+	if err := os.WriteFile(blob, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Pull(context.Background(), s, "oci:"+layout+":latest", Options{})
+	if err == nil {
+		t.Fatal("tampered image pulled")
+	}
+	if !strings.Contains(err.Error(), strings.TrimPrefix(dgst, "sha256:")) {
+		t.Errorf("error does not name the digest %s: %v", dgst, err)
+	}
+	if imgs, _ := s.Images(); len(imgs) != 0 {
+		t.Errorf("images left: %v", imgs)
+	}
+	if ids, _ := s.LayerIDs(); len(ids) != 0 {
+		t.Errorf("layers left: %v", ids)
+	}
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# make demo: husk's main job on a built-in local image, as an ordinary
+# user (the test user): pull into the per-user store, list, inspect.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. test/lib.sh
+mkdir -p "$STAGE"
+cp bin/husk "$STAGE/husk"
+chmod a+rx "$STAGE" "$STAGE/husk"
+
+show() {
+	printf '\n$ %s\n' "$*"
+	as_user "$@"
+}
+echo "husk demo as user '$TEST_USER' (no root, no daemon), registry $REGISTRY"
+show "$STAGE/husk" --version
+show "$STAGE/husk" pull --tls-verify=false "$REGISTRY/husk-test/busybox:latest"
+show "$STAGE/husk" pull --tls-verify=false "$REGISTRY/husk-test/multilayer:latest"
+show "$STAGE/husk" images
+show "$STAGE/husk" image inspect --format '{{.ID}} {{.Architecture}} {{len .Layers}} layers' "$REGISTRY/husk-test/multilayer:latest"
+show "$STAGE/husk" system df
+show "$STAGE/husk" info
