@@ -48,12 +48,25 @@ func recordedDriver(graphRoot string) (Driver, error) {
 	return ParseDriver(strings.TrimSpace(string(b)))
 }
 
+// recordDriver writes the driver file atomically; concurrent first
+// commands each write their own temporary file.
 func recordDriver(graphRoot string, d Driver) error {
-	tmp := filepath.Join(graphRoot, driverFile+".tmp")
-	if err := os.WriteFile(tmp, []byte(string(d)+"\n"), 0o644); err != nil {
+	f, err := os.CreateTemp(graphRoot, driverFile+".tmp*")
+	if err != nil {
 		return fmt.Errorf("record store driver: %w", err)
 	}
-	if err := os.Rename(tmp, filepath.Join(graphRoot, driverFile)); err != nil {
+	_, werr := f.WriteString(string(d) + "\n")
+	cerr := f.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("record store driver: %w", err)
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("record store driver: %w", err)
+	}
+	if err := os.Rename(f.Name(), filepath.Join(graphRoot, driverFile)); err != nil {
+		os.Remove(f.Name())
 		return fmt.Errorf("record store driver: %w", err)
 	}
 	return nil

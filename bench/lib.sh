@@ -1,0 +1,172 @@
+# Shared helpers of husk's benchmarks (sourced by bench/*.sh; not a
+# benchmark itself: bench/run.sh skips it).
+#
+# A benchmark script calls bench_init NAME first. Everything the test user
+# runs lives under $BENCH_STAGE (default /var/tmp/husk-bench), apart from
+# the test suites' stage (test/run-rootless.sh wipes that one).
+#
+# Settings (environment):
+#   BENCH_N       timed iterations per tool and case (default 5)
+#   BENCH_MEM_N   extra iterations per tool and case that measure the memory
+#                 of the whole process tree (default 3; 0 skips them)
+#   BENCH_STAGE   work directory (default /var/tmp/husk-bench)
+#   BENCH_RESULTS where result files go (default bench/results)
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
+BENCH_STAGE=${BENCH_STAGE:-/var/tmp/husk-bench}
+BENCH_N=${BENCH_N:-5}
+BENCH_MEM_N=${BENCH_MEM_N:-3}
+BENCH_RESULTS=${BENCH_RESULTS:-$BENCH_DIR/results}
+
+# test/lib.sh gives as_user, TEST_USER and REGISTRY; its as_user points
+# $HUSK at $STAGE/husk, so STAGE is the bench stage here.
+STAGE=$BENCH_STAGE
+# shellcheck source=../test/lib.sh
+. "$REPO_DIR/test/lib.sh"
+
+HUSK_BIN=$BENCH_STAGE/husk
+TREERSS=$BENCH_STAGE/treerss
+BENCH_CGROUP_BASE= # a cgroup v2 directory treerss can create children in
+
+bench_log() { printf '%s: %s\n' "${BENCH_NAME:-bench}" "$*" >&2; }
+bench_die() {
+	printf '%s: error: %s\n' "${BENCH_NAME:-bench}" "$*" >&2
+	exit 1
+}
+
+# bench_init NAME: checks, stage directory, husk and treerss binaries, the
+# results file ($BENCH_OUT) and the work directory ($BENCH_WORK, owned by the
+# test user, emptied first).
+bench_init() {
+	BENCH_NAME=$1
+	[[ $(id -u) == 0 ]] || bench_die "run as root (the benchmark switches to the test user $TEST_USER itself)"
+	id "$TEST_USER" >/dev/null 2>&1 || bench_die "test user $TEST_USER missing: run test/setup/setup.sh (or make setup)"
+	[[ $BENCH_N =~ ^[1-9][0-9]*$ ]] || bench_die "BENCH_N must be a positive number, not '$BENCH_N'"
+	[[ $BENCH_MEM_N =~ ^[0-9]+$ ]] || bench_die "BENCH_MEM_N must be a number, not '$BENCH_MEM_N'"
+	[[ -x /usr/bin/time ]] || bench_die "/usr/bin/time missing: apt-get install time"
+	[[ -x $REPO_DIR/bin/husk ]] || bench_die "bin/husk missing: make build"
+	curl -fsS -o /dev/null --max-time 2 "http://$REGISTRY/v2/" 2>/dev/null ||
+		bench_die "no registry at $REGISTRY: make images (test/setup/registry.sh start; test/setup/push-images.sh)"
+
+	umask 022
+	mkdir -p "$BENCH_STAGE" "$BENCH_RESULTS"
+	chmod 755 "$BENCH_STAGE"
+	install -m 755 "$REPO_DIR/bin/husk" "$HUSK_BIN"
+	(cd "$REPO_DIR" && CGO_ENABLED=0 "$GO" build -o "$TREERSS" ./bench/treerss) ||
+		bench_die "building bench/treerss failed"
+	chmod 755 "$TREERSS"
+
+	BENCH_WORK=$BENCH_STAGE/work-$BENCH_NAME
+	# Leftovers of an interrupted run may be owned by subordinate ids:
+	# root removes them (the runs themselves clean up as the test user).
+	rm -rf "$BENCH_WORK"
+	mkdir -p "$BENCH_WORK"
+	chown "$TEST_USER:" "$BENCH_WORK"
+	chmod 700 "$BENCH_WORK"
+	cd "$BENCH_WORK" || exit 1
+
+	BENCH_OUT=$BENCH_RESULTS/$BENCH_NAME-$(date -u +%Y-%m-%d-%H%M%S).txt
+	: >"$BENCH_OUT"
+
+	# as_user must reach treerss's child (bash -c 'as_user ...').
+	export TEST_USER STAGE REGISTRY IMAGES_DIR
+	export -f as_user
+	bench_find_cgroup
+}
+
+# bench_find_cgroup: a cgroup v2 mount where root can create a directory,
+# so that treerss sees the whole tree, daemons included. Falls back to
+# following parent pids.
+bench_find_cgroup() {
+	local mnt probe
+	mnt=$(awk '$3 == "cgroup2" {print $2; exit}' /proc/self/mounts)
+	[[ -n $mnt ]] || return 0
+	probe=$mnt/husk-bench-probe.$$
+	if mkdir "$probe" 2>/dev/null; then
+		rmdir "$probe"
+		BENCH_CGROUP_BASE=$mnt
+	fi
+}
+
+# bench_say TEXT...: print to stdout and append to the results file.
+bench_say() { printf '%s\n' "$*" | tee -a "$BENCH_OUT"; }
+# bench_say_file FILE: the same for a file's content.
+bench_say_file() { tee -a "$BENCH_OUT" <"$1"; }
+
+# bench_header TITLE: what was measured, where, with which versions.
+bench_header() {
+	local load
+	load=$(cut -d' ' -f1-3 /proc/loadavg)
+	bench_say "== $1"
+	bench_say "date:    $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+	bench_say "host:    $(uname -r), $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f MiB", $2/1024}' /proc/meminfo), load average $load at start"
+	bench_say "husk:    $("$HUSK_BIN" --version 2>&1 | head -n1) (commit $(git -C "$REPO_DIR" describe --always --dirty 2>/dev/null || echo unknown))"
+	if command -v podman >/dev/null; then
+		bench_say "podman:  $(podman --version 2>&1 | head -n1)"
+	fi
+	bench_say "user:    $TEST_USER (uid $(id -u "$TEST_USER")), rootless; N=$BENCH_N timed + $BENCH_MEM_N memory iterations per tool and case"
+	if awk -v l="${load%% *}" 'BEGIN {exit !(l > 0.5)}'; then
+		bench_say "note:    the machine was busy when the benchmark started (load $load): other jobs add noise"
+	fi
+}
+
+# bench_time FILE CMD...: run CMD as the test user under /usr/bin/time;
+# append "WALL_S MAXRSS_KB" to FILE. CMD's stdout goes to FILE.stdout, its
+# stderr to FILE.stderr (both overwritten). Fails if CMD fails.
+bench_time() {
+	local file=$1 tf
+	shift
+	tf=$BENCH_WORK/.time
+	rm -f "$tf"
+	if ! as_user /usr/bin/time -o "$tf" -f '%e %M' "$@" >"$file.stdout" 2>"$file.stderr"; then
+		bench_log "failed: $*"
+		sed 's/^/    /' "$file.stderr" >&2
+		return 1
+	fi
+	tail -n1 "$tf" >>"$file"
+}
+
+# bench_mem FILE CMD...: run CMD as the test user under treerss; append
+# "PEAK_PSS_KB PEAK_RSS_KB MAX_SINGLE_KB WALL_S PROCS" to FILE.
+bench_mem() {
+	local file=$1 line cg=()
+	shift
+	[[ -n $BENCH_CGROUP_BASE ]] && cg=(-cgroup "$BENCH_CGROUP_BASE/husk-bench.$$.$RANDOM")
+	if ! "$TREERSS" "${cg[@]}" -- bash -c 'as_user "$@"' bash "$@" >"$file.stdout" 2>"$file.stderr"; then
+		bench_log "failed: $*"
+		sed 's/^/    /' "$file.stderr" >&2
+		return 1
+	fi
+	line=$(grep '^treerss: ' "$file.stderr" | tail -n1)
+	[[ -n $line ]] || bench_die "treerss printed no result for: $*"
+	awk '{
+		for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		print v["peak_pss_kb"], v["peak_rss_kb"], v["max_single_rss_kb"], v["wall_s"], v["procs"]
+	}' <<<"$line" >>"$file"
+}
+
+# bench_median FILE COLUMN: median of a column (mean of the middle two for
+# an even count).
+bench_median() {
+	awk -v c="$2" '{print $c}' "$1" | sort -g | awk '
+		{ v[NR] = $1 }
+		END {
+			if (NR == 0) { print "nan"; exit }
+			if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2
+		}'
+}
+
+# bench_minmax FILE COLUMN: "MIN-MAX" of a column.
+bench_minmax() {
+	awk -v c="$2" 'NR == 1 || $c < lo {lo = $c} NR == 1 || $c > hi {hi = $c} END {print lo "-" hi}' "$1"
+}
+
+# bench_ratio A B: A/B with two decimals.
+bench_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0 || a == "nan" || b == "nan") print "nan"; else printf "%.2f", a / b }'; }
+
+# bench_goal RATIO GOAL: "ok" when RATIO <= GOAL, else "MISSED".
+bench_goal() { awk -v r="$1" -v g="$2" 'BEGIN { if (r == "nan") print "?"; else print (r <= g ? "ok" : "MISSED") }'; }
+
+# bench_mib KB: kB as MiB with one decimal.
+bench_mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }

@@ -1,0 +1,245 @@
+#!/usr/bin/env bash
+# Benchmark: `husk pull` against `podman pull` of the same images from the
+# local test registry, both rootless as the test user, on this machine.
+#
+# Every measurement starts from an empty store of its own (--root/--runroot
+# under the work directory) and both tools use native overlay
+# (--storage-driver overlay) and --tls-verify=false. The tools alternate
+# (which one goes first flips every round), so drifting machine load hits
+# both alike. `sync` runs before each measurement, so one pull's writeback
+# does not land in the next one's time.
+#
+# Timed rounds: /usr/bin/time's wall time (%e) and %M. %M is ru_maxrss from
+# wait4: the LARGEST single process of the tree (the kernel takes the
+# maximum over the waited-for descendants, it does not add them up). Both
+# tools run as more than one process at once (husk: the parent that
+# re-executes itself into the user namespace + that child + storage-untar;
+# podman: the same shape, joining its pause process' namespace), so the
+# memory rounds run each pull under bench/treerss, which samples the whole
+# tree every 10 ms and reports the peak SUM of PSS (shared pages split
+# between the processes that map them). They are separate rounds so that
+# sampling does not disturb the timed ones.
+#
+# Podman keeps a per-user pause process (catatonit) that later podman
+# commands join instead of creating a namespace; a warm-up pull starts it,
+# so podman is measured in its usual steady state. It lives in a private
+# --tmpdir and is stopped at the end. Podman stores are removed with
+# `podman unshare rm -rf` (run against a separate, empty store: a podman
+# process keeps its own store's overlay directory mounted, and
+# `podman system reset` would delete the --tmpdir with the pause pid file
+# and leave the pause process orphaned); husk stores with
+# `husk system reset -f`. Both as the test user.
+#
+# Settings: BENCH_N, BENCH_MEM_N (see bench/lib.sh),
+# BENCH_PULL_IMAGES (default "multilayer manyfiles"; names under
+# REGISTRY/husk-test), BENCH_PULL_GOALS (default "multilayer=0.6
+# manyfiles=1.0": the highest acceptable husk/podman ratio per image).
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+read -r -a IMAGES <<<"${BENCH_PULL_IMAGES:-multilayer manyfiles}"
+GOALS=${BENCH_PULL_GOALS:-multilayer=0.6 manyfiles=1.0}
+TOOLS=(husk podman)
+
+bench_init pull
+command -v podman >/dev/null || bench_die "podman not found (apt-get install podman): the benchmark compares against it"
+
+W=$BENCH_WORK
+PTMP=$W/podman-tmp    # podman --tmpdir: pause.pid, events log, locks
+PCLEAN=$W/podman-idle # the store podman unshare runs against when cleaning up
+DATA=$W/data          # measurement files
+
+as_user mkdir -p "$PTMP" "$DATA"
+
+goal_for() {
+	local kv
+	for kv in $GOALS; do
+		[[ ${kv%%=*} == "$1" ]] && { echo "${kv#*=}"; return; }
+	done
+	echo "-"
+}
+
+# pull_argv TOOL STOREDIR REF: sets ARGV to the pull command.
+pull_argv() {
+	local tool=$1 dir=$2 ref=$3
+	case $tool in
+	husk) ARGV=("$HUSK_BIN" --root "$dir/root" --runroot "$dir/run" --storage-driver overlay
+		pull --tls-verify=false -q "$ref") ;;
+	podman) ARGV=(podman --root "$dir/root" --runroot "$dir/run" --tmpdir "$PTMP" --storage-driver overlay
+		pull --tls-verify=false -q "$ref") ;;
+	esac
+}
+
+# clean TOOL STOREDIR: remove a store as the test user, the tool's own way.
+clean() {
+	local tool=$1 dir=$2
+	case $tool in
+	husk)
+		as_user "$HUSK_BIN" --root "$dir/root" --runroot "$dir/run" --storage-driver overlay system reset -f >/dev/null
+		as_user rm -rf "$dir"
+		;;
+	podman)
+		as_user podman --root "$PCLEAN/root" --runroot "$PCLEAN/run" --tmpdir "$PTMP" --storage-driver overlay \
+			unshare rm -rf "$dir" 2> >(grep -v 'is not a shared mount' >&2)
+		;;
+	esac
+	if [[ -e $dir ]]; then
+		bench_log "warning: $tool left $dir behind after cleaning up; removing it as root"
+		rm -rf "$dir"
+	fi
+}
+
+pause_pid() {
+	local pid
+	pid=$(cat "$PTMP/pause.pid" 2>/dev/null) || return 1
+	[[ $pid =~ ^[0-9]+$ ]] || return 1
+	[[ $(cat "/proc/$pid/comm" 2>/dev/null) == catatonit ]] || return 1
+	[[ $(stat -c %U "/proc/$pid" 2>/dev/null) == "$TEST_USER" ]] || return 1
+	echo "$pid"
+}
+
+finish() {
+	local pid
+	pid=$(pause_pid) || pid=
+	if [[ -d $PCLEAN ]]; then
+		as_user podman --root "$PCLEAN/root" --runroot "$PCLEAN/run" --tmpdir "$PTMP" --storage-driver overlay \
+			system reset -f >/dev/null 2>&1 || true
+	fi
+	# The pause process this benchmark started (by its pid, checked above).
+	[[ -n $pid ]] && kill "$pid" 2>/dev/null || true
+	rm -rf "$W"
+}
+trap finish EXIT
+
+# measure MODE TOOL IMAGE ROUND: one pull into a fresh store, then clean up.
+measure() {
+	local mode=$1 tool=$2 img=$3 round=$4 dir id
+	# Short: podman refuses a --runroot longer than 50 characters.
+	dir=$W/${tool:0:1}-${img:0:4}-${mode:0:1}$round
+	pull_argv "$tool" "$dir" "$REGISTRY/husk-test/$img:latest"
+	sync
+	case $mode in
+	time) bench_time "$DATA/$tool-$img.time" "${ARGV[@]}" ;;
+	mem) bench_mem "$DATA/$tool-$img.mem" "${ARGV[@]}" ;;
+	warm) as_user "${ARGV[@]}" >"$DATA/$tool-$img.warm.stdout" 2>"$DATA/$tool-$img.warm.stderr" || {
+		sed 's/^/    /' "$DATA/$tool-$img.warm.stderr" >&2
+		bench_die "$tool pull of $img failed"
+	} ;;
+	esac
+	# The image ID each tool printed: both must have stored the same image.
+	id=$(tail -n1 "$DATA/$tool-$img.$mode.stdout")
+	echo "$id" >>"$DATA/$tool-$img.ids"
+	clean "$tool" "$dir"
+}
+
+bench_header "pull: husk vs podman, images ${IMAGES[*]} from $REGISTRY (plain HTTP, --tls-verify=false)"
+
+# ---------------------------------------------------------------- warm-up
+# Untimed: starts podman's pause process, fills the page cache with both
+# binaries and the registry's blobs, and checks both tools work here.
+for img in "${IMAGES[@]}"; do
+	for tool in "${TOOLS[@]}"; do
+		measure warm "$tool" "$img" 0
+	done
+done
+pause=$(pause_pid) || bench_die "podman did not leave a pause process in $PTMP (unexpected for podman 4.x)"
+
+# What the tools chose: native kernel overlay for both, no fuse-overlayfs.
+pinfo=$(as_user podman --root "$PCLEAN/root" --runroot "$PCLEAN/run" --tmpdir "$PTMP" --storage-driver overlay \
+	info --format '{{.Store.GraphDriverName}} {{json .Store.GraphOptions}} native-diff={{index .Store.GraphStatus "Native Overlay Diff"}}' 2>/dev/null) ||
+	pinfo="(podman info failed)"
+bench_say "storage: podman: $pinfo; husk: overlay (--storage-driver overlay, native: husk has no mount program option)"
+bench_say "podman pause process: pid $pause (started by the warm-up, joined by every measured podman pull)"
+bench_say "podman stderr (warm-up): $(grep -v '^$' "$DATA/podman-${IMAGES[0]}.warm.stderr" | head -n2 | tr '\n' ' ')"
+
+# ---------------------------------------------------------------- rounds
+bench_log "timed rounds: N=$BENCH_N"
+for ((r = 1; r <= BENCH_N; r++)); do
+	for img in "${IMAGES[@]}"; do
+		if ((r % 2)); then order=(husk podman); else order=(podman husk); fi
+		for tool in "${order[@]}"; do
+			measure time "$tool" "$img" "$r"
+		done
+	done
+done
+if ((BENCH_MEM_N > 0)); then
+	bench_log "memory rounds (process tree sampled by treerss): N=$BENCH_MEM_N"
+	for ((r = 1; r <= BENCH_MEM_N; r++)); do
+		for img in "${IMAGES[@]}"; do
+			if ((r % 2)); then order=(podman husk); else order=(husk podman); fi
+			for tool in "${order[@]}"; do
+				measure mem "$tool" "$img" "$r"
+			done
+		done
+	done
+fi
+
+# ---------------------------------------------------------------- report
+for img in "${IMAGES[@]}"; do
+	h=$(sort -u "$DATA/husk-$img.ids" | grep -v '^$' | tr '\n' ' ')
+	p=$(sort -u "$DATA/podman-$img.ids" | grep -v '^$' | tr '\n' ' ')
+	[[ $h == "$p" ]] || bench_say "WARNING: $img: husk stored image ID(s) $h, podman $p"
+done
+
+bench_say ""
+bench_say "Per tool (medians; wall min-max in brackets):"
+{
+	printf '%-11s %-7s %18s %12s %14s\n' image tool "wall s" "%M MiB" "tree PSS MiB"
+	for img in "${IMAGES[@]}"; do
+		for tool in "${TOOLS[@]}"; do
+			t=$DATA/$tool-$img.time m=$DATA/$tool-$img.mem
+			pss=nan
+			[[ -s $m ]] && pss=$(bench_mib "$(bench_median "$m" 1)")
+			printf '%-11s %-7s %7s (%9s) %12s %14s\n' "$img" "$tool" \
+				"$(bench_median "$t" 1)" "$(bench_minmax "$t" 1)" \
+				"$(bench_mib "$(bench_median "$t" 2)")" "$pss"
+		done
+	done
+} >"$DATA/table"
+bench_say_file "$DATA/table"
+
+bench_say ""
+bench_say "Ratios husk/podman of the medians (goal: ratio <= the value given; checked for each column):"
+{
+	printf '%-11s %6s   %-12s %-12s %-12s\n' image goal wall "%M" "tree PSS"
+	for img in "${IMAGES[@]}"; do
+		g=$(goal_for "$img")
+		rw=$(bench_ratio "$(bench_median "$DATA/husk-$img.time" 1)" "$(bench_median "$DATA/podman-$img.time" 1)")
+		rm_=$(bench_ratio "$(bench_median "$DATA/husk-$img.time" 2)" "$(bench_median "$DATA/podman-$img.time" 2)")
+		rp=nan
+		if [[ -s $DATA/husk-$img.mem && -s $DATA/podman-$img.mem ]]; then
+			rp=$(bench_ratio "$(bench_median "$DATA/husk-$img.mem" 1)" "$(bench_median "$DATA/podman-$img.mem" 1)")
+		fi
+		if [[ $g == - ]]; then
+			printf '%-11s %6s   %-12s %-12s %-12s\n' "$img" - "$rw" "$rm_" "$rp"
+		else
+			printf '%-11s %6s   %-12s %-12s %-12s\n' "$img" "<=$g" "$rw $(bench_goal "$rw" "$g")" \
+				"$rm_ $(bench_goal "$rm_" "$g")" "$rp $(bench_goal "$rp" "$g")"
+		fi
+	done
+} >"$DATA/ratios"
+bench_say_file "$DATA/ratios"
+
+bench_say ""
+bench_say "Raw timed rounds (wall s, %M kB), in order:"
+for img in "${IMAGES[@]}"; do
+	for tool in "${TOOLS[@]}"; do
+		bench_say "  $img $tool: $(awk '{printf "%s/%s  ", $1, $2}' "$DATA/$tool-$img.time")"
+	done
+done
+if ((BENCH_MEM_N > 0)); then
+	bench_say "Raw memory rounds (tree PSS peak kB / tree RSS peak kB / largest single process kB / processes seen):"
+	for img in "${IMAGES[@]}"; do
+		for tool in "${TOOLS[@]}"; do
+			bench_say "  $img $tool: $(awk '{printf "%s/%s/%s/%s  ", $1, $2, $3, $5}' "$DATA/$tool-$img.mem")"
+		done
+	done
+fi
+bench_say ""
+bench_say "Memory: '%M' is /usr/bin/time's maximum RSS = the largest single process of the tree"
+bench_say "(wait4 reports the max over waited-for descendants, not a sum). 'tree PSS' is the peak"
+bench_say "sum of PSS over every process of the tree at once (bench/treerss, 10 ms sampling, in"
+bench_say "separate rounds): what the pull costs in memory, with pages shared between the re-exec'd"
+bench_say "processes counted once."
+bench_say "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_log "results written to $BENCH_OUT"

@@ -1,0 +1,129 @@
+#!/usr/bin/env bats
+# husk pull: every source transport, short names, platforms, compression,
+# and layer sharing in the per-user store.
+
+load helpers
+
+@test "pull by full name prints exactly the image ID on stdout and progress on stderr" {
+	run_husk pull "$R/busybox:latest"
+	expect_eq "${#lines[@]}" 1 "number of stdout lines"
+	expect_match "$output" "$HEX64" "stdout"
+	expect_eq "$output" "$(oci_image_id busybox)" "image ID"
+	expect_contains "$stderr" "Copying blob" "progress on stderr"
+
+	run_husk images --format '{{.Repository}}:{{.Tag}} {{.ID}}'
+	expect_contains "$output" "$R/busybox:latest $(oci_image_id busybox | cut -c1-12)"
+}
+
+@test "pull -q prints only the ID, no progress" {
+	run_husk pull -q "$R/busybox"
+	expect_eq "$output" "$(oci_image_id busybox)" "stdout"
+	expect_eq "$stderr" "" "stderr of pull -q"
+}
+
+@test "pull by short name resolves through registries.conf" {
+	use_store shortname
+	run_husk pull -q husk-test/busybox
+	expect_eq "$output" "$(oci_image_id busybox)" "image ID"
+	run_husk image inspect --format '{{json .RepoTags}}' husk-test/busybox
+	expect_eq "$output" "[\"$R/busybox:latest\"]" "RepoTags"
+}
+
+@test "pull with the docker:// prefix" {
+	run_husk pull -q "docker://$R/busybox:latest"
+	expect_eq "$output" "$(oci_image_id busybox)" "image ID"
+	expect_eq "$stderr" ""
+}
+
+@test "pull oci: layout" {
+	run_husk pull -q "oci:$HUSK_TEST_IMAGES/busybox:latest"
+	expect_eq "$output" "$(oci_image_id busybox)" "image ID"
+	run_husk image inspect --format '{{.ID}}' "$output"
+	expect_eq "$output" "$(oci_image_id busybox)"
+}
+
+@test "pull oci-archive: file" {
+	need_cmd skopeo
+	local f=$BATS_FILE_TMPDIR/bb-oci.tar
+	skopeo copy -q "oci:$HUSK_TEST_IMAGES/busybox:latest" "oci-archive:$f"
+	run_husk pull -q "oci-archive:$f"
+	expect_eq "$output" "$(oci_image_id busybox)" "image ID"
+}
+
+@test "pull docker-archive: file" {
+	need_cmd skopeo
+	local f=$BATS_FILE_TMPDIR/bb-docker.tar
+	skopeo copy -q "oci:$HUSK_TEST_IMAGES/busybox:latest" "docker-archive:$f"
+	run_husk pull -q "docker-archive:$f"
+	expect_eq "$output" "$(oci_image_id busybox)" "image ID"
+}
+
+@test "pull docker-archive: keeps the name recorded in the archive" {
+	need_cmd skopeo
+	use_store dockerarchive-name
+	local f=$BATS_FILE_TMPDIR/bb-docker-named.tar
+	local name=$HUSK_TEST_REGISTRY/bats/named:v1
+	skopeo copy -q "oci:$HUSK_TEST_IMAGES/busybox:latest" "docker-archive:$f:$name"
+	run_husk pull -q "docker-archive:$f"
+	local id=$output
+	run_husk images --format '{{.Repository}}:{{.Tag}}'
+	expect_eq "$output" "$name" "name of the image pulled from a docker-archive whose manifest.json says RepoTags [\"$name\"]"
+	expect_eq "$id" "$(oci_image_id busybox)" "image ID"
+}
+
+@test "pull dir: directory" {
+	need_cmd skopeo
+	local d=$BATS_FILE_TMPDIR/bb-dir
+	skopeo copy -q "oci:$HUSK_TEST_IMAGES/busybox:latest" "dir:$d"
+	run_husk pull -q "dir:$d"
+	expect_eq "$output" "$(oci_image_id busybox)" "image ID"
+}
+
+@test "pull --platform picks arm64 and amd64 from a multi-arch index" {
+	run_husk pull -q --platform linux/arm64 "$R/multiarch"
+	local arm=$output
+	run_husk pull -q --platform linux/amd64 "$R/multiarch"
+	local amd=$output
+	expect_match "$arm" "$HEX64" "arm64 ID"
+	expect_match "$amd" "$HEX64" "amd64 ID"
+	[[ $arm != "$amd" ]] || die "arm64 and amd64 pulls gave the same ID $arm"
+	expect_eq "$arm" "$(oci_image_id multiarch arm64)" "arm64 image ID"
+	expect_eq "$amd" "$(oci_image_id multiarch amd64)" "amd64 image ID"
+
+	run_husk image inspect --format '{{.Architecture}}' "$arm"
+	expect_eq "$output" arm64 "Architecture of $arm"
+	run_husk image inspect --format '{{.Os}}/{{.Architecture}}' "$amd"
+	expect_eq "$output" linux/amd64 "platform of $amd"
+}
+
+@test "pull a zstd-compressed image" {
+	run_husk pull -q "$R/zstd"
+	expect_eq "$output" "$(oci_image_id zstd)" "image ID"
+	run_husk image inspect "$R/zstd"
+	expect_eq "$(json '[l["MediaType"] for l in d[0]["Layers"]]')" \
+		'["application/vnd.oci.image.layer.v1.tar+zstd", "application/vnd.oci.image.layer.v1.tar+zstd"]' "layer media types"
+}
+
+@test "pull an image with 20000 files" {
+	run_husk pull -q "$R/manyfiles"
+	expect_eq "$output" "$(oci_image_id manyfiles)" "image ID"
+	run_husk image inspect --format '{{len .RootFS.DiffIDs}}' "$R/manyfiles"
+	expect_eq "$output" 2 "number of layers"
+}
+
+@test "layers shared by busybox and multilayer are stored once" {
+	use_store shared
+	run_husk pull -q "$R/busybox"
+	expect_eq "$(layer_count)" 1 "layers after pulling busybox"
+	run_husk pull -q "$R/multilayer"
+	expect_eq "$(layer_count)" 4 "layers after pulling multilayer (1 shared + 3 own)"
+
+	run_husk image inspect "$R/busybox" "$R/multilayer"
+	expect_eq "$(json 'd[0]["RootFS"]["diff_ids"][0] == d[1]["RootFS"]["diff_ids"][0]')" True "first diff ID shared"
+	expect_eq "$(json 'len(d[1]["RootFS"]["diff_ids"])')" 4 "multilayer diff IDs"
+	expect_eq "$(json 'd[0]["Layers"][0]["Digest"] == d[1]["Layers"][0]["Digest"]')" True "first layer blob shared"
+
+	run_husk system df
+	expect_match "$output" $'\nLayers +4 ' "system df Layers row"
+	expect_match "$output" $'\nImages +2 ' "system df Images row"
+}

@@ -1,0 +1,270 @@
+# Shared helpers of husk's bats suite; every *.bats file starts with
+# `load helpers`.
+#
+# The rootless files run as the unprivileged test user (test/run-rootless.sh
+# stages husk and this directory and runs `bats --tap bats` through as_user in
+# test/lib.sh), against the real test registry and a private store per file:
+#
+#   HUSK                path of the husk binary under test
+#   HUSK_TEST_REGISTRY  host:port of the plain-HTTP test registry
+#   HUSK_TEST_IMAGES    directory of the test images' OCI layouts
+#
+# A file calls husk_setup_file from setup_file, husk_setup from setup and
+# husk_teardown_file from teardown_file (or simply uses the defaults below).
+# Preconditions that are missing make every test of the file skip with the
+# reason (bats 1.8 cannot skip from setup_file, so the reason is passed on
+# to setup).
+
+if type bats_require_minimum_version >/dev/null 2>&1; then
+	bats_require_minimum_version 1.5.0 # run --separate-stderr
+fi
+
+: "${HUSK:=$(cd "$BATS_TEST_DIRNAME/.." && pwd)/husk}"
+if [[ ! -x $HUSK && -x $BATS_TEST_DIRNAME/../../bin/husk ]]; then
+	HUSK=$(cd "$BATS_TEST_DIRNAME/../../bin" && pwd)/husk
+fi
+export HUSK
+: "${HUSK_TEST_IMAGES:=/var/tmp/husk-test-images}"
+export HUSK_TEST_IMAGES
+# The test images' names in the registry.
+R=${HUSK_TEST_REGISTRY:-}/husk-test
+
+HEX64='^[0-9a-f]{64}$'
+
+# ---------------------------------------------------------------- running husk
+
+# run_husk [EXPECTED_RC] ARGS...
+# Runs "$HUSK" ARGS with bats' run: $output is stdout, $stderr is stderr
+# ($lines/$stderr_lines split them), $status the exit code. Fails the test,
+# showing the command, both exit codes and both outputs, when the code is not
+# EXPECTED_RC (default 0; '?' accepts any). Stdin is passed through, so
+# `run_husk load <file` and `run_husk login ... <<<"$password"` work.
+run_husk() {
+	local expected=0
+	if [[ $# -gt 0 && ($1 =~ ^[0-9]+$ || $1 == '?') ]]; then
+		expected=$1
+		shift
+	fi
+	run --separate-stderr "$HUSK" "$@"
+	if [[ $expected != '?' && $status -ne $expected ]]; then
+		{
+			printf '#/vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv\n'
+			printf '#| FAIL: %q' "$HUSK"
+			printf ' %q' "$@"
+			printf '\n#| expected exit code %s, got %s\n' "$expected" "$status"
+			printf '#| stdout:\n%s\n#| stderr:\n%s\n' "$output" "$stderr" | sed 's/^/#| /'
+			printf '#\\^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n'
+		} >&2
+		return 1
+	fi
+	return 0
+}
+
+# die MESSAGE: fail the current test with a message.
+die() {
+	printf '# FAIL: %s\n' "$*" >&2
+	return 1
+}
+
+# expect_eq ACTUAL EXPECTED [WHAT]
+expect_eq() {
+	[[ $1 == "$2" ]] || die "${3:-value}: expected \"$2\", got \"$1\""
+}
+
+# expect_match ACTUAL REGEX [WHAT]
+expect_match() {
+	[[ $1 =~ $2 ]] || die "${3:-value}: expected to match /$2/, got \"$1\""
+}
+
+# expect_contains HAYSTACK NEEDLE [WHAT]
+expect_contains() {
+	[[ $1 == *"$2"* ]] || die "${3:-output}: expected to contain \"$2\", got:
+$1"
+}
+
+# expect_not_contains HAYSTACK NEEDLE [WHAT]
+expect_not_contains() {
+	[[ $1 != *"$2"* ]] || die "${3:-output}: expected not to contain \"$2\", got:
+$1"
+}
+
+# expect_one_error_line: the last run_husk wrote exactly one line to stderr
+# and it starts with "husk: ".
+expect_one_error_line() {
+	if [[ ${#stderr_lines[@]} -ne 1 || ${stderr_lines[0]} != "husk: "* ]]; then
+		die "expected exactly one stderr line starting with 'husk: ', got ${#stderr_lines[@]}:
+$stderr"
+	fi
+}
+
+# json EXPR: evaluate a Python expression on the JSON in $output (as `d`)
+# and print the result (JSON for lists/dicts).
+json() {
+	python3 -c '
+import json, sys
+d = json.loads(sys.stdin.read())
+v = eval(sys.argv[1])
+print(json.dumps(v) if isinstance(v, (list, dict)) else v)
+' "$1" <<<"$output"
+}
+
+# expect_valid_json: $output parses as JSON.
+expect_valid_json() {
+	python3 -c 'import json,sys; json.load(sys.stdin)' <<<"$output" ||
+		die "output is not valid JSON:
+$output"
+}
+
+# ---------------------------------------------------------------- test images
+
+# oci_image_id NAME [ARCH]: the image ID (config digest, hex) of a test image
+# from its OCI layout; ARCH picks from a multi-platform index.
+oci_image_id() {
+	python3 - "$HUSK_TEST_IMAGES/$1" "${2:-}" <<'EOF'
+import json, os, sys
+root, arch = sys.argv[1], sys.argv[2]
+def blob(d):
+    with open(os.path.join(root, "blobs", *d.split(":"))) as f:
+        return json.load(f)
+desc = json.load(open(os.path.join(root, "index.json")))["manifests"][0]
+m = blob(desc["digest"])
+if "manifests" in m:
+    m = blob(next(x for x in m["manifests"] if x["platform"]["architecture"] == arch)["digest"])
+print(m["config"]["digest"].split(":")[1])
+EOF
+}
+
+# oci_manifest_digest NAME: the digest of a test image's manifest (what the
+# registry serves it under).
+oci_manifest_digest() {
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["manifests"][0]["digest"])' \
+		"$HUSK_TEST_IMAGES/$1/index.json"
+}
+
+# ---------------------------------------------------------------- preconditions
+
+# rootless_problem: prints why this process cannot run the rootless tests,
+# or nothing.
+rootless_problem() {
+	local uid name
+	uid=$(id -u)
+	name=$(id -un)
+	if [[ $uid -eq 0 ]]; then
+		echo "needs an unprivileged user with subordinate ids, not root (run test/run-rootless.sh)"
+		return
+	fi
+	if ! grep -qE "^($name|$uid):[0-9]+:[0-9]+" /etc/subuid 2>/dev/null ||
+		! grep -qE "^($name|$uid):[0-9]+:[0-9]+" /etc/subgid 2>/dev/null; then
+		echo "needs subordinate ids for $name in /etc/subuid and /etc/subgid (run test/setup/setup.sh as root)"
+		return
+	fi
+	if [[ ! -x $HUSK ]]; then
+		echo "needs the husk binary at \$HUSK ($HUSK): run make build"
+		return
+	fi
+	if [[ -z ${HUSK_TEST_REGISTRY:-} ]]; then
+		echo "needs HUSK_TEST_REGISTRY (host:port of the test registry; test/run-rootless.sh sets it)"
+		return
+	fi
+	if ! curl -fsS -o /dev/null "http://$HUSK_TEST_REGISTRY/v2/" 2>/dev/null; then
+		echo "needs the test registry at $HUSK_TEST_REGISTRY (test/setup/registry.sh start; test/setup/push-images.sh)"
+		return
+	fi
+	if [[ ! -f $HUSK_TEST_IMAGES/busybox/index.json ]]; then
+		echo "needs the test images' layouts in $HUSK_TEST_IMAGES (test/setup/push-images.sh)"
+		return
+	fi
+	if ! command -v python3 >/dev/null; then
+		echo "needs python3"
+		return
+	fi
+}
+
+# need_cmd CMD...: skip the test when a command is missing.
+need_cmd() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null || skip "needs $c (run test/setup/setup.sh)"
+	done
+}
+
+# ---------------------------------------------------------------- isolation
+
+# use_store NAME: point husk at a private store NAME of this file: its own
+# XDG_DATA_HOME (graph root), XDG_RUNTIME_DIR (run root, auth.json) and
+# TMPDIR (containers/image's big temporary files), all under
+# $BATS_FILE_TMPDIR, sharing the file's registries.conf. Remembered for
+# husk_teardown_file, which resets it. Lasts for the current test (or, from
+# setup_file, for the file).
+use_store() {
+	local base=$BATS_FILE_TMPDIR/store-$1
+	mkdir -p "$base/data" "$base/tmp"
+	mkdir -p -m 0700 "$base/run"
+	export XDG_DATA_HOME=$base/data
+	export XDG_RUNTIME_DIR=$base/run
+	export TMPDIR=$base/tmp
+	grep -qxF "$base" "$BATS_FILE_TMPDIR/stores" 2>/dev/null ||
+		echo "$base" >>"$BATS_FILE_TMPDIR/stores"
+}
+
+# husk_setup_file: check the preconditions, write registries.conf and select
+# the file's default store.
+husk_setup_file() {
+	export HUSK_SKIP_REASON
+	HUSK_SKIP_REASON=$(rootless_problem)
+	[[ -z $HUSK_SKIP_REASON ]] || return 0
+	export XDG_CONFIG_HOME=$BATS_FILE_TMPDIR/config
+	mkdir -p "$XDG_CONFIG_HOME/containers"
+	cat >"$XDG_CONFIG_HOME/containers/registries.conf" <<EOF
+unqualified-search-registries = ["$HUSK_TEST_REGISTRY"]
+
+[[registry]]
+location = "$HUSK_TEST_REGISTRY"
+insecure = true
+EOF
+	use_store main
+}
+
+husk_setup() {
+	[[ -z ${HUSK_SKIP_REASON:-} ]] || skip "$HUSK_SKIP_REASON"
+}
+
+# husk_teardown_file: remove every store the file used. The stores hold
+# files owned by subordinate ids, which only husk (inside its namespace) can
+# remove.
+husk_teardown_file() {
+	[[ -z ${HUSK_SKIP_REASON:-} ]] || return 0
+	local base rc=0
+	[[ -f $BATS_FILE_TMPDIR/stores ]] || return 0
+	while read -r base; do
+		[[ -d $base/data ]] || continue
+		XDG_DATA_HOME=$base/data XDG_RUNTIME_DIR=$base/run TMPDIR=$base/tmp \
+			"$HUSK" system reset -f >/dev/null 2>&1 || {
+			echo "# husk system reset -f failed for $base" >&2
+			rc=1
+		}
+	done <"$BATS_FILE_TMPDIR/stores"
+	return $rc
+}
+
+setup_file() { husk_setup_file; }
+setup() { husk_setup; }
+teardown_file() { husk_teardown_file; }
+
+# ---------------------------------------------------------------- store facts
+
+# layer_count: number of layers in the current store.
+layer_count() {
+	run_husk system df --format json || return 1
+	json 'd["Layers"]'
+}
+
+# image_ids: the current store's full image IDs, one per line, sorted.
+image_ids() {
+	"$HUSK" images -q --no-trunc | sed 's/^sha256://' | sort
+}
+
+# subid_start FILE: the first subordinate id of the current user.
+subid_start() {
+	awk -F: -v n="$(id -un)" -v u="$(id -u)" '$1 == n || $1 == u { print $2; exit }' "$1"
+}
