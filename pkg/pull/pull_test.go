@@ -184,3 +184,28 @@ func TestPullTamperedLayoutStoresNothing(t *testing.T) {
 		t.Errorf("layers left: %v", ids)
 	}
 }
+
+func TestPolicyJSONHonoured(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("CONTAINERS_POLICY_JSON", filepath.Join(dir, "policy.json"))
+	if err := os.WriteFile(filepath.Join(dir, "policy.json"), []byte(`{"default":[{"type":"reject"}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pc, err := policyContext(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = pc.Destroy()
+	imgs := testImages(t)
+	s := openStore(t)
+	_, err = Pull(context.Background(), s, "oci:"+filepath.Join(imgs, "busybox")+":latest", Options{})
+	if err == nil || !strings.Contains(err.Error(), "rejected") {
+		t.Fatalf("pull under a reject-all policy: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "policy.json"), []byte(`{not json`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := policyContext(nil); err == nil {
+		t.Fatal("invalid policy.json accepted")
+	}
+}

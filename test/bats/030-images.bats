@@ -175,7 +175,8 @@ save_load_roundtrip() {
 @test "save without -o writes the archive to stdout" {
 	pull_busybox
 	local f=$BATS_TEST_TMPDIR/bb-stdout.tar
-	run "$HUSK" save -q --format oci-archive "$R/busybox" 2>"$BATS_TEST_TMPDIR/stderr" >"$f"
-	[[ $status -eq 0 ]] || die "husk save IMAGE >FILE exited $status: $(cat "$BATS_TEST_TMPDIR/stderr")"
+	local rc=0
+	"$HUSK" save -q --format oci-archive "$R/busybox" 2>"$BATS_TEST_TMPDIR/stderr" >"$f" || rc=$?
+	[[ $rc -eq 0 ]] || die "husk save IMAGE >FILE exited $rc: $(cat "$BATS_TEST_TMPDIR/stderr")"
 	tar -tf "$f" | grep -qx index.json || die "stdout is not an OCI archive: $(tar -tf "$f" 2>&1 | head -5)"
 }

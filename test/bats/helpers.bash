@@ -45,14 +45,24 @@ run_husk() {
 		expected=$1
 		shift
 	fi
-	run --separate-stderr "$HUSK" "$@"
+	run_expect "$expected" "$HUSK" "$@"
+}
+
+# run_expect EXPECTED_RC CMD...: run_husk's engine, for any command.
+run_expect() {
+	local expected=$1
+	shift
+	run --separate-stderr "$@"
 	if [[ $expected != '?' && $status -ne $expected ]]; then
 		{
 			printf '#/vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv\n'
-			printf '#| FAIL: %q' "$HUSK"
+			printf '#| FAIL:'
 			printf ' %q' "$@"
 			printf '\n#| expected exit code %s, got %s\n' "$expected" "$status"
-			printf '#| stdout:\n%s\n#| stderr:\n%s\n' "$output" "$stderr" | sed 's/^/#| /'
+			printf '#| stdout:\n'
+			[[ -z $output ]] || sed 's/^/#|   /' <<<"$output"
+			printf '#| stderr:\n'
+			[[ -z $stderr ]] || sed 's/^/#|   /' <<<"$stderr"
 			printf '#\\^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n'
 		} >&2
 		return 1
@@ -192,7 +202,7 @@ need_cmd() {
 
 # use_store NAME: point husk at a private store NAME of this file: its own
 # XDG_DATA_HOME (graph root), XDG_RUNTIME_DIR (run root, auth.json) and
-# TMPDIR (containers/image's big temporary files), all under
+# TMPDIR (husk load's spool file), all under
 # $BATS_FILE_TMPDIR, sharing the file's registries.conf. Remembered for
 # husk_teardown_file, which resets it. Lasts for the current test (or, from
 # setup_file, for the file).
