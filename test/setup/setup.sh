@@ -177,6 +177,86 @@ ensure_runtime_dir() {
 	log "runtime dir: $dir"
 }
 
+# ================================================================ BEGIN userns edge-case users
+# Users for the user-namespace edge cases of test/bats/root-userns.bats,
+# which runs as root and runs husk as these users through runuser:
+#   husknosub    no entry at all in /etc/subuid and /etc/subgid (husk must
+#                fall back to a single-id mapping and say how to fix it)
+#   huskoverlap  two overlapping ranges in each file, START:65536 and
+#                START+1000:65536, START above every other user's entries
+#                (husk must refuse with an error naming the file)
+# Idempotent like the rest: entries already in that shape are kept.
+NOSUB_USER=husknosub
+OVERLAP_USER=huskoverlap
+OVERLAP_SHIFT=1000
+
+# remove_user_subids FILE USER: drops every entry of USER (by name or by
+# numeric uid) from FILE, rewriting it in place (keeps owner and mode).
+remove_user_subids() {
+	local file=$1 user=$2 uid tmp
+	uid=$(id -u "$user")
+	[[ -e $file ]] || return 0
+	awk -F: -v u="$user" -v id="$uid" '$1 == u || $1 == id { f = 1 } END { exit !f }' "$file" || return 0
+	tmp=$(mktemp)
+	awk -F: -v u="$user" -v id="$uid" '$1 != u && $1 != id' "$file" >"$tmp"
+	cat "$tmp" >"$file"
+	rm -f "$tmp"
+	log "$file: removed every range of $user"
+}
+
+# ensure_overlapping_subids FILE USER: USER owns exactly START:COUNT and
+# START+OVERLAP_SHIFT:COUNT in FILE, overlapping each other and nothing else.
+ensure_overlapping_subids() {
+	local file=$1 user=$2 uid name start count end next=$SUBID_MIN
+	uid=$(id -u "$user")
+	[[ -e $file ]] || install -m 0644 /dev/null "$file"
+	local -a mine=()
+	while IFS=: read -r name start count; do
+		[[ -z $name || $name == \#* ]] && continue
+		[[ $start =~ ^[0-9]+$ && $count =~ ^[0-9]+$ ]] || continue
+		if [[ $name == "$user" || $name == "$uid" ]]; then
+			mine+=("$start:$count")
+		else
+			end=$((start + count))
+			((end > next)) && next=$end
+		fi
+	done <"$file"
+	if ((${#mine[@]} == 2)); then
+		local s0=${mine[0]%%:*}
+		if [[ ${mine[0]} == "$s0:$SUBID_COUNT" && ${mine[1]} == "$((s0 + OVERLAP_SHIFT)):$SUBID_COUNT" ]] && ((s0 >= next)); then
+			log "$file: keeping $user's overlapping ranges $s0:$SUBID_COUNT and $((s0 + OVERLAP_SHIFT)):$SUBID_COUNT"
+			return
+		fi
+	fi
+	remove_user_subids "$file" "$user"
+	# Appending needs the last line to be terminated.
+	if [[ -s $file && -n $(tail -c 1 "$file") ]]; then
+		echo >>"$file"
+	fi
+	printf '%s:%d:%d\n%s:%d:%d\n' "$user" "$next" "$SUBID_COUNT" \
+		"$user" "$((next + OVERLAP_SHIFT))" "$SUBID_COUNT" >>"$file"
+	log "$file: gave $user the overlapping ranges $next:$SUBID_COUNT and $((next + OVERLAP_SHIFT)):$SUBID_COUNT"
+}
+
+ensure_userns_edge_users() {
+	local u
+	for u in "$NOSUB_USER" "$OVERLAP_USER"; do
+		if id -u "$u" >/dev/null 2>&1; then
+			log "user: $u exists (uid $(id -u "$u"))"
+		else
+			# useradd may add a subordinate range from login.defs; both
+			# users get theirs replaced below.
+			useradd -m -s /bin/bash "$u"
+			log "user: created $u (uid $(id -u "$u"))"
+		fi
+	done
+	remove_user_subids /etc/subuid "$NOSUB_USER"
+	remove_user_subids /etc/subgid "$NOSUB_USER"
+	ensure_overlapping_subids /etc/subuid "$OVERLAP_USER"
+	ensure_overlapping_subids /etc/subgid "$OVERLAP_USER"
+}
+# ================================================================ END userns edge-case users
+
 install_packages
 ensure_user
 ensure_subids /etc/subuid --add-subuids
@@ -184,4 +264,5 @@ ensure_subids /etc/subgid --add-subgids
 ensure_devices
 ensure_repo_access
 ensure_runtime_dir
+ensure_userns_edge_users # BEGIN/END userns edge-case users section above
 log "done"
