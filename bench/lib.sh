@@ -1,15 +1,20 @@
 # Shared helpers of husk's benchmarks (sourced by bench/*.sh; not a
 # benchmark itself: bench/run.sh skips it).
 #
-# A benchmark script calls bench_init NAME first. Everything the test user
-# runs lives under $BENCH_STAGE (default /var/tmp/husk-bench), apart from
-# the test suites' stage (test/run-rootless.sh wipes that one).
+# A benchmark script calls bench_init NAME first. Binaries go to
+# $BENCH_STAGE (default /var/tmp/husk-bench, apart from the test suites'
+# stage, which test/run-rootless.sh wipes); the stores the tools write go to
+# $BENCH_WORK on a scratch file system (see bench_scratch_fs).
 #
 # Settings (environment):
 #   BENCH_N       timed iterations per tool and case (default 5)
 #   BENCH_MEM_N   extra iterations per tool and case that measure the memory
 #                 of the whole process tree (default 3; 0 skips them)
 #   BENCH_STAGE   work directory (default /var/tmp/husk-bench)
+#   BENCH_FS      "loop" (default): the stores live on an ext4 file system
+#                 (with a journal) made for the run on a loop device;
+#                 "dir": directly in $BENCH_STAGE
+#   BENCH_FS_SIZE size of that file system (sparse; default 4G)
 #   BENCH_RESULTS where result files go (default bench/results)
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -57,7 +62,12 @@ bench_init() {
 		bench_die "building bench/treerss failed"
 	chmod 755 "$TREERSS"
 
-	BENCH_WORK=$BENCH_STAGE/work-$BENCH_NAME
+	trap bench_exit EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	bench_scratch_fs
+	# Short: podman refuses a --runroot longer than 50 characters.
+	BENCH_WORK=$BENCH_BASE/$BENCH_NAME
 	# Leftovers of an interrupted run may be owned by subordinate ids:
 	# root removes them (the runs themselves clean up as the test user).
 	rm -rf "$BENCH_WORK"
@@ -66,7 +76,10 @@ bench_init() {
 	chmod 700 "$BENCH_WORK"
 	cd "$BENCH_WORK" || exit 1
 
-	BENCH_OUT=$BENCH_RESULTS/$BENCH_NAME-$(date -u +%Y-%m-%d-%H%M%S).txt
+	# Written as .partial; bench_done gives it its name, so a failed run
+	# leaves no results file.
+	BENCH_OUT_FINAL=$BENCH_RESULTS/$BENCH_NAME-$(date -u +%Y-%m-%d-%H%M%S).txt
+	BENCH_OUT=$BENCH_RESULTS/.${BENCH_OUT_FINAL##*/}.partial
 	: >"$BENCH_OUT"
 
 	# as_user must reach treerss's child (bash -c 'as_user ...').
@@ -74,6 +87,79 @@ bench_init() {
 	export -f as_user
 	bench_find_cgroup
 }
+
+# bench_on_exit CMD: run CMD (a function name) when the benchmark exits,
+# before the scratch file system goes; the last registered runs first.
+BENCH_EXIT_HOOKS=()
+bench_on_exit() { BENCH_EXIT_HOOKS=("$1" "${BENCH_EXIT_HOOKS[@]}"); }
+
+bench_exit() {
+	local rc=$? h
+	for h in "${BENCH_EXIT_HOOKS[@]}"; do
+		"$h" || true
+	done
+	cd / || true
+	[[ -n ${BENCH_WORK:-} ]] && rm -rf "$BENCH_WORK"
+	[[ -n ${BENCH_OUT:-} ]] && rm -f "$BENCH_OUT"
+	bench_scratch_fs_remove
+	return $rc
+}
+
+# bench_scratch_fs: where the stores go ($BENCH_BASE, described in
+# $BENCH_FS_DESC). Why a file system of its own: on an ext4 WITHOUT a
+# journal (the CI and developer VMs' root file system), the inode allocator
+# skips inodes deleted in the last 60-300 s (ext4 recently_deleted()), so
+# creating files gets slower and slower while stores of tens of thousands
+# of files are created and removed, by this benchmark or by any other job
+# on the machine: a pull of the 20000-file image went from 3.4 s to 27 s
+# that way, for both tools. A fresh journaled ext4 is what users' hosts
+# have, and nothing else writes to it. The podman pause process must be
+# started after the mount (its mount namespace is a copy, "/" is not a
+# shared mount here), which a benchmark's warm-up does.
+bench_scratch_fs() {
+	local mnt=$BENCH_STAGE/fs img=$BENCH_STAGE/fs.img size=${BENCH_FS_SIZE:-4G}
+	bench_scratch_fs_remove
+	BENCH_FS_MOUNTED=
+	if [[ ${BENCH_FS:-loop} == loop ]]; then
+		mkdir -p "$mnt"
+		if truncate -s "$size" "$img" && mkfs.ext4 -q -F "$img" && mount -o loop "$img" "$mnt"; then
+			BENCH_FS_MOUNTED=$mnt
+			BENCH_BASE=$mnt
+			BENCH_FS_DESC="ext4 (journal) on a loop device made for this run ($img, $size sparse)"
+			chmod 755 "$mnt"
+			return 0
+		fi
+		bench_log "warning: could not make a loop-mounted ext4; the stores go to $BENCH_STAGE itself"
+		rm -f "$img"
+	fi
+	BENCH_BASE=$BENCH_STAGE
+	BENCH_FS_DESC="$(findmnt -no FSTYPE -T "$BENCH_STAGE") at $BENCH_STAGE (the machine's own)"
+	if bench_ext4_nojournal "$BENCH_STAGE"; then
+		BENCH_FS_DESC+="; WARNING: ext4 without a journal: file creation slows down after mass deletions (see bench/lib.sh)"
+	fi
+}
+
+bench_scratch_fs_remove() {
+	local mnt=$BENCH_STAGE/fs
+	if mountpoint -q "$mnt" 2>/dev/null; then
+		umount "$mnt" 2>/dev/null || umount -l "$mnt" || bench_log "warning: could not unmount $mnt"
+	fi
+	rm -f "$BENCH_STAGE/fs.img"
+	[[ -d $mnt ]] && rmdir "$mnt" 2>/dev/null
+	return 0
+}
+
+# bench_ext4_nojournal DIR: true when DIR is on an ext4 without a journal.
+bench_ext4_nojournal() {
+	local src
+	[[ $(findmnt -no FSTYPE -T "$1") == ext4 ]] || return 1
+	src=$(findmnt -no SOURCE -T "$1")
+	[[ $(cat "/sys/fs/ext4/${src##*/}/journal_task" 2>/dev/null) == "<none>" ]]
+}
+
+# bench_sync: flush the scratch file system, so that one run's writeback
+# does not land in the next run's time.
+bench_sync() { sync -f "$BENCH_BASE" 2>/dev/null || sync; }
 
 # bench_find_cgroup: a cgroup v2 mount where root can create a directory,
 # so that treerss sees the whole tree, daemons included. Falls back to
@@ -87,6 +173,13 @@ bench_find_cgroup() {
 		rmdir "$probe"
 		BENCH_CGROUP_BASE=$mnt
 	fi
+}
+
+# bench_done: the results file is complete.
+bench_done() {
+	mv -f "$BENCH_OUT" "$BENCH_OUT_FINAL"
+	BENCH_OUT=
+	bench_log "results written to $BENCH_OUT_FINAL"
 }
 
 # bench_say TEXT...: print to stdout and append to the results file.
@@ -105,6 +198,7 @@ bench_header() {
 	if command -v podman >/dev/null; then
 		bench_say "podman:  $(podman --version 2>&1 | head -n1)"
 	fi
+	bench_say "stores:  $BENCH_FS_DESC"
 	bench_say "user:    $TEST_USER (uid $(id -u "$TEST_USER")), rootless; N=$BENCH_N timed + $BENCH_MEM_N memory iterations per tool and case"
 	if awk -v l="${load%% *}" 'BEGIN {exit !(l > 0.5)}'; then
 		bench_say "note:    the machine was busy when the benchmark started (load $load): other jobs add noise"

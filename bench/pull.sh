@@ -3,11 +3,13 @@
 # local test registry, both rootless as the test user, on this machine.
 #
 # Every measurement starts from an empty store of its own (--root/--runroot
-# under the work directory) and both tools use native overlay
-# (--storage-driver overlay) and --tls-verify=false. The tools alternate
-# (which one goes first flips every round), so drifting machine load hits
-# both alike. `sync` runs before each measurement, so one pull's writeback
-# does not land in the next one's time.
+# under the work directory, on the scratch file system of bench/lib.sh) and
+# both tools use native overlay (--storage-driver overlay) and
+# --tls-verify=false. The tools alternate (which one goes first flips every
+# round), so drifting machine load hits both alike. The scratch file system
+# is synced before each measurement, so one pull's writeback does not land
+# in the next one's time. Untimed warm-up pulls come first (page cache,
+# podman's pause process). Both tools must store the same image ID.
 #
 # Timed rounds: /usr/bin/time's wall time (%e) and %M. %M is ru_maxrss from
 # wait4: the LARGEST single process of the tree (the kernel takes the
@@ -101,15 +103,36 @@ pause_pid() {
 finish() {
 	local pid
 	pid=$(pause_pid) || pid=
+	clean_deferred
 	if [[ -d $PCLEAN ]]; then
 		as_user podman --root "$PCLEAN/root" --runroot "$PCLEAN/run" --tmpdir "$PTMP" --storage-driver overlay \
 			system reset -f >/dev/null 2>&1 || true
 	fi
-	# The pause process this benchmark started (by its pid, checked above).
-	[[ -n $pid ]] && kill "$pid" 2>/dev/null || true
-	rm -rf "$W"
+	# The pause process this benchmark started (by its pid, checked above;
+	# catatonit -P ignores SIGTERM).
+	[[ -n $pid ]] && kill -KILL "$pid" 2>/dev/null
+	return 0
 }
-trap finish EXIT
+bench_on_exit finish
+
+# On the scratch file system each store is removed right after its
+# measurement; on the machine's own file system (BENCH_FS=dir) only at the
+# end, because there mass deletions can slow down later file creation.
+DEFERRED=()
+clean_later() {
+	if [[ -n $BENCH_FS_MOUNTED ]]; then
+		clean "$1" "$2"
+	else
+		DEFERRED+=("$1:$2")
+	fi
+}
+clean_deferred() {
+	local e
+	for e in "${DEFERRED[@]}"; do
+		[[ -e ${e#*:} ]] && clean "${e%%:*}" "${e#*:}"
+	done
+	DEFERRED=()
+}
 
 # measure MODE TOOL IMAGE ROUND: one pull into a fresh store, then clean up.
 measure() {
@@ -117,7 +140,7 @@ measure() {
 	# Short: podman refuses a --runroot longer than 50 characters.
 	dir=$W/${tool:0:1}-${img:0:4}-${mode:0:1}$round
 	pull_argv "$tool" "$dir" "$REGISTRY/husk-test/$img:latest"
-	sync
+	bench_sync
 	case $mode in
 	time) bench_time "$DATA/$tool-$img.time" "${ARGV[@]}" ;;
 	mem) bench_mem "$DATA/$tool-$img.mem" "${ARGV[@]}" ;;
@@ -129,7 +152,7 @@ measure() {
 	# The image ID each tool printed: both must have stored the same image.
 	id=$(tail -n1 "$DATA/$tool-$img.$mode.stdout")
 	echo "$id" >>"$DATA/$tool-$img.ids"
-	clean "$tool" "$dir"
+	clean_later "$tool" "$dir"
 }
 
 bench_header "pull: husk vs podman, images ${IMAGES[*]} from $REGISTRY (plain HTTP, --tls-verify=false)"
@@ -242,4 +265,4 @@ bench_say "sum of PSS over every process of the tree at once (bench/treerss, 10 
 bench_say "separate rounds): what the pull costs in memory, with pages shared between the re-exec'd"
 bench_say "processes counted once."
 bench_say "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
-bench_log "results written to $BENCH_OUT"
+bench_done

@@ -31,6 +31,7 @@ type globalOptions struct {
 	runRoot       string
 	storageDriver string
 	logLevel      string
+	runtime       string
 }
 
 // app holds what every command needs; commands get it from their closure.
@@ -76,6 +77,7 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&a.global.runRoot, "runroot", "", "storage run-state directory (default: $XDG_RUNTIME_DIR/husk/storage, /run/husk/storage as root)")
 	f.StringVar(&a.global.storageDriver, "storage-driver", "", "storage driver: overlay, fuse-overlayfs or vfs (default: chosen for the host when the store is created)")
 	f.StringVar(&a.global.logLevel, "log-level", "warn", "log level: debug, info, warn, error")
+	f.StringVar(&a.global.runtime, "runtime", "", "OCI runtime NAME or PATH (default: crun if it can run on this host, else runc)")
 
 	root.AddCommand(
 		newPullCommand(a),
@@ -91,6 +93,12 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newSystemCommand(a),
 		newInfoCommand(a),
 		newVersionCommand(a),
+		newRunCommand(a),
+		newCreateCommand(a),
+		newStartCommand(a),
+		newRmCommand(a),
+		newContainerCommand(a),
+		newVolumeCommand(a),
 		newGenDocsCommand(root),
 	)
 	return root

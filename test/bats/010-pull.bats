@@ -35,6 +35,17 @@ load helpers
 	expect_eq "$stderr" ""
 }
 
+@test "pull by digest; image inspect RepoDigests names it correctly" {
+	use_store bydigest
+	local digest
+	digest=$(oci_manifest_digest busybox)
+	run_husk pull -q "$R/busybox@$digest"
+	expect_eq "$output" "$(oci_image_id busybox)" "image ID"
+	run_husk image inspect "$R/busybox@$digest"
+	expect_eq "$(json 'd[0]["Digest"]')" "$digest" "Digest"
+	expect_eq "$(json 'd[0]["RepoDigests"]')" "[\"$R/busybox@$digest\"]" "RepoDigests"
+}
+
 @test "pull oci: layout" {
 	run_husk pull -q "oci:$HUSK_TEST_IMAGES/busybox:latest"
 	expect_eq "$output" "$(oci_image_id busybox)" "image ID"

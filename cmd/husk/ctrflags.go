@@ -1,0 +1,284 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/husk-dev/husk/pkg/runtime"
+)
+
+// containerFlags are the flags of run and create; config() validates them
+// into a runtime.Config.
+type containerFlags struct {
+	fs          *pflag.FlagSet
+	name        string
+	entrypoint  string
+	env         []string
+	envFiles    []string
+	user        string
+	workdir     string
+	hostname    string
+	interactive bool
+	tty         bool
+	readOnly    bool
+	network     string
+	volumes     []string
+	mounts      []string
+	tmpfs       []string
+	capAdd      []string
+	capDrop     []string
+	privileged  bool
+	securityOpt []string
+	userns      string
+	rm          bool
+	pull        string
+	platform    string
+	registry    *registryFlags
+}
+
+func addContainerFlags(fs *pflag.FlagSet) *containerFlags {
+	c := &containerFlags{fs: fs}
+	fs.SetInterspersed(false) // flags after the image belong to the command
+	fs.StringVar(&c.name, "name", "", "name of the container (default: a generated one)")
+	fs.StringVar(&c.entrypoint, "entrypoint", "", "replace the image's ENTRYPOINT (a string or a JSON array)")
+	fs.StringArrayVarP(&c.env, "env", "e", nil, "set an environment variable: NAME=VALUE, or NAME to copy it from husk's environment")
+	fs.StringArrayVar(&c.envFiles, "env-file", nil, "read environment variables from a file (NAME=VALUE lines)")
+	fs.StringVarP(&c.user, "user", "u", "", "run as name|uid[:group|gid] (resolved in the image's /etc/passwd and /etc/group)")
+	fs.StringVarP(&c.workdir, "workdir", "w", "", "working directory in the container (created if missing)")
+	fs.StringVar(&c.hostname, "hostname", "", "container host name (default: the short container ID)")
+	fs.BoolVarP(&c.interactive, "interactive", "i", false, "keep stdin open and connected to the container")
+	fs.BoolVarP(&c.tty, "tty", "t", false, "allocate a pseudo-terminal")
+	fs.BoolVar(&c.readOnly, "read-only", false, "mount the container's root filesystem read-only")
+	fs.StringVar(&c.network, "network", "none", "network mode: none or host")
+	fs.StringArrayVarP(&c.volumes, "volume", "v", nil, "bind mount HOST-DIR:CTR-DIR[:ro] or named volume NAME:CTR-DIR[:ro]")
+	fs.StringArrayVar(&c.mounts, "mount", nil, "mount type=bind|tmpfs|volume,source=…,target=…[,readonly][,tmpfs-size=…][,tmpfs-mode=…]")
+	fs.StringArrayVar(&c.tmpfs, "tmpfs", nil, "mount a tmpfs at CTR-DIR[:OPTIONS]")
+	fs.StringArrayVar(&c.capAdd, "cap-add", nil, "add a capability (or ALL)")
+	fs.StringArrayVar(&c.capDrop, "cap-drop", nil, "drop a capability (or ALL)")
+	fs.BoolVar(&c.privileged, "privileged", false, "all capabilities, no seccomp, no masked paths, host devices (as far as the user namespace allows)")
+	fs.StringArrayVar(&c.securityOpt, "security-opt", nil, "seccomp=unconfined|PROFILE.json, no-new-privileges")
+	fs.StringVar(&c.userns, "userns", "", "user namespace mode: keep-id maps your uid and gid into the container")
+	fs.BoolVar(&c.rm, "rm", false, "remove the container when it exits")
+	fs.StringVar(&c.pull, "pull", "missing", "pull the image: missing, always or never")
+	fs.StringVar(&c.platform, "platform", "", "OS/ARCH[/VARIANT] of the image to pull")
+	c.registry = addRegistryFlags(fs, true)
+	return c
+}
+
+// config validates the flags into a container config. image and args are
+// the positional arguments.
+func (c *containerFlags) config(image string, args []string) (runtime.Config, error) {
+	cfg := runtime.Config{
+		Name: c.name, Image: image, Command: args, User: c.user, Workdir: c.workdir,
+		Hostname: c.hostname, Interactive: c.interactive, TTY: c.tty, ReadOnly: c.readOnly,
+		CapAdd: c.capAdd, CapDrop: c.capDrop, Privileged: c.privileged, Remove: c.rm,
+	}
+	if c.fs.Changed("entrypoint") {
+		ep, err := parseEntrypoint(c.entrypoint)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Entrypoint = &ep
+	}
+	switch c.network {
+	case "none", "host":
+		cfg.Network = runtime.NetworkMode(c.network)
+	default:
+		return cfg, fmt.Errorf("unsupported --network %q: this version of husk offers none and host", c.network)
+	}
+	switch c.userns {
+	case "":
+	case "keep-id":
+		cfg.KeepID = true
+	default:
+		return cfg, fmt.Errorf("unsupported --userns %q: use keep-id", c.userns)
+	}
+	for _, f := range c.envFiles {
+		vars, err := readEnvFile(f)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Env = append(cfg.Env, vars...)
+	}
+	for _, e := range c.env {
+		if e == "" {
+			return cfg, fmt.Errorf("empty --env")
+		}
+		if !strings.Contains(e, "=") {
+			v, ok := os.LookupEnv(e)
+			if !ok {
+				continue
+			}
+			e = e + "=" + v
+		}
+		cfg.Env = append(cfg.Env, e)
+	}
+	for _, s := range c.securityOpt {
+		switch {
+		case s == "no-new-privileges" || s == "no-new-privileges=true" || s == "no-new-privileges:true":
+			cfg.NoNewPrivileges = true
+		case s == "seccomp=unconfined" || s == "seccomp:unconfined":
+			cfg.Seccomp.Unconfined = true
+		case strings.HasPrefix(s, "seccomp=") || strings.HasPrefix(s, "seccomp:"):
+			b, err := os.ReadFile(s[len("seccomp="):])
+			if err != nil {
+				return cfg, fmt.Errorf("--security-opt %q: %w", s, err)
+			}
+			cfg.Seccomp.Profile = string(b)
+		default:
+			return cfg, fmt.Errorf("unsupported --security-opt %q: use seccomp=unconfined|FILE or no-new-privileges", s)
+		}
+	}
+	for _, v := range c.volumes {
+		vs, err := parseVolume(v)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Volumes = append(cfg.Volumes, vs)
+	}
+	for _, m := range c.mounts {
+		vs, err := parseMount(m)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Volumes = append(cfg.Volumes, vs)
+	}
+	for _, t := range c.tmpfs {
+		dst, opts, _ := strings.Cut(t, ":")
+		vs := runtime.VolumeSpec{Kind: runtime.VolumeTmpfs, Destination: dst}
+		if opts != "" {
+			vs.Options = strings.Split(opts, ",")
+		}
+		cfg.Volumes = append(cfg.Volumes, vs)
+	}
+	return cfg, nil
+}
+
+// parseEntrypoint accepts a plain command or a JSON array, like docker.
+func parseEntrypoint(s string) ([]string, error) {
+	if strings.HasPrefix(strings.TrimSpace(s), "[") {
+		var ep []string
+		if err := jsonUnmarshal([]byte(s), &ep); err != nil {
+			return nil, fmt.Errorf("--entrypoint %q: invalid JSON array: %w", s, err)
+		}
+		return ep, nil
+	}
+	if s == "" {
+		return []string{}, nil
+	}
+	return []string{s}, nil
+}
+
+// parseVolume parses -v SRC:DST[:OPTS]. A SRC that is a path (starts with
+// / or .) is a bind mount; otherwise it names a volume.
+func parseVolume(v string) (runtime.VolumeSpec, error) {
+	parts := strings.Split(v, ":")
+	if len(parts) < 2 || len(parts) > 3 || parts[0] == "" || parts[1] == "" {
+		if len(parts) == 1 && strings.HasPrefix(v, "/") {
+			return runtime.VolumeSpec{}, fmt.Errorf("-v %q: anonymous volumes are not supported; use NAME:%s", v, v)
+		}
+		return runtime.VolumeSpec{}, fmt.Errorf("invalid -v %q: expected HOST-DIR:CTR-DIR[:ro] or NAME:CTR-DIR[:ro]", v)
+	}
+	vs := runtime.VolumeSpec{Kind: runtime.VolumeNamed, Source: parts[0], Destination: parts[1]}
+	if strings.HasPrefix(parts[0], "/") || strings.HasPrefix(parts[0], ".") {
+		abs, err := filepath.Abs(parts[0])
+		if err != nil {
+			return vs, fmt.Errorf("-v %q: %w", v, err)
+		}
+		vs.Kind, vs.Source = runtime.VolumeBind, abs
+	}
+	if len(parts) == 3 {
+		for _, o := range strings.Split(parts[2], ",") {
+			switch o {
+			case "ro":
+				vs.ReadOnly = true
+			case "rw", "z", "Z", "":
+			case "private", "rprivate", "shared", "rshared", "slave", "rslave":
+				vs.Options = append(vs.Options, o)
+			default:
+				return vs, fmt.Errorf("-v %q: unknown option %q (use ro, rw or a propagation mode)", v, o)
+			}
+		}
+	}
+	return vs, nil
+}
+
+// parseMount parses --mount type=…,source=…,target=….
+func parseMount(m string) (runtime.VolumeSpec, error) {
+	vs := runtime.VolumeSpec{}
+	for _, field := range strings.Split(m, ",") {
+		k, val, _ := strings.Cut(field, "=")
+		switch k {
+		case "type":
+			switch val {
+			case "bind", "tmpfs", "volume":
+				vs.Kind = runtime.VolumeKind(val)
+			default:
+				return vs, fmt.Errorf("--mount %q: unsupported type %q (bind, tmpfs, volume)", m, val)
+			}
+		case "source", "src":
+			vs.Source = val
+		case "target", "destination", "dst":
+			vs.Destination = val
+		case "readonly", "ro":
+			vs.ReadOnly = val == "" || val == "true" || val == "1"
+		case "tmpfs-size":
+			vs.Options = append(vs.Options, "size="+val)
+		case "tmpfs-mode":
+			vs.Options = append(vs.Options, "mode="+val)
+		case "bind-propagation":
+			vs.Options = append(vs.Options, val)
+		default:
+			return vs, fmt.Errorf("--mount %q: unknown option %q", m, k)
+		}
+	}
+	if vs.Kind == "" || vs.Destination == "" {
+		return vs, fmt.Errorf("--mount %q: type= and target= are required", m)
+	}
+	if vs.Kind == runtime.VolumeBind {
+		if vs.Source == "" {
+			return vs, fmt.Errorf("--mount %q: source= is required for bind mounts", m)
+		}
+		abs, err := filepath.Abs(vs.Source)
+		if err != nil {
+			return vs, err
+		}
+		vs.Source = abs
+	}
+	if vs.Kind == runtime.VolumeNamed && vs.Source == "" {
+		return vs, fmt.Errorf("--mount %q: source= (the volume name) is required", m)
+	}
+	return vs, nil
+}
+
+func readEnvFile(path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("--env-file: %w", err)
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if !strings.Contains(line, "=") {
+			if v, ok := os.LookupEnv(line); ok {
+				out = append(out, line+"="+v)
+			}
+			continue
+		}
+		out = append(out, line)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("--env-file %s: %w", path, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,307 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/husk-dev/husk/pkg/pull"
+	"github.com/husk-dev/husk/pkg/runtime"
+	"github.com/husk-dev/husk/pkg/storage"
+	"github.com/husk-dev/husk/pkg/userns"
+)
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// runtimeEnv is the host-dependent part of running containers, decided
+// here once.
+func (a *app) runtimeEnv(store *storage.Store) (runtime.Env, error) {
+	stateDir := filepath.Join(store.RunRoot, "husk-runtime")
+	rts, err := runtime.SelectRuntimes(runtime.SelectOptions{Name: a.global.runtime, StateDir: stateDir})
+	if err != nil {
+		return runtime.Env{}, err
+	}
+	return runtime.Env{
+		Store:    store,
+		Runtimes: rts,
+		Volumes:  &runtime.VolumeStore{Dir: filepath.Join(store.GraphRoot, "volumes")},
+		Rootless: a.state.Rootless,
+		SingleID: a.state.Mapping == userns.MappingSingle,
+		HostUID:  a.state.UID,
+		HostGID:  a.state.GID,
+		Notices:  a.stderr,
+		StateDir: stateDir,
+	}, nil
+}
+
+// ensureImage applies --pull: the image is pulled when missing (or always).
+func (a *app) ensureImage(ctx context.Context, store *storage.Store, image, policy string, ro pull.RegistryOptions) (string, error) {
+	switch policy {
+	case "missing", "always", "never":
+	default:
+		return "", fmt.Errorf("invalid --pull %q: use missing, always or never", policy)
+	}
+	if policy != "always" && !pull.HasTransport(image) {
+		if _, _, err := store.Lookup(image); err == nil {
+			return image, nil
+		} else if !errors.Is(err, storage.ErrImageUnknown) || policy == "never" {
+			if policy == "never" && errors.Is(err, storage.ErrImageUnknown) {
+				return "", fmt.Errorf("image %q is not in the store and --pull=never was given: pull it first", image)
+			}
+			return "", err
+		}
+	}
+	sys, err := a.withCache(ro).SystemContext()
+	if err != nil {
+		return "", err
+	}
+	res, err := pull.Pull(ctx, store, image, pull.Options{Sys: sys, Progress: a.stderr})
+	if err != nil {
+		return "", err
+	}
+	return res.ID, nil
+}
+
+func newRunCommand(a *app) *cobra.Command {
+	var cf *containerFlags
+	cmd := &cobra.Command{
+		Use:   "run [flags] IMAGE [COMMAND [ARG...]]",
+		Short: "Run a command in a new container, in the foreground",
+		Long: `Create a container from IMAGE and run it in the foreground: its output is
+husk's output and its exit code is husk's exit code (125 for husk's own
+errors, 126 when the command cannot be invoked, 127 when it is not found).
+Signals husk receives are forwarded to the container.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := cf.config(args[0], args[1:])
+			if err != nil {
+				return err
+			}
+			return a.runContainer(cmd.Context(), cfg, cf, true)
+		},
+	}
+	cf = addContainerFlags(cmd.Flags())
+	return cmd
+}
+
+func newCreateCommand(a *app) *cobra.Command {
+	var cf *containerFlags
+	cmd := &cobra.Command{
+		Use:   "create [flags] IMAGE [COMMAND [ARG...]]",
+		Short: "Create a container without starting it",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := cf.config(args[0], args[1:])
+			if err != nil {
+				return err
+			}
+			return a.runContainer(cmd.Context(), cfg, cf, false)
+		},
+	}
+	cf = addContainerFlags(cmd.Flags())
+	return cmd
+}
+
+// runContainer creates the container and, with start, runs it.
+func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containerFlags, start bool) error {
+	store, err := a.openStore()
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	ro := cf.registry.options()
+	ro.Platform = cf.platform
+	id, err := a.ensureImage(ctx, store, cfg.Image, cf.pull, ro)
+	if err != nil {
+		return err
+	}
+	shown := cfg.Image
+	if pull.HasTransport(cfg.Image) {
+		cfg.Image = id
+	}
+	env, err := a.runtimeEnv(store)
+	if err != nil {
+		return err
+	}
+	c, err := runtime.Create(ctx, env, cfg)
+	if err != nil {
+		return err
+	}
+	c.Config.Image = shown
+	if !start {
+		fmt.Fprintln(a.stdout, c.ID)
+		return c.Save()
+	}
+	return a.startForeground(ctx, env, c)
+}
+
+func (a *app) startForeground(ctx context.Context, env runtime.Env, c *runtime.Container) error {
+	code, err := runtime.Start(ctx, env, c, runtime.Stdio{Stdin: stdinFile(a.stdin), Stdout: a.stdout, Stderr: a.stderr})
+	switch {
+	case errors.Is(err, runtime.ErrCommandNotFound):
+		return &exitCodeError{code: exitNotFound, msg: err.Error()}
+	case errors.Is(err, runtime.ErrCannotInvoke):
+		return &exitCodeError{code: exitCannotRun, msg: err.Error()}
+	case err != nil:
+		return err
+	}
+	if code != 0 {
+		return &exitCodeError{code: code}
+	}
+	return nil
+}
+
+// stdinFile prefers the process's real stdin file so that the runtime can
+// hand it to the container directly.
+func stdinFile(r io.Reader) io.Reader {
+	if r == nil {
+		return os.Stdin
+	}
+	return r
+}
+
+func newStartCommand(a *app) *cobra.Command {
+	var attach, interactive bool
+	cmd := &cobra.Command{
+		Use:   "start [flags] CONTAINER",
+		Short: "Start a created or stopped container",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !attach {
+				return fmt.Errorf("starting detached is not available yet: use 'husk start -a %s'", args[0])
+			}
+			store, err := a.openStore()
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			c, err := runtime.Lookup(store, args[0])
+			if err != nil {
+				return err
+			}
+			if interactive {
+				c.Config.Interactive = true
+			}
+			env, err := a.runtimeEnv(store)
+			if err != nil {
+				return err
+			}
+			return a.startForeground(cmd.Context(), env, c)
+		},
+	}
+	cmd.Flags().BoolVarP(&attach, "attach", "a", false, "attach to the container's output and wait for it")
+	cmd.Flags().BoolVarP(&interactive, "interactive", "i", false, "connect stdin")
+	return cmd
+}
+
+func newRmCommand(a *app) *cobra.Command {
+	var force, all bool
+	cmd := &cobra.Command{
+		Use:   "rm [flags] CONTAINER [CONTAINER...]",
+		Short: "Remove containers",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if all == (len(args) > 0) {
+				return fmt.Errorf("give container names or --all")
+			}
+			store, err := a.openStore()
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			env, err := a.runtimeEnv(store)
+			if err != nil {
+				return err
+			}
+			var targets []*runtime.Container
+			if all {
+				if targets, err = runtime.List(store); err != nil {
+					return err
+				}
+			}
+			for _, ref := range args {
+				c, err := runtime.Lookup(store, ref)
+				if err != nil {
+					return err
+				}
+				targets = append(targets, c)
+			}
+			for _, c := range targets {
+				if err := runtime.Remove(cmd.Context(), env, c, force); err != nil {
+					return err
+				}
+				fmt.Fprintln(a.stdout, c.ID)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVarP(&force, "force", "f", false, "kill running containers first")
+	cmd.Flags().BoolVarP(&all, "all", "a", false, "remove all containers")
+	return cmd
+}
+
+// containerInspect is what husk container inspect prints: the record and
+// the generated config.json, the container's full security profile.
+type containerInspect struct {
+	ID      string          `json:"Id"`
+	Name    string          `json:"Name"`
+	Image   string          `json:"Image"`
+	ImageID string          `json:"ImageID"`
+	Config  runtime.Config  `json:"Config"`
+	State   runtime.State   `json:"State"`
+	Spec    json.RawMessage `json:"OCIConfig,omitempty"`
+	Bundle  string          `json:"Bundle"`
+}
+
+func newContainerCommand(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "container",
+		Short: "Manage containers",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return cmd.Help()
+		},
+	}
+	var format string
+	inspect := &cobra.Command{
+		Use:   "inspect [flags] CONTAINER [CONTAINER...]",
+		Short: "Show a container's configuration, state and generated OCI config.json",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fm, err := newFormatter(format)
+			if err != nil {
+				return err
+			}
+			store, err := a.openStore()
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			var out []any
+			for _, ref := range args {
+				c, err := runtime.Lookup(store, ref)
+				if err != nil {
+					return err
+				}
+				ci := containerInspect{ID: c.ID, Name: c.Name, Image: c.Config.Image, ImageID: c.Config.ImageID, Config: c.Config, State: c.State, Bundle: c.Dir}
+				if b, err := os.ReadFile(c.BundleSpec()); err == nil {
+					ci.Spec = b
+				}
+				out = append(out, ci)
+			}
+			if fm.tmpl != nil {
+				return fm.renderTemplate(a.stdout, out)
+			}
+			return writeJSON(a.stdout, out)
+		},
+	}
+	inspect.Flags().StringVarP(&format, "format", "f", "", "Go template applied to each container (default: JSON)")
+	rm := newRmCommand(a)
+	cmd.AddCommand(inspect, rm, newRunCommand(a), newCreateCommand(a), newStartCommand(a))
+	return cmd
+}

@@ -1,0 +1,162 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+// buildSpec turns the container's config and its image's config into the
+// runtime spec, preparing what the rootfs needs (working directory,
+// /etc files).
+func buildSpec(ctx context.Context, env Env, c *Container, rootfs string) (*specs.Spec, error) {
+	info, err := env.Store.InspectImage(ctx, c.Config.ImageID)
+	if err != nil {
+		return nil, err
+	}
+	img := ImageConfig{
+		Entrypoint: info.Config.Entrypoint, Cmd: info.Config.Cmd, Env: info.Config.Env,
+		WorkingDir: info.Config.WorkingDir, User: info.Config.User, StopSignal: info.Config.StopSignal,
+	}
+	cfg := c.Config
+	userSpec := cfg.User
+	if userSpec == "" {
+		userSpec = img.User
+	}
+	var uidMap, gidMap []IDMap
+	if cfg.KeepID {
+		uidMap, gidMap = keepIDMaps(env)
+		if userSpec == "" {
+			userSpec = fmt.Sprintf("%d:%d", env.HostUID, env.HostGID)
+		}
+	}
+	u, err := ResolveUser(rootfs, userSpec)
+	if err != nil {
+		return nil, err
+	}
+	cwd := cfg.Workdir
+	if cwd == "" {
+		cwd = img.WorkingDir
+	}
+	if cwd == "" {
+		cwd = "/"
+	}
+	if !filepath.IsAbs(cwd) {
+		return nil, fmt.Errorf("working directory %q is not absolute", cwd)
+	}
+	// The rootfs as husk sees it is owned by namespace ids: translate the
+	// container user's ids through the container's own map.
+	if err := MkdirInRoot(rootfs, cwd, mapID(u.UID, uidMap), mapID(u.GID, gidMap)); err != nil {
+		return nil, err
+	}
+	hostname := cfg.Hostname
+	if hostname == "" {
+		hostname = c.ID[:12]
+	}
+	mounts, err := writeEtcFiles(c.Dir, hostname, cfg.Network)
+	if err != nil {
+		return nil, err
+	}
+	vm, err := volumeMounts(env, cfg.Volumes)
+	if err != nil {
+		return nil, err
+	}
+	mounts = append(mounts, vm...)
+	defaults := []string{"PATH=" + DefaultPath, "HOSTNAME=" + hostname, "HOME=" + u.Home, "container=husk"}
+	if cfg.TTY {
+		defaults = append(defaults, "TERM=xterm")
+	}
+	return GenerateSpec(SpecOptions{
+		Rootfs:          rootfs,
+		Args:            ProcessArgs(img, cfg.Entrypoint, cfg.Command),
+		Env:             MergeEnv(defaults, img.Env, cfg.Env),
+		Cwd:             cwd,
+		User:            u,
+		Hostname:        hostname,
+		Terminal:        cfg.TTY,
+		ReadOnly:        cfg.ReadOnly,
+		Network:         cfg.Network,
+		Mounts:          mounts,
+		CapAdd:          cfg.CapAdd,
+		CapDrop:         cfg.CapDrop,
+		Privileged:      cfg.Privileged,
+		Seccomp:         cfg.Seccomp,
+		NoNewPrivileges: cfg.NoNewPrivileges,
+		Rootless:        env.Rootless,
+		SingleID:        env.SingleID,
+		UIDMap:          uidMap,
+		GIDMap:          gidMap,
+		Annotations:     map[string]string{"io.husk.container.name": c.Name, "io.husk.image": cfg.Image},
+	})
+}
+
+// mapID translates a container id to husk's namespace through m (identity
+// without a map; unmapped ids become 0).
+func mapID(id uint32, m []IDMap) uint32 {
+	if len(m) == 0 {
+		return id
+	}
+	for _, e := range m {
+		if id >= e.ContainerID && id < e.ContainerID+e.Size {
+			return e.HostID + (id - e.ContainerID)
+		}
+	}
+	return 0
+}
+
+func volumeMounts(env Env, vols []VolumeSpec) ([]Mount, error) {
+	var out []Mount
+	for _, v := range vols {
+		if !filepath.IsAbs(v.Destination) {
+			return nil, fmt.Errorf("mount destination %q is not an absolute path", v.Destination)
+		}
+		switch v.Kind {
+		case VolumeBind:
+			if _, err := os.Stat(v.Source); err != nil {
+				return nil, fmt.Errorf("bind mount source %q: %w", v.Source, err)
+			}
+			opts := []string{"rprivate"}
+			if v.ReadOnly {
+				opts = append(opts, "ro")
+			}
+			opts = append(opts, v.Options...)
+			out = append(out, Mount{Type: "bind", Source: v.Source, Destination: v.Destination, Options: opts})
+		case VolumeNamed:
+			if env.Volumes == nil {
+				return nil, fmt.Errorf("named volume %q: no volume store", v.Source)
+			}
+			vol, err := env.Volumes.Ensure(v.Source)
+			if err != nil {
+				return nil, err
+			}
+			opts := []string{"rprivate"}
+			if v.ReadOnly {
+				opts = append(opts, "ro")
+			}
+			out = append(out, Mount{Type: "bind", Source: vol.Path, Destination: v.Destination, Options: opts})
+		case VolumeTmpfs:
+			opts := []string{"nosuid", "nodev"}
+			hasMode := false
+			for _, o := range v.Options {
+				if strings.HasPrefix(o, "mode=") {
+					hasMode = true
+				}
+			}
+			if !hasMode {
+				opts = append(opts, "mode=1777")
+			}
+			if v.ReadOnly {
+				opts = append(opts, "ro")
+			}
+			opts = append(opts, v.Options...)
+			out = append(out, Mount{Type: "tmpfs", Source: "tmpfs", Destination: v.Destination, Options: opts})
+		default:
+			return nil, fmt.Errorf("unknown mount type %q", v.Kind)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,188 @@
+package runtime
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/husk-dev/husk/pkg/storage"
+	cstorage "go.podman.io/storage"
+)
+
+// VolumeKind says what a --volume/--mount entry is.
+type VolumeKind string
+
+const (
+	VolumeBind  VolumeKind = "bind"
+	VolumeTmpfs VolumeKind = "tmpfs"
+	VolumeNamed VolumeKind = "volume"
+)
+
+// VolumeSpec is one parsed -v, --mount or --tmpfs entry.
+type VolumeSpec struct {
+	Kind        VolumeKind `json:"kind"`
+	Source      string     `json:"source,omitempty"` // host path or volume name
+	Destination string     `json:"destination"`
+	ReadOnly    bool       `json:"readOnly,omitempty"`
+	Options     []string   `json:"options,omitempty"` // tmpfs size=, mode=; bind propagation
+}
+
+// Config is what the user asked for when creating a container; it is kept
+// with the container so start can build the bundle again.
+type Config struct {
+	Name            string       `json:"name"`
+	Image           string       `json:"image"`
+	ImageID         string       `json:"imageId"`
+	Entrypoint      *[]string    `json:"entrypoint,omitempty"`
+	Command         []string     `json:"command,omitempty"`
+	Env             []string     `json:"env,omitempty"`
+	User            string       `json:"user,omitempty"`
+	Workdir         string       `json:"workdir,omitempty"`
+	Hostname        string       `json:"hostname,omitempty"`
+	Interactive     bool         `json:"interactive,omitempty"`
+	TTY             bool         `json:"tty,omitempty"`
+	ReadOnly        bool         `json:"readOnly,omitempty"`
+	Network         NetworkMode  `json:"network"`
+	Volumes         []VolumeSpec `json:"volumes,omitempty"`
+	CapAdd          []string     `json:"capAdd,omitempty"`
+	CapDrop         []string     `json:"capDrop,omitempty"`
+	Privileged      bool         `json:"privileged,omitempty"`
+	Seccomp         SeccompMode  `json:"seccomp"`
+	NoNewPrivileges bool         `json:"noNewPrivileges,omitempty"`
+	KeepID          bool         `json:"keepId,omitempty"`
+	Remove          bool         `json:"remove,omitempty"`
+	Runtime         string       `json:"runtime,omitempty"`
+}
+
+// Status is a container's lifecycle state.
+type Status string
+
+const (
+	StatusCreated Status = "created"
+	StatusRunning Status = "running"
+	StatusExited  Status = "exited"
+)
+
+// State is what husk records about a container's life.
+type State struct {
+	Status     Status    `json:"status"`
+	Pid        int       `json:"pid,omitempty"`
+	ExitCode   int       `json:"exitCode"`
+	CreatedAt  time.Time `json:"createdAt"`
+	StartedAt  time.Time `json:"startedAt,omitempty"`
+	FinishedAt time.Time `json:"finishedAt,omitempty"`
+	Runtime    string    `json:"runtime,omitempty"`
+}
+
+// Container is a container record: the storage container plus husk's
+// config and state files in its directory.
+type Container struct {
+	ID     string
+	Name   string
+	Config Config
+	State  State
+	// Dir holds husk.json and the bundle (config.json).
+	Dir string
+}
+
+// ErrContainerUnknown is returned when no container matches.
+var ErrContainerUnknown = errors.New("no such container")
+
+const recordFile = "husk.json"
+
+type record struct {
+	Config Config `json:"config"`
+	State  State  `json:"state"`
+}
+
+// Save writes the container's config and state atomically.
+func (c *Container) Save() error {
+	b, err := json.MarshalIndent(record{Config: c.Config, State: c.State}, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode container %s: %w", c.Name, err)
+	}
+	tmp := filepath.Join(c.Dir, recordFile+".tmp")
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		return fmt.Errorf("save container %s: %w", c.Name, err)
+	}
+	if err := os.Rename(tmp, filepath.Join(c.Dir, recordFile)); err != nil {
+		return fmt.Errorf("save container %s: %w", c.Name, err)
+	}
+	return nil
+}
+
+// BundleSpec returns the path of the container's config.json.
+func (c *Container) BundleSpec() string { return filepath.Join(c.Dir, "config.json") }
+
+func load(s *storage.Store, sc *cstorage.Container) (*Container, error) {
+	dir, err := s.ContainerDirectory(sc.ID)
+	if err != nil {
+		return nil, fmt.Errorf("container %s directory: %w", short(sc.ID), err)
+	}
+	c := &Container{ID: sc.ID, Dir: dir}
+	if len(sc.Names) > 0 {
+		c.Name = sc.Names[0]
+	}
+	b, err := os.ReadFile(filepath.Join(dir, recordFile))
+	if err != nil {
+		return nil, fmt.Errorf("read container %s: %w", c.Name, err)
+	}
+	var r record
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("parse container %s: %w", c.Name, err)
+	}
+	c.Config, c.State = r.Config, r.State
+	return c, nil
+}
+
+// Lookup finds a container by name, full ID or unique ID prefix.
+func Lookup(s *storage.Store, ref string) (*Container, error) {
+	if sc, err := s.Container(ref); err == nil {
+		return load(s, sc)
+	}
+	all, err := s.Containers()
+	if err != nil {
+		return nil, fmt.Errorf("list containers: %w", err)
+	}
+	var hits []cstorage.Container
+	for _, c := range all {
+		if strings.HasPrefix(c.ID, ref) {
+			hits = append(hits, c)
+		}
+	}
+	if len(hits) == 1 {
+		return load(s, &hits[0])
+	}
+	if len(hits) > 1 {
+		return nil, fmt.Errorf("container %q: ID prefix matches %d containers", ref, len(hits))
+	}
+	return nil, fmt.Errorf("%w: %q", ErrContainerUnknown, ref)
+}
+
+// List returns every container with its record.
+func List(s *storage.Store) ([]*Container, error) {
+	all, err := s.Containers()
+	if err != nil {
+		return nil, fmt.Errorf("list containers: %w", err)
+	}
+	var out []*Container
+	for i := range all {
+		c, err := load(s, &all[i])
+		if err != nil {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+func short(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}

@@ -1,0 +1,402 @@
+package runtime
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	cstorage "go.podman.io/storage"
+	"go.podman.io/storage/pkg/idtools"
+	"golang.org/x/sys/unix"
+
+	"github.com/husk-dev/husk/pkg/storage"
+)
+
+// Env is what running containers needs from the host, decided once by the
+// caller.
+type Env struct {
+	Store *storage.Store
+	// Runtimes to try in order; later ones are fallbacks used (with a
+	// notice) only when an earlier one refuses the host.
+	Runtimes []*OCI
+	// Volumes keeps named volumes.
+	Volumes *VolumeStore
+	// Rootless: husk runs in a user namespace as the user.
+	Rootless bool
+	// SingleID: that namespace maps only the user (no subordinate ids).
+	SingleID bool
+	// HostUID/HostGID are the user's ids on the host (keep-id).
+	HostUID, HostGID uint32
+	// Notices receives one-line notices (runtime fallback).
+	Notices io.Writer
+	// StateDir is where runtime refusals are remembered ("" to forget).
+	StateDir string
+}
+
+// Stdio are the streams of a foreground container.
+type Stdio struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+}
+
+// Exit codes husk uses for failures around the container's command.
+const (
+	ExitCannotInvoke = 126
+	ExitNotFound     = 127
+)
+
+// ErrCannotInvoke and ErrCommandNotFound classify runtime errors about the
+// container's command.
+var (
+	ErrCannotInvoke    = errors.New("container command cannot be invoked")
+	ErrCommandNotFound = errors.New("container command not found")
+)
+
+// Create records a new container for an image already in the store. The
+// rootfs is not mounted until Start.
+func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
+	img, _, err := env.Store.Lookup(cfg.Image)
+	if err != nil {
+		return nil, err
+	}
+	cfg.ImageID = img.ID
+	if cfg.Name == "" {
+		cfg.Name = randomName()
+	} else if err := validName(cfg.Name); err != nil {
+		return nil, err
+	}
+	if cfg.Network == "" {
+		cfg.Network = NetworkNone
+	}
+	opts := &cstorage.ContainerOptions{}
+	if cfg.KeepID {
+		if !env.Rootless {
+			return nil, fmt.Errorf("--userns=keep-id is for rootless use: as root the container already runs with your ids")
+		}
+		uidMap, gidMap := keepIDMaps(env)
+		opts.UIDMap = toIDMap(uidMap)
+		opts.GIDMap = toIDMap(gidMap)
+	}
+	sc, err := env.Store.CreateContainer("", []string{cfg.Name}, img.ID, "", "", opts)
+	if err != nil {
+		if errors.Is(err, cstorage.ErrDuplicateName) {
+			return nil, fmt.Errorf("the container name %q is already in use: remove that container or choose another name", cfg.Name)
+		}
+		return nil, fmt.Errorf("create container: %w", err)
+	}
+	dir, err := env.Store.ContainerDirectory(sc.ID)
+	if err == nil {
+		err = os.MkdirAll(dir, 0o700)
+	}
+	if err != nil {
+		_ = env.Store.DeleteContainer(sc.ID)
+		return nil, fmt.Errorf("container directory: %w", err)
+	}
+	c := &Container{ID: sc.ID, Name: cfg.Name, Config: cfg, Dir: dir,
+		State: State{Status: StatusCreated, CreatedAt: time.Now().UTC()}}
+	if err := c.Save(); err != nil {
+		_ = env.Store.DeleteContainer(sc.ID)
+		return nil, err
+	}
+	return c, nil
+}
+
+// keepIDMaps maps the user's own uid/gid inside the container to the
+// user's ids on the host (ns id 0), and the rest around it.
+func keepIDMaps(env Env) ([]IDMap, []IDMap) {
+	build := func(id uint32) []IDMap {
+		if env.SingleID {
+			return []IDMap{{ContainerID: id, HostID: 0, Size: 1}}
+		}
+		const size = 65536
+		m := []IDMap{{ContainerID: 0, HostID: 1, Size: id}, {ContainerID: id, HostID: 0, Size: 1}}
+		if id+1 < size {
+			m = append(m, IDMap{ContainerID: id + 1, HostID: id + 1, Size: size - id - 1})
+		}
+		if id == 0 {
+			m = m[1:]
+		}
+		return m
+	}
+	return build(env.HostUID), build(env.HostGID)
+}
+
+func toIDMap(m []IDMap) []idtools.IDMap {
+	var out []idtools.IDMap
+	for _, e := range m {
+		out = append(out, idtools.IDMap{ContainerID: int(e.ContainerID), HostID: int(e.HostID), Size: int(e.Size)})
+	}
+	return out
+}
+
+// Start builds the bundle, runs the container in the foreground with the
+// given stdio and returns its exit code. The lifecycle follows the runtime
+// spec: create, start, wait, delete. With cfg.Remove everything of the
+// container goes afterwards, also when something fails.
+func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, err error) {
+	if c.State.Status == StatusRunning {
+		return 0, fmt.Errorf("container %s is already running", c.Name)
+	}
+	cleanup := []func(){}
+	defer func() {
+		for i := len(cleanup) - 1; i >= 0; i-- {
+			cleanup[i]()
+		}
+		if c.Config.Remove {
+			if rerr := Remove(context.Background(), env, c, true); rerr != nil && err == nil {
+				err = rerr
+			}
+		}
+	}()
+	rootfs, err := env.Store.Mount(c.ID, "")
+	if err != nil {
+		return 0, fmt.Errorf("mount container %s: %w", c.Name, err)
+	}
+	cleanup = append(cleanup, func() { _, _ = env.Store.Unmount(c.ID, true) })
+
+	spec, err := buildSpec(ctx, env, c, rootfs)
+	if err != nil {
+		return 0, err
+	}
+	b, err := json.MarshalIndent(spec, "", "  ")
+	if err != nil {
+		return 0, fmt.Errorf("encode config.json: %w", err)
+	}
+	if err := os.WriteFile(c.BundleSpec(), b, 0o600); err != nil {
+		return 0, fmt.Errorf("write config.json: %w", err)
+	}
+
+	// Become the container's parent once the runtime's create exits.
+	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
+		return 0, fmt.Errorf("become subreaper: %w", err)
+	}
+	var console *consoleSocket
+	if c.Config.TTY {
+		if console, err = newConsoleSocket(c.Dir); err != nil {
+			return 0, err
+		}
+		cleanup = append(cleanup, func() { _ = console.Close() })
+	}
+	stdin := stdio.Stdin
+	if !c.Config.Interactive || c.Config.TTY {
+		devnull, err := os.Open(os.DevNull)
+		if err != nil {
+			return 0, err
+		}
+		defer devnull.Close()
+		stdin = devnull
+	}
+	pidFile := filepath.Join(c.Dir, "pidfile")
+	_ = os.Remove(pidFile)
+	var rt *OCI
+	var masterCh chan *os.File
+	var gate *stderrGate
+	for i, cand := range env.Runtimes {
+		if console != nil {
+			masterCh = make(chan *os.File, 1)
+			go func() {
+				m, err := console.receive()
+				if err != nil {
+					close(masterCh)
+					return
+				}
+				masterCh <- m
+			}()
+		}
+		co := CreateOptions{Bundle: c.Dir, PidFile: pidFile, Stdin: stdin, Stdout: stdio.Stdout, Stderr: stdio.Stderr}
+		if console != nil {
+			co.ConsoleSocket = console.path
+			co.Stdin, co.Stdout, co.Stderr = nil, nil, nil
+		} else if stdio.Stderr != nil {
+			if gate, err = newStderrGate(stdio.Stderr); err != nil {
+				return 0, fmt.Errorf("stderr pipe: %w", err)
+			}
+			co.Stderr = gate.writer()
+		}
+		err = cand.Create(ctx, c.ID, co)
+		if err == nil {
+			rt = cand
+			if gate != nil {
+				gate.release()
+			}
+			break
+		}
+		if gate != nil {
+			if msg := runtimeMessage(gate.failed()); msg != "" && !strings.Contains(err.Error(), msg) {
+				err = fmt.Errorf("%w (%s)", err, msg)
+			}
+			gate = nil
+		}
+		_ = cand.Delete(context.Background(), c.ID, true)
+		if i+1 < len(env.Runtimes) && refusesHost(err) {
+			reason := runtimeMessage(err.Error())
+			if env.Notices != nil {
+				fmt.Fprintf(env.Notices, "husk: notice: %s cannot run containers on this host (%s); using %s\n", cand.Name, reason, env.Runtimes[i+1].Name)
+			}
+			if env.StateDir != "" {
+				RememberRefusal(env.StateDir, cand.Name, reason)
+			}
+			continue
+		}
+		if refusesHost(err) {
+			err = fmt.Errorf("%w; choose another runtime with --runtime (e.g. --runtime runc)", err)
+		}
+		return classify(err)
+	}
+	c.State.Runtime = rt.Name
+	cleanup = append(cleanup, func() { _ = rt.Delete(context.Background(), c.ID, true) })
+	pid, err := readPid(pidFile)
+	if err != nil {
+		return 0, err
+	}
+	var detachConsole func()
+	if console != nil {
+		m, ok := <-masterCh
+		if !ok || m == nil {
+			return 0, fmt.Errorf("the runtime sent no terminal")
+		}
+		detachConsole = attachConsole(m, stdio.Stdin, stdio.Stdout, c.Config.Interactive)
+	}
+
+	sigs := make(chan os.Signal, 16)
+	forwarded := []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2}
+	signal.Notify(sigs, forwarded...)
+	defer signal.Stop(sigs)
+	go func() {
+		for s := range sigs {
+			_ = unix.Kill(pid, s.(syscall.Signal))
+		}
+	}()
+
+	c.State.Status, c.State.Pid, c.State.StartedAt = StatusRunning, pid, time.Now().UTC()
+	if err := c.Save(); err != nil {
+		_ = unix.Kill(pid, unix.SIGKILL)
+		return 0, err
+	}
+	if err := rt.Start(context.Background(), c.ID); err != nil {
+		_ = unix.Kill(pid, unix.SIGKILL)
+		_, _ = wait(pid)
+		c.State.Status, c.State.FinishedAt = StatusExited, time.Now().UTC()
+		_ = c.Save()
+		return classify(err)
+	}
+	code, err = wait(pid)
+	if detachConsole != nil {
+		detachConsole()
+	}
+	if gate != nil {
+		gate.drain(time.Second)
+	}
+	c.State.Status, c.State.Pid, c.State.ExitCode, c.State.FinishedAt = StatusExited, 0, code, time.Now().UTC()
+	if serr := c.Save(); serr != nil && err == nil {
+		err = serr
+	}
+	return code, err
+}
+
+// wait reaps pid and returns its exit code (128+N when killed by N).
+func wait(pid int) (int, error) {
+	var ws unix.WaitStatus
+	for {
+		_, err := unix.Wait4(pid, &ws, 0, nil)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return 0, fmt.Errorf("wait for container process %d: %w", pid, err)
+		}
+		break
+	}
+	if ws.Signaled() {
+		return 128 + int(ws.Signal()), nil
+	}
+	return ws.ExitStatus(), nil
+}
+
+func readPid(path string) (int, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, fmt.Errorf("read container pid: %w", err)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || pid <= 0 {
+		return 0, fmt.Errorf("read container pid: bad pid file %q", b)
+	}
+	return pid, nil
+}
+
+// refusesHost recognizes runtimes that cannot run on this host at all, as
+// opposed to a problem with this container.
+func refusesHost(err error) bool {
+	msg := err.Error()
+	for _, s := range []string{"cgroups in hybrid mode not supported", "unknown version specified", "cgroup v1 not supported"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// classify maps runtime errors about the command to 126/127, like podman.
+func classify(err error) (int, error) {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "executable file not found") || strings.Contains(msg, "no such file or directory") && strings.Contains(msg, "exec"):
+		return ExitNotFound, fmt.Errorf("%w: %v", ErrCommandNotFound, err)
+	case strings.Contains(msg, "permission denied") && strings.Contains(msg, "exec"):
+		return ExitCannotInvoke, fmt.Errorf("%w: %v", ErrCannotInvoke, err)
+	}
+	return 0, err
+}
+
+// Remove deletes a container: runtime state, mount, storage and files.
+// A running container is refused unless force is set (then it is killed).
+func Remove(ctx context.Context, env Env, c *Container, force bool) error {
+	if c.State.Status == StatusRunning && c.State.Pid > 0 && unix.Kill(c.State.Pid, 0) == nil {
+		if !force {
+			return fmt.Errorf("container %s is running: stop it first or use --force", c.Name)
+		}
+		_ = unix.Kill(c.State.Pid, unix.SIGKILL)
+	}
+	for _, rt := range env.Runtimes {
+		_ = rt.Delete(ctx, c.ID, true)
+	}
+	_, _ = env.Store.Unmount(c.ID, true)
+	if err := env.Store.DeleteContainer(c.ID); err != nil && !errors.Is(err, cstorage.ErrContainerUnknown) {
+		return fmt.Errorf("remove container %s: %w", c.Name, err)
+	}
+	return nil
+}
+
+func randomName() string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	adjectives := []string{"brave", "calm", "eager", "fond", "keen", "quiet", "swift", "wise", "bold", "kind"}
+	nouns := []string{"husk", "kernel", "seed", "grain", "shell", "pod", "hull", "bran", "chaff", "corn"}
+	return adjectives[int(b[0])%len(adjectives)] + "_" + nouns[int(b[1])%len(nouns)] + "_" + hex.EncodeToString(b[2:])
+}
+
+func validName(n string) error {
+	for i, r := range n {
+		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || (i > 0 && (r == '_' || r == '.' || r == '-'))
+		if !ok {
+			return fmt.Errorf("invalid container name %q: use letters, digits, '_', '.', '-' (not first)", n)
+		}
+	}
+	if n == "" {
+		return fmt.Errorf("empty container name")
+	}
+	return nil
+}

@@ -1,0 +1,119 @@
+package runtime
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+)
+
+// VolumeStore keeps named volumes as directories: DIR/NAME/_data holds the
+// contents, DIR/NAME/volume.json the metadata.
+type VolumeStore struct {
+	Dir string
+}
+
+// Volume is a named volume.
+type Volume struct {
+	Name      string            `json:"Name"`
+	Path      string            `json:"Mountpoint"`
+	CreatedAt time.Time         `json:"CreatedAt"`
+	Labels    map[string]string `json:"Labels"`
+	Driver    string            `json:"Driver"`
+}
+
+// ErrVolumeUnknown is returned for volumes that do not exist.
+var ErrVolumeUnknown = errors.New("no such volume")
+
+// ErrVolumeExists is returned when creating a volume that exists.
+var ErrVolumeExists = errors.New("volume already exists")
+
+// Create makes a new volume.
+func (s *VolumeStore) Create(name string, labels map[string]string) (*Volume, error) {
+	if err := validName(name); err != nil {
+		return nil, fmt.Errorf("volume name: %w", err)
+	}
+	dir := filepath.Join(s.Dir, name)
+	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create volume store: %w", err)
+	}
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		if os.IsExist(err) {
+			return nil, fmt.Errorf("%w: %q", ErrVolumeExists, name)
+		}
+		return nil, fmt.Errorf("create volume %q: %w", name, err)
+	}
+	v := &Volume{Name: name, Path: filepath.Join(dir, "_data"), CreatedAt: time.Now().UTC(), Labels: labels, Driver: "local"}
+	if v.Labels == nil {
+		v.Labels = map[string]string{}
+	}
+	if err := os.Mkdir(v.Path, 0o755); err != nil {
+		return nil, fmt.Errorf("create volume %q: %w", name, err)
+	}
+	b, _ := json.MarshalIndent(v, "", "  ")
+	if err := os.WriteFile(filepath.Join(dir, "volume.json"), b, 0o600); err != nil {
+		return nil, fmt.Errorf("create volume %q: %w", name, err)
+	}
+	return v, nil
+}
+
+// Get returns a volume.
+func (s *VolumeStore) Get(name string) (*Volume, error) {
+	b, err := os.ReadFile(filepath.Join(s.Dir, name, "volume.json"))
+	if os.IsNotExist(err) {
+		return nil, fmt.Errorf("%w: %q", ErrVolumeUnknown, name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read volume %q: %w", name, err)
+	}
+	var v Volume
+	if err := json.Unmarshal(b, &v); err != nil {
+		return nil, fmt.Errorf("parse volume %q: %w", name, err)
+	}
+	return &v, nil
+}
+
+// Ensure returns the volume, creating it when missing (as -v NAME:/dst does).
+func (s *VolumeStore) Ensure(name string) (*Volume, error) {
+	v, err := s.Get(name)
+	if errors.Is(err, ErrVolumeUnknown) {
+		v, err = s.Create(name, nil)
+		if errors.Is(err, ErrVolumeExists) {
+			return s.Get(name)
+		}
+	}
+	return v, err
+}
+
+// List returns all volumes by name.
+func (s *VolumeStore) List() ([]*Volume, error) {
+	entries, err := os.ReadDir(s.Dir)
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list volumes: %w", err)
+	}
+	var out []*Volume
+	for _, e := range entries {
+		if v, err := s.Get(e.Name()); err == nil {
+			out = append(out, v)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// Remove deletes a volume and its contents.
+func (s *VolumeStore) Remove(name string) error {
+	if _, err := s.Get(name); err != nil {
+		return err
+	}
+	if err := os.RemoveAll(filepath.Join(s.Dir, name)); err != nil {
+		return fmt.Errorf("remove volume %q: %w", name, err)
+	}
+	return nil
+}
