@@ -206,19 +206,21 @@ bench_header() {
 }
 
 # bench_time FILE CMD...: run CMD as the test user under /usr/bin/time;
-# append "WALL_S MAXRSS_KB" to FILE. CMD's stdout goes to FILE.stdout, its
+# append "WALL_S MAXRSS_KB CPU_S" to FILE (CPU: user+system time of CMD
+# and the children it waited for; less sensitive to other load than wall
+# time). CMD's stdout goes to FILE.stdout, its
 # stderr to FILE.stderr (both overwritten). Fails if CMD fails.
 bench_time() {
 	local file=$1 tf
 	shift
 	tf=$BENCH_WORK/.time
 	rm -f "$tf"
-	if ! as_user /usr/bin/time -o "$tf" -f '%e %M' "$@" >"$file.stdout" 2>"$file.stderr"; then
+	if ! as_user /usr/bin/time -o "$tf" -f '%e %M %U %S' "$@" >"$file.stdout" 2>"$file.stderr"; then
 		bench_log "failed: $*"
 		sed 's/^/    /' "$file.stderr" >&2
 		return 1
 	fi
-	tail -n1 "$tf" >>"$file"
+	tail -n1 "$tf" | awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}' >>"$file"
 }
 
 # bench_mem FILE CMD...: run CMD as the test user under treerss; append

@@ -205,16 +205,16 @@ for img in "${IMAGES[@]}"; do
 done
 
 bench_say ""
-bench_say "Per tool (medians; wall min-max in brackets):"
+bench_say "Per tool (medians; cpu = user+system of the whole tree):"
 {
-	printf '%-11s %-7s %18s %12s %14s\n' image tool "wall s" "%M MiB" "tree PSS MiB"
+	printf '%-11s %-7s %20s %7s %8s %14s\n' image tool "wall s (min-max)" "cpu s" "%M MiB" "tree PSS MiB"
 	for img in "${IMAGES[@]}"; do
 		for tool in "${TOOLS[@]}"; do
 			t=$DATA/$tool-$img.time m=$DATA/$tool-$img.mem
 			pss=nan
 			[[ -s $m ]] && pss=$(bench_mib "$(bench_median "$m" 1)")
-			printf '%-11s %-7s %7s (%9s) %12s %14s\n' "$img" "$tool" \
-				"$(bench_median "$t" 1)" "$(bench_minmax "$t" 1)" \
+			printf '%-11s %-7s %20s %7s %8s %14s\n' "$img" "$tool" \
+				"$(bench_median "$t" 1) ($(bench_minmax "$t" 1))" "$(bench_median "$t" 3)" \
 				"$(bench_mib "$(bench_median "$t" 2)")" "$pss"
 		done
 	done
@@ -222,32 +222,33 @@ bench_say "Per tool (medians; wall min-max in brackets):"
 bench_say_file "$DATA/table"
 
 bench_say ""
-bench_say "Ratios husk/podman of the medians (goal: ratio <= the value given; checked for each column):"
+bench_say "Ratios husk/podman of the medians (goal: ratio <= the value given, checked for wall, %M and tree PSS; cpu for information):"
 {
-	printf '%-11s %6s   %-12s %-12s %-12s\n' image goal wall "%M" "tree PSS"
+	printf '%-11s %6s   %-12s %-12s %-12s %-6s\n' image goal wall "%M" "tree PSS" "(cpu)"
 	for img in "${IMAGES[@]}"; do
 		g=$(goal_for "$img")
 		rw=$(bench_ratio "$(bench_median "$DATA/husk-$img.time" 1)" "$(bench_median "$DATA/podman-$img.time" 1)")
 		rm_=$(bench_ratio "$(bench_median "$DATA/husk-$img.time" 2)" "$(bench_median "$DATA/podman-$img.time" 2)")
+		rc=$(bench_ratio "$(bench_median "$DATA/husk-$img.time" 3)" "$(bench_median "$DATA/podman-$img.time" 3)")
 		rp=nan
 		if [[ -s $DATA/husk-$img.mem && -s $DATA/podman-$img.mem ]]; then
 			rp=$(bench_ratio "$(bench_median "$DATA/husk-$img.mem" 1)" "$(bench_median "$DATA/podman-$img.mem" 1)")
 		fi
 		if [[ $g == - ]]; then
-			printf '%-11s %6s   %-12s %-12s %-12s\n' "$img" - "$rw" "$rm_" "$rp"
+			printf '%-11s %6s   %-12s %-12s %-12s %-6s\n' "$img" - "$rw" "$rm_" "$rp" "$rc"
 		else
-			printf '%-11s %6s   %-12s %-12s %-12s\n' "$img" "<=$g" "$rw $(bench_goal "$rw" "$g")" \
-				"$rm_ $(bench_goal "$rm_" "$g")" "$rp $(bench_goal "$rp" "$g")"
+			printf '%-11s %6s   %-12s %-12s %-12s %-6s\n' "$img" "<=$g" "$rw $(bench_goal "$rw" "$g")" \
+				"$rm_ $(bench_goal "$rm_" "$g")" "$rp $(bench_goal "$rp" "$g")" "$rc"
 		fi
 	done
 } >"$DATA/ratios"
 bench_say_file "$DATA/ratios"
 
 bench_say ""
-bench_say "Raw timed rounds (wall s, %M kB), in order:"
+bench_say "Raw timed rounds (wall s/%M kB/cpu s), in order:"
 for img in "${IMAGES[@]}"; do
 	for tool in "${TOOLS[@]}"; do
-		bench_say "  $img $tool: $(awk '{printf "%s/%s  ", $1, $2}' "$DATA/$tool-$img.time")"
+		bench_say "  $img $tool: $(awk '{printf "%s/%s/%s  ", $1, $2, $3}' "$DATA/$tool-$img.time")"
 	done
 done
 if ((BENCH_MEM_N > 0)); then

@@ -15,6 +15,11 @@ echo "== unit and in-process tests (root)"
 
 test/run-rootless.sh || rc=1
 
+echo "== userns edge cases (root switching to the edge-case users)"
+HUSK=$STAGE/husk HUSK_TEST_REGISTRY=$REGISTRY HUSK_TEST_IMAGES=$IMAGES_DIR \
+	bats --tap "$STAGE/bats/root-userns.bats" 2>&1 | tee "$out/root-bats.out"
+[[ ${PIPESTATUS[0]} -eq 0 ]] || rc=1
+
 echo "== generated docs and completions"
 if test/check-docs.sh; then
 	echo "ok docs-current" >"$out/docs.out"
@@ -29,7 +34,7 @@ pass=$(cat "${files[@]}" 2>/dev/null | grep -cE '^\s*--- PASS' )
 fail=$(cat "${files[@]}" 2>/dev/null | grep -cE '^\s*--- FAIL' )
 skip=$(cat "${files[@]}" 2>/dev/null | grep -cE '^\s*--- SKIP' )
 # bats TAP: "ok N name # skip reason" counts as skipped.
-tap=("$STAGE/bats.out" "$out/docs.out")
+tap=("$STAGE/bats.out" "$out/root-bats.out" "$out/docs.out")
 bskip=$(cat "${tap[@]}" 2>/dev/null | grep -cE '^ok [0-9]+ .*# skip|^ok [0-9]+ # skip' )
 bpass=$(( $(cat "${tap[@]}" 2>/dev/null | grep -cE '^ok ') - bskip ))
 bfail=$(cat "${tap[@]}" 2>/dev/null | grep -cE '^not ok ')

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -59,11 +60,18 @@ func newSaveCommand(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if output == "" {
+			toStdout := output == ""
+			if toStdout {
 				if term.IsTerminal(int(os.Stdout.Fd())) {
 					return fmt.Errorf("refusing to write an archive to a terminal: use -o FILE or redirect stdout")
 				}
-				output = "/dev/stdout"
+				// The archive writers need a file they can seek in.
+				dir, err := os.MkdirTemp("", "husk-save-")
+				if err != nil {
+					return fmt.Errorf("save to stdout: %w", err)
+				}
+				defer os.RemoveAll(dir)
+				output = filepath.Join(dir, "archive.tar")
 			}
 			store, err := a.openStore()
 			if err != nil {
@@ -71,10 +79,24 @@ func newSaveCommand(a *app) *cobra.Command {
 			}
 			defer store.Close()
 			var progress io.Writer = a.stderr
-			if quiet {
+			if quiet || toStdout {
 				progress = nil
 			}
-			return pull.Save(cmd.Context(), store, args[0], output, pull.SaveOptions{Format: f, Progress: progress})
+			if err := pull.Save(cmd.Context(), store, args[0], output, pull.SaveOptions{Format: f, Progress: progress}); err != nil {
+				return err
+			}
+			if !toStdout {
+				return nil
+			}
+			fh, err := os.Open(output)
+			if err != nil {
+				return fmt.Errorf("save to stdout: %w", err)
+			}
+			defer fh.Close()
+			if _, err := io.Copy(a.stdout, fh); err != nil {
+				return fmt.Errorf("save to stdout: %w", err)
+			}
+			return nil
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE (default: stdout)")

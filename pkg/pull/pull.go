@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"go.podman.io/image/v5/copy"
 	"go.podman.io/image/v5/docker/reference"
@@ -54,11 +55,19 @@ func Pull(ctx context.Context, store *storage.Store, src string, opts Options) (
 
 func pull(ctx context.Context, store *storage.Store, s Source, opts Options) (Result, error) {
 	if !s.IsRegistry() {
-		name, err := localName(s.Ref)
+		ref := s.Ref
+		if ref.Transport().Name() == "docker-archive" && ref.DockerReference() == nil {
+			// Name it after the archive's RepoTags, as load does.
+			path, _, _ := strings.Cut(ref.StringWithinTransport(), ":")
+			if r, err := dockerArchiveImage(path); err == nil {
+				ref = r
+			}
+		}
+		name, err := localName(ref)
 		if err != nil {
 			return Result{}, err
 		}
-		return copyIn(ctx, store, s.Ref, name, opts)
+		return copyIn(ctx, store, ref, name, opts)
 	}
 	resolved, err := shortnames.Resolve(opts.Sys, s.Name)
 	if err != nil {

@@ -83,12 +83,17 @@ func Save(ctx context.Context, store *storage.Store, image, path string, opts Sa
 	if err != nil {
 		return fmt.Errorf("archive reference %q: %w", path, err)
 	}
-	// docker-archive appends to an existing file; save replaces it.
-	if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
-		return fmt.Errorf("replace %q: %w", path, err)
+	// docker-archive appends to an existing file; save replaces it. Only
+	// regular files are removed (never a device or /dev/stdout).
+	if fi, err := os.Lstat(path); err == nil && fi.Mode().IsRegular() {
+		if err := os.Remove(path); err != nil {
+			return fmt.Errorf("replace %q: %w", path, err)
+		}
 	}
 	if err := copyImage(ctx, dest, src, nil, nil, opts.Progress); err != nil {
-		_ = os.Remove(path)
+		if fi, serr := os.Lstat(path); serr == nil && fi.Mode().IsRegular() {
+			_ = os.Remove(path)
+		}
 		return fmt.Errorf("save %q to %q: %w", image, path, err)
 	}
 	return nil

@@ -21,11 +21,18 @@ type consoleSocket struct {
 	l    *net.UnixListener
 }
 
-func newConsoleSocket(dir string) (*consoleSocket, error) {
+// newConsoleSocket listens in a fresh private directory under the system
+// temporary directory: socket paths are limited to 108 bytes, which a
+// store path easily exceeds.
+func newConsoleSocket() (*consoleSocket, error) {
+	dir, err := os.MkdirTemp("", "husk-tty-")
+	if err != nil {
+		return nil, fmt.Errorf("console socket directory: %w", err)
+	}
 	path := filepath.Join(dir, "console.sock")
-	_ = os.Remove(path)
 	l, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
 	if err != nil {
+		os.RemoveAll(dir)
 		return nil, fmt.Errorf("listen on console socket: %w", err)
 	}
 	return &consoleSocket{path: path, l: l}, nil
@@ -57,7 +64,7 @@ func (c *consoleSocket) receive() (*os.File, error) {
 
 func (c *consoleSocket) Close() error {
 	err := c.l.Close()
-	_ = os.Remove(c.path)
+	_ = os.RemoveAll(filepath.Dir(c.path))
 	return err
 }
 

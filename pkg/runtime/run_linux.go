@@ -184,7 +184,7 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 	}
 	var console *consoleSocket
 	if c.Config.TTY {
-		if console, err = newConsoleSocket(c.Dir); err != nil {
+		if console, err = newConsoleSocket(); err != nil {
 			return 0, err
 		}
 		cleanup = append(cleanup, func() { _ = console.Close() })

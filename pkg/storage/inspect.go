@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/opencontainers/go-digest"
@@ -77,12 +78,9 @@ func (s *Store) InspectImage(ctx context.Context, ref string) (*ImageInfo, error
 		size = -1
 	}
 	info := &ImageInfo{
-		ID: img.ID, Digest: img.Digest, RepoTags: img.Names, RepoDigests: repoDigests(img.Names, img.Digests),
+		ID: img.ID, Digest: img.Digest, RepoTags: tags(img.Names), RepoDigests: repoDigests(img.Names, img.Digests),
 		Created: cfg.Created, Author: cfg.Author, Architecture: cfg.Architecture, Variant: cfg.Variant, Os: cfg.OS,
 		Config: cfg.Config, RootFS: cfg.RootFS, Size: size, History: cfg.History, ManifestType: mime, Labels: cfg.Config.Labels,
-	}
-	if info.RepoTags == nil {
-		info.RepoTags = []string{}
 	}
 	for _, l := range m.LayerInfos() {
 		info.Layers = append(info.Layers, LayerInfo{Digest: l.Digest, Size: l.Size, MediaType: l.MediaType})
@@ -94,10 +92,7 @@ func repoDigests(names []string, digests []digest.Digest) []string {
 	out := []string{}
 	seen := map[string]bool{}
 	for _, n := range names {
-		repo := n
-		if i := lastColonAfterSlash(n); i >= 0 {
-			repo = n[:i]
-		}
+		repo := repository(n)
 		for _, d := range digests {
 			rd := repo + "@" + d.String()
 			if !seen[rd] {
@@ -109,18 +104,27 @@ func repoDigests(names []string, digests []digest.Digest) []string {
 	return out
 }
 
-func lastColonAfterSlash(n string) int {
-	slash := -1
-	for i := len(n) - 1; i >= 0; i-- {
-		switch n[i] {
-		case '/':
-			slash = i
-			return -1
-		case ':':
-			if slash < 0 {
-				return i
-			}
+// repository strips the tag or digest from a stored name.
+func repository(n string) string {
+	if i := strings.Index(n, "@"); i >= 0 {
+		return n[:i]
+	}
+	if i := strings.LastIndex(n, ":"); i > strings.LastIndex(n, "/") {
+		return n[:i]
+	}
+	return n
+}
+
+// tags are the names that are not name@digest.
+func tags(names []string) []string {
+	out := []string{}
+	for _, n := range names {
+		if !strings.Contains(n, "@") {
+			out = append(out, n)
 		}
 	}
-	return -1
+	return out
 }
+
+// Id lets --format templates written for podman and docker ({{.Id}}) work.
+func (i *ImageInfo) Id() string { return i.ID } //nolint:revive,stylecheck

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"time"
 
 	cstorage "go.podman.io/storage"
 	graphdriver "go.podman.io/storage/drivers"
@@ -71,7 +73,9 @@ func Open(opts Options) (*Store, error) {
 				return nil, err
 			}
 		}
-		return &Store{Store: s, Driver: d, GraphRoot: opts.GraphRoot, RunRoot: opts.RunRoot}, nil
+		st := &Store{Store: s, Driver: d, GraphRoot: opts.GraphRoot, RunRoot: opts.RunRoot}
+		st.cleanTemp(time.Hour)
+		return st, nil
 	}
 	return nil, fmt.Errorf("open store %q: no usable storage driver: %w", opts.GraphRoot, errors.Join(errs...))
 }
@@ -87,4 +91,30 @@ func (s *Store) Close() error {
 
 func notSupported(err error) bool {
 	return errors.Is(err, graphdriver.ErrNotSupported) || errors.Is(err, graphdriver.ErrPrerequisites) || errors.Is(err, graphdriver.ErrIncompatibleFS)
+}
+
+// TempDir is where pulls keep blobs in flight: inside the store, so that
+// what a killed pull leaves is found and removed.
+func TempDir(graphRoot string) string { return filepath.Join(graphRoot, "tmp") }
+
+// cleanTemp removes what pulls left in TempDir longer ago than age (a
+// running pull's files are younger) and makes sure the directory exists.
+func (s *Store) cleanTemp(age time.Duration) []string {
+	dir := TempDir(s.GraphRoot)
+	_ = os.MkdirAll(dir, 0o700)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var removed []string
+	for _, e := range entries {
+		fi, err := e.Info()
+		if err != nil || time.Since(fi.ModTime()) < age {
+			continue
+		}
+		if os.RemoveAll(filepath.Join(dir, e.Name())) == nil {
+			removed = append(removed, e.Name())
+		}
+	}
+	return removed
 }

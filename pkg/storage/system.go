@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -86,8 +87,10 @@ func (s *Store) DiskUsage() (Usage, error) {
 
 // CheckResult lists the problems found, one string each.
 type CheckResult struct {
-	Problems []string
-	report   cstorage.CheckReport
+	Problems  []string
+	report    cstorage.CheckReport
+	staleTemp int
+	tempAge   time.Duration
 }
 
 // OK reports whether nothing is wrong.
@@ -121,6 +124,16 @@ func (s *Store) Check(maxUnreferenced time.Duration) (CheckResult, error) {
 	add("image", rep.Images)
 	add("read-only image", rep.ROImages)
 	add("container", rep.Containers)
+	if maxUnreferenced >= 0 {
+		res.tempAge = maxUnreferenced
+		entries, _ := os.ReadDir(TempDir(s.GraphRoot))
+		for _, e := range entries {
+			if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) >= maxUnreferenced {
+				res.Problems = append(res.Problems, fmt.Sprintf("temporary file %s left by an interrupted pull", filepath.Join(TempDir(s.GraphRoot), e.Name())))
+				res.staleTemp++
+			}
+		}
+	}
 	sort.Strings(res.Problems)
 	return res, nil
 }
@@ -130,6 +143,9 @@ func (s *Store) Check(maxUnreferenced time.Duration) (CheckResult, error) {
 // are not touched.
 func (s *Store) Repair(r CheckResult, removeContainers bool) error {
 	errs := s.Store.Repair(r.report, &cstorage.RepairOptions{RemoveContainers: removeContainers})
+	if r.staleTemp > 0 {
+		s.cleanTemp(r.tempAge)
+	}
 	return errors.Join(errs...)
 }
 

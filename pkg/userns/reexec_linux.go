@@ -13,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 
+	"golang.org/x/sys/unix"
+
 	// The storage library's cgo constructor performs the child's half of
 	// the re-exec protocol below (unshare, wait for the maps, become root,
 	// re-exec); importing it is what links the constructor in.
@@ -176,10 +178,16 @@ func Reexec(opts ReexecOptions) (int, error) {
 	sigs := make(chan os.Signal, 16)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH)
 	done := make(chan struct{})
+	fromTerminal := terminalForeground()
 	go func() {
 		for {
 			select {
 			case s := <-sigs:
+				// Keyboard signals already reached the child, which is in
+				// this process group; relaying them would double them.
+				if fromTerminal && (s == syscall.SIGINT || s == syscall.SIGQUIT) {
+					continue
+				}
 				_ = cmd.Process.Signal(s)
 			case <-done:
 				return
@@ -240,4 +248,11 @@ func runMapTool(tool, pid string, m []IDMap, name, file string) error {
 		return fmt.Errorf("%s %s: %s: %w", base, pid, msg, err)
 	}
 	return nil
+}
+
+// terminalForeground reports whether this process group is the foreground
+// group of the terminal on stdin, i.e. receives its keyboard signals.
+func terminalForeground() bool {
+	pgrp, err := unix.IoctlGetInt(0, unix.TIOCGPGRP)
+	return err == nil && pgrp == unix.Getpgrp()
 }
