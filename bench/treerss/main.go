@@ -1,7 +1,7 @@
 // Command treerss runs a command and reports the peak memory of its whole
 // process tree, for husk's benchmarks (bench/*.sh).
 //
-//	treerss [-interval 10ms] [-cgroup DIR] [-all-uids] -- CMD [ARG...]
+//	treerss [-interval 10ms] [-cgroup DIR] [-all-uids] [-v] -- CMD [ARG...]
 //
 // Why not /usr/bin/time's %M: that is ru_maxrss from wait4, and for a
 // process that waited for children the kernel reports the MAXIMUM of the
@@ -29,7 +29,8 @@
 //	treerss: wall_s=1.234 peak_rss_kb=N peak_pss_kb=N max_single_rss_kb=N procs=N samples=N exit=N
 //
 // max_single_rss_kb is the largest VmHWM seen in any one process (what %M
-// approximates). The command's exit status is passed on.
+// approximates). With -v, a line per process with its own peaks comes
+// first. The command's exit status is passed on.
 package main
 
 import (
@@ -58,15 +59,22 @@ func main() {
 	interval := flag.Duration("interval", 10*time.Millisecond, "sampling interval")
 	cgroup := flag.String("cgroup", "", "cgroup v2 directory to create and run the command in")
 	allUIDs := flag.Bool("all-uids", false, "also count processes running as uid 0")
+	verbose := flag.Bool("v", false, "also print each process's peak RSS and PSS")
 	flag.Parse()
 	if flag.NArg() == 0 {
-		fmt.Fprintln(os.Stderr, "usage: treerss [-interval D] [-cgroup DIR] [-all-uids] -- CMD [ARG...]")
+		fmt.Fprintln(os.Stderr, "usage: treerss [-interval D] [-cgroup DIR] [-all-uids] [-v] -- CMD [ARG...]")
 		os.Exit(2)
 	}
-	os.Exit(run(flag.Args(), *interval, *cgroup, *allUIDs))
+	os.Exit(run(flag.Args(), *interval, *cgroup, *allUIDs, *verbose))
 }
 
-func run(argv []string, interval time.Duration, cgroup string, allUIDs bool) int {
+// procPeak is what -v prints for one process.
+type procPeak struct {
+	comm     string
+	rss, pss int64
+}
+
+func run(argv []string, interval time.Duration, cgroup string, allUIDs, verbose bool) int {
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	if cgroup != "" {
@@ -96,7 +104,7 @@ func run(argv []string, interval time.Duration, cgroup string, allUIDs bool) int
 	go func() { done <- cmd.Wait() }()
 
 	var peakRSS, peakPSS, maxHWM int64
-	seen := map[int]bool{}
+	seen := map[int]*procPeak{}
 	samples := 0
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
@@ -113,7 +121,15 @@ func run(argv []string, interval time.Duration, cgroup string, allUIDs bool) int
 			if !ok || (!allUIDs && s.uid == 0) {
 				continue
 			}
-			seen[pid] = true
+			pp := seen[pid]
+			if pp == nil {
+				pp = &procPeak{}
+				seen[pid] = pp
+			}
+			if verbose {
+				pp.comm = cmdline(pid, pp.comm)
+			}
+			pp.rss, pp.pss = max(pp.rss, s.rss), max(pp.pss, s.pss)
 			rss += s.rss
 			pss += s.pss
 			maxHWM = max(maxHWM, s.hwm)
@@ -146,6 +162,15 @@ loop:
 		} else {
 			fmt.Fprintf(os.Stderr, "treerss: %v\n", werr)
 			code = 125
+		}
+	}
+	if verbose {
+		for pid, pp := range seen {
+			c := pp.comm
+			if len(c) > 60 {
+				c = c[:60]
+			}
+			fmt.Fprintf(os.Stderr, "treerss: pid %d peak_rss_kb=%d peak_pss_kb=%d %s\n", pid, pp.rss, pp.pss, c)
 		}
 	}
 	fmt.Fprintf(os.Stderr, "treerss: wall_s=%.3f peak_rss_kb=%d peak_pss_kb=%d max_single_rss_kb=%d procs=%d samples=%d exit=%d\n",
@@ -200,6 +225,16 @@ func read(pid int) (s sample, ok bool) {
 		f.Close()
 	}
 	return s, true
+}
+
+// cmdline returns a process's command line (it changes on exec), or old
+// when it cannot be read.
+func cmdline(pid int, old string) string {
+	c, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	if err != nil || len(c) == 0 {
+		return old
+	}
+	return strings.Join(strings.Fields(strings.ReplaceAll(string(c), "\x00", " ")), " ")
 }
 
 func cgroupPids(dir string) []int {

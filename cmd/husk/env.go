@@ -41,6 +41,5 @@ func (a *app) blobCacheDir() string {
 // withCache fills the blob cache directory of registry options.
 func (a *app) withCache(o pull.RegistryOptions) pull.RegistryOptions {
 	o.BlobInfoCacheDir = a.blobCacheDir()
-	o.TempDir = storage.TempDir(a.storeOptions().GraphRoot)
 	return o
 }

@@ -100,6 +100,17 @@ func pull(ctx context.Context, store *storage.Store, s Source, opts Options) (Re
 
 // copyIn copies ref into the store under name and returns the image ID.
 func copyIn(ctx context.Context, store *storage.Store, ref types.ImageReference, name reference.Named, opts Options) (Result, error) {
+	tmp, release, err := store.PullTemp()
+	if err != nil {
+		return Result{}, err
+	}
+	defer release()
+	sys := types.SystemContext{}
+	if opts.Sys != nil {
+		sys = *opts.Sys
+	}
+	sys.BigFilesTemporaryDir = tmp
+	opts.Sys = &sys
 	dest, err := is.Transport.NewStoreReference(store.Store, name, "")
 	if err != nil {
 		return Result{}, fmt.Errorf("store reference %q: %w", name, err)

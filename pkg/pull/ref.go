@@ -72,6 +72,9 @@ func localName(ref types.ImageReference) (reference.Named, error) {
 	}
 	within := ref.StringWithinTransport()
 	path, tag, _ := strings.Cut(within, ":")
+	if strings.HasPrefix(tag, "@") {
+		tag = "" // docker-archive's "@INDEX" names no tag
+	}
 	base := strings.ToLower(filepath.Base(strings.TrimSuffix(path, "/")))
 	base = strings.TrimSuffix(strings.TrimSuffix(base, ".tar"), ".oci")
 	clean := strings.Map(func(r rune) rune {

@@ -25,9 +25,6 @@ type RegistryOptions struct {
 	Platform string
 	// BlobInfoCacheDir keeps what containers/image learns about blobs.
 	BlobInfoCacheDir string
-	// TempDir receives blobs while they are pulled (inside the store, so
-	// a killed pull leaves nothing elsewhere).
-	TempDir string
 }
 
 // Platform is a parsed --platform value.
@@ -58,7 +55,6 @@ func (o RegistryOptions) SystemContext() (*types.SystemContext, error) {
 		DockerCertPath:           o.CertDir,
 		SystemRegistriesConfPath: o.RegistriesConf,
 		BlobInfoCacheDir:         o.BlobInfoCacheDir,
-		BigFilesTemporaryDir:     o.TempDir,
 	}
 	if o.RegistriesConf != "" {
 		if _, err := os.Stat(o.RegistriesConf); err != nil {

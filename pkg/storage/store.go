@@ -9,6 +9,7 @@ import (
 
 	cstorage "go.podman.io/storage"
 	graphdriver "go.podman.io/storage/drivers"
+	"golang.org/x/sys/unix"
 )
 
 // Options locate and configure a store.
@@ -97,8 +98,34 @@ func notSupported(err error) bool {
 // what a killed pull leaves is found and removed.
 func TempDir(graphRoot string) string { return filepath.Join(graphRoot, "tmp") }
 
-// cleanTemp removes what pulls left in TempDir longer ago than age (a
-// running pull's files are younger) and makes sure the directory exists.
+// PullTemp makes a private temporary directory for one pull, locked for as
+// long as the pull runs; release removes it. Directories whose lock nobody
+// holds belong to pulls that died, and the next Open removes them.
+func (s *Store) PullTemp() (string, func(), error) {
+	base := TempDir(s.GraphRoot)
+	if err := os.MkdirAll(base, 0o700); err != nil {
+		return "", nil, fmt.Errorf("create temporary directory: %w", err)
+	}
+	dir, err := os.MkdirTemp(base, "pull-")
+	if err != nil {
+		return "", nil, fmt.Errorf("create temporary directory: %w", err)
+	}
+	lock, err := os.OpenFile(filepath.Join(dir, ".lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err == nil {
+		err = unix.Flock(int(lock.Fd()), unix.LOCK_EX)
+	}
+	if err != nil {
+		os.RemoveAll(dir)
+		return "", nil, fmt.Errorf("lock temporary directory: %w", err)
+	}
+	return dir, func() {
+		os.RemoveAll(dir)
+		lock.Close()
+	}, nil
+}
+
+// cleanTemp removes the directories of pulls that are gone (their lock is
+// free) and anything else older than age, and makes sure TempDir exists.
 func (s *Store) cleanTemp(age time.Duration) []string {
 	dir := TempDir(s.GraphRoot)
 	_ = os.MkdirAll(dir, 0o700)
@@ -108,13 +135,25 @@ func (s *Store) cleanTemp(age time.Duration) []string {
 	}
 	var removed []string
 	for _, e := range entries {
-		fi, err := e.Info()
-		if err != nil || time.Since(fi.ModTime()) < age {
+		p := filepath.Join(dir, e.Name())
+		if !stale(p, e, age) {
 			continue
 		}
-		if os.RemoveAll(filepath.Join(dir, e.Name())) == nil {
+		if os.RemoveAll(p) == nil {
 			removed = append(removed, e.Name())
 		}
 	}
 	return removed
+}
+
+// stale reports whether an entry of TempDir may go: a pull directory when
+// its pull has ended (its lock is free), anything else once older than age.
+func stale(p string, e os.DirEntry, age time.Duration) bool {
+	lock, err := os.Open(filepath.Join(p, ".lock"))
+	if err == nil {
+		defer lock.Close()
+		return unix.Flock(int(lock.Fd()), unix.LOCK_EX|unix.LOCK_NB) == nil
+	}
+	fi, err := e.Info()
+	return err == nil && time.Since(fi.ModTime()) >= age
 }

@@ -128,7 +128,7 @@ func (s *Store) Check(maxUnreferenced time.Duration) (CheckResult, error) {
 		res.tempAge = maxUnreferenced
 		entries, _ := os.ReadDir(TempDir(s.GraphRoot))
 		for _, e := range entries {
-			if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) >= maxUnreferenced {
+			if stale(filepath.Join(TempDir(s.GraphRoot), e.Name()), e, maxUnreferenced) {
 				res.Problems = append(res.Problems, fmt.Sprintf("temporary file %s left by an interrupted pull", filepath.Join(TempDir(s.GraphRoot), e.Name())))
 				res.staleTemp++
 			}
