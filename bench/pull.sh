@@ -171,8 +171,11 @@ pause=$(pause_pid) || bench_die "podman did not leave a pause process in $PTMP (
 pinfo=$(as_user podman --root "$PCLEAN/root" --runroot "$PCLEAN/run" --tmpdir "$PTMP" --storage-driver overlay \
 	info --format '{{.Store.GraphDriverName}} {{json .Store.GraphOptions}} native-diff={{index .Store.GraphStatus "Native Overlay Diff"}}' 2>/dev/null) ||
 	pinfo="(podman info failed)"
-bench_say "storage: podman: $pinfo; husk: overlay (--storage-driver overlay, native: husk has no mount program option)"
+bench_say "storage: podman: $pinfo; husk: overlay (native kernel overlay; husk's fuse-overlayfs is a driver of its own)"
 bench_say "podman pause process: pid $pause (started by the warm-up, joined by every measured podman pull)"
+bench_say "note:    podman 4.3 keeps its blob info cache (BoltDB) in ~/.local/share/containers/cache, outside"
+bench_say "         --root: it exists in every measured podman pull; husk keeps its own (SQLite) inside --root:"
+bench_say "         it is created in every measured husk pull."
 bench_say "podman stderr (warm-up): $(grep -v '^$' "$DATA/podman-${IMAGES[0]}.warm.stderr" | head -n2 | tr '\n' ' ')"
 
 # ---------------------------------------------------------------- rounds
