@@ -277,4 +277,3 @@ func TestKeepIDMaps(t *testing.T) {
 		t.Errorf("single: %v", u)
 	}
 }
-
