@@ -8,6 +8,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
+
+	"github.com/sirupsen/logrus"
 
 	"github.com/spf13/cobra"
 
@@ -110,7 +113,11 @@ func newCreateCommand(a *app) *cobra.Command {
 
 // runContainer creates the container and, with start, runs it.
 func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containerFlags, start bool) error {
+	t0 := time.Now()
+	tlog := func(what string) { logrus.Debugf("timing: %s at %v", what, time.Since(t0)) }
+	defer tlog("closed")
 	store, err := a.openStore()
+	tlog("store open")
 	if err != nil {
 		return err
 	}
@@ -129,15 +136,18 @@ func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containe
 	if err != nil {
 		return err
 	}
+	tlog("image ready")
 	c, err := runtime.Create(ctx, env, cfg)
 	if err != nil {
 		return err
 	}
+	tlog("container created")
 	c.Config.Image = shown
 	if !start {
 		fmt.Fprintln(a.stdout, c.ID)
 		return c.Save()
 	}
+	defer tlog("container done")
 	return a.startForeground(ctx, env, c)
 }
 

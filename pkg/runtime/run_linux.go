@@ -21,6 +21,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/husk-dev/husk/pkg/storage"
+	"github.com/sirupsen/logrus"
 )
 
 // Env is what running containers needs from the host, decided once by the
@@ -150,17 +151,31 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 		return 0, fmt.Errorf("container %s is already running", c.Name)
 	}
 	cleanup := []func(){}
+	// The runtime's delete and the storage cleanup are independent; they
+	// run side by side to keep --rm quick.
+	var runtimeDelete func()
 	defer func() {
+		done := make(chan struct{})
+		go func() {
+			if runtimeDelete != nil {
+				runtimeDelete()
+			}
+			close(done)
+		}()
 		for i := len(cleanup) - 1; i >= 0; i-- {
 			cleanup[i]()
 		}
 		if c.Config.Remove {
-			if rerr := Remove(context.Background(), env, c, true); rerr != nil && err == nil {
+			if rerr := removeStorage(env, c); rerr != nil && err == nil {
 				err = rerr
 			}
 		}
+		<-done
 	}()
+	t0 := time.Now()
+	tlog := func(what string) { logrus.Debugf("timing: %s at %v", what, time.Since(t0)) }
 	rootfs, err := env.Store.Mount(c.ID, "")
+	tlog("mounted")
 	if err != nil {
 		return 0, fmt.Errorf("mount container %s: %w", c.Name, err)
 	}
@@ -170,6 +185,7 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 	if err != nil {
 		return 0, err
 	}
+	tlog("spec built")
 	b, err := json.MarshalIndent(spec, "", "  ")
 	if err != nil {
 		return 0, fmt.Errorf("encode config.json: %w", err)
@@ -255,8 +271,9 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 		}
 		return classify(err)
 	}
+	tlog("created")
 	c.State.Runtime = rt.Name
-	cleanup = append(cleanup, func() { _ = rt.Delete(context.Background(), c.ID, true) })
+	runtimeDelete = func() { _ = rt.Delete(context.Background(), c.ID, true) }
 	pid, err := readPid(pidFile)
 	if err != nil {
 		return 0, err
@@ -292,7 +309,9 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 		_ = c.Save()
 		return classify(err)
 	}
+	tlog("started")
 	code, err = wait(pid)
+	tlog("exited")
 	if detachConsole != nil {
 		detachConsole()
 	}
@@ -371,8 +390,15 @@ func Remove(ctx context.Context, env Env, c *Container, force bool) error {
 		_ = unix.Kill(c.State.Pid, unix.SIGKILL)
 	}
 	for _, rt := range env.Runtimes {
-		_ = rt.Delete(ctx, c.ID, true)
+		if _, err := os.Stat(filepath.Join(rt.Root, c.ID)); err == nil {
+			_ = rt.Delete(ctx, c.ID, true)
+		}
 	}
+	return removeStorage(env, c)
+}
+
+// removeStorage unmounts and deletes the container's storage and files.
+func removeStorage(env Env, c *Container) error {
 	_, _ = env.Store.Unmount(c.ID, true)
 	if err := env.Store.DeleteContainer(c.ID); err != nil && !errors.Is(err, cstorage.ErrContainerUnknown) {
 		return fmt.Errorf("remove container %s: %w", c.Name, err)

@@ -278,3 +278,106 @@ image_ids() {
 subid_start() {
 	awk -F: -v n="$(id -un)" -v u="$(id -u)" '$1 == n || $1 == u { print $2; exit }' "$1"
 }
+
+# ---------------------------------------------------------------- containers
+# (added with the 1xx husk run files)
+
+# husk_setup_run_file IMAGE...: husk_setup_file, then pull the images into
+# the file's store and run one container, so that the tests' stderr holds
+# neither pull progress nor the one-time runtime fallback notice.
+husk_setup_run_file() {
+	husk_setup_file
+	[[ -z $HUSK_SKIP_REASON ]] || return 0
+	local img
+	for img in "$@"; do
+		"$HUSK" pull -q "$R/$img" >/dev/null
+	done
+	"$HUSK" run --rm "$R/busybox" true 2>/dev/null
+}
+
+# runc_state_dir: the --root husk gives runc in the current store.
+runc_state_dir() {
+	echo "$XDG_RUNTIME_DIR/husk/storage/husk-runtime/runc"
+}
+
+# husk_bg OUT ARGS...: start husk ARGS in the background with stdout and
+# stderr in OUT (bats' fd 3 closed); its PID goes to HUSK_BG_PID.
+husk_bg() {
+	local out=$1
+	shift
+	"$HUSK" "$@" >"$out" 2>&1 3>&- &
+	HUSK_BG_PID=$!
+}
+
+# wait_for_line FILE REGEX [SECONDS]: wait (default 15 s) until a line of
+# FILE matches the extended REGEX.
+wait_for_line() {
+	local f=$1 re=$2 limit=${3:-15} i
+	for ((i = 0; i < limit * 20; i++)); do
+		grep -qE -- "$re" "$f" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	die "no line matching /$re/ in $f after ${limit}s; it holds:
+$(cat "$f" 2>/dev/null)"
+}
+
+# wait_bg PID [SECONDS]: wait (default 20 s) for a background child to
+# exit and set $status to its exit code; one that does not exit is killed
+# with SIGKILL and the test fails.
+wait_bg() {
+	local pid=$1 limit=${2:-20} i
+	for ((i = 0; i < limit * 20; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		die "process $pid did not exit within ${limit}s (killed it)"
+		return 1
+	fi
+	status=0
+	wait "$pid" || status=$?
+}
+
+# user_pids_with TEXT: this user's processes (except this shell) whose
+# command line contains TEXT, as "PID: CMDLINE" lines.
+user_pids_with() {
+	local p cmd
+	for p in $(pgrep -u "$(id -u)"); do
+		[[ $p != "$$" && $p != "$BASHPID" ]] || continue
+		cmd=$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null) || continue
+		[[ $cmd == *"$1"* ]] && echo "$p: $cmd"
+	done
+	return 0
+}
+
+# user_mounts_with TEXT: this user's processes whose mount table
+# (/proc/PID/mountinfo) mentions TEXT, as "PID: MOUNT LINE" lines.
+user_mounts_with() {
+	local p line
+	for p in $(pgrep -u "$(id -u)"); do
+		line=$(grep -F -m1 -- "$1" "/proc/$p/mountinfo" 2>/dev/null) && echo "$p: $line"
+	done
+	return 0
+}
+
+# expect_no_container_leftovers: nothing of any container of the current
+# store remains: no runtime state, no process whose command line names the
+# store, no mount of the store in any of this user's processes.
+expect_no_container_leftovers() {
+	local rs
+	rs=$(runc_state_dir)
+	if [[ -d $rs ]]; then
+		expect_eq "$(ls -A "$rs")" "" "runc state entries in $rs" || return 1
+	fi
+	expect_eq "$(user_pids_with "$XDG_RUNTIME_DIR/")" "" "processes naming the store's run dir" || return 1
+	expect_eq "$(user_pids_with "$XDG_DATA_HOME/")" "" "processes naming the store's data dir" || return 1
+	expect_eq "$(user_mounts_with "$XDG_DATA_HOME/husk/")" "" "mounts of the store in this user's processes"
+}
+
+# storage_containers: the storage library's container IDs in the current
+# store, one per line.
+storage_containers() {
+	ls -A "$XDG_DATA_HOME/husk/storage/overlay-containers" 2>/dev/null | grep -E '^[0-9a-f]{64}$' || true
+}
