@@ -41,6 +41,11 @@ func rootless(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	e := &env{t: t, bin: bin, registry: reg, images: imgs, home: home}
+	// A private runtime directory: the run root under it is per store,
+	// and system reset in Cleanup removes it.
+	if err := os.Mkdir(filepath.Join(home, "run"), 0o700); err != nil {
+		t.Fatal(err)
+	}
 	conf := filepath.Join(home, "config", "containers")
 	if err := os.MkdirAll(conf, 0o700); err != nil {
 		t.Fatal(err)
@@ -61,6 +66,7 @@ func (e *env) environ() []string {
 	env := append(os.Environ(),
 		"XDG_DATA_HOME="+filepath.Join(e.home, "data"),
 		"XDG_CONFIG_HOME="+filepath.Join(e.home, "config"),
+		"XDG_RUNTIME_DIR="+filepath.Join(e.home, "run"),
 	)
 	return append(env, e.extra...)
 }
