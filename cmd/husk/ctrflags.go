@@ -265,8 +265,10 @@ func readEnvFile(path string) ([]string, error) {
 	var out []string
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
+		// Like docker: leading white space goes, a value keeps its
+		// trailing white space.
+		line := strings.TrimLeft(sc.Text(), " \t")
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
 		if !strings.Contains(line, "=") {

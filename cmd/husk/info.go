@@ -10,6 +10,7 @@ import (
 
 	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/runtime"
+	"github.com/husk-dev/husk/pkg/userns"
 )
 
 // hostInfo is what husk info reports; every missing piece carries a Fix.
@@ -26,6 +27,8 @@ type hostInfo struct {
 type usernsInfo struct {
 	Rootless bool   `json:"rootless"`
 	Mapping  string `json:"mapping"`
+	// PausePid is the process holding the namespace (0: none).
+	PausePid int    `json:"pausePid"`
 	UIDMap   string `json:"uidMap"`
 	GIDMap   string `json:"gidMap"`
 }
@@ -77,6 +80,9 @@ func newInfoCommand(a *app) *cobra.Command {
 func (a *app) gatherInfo(cmd *cobra.Command) hostInfo {
 	info := hostInfo{Version: version, Fixes: []string{}}
 	info.UserNS = usernsInfo{Rootless: a.state.Rootless, Mapping: a.state.Mapping.String(), UIDMap: readMap("/proc/self/uid_map"), GIDMap: readMap("/proc/self/gid_map")}
+	if a.state.Rootless {
+		info.UserNS.PausePid, _ = userns.PausePid(os.Getenv("XDG_RUNTIME_DIR"))
+	}
 	if a.state.Rootless {
 		for _, tool := range []string{"newuidmap", "newgidmap"} {
 			if _, err := exec.LookPath(tool); err != nil {
@@ -156,6 +162,9 @@ func printInfo(a *app, info hostInfo) {
 	w := a.stdout
 	fmt.Fprintf(w, "husk %s\n", info.Version)
 	fmt.Fprintf(w, "user namespace:\n  rootless: %v\n  mapping: %s\n  uid map: %s\n  gid map: %s\n", info.UserNS.Rootless, info.UserNS.Mapping, info.UserNS.UIDMap, info.UserNS.GIDMap)
+	if info.UserNS.PausePid > 0 {
+		fmt.Fprintf(w, "  held by pause process: %d\n", info.UserNS.PausePid)
+	}
 	fmt.Fprintf(w, "store:\n  driver: %s\n  graph root: %s\n  run root: %s\n  images: %d\n", orDefault(info.Store.Driver, "unavailable"), info.Store.GraphRoot, info.Store.RunRoot, info.Store.Images)
 	fmt.Fprintln(w, "OCI runtimes:")
 	for _, r := range info.Runtimes {

@@ -5,6 +5,8 @@ import (
 	"os"
 
 	"go.podman.io/storage/pkg/reexec"
+
+	"github.com/husk-dev/husk/pkg/userns"
 )
 
 func main() {
@@ -12,6 +14,9 @@ func main() {
 	// those children must not reach the CLI.
 	if reexec.Init() {
 		return
+	}
+	if len(os.Args) > 1 && os.Args[1] == userns.PauseArg {
+		userns.RunPause()
 	}
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }

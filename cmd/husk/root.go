@@ -129,10 +129,23 @@ func (a *app) setup(cmd *cobra.Command) error {
 	if notice != "" {
 		fmt.Fprintf(a.stderr, "husk: warning: %s\n", notice)
 	}
-	code, err := userns.Reexec(userns.ReexecOptions{
-		Warn: a.stderr,
-		Env:  []string{"XDG_RUNTIME_DIR=" + dir},
-	})
+	opts := userns.ReexecOptions{Warn: a.stderr, Env: []string{"XDG_RUNTIME_DIR=" + dir}}
+	if !userns.JoinWasExpected() && os.Getenv("HUSK_NO_PAUSE") == "" {
+		// The usual way in: a per-user pause process holds the namespace
+		// and this command joins it (join.c) after executing itself.
+		if err := userns.EnsurePause(dir, opts); err != nil {
+			return fmt.Errorf("enter user namespace: %w", err)
+		}
+		return userns.JoinByExec(dir)
+	}
+	// Joining failed even though the pause process was there (it died in
+	// between, or setns was refused): run this command in a namespace of
+	// its own instead.
+	if err := userns.JoinError(); err != nil {
+		logrus.Debugf("%v; using a private namespace", err)
+	}
+	opts.Warn = nil // the pause process's creation already warned
+	code, err := userns.Reexec(opts)
 	if err != nil {
 		return fmt.Errorf("enter user namespace: %w", err)
 	}

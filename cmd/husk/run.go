@@ -144,8 +144,15 @@ func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containe
 	tlog("container created")
 	c.Config.Image = shown
 	if !start {
+		if err := runtime.Prepare(ctx, env, c); err != nil {
+			_ = runtime.Remove(context.Background(), env, c, true)
+			return err
+		}
+		if err := c.Save(); err != nil {
+			return err
+		}
 		fmt.Fprintln(a.stdout, c.ID)
-		return c.Save()
+		return nil
 	}
 	defer tlog("container done")
 	return a.startForeground(ctx, env, c)

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/husk-dev/husk/pkg/storage"
+	"github.com/husk-dev/husk/pkg/userns"
 )
 
 func newSystemCommand(a *app) *cobra.Command {
@@ -133,6 +134,13 @@ func newSystemResetCommand(a *app) *cobra.Command {
 				line, _ := bufio.NewReader(a.stdin).ReadString('\n')
 				if ans := strings.ToLower(strings.TrimSpace(line)); ans != "y" && ans != "yes" {
 					return &exitCodeError{code: 1, msg: "reset cancelled"}
+				}
+			}
+			// The namespace holder goes too; running containers keep
+			// their own namespaces.
+			if a.state.Rootless {
+				if err := userns.StopPause(os.Getenv("XDG_RUNTIME_DIR")); err != nil {
+					fmt.Fprintf(a.stderr, "husk: warning: %v\n", err)
 				}
 			}
 			store, err := storage.Open(opts)

@@ -142,6 +142,33 @@ func toIDMap(m []IDMap) []idtools.IDMap {
 	return out
 }
 
+// Prepare writes the bundle's config.json for a created container, so
+// that inspect shows the complete security profile before it first runs.
+// Start writes it again (the mount may differ).
+func Prepare(ctx context.Context, env Env, c *Container) error {
+	rootfs, err := env.Store.Mount(c.ID, "")
+	if err != nil {
+		return fmt.Errorf("mount container %s: %w", c.Name, err)
+	}
+	defer func() { _, _ = env.Store.Unmount(c.ID, false) }()
+	spec, err := buildSpec(ctx, env, c, rootfs)
+	if err != nil {
+		return err
+	}
+	return writeSpec(c, spec)
+}
+
+func writeSpec(c *Container, spec any) error {
+	b, err := json.MarshalIndent(spec, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode config.json: %w", err)
+	}
+	if err := os.WriteFile(c.BundleSpec(), b, 0o600); err != nil {
+		return fmt.Errorf("write config.json: %w", err)
+	}
+	return nil
+}
+
 // Start builds the bundle, runs the container in the foreground with the
 // given stdio and returns its exit code. The lifecycle follows the runtime
 // spec: create, start, wait, delete. With cfg.Remove everything of the
@@ -186,12 +213,8 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 		return 0, err
 	}
 	tlog("spec built")
-	b, err := json.MarshalIndent(spec, "", "  ")
-	if err != nil {
-		return 0, fmt.Errorf("encode config.json: %w", err)
-	}
-	if err := os.WriteFile(c.BundleSpec(), b, 0o600); err != nil {
-		return 0, fmt.Errorf("write config.json: %w", err)
+	if err := writeSpec(c, spec); err != nil {
+		return 0, err
 	}
 
 	// Become the container's parent once the runtime's create exits.

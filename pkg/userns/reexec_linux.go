@@ -96,16 +96,18 @@ func MakePlan(name string, uid, gid uint32, opts ReexecOptions) (Plan, error) {
 	}, nil
 }
 
-// Reexec runs this program again, with the same arguments, inside a new
-// user and mount namespace mapped per the plan, forwards signals to it, and
-// returns its exit code (128+N when killed by signal N).
-func Reexec(opts ReexecOptions) (int, error) {
+// startMapped starts /proc/self/exe with args inside a new user and mount
+// namespace mapped per the user's plan: the storage library's constructor
+// in the child unshares and waits on a pipe while this process writes the
+// maps. configure may adjust the command (stdio, extra files after fds 3
+// and 4, environment, session) before it starts.
+func startMapped(opts ReexecOptions, args []string, configure func(*exec.Cmd)) (*exec.Cmd, error) {
 	procRoot := opts.ProcRoot
 	if procRoot == "" {
 		procRoot = "/proc"
 	}
 	if err := CheckHost(procRoot); err != nil {
-		return 0, err
+		return nil, err
 	}
 	uid, gid := uint32(os.Geteuid()), uint32(os.Getegid())
 	name := strconv.FormatUint(uint64(uid), 10)
@@ -114,7 +116,7 @@ func Reexec(opts ReexecOptions) (int, error) {
 	}
 	plan, err := MakePlan(name, uid, gid, opts)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	if plan.Warning != "" && opts.Warn != nil {
 		fmt.Fprintf(opts.Warn, "husk: warning: %s\n", plan.Warning)
@@ -122,15 +124,15 @@ func Reexec(opts ReexecOptions) (int, error) {
 
 	pidR, pidW, err := os.Pipe()
 	if err != nil {
-		return 0, fmt.Errorf("create pipe: %w", err)
+		return nil, fmt.Errorf("create pipe: %w", err)
 	}
 	contR, contW, err := os.Pipe()
 	if err != nil {
 		pidR.Close()
 		pidW.Close()
-		return 0, fmt.Errorf("create pipe: %w", err)
+		return nil, fmt.Errorf("create pipe: %w", err)
 	}
-	cmd := exec.Command("/proc/self/exe", os.Args[1:]...)
+	cmd := exec.Command("/proc/self/exe", args...)
 	cmd.Args[0] = os.Args[0]
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	cmd.ExtraFiles = []*os.File{pidW, contR}
@@ -144,20 +146,22 @@ func Reexec(opts ReexecOptions) (int, error) {
 		fmt.Sprintf("%s=%d", envRootlessGID, gid),
 		envMapping+"="+plan.Mapping.String(),
 	)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if configure != nil {
+		configure(cmd)
+	}
 	err = cmd.Start()
 	pidW.Close()
 	contR.Close()
 	if err != nil {
 		pidR.Close()
 		contW.Close()
-		return 0, fmt.Errorf("start %s in a user namespace: %w", os.Args[0], err)
+		return nil, fmt.Errorf("start %s in a user namespace: %w", os.Args[0], err)
 	}
-	fail := func(err error) (int, error) {
+	fail := func(err error) (*exec.Cmd, error) {
 		_ = cmd.Process.Kill()
 		contW.Close()
 		_ = cmd.Wait()
-		return 0, err
+		return nil, err
 	}
 	b, err := io.ReadAll(pidR)
 	pidR.Close()
@@ -174,7 +178,20 @@ func Reexec(opts ReexecOptions) (int, error) {
 	if err := contW.Close(); err != nil {
 		return fail(fmt.Errorf("release child: %w", err))
 	}
+	return cmd, nil
+}
 
+// Reexec runs this program again, with the same arguments, inside a new
+// user and mount namespace mapped per the plan, forwards signals to it, and
+// returns its exit code (128+N when killed by signal N). It is the
+// fallback when no pause process can hold the namespace.
+func Reexec(opts ReexecOptions) (int, error) {
+	cmd, err := startMapped(opts, os.Args[1:], func(c *exec.Cmd) {
+		c.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	})
+	if err != nil {
+		return 0, err
+	}
 	sigs := make(chan os.Signal, 16)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH)
 	done := make(chan struct{})

@@ -1,0 +1,209 @@
+package userns
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// PauseArg is the argument that makes husk the pause process: it holds
+// the user and mount namespace that every later command joins (join.c), so
+// that containers and mounts made by one command are reachable by the next.
+const PauseArg = "__pause"
+
+// PausePidFile is where the pause process's pid is published.
+func PausePidFile(runtimeDir string) string {
+	return filepath.Join(runtimeDir, "husk", "pause.pid")
+}
+
+// PausePid returns the pid of a live pause process for runtimeDir, with the
+// same checks join.c makes before joining it.
+func PausePid(runtimeDir string) (int, bool) {
+	uid := uint32(os.Geteuid())
+	if s := Current(); s.Rootless {
+		uid = s.UID
+	}
+	path := PausePidFile(runtimeDir)
+	fi, err := os.Lstat(path)
+	if err != nil || !fi.Mode().IsRegular() {
+		return 0, false
+	}
+	if st, ok := fi.Sys().(*syscall.Stat_t); !ok || (st.Uid != uid && st.Uid != 0) {
+		return 0, false
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, false
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || pid <= 0 {
+		return 0, false
+	}
+	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	if err != nil {
+		return 0, false
+	}
+	args := bytes.Split(cmdline, []byte{0})
+	if len(args) < 2 || string(args[1]) != PauseArg {
+		return 0, false
+	}
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, false
+	}
+	i := bytes.LastIndexByte(stat, ')')
+	if i < 0 || i+2 >= len(stat) || stat[i+2] == 'Z' || stat[i+2] == 'X' {
+		return 0, false
+	}
+	return pid, true
+}
+
+// EnsurePause makes sure a pause process holds the user's namespace,
+// starting one if needed. Concurrent first commands serialize on a lock,
+// so exactly one pause process results.
+func EnsurePause(runtimeDir string, opts ReexecOptions) error {
+	dir := filepath.Join(runtimeDir, "husk")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	lock, err := os.OpenFile(filepath.Join(dir, "pause.lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return fmt.Errorf("open pause lock: %w", err)
+	}
+	defer lock.Close()
+	if err := unix.Flock(int(lock.Fd()), unix.LOCK_EX); err != nil {
+		return fmt.Errorf("lock pause process: %w", err)
+	}
+	if _, ok := PausePid(runtimeDir); ok {
+		return nil
+	}
+	readyR, readyW, err := os.Pipe()
+	if err != nil {
+		return fmt.Errorf("create pipe: %w", err)
+	}
+	defer readyR.Close()
+	cmd, err := startMapped(opts, []string{PauseArg}, func(c *exec.Cmd) {
+		c.Stdin, c.Stdout, c.Stderr = nil, nil, nil
+		c.Dir = "/"
+		c.ExtraFiles = append(c.ExtraFiles, readyW) // fd 5
+		c.Env = append(c.Env,
+			"_Containers-setsid=1",
+			"HUSK_PAUSE_PIDFILE="+PausePidFile(runtimeDir),
+			"HUSK_PAUSE_READY_FD=5",
+		)
+	})
+	readyW.Close()
+	if err != nil {
+		return fmt.Errorf("start pause process: %w", err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		b := make([]byte, 1)
+		n, err := readyR.Read(b)
+		if n == 1 {
+			done <- nil
+			return
+		}
+		done <- fmt.Errorf("pause process exited before it was ready: %v", err)
+	}()
+	select {
+	case err = <-done:
+	case <-time.After(10 * time.Second):
+		err = errors.New("pause process not ready after 10s")
+	}
+	if err != nil {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		return err
+	}
+	// The pause process outlives this command; it is reaped by whoever
+	// inherits it.
+	return cmd.Process.Release()
+}
+
+// RunPause is the pause process: publish the pid, report ready, then sleep
+// until killed. It runs inside the new namespace.
+func RunPause() {
+	pidFile := os.Getenv("HUSK_PAUSE_PIDFILE")
+	readyFD, _ := strconv.Atoi(os.Getenv("HUSK_PAUSE_READY_FD"))
+	if pidFile == "" || readyFD < 3 {
+		fmt.Fprintln(os.Stderr, "husk: __pause is internal to husk")
+		os.Exit(125)
+	}
+	tmp := pidFile + ".tmp"
+	if err := os.WriteFile(tmp, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o600); err != nil {
+		os.Exit(125)
+	}
+	if err := os.Rename(tmp, pidFile); err != nil {
+		os.Exit(125)
+	}
+	// Keep nothing of the creator's: no cwd, no inherited descriptors.
+	_ = os.Chdir("/")
+	ready := os.NewFile(uintptr(readyFD), "ready")
+	_, _ = ready.Write([]byte{1})
+	ready.Close()
+	closeExtraFDs()
+	signal.Ignore(syscall.SIGHUP, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGPIPE, syscall.SIGUSR1, syscall.SIGUSR2)
+	for {
+		_ = unix.Pause()
+	}
+}
+
+func closeExtraFDs() {
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		fd, err := strconv.Atoi(e.Name())
+		if err != nil || fd < 3 {
+			continue
+		}
+		// Go's own descriptors (epoll, the runtime's pipe) are CLOEXEC
+		// and harmless; inherited ones are what matters.
+		flags, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0)
+		if err == nil && flags&unix.FD_CLOEXEC == 0 {
+			unix.Close(fd)
+		}
+	}
+}
+
+// StopPause kills the pause process (by the pid it published) and removes
+// its pid file. Running containers keep their namespaces.
+func StopPause(runtimeDir string) error {
+	pid, ok := PausePid(runtimeDir)
+	if !ok {
+		return nil
+	}
+	if err := unix.Kill(pid, unix.SIGKILL); err != nil && !errors.Is(err, unix.ESRCH) {
+		return fmt.Errorf("stop pause process %d: %w", pid, err)
+	}
+	_ = os.Remove(PausePidFile(runtimeDir))
+	return nil
+}
+
+// JoinByExec re-executes this program so that join.c joins the pause
+// process's namespaces before the Go runtime starts. It returns only on
+// failure.
+func JoinByExec(runtimeDir string) error {
+	env := append(os.Environ(), "XDG_RUNTIME_DIR="+runtimeDir, envJoinExpected+"=1")
+	err := syscall.Exec("/proc/self/exe", os.Args, env)
+	return fmt.Errorf("re-execute husk to join its namespace: %w", err)
+}
+
+// envJoinExpected marks a husk that was executed to join: if the join did
+// not happen, it must not try again (no loops).
+const envJoinExpected = "HUSK_JOIN_EXPECTED"
+
+// JoinWasExpected reports whether this process was executed to join.
+func JoinWasExpected() bool { return os.Getenv(envJoinExpected) == "1" }
