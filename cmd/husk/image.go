@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -29,10 +30,20 @@ func newImageCommand(a *app) *cobra.Command {
 }
 
 func newImageInspectCommand(a *app) *cobra.Command {
+	return newInspectCommand(a, "inspect [flags] IMAGE [IMAGE...]",
+		"Show an image's ID, digest, names, config, layers and size as JSON",
+		func(ctx context.Context, store *storage.Store, ref string) (any, error) {
+			return store.InspectImage(ctx, ref)
+		})
+}
+
+// newInspectCommand makes an inspect command: every argument is looked up
+// with get and printed as a JSON array, or through --format.
+func newInspectCommand(a *app, use, short string, get func(context.Context, *storage.Store, string) (any, error)) *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
-		Use:   "inspect [flags] IMAGE [IMAGE...]",
-		Short: "Show an image's ID, digest, names, config, layers and size as JSON",
+		Use:   use,
+		Short: short,
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			fm, err := newFormatter(format)
@@ -44,21 +55,21 @@ func newImageInspectCommand(a *app) *cobra.Command {
 				return err
 			}
 			defer store.Close()
-			var infos []any
+			var out []any
 			for _, ref := range args {
-				info, err := store.InspectImage(cmd.Context(), ref)
+				v, err := get(cmd.Context(), store, ref)
 				if err != nil {
 					return err
 				}
-				infos = append(infos, info)
+				out = append(out, v)
 			}
 			if fm.tmpl != nil {
-				return fm.renderTemplate(a.stdout, infos)
+				return fm.renderTemplate(a.stdout, out)
 			}
-			return writeJSON(a.stdout, infos)
+			return writeJSON(a.stdout, out)
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", "", "Go template applied to each image (default: JSON)")
+	cmd.Flags().StringVarP(&format, "format", "f", "", "Go template applied to each item (default: JSON)")
 	return cmd
 }
 

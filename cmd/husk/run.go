@@ -284,40 +284,19 @@ func newContainerCommand(a *app) *cobra.Command {
 			return cmd.Help()
 		},
 	}
-	var format string
-	inspect := &cobra.Command{
-		Use:   "inspect [flags] CONTAINER [CONTAINER...]",
-		Short: "Show a container's configuration, state and generated OCI config.json",
-		Args:  cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			fm, err := newFormatter(format)
+	inspect := newInspectCommand(a, "inspect [flags] CONTAINER [CONTAINER...]",
+		"Show a container's configuration, state and generated OCI config.json",
+		func(_ context.Context, store *storage.Store, ref string) (any, error) {
+			c, err := runtime.Lookup(store, ref)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			store, err := a.openStore()
-			if err != nil {
-				return err
+			ci := containerInspect{ID: c.ID, Name: c.Name, Image: c.Config.Image, ImageID: c.Config.ImageID, Config: c.Config, State: c.State, Bundle: c.Dir}
+			if b, err := os.ReadFile(c.BundleSpec()); err == nil {
+				ci.Spec = b
 			}
-			defer store.Close()
-			var out []any
-			for _, ref := range args {
-				c, err := runtime.Lookup(store, ref)
-				if err != nil {
-					return err
-				}
-				ci := containerInspect{ID: c.ID, Name: c.Name, Image: c.Config.Image, ImageID: c.Config.ImageID, Config: c.Config, State: c.State, Bundle: c.Dir}
-				if b, err := os.ReadFile(c.BundleSpec()); err == nil {
-					ci.Spec = b
-				}
-				out = append(out, ci)
-			}
-			if fm.tmpl != nil {
-				return fm.renderTemplate(a.stdout, out)
-			}
-			return writeJSON(a.stdout, out)
-		},
-	}
-	inspect.Flags().StringVarP(&format, "format", "f", "", "Go template applied to each container (default: JSON)")
+			return ci, nil
+		})
 	rm := newRmCommand(a)
 	cmd.AddCommand(inspect, rm, newRunCommand(a), newCreateCommand(a), newStartCommand(a))
 	return cmd
