@@ -30,6 +30,10 @@ type OCI struct {
 
 // CreateOptions are the stdio and files runtime create gets.
 type CreateOptions struct {
+	// StartNow creates and starts in one runtime call ("run --detach"),
+	// for containers that need nothing done in the created state: one
+	// runtime process less (~10 ms).
+	StartNow      bool
 	Bundle        string
 	PidFile       string
 	ConsoleSocket string
@@ -93,7 +97,12 @@ func runtimeMessage(s string) string {
 // the bundle so they never mix with the container's output.
 func (r *OCI) Create(ctx context.Context, id string, o CreateOptions) error {
 	logPath := filepath.Join(o.Bundle, "runtime.log")
-	args := []string{"--log", logPath, "--log-format", "json", "create", "--bundle", o.Bundle, "--pid-file", o.PidFile}
+	verb := []string{"create"}
+	if o.StartNow {
+		verb = []string{"run", "--detach"}
+	}
+	args := append([]string{"--log", logPath, "--log-format", "json"}, verb...)
+	args = append(args, "--bundle", o.Bundle, "--pid-file", o.PidFile)
 	if o.ConsoleSocket != "" {
 		args = append(args, "--console-socket", o.ConsoleSocket)
 	}
@@ -107,7 +116,7 @@ func (r *OCI) Create(ctx context.Context, id string, o CreateOptions) error {
 		if msg == "" {
 			msg = err.Error()
 		}
-		return fmt.Errorf("%w: %s create: %s", ErrRuntime, r.Name, msg)
+		return fmt.Errorf("%w: %s %s: %s", ErrRuntime, r.Name, verb[0], msg)
 	}
 	return nil
 }

@@ -254,7 +254,10 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 				masterCh <- m
 			}()
 		}
-		co := CreateOptions{Bundle: c.Dir, PidFile: pidFile, Stdin: stdin, Stdout: stdio.Stdout, Stderr: stdio.Stderr}
+		// Nothing happens in the created state yet (no network or cgroup
+		// to attach with none/host networking), so create and start are
+		// one runtime call.
+		co := CreateOptions{StartNow: true, Bundle: c.Dir, PidFile: pidFile, Stdin: stdin, Stdout: stdio.Stdout, Stderr: stdio.Stderr}
 		if console != nil {
 			co.ConsoleSocket = console.path
 			co.Stdin, co.Stdout, co.Stderr = nil, nil, nil
@@ -324,13 +327,6 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 	if err := c.Save(); err != nil {
 		_ = unix.Kill(pid, unix.SIGKILL)
 		return 0, err
-	}
-	if err := rt.Start(context.Background(), c.ID); err != nil {
-		_ = unix.Kill(pid, unix.SIGKILL)
-		_, _ = wait(pid)
-		c.State.Status, c.State.FinishedAt = StatusExited, time.Now().UTC()
-		_ = c.Save()
-		return classify(err)
 	}
 	tlog("started")
 	code, err = wait(pid)
