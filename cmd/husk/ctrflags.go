@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -39,6 +40,8 @@ type containerFlags struct {
 	pull        string
 	platform    string
 	registry    *registryFlags
+	detach      bool
+	logOpts     []string
 }
 
 func addContainerFlags(fs *pflag.FlagSet) *containerFlags {
@@ -67,6 +70,8 @@ func addContainerFlags(fs *pflag.FlagSet) *containerFlags {
 	fs.StringVar(&c.pull, "pull", "missing", "pull the image: missing, always or never")
 	fs.StringVar(&c.platform, "platform", "", "OS/ARCH[/VARIANT] of the image to pull")
 	c.registry = addRegistryFlags(fs, true)
+	fs.BoolVarP(&c.detach, "detach", "d", false, "run in the background and print the container ID")
+	fs.StringArrayVar(&c.logOpts, "log-opt", nil, "log option: max-size=SIZE (e.g. 10m) rotates the container log")
 	return c
 }
 
@@ -147,6 +152,17 @@ func (c *containerFlags) config(image string, args []string) (runtime.Config, er
 			return cfg, err
 		}
 		cfg.Volumes = append(cfg.Volumes, vs)
+	}
+	for _, o := range c.logOpts {
+		k, v, _ := strings.Cut(o, "=")
+		if k != "max-size" {
+			return cfg, fmt.Errorf("unsupported --log-opt %q: use max-size=SIZE", o)
+		}
+		n, err := parseSize(v)
+		if err != nil {
+			return cfg, fmt.Errorf("--log-opt %q: %w", o, err)
+		}
+		cfg.LogMaxSize = n
 	}
 	for _, t := range c.tmpfs {
 		dst, opts, _ := strings.Cut(t, ":")
@@ -283,4 +299,25 @@ func readEnvFile(path string) ([]string, error) {
 		return nil, fmt.Errorf("--env-file %s: %w", path, err)
 	}
 	return out, nil
+}
+
+// parseSize reads "512", "10k", "10m", "1g" (powers of 1024, like docker).
+func parseSize(s string) (int64, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	mult := int64(1)
+	switch {
+	case strings.HasSuffix(s, "k") || strings.HasSuffix(s, "kb"):
+		mult, s = 1<<10, strings.TrimRight(s, "kb")
+	case strings.HasSuffix(s, "m") || strings.HasSuffix(s, "mb"):
+		mult, s = 1<<20, strings.TrimRight(s, "mb")
+	case strings.HasSuffix(s, "g") || strings.HasSuffix(s, "gb"):
+		mult, s = 1<<30, strings.TrimRight(s, "gb")
+	case strings.HasSuffix(s, "b"):
+		s = strings.TrimSuffix(s, "b")
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("invalid size: use a number with an optional k, m or g suffix")
+	}
+	return n * mult, nil
 }

@@ -99,6 +99,15 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newRmCommand(a),
 		newContainerCommand(a),
 		newVolumeCommand(a),
+		newMonitorCommand(a),
+		newStopCommand(a),
+		newKillCommand(a),
+		newWaitCommand(a),
+		newRestartCommand(a),
+		newPsCommand(a),
+		newLogsCommand(a),
+		newExecCommand(a),
+		newRenameCommand(a),
 		newGenDocsCommand(root),
 	)
 	return root

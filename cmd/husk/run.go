@@ -154,6 +154,13 @@ func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containe
 		fmt.Fprintln(a.stdout, c.ID)
 		return nil
 	}
+	if cf.detach {
+		if err := a.startDetached(c); err != nil {
+			return err
+		}
+		fmt.Fprintln(a.stdout, c.ID)
+		return nil
+	}
 	defer tlog("container done")
 	return a.startForeground(ctx, env, c)
 }
@@ -190,9 +197,6 @@ func newStartCommand(a *app) *cobra.Command {
 		Short: "Start a created or stopped container",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !attach {
-				return fmt.Errorf("starting detached is not available yet: use 'husk start -a %s'", args[0])
-			}
 			store, err := a.openStore()
 			if err != nil {
 				return err
@@ -208,6 +212,20 @@ func newStartCommand(a *app) *cobra.Command {
 			env, err := a.runtimeEnv(store)
 			if err != nil {
 				return err
+			}
+			if err := runtime.Refresh(env, c); err != nil {
+				return err
+			}
+			if c.Alive() {
+				fmt.Fprintln(a.stdout, c.Name)
+				return nil // like podman: starting a running container is fine
+			}
+			if !attach {
+				if err := a.startDetached(c); err != nil {
+					return err
+				}
+				fmt.Fprintln(a.stdout, c.Name)
+				return nil
 			}
 			return a.startForeground(cmd.Context(), env, c)
 		},
@@ -298,6 +316,10 @@ func newContainerCommand(a *app) *cobra.Command {
 			return ci, nil
 		})
 	rm := newRmCommand(a)
-	cmd.AddCommand(inspect, rm, newRunCommand(a), newCreateCommand(a), newStartCommand(a))
+	ls := newPsCommand(a)
+	ls.Use, ls.Aliases = "ls [flags]", []string{"list", "ps"}
+	cmd.AddCommand(inspect, rm, ls, newRunCommand(a), newCreateCommand(a), newStartCommand(a),
+		newStopCommand(a), newKillCommand(a), newWaitCommand(a), newRestartCommand(a), newLogsCommand(a),
+		newExecCommand(a), newRenameCommand(a), newContainerPruneCommand(a))
 	return cmd
 }

@@ -22,6 +22,9 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string) (*spec
 		Entrypoint: info.Config.Entrypoint, Cmd: info.Config.Cmd, Env: info.Config.Env,
 		WorkingDir: info.Config.WorkingDir, User: info.Config.User, StopSignal: info.Config.StopSignal,
 	}
+	if c.Config.StopSignal == "" {
+		c.Config.StopSignal = img.StopSignal
+	}
 	cfg := c.Config
 	userSpec := cfg.User
 	if userSpec == "" {

@@ -56,6 +56,10 @@ type Config struct {
 	KeepID          bool         `json:"keepId,omitempty"`
 	Remove          bool         `json:"remove,omitempty"`
 	Runtime         string       `json:"runtime,omitempty"`
+	// StopSignal is the image's STOPSIGNAL ("" = SIGTERM).
+	StopSignal string `json:"stopSignal,omitempty"`
+	// LogMaxSize rotates the container log past this many bytes (0: never).
+	LogMaxSize int64 `json:"logMaxSize,omitempty"`
 }
 
 // Status is a container's lifecycle state.
@@ -76,6 +80,14 @@ type State struct {
 	StartedAt  time.Time `json:"startedAt,omitempty"`
 	FinishedAt time.Time `json:"finishedAt,omitempty"`
 	Runtime    string    `json:"runtime,omitempty"`
+	// MonitorPid is the husk process that is the container's parent when
+	// it runs detached.
+	MonitorPid int `json:"monitorPid,omitempty"`
+	// StartTicks is the init process's start time (/proc/PID/stat), so a
+	// recycled pid is not taken for the container.
+	StartTicks uint64 `json:"startTicks,omitempty"`
+	// Error says why the container stopped in an abnormal way.
+	Error string `json:"error,omitempty"`
 }
 
 // Container is a container record: the storage container plus husk's
@@ -115,6 +127,9 @@ func (c *Container) Save() error {
 	return nil
 }
 
+// LogPath is the container's log file (detached containers).
+func (c *Container) LogPath() string { return filepath.Join(c.Dir, "ctr.log") }
+
 // BundleSpec returns the path of the container's config.json.
 func (c *Container) BundleSpec() string { return filepath.Join(c.Dir, "config.json") }
 
@@ -131,12 +146,19 @@ func load(s *storage.Store, sc *cstorage.Container) (*Container, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read container %s: %w", c.Name, err)
 	}
-	var r record
-	if err := json.Unmarshal(b, &r); err != nil {
+	if err := unmarshalRecord(b, c); err != nil {
 		return nil, fmt.Errorf("parse container %s: %w", c.Name, err)
 	}
-	c.Config, c.State = r.Config, r.State
 	return c, nil
+}
+
+func unmarshalRecord(b []byte, c *Container) error {
+	var r record
+	if err := json.Unmarshal(b, &r); err != nil {
+		return err
+	}
+	c.Config, c.State = r.Config, r.State
+	return nil
 }
 
 // Lookup finds a container by name, full ID or unique ID prefix.

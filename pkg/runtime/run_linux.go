@@ -45,11 +45,13 @@ type Env struct {
 	StateDir string
 }
 
-// Stdio are the streams of a foreground container.
+// Stdio are the streams of a container.
 type Stdio struct {
 	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
+	// Started, if set, is called once the container's process runs.
+	Started func(pid int)
 }
 
 // Exit codes husk uses for failures around the container's command.
@@ -324,9 +326,13 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 	}()
 
 	c.State.Status, c.State.Pid, c.State.StartedAt = StatusRunning, pid, time.Now().UTC()
+	c.State.StartTicks, c.State.ExitCode, c.State.Error = procStartTicks(pid), 0, ""
 	if err := c.Save(); err != nil {
 		_ = unix.Kill(pid, unix.SIGKILL)
 		return 0, err
+	}
+	if stdio.Started != nil {
+		stdio.Started(pid)
 	}
 	tlog("started")
 	code, err = wait(pid)
@@ -338,6 +344,7 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 		gate.drain(time.Second)
 	}
 	c.State.Status, c.State.Pid, c.State.ExitCode, c.State.FinishedAt = StatusExited, 0, code, time.Now().UTC()
+	c.State.MonitorPid = 0
 	if serr := c.Save(); serr != nil && err == nil {
 		err = serr
 	}
@@ -402,12 +409,28 @@ func classify(err error) (int, error) {
 // Remove deletes a container: runtime state, mount, storage and files.
 // A running container is refused unless force is set (then it is killed).
 func Remove(ctx context.Context, env Env, c *Container, force bool) error {
-	if c.State.Status == StatusRunning && c.State.Pid > 0 && unix.Kill(c.State.Pid, 0) == nil {
+	if err := Refresh(env, c); err != nil {
+		return err
+	}
+	if c.Alive() {
 		if !force {
 			return fmt.Errorf("container %s is running: stop it first or use --force", c.Name)
 		}
+		// Every process of the container goes with its pid namespace's
+		// init; the monitor then records the exit.
 		_ = unix.Kill(c.State.Pid, unix.SIGKILL)
+		wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		_, err := WaitExit(wctx, env, c)
+		cancel()
+		if err != nil {
+			return fmt.Errorf("remove container %s: %w", c.Name, err)
+		}
 	}
+	unlock, err := c.Lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	for _, rt := range env.Runtimes {
 		if _, err := os.Stat(filepath.Join(rt.Root, c.ID)); err == nil {
 			_ = rt.Delete(ctx, c.ID, true)

@@ -1,0 +1,203 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// Lock takes the container's lock: commands on the same container run one
+// at a time; commands on different containers never wait for each other.
+func (c *Container) Lock() (func(), error) {
+	f, err := os.OpenFile(filepath.Join(c.Dir, "lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("lock container %s: %w", c.Name, err)
+	}
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("lock container %s: %w", c.Name, err)
+	}
+	return func() { f.Close() }, nil
+}
+
+// Reload reads the container's record again.
+func (c *Container) Reload() error {
+	b, err := os.ReadFile(filepath.Join(c.Dir, recordFile))
+	if err != nil {
+		return fmt.Errorf("read container %s: %w", c.Name, err)
+	}
+	fresh := &Container{}
+	if err := unmarshalRecord(b, fresh); err != nil {
+		return fmt.Errorf("parse container %s: %w", c.Name, err)
+	}
+	c.Config, c.State = fresh.Config, fresh.State
+	return nil
+}
+
+// procStartTicks reads a process's start time; 0 when it is gone or a
+// zombie.
+func procStartTicks(pid int) uint64 {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(s[i+1:])
+	// f[0] is the state, field 22 of stat (starttime) is f[19].
+	if len(f) < 20 || f[0] == "Z" || f[0] == "X" {
+		return 0
+	}
+	t, _ := strconv.ParseUint(f[19], 10, 64)
+	return t
+}
+
+// Alive reports whether the container's init process still runs.
+func (c *Container) Alive() bool {
+	if c.State.Status != StatusRunning || c.State.Pid <= 0 {
+		return false
+	}
+	t := procStartTicks(c.State.Pid)
+	return t != 0 && (c.State.StartTicks == 0 || t == c.State.StartTicks)
+}
+
+func monitorAlive(c *Container) bool {
+	return c.State.MonitorPid > 0 && procStartTicks(c.State.MonitorPid) != 0
+}
+
+// Refresh makes the record tell the truth after faults: a container whose
+// process is gone and whose monitor is gone too (killed, or the run root
+// was wiped by a reboot) is marked exited, and its mount released.
+func Refresh(env Env, c *Container) error {
+	if c.State.Status != StatusRunning {
+		return nil
+	}
+	if c.Alive() {
+		return nil
+	}
+	// The monitor records the exit itself; give it a moment.
+	for i := 0; i < 50 && monitorAlive(c); i++ {
+		time.Sleep(20 * time.Millisecond)
+		if err := c.Reload(); err != nil {
+			return err
+		}
+		if c.State.Status != StatusRunning {
+			return nil
+		}
+	}
+	unlock, err := c.Lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if err := c.Reload(); err != nil || c.State.Status != StatusRunning || c.Alive() {
+		return err
+	}
+	c.State.Status, c.State.FinishedAt = StatusExited, time.Now().UTC()
+	c.State.ExitCode = -1
+	c.State.Error = "the container's process or its monitor disappeared; exit code unknown"
+	c.State.Pid, c.State.MonitorPid = 0, 0
+	for _, rt := range env.Runtimes {
+		if _, err := os.Stat(filepath.Join(rt.Root, c.ID)); err == nil {
+			_ = rt.Delete(context.Background(), c.ID, true)
+		}
+	}
+	_, _ = env.Store.Unmount(c.ID, true)
+	return c.Save()
+}
+
+// ParseSignal accepts "TERM", "SIGTERM" or "15".
+func ParseSignal(s string) (syscall.Signal, error) {
+	if s == "" {
+		return syscall.SIGTERM, nil
+	}
+	if n, err := strconv.Atoi(s); err == nil && n > 0 && n < 65 {
+		return syscall.Signal(n), nil
+	}
+	name := strings.ToUpper(strings.TrimPrefix(strings.ToUpper(s), "SIG"))
+	if sig := unix.SignalNum("SIG" + name); sig != 0 {
+		return sig, nil
+	}
+	return 0, fmt.Errorf("unknown signal %q", s)
+}
+
+// ErrNotRunning is returned for operations that need a running container.
+var ErrNotRunning = errors.New("container is not running")
+
+// Kill sends sig to the container's init process.
+func Kill(env Env, c *Container, sig syscall.Signal) error {
+	if err := Refresh(env, c); err != nil {
+		return err
+	}
+	if !c.Alive() {
+		return fmt.Errorf("%w: %s", ErrNotRunning, c.Name)
+	}
+	if err := unix.Kill(c.State.Pid, sig); err != nil {
+		return fmt.Errorf("signal container %s: %w", c.Name, err)
+	}
+	return nil
+}
+
+// WaitExit waits until the container is no longer running (its monitor
+// recorded the exit) or ctx ends, and returns the exit code.
+func WaitExit(ctx context.Context, env Env, c *Container) (int, error) {
+	for {
+		if err := c.Reload(); err != nil {
+			return 0, err
+		}
+		if c.State.Status != StatusRunning {
+			return c.State.ExitCode, nil
+		}
+		if !c.Alive() && !monitorAlive(c) {
+			if err := Refresh(env, c); err != nil {
+				return 0, err
+			}
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// Stop sends the stop signal (the image's STOPSIGNAL, else SIGTERM), waits
+// up to timeout, then kills the container with SIGKILL.
+func Stop(ctx context.Context, env Env, c *Container, timeout time.Duration) error {
+	if err := Refresh(env, c); err != nil {
+		return err
+	}
+	if !c.Alive() {
+		return nil // stopping a stopped container is not an error
+	}
+	sig, err := ParseSignal(c.Config.StopSignal)
+	if err != nil {
+		sig = syscall.SIGTERM
+	}
+	_ = unix.Kill(c.State.Pid, sig)
+	wctx, cancel := context.WithTimeout(ctx, timeout)
+	_, err = WaitExit(wctx, env, c)
+	cancel()
+	if err == nil {
+		return nil
+	}
+	_ = unix.Kill(c.State.Pid, unix.SIGKILL)
+	wctx, cancel = context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if _, err := WaitExit(wctx, env, c); err != nil {
+		return fmt.Errorf("stop container %s: %w", c.Name, err)
+	}
+	return nil
+}

@@ -1,0 +1,137 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// A detached container's parent is its monitor: husk executed again as
+// "husk __monitor ID" in a session of its own. It starts the container with
+// its output going to the container log, tells the command that spawned
+// it whether the start worked, waits, records the exit code and time, and
+// cleans up (unmount; everything with --rm) whether or not any other husk
+// command runs. It is not a daemon: one per running container, gone when
+// the container is.
+
+const envMonitorReady = "HUSK_MONITOR_READY_FD"
+
+// ErrStart wraps why a detached container failed to start; Code is the
+// exit code husk should end with (125, 126 or 127).
+type StartError struct {
+	Code int
+	Msg  string
+}
+
+func (e *StartError) Error() string { return e.Msg }
+
+// SpawnMonitor starts the monitor for c with argv (husk's own arguments,
+// ending in "__monitor ID") and waits until the container runs or failed
+// to start.
+func SpawnMonitor(c *Container, argv []string) error {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return fmt.Errorf("monitor pipe: %w", err)
+	}
+	defer r.Close()
+	cmd := exec.Command("/proc/self/exe", argv...)
+	cmd.Args[0] = os.Args[0]
+	cmd.Dir = "/"
+	cmd.ExtraFiles = []*os.File{w}
+	cmd.Env = append(os.Environ(), envMonitorReady+"=3")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	err = cmd.Start()
+	w.Close()
+	if err != nil {
+		return fmt.Errorf("start monitor: %w", err)
+	}
+	b, _ := io.ReadAll(io.LimitReader(r, 64*1024))
+	msg := strings.TrimSpace(string(b))
+	if msg == "0" {
+		return cmd.Process.Release()
+	}
+	_ = cmd.Wait()
+	if code, text, ok := strings.Cut(msg, " "); ok {
+		n, _ := strconv.Atoi(code)
+		return &StartError{Code: n, Msg: text}
+	}
+	return &StartError{Code: 125, Msg: fmt.Sprintf("the monitor of container %s exited before starting it", c.Name)}
+}
+
+// Monitor is the body of "husk __monitor": start c detached and stay with
+// it until it exits.
+func Monitor(ctx context.Context, env Env, c *Container) error {
+	var ready *os.File
+	if fd, err := strconv.Atoi(os.Getenv(envMonitorReady)); err == nil && fd > 2 {
+		ready = os.NewFile(uintptr(fd), "ready")
+		os.Unsetenv(envMonitorReady)
+	}
+	report := func(code int, msg string) {
+		if ready == nil {
+			return
+		}
+		if code == 0 {
+			fmt.Fprint(ready, "0")
+		} else {
+			fmt.Fprintf(ready, "%d %s", code, msg)
+		}
+		ready.Close()
+		ready = nil
+	}
+	logf, err := OpenLog(c.LogPath(), c.Config.LogMaxSize)
+	if err != nil {
+		report(125, err.Error())
+		return err
+	}
+	defer logf.Close()
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		report(125, err.Error())
+		return err
+	}
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		report(125, err.Error())
+		return err
+	}
+	var copies sync.WaitGroup
+	copies.Add(2)
+	go func() { defer copies.Done(); logf.Copy("stdout", outR) }()
+	go func() { defer copies.Done(); logf.Copy("stderr", errR) }()
+
+	c.State.MonitorPid = os.Getpid()
+	code, err := Start(ctx, env, c, Stdio{
+		Stdout:  outW,
+		Stderr:  errW,
+		Started: func(int) { report(0, "") },
+	})
+	outW.Close()
+	errW.Close()
+	if err != nil {
+		rc := 125
+		switch {
+		case errors.Is(err, ErrCommandNotFound):
+			rc = ExitNotFound
+		case errors.Is(err, ErrCannotInvoke):
+			rc = ExitCannotInvoke
+		}
+		report(rc, err.Error())
+	}
+	done := make(chan struct{})
+	go func() { copies.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+		// A process the container left behind still holds the pipes.
+	}
+	_ = code
+	return err
+}
