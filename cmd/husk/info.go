@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -21,7 +23,9 @@ type hostInfo struct {
 	Runtimes []toolInfo `json:"runtimes"`
 	Cgroups  cgroupInfo `json:"cgroups"`
 	Network  []toolInfo `json:"network"`
-	Fixes    []string   `json:"fixes"`
+	// Lingering says whether detached containers survive logout.
+	Lingering string   `json:"lingering"`
+	Fixes     []string `json:"fixes"`
 }
 
 type usernsInfo struct {
@@ -144,6 +148,10 @@ func (a *app) gatherInfo(cmd *cobra.Command) hostInfo {
 		}
 		info.Network = append(info.Network, t)
 	}
+	info.Lingering = lingering(a)
+	if strings.HasPrefix(info.Lingering, "needed") {
+		info.Fixes = append(info.Fixes, "detached containers stop when your last session ends: run 'loginctl enable-linger "+currentUser()+"' to keep them")
+	}
 	if !helperFound {
 		info.Fixes = append(info.Fixes, "no usable network helper: install the passt (pasta) or slirp4netns package for private container networks")
 	}
@@ -171,6 +179,7 @@ func printInfo(a *app, info hostInfo) {
 		printTool(a, r)
 	}
 	fmt.Fprintf(w, "cgroups:\n  version: %s\n  own cgroup: %s\n  controllers: %s\n  delegated to you: %v\n", info.Cgroups.Version, orDefault(info.Cgroups.Path, "-"), orDefault(strings.Join(info.Cgroups.Controllers, " "), "none"), info.Cgroups.Writable)
+	fmt.Fprintf(w, "lingering: %s\n", info.Lingering)
 	fmt.Fprintln(w, "network helpers:")
 	for _, n := range info.Network {
 		printTool(a, n)
@@ -196,4 +205,26 @@ func printTool(a *app, t toolInfo) {
 		line += " — " + t.Problem
 	}
 	fmt.Fprintln(a.stdout, line)
+}
+
+// lingering tells whether systemd would end this user's processes, the
+// containers' monitors included, when the last session closes.
+func lingering(a *app) string {
+	if !a.state.Rootless {
+		return "not needed (root)"
+	}
+	if _, err := os.Stat("/run/systemd/system"); err != nil {
+		return "not needed (no systemd: processes outlive the login session)"
+	}
+	if _, err := os.Stat(filepath.Join("/var/lib/systemd/linger", currentUser())); err == nil {
+		return "enabled (containers survive logout)"
+	}
+	return "needed: without 'loginctl enable-linger', systemd stops your containers at logout"
+}
+
+func currentUser() string {
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	return strconv.Itoa(int(os.Getuid()))
 }

@@ -470,3 +470,99 @@ func newContainerPruneCommand(a *app) *cobra.Command {
 	cmd.Flags().BoolP("force", "f", false, "do not ask for confirmation (husk never asks)")
 	return cmd
 }
+
+func newCpCommand(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "cp [flags] SRC DST",
+		Short: "Copy files between a container and the host (CONTAINER:PATH on one side)",
+		Long: `Copy files or directories between the host and a container, running or
+not. One of SRC and DST is CONTAINER:PATH. A directory source goes inside an
+existing destination directory, or becomes the destination; SRC/. copies a
+directory's contents.`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			srcCtr, srcPath, srcIn := splitCopyArg(args[0])
+			dstCtr, dstPath, dstIn := splitCopyArg(args[1])
+			if srcIn == dstIn {
+				return fmt.Errorf("exactly one of SRC and DST must be CONTAINER:PATH")
+			}
+			name, dir, src, dst := dstCtr, runtime.CopyIn, args[0], dstPath
+			if srcIn {
+				name, dir, src, dst = srcCtr, runtime.CopyOut, srcPath, args[1]
+			}
+			return a.withContainers([]string{name}, func(env runtime.Env, c *runtime.Container) error {
+				return runtime.Copy(env, c, dir, src, dst)
+			})
+		},
+	}
+}
+
+// splitCopyArg splits CONTAINER:PATH; a path (starting with / or .) is a
+// host path even if it contains a colon.
+func splitCopyArg(s string) (string, string, bool) {
+	if strings.HasPrefix(s, "/") || strings.HasPrefix(s, ".") {
+		return "", s, false
+	}
+	name, path, ok := strings.Cut(s, ":")
+	if !ok || name == "" {
+		return "", s, false
+	}
+	return name, path, true
+}
+
+func newTopCommand(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "top CONTAINER",
+		Short: "Show the processes of a running container",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withContainers(args, func(env runtime.Env, c *runtime.Container) error {
+				procs, err := runtime.Top(cmd.Context(), env, c)
+				if err != nil {
+					return err
+				}
+				tw := tabwriter.NewWriter(a.stdout, 0, 8, 3, ' ', 0)
+				fmt.Fprintln(tw, "PID\tUID\tSTATE\tCOMMAND")
+				for _, p := range procs {
+					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", p.Pid, p.UID, p.State, p.Command)
+				}
+				return tw.Flush()
+			})
+		},
+	}
+}
+
+func newAttachCommand(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "attach CONTAINER",
+		Short: "Follow a running container's output and exit with its exit code",
+		Long: `Print what a running detached container writes from now on, until it
+exits, then exit with its exit code. Input is not forwarded: use
+'husk exec -it CONTAINER sh' for an interactive shell.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var code int
+			err := a.withContainers(args, func(env runtime.Env, c *runtime.Container) error {
+				if err := runtime.Refresh(env, c); err != nil {
+					return err
+				}
+				if !c.Alive() {
+					return fmt.Errorf("%w: %s", runtime.ErrNotRunning, c.Name)
+				}
+				if err := runtime.FollowLog(cmd.Context(), env, c, runtime.LogOptions{Follow: true, Tail: 0, Stdout: a.stdout, Stderr: a.stderr}); err != nil {
+					return err
+				}
+				var err error
+				code, err = runtime.WaitExit(cmd.Context(), env, c)
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			if code != 0 {
+				return &exitCodeError{code: code}
+			}
+			return nil
+		},
+	}
+}

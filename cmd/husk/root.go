@@ -108,6 +108,9 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newLogsCommand(a),
 		newExecCommand(a),
 		newRenameCommand(a),
+		newCpCommand(a),
+		newTopCommand(a),
+		newAttachCommand(a),
 		newGenDocsCommand(root),
 	)
 	return root

@@ -320,6 +320,7 @@ func newContainerCommand(a *app) *cobra.Command {
 	ls.Use, ls.Aliases = "ls [flags]", []string{"list", "ps"}
 	cmd.AddCommand(inspect, rm, ls, newRunCommand(a), newCreateCommand(a), newStartCommand(a),
 		newStopCommand(a), newKillCommand(a), newWaitCommand(a), newRestartCommand(a), newLogsCommand(a),
-		newExecCommand(a), newRenameCommand(a), newContainerPruneCommand(a))
+		newExecCommand(a), newRenameCommand(a), newContainerPruneCommand(a), newCpCommand(a), newTopCommand(a),
+		newAttachCommand(a))
 	return cmd
 }
