@@ -11,6 +11,7 @@ import (
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 
+	"github.com/husk-dev/husk/pkg/runtime"
 	"github.com/husk-dev/husk/pkg/storage"
 	"github.com/husk-dev/husk/pkg/userns"
 )
@@ -142,6 +143,9 @@ func (a *app) setup(cmd *cobra.Command) error {
 		fmt.Fprintf(a.stderr, "husk: warning: %s\n", notice)
 	}
 	opts := userns.ReexecOptions{Warn: a.stderr, Env: []string{"XDG_RUNTIME_DIR=" + dir}}
+	// If the pause process was killed while containers run, their monitors
+	// still hold its namespaces: a new pause process adopts them.
+	opts.Adopt = func() []int { return runtime.MonitorPids(a.storeOptions().GraphRoot) }
 	if !userns.JoinWasExpected() && os.Getenv("HUSK_NO_PAUSE") == "" {
 		// The usual way in: a per-user pause process holds the namespace
 		// and this command joins it (join.c) after executing itself.

@@ -208,3 +208,25 @@ func short(id string) string {
 	}
 	return id
 }
+
+// MonitorPids returns the live monitors of containers in the store at
+// graphRoot, read from their records without opening the store (the
+// caller may be outside husk's namespace).
+func MonitorPids(graphRoot string) []int {
+	files, _ := filepath.Glob(filepath.Join(graphRoot, "*-containers", "*", "userdata", recordFile))
+	var pids []int
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		var c Container
+		if unmarshalRecord(b, &c) != nil || c.State.Status != StatusRunning {
+			continue
+		}
+		if monitorAlive(&c) {
+			pids = append(pids, c.State.MonitorPid)
+		}
+	}
+	return pids
+}

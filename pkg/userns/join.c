@@ -48,6 +48,15 @@ static int is_pause_cmdline(const char *buf, ssize_t n)
 	return strcmp(buf + first + 1, "__pause") == 0;
 }
 
+// has_arg reports whether a NUL-separated command line contains arg.
+static int has_arg(const char *buf, ssize_t n, const char *arg)
+{
+	for (ssize_t i = 0; i < n; i += strnlen(buf + i, n - i) + 1)
+		if (strcmp(buf + i, arg) == 0)
+			return 1;
+	return 0;
+}
+
 // runtime_dir mirrors userns.RuntimeDir: $XDG_RUNTIME_DIR when it is a
 // directory owned by uid, else $TMPDIR/husk-run-UID (0700, owned by uid).
 static int runtime_dir(uid_t uid, char *out, size_t len)
@@ -87,29 +96,44 @@ __attribute__((constructor(200))) static void husk_join(void)
 		return;
 	if (getenv("HUSK_NO_JOIN"))
 		return;
+	// A new pause process started to adopt the namespaces of a process
+	// that still lives in them (the old pause process was killed) joins
+	// that process instead of reading the pid file.
+	const char *adopt = getenv("HUSK_ADOPT_PID");
 	n = read_small("/proc/self/cmdline", buf, sizeof(buf));
-	if (n > 0 && is_pause_cmdline(buf, n))
+	if (n > 0 && is_pause_cmdline(buf, n) && !adopt)
 		return;
 	if (runtime_dir(uid, husk_join_dir, sizeof(husk_join_dir)) < 0)
 		return; // Go creates the directory and the pause process
-	snprintf(path, sizeof(path), "%s/husk/pause.pid", husk_join_dir);
-	if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != uid)
-		return;
-	n = read_small(path, buf, 32);
-	if (n <= 0)
-		return;
-	long pid = strtol(buf, NULL, 10);
-	if (pid <= 0)
-		return;
+	long pid;
+	if (adopt) {
+		pid = strtol(adopt, NULL, 10);
+		unsetenv("HUSK_ADOPT_PID");
+		if (pid <= 0)
+			return;
+	} else {
+		snprintf(path, sizeof(path), "%s/husk/pause.pid", husk_join_dir);
+		if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != uid)
+			return;
+		n = read_small(path, buf, 32);
+		if (n <= 0)
+			return;
+		pid = strtol(buf, NULL, 10);
+		if (pid <= 0)
+			return;
+	}
 
-	// The process must be our pause process, alive (not a zombie).
+	// The process must be ours and alive (not a zombie); unless adopting,
+	// it must be our pause process.
 	snprintf(path, sizeof(path), "/proc/%ld", pid);
 	if (stat(path, &st) != 0 || st.st_uid != uid)
 		return;
 	snprintf(path, sizeof(path), "/proc/%ld/cmdline", pid);
 	n = read_small(path, buf, sizeof(buf));
-	if (n <= 0 || !is_pause_cmdline(buf, n))
+	if (!adopt && (n <= 0 || !is_pause_cmdline(buf, n)))
 		return;
+	if (adopt && (n <= 0 || !has_arg(buf, n, "__monitor")))
+		return; // only a container's monitor lives in husk's namespaces
 	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
 	n = read_small(path, buf, sizeof(buf));
 	char *paren = n > 0 ? strrchr(buf, ')') : NULL;

@@ -87,6 +87,15 @@ func EnsurePause(runtimeDir string, opts ReexecOptions) error {
 	if _, ok := PausePid(runtimeDir); ok {
 		return nil
 	}
+	if opts.Adopt != nil {
+		for _, pid := range opts.Adopt() {
+			if err := adoptPause(runtimeDir, pid); err == nil {
+				if _, ok := PausePid(runtimeDir); ok {
+					return nil
+				}
+			}
+		}
+	}
 	readyR, readyW, err := os.Pipe()
 	if err != nil {
 		return fmt.Errorf("create pipe: %w", err)
@@ -138,6 +147,11 @@ func RunPause() {
 	readyFD, _ := strconv.Atoi(os.Getenv("HUSK_PAUSE_READY_FD"))
 	if pidFile == "" || readyFD < 3 {
 		fmt.Fprintln(os.Stderr, "husk: __pause is internal to husk")
+		os.Exit(125)
+	}
+	// Never publish a pause process outside a user namespace (a failed
+	// adoption would leave this one in the host's).
+	if os.Geteuid() != 0 || !Current().Rootless {
 		os.Exit(125)
 	}
 	tmp := pidFile + ".tmp"
@@ -207,3 +221,45 @@ const envJoinExpected = "HUSK_JOIN_EXPECTED"
 
 // JoinWasExpected reports whether this process was executed to join.
 func JoinWasExpected() bool { return os.Getenv(envJoinExpected) == "1" }
+
+// adoptPause starts a pause process that joins the namespaces pid lives in
+// (join.c does the joining, as for any command).
+func adoptPause(runtimeDir string, pid int) error {
+	readyR, readyW, err := os.Pipe()
+	if err != nil {
+		return err
+	}
+	defer readyR.Close()
+	cmd := exec.Command("/proc/self/exe", PauseArg)
+	cmd.Args[0] = os.Args[0]
+	cmd.Dir = "/"
+	cmd.ExtraFiles = []*os.File{readyW}
+	cmd.Env = append(os.Environ(),
+		"XDG_RUNTIME_DIR="+runtimeDir,
+		"HUSK_ADOPT_PID="+strconv.Itoa(pid),
+		"HUSK_PAUSE_PIDFILE="+PausePidFile(runtimeDir),
+		"HUSK_PAUSE_READY_FD=3",
+	)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	err = cmd.Start()
+	readyW.Close()
+	if err != nil {
+		return err
+	}
+	done := make(chan bool, 1)
+	go func() {
+		b := make([]byte, 1)
+		n, _ := readyR.Read(b)
+		done <- n == 1
+	}()
+	select {
+	case ok := <-done:
+		if ok {
+			return cmd.Process.Release()
+		}
+	case <-time.After(5 * time.Second):
+	}
+	_ = cmd.Process.Kill()
+	_ = cmd.Wait()
+	return fmt.Errorf("adopt the namespaces of process %d: the new pause process did not start", pid)
+}

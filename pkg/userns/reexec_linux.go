@@ -31,6 +31,10 @@ type ReexecOptions struct {
 	ProcRoot string
 	// Env is added to the child's environment.
 	Env []string
+	// Adopt lists processes that may still live in the namespaces of a
+	// pause process that was killed (containers' monitors): a new pause
+	// process joins theirs, so running containers stay reachable.
+	Adopt func() []int
 }
 
 // Plan is the id mapping Reexec will apply.

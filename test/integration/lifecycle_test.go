@@ -160,3 +160,31 @@ func TestParallelRunRm(t *testing.T) {
 		t.Fatalf("left: %q", out)
 	}
 }
+
+// The pause process killed while a container runs: the next command makes
+// a new one in the same namespaces (adopted from the container's
+// monitor), so exec, cp and rm still work.
+func TestPauseKilledWhileContainerRuns(t *testing.T) {
+	e := rootless(t)
+	e.husk("run", "-d", "--name", "keep", e.image("busybox"), "sleep", "1000")
+	old := e.pausePid(t)
+	userNS := func(pid int) string {
+		l, _ := os.Readlink(fmt.Sprintf("/proc/%d/ns/user", pid))
+		return l
+	}
+	before := userNS(old)
+	if err := syscall.Kill(old, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 100 && alive(old); i++ {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if out := e.husk("exec", "keep", "echo", "still"); out != "still\n" {
+		t.Fatalf("exec after the pause process died: %q", out)
+	}
+	now := e.pausePid(t)
+	if now == old || userNS(now) != before {
+		t.Fatalf("new pause %d in %s, old namespace %s", now, userNS(now), before)
+	}
+	e.husk("rm", "-f", "keep")
+}
