@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
+#include <signal.h>
 
 // Read by Go (join_cgo.go).
 int husk_join_state;      // 0: not attempted, 1: joined, <0: failed (stage)
@@ -90,6 +91,12 @@ __attribute__((constructor(200))) static void husk_join(void)
 	ssize_t n;
 	struct stat st;
 
+	// The pause process, once set up by Go, executes itself again to wait
+	// here: no Go runtime, next to no memory.
+	if (getenv("HUSK_PAUSE_SLEEP")) {
+		for (;;)
+			pause();
+	}
 	if (uid == 0)
 		return;
 	if (getenv("_Containers-unshare") || getenv("_CONTAINERS_USERNS_CONFIGURED"))
