@@ -214,6 +214,8 @@ func parseVolume(v string) (runtime.VolumeSpec, error) {
 			case "ro":
 				vs.ReadOnly = true
 			case "rw", "z", "Z", "":
+			case "nocopy":
+				vs.Options = append(vs.Options, o)
 			case "private", "rprivate", "shared", "rshared", "slave", "rslave":
 				vs.Options = append(vs.Options, o)
 			default:

@@ -283,14 +283,14 @@ func newRmCommand(a *app) *cobra.Command {
 // containerInspect is what husk container inspect prints: the record and
 // the generated config.json, the container's full security profile.
 type containerInspect struct {
-	ID      string          `json:"Id"`
-	Name    string          `json:"Name"`
-	Image   string          `json:"Image"`
-	ImageID string          `json:"ImageID"`
-	Config  runtime.Config  `json:"Config"`
-	State   runtime.State   `json:"State"`
-	Spec    json.RawMessage `json:"OCIConfig,omitempty"`
-	Bundle  string          `json:"Bundle"`
+	ID        string          `json:"Id"`
+	Name      string          `json:"Name"`
+	Image     string          `json:"Image"`
+	ImageID   string          `json:"ImageID"`
+	Config    runtime.Config  `json:"Config"`
+	State     runtime.State   `json:"State"`
+	OCIConfig json.RawMessage `json:"OCIConfig,omitempty"`
+	Bundle    string          `json:"Bundle"`
 }
 
 func newContainerCommand(a *app) *cobra.Command {
@@ -311,7 +311,7 @@ func newContainerCommand(a *app) *cobra.Command {
 			}
 			ci := containerInspect{ID: c.ID, Name: c.Name, Image: c.Config.Image, ImageID: c.Config.ImageID, Config: c.Config, State: c.State, Bundle: c.Dir}
 			if b, err := os.ReadFile(c.BundleSpec()); err == nil {
-				ci.Spec = b
+				ci.OCIConfig = b
 			}
 			return ci, nil
 		})

@@ -1,8 +1,13 @@
 package runtime
 
 import (
+	"io/fs"
+	"slices"
+	"syscall"
+
 	"context"
 	"fmt"
+	securejoin "github.com/cyphar/filepath-securejoin"
 	"os"
 	"path/filepath"
 	"strings"
@@ -64,7 +69,7 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string) (*spec
 	if err != nil {
 		return nil, err
 	}
-	vm, err := volumeMounts(env, cfg.Volumes)
+	vm, err := volumeMounts(env, rootfs, cfg.Volumes)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +116,7 @@ func mapID(id uint32, m []IDMap) uint32 {
 	return 0
 }
 
-func volumeMounts(env Env, vols []VolumeSpec) ([]Mount, error) {
+func volumeMounts(env Env, rootfs string, vols []VolumeSpec) ([]Mount, error) {
 	var out []Mount
 	for _, v := range vols {
 		if !filepath.IsAbs(v.Destination) {
@@ -132,9 +137,16 @@ func volumeMounts(env Env, vols []VolumeSpec) ([]Mount, error) {
 			if env.Volumes == nil {
 				return nil, fmt.Errorf("named volume %q: no volume store", v.Source)
 			}
-			vol, err := env.Volumes.Ensure(v.Source)
+			vol, created, err := env.Volumes.Ensure(v.Source)
 			if err != nil {
 				return nil, err
+			}
+			// Like docker and podman: a new volume starts with what the
+			// image has at the mount point (unless nocopy).
+			if created && !slices.Contains(v.Options, "nocopy") {
+				if err := seedVolume(rootfs, v.Destination, vol.Path); err != nil {
+					return nil, fmt.Errorf("fill volume %q from the image: %w", v.Source, err)
+				}
 			}
 			opts := []string{"rprivate"}
 			if v.ReadOnly {
@@ -162,4 +174,40 @@ func volumeMounts(env Env, vols []VolumeSpec) ([]Mount, error) {
 		}
 	}
 	return out, nil
+}
+
+// seedVolume copies the image's directory at dst (if any) into a new
+// volume, keeping modes and owners.
+func seedVolume(rootfs, dst, volPath string) error {
+	src, err := securejoin.SecureJoin(rootfs, dst)
+	if err != nil {
+		return err
+	}
+	fi, err := os.Stat(src)
+	if err != nil || !fi.IsDir() {
+		return nil
+	}
+	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(volPath, rel)
+		if rel != "." {
+			if err := copyEntry(p, target, d); err != nil {
+				return err
+			}
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if st, ok := info.Sys().(*syscall.Stat_t); ok {
+			_ = os.Lchown(target, int(st.Uid), int(st.Gid))
+		}
+		if rel == "." {
+			return os.Chmod(target, info.Mode().Perm())
+		}
+		return nil
+	})
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	securejoin "github.com/cyphar/filepath-securejoin"
+	"golang.org/x/sys/unix"
 )
 
 // CopyDirection says which side of a copy is the container.
@@ -115,6 +116,11 @@ func copyEntry(src, dst string, d fs.DirEntry) error {
 			return fmt.Errorf("copy to %q: %w", dst, err)
 		}
 		return os.Chmod(dst, info.Mode().Perm())
+	case info.Mode()&fs.ModeNamedPipe != 0:
+		if err := unix.Mkfifo(dst, uint32(info.Mode().Perm())); err != nil && !errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("copy to %q: %w", dst, err)
+		}
+		return nil
 	}
-	return nil // devices, fifos and sockets are not copied
+	return nil // devices (which a user namespace cannot create) and sockets are not copied
 }

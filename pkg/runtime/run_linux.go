@@ -239,6 +239,12 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 		defer devnull.Close()
 		stdin = devnull
 	}
+	// Signals are caught from here on and forwarded once the container's
+	// pid is known: a signal arriving while the runtime starts the
+	// container must reach it, not cancel the start.
+	sigs := make(chan os.Signal, 16)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2)
+	defer signal.Stop(sigs)
 	pidFile := filepath.Join(c.Dir, "pidfile")
 	_ = os.Remove(pidFile)
 	var rt *OCI
@@ -259,7 +265,9 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 		// Nothing happens in the created state yet (no network or cgroup
 		// to attach with none/host networking), so create and start are
 		// one runtime call.
-		co := CreateOptions{StartNow: true, Bundle: c.Dir, PidFile: pidFile, Stdin: stdin, Stdout: stdio.Stdout, Stderr: stdio.Stderr}
+		// A terminal gets its size in the created state, before the
+		// process can look at it.
+		co := CreateOptions{StartNow: console == nil, Bundle: c.Dir, PidFile: pidFile, Stdin: stdin, Stdout: stdio.Stdout, Stderr: stdio.Stderr}
 		if console != nil {
 			co.ConsoleSocket = console.path
 			co.Stdin, co.Stdout, co.Stderr = nil, nil, nil
@@ -269,7 +277,7 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 			}
 			co.Stderr = gate.writer()
 		}
-		err = cand.Create(ctx, c.ID, co)
+		err = cand.Create(context.Background(), c.ID, co)
 		if err == nil {
 			rt = cand
 			if gate != nil {
@@ -315,10 +323,6 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 		detachConsole = attachConsole(m, stdio.Stdin, stdio.Stdout, c.Config.Interactive)
 	}
 
-	sigs := make(chan os.Signal, 16)
-	forwarded := []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2}
-	signal.Notify(sigs, forwarded...)
-	defer signal.Stop(sigs)
 	go func() {
 		for s := range sigs {
 			_ = unix.Kill(pid, s.(syscall.Signal))
@@ -330,6 +334,15 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 	if err := c.Save(); err != nil {
 		_ = unix.Kill(pid, unix.SIGKILL)
 		return 0, err
+	}
+	if console != nil {
+		if err := rt.Start(context.Background(), c.ID); err != nil {
+			_ = unix.Kill(pid, unix.SIGKILL)
+			_, _ = wait(pid)
+			c.State.Status, c.State.FinishedAt = StatusExited, time.Now().UTC()
+			_ = c.Save()
+			return classify(err)
+		}
 	}
 	if stdio.Started != nil {
 		stdio.Started(pid)

@@ -76,16 +76,19 @@ func (s *VolumeStore) Get(name string) (*Volume, error) {
 	return &v, nil
 }
 
-// Ensure returns the volume, creating it when missing (as -v NAME:/dst does).
-func (s *VolumeStore) Ensure(name string) (*Volume, error) {
-	v, err := s.Get(name)
+// Ensure returns the volume, creating it when missing (as -v NAME:/dst
+// does); created says whether this call made it.
+func (s *VolumeStore) Ensure(name string) (v *Volume, created bool, err error) {
+	v, err = s.Get(name)
 	if errors.Is(err, ErrVolumeUnknown) {
 		v, err = s.Create(name, nil)
 		if errors.Is(err, ErrVolumeExists) {
-			return s.Get(name)
+			v, err = s.Get(name)
+			return v, false, err
 		}
+		return v, err == nil, err
 	}
-	return v, err
+	return v, false, err
 }
 
 // List returns all volumes by name.

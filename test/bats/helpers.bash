@@ -346,7 +346,7 @@ user_pids_with() {
 	local p cmd
 	for p in $(pgrep -u "$(id -u)"); do
 		[[ $p != "$$" && $p != "$BASHPID" ]] || continue
-		cmd=$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null) || continue
+		cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline") || continue
 		[[ $cmd == *"$1"* ]] && echo "$p: $cmd"
 	done
 	return 0
@@ -380,4 +380,10 @@ expect_no_container_leftovers() {
 # store, one per line.
 storage_containers() {
 	ls -A "$XDG_DATA_HOME/husk/storage/overlay-containers" 2>/dev/null | grep -E '^[0-9a-f]{64}$' || true
+}
+
+# run_husk_127 ARGS...: run_husk for an expected 127, told to bats so that
+# it does not warn about "command not found".
+run_husk_127() {
+	run -127 --separate-stderr "$HUSK" "$@"
 }
