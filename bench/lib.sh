@@ -33,6 +33,11 @@ STAGE=$BENCH_STAGE
 HUSK_BIN=$BENCH_STAGE/husk
 TREERSS=$BENCH_STAGE/treerss
 BENCH_CGROUP_BASE= # a cgroup v2 directory treerss can create children in
+# BENCH_USER_ENV: VAR=VALUE words that bench_time, bench_mem and the
+# helpers for short commands add to the test user's environment (through
+# env, outside the timed part), e.g. a private XDG_RUNTIME_DIR so that the
+# tools' per-user pause processes are the benchmark's own.
+declare -a BENCH_USER_ENV=()
 
 bench_log() { printf '%s: %s\n' "${BENCH_NAME:-bench}" "$*" >&2; }
 bench_die() {
@@ -205,17 +210,17 @@ bench_header() {
 	fi
 }
 
-# bench_time FILE CMD...: run CMD as the test user under /usr/bin/time;
-# append "WALL_S MAXRSS_KB CPU_S" to FILE (CPU: user+system time of CMD
-# and the children it waited for; less sensitive to other load than wall
-# time). CMD's stdout goes to FILE.stdout, its
-# stderr to FILE.stderr (both overwritten). Fails if CMD fails.
+# bench_time FILE CMD...: run CMD as the test user (with BENCH_USER_ENV)
+# under /usr/bin/time; append "WALL_S MAXRSS_KB CPU_S" to FILE (CPU:
+# user+system time of CMD and the children it waited for; less sensitive to
+# other load than wall time). CMD's stdout goes to FILE.stdout, its stderr
+# to FILE.stderr (both overwritten). Fails if CMD fails.
 bench_time() {
 	local file=$1 tf
 	shift
 	tf=$BENCH_WORK/.time
 	rm -f "$tf"
-	if ! as_user /usr/bin/time -o "$tf" -f '%e %M %U %S' "$@" >"$file.stdout" 2>"$file.stderr"; then
+	if ! as_user env "${BENCH_USER_ENV[@]}" /usr/bin/time -o "$tf" -f '%e %M %U %S' "$@" >"$file.stdout" 2>"$file.stderr"; then
 		bench_log "failed: $*"
 		sed 's/^/    /' "$file.stderr" >&2
 		return 1
@@ -223,13 +228,14 @@ bench_time() {
 	tail -n1 "$tf" | awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}' >>"$file"
 }
 
-# bench_mem FILE CMD...: run CMD as the test user under treerss; append
-# "PEAK_PSS_KB PEAK_RSS_KB MAX_SINGLE_KB WALL_S PROCS" to FILE.
+# bench_mem FILE CMD...: run CMD as the test user (with BENCH_USER_ENV)
+# under treerss; append "PEAK_PSS_KB PEAK_RSS_KB MAX_SINGLE_KB WALL_S PROCS"
+# to FILE.
 bench_mem() {
 	local file=$1 line cg=()
 	shift
 	[[ -n $BENCH_CGROUP_BASE ]] && cg=(-cgroup "$BENCH_CGROUP_BASE/husk-bench.$$.$RANDOM")
-	if ! "$TREERSS" "${cg[@]}" -- bash -c 'as_user "$@"' bash "$@" >"$file.stdout" 2>"$file.stderr"; then
+	if ! "$TREERSS" "${cg[@]}" -- bash -c 'as_user "$@"' bash env "${BENCH_USER_ENV[@]}" "$@" >"$file.stdout" 2>"$file.stderr"; then
 		bench_log "failed: $*"
 		sed 's/^/    /' "$file.stderr" >&2
 		return 1
@@ -266,3 +272,118 @@ bench_goal() { awk -v r="$1" -v g="$2" 'BEGIN { if (r == "nan") print "?"; else 
 
 # bench_mib KB: kB as MiB with one decimal.
 bench_mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+
+# ---------------------------------------------------------------------------
+# Helpers for short commands (added with bench/run-container.sh). A container
+# run takes tenths of a second: /usr/bin/time's %e has 10 ms steps, and the
+# runuser/PAM wrapper of as_user alone costs 15-40 ms, so these helpers time
+# the command from inside the test user's shell, and account CPU and
+# leftover processes through a cgroup of their own.
+# ---------------------------------------------------------------------------
+
+# bench_now: $EPOCHREALTIME with a decimal point whatever the locale.
+bench_now() { local t=$EPOCHREALTIME; echo "${t/,/.}"; }
+
+# bench_time_fine FILE CMD...: run CMD (stdin /dev/null) as the test user;
+# append "WALL_S MAXRSS_KB CPU_S TREE_CPU_S LINGER_S" to FILE:
+#   WALL_S      the command alone (bash's $EPOCHREALTIME in the test user's
+#               shell right before and after it; runuser is outside)
+#   MAXRSS_KB   /usr/bin/time %M (largest single process waited for)
+#   CPU_S       /usr/bin/time user+system (the command and what it waited
+#               for; daemonized helpers such as conmon are missing)
+#   TREE_CPU_S  cpu.stat usage of a cgroup v2 made for this run: every
+#               process the command started, also those that outlive it
+#               (includes the root-owned runuser wrapper, a few ms; see
+#               bench_wrapper_cpu). "nan" without a usable cgroup v2.
+#   LINGER_S    how long processes the command left behind kept running
+#               after it returned (the next run starts only then)
+# CMD's stdout/stderr go to FILE.stdout/FILE.stderr (overwritten). Fails
+# if CMD fails.
+bench_time_fine() {
+	local file=$1 tf wf cg= rc=0 t_end linger=nan tcpu=nan i
+	shift
+	tf=$BENCH_WORK/.time wf=$BENCH_WORK/.wall
+	rm -f "$tf" "$wf"
+	if [[ -n $BENCH_CGROUP_BASE ]]; then
+		cg=$BENCH_CGROUP_BASE/husk-bench.$$.$RANDOM
+		mkdir "$cg" 2>/dev/null || cg=
+	fi
+	(
+		[[ -z $cg ]] || echo "$BASHPID" >"$cg/cgroup.procs"
+		# shellcheck disable=SC2016
+		as_user env "${BENCH_USER_ENV[@]}" /usr/bin/time -o "$tf" -f '%M %U %S' bash -c '
+			w=$1; shift
+			s=$EPOCHREALTIME; "$@"; rc=$?; e=$EPOCHREALTIME
+			echo "${s/,/.} ${e/,/.}" >"$w"; exit $rc' bash "$wf" "$@"
+	) </dev/null >"$file.stdout" 2>"$file.stderr" || rc=$?
+	t_end=$(bench_now)
+	if [[ -n $cg ]]; then
+		for ((i = 0; i < 4000; i++)); do # up to 20 s
+			grep -q '^populated 0' "$cg/cgroup.events" 2>/dev/null && break
+			sleep 0.005
+		done
+		linger=$(awk -v a="$t_end" -v b="$(bench_now)" 'BEGIN { printf "%.4f", b - a }')
+		tcpu=$(awk '$1 == "usage_usec" { printf "%.4f", $2 / 1e6 }' "$cg/cpu.stat" 2>/dev/null)
+		[[ -n $tcpu ]] || tcpu=nan
+		bench_cgroup_remove "$cg"
+	fi
+	if ((rc)) || [[ ! -s $wf ]]; then
+		bench_log "failed (exit $rc): $*"
+		sed 's/^/    /' "$file.stderr" >&2
+		return 1
+	fi
+	awk -v w="$(awk '{ printf "%.4f", $2 - $1 }' "$wf")" -v c="$tcpu" -v l="$linger" \
+		'END { printf "%s %s %.4f %s %s\n", w, $1, $2 + $3, c, l }' "$tf" >>"$file"
+}
+
+# bench_cgroup_remove DIR: remove a cgroup bench_time_fine made; processes
+# still in it after the wait (none expected) go to the parent cgroup.
+bench_cgroup_remove() {
+	local cg=$1 pid i
+	for ((i = 0; i < 50; i++)); do
+		rmdir "$cg" 2>/dev/null && return 0
+		if ((i == 25)); then
+			bench_log "warning: processes left in $cg after 20 s: $(tr '\n' ' ' <"$cg/cgroup.procs")"
+			while read -r pid; do
+				echo "$pid" >"${cg%/*}/cgroup.procs" 2>/dev/null
+			done <"$cg/cgroup.procs"
+		fi
+		sleep 0.02
+	done
+	bench_log "warning: could not remove cgroup $cg"
+}
+
+# bench_wrapper_cpu N: median TREE_CPU_S of N runs of `true` through
+# bench_time_fine: the share of TREE_CPU_S that is runuser/PAM and the
+# timing shell, not the measured command ("nan" without cgroup).
+bench_wrapper_cpu() {
+	local f=$BENCH_WORK/.wrapper i
+	rm -f "$f"
+	for ((i = 0; i < $1; i++)); do
+		bench_time_fine "$f" true || return 1
+	done
+	bench_median "$f" 4
+}
+
+# bench_mem_fine FILE INTERVAL CMD...: bench_mem with treerss sampling
+# every INTERVAL (e.g. 5ms; the default 10 ms sees a 0.2 s command only
+# ~20 times). Same output line as bench_mem. stdin is /dev/null.
+bench_mem_fine() {
+	local file=$1 iv=$2 line cg=()
+	shift 2
+	[[ -n $BENCH_CGROUP_BASE ]] && cg=(-cgroup "$BENCH_CGROUP_BASE/husk-bench.$$.$RANDOM")
+	if ! "$TREERSS" -interval "$iv" "${cg[@]}" -- bash -c 'as_user "$@"' bash env "${BENCH_USER_ENV[@]}" "$@" </dev/null >"$file.stdout" 2>"$file.stderr"; then
+		bench_log "failed: $*"
+		sed 's/^/    /' "$file.stderr" >&2
+		return 1
+	fi
+	line=$(grep '^treerss: wall_s' "$file.stderr" | tail -n1)
+	[[ -n $line ]] || bench_die "treerss printed no result for: $*"
+	awk '{
+		for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		print v["peak_pss_kb"], v["peak_rss_kb"], v["max_single_rss_kb"], v["wall_s"], v["procs"]
+	}' <<<"$line" >>"$file"
+}
+
+# bench_ms SECONDS: seconds as milliseconds with one decimal ("nan" stays).
+bench_ms() { awk -v s="$1" 'BEGIN { if (s == "nan" || s == "") print "nan"; else printf "%.1f", s * 1000 }'; }

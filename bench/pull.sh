@@ -9,28 +9,40 @@
 # round), so drifting machine load hits both alike. The scratch file system
 # is synced before each measurement, so one pull's writeback does not land
 # in the next one's time. Untimed warm-up pulls come first (page cache,
-# podman's pause process). Both tools must store the same image ID.
+# both tools' pause processes). Both tools must store the same image ID.
 #
 # Timed rounds: /usr/bin/time's wall time (%e) and %M. %M is ru_maxrss from
 # wait4: the LARGEST single process of the tree (the kernel takes the
 # maximum over the waited-for descendants, it does not add them up). Both
-# tools run as more than one process at once (husk: the parent that
-# re-executes itself into the user namespace + that child + storage-untar;
-# podman: the same shape, joining its pause process' namespace), so the
+# tools can run as more than one process at once (the process that joins
+# the pause process's namespace, helpers such as storage-untar per layer,
+# or a re-executed child when no pause process can be used), so the
 # memory rounds run each pull under bench/treerss, which samples the whole
 # tree every 10 ms and reports the peak SUM of PSS (shared pages split
 # between the processes that map them). They are separate rounds so that
 # sampling does not disturb the timed ones.
 #
-# Podman keeps a per-user pause process (catatonit) that later podman
-# commands join instead of creating a namespace; a warm-up pull starts it,
-# so podman is measured in its usual steady state. It lives in a private
-# --tmpdir and is stopped at the end. Podman stores are removed with
-# `podman unshare rm -rf` (run against a separate, empty store: a podman
-# process keeps its own store's overlay directory mounted, and
-# `podman system reset` would delete the --tmpdir with the pause pid file
-# and leave the pause process orphaned); husk stores with
-# `husk system reset -f`. Both as the test user.
+# Pause processes: both tools keep a per-user pause process that holds the
+# user+mount namespace and that later commands join instead of creating a
+# namespace (podman: catatonit, pid file in --tmpdir; husk: `husk __pause`,
+# pid file $XDG_RUNTIME_DIR/husk/pause.pid). Every command here gets a
+# private XDG_RUNTIME_DIR ($BENCH_WORK/xdg, 0700, the test user's, made
+# after the scratch file system was mounted; BENCH_USER_ENV): with the test
+# user's usual /run/user/UID, husk would join whatever pause process another
+# test run left there, whose mount namespace may lack the scratch file
+# system ("mkdir .../fs/...: permission denied"). The first warm-up pull of
+# each tool starts its pause process, so no measured pull pays for creating
+# one: both tools are measured in their usual steady state (the pause
+# processes themselves stay outside the measured trees; their PSS is
+# printed). Both pause processes must live for the whole run, so the
+# stores are removed without touching them, and both are stopped (by pid)
+# at the end. Podman stores are removed with `podman unshare rm -rf` (run
+# against a separate, empty store: a podman process keeps its own store's
+# overlay directory mounted, and `podman system reset` would delete the
+# --tmpdir with the pause pid file and leave the pause process orphaned);
+# husk stores with `husk rmi -a -f` and then `rm -rf` (`husk system reset`
+# would stop husk's pause process, and the next pull would pay for a new
+# one). All as the test user.
 #
 # Settings: BENCH_N, BENCH_MEM_N (see bench/lib.sh),
 # BENCH_PULL_IMAGES (default "multilayer manyfiles"; names under
@@ -50,8 +62,15 @@ W=$BENCH_WORK
 PTMP=$W/podman-tmp    # podman --tmpdir: pause.pid, events log, locks
 PCLEAN=$W/podman-idle # the store podman unshare runs against when cleaning up
 DATA=$W/data          # measurement files
+XDG=$W/xdg            # the test user's XDG_RUNTIME_DIR for every command here
 
 as_user mkdir -p "$PTMP" "$DATA"
+# Private runtime directory (see the header): made here, after bench_init
+# mounted the scratch file system, so the pause processes the warm-up
+# starts have it in their mount namespace.
+as_user mkdir -m 700 "$XDG"
+BENCH_USER_ENV=("XDG_RUNTIME_DIR=$XDG")
+U() { as_user env "${BENCH_USER_ENV[@]}" "$@"; }
 
 goal_for() {
 	local kv
@@ -77,11 +96,12 @@ clean() {
 	local tool=$1 dir=$2
 	case $tool in
 	husk)
-		as_user "$HUSK_BIN" --root "$dir/root" --runroot "$dir/run" --storage-driver overlay system reset -f >/dev/null
+		# Not `system reset`: it stops the pause process (see the header).
+		U "$HUSK_BIN" --root "$dir/root" --runroot "$dir/run" --storage-driver overlay rmi -a -f >/dev/null
 		as_user rm -rf "$dir"
 		;;
 	podman)
-		as_user podman --root "$PCLEAN/root" --runroot "$PCLEAN/run" --tmpdir "$PTMP" --storage-driver overlay \
+		U podman --root "$PCLEAN/root" --runroot "$PCLEAN/run" --tmpdir "$PTMP" --storage-driver overlay \
 			unshare rm -rf "$dir" 2> >(grep -v 'is not a shared mount' >&2)
 		;;
 	esac
@@ -100,17 +120,34 @@ pause_pid() {
 	echo "$pid"
 }
 
-finish() {
+# husk_pause_pid: husk's pause process of this benchmark's runtime dir.
+husk_pause_pid() {
 	local pid
+	pid=$(cat "$XDG/husk/pause.pid" 2>/dev/null) || return 1
+	[[ $pid =~ ^[0-9]+$ ]] || return 1
+	[[ $(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | sed -n 2p) == __pause ]] || return 1
+	[[ $(stat -c %U "/proc/$pid" 2>/dev/null) == "$TEST_USER" ]] || return 1
+	echo "$pid"
+}
+
+# pss_mib PID: a process's PSS in MiB.
+pss_mib() { awk '/^Pss:/ {printf "%.1f", $2 / 1024}' "/proc/$1/smaps_rollup" 2>/dev/null || echo "?"; }
+
+finish() {
+	local pid hpid
 	pid=$(pause_pid) || pid=
+	hpid=$(husk_pause_pid) || hpid=
 	clean_deferred
 	if [[ -d $PCLEAN ]]; then
-		as_user podman --root "$PCLEAN/root" --runroot "$PCLEAN/run" --tmpdir "$PTMP" --storage-driver overlay \
+		U podman --root "$PCLEAN/root" --runroot "$PCLEAN/run" --tmpdir "$PTMP" --storage-driver overlay \
 			system reset -f >/dev/null 2>&1 || true
 	fi
-	# The pause process this benchmark started (by its pid, checked above;
-	# catatonit -P ignores SIGTERM).
+	# The pause processes this benchmark started (by their pids, checked
+	# above; catatonit -P ignores SIGTERM, husk's stops only on SIGKILL).
 	[[ -n $pid ]] && kill -KILL "$pid" 2>/dev/null
+	if [[ -n $hpid ]] && [[ $(husk_pause_pid) == "$hpid" ]]; then
+		kill -KILL "$hpid" 2>/dev/null
+	fi
 	return 0
 }
 bench_on_exit finish
@@ -144,7 +181,7 @@ measure() {
 	case $mode in
 	time) bench_time "$DATA/$tool-$img.time" "${ARGV[@]}" ;;
 	mem) bench_mem "$DATA/$tool-$img.mem" "${ARGV[@]}" ;;
-	warm) as_user "${ARGV[@]}" >"$DATA/$tool-$img.warm.stdout" 2>"$DATA/$tool-$img.warm.stderr" || {
+	warm) U "${ARGV[@]}" >"$DATA/$tool-$img.warm.stdout" 2>"$DATA/$tool-$img.warm.stderr" || {
 		sed 's/^/    /' "$DATA/$tool-$img.warm.stderr" >&2
 		bench_die "$tool pull of $img failed"
 	} ;;
@@ -158,24 +195,35 @@ measure() {
 bench_header "pull: husk vs podman, images ${IMAGES[*]} from $REGISTRY (plain HTTP, --tls-verify=false)"
 
 # ---------------------------------------------------------------- warm-up
-# Untimed: starts podman's pause process, fills the page cache with both
-# binaries and the registry's blobs, and checks both tools work here.
+# Untimed: starts both pause processes (the first pull of each tool), fills
+# the page cache with both binaries and the registry's blobs, and checks both
+# tools work here.
 for img in "${IMAGES[@]}"; do
 	for tool in "${TOOLS[@]}"; do
 		measure warm "$tool" "$img" 0
 	done
 done
 pause=$(pause_pid) || bench_die "podman did not leave a pause process in $PTMP (unexpected for podman 4.x)"
+hpause=$(husk_pause_pid) || hpause=
+# Idle PSS of the pause processes (outside the measured trees).
+PAUSE_PSS_P=$(pss_mib "$pause") PAUSE_PSS_H=0
+[[ -n $hpause ]] && PAUSE_PSS_H=$(pss_mib "$hpause")
 
 # What the tools chose: native kernel overlay for both, no fuse-overlayfs.
-pinfo=$(as_user podman --root "$PCLEAN/root" --runroot "$PCLEAN/run" --tmpdir "$PTMP" --storage-driver overlay \
+pinfo=$(U podman --root "$PCLEAN/root" --runroot "$PCLEAN/run" --tmpdir "$PTMP" --storage-driver overlay \
 	info --format '{{.Store.GraphDriverName}} {{json .Store.GraphOptions}} native-diff={{index .Store.GraphStatus "Native Overlay Diff"}}' 2>/dev/null) ||
 	pinfo="(podman info failed)"
 bench_say "storage: podman: $pinfo; husk: overlay (native kernel overlay; husk's fuse-overlayfs is a driver of its own)"
-bench_say "podman pause process: pid $pause (started by the warm-up, joined by every measured podman pull)"
+bench_say "podman pause process: pid $pause (catatonit, PSS $PAUSE_PSS_P MiB; started by the warm-up, joined by every measured podman pull)"
+if [[ -n $hpause ]]; then
+	bench_say "husk pause process:   pid $hpause (husk __pause, PSS $PAUSE_PSS_H MiB; started by the warm-up, joined by every measured husk pull)"
+else
+	bench_say "husk pause process:   none (this build re-executes every command into a fresh user namespace)"
+fi
+bench_say "         XDG_RUNTIME_DIR=$XDG for every command (private; the pause processes are outside the measured trees)"
 bench_say "note:    podman 4.3 keeps its blob info cache (BoltDB) in ~/.local/share/containers/cache, outside"
-bench_say "         --root: it exists in every measured podman pull; husk keeps its own (SQLite) inside --root:"
-bench_say "         it is created in every measured husk pull."
+bench_say "         --root: it exists in every measured podman pull; husk's pulls use an in-memory one (nothing"
+bench_say "         on disk)."
 bench_say "podman stderr (warm-up): $(grep -v '^$' "$DATA/podman-${IMAGES[0]}.warm.stderr" | head -n2 | tr '\n' ' ')"
 
 # ---------------------------------------------------------------- rounds
@@ -246,6 +294,14 @@ bench_say "Ratios husk/podman of the medians (goal: ratio <= the value given, ch
 	done
 } >"$DATA/ratios"
 bench_say_file "$DATA/ratios"
+# The pause processes stay outside the measured trees; counted in, as an
+# approximation (their PSS was taken while idle, after the warm-up).
+for img in "${IMAGES[@]}"; do
+	[[ -s $DATA/husk-$img.mem && -s $DATA/podman-$img.mem ]] || continue
+	bench_say "  $img: tree PSS + the idle pause process's PSS ($PAUSE_PSS_H vs $PAUSE_PSS_P MiB): $(awk \
+		-v h="$(bench_median "$DATA/husk-$img.mem" 1)" -v p="$(bench_median "$DATA/podman-$img.mem" 1)" \
+		-v hp="$PAUSE_PSS_H" -v pp="$PAUSE_PSS_P" 'BEGIN { printf "%.2f", (h / 1024 + hp) / (p / 1024 + pp) }') (approx., for information)"
+done
 
 bench_say ""
 bench_say "Raw timed rounds (wall s/%M kB/cpu s), in order:"
@@ -268,5 +324,11 @@ bench_say "(wait4 reports the max over waited-for descendants, not a sum). 'tree
 bench_say "sum of PSS over every process of the tree at once (bench/treerss, 10 ms sampling, in"
 bench_say "separate rounds): what the pull costs in memory, with pages shared between the re-exec'd"
 bench_say "processes counted once."
+# Both pause processes must have lived through every round (a pull that had
+# to start a new one would have paid for it).
+[[ $(pause_pid) == "$pause" ]] || bench_say "WARNING: podman's pause process $pause did not last the whole run (now: $(pause_pid || echo none))"
+if [[ -n $hpause ]]; then
+	[[ $(husk_pause_pid) == "$hpause" ]] || bench_say "WARNING: husk's pause process $hpause did not last the whole run (now: $(husk_pause_pid || echo none))"
+fi
 bench_say "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 bench_done
