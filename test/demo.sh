@@ -13,6 +13,7 @@ show() {
 	printf '\n$ %s\n' "$*"
 	as_user "$@"
 }
+as_user "$STAGE/husk" rm -f husk-demo >/dev/null 2>&1 || true
 echo "husk demo as user '$TEST_USER' (no root, no daemon), registry $REGISTRY"
 show "$STAGE/husk" --version
 show "$STAGE/husk" pull --tls-verify=false "$REGISTRY/husk-test/busybox:latest"
