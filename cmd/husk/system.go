@@ -58,7 +58,7 @@ func newSystemDFCommand(a *app) *cobra.Command {
 			}
 			fmt.Fprintf(tw, "Images\t%d\t%d\t%s\t%s (%d%%)\n", u.Images, u.ActiveImages, humanSize(u.ImagesSize), humanSize(u.Reclaimable), pct)
 			fmt.Fprintf(tw, "Layers\t%d\t-\t%s\t-\n", u.Layers, humanSize(u.LayersSize))
-			fmt.Fprintf(tw, "Containers\t%d\t0\t-\t-\n", u.Containers)
+			fmt.Fprintf(tw, "Containers\t%d\t-\t-\t-\n", u.Containers)
 			return tw.Flush()
 		},
 	}
