@@ -94,6 +94,18 @@ __attribute__((constructor(200))) static void husk_join(void)
 	// The pause process, once set up by Go, executes itself again to wait
 	// here: no Go runtime, next to no memory.
 	if (getenv("HUSK_PAUSE_SLEEP")) {
+		// Ready only now, in the final state: a command that checks the
+		// pause process between the Go setup and this exec would find
+		// it half-way and start a second one.
+		const char *rfd = getenv("HUSK_PAUSE_READY_FD");
+		if (rfd) {
+			int fd = atoi(rfd);
+			if (fd > 2) {
+				if (write(fd, "1", 1) != 1)
+					_exit(125);
+				close(fd);
+			}
+		}
 		for (;;)
 			pause();
 	}

@@ -161,12 +161,10 @@ func RunPause() {
 	if err := os.Rename(tmp, pidFile); err != nil {
 		os.Exit(125)
 	}
-	// Keep nothing of the creator's: no cwd, no inherited descriptors.
+	// Keep nothing of the creator's: no cwd, no inherited descriptors but
+	// the readiness pipe, which join.c writes to after the exec below.
 	_ = os.Chdir("/")
-	ready := os.NewFile(uintptr(readyFD), "ready")
-	_, _ = ready.Write([]byte{1})
-	ready.Close()
-	closeExtraFDs()
+	closeExtraFDs(readyFD)
 	signal.Ignore(syscall.SIGHUP, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGPIPE, syscall.SIGUSR1, syscall.SIGUSR2)
 	// Wait in join.c's constructor instead of in Go: the same pid and
 	// namespaces, a fraction of the memory. Ignored signals stay ignored
@@ -178,14 +176,14 @@ func RunPause() {
 	}
 }
 
-func closeExtraFDs() {
+func closeExtraFDs(keep int) {
 	entries, err := os.ReadDir("/proc/self/fd")
 	if err != nil {
 		return
 	}
 	for _, e := range entries {
 		fd, err := strconv.Atoi(e.Name())
-		if err != nil || fd < 3 {
+		if err != nil || fd < 3 || fd == keep {
 			continue
 		}
 		// Go's own descriptors (epoll, the runtime's pipe) are CLOEXEC
