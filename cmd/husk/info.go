@@ -87,6 +87,9 @@ func (a *app) gatherInfo(cmd *cobra.Command) hostInfo {
 	if a.state.Rootless {
 		info.UserNS.PausePid, _ = userns.PausePid(os.Getenv("XDG_RUNTIME_DIR"))
 	}
+	if a.state.Mapping == userns.MappingSingle {
+		info.Fixes = append(info.Fixes, fmt.Sprintf("single-id mapping (no subordinate ids): images with files of other owners lose them; as root: usermod --add-subuids 100000-165535 --add-subgids 100000-165535 %s", currentUser()))
+	}
 	if a.state.Rootless {
 		for _, tool := range []string{"newuidmap", "newgidmap"} {
 			if _, err := exec.LookPath(tool); err != nil {

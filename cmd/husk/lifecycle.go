@@ -178,11 +178,7 @@ func newRestartCommand(a *app) *cobra.Command {
 				if err := c.Reload(); err != nil {
 					return err
 				}
-				if err := a.startDetached(c); err != nil {
-					return err
-				}
-				fmt.Fprintln(a.stdout, c.Name)
-				return nil
+				return a.startExisting(cmd.Context(), env, c, false)
 			})
 		},
 	}

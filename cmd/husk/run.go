@@ -162,11 +162,50 @@ func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containe
 		return nil
 	}
 	defer tlog("container done")
-	return a.startForeground(ctx, env, c)
+	return a.startForeground(ctx, env, c, nil)
 }
 
-func (a *app) startForeground(ctx context.Context, env runtime.Env, c *runtime.Container) error {
-	code, err := runtime.Start(ctx, env, c, runtime.Stdio{Stdin: stdinFile(a.stdin), Stdout: a.stdout, Stderr: a.stderr})
+// startExisting starts a created or stopped container, one start at a
+// time: a second start finds it running (which is fine, as in podman).
+func (a *app) startExisting(ctx context.Context, env runtime.Env, c *runtime.Container, attach bool) error {
+	unlock, err := c.StartLock()
+	if err != nil {
+		return err
+	}
+	released := false
+	release := func() {
+		if !released {
+			released = true
+			unlock()
+		}
+	}
+	defer release()
+	if err := runtime.Refresh(env, c); err != nil {
+		return err
+	}
+	if err := c.Reload(); err != nil {
+		return err
+	}
+	if c.Alive() {
+		fmt.Fprintln(a.stdout, c.Name)
+		return nil
+	}
+	if !attach {
+		if err := a.startDetached(c); err != nil {
+			return err
+		}
+		fmt.Fprintln(a.stdout, c.Name)
+		return nil
+	}
+	return a.startForeground(ctx, env, c, release)
+}
+
+func (a *app) startForeground(ctx context.Context, env runtime.Env, c *runtime.Container, started func()) error {
+	stdio := runtime.Stdio{Stdin: stdinFile(a.stdin), Stdout: a.stdout, Stderr: a.stderr}
+	if started != nil {
+		stdio.Started = func(int) { started() }
+	}
+	code, err := runtime.Start(ctx, env, c, stdio)
 	switch {
 	case errors.Is(err, runtime.ErrCommandNotFound):
 		return &exitCodeError{code: exitNotFound, msg: err.Error()}
@@ -213,21 +252,7 @@ func newStartCommand(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := runtime.Refresh(env, c); err != nil {
-				return err
-			}
-			if c.Alive() {
-				fmt.Fprintln(a.stdout, c.Name)
-				return nil // like podman: starting a running container is fine
-			}
-			if !attach {
-				if err := a.startDetached(c); err != nil {
-					return err
-				}
-				fmt.Fprintln(a.stdout, c.Name)
-				return nil
-			}
-			return a.startForeground(cmd.Context(), env, c)
+			return a.startExisting(cmd.Context(), env, c, attach)
 		},
 	}
 	cmd.Flags().BoolVarP(&attach, "attach", "a", false, "attach to the container's output and wait for it")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/husk-dev/husk/pkg/runtime"
 	"github.com/husk-dev/husk/pkg/storage"
 	"github.com/husk-dev/husk/pkg/userns"
 )
@@ -136,8 +137,21 @@ func newSystemResetCommand(a *app) *cobra.Command {
 					return &exitCodeError{code: 1, msg: "reset cancelled"}
 				}
 			}
-			// The namespace holder goes too; running containers keep
-			// their own namespaces.
+			// Containers first (running ones are killed: their mounts
+			// keep the store busy), then the namespace holder, then the
+			// store.
+			if store, err := storage.Open(opts); err == nil {
+				if env, err := a.runtimeEnv(store); err == nil {
+					if cs, err := runtime.List(store); err == nil {
+						for _, c := range cs {
+							if err := runtime.Remove(cmd.Context(), env, c, true); err != nil {
+								fmt.Fprintf(a.stderr, "husk: warning: %v\n", err)
+							}
+						}
+					}
+				}
+				_ = store.Close()
+			}
 			if a.state.Rootless {
 				if err := userns.StopPause(os.Getenv("XDG_RUNTIME_DIR")); err != nil {
 					fmt.Fprintf(a.stderr, "husk: warning: %v\n", err)

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	securejoin "github.com/cyphar/filepath-securejoin"
@@ -36,7 +37,11 @@ func Copy(env Env, c *Container, dir CopyDirection, src, dst string) error {
 		if !filepath.IsAbs(p) {
 			p = "/" + p
 		}
-		return securejoin.SecureJoin(rootfs, p)
+		root, rest, err := dataRoot(env, c, rootfs, filepath.Clean(p))
+		if err != nil {
+			return "", err
+		}
+		return securejoin.SecureJoin(root, rest)
 	}
 	contents := strings.HasSuffix(src, "/.") || src == "."
 	var from, to string
@@ -123,4 +128,35 @@ func copyEntry(src, dst string, d fs.DirEntry) error {
 		return nil
 	}
 	return nil // devices (which a user namespace cannot create) and sockets are not copied
+}
+
+// dataRoot finds where a container path's data lives: under a bind mount
+// or named volume it is the mount's source (the container's rootfs has
+// only the empty mount point there), else the rootfs.
+func dataRoot(env Env, c *Container, rootfs, p string) (string, string, error) {
+	vols := append([]VolumeSpec(nil), c.Config.Volumes...)
+	sort.Slice(vols, func(i, j int) bool { return len(vols[i].Destination) > len(vols[j].Destination) })
+	for _, v := range vols {
+		d := filepath.Clean(v.Destination)
+		if p != d && !strings.HasPrefix(p, d+"/") {
+			continue
+		}
+		rest := "/" + strings.TrimPrefix(strings.TrimPrefix(p, d), "/")
+		switch v.Kind {
+		case VolumeBind:
+			return v.Source, rest, nil
+		case VolumeNamed:
+			if env.Volumes == nil {
+				break
+			}
+			vol, err := env.Volumes.Get(v.Source)
+			if err != nil {
+				return "", "", err
+			}
+			return vol.Path, rest, nil
+		case VolumeTmpfs:
+			return "", "", fmt.Errorf("%s is on a tmpfs that exists only inside the running container: use 'husk exec'", p)
+		}
+	}
+	return rootfs, p, nil
 }

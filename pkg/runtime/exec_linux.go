@@ -1,10 +1,13 @@
 package runtime
 
 import (
+	"os/signal"
+	"time"
+
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"golang.org/x/sys/unix"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -98,10 +101,13 @@ func Exec(ctx context.Context, env Env, c *Container, o ExecOptions, stdio Stdio
 	}
 	logPath := pf.Name() + ".log"
 	defer os.Remove(logPath)
-	args := []string{"--root", rt.Root, "--log", logPath, "--log-format", "json", "exec", "--process", pf.Name()}
-	if o.Detach {
-		args = append(args, "--detach")
-	}
+	// The runtime always starts the process detached and husk, as child
+	// subreaper, waits for it: runc accepts a console socket only so, and
+	// the runtime's own errors come before it exits, so they are held back
+	// from the process's stderr (the same gate as for run).
+	pidFile := pf.Name() + ".pid"
+	defer os.Remove(pidFile)
+	args := []string{"--root", rt.Root, "--log", logPath, "--log-format", "json", "exec", "--detach", "--pid-file", pidFile, "--process", pf.Name()}
 	var console *consoleSocket
 	if o.TTY {
 		if console, err = newConsoleSocket(); err != nil {
@@ -110,31 +116,56 @@ func Exec(ctx context.Context, env Env, c *Container, o ExecOptions, stdio Stdio
 		defer console.Close()
 		args = append(args, "--tty", "--console-socket", console.path)
 	}
+	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
+		return 0, fmt.Errorf("become subreaper: %w", err)
+	}
 	cmd := exec.CommandContext(ctx, rt.Path, append(args, c.ID)...)
 	cmd.Env = os.Environ()
-	if !o.TTY {
-		if o.Interactive && !o.Detach {
+	var gate *stderrGate
+	if !o.TTY && !o.Detach {
+		if o.Interactive {
 			cmd.Stdin = stdio.Stdin
 		}
-		if !o.Detach {
-			cmd.Stdout, cmd.Stderr = stdio.Stdout, stdio.Stderr
+		cmd.Stdout = stdio.Stdout
+		if stdio.Stderr != nil {
+			if gate, err = newStderrGate(stdio.Stderr); err != nil {
+				return 0, err
+			}
+			cmd.Stderr = gate.writer()
 		}
 	}
-	if err := cmd.Start(); err != nil {
-		return 0, fmt.Errorf("run %s exec: %w", rt.Name, err)
-	}
-	waitCh := make(chan error, 1)
-	go func() { waitCh <- cmd.Wait() }()
-	var detach func()
-	waited := false
+	var masterCh chan *os.File
 	if console != nil {
-		masterCh := make(chan *os.File, 1)
+		masterCh = make(chan *os.File, 1)
 		go func() {
 			if m, err := console.receive(); err == nil {
 				masterCh <- m
 			}
 			close(masterCh)
 		}()
+	}
+	err = cmd.Run()
+	if err != nil {
+		msg := logMessage(logPath)
+		if gate != nil {
+			if held := runtimeMessage(gate.failed()); msg == "" {
+				msg = held
+			}
+		}
+		if msg == "" {
+			msg = err.Error()
+		}
+		return classify(fmt.Errorf("%w: %s exec: %s", ErrRuntime, rt.Name, msg))
+	}
+	if gate != nil {
+		gate.release()
+	}
+	pid, err := readPid(pidFile)
+	if err != nil {
+		return 0, err
+	}
+	var detach func()
+	if console != nil {
 		select {
 		case m, ok := <-masterCh:
 			if ok && o.Detach {
@@ -142,28 +173,27 @@ func Exec(ctx context.Context, env Env, c *Container, o ExecOptions, stdio Stdio
 			} else if ok {
 				detach = attachConsole(m, stdio.Stdin, stdio.Stdout, o.Interactive)
 			}
-		case err = <-waitCh:
-			waited = true
+		case <-time.After(5 * time.Second):
+			return 0, fmt.Errorf("the runtime sent no terminal")
 		}
 	}
-	if !waited {
-		err = <-waitCh
+	if o.Detach {
+		return 0, nil
 	}
+	sigs := make(chan os.Signal, 16)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2)
+	defer signal.Stop(sigs)
+	go func() {
+		for s := range sigs {
+			_ = unix.Kill(pid, s.(syscall.Signal))
+		}
+	}()
+	code, err := wait(pid)
 	if detach != nil {
 		detach()
 	}
-	if msg := logMessage(logPath); msg != "" && err != nil {
-		return classify(fmt.Errorf("%w: %s exec: %s", ErrRuntime, rt.Name, msg))
+	if gate != nil {
+		gate.drain(time.Second)
 	}
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			return 128 + int(ws.Signal()), nil
-		}
-		return ee.ExitCode(), nil
-	}
-	if err != nil {
-		return 0, fmt.Errorf("%s exec: %w", rt.Name, err)
-	}
-	return 0, nil
+	return code, err
 }

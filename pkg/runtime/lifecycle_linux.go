@@ -28,6 +28,41 @@ func (c *Container) Lock() (func(), error) {
 	return func() { f.Close() }, nil
 }
 
+// StartLock serializes starting the container: a second start waits and
+// then finds it running. It is separate from Lock, which the starting
+// monitor itself takes to record the state.
+func (c *Container) StartLock() (func(), error) {
+	f, err := os.OpenFile(filepath.Join(c.Dir, "start.lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("lock container %s: %w", c.Name, err)
+	}
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("lock container %s: %w", c.Name, err)
+	}
+	return func() { f.Close() }, nil
+}
+
+// SaveState records the state under the container's lock, keeping the
+// configuration as it is on disk (a rename may have changed it meanwhile).
+func (c *Container) SaveState() error {
+	unlock, err := c.Lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if b, err := os.ReadFile(filepath.Join(c.Dir, recordFile)); err == nil {
+		disk := &Container{}
+		if unmarshalRecord(b, disk) == nil {
+			c.Config = disk.Config
+			if disk.Config.Name != "" {
+				c.Name = disk.Config.Name
+			}
+		}
+	}
+	return c.Save()
+}
+
 // Reload reads the container's record again.
 func (c *Container) Reload() error {
 	b, err := os.ReadFile(filepath.Join(c.Dir, recordFile))

@@ -20,12 +20,46 @@ type LogOptions struct {
 }
 
 // FollowLog prints a container's log; with Follow it keeps printing new
-// lines until the container has stopped and the log is drained.
+// lines until the container has stopped and the log is drained. The
+// current file is read through one handle from start to end, so nothing
+// written meanwhile is skipped.
 func FollowLog(ctx context.Context, env Env, c *Container, o LogOptions) error {
-	entries, err := ReadLog(c.LogPath())
-	if err != nil {
-		return err
+	var entries []LogEntry
+	if b, err := os.ReadFile(c.LogPath() + ".1"); err == nil {
+		entries = parseLog(b)
 	}
+	f, err := os.Open(c.LogPath())
+	if err != nil && !os.IsNotExist(err) {
+		return fmt.Errorf("read container log: %w", err)
+	}
+	var pending string
+	var offset int64
+	buf := make([]byte, 256*1024)
+	readAll := func() {
+		for f != nil {
+			n, _ := f.Read(buf)
+			if n <= 0 {
+				return
+			}
+			offset += int64(n)
+			pending += string(buf[:n])
+		}
+	}
+	take := func() []LogEntry {
+		var out []LogEntry
+		for {
+			i := strings.IndexByte(pending, '\n')
+			if i < 0 {
+				return out
+			}
+			if e, ok := parseLogLine(pending[:i]); ok {
+				out = append(out, e)
+			}
+			pending = pending[i+1:]
+		}
+	}
+	readAll()
+	entries = append(entries, take()...)
 	if o.Tail >= 0 && len(entries) > o.Tail {
 		entries = entries[len(entries)-o.Tail:]
 	}
@@ -33,40 +67,31 @@ func FollowLog(ctx context.Context, env Env, c *Container, o LogOptions) error {
 		printEntry(e, o)
 	}
 	if !o.Follow {
+		if f != nil {
+			f.Close()
+		}
 		return nil
 	}
-	// Follow from the end of the current file; rotation starts a new one.
-	f, err := os.Open(c.LogPath())
-	if err != nil {
-		if os.IsNotExist(err) {
-			return nil
+	defer func() {
+		if f != nil {
+			f.Close()
 		}
-		return fmt.Errorf("follow log: %w", err)
-	}
-	defer func() { f.Close() }()
-	offset, _ := f.Seek(0, io.SeekEnd)
-	var pending string
+	}()
 	for {
-		buf := make([]byte, 64*1024)
-		n, _ := f.Read(buf)
-		if n > 0 {
-			offset += int64(n)
-			pending += string(buf[:n])
-			for {
-				i := strings.IndexByte(pending, '\n')
-				if i < 0 {
-					break
-				}
-				if e, ok := parseLogLine(pending[:i]); ok {
-					printEntry(e, o)
-				}
-				pending = pending[i+1:]
-			}
+		before := offset
+		readAll()
+		for _, e := range take() {
+			printEntry(e, o)
+		}
+		if offset != before {
 			continue
 		}
-		// Rotated: the path now names a new, shorter file.
-		if fi, err := os.Stat(c.LogPath()); err == nil && fi.Size() < offset {
-			f.Close()
+		// Rotated: the path now names a new file; finish the old one
+		// (done above) and go on with the new one from its start.
+		if fi, err := os.Stat(c.LogPath()); err == nil && (f == nil || !sameFile(f, fi)) {
+			if f != nil {
+				f.Close()
+			}
 			if f, err = os.Open(c.LogPath()); err != nil {
 				return fmt.Errorf("follow log: %w", err)
 			}
@@ -75,14 +100,9 @@ func FollowLog(ctx context.Context, env Env, c *Container, o LogOptions) error {
 		}
 		_ = c.Reload()
 		if c.State.Status != StatusRunning || (!c.Alive() && !monitorAlive(c)) {
-			// One last read for what the monitor wrote last.
-			if n, _ := f.Read(buf); n > 0 {
-				pending += string(buf[:n])
-				for _, line := range strings.Split(pending, "\n") {
-					if e, ok := parseLogLine(line); ok {
-						printEntry(e, o)
-					}
-				}
+			readAll()
+			for _, e := range take() {
+				printEntry(e, o)
 			}
 			return nil
 		}
@@ -92,6 +112,11 @@ func FollowLog(ctx context.Context, env Env, c *Container, o LogOptions) error {
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+}
+
+func sameFile(f *os.File, fi os.FileInfo) bool {
+	cur, err := f.Stat()
+	return err == nil && os.SameFile(cur, fi)
 }
 
 func printEntry(e LogEntry, o LogOptions) {
@@ -117,6 +142,9 @@ func Rename(env Env, c *Container, name string) error {
 	if err := validName(name); err != nil {
 		return err
 	}
+	if other, err := env.Store.Container(name); err == nil && other.ID != c.ID {
+		return fmt.Errorf("the container name %q is already in use by %s: remove that container or choose another name", name, short(other.ID))
+	}
 	unlock, err := c.Lock()
 	if err != nil {
 		return err
@@ -124,6 +152,9 @@ func Rename(env Env, c *Container, name string) error {
 	defer unlock()
 	if err := env.Store.SetNames(c.ID, []string{name}); err != nil {
 		return fmt.Errorf("rename container %s to %q: %w", c.Name, name, err)
+	}
+	if err := c.Reload(); err != nil {
+		return err
 	}
 	c.Name, c.Config.Name = name, name
 	return c.Save()

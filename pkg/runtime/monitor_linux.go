@@ -12,6 +12,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // A detached container's parent is its monitor: husk executed again as
@@ -133,5 +135,13 @@ func Monitor(ctx context.Context, env Env, c *Container) error {
 		// A process the container left behind still holds the pipes.
 	}
 	_ = code
+	// Reap what else was re-parented to the monitor (the processes of a
+	// runtime that refused the host, for one).
+	for {
+		var ws unix.WaitStatus
+		if pid, werr := unix.Wait4(-1, &ws, unix.WNOHANG, nil); pid <= 0 || werr != nil {
+			break
+		}
+	}
 	return err
 }

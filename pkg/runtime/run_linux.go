@@ -92,6 +92,9 @@ func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
 		opts.UIDMap = toIDMap(uidMap)
 		opts.GIDMap = toIDMap(gidMap)
 	}
+	if info, err := env.Store.InspectImage(ctx, img.ID); err == nil && cfg.StopSignal == "" {
+		cfg.StopSignal = info.Config.StopSignal
+	}
 	sc, err := env.Store.CreateContainer("", []string{cfg.Name}, img.ID, "", "", opts)
 	if err != nil {
 		if errors.Is(err, cstorage.ErrDuplicateName) {
@@ -208,7 +211,7 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 	if err != nil {
 		return 0, fmt.Errorf("mount container %s: %w", c.Name, err)
 	}
-	cleanup = append(cleanup, func() { _, _ = env.Store.Unmount(c.ID, true) })
+	cleanup = append(cleanup, func() { _, _ = env.Store.Unmount(c.ID, false) })
 
 	spec, err := buildSpec(ctx, env, c, rootfs)
 	if err != nil {
@@ -331,7 +334,7 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 
 	c.State.Status, c.State.Pid, c.State.StartedAt = StatusRunning, pid, time.Now().UTC()
 	c.State.StartTicks, c.State.ExitCode, c.State.Error = procStartTicks(pid), 0, ""
-	if err := c.Save(); err != nil {
+	if err := c.SaveState(); err != nil {
 		_ = unix.Kill(pid, unix.SIGKILL)
 		return 0, err
 	}
@@ -340,7 +343,7 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 			_ = unix.Kill(pid, unix.SIGKILL)
 			_, _ = wait(pid)
 			c.State.Status, c.State.FinishedAt = StatusExited, time.Now().UTC()
-			_ = c.Save()
+			_ = c.SaveState()
 			return classify(err)
 		}
 	}
@@ -358,7 +361,7 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 	}
 	c.State.Status, c.State.Pid, c.State.ExitCode, c.State.FinishedAt = StatusExited, 0, code, time.Now().UTC()
 	c.State.MonitorPid = 0
-	if serr := c.Save(); serr != nil && err == nil {
+	if serr := c.SaveState(); serr != nil && err == nil {
 		err = serr
 	}
 	return code, err

@@ -387,3 +387,85 @@ storage_containers() {
 run_husk_127() {
 	run -127 --separate-stderr "$HUSK" "$@"
 }
+
+# ---------------------------------------------------------------- detached containers
+# (added with 200-detached.bats and 210-faults-detached.bats)
+
+# ctr_field NAME TEMPLATE: one field of husk container inspect, e.g.
+# `ctr_field web '{{.State.Pid}}'`.
+ctr_field() {
+	"$HUSK" container inspect --format "$2" "$1"
+}
+
+# ctr_pid NAME, ctr_monitor_pid NAME, ctr_status NAME: the container's
+# init process, its monitor (0 when none) and its state.
+ctr_pid() { ctr_field "$1" '{{.State.Pid}}'; }
+ctr_monitor_pid() { ctr_field "$1" '{{.State.MonitorPid}}'; }
+ctr_status() { ctr_field "$1" '{{.State.Status}}'; }
+
+# ctr_layer ID: the storage layer of a container (its overlay mount is
+# .../overlay/LAYER/merged).
+ctr_layer() {
+	python3 - "$XDG_DATA_HOME/husk/storage/overlay-containers/containers.json" "$1" <<'EOF'
+import json, sys
+for c in json.load(open(sys.argv[1])):
+    if c["id"] == sys.argv[2] or sys.argv[2] in c.get("names", []):
+        print(c["layer"])
+EOF
+}
+
+# pause_pid: the pause process of the current store's run dir (husk info),
+# 0 when there is none.
+pause_pid() {
+	"$HUSK" info --format json | python3 -c 'import json, sys; print(json.load(sys.stdin)["userns"]["pausePid"])'
+}
+
+# store_overlay_mounts [TEXT]: the overlay mounts of the current store
+# (optionally only those whose line contains TEXT) in the mount namespace
+# of its pause process, where husk's container mounts live.
+store_overlay_mounts() {
+	local p
+	p=$(pause_pid) || return 1
+	[[ $p -gt 0 ]] || return 0
+	grep -F -- " - overlay " "/proc/$p/mountinfo" | grep -F -- "$XDG_DATA_HOME/husk/storage/" |
+		grep -F -- "${1:-/}" || true
+}
+
+# pid_alive PID: the process exists and is not a zombie.
+pid_alive() {
+	local s
+	[[ $1 -gt 0 ]] || return 1
+	s=$(sed -n 's/.*) \(.\).*/\1/p' "/proc/$1/stat" 2>/dev/null) || return 1
+	[[ -n $s && $s != Z && $s != X ]]
+}
+
+# wait_until SECONDS CMD...: run CMD every 50 ms until it succeeds; fail
+# the test when it did not within SECONDS.
+wait_until() {
+	local limit=$1 i
+	shift
+	for ((i = 0; i < limit * 20; i++)); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	"$@" && return 0
+	die "still false after ${limit}s: $*"
+}
+
+# pid_gone PID: the negation of pid_alive, for wait_until.
+pid_gone() { ! pid_alive "$1"; }
+
+# logs_contain NAME TEXT: husk logs NAME (stdout and stderr) contains TEXT.
+logs_contain() {
+	[[ $("$HUSK" logs "$1" 2>&1) == *"$2"* ]]
+}
+
+# logs_count NAME LINE: how many lines of husk logs NAME are exactly LINE.
+logs_count() {
+	"$HUSK" logs "$1" 2>&1 | grep -cxF -- "$2" || true
+}
+
+# now_ms: milliseconds since the epoch.
+now_ms() {
+	echo $(($(date +%s%N) / 1000000))
+}
