@@ -52,8 +52,7 @@ func Copy(env Env, c *Container, dir CopyDirection, src, dst string) error {
 			return err
 		}
 		resolveTo = func(rel string) (string, error) {
-			r, _ := filepath.Rel(rootfs, to)
-			return inCtr(filepath.Join("/", r, rel))
+			return inCtr(filepath.Join("/", dst, rel))
 		}
 	} else {
 		if from, err = inCtr(src); err != nil {

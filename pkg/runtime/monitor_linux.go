@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -110,10 +111,15 @@ func Monitor(ctx context.Context, env Env, c *Container) error {
 	go func() { defer copies.Done(); logf.Copy("stderr", errR) }()
 
 	c.State.MonitorPid = os.Getpid()
+	stopReaper := make(chan struct{})
+	defer close(stopReaper)
 	code, err := Start(ctx, env, c, Stdio{
-		Stdout:  outW,
-		Stderr:  errW,
-		Started: func(int) { report(0, "") },
+		Stdout: outW,
+		Stderr: errW,
+		Started: func(pid int) {
+			report(0, "")
+			go reapOthers(pid, stopReaper)
+		},
 	})
 	outW.Close()
 	errW.Close()
@@ -144,4 +150,35 @@ func Monitor(ctx context.Context, env Env, c *Container) error {
 		}
 	}
 	return err
+}
+
+// reapOthers reaps the monitor's children other than the container's init
+// (which Start waits for): processes of a runtime that refused the host,
+// re-parented to the monitor as subreaper, would stay zombies for the
+// container's whole life.
+func reapOthers(keep int, stop <-chan struct{}) {
+	tick := time.NewTicker(500 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		tasks, _ := filepath.Glob("/proc/self/task/*/children")
+		for _, t := range tasks {
+			b, err := os.ReadFile(t)
+			if err != nil {
+				continue
+			}
+			for _, f := range strings.Fields(string(b)) {
+				pid, err := strconv.Atoi(f)
+				if err != nil || pid == keep {
+					continue
+				}
+				var ws unix.WaitStatus
+				_, _ = unix.Wait4(pid, &ws, unix.WNOHANG, nil)
+			}
+		}
+		select {
+		case <-stop:
+			return
+		case <-tick.C:
+		}
+	}
 }
