@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -529,12 +531,13 @@ func newTopCommand(a *app) *cobra.Command {
 }
 
 func newAttachCommand(a *app) *cobra.Command {
-	return &cobra.Command{
-		Use:   "attach CONTAINER",
-		Short: "Follow a running container's output and exit with its exit code",
+	var noStdin bool
+	cmd := &cobra.Command{
+		Use:   "attach [flags] CONTAINER",
+		Short: "Attach to a running container: its output from now on, your input if it was started with -i",
 		Long: `Print what a running detached container writes from now on, until it
-exits, then exit with its exit code. Input is not forwarded: use
-'husk exec -it CONTAINER sh' for an interactive shell.`,
+exits, then exit with its exit code. If the container was started with -i,
+what you type (or pipe) goes to its stdin.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var code int
@@ -544,6 +547,16 @@ exits, then exit with its exit code. Input is not forwarded: use
 				}
 				if !c.Alive() {
 					return fmt.Errorf("%w: %s", runtime.ErrNotRunning, c.Name)
+				}
+				if c.State.AttachSocket != "" && !noStdin {
+					conn, err := net.Dial("unix", c.State.AttachSocket)
+					if err != nil {
+						return fmt.Errorf("attach to the stdin of %s: %w", c.Name, err)
+					}
+					defer conn.Close()
+					go func() {
+						_, _ = io.Copy(conn, stdinFile(a.stdin))
+					}()
 				}
 				if err := runtime.FollowLog(cmd.Context(), env, c, runtime.LogOptions{Follow: true, Tail: 0, Stdout: a.stdout, Stderr: a.stderr}); err != nil {
 					return err
@@ -561,4 +574,6 @@ exits, then exit with its exit code. Input is not forwarded: use
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&noStdin, "no-stdin", false, "do not forward input")
+	return cmd
 }

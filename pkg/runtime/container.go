@@ -86,6 +86,8 @@ type State struct {
 	// StartTicks is the init process's start time (/proc/PID/stat), so a
 	// recycled pid is not taken for the container.
 	StartTicks uint64 `json:"startTicks,omitempty"`
+	// AttachSocket feeds the container's stdin (detached with -i).
+	AttachSocket string `json:"attachSocket,omitempty"`
 	// Error says why the container stopped in an abnormal way.
 	Error string `json:"error,omitempty"`
 }

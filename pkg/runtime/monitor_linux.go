@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -110,10 +111,39 @@ func Monitor(ctx context.Context, env Env, c *Container) error {
 	go func() { defer copies.Done(); logf.Copy("stdout", outR) }()
 	go func() { defer copies.Done(); logf.Copy("stderr", errR) }()
 
+	// With -i, the monitor keeps the container's stdin and feeds it what
+	// "husk attach" sends over a socket.
+	var stdinR *os.File
+	if c.Config.Interactive {
+		r, w, err := os.Pipe()
+		if err != nil {
+			report(125, err.Error())
+			return err
+		}
+		stdinR = r
+		if l, path, err := listenAttach(c); err == nil {
+			c.State.AttachSocket = path
+			defer func() { l.Close(); os.Remove(path) }()
+			go func() {
+				for {
+					conn, err := l.Accept()
+					if err != nil {
+						return
+					}
+					go func() { _, _ = io.Copy(w, conn); conn.Close() }()
+				}
+			}()
+		}
+	}
 	c.State.MonitorPid = os.Getpid()
 	stopReaper := make(chan struct{})
 	defer close(stopReaper)
+	var stdin io.Reader
+	if stdinR != nil {
+		stdin = stdinR
+	}
 	code, err := Start(ctx, env, c, Stdio{
+		Stdin:  stdin,
 		Stdout: outW,
 		Stderr: errW,
 		Started: func(pid int) {
@@ -181,4 +211,22 @@ func reapOthers(keep int, stop <-chan struct{}) {
 		case <-tick.C:
 		}
 	}
+}
+
+// listenAttach listens on the container's attach socket: in the runtime
+// directory, or under the system temporary directory when that path would
+// exceed the 108-byte limit of socket names.
+func listenAttach(c *Container) (net.Listener, string, error) {
+	dir := filepath.Join(os.Getenv("XDG_RUNTIME_DIR"), "husk", "attach")
+	path := filepath.Join(dir, c.ID[:12]+".sock")
+	if len(path) > 100 || os.Getenv("XDG_RUNTIME_DIR") == "" {
+		dir = filepath.Join(os.TempDir(), fmt.Sprintf("husk-attach-%d", os.Getuid()))
+		path = filepath.Join(dir, c.ID[:12]+".sock")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, "", err
+	}
+	_ = os.Remove(path)
+	l, err := net.Listen("unix", path)
+	return l, path, err
 }

@@ -3,8 +3,10 @@ package integration
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
@@ -187,4 +189,23 @@ func TestPauseKilledWhileContainerRuns(t *testing.T) {
 		t.Fatalf("new pause %d in %s, old namespace %s", now, userNS(now), before)
 	}
 	e.husk("rm", "-f", "keep")
+}
+
+// attach forwards input to a container started with -i and ends with its
+// exit code.
+func TestAttachStdin(t *testing.T) {
+	e := rootless(t)
+	e.husk("run", "-d", "-i", "--name", "echo", e.image("busybox"), "sh", "-c",
+		`while read l; do echo "got $l"; [ "$l" = quit ] && exit 9; done`)
+	cmd := exec.Command(e.bin, "attach", "echo")
+	cmd.Env = e.environ()
+	cmd.Stdin = strings.NewReader("hello\nquit\n")
+	out, err := cmd.Output()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 9 {
+		t.Fatalf("attach: %v", err)
+	}
+	if string(out) != "got hello\ngot quit\n" {
+		t.Fatalf("attach printed %q", out)
+	}
 }
