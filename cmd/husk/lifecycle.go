@@ -548,17 +548,20 @@ what you type (or pipe) goes to its stdin.`,
 				if !c.Alive() {
 					return fmt.Errorf("%w: %s", runtime.ErrNotRunning, c.Name)
 				}
+				// Input goes only once the output is being followed, so no
+				// answer is missed.
+				var following func()
 				if c.State.AttachSocket != "" && !noStdin {
 					conn, err := net.Dial("unix", c.State.AttachSocket)
 					if err != nil {
 						return fmt.Errorf("attach to the stdin of %s: %w", c.Name, err)
 					}
 					defer conn.Close()
-					go func() {
-						_, _ = io.Copy(conn, stdinFile(a.stdin))
-					}()
+					following = func() {
+						go func() { _, _ = io.Copy(conn, stdinFile(a.stdin)) }()
+					}
 				}
-				if err := runtime.FollowLog(cmd.Context(), env, c, runtime.LogOptions{Follow: true, Tail: 0, Stdout: a.stdout, Stderr: a.stderr}); err != nil {
+				if err := runtime.FollowLog(cmd.Context(), env, c, runtime.LogOptions{Follow: true, Tail: 0, Stdout: a.stdout, Stderr: a.stderr, Following: following}); err != nil {
 					return err
 				}
 				var err error

@@ -17,6 +17,9 @@ type LogOptions struct {
 	Timestamps bool
 	Stdout     io.Writer
 	Stderr     io.Writer
+	// Following, if set, is called once the existing log was printed and
+	// everything from then on will be.
+	Following func()
 }
 
 // FollowLog prints a container's log; with Follow it keeps printing new
@@ -77,6 +80,9 @@ func FollowLog(ctx context.Context, env Env, c *Container, o LogOptions) error {
 			f.Close()
 		}
 	}()
+	if o.Following != nil {
+		o.Following()
+	}
 	for {
 		before := offset
 		readAll()
