@@ -180,7 +180,7 @@ func newRestartCommand(a *app) *cobra.Command {
 				if err := c.Reload(); err != nil {
 					return err
 				}
-				return a.startExisting(cmd.Context(), env, c, false)
+				return a.startExisting(cmd.Context(), env, c, false, false)
 			})
 		},
 	}

@@ -167,7 +167,7 @@ func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containe
 
 // startExisting starts a created or stopped container, one start at a
 // time: a second start finds it running (which is fine, as in podman).
-func (a *app) startExisting(ctx context.Context, env runtime.Env, c *runtime.Container, attach bool) error {
+func (a *app) startExisting(ctx context.Context, env runtime.Env, c *runtime.Container, attach, interactive bool) error {
 	unlock, err := c.StartLock()
 	if err != nil {
 		return err
@@ -189,6 +189,9 @@ func (a *app) startExisting(ctx context.Context, env runtime.Env, c *runtime.Con
 	if c.Alive() {
 		fmt.Fprintln(a.stdout, c.Name)
 		return nil
+	}
+	if interactive {
+		c.Config.Interactive = true // for this start only
 	}
 	if !attach {
 		if err := a.startDetached(c); err != nil {
@@ -245,14 +248,11 @@ func newStartCommand(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if interactive {
-				c.Config.Interactive = true
-			}
 			env, err := a.runtimeEnv(store)
 			if err != nil {
 				return err
 			}
-			return a.startExisting(cmd.Context(), env, c, attach)
+			return a.startExisting(cmd.Context(), env, c, attach, interactive)
 		},
 	}
 	cmd.Flags().BoolVarP(&attach, "attach", "a", false, "attach to the container's output and wait for it")
