@@ -99,6 +99,9 @@ teardown_file() {
 	local u
 	for u in "$NOSUB" "$NORMAL"; do
 		as_user_env "$u" "$USERNS_DIR/$u/run" "$USERNS_DIR/husk" system reset -f >/dev/null 2>&1 || true
+		# Tests that ran with the fallback runtime directory started a
+		# pause process there: reset stops that one too.
+		as_user_env "$u" - "$USERNS_DIR/husk" system reset -f >/dev/null 2>&1 || true
 	done
 	# Root can remove whatever is left, subordinate owners included.
 	# (husk's fallback runtime directories are under each user's TMPDIR.)
