@@ -248,7 +248,7 @@ fi
 # inspect, remove.
 bench_log "getting husk's config.json"
 U "${HUSK[@]}" create --name bench-spec --network none "$IMAGE" true >/dev/null
-created_spec=$(U "${HUSK[@]}" container inspect --format '{{len .Spec}}' bench-spec)
+created_spec=$(U "${HUSK[@]}" container inspect --format '{{len .OCIConfig}}' bench-spec)
 U "${HUSK[@]}" start -a bench-spec </dev/null
 U "${HUSK[@]}" container inspect bench-spec >"$DATA/inspect.json"
 jq -e '.[0].OCIConfig.root.path' "$DATA/inspect.json" >/dev/null || bench_die "husk container inspect shows no OCIConfig"

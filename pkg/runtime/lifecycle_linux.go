@@ -189,6 +189,11 @@ func Kill(env Env, c *Container, sig syscall.Signal) error {
 func WaitExit(ctx context.Context, env Env, c *Container) (int, error) {
 	for {
 		if err := c.Reload(); err != nil {
+			// A --rm container's monitor removed it on exit: what it
+			// recorded last is all there is.
+			if _, serr := env.Store.Container(c.ID); serr != nil {
+				return c.State.ExitCode, nil
+			}
 			return 0, err
 		}
 		if c.State.Status != StatusRunning {

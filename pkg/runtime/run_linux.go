@@ -83,7 +83,10 @@ func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
 	if cfg.Network == "" {
 		cfg.Network = NetworkNone
 	}
-	opts := &cstorage.ContainerOptions{}
+	// A --rm container does not outlive a reboot: its records go to the
+	// run root without fsync (as podman does), which saves most of the
+	// storage work of a short run.
+	opts := &cstorage.ContainerOptions{Volatile: cfg.Remove}
 	if cfg.KeepID {
 		if !env.Rootless {
 			return nil, fmt.Errorf("--userns=keep-id is for rootless use: as root the container already runs with your ids")
@@ -441,6 +444,9 @@ func Remove(ctx context.Context, env Env, c *Container, force bool) error {
 		if err != nil {
 			return fmt.Errorf("remove container %s: %w", c.Name, err)
 		}
+	}
+	if _, err := env.Store.Container(c.ID); err != nil {
+		return nil // gone already (a --rm container's monitor removed it)
 	}
 	unlock, err := c.Lock()
 	if err != nil {
