@@ -192,7 +192,13 @@ func WaitExit(ctx context.Context, env Env, c *Container) (int, error) {
 			// A --rm container's monitor removed it on exit: what it
 			// recorded last is all there is.
 			if _, serr := env.Store.Container(c.ID); serr != nil {
-				return c.State.ExitCode, nil
+				for i := 0; i < 50; i++ {
+					if code, ok := removedExit(env, c.ID); ok {
+						return code, nil
+					}
+					time.Sleep(20 * time.Millisecond)
+				}
+				return 0, fmt.Errorf("container %s was removed and left no exit code", c.Name)
 			}
 			return 0, err
 		}

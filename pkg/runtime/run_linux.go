@@ -201,6 +201,10 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 			cleanup[i]()
 		}
 		if c.Config.Remove {
+			// The record goes; the exit code stays for "husk wait".
+			if c.State.Status == StatusExited {
+				recordExit(env, c)
+			}
 			if rerr := removeStorage(env, c); rerr != nil && err == nil {
 				err = rerr
 			}
@@ -441,6 +445,9 @@ func Remove(ctx context.Context, env Env, c *Container, force bool) error {
 		wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		_, err := WaitExit(wctx, env, c)
 		cancel()
+		if _, serr := env.Store.Container(c.ID); serr != nil {
+			return nil // its monitor removed it (--rm)
+		}
 		if err != nil {
 			return fmt.Errorf("remove container %s: %w", c.Name, err)
 		}
@@ -489,4 +496,23 @@ func validName(n string) error {
 		return fmt.Errorf("empty container name")
 	}
 	return nil
+}
+
+// exitsDir keeps the exit codes of removed (--rm) containers, in the run
+// root (gone after a reboot, like the containers).
+func exitsDir(env Env) string { return filepath.Join(env.Store.RunRoot, "husk-exits") }
+
+func recordExit(env Env, c *Container) {
+	_ = os.MkdirAll(exitsDir(env), 0o700)
+	_ = os.WriteFile(filepath.Join(exitsDir(env), c.ID), []byte(strconv.Itoa(c.State.ExitCode)+"\n"), 0o600)
+}
+
+// removedExit returns the exit code a removed --rm container left.
+func removedExit(env Env, id string) (int, bool) {
+	b, err := os.ReadFile(filepath.Join(exitsDir(env), id))
+	if err != nil {
+		return 0, false
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	return n, err == nil
 }
