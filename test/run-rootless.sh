@@ -19,6 +19,7 @@ echo "== rootless Go integration tests (as $TEST_USER)"
 [[ ${PIPESTATUS[0]} -eq 0 ]] || rc=1
 
 echo "== bats (as $TEST_USER)"
-(cd "$STAGE" && as_user bats --tap bats) 2>&1 | tee "$STAGE/bats.out"
+# root-userns.bats runs as root (test/run-all.sh), not here.
+(cd "$STAGE" && as_user bats --tap $(cd "$STAGE" && ls bats/[0-9]*.bats)) 2>&1 | tee "$STAGE/bats.out"
 [[ ${PIPESTATUS[0]} -eq 0 ]] || rc=1
 exit $rc
