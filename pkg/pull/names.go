@@ -20,11 +20,3 @@ func qualified(name string) (reference.Named, error) {
 	}
 	return reference.TagNameOnly(n), nil
 }
-
-func mustNamed(s string) reference.Named {
-	n, err := reference.ParseNormalizedNamed(s)
-	if err != nil {
-		panic(err)
-	}
-	return reference.TagNameOnly(n)
-}

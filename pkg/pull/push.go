@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"go.podman.io/image/v5/docker/reference"
 	"go.podman.io/image/v5/types"
 
 	"github.com/husk-dev/husk/pkg/storage"
@@ -30,8 +31,11 @@ func Push(ctx context.Context, store *storage.Store, src, dest string, opts Push
 			return err
 		}
 		if s.IsRegistry() {
-			srcRef, err = dockerRef(mustNamed(s.Name))
+			n, err := reference.ParseNormalizedNamed(s.Name)
 			if err != nil {
+				return fmt.Errorf("%w %q: %v", ErrBadReference, s.Name, err)
+			}
+			if srcRef, err = dockerRef(reference.TagNameOnly(n)); err != nil {
 				return err
 			}
 		} else {

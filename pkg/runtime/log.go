@@ -111,22 +111,6 @@ type LogEntry struct {
 	Text    string
 }
 
-// ReadLog parses the log files (rotated one first).
-func ReadLog(path string) ([]LogEntry, error) {
-	var out []LogEntry
-	for _, p := range []string{path + ".1", path} {
-		b, err := os.ReadFile(p)
-		if os.IsNotExist(err) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("read container log: %w", err)
-		}
-		out = append(out, parseLog(b)...)
-	}
-	return out, nil
-}
-
 func parseLog(b []byte) []LogEntry {
 	var out []LogEntry
 	for _, line := range strings.Split(string(b), "\n") {
