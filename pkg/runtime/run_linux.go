@@ -339,6 +339,11 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 		}
 	}()
 
+	// The process that waits for the container (a monitor, or this
+	// foreground husk) is what other commands wait for to record the exit.
+	if c.State.MonitorPid == 0 {
+		c.State.MonitorPid = os.Getpid()
+	}
 	c.State.Status, c.State.Pid, c.State.StartedAt = StatusRunning, pid, time.Now().UTC()
 	c.State.StartTicks, c.State.ExitCode, c.State.Error = procStartTicks(pid), 0, ""
 	if err := c.SaveState(); err != nil {
@@ -369,7 +374,11 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 	c.State.Status, c.State.Pid, c.State.ExitCode, c.State.FinishedAt = StatusExited, 0, code, time.Now().UTC()
 	c.State.MonitorPid = 0
 	if serr := c.SaveState(); serr != nil && err == nil {
-		err = serr
+		// "rm -f" from another shell may have removed the container
+		// meanwhile: its exit code is still this command's.
+		if _, gone := env.Store.Container(c.ID); gone == nil {
+			err = serr
+		}
 	}
 	return code, err
 }
