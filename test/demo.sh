@@ -6,7 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . test/lib.sh
 mkdir -p "$STAGE"
-cp bin/husk "$STAGE/husk"
+# Replace by rename: a running pause process may be executing the old copy.
+cp bin/husk "$STAGE/husk.new"
+mv -f "$STAGE/husk.new" "$STAGE/husk"
 chmod a+rx "$STAGE" "$STAGE/husk"
 
 show() {
