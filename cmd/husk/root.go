@@ -112,6 +112,7 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newCpCommand(a),
 		newTopCommand(a),
 		newAttachCommand(a),
+		newTopInspectCommand(a),
 		newGenDocsCommand(root),
 	)
 	return root

@@ -328,18 +328,7 @@ func newContainerCommand(a *app) *cobra.Command {
 		},
 	}
 	inspect := newInspectCommand(a, "inspect [flags] CONTAINER [CONTAINER...]",
-		"Show a container's configuration, state and generated OCI config.json",
-		func(_ context.Context, store *storage.Store, ref string) (any, error) {
-			c, err := runtime.Lookup(store, ref)
-			if err != nil {
-				return nil, err
-			}
-			ci := containerInspect{ID: c.ID, Name: c.Name, Image: c.Config.Image, ImageID: c.Config.ImageID, Config: c.Config, State: c.State, Bundle: c.Dir}
-			if b, err := os.ReadFile(c.BundleSpec()); err == nil {
-				ci.OCIConfig = b
-			}
-			return ci, nil
-		})
+		"Show a container's configuration, state and generated OCI config.json", inspectContainer)
 	rm := newRmCommand(a)
 	ls := newPsCommand(a)
 	ls.Use, ls.Aliases = "ls [flags]", []string{"list", "ps"}
@@ -348,4 +337,34 @@ func newContainerCommand(a *app) *cobra.Command {
 		newExecCommand(a), newRenameCommand(a), newContainerPruneCommand(a), newCpCommand(a), newTopCommand(a),
 		newAttachCommand(a))
 	return cmd
+}
+
+func inspectContainer(_ context.Context, store *storage.Store, ref string) (any, error) {
+	c, err := runtime.Lookup(store, ref)
+	if err != nil {
+		return nil, err
+	}
+	ci := containerInspect{ID: c.ID, Name: c.Name, Image: c.Config.Image, ImageID: c.Config.ImageID, Config: c.Config, State: c.State, Bundle: c.Dir}
+	if b, err := os.ReadFile(c.BundleSpec()); err == nil {
+		ci.OCIConfig = b
+	}
+	return ci, nil
+}
+
+// newTopInspectCommand is "husk inspect": a container if one has the
+// name, else an image, as podman does.
+func newTopInspectCommand(a *app) *cobra.Command {
+	return newInspectCommand(a, "inspect [flags] CONTAINER|IMAGE [...]",
+		"Show containers or images as JSON (containers first, as podman does)",
+		func(ctx context.Context, store *storage.Store, ref string) (any, error) {
+			v, err := inspectContainer(ctx, store, ref)
+			if err == nil || !errors.Is(err, runtime.ErrContainerUnknown) {
+				return v, err
+			}
+			img, ierr := store.InspectImage(ctx, ref)
+			if ierr != nil {
+				return nil, fmt.Errorf("no container or image %q", ref)
+			}
+			return img, nil
+		})
 }
