@@ -54,22 +54,11 @@ func newMonitorCommand(a *app) *cobra.Command {
 		Hidden: true,
 		Args:   cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			store, err := a.openStore()
-			if err != nil {
-				return err
-			}
-			defer store.Close()
-			c, err := runtime.Lookup(store, args[0])
-			if err != nil {
-				return err
-			}
-			env, err := a.runtimeEnv(store)
-			if err != nil {
-				return err
-			}
-			env.Notices = nil
-			// Stop signals are the container's business.
-			return runtime.Monitor(context.Background(), env, c)
+			return a.withContainers(args, func(env runtime.Env, c *runtime.Container) error {
+				env.Notices = nil
+				// Stop signals are the container's business.
+				return runtime.Monitor(context.Background(), env, c)
+			})
 		},
 	}
 }

@@ -239,20 +239,9 @@ func newStartCommand(a *app) *cobra.Command {
 		Short: "Start a created or stopped container",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			store, err := a.openStore()
-			if err != nil {
-				return err
-			}
-			defer store.Close()
-			c, err := runtime.Lookup(store, args[0])
-			if err != nil {
-				return err
-			}
-			env, err := a.runtimeEnv(store)
-			if err != nil {
-				return err
-			}
-			return a.startExisting(cmd.Context(), env, c, attach, interactive)
+			return a.withContainers(args, func(env runtime.Env, c *runtime.Container) error {
+				return a.startExisting(cmd.Context(), env, c, attach, interactive)
+			})
 		},
 	}
 	cmd.Flags().BoolVarP(&attach, "attach", "a", false, "attach to the container's output and wait for it")
