@@ -127,6 +127,10 @@ func TestPullOCILayoutAndSaveLoad(t *testing.T) {
 	if res.Name != "localhost/busybox:latest" || len(res.ID) != 64 {
 		t.Fatalf("%+v", res)
 	}
+	cfg, err := s.ImageConfig(res.ID)
+	if err != nil || cfg.Architecture != "amd64" || len(cfg.Config.Cmd) == 0 {
+		t.Fatalf("image config: %+v %v", cfg, err)
+	}
 	for _, f := range []ArchiveFormat{FormatOCIArchive, FormatDockerArchive} {
 		t.Run(string(f), func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "a.tar")

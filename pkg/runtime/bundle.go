@@ -19,13 +19,13 @@ import (
 // runtime spec, preparing what the rootfs needs (working directory,
 // /etc files).
 func buildSpec(ctx context.Context, env Env, c *Container, rootfs string) (*specs.Spec, error) {
-	info, err := env.Store.InspectImage(ctx, c.Config.ImageID)
+	ic, err := env.Store.ImageConfig(c.Config.ImageID)
 	if err != nil {
 		return nil, err
 	}
 	img := ImageConfig{
-		Entrypoint: info.Config.Entrypoint, Cmd: info.Config.Cmd, Env: info.Config.Env,
-		WorkingDir: info.Config.WorkingDir, User: info.Config.User, StopSignal: info.Config.StopSignal,
+		Entrypoint: ic.Config.Entrypoint, Cmd: ic.Config.Cmd, Env: ic.Config.Env,
+		WorkingDir: ic.Config.WorkingDir, User: ic.Config.User, StopSignal: ic.Config.StopSignal,
 	}
 	if c.Config.StopSignal == "" {
 		c.Config.StopSignal = img.StopSignal

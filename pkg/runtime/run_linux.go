@@ -95,8 +95,8 @@ func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
 		opts.UIDMap = toIDMap(uidMap)
 		opts.GIDMap = toIDMap(gidMap)
 	}
-	if info, err := env.Store.InspectImage(ctx, img.ID); err == nil && cfg.StopSignal == "" {
-		cfg.StopSignal = info.Config.StopSignal
+	if ic, err := env.Store.ImageConfig(img.ID); err == nil && cfg.StopSignal == "" {
+		cfg.StopSignal = ic.Config.StopSignal
 	}
 	sc, err := env.Store.CreateContainer("", []string{cfg.Name}, img.ID, "", "", opts)
 	if err != nil {

@@ -128,3 +128,18 @@ func tags(names []string) []string {
 
 // Id lets --format templates written for podman and docker ({{.Id}}) work.
 func (i *ImageInfo) Id() string { return i.ID } //nolint:revive,stylecheck
+
+// ImageConfig reads an image's config from the store directly (it is kept
+// under its digest, which is the image ID), without opening an image
+// source: what starting a container needs, on every run.
+func (s *Store) ImageConfig(id string) (*imgspecv1.Image, error) {
+	b, err := s.ImageBigData(id, digest.NewDigestFromEncoded(digest.SHA256, id).String())
+	if err != nil {
+		return nil, fmt.Errorf("read config of image %s: %w", short(id), err)
+	}
+	var cfg imgspecv1.Image
+	if err := json.Unmarshal(b, &cfg); err != nil {
+		return nil, fmt.Errorf("parse config of image %s: %w", short(id), err)
+	}
+	return &cfg, nil
+}
