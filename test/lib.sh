@@ -6,11 +6,28 @@ REGISTRY=$("$(dirname "${BASH_SOURCE[0]}")/setup/registry.sh" addr)
 GO=${GO:-$(command -v go 2>/dev/null || echo /usr/local/go/bin/go)}
 TAGS=containers_image_openpgp,exclude_graphdriver_btrfs
 
+# test_cgroup prints the cgroup v2 directory delegated to the test user ("" if
+# none).
+test_cgroup() {
+	local d
+	for d in /sys/fs/cgroup /sys/fs/cgroup/unified; do
+		if [[ -d $d/husk-delegate-$TEST_USER && $(stat -f -c %T "$d") == cgroup2fs ]]; then
+			echo "$d/husk-delegate-$TEST_USER"
+			return
+		fi
+	done
+}
+
 # as_user CMD...: run a command as the unprivileged test user with a clean
 # login-like environment (what a user on a shared server has).
 as_user() {
 	local uid
 	uid=$(id -u "$TEST_USER")
+	# Sessions start in the cgroup delegated to the test user (see
+	# ensure_cgroup_delegation in setup/setup.sh), as systemd arranges.
+	local cg
+	cg=$(test_cgroup)
+	[[ -n $cg ]] && echo "$BASHPID" >"$cg/cgroup.procs" 2>/dev/null || true
 	runuser -u "$TEST_USER" -- env -i \
 		HOME="$(getent passwd "$TEST_USER" | cut -d: -f6)" \
 		USER="$TEST_USER" LOGNAME="$TEST_USER" \

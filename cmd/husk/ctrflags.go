@@ -42,6 +42,8 @@ type containerFlags struct {
 	registry    *registryFlags
 	detach      bool
 	logOpts     []string
+	resources   *resourceFlags
+	cgroups     string
 }
 
 func addContainerFlags(fs *pflag.FlagSet) *containerFlags {
@@ -72,6 +74,8 @@ func addContainerFlags(fs *pflag.FlagSet) *containerFlags {
 	c.registry = addRegistryFlags(fs, true)
 	fs.BoolVarP(&c.detach, "detach", "d", false, "run in the background and print the container ID")
 	fs.StringArrayVar(&c.logOpts, "log-opt", nil, "log option: max-size=SIZE (e.g. 10m) rotates the container log")
+	c.resources = addResourceFlags(fs)
+	fs.StringVar(&c.cgroups, "cgroups", "enabled", "enabled: the container gets a cgroup of its own; disabled: it stays in husk's")
 	return c
 }
 
@@ -95,6 +99,16 @@ func (c *containerFlags) config(image string, args []string) (runtime.Config, er
 		cfg.Network = runtime.NetworkMode(c.network)
 	default:
 		return cfg, fmt.Errorf("unsupported --network %q: this version of husk offers none and host", c.network)
+	}
+	if err := c.resources.apply(&cfg.Resources); err != nil {
+		return cfg, err
+	}
+	switch c.cgroups {
+	case "enabled":
+	case "disabled":
+		cfg.CgroupsDisabled = true
+	default:
+		return cfg, fmt.Errorf("invalid --cgroups %q: use enabled or disabled", c.cgroups)
 	}
 	switch c.userns {
 	case "":

@@ -2,9 +2,11 @@ package main
 
 import (
 	"fmt"
+	"github.com/husk-dev/husk/pkg/cgroups"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -17,12 +19,12 @@ import (
 
 // hostInfo is what husk info reports; every missing piece carries a Fix.
 type hostInfo struct {
-	Version  string     `json:"version"`
-	UserNS   usernsInfo `json:"userns"`
-	Store    storeInfo  `json:"store"`
-	Runtimes []toolInfo `json:"runtimes"`
-	Cgroups  cgroupInfo `json:"cgroups"`
-	Network  []toolInfo `json:"network"`
+	Version  string       `json:"version"`
+	UserNS   usernsInfo   `json:"userns"`
+	Store    storeInfo    `json:"store"`
+	Runtimes []toolInfo   `json:"runtimes"`
+	Cgroups  cgroups.Info `json:"cgroups"`
+	Network  []toolInfo   `json:"network"`
 	// Lingering says whether detached containers survive logout.
 	Lingering string   `json:"lingering"`
 	Fixes     []string `json:"fixes"`
@@ -50,13 +52,6 @@ type toolInfo struct {
 	Path    string `json:"path,omitempty"`
 	Version string `json:"version,omitempty"`
 	Problem string `json:"problem,omitempty"`
-}
-
-type cgroupInfo struct {
-	Version     string   `json:"version"`
-	Path        string   `json:"path,omitempty"`
-	Controllers []string `json:"controllers"`
-	Writable    bool     `json:"writable"`
 }
 
 func newInfoCommand(a *app) *cobra.Command {
@@ -125,19 +120,27 @@ func (a *app) gatherInfo(cmd *cobra.Command) hostInfo {
 	if !anyRuntime {
 		info.Fixes = append(info.Fixes, "no OCI runtime found: install the crun or runc package")
 	}
-	cg, err := runtime.DetectCgroups()
+	cg, err := a.cgroupInfo()
 	if err != nil {
 		info.Fixes = append(info.Fixes, "cgroups: "+err.Error())
 	}
-	info.Cgroups = cgroupInfo{Version: string(cg.Mode), Path: cg.Path, Controllers: cg.Available, Writable: cg.Writable}
-	if info.Cgroups.Controllers == nil {
-		info.Cgroups.Controllers = []string{}
-	}
+	info.Cgroups = cg
 	switch {
-	case cg.Mode != runtime.CgroupUnified:
-		info.Fixes = append(info.Fixes, fmt.Sprintf("cgroups are %s: resource limits cannot be enforced for rootless containers; boot with systemd.unified_cgroup_hierarchy=1 for cgroup v2", cg.Mode))
-	case a.state.Rootless && !cg.Writable:
-		info.Fixes = append(info.Fixes, "your cgroup "+cg.Path+" is not delegated to you: resource limits need systemd's Delegate=yes for user@.service (a drop-in with Delegate=cpu cpuset io memory pids)")
+	case cg.Mode != cgroups.ModeV2 && a.state.Rootless:
+		info.Fixes = append(info.Fixes, fmt.Sprintf("cgroups are %s: memory, cpu, cpuset, io and pids limits cannot be enforced for rootless containers (husk refuses them); boot with systemd.unified_cgroup_hierarchy=1 for cgroup v2", cg.Mode))
+	case a.state.Rootless && cg.Delegated == "":
+		info.Fixes = append(info.Fixes, "your cgroup "+cg.Own+" is not delegated to you: containers get no cgroup and limits are refused; "+cgroups.DelegateFix)
+	}
+	if a.state.Rootless && cg.Delegated != "" {
+		var missing []string
+		for _, c := range []string{"cpu", "cpuset", "io", "memory", "pids"} {
+			if !slices.Contains(cg.Controllers, c) {
+				missing = append(missing, c)
+			}
+		}
+		if len(missing) > 0 && cg.Mode == cgroups.ModeV2 {
+			info.Fixes = append(info.Fixes, "controllers not delegated to you: "+strings.Join(missing, " ")+" (limits that need them are refused); "+cgroups.DelegateFix)
+		}
 	}
 	helperFound := false
 	for _, h := range netns.FindHelpers() {
@@ -181,7 +184,13 @@ func printInfo(a *app, info hostInfo) {
 	for _, r := range info.Runtimes {
 		printTool(a, r)
 	}
-	fmt.Fprintf(w, "cgroups:\n  version: %s\n  own cgroup: %s\n  controllers: %s\n  delegated to you: %v\n", info.Cgroups.Version, orDefault(info.Cgroups.Path, "-"), orDefault(strings.Join(info.Cgroups.Controllers, " "), "none"), info.Cgroups.Writable)
+	cg := info.Cgroups
+	fmt.Fprintf(w, "cgroups:\n  version: %s\n  own cgroup: %s\n  delegated to you: %s\n  controllers: %s\n  enabled below it: %s\n",
+		cg.Mode, orDefault(cg.Own, "-"), orDefault(cg.Delegated, "none"), orDefault(strings.Join(cg.Controllers, " "), "none"), orDefault(strings.Join(cg.SubtreeControl, " "), "none"))
+	if len(cg.V1Controllers) > 0 {
+		fmt.Fprintf(w, "  cgroup v1 controllers: %s\n", strings.Join(cg.V1Controllers, " "))
+	}
+	fmt.Fprintf(w, "  systemd: %v (%s)\n  manager: %s\n", cg.Systemd, cg.SystemdNote, cg.Manager)
 	fmt.Fprintf(w, "lingering: %s\n", info.Lingering)
 	fmt.Fprintln(w, "network helpers:")
 	for _, n := range info.Network {

@@ -278,11 +278,18 @@ func makePsRow(c *runtime.Container, noTrunc bool) psRow {
 	switch c.State.Status {
 	case runtime.StatusRunning:
 		status = "Up " + strings.TrimSuffix(since(c.State.StartedAt), " ago")
+		if c.State.Paused {
+			status += " (Paused)"
+		}
 	case runtime.StatusExited:
 		status = fmt.Sprintf("Exited (%d) %s", c.State.ExitCode, since(c.State.FinishedAt))
 	}
+	state := string(c.State.Status)
+	if c.State.Paused && c.State.Status == runtime.StatusRunning {
+		state = "paused"
+	}
 	return psRow{ID: id, Image: c.Config.Image, Command: command, Created: since(c.State.CreatedAt), Status: status,
-		Names: c.Name, State: string(c.State.Status), ExitCode: c.State.ExitCode, Pid: c.State.Pid, CreatedAt: c.State.CreatedAt}
+		Names: c.Name, State: state, ExitCode: c.State.ExitCode, Pid: c.State.Pid, CreatedAt: c.State.CreatedAt}
 }
 
 func entrypointOf(c *runtime.Container) []string {

@@ -33,6 +33,7 @@ type globalOptions struct {
 	storageDriver string
 	logLevel      string
 	runtime       string
+	cgroupManager string
 }
 
 // app holds what every command needs; commands get it from their closure.
@@ -78,6 +79,7 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&a.global.runRoot, "runroot", "", "storage run-state directory (default: $XDG_RUNTIME_DIR/husk/storage, /run/husk/storage as root)")
 	f.StringVar(&a.global.storageDriver, "storage-driver", "", "storage driver: overlay, fuse-overlayfs or vfs (default: chosen for the host when the store is created)")
 	f.StringVar(&a.global.logLevel, "log-level", "warn", "log level: debug, info, warn, error")
+	f.StringVar(&a.global.cgroupManager, "cgroup-manager", "", "cgroup manager: systemd (a transient scope through your systemd manager) or cgroupfs (a directory in your delegated cgroup); default: systemd when reachable on a cgroup v2 host")
 	f.StringVar(&a.global.runtime, "runtime", "", "OCI runtime NAME or PATH (default: crun if it can run on this host, else runc)")
 
 	root.AddCommand(
@@ -108,6 +110,10 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newPsCommand(a),
 		newLogsCommand(a),
 		newExecCommand(a),
+		newPauseCommand(a),
+		newUnpauseCommand(a),
+		newUpdateCommand(a),
+		newStatsCommand(a),
 		newRenameCommand(a),
 		newCpCommand(a),
 		newTopCommand(a),

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/husk-dev/husk/pkg/cgroups"
 	"io"
 	"os"
 	"path/filepath"
@@ -30,7 +31,12 @@ func (a *app) runtimeEnv(store *storage.Store) (runtime.Env, error) {
 	if err != nil {
 		return runtime.Env{}, err
 	}
+	cg, err := a.cgroupInfo()
+	if err != nil {
+		return runtime.Env{}, err
+	}
 	return runtime.Env{
+		Cgroups:  &cg,
 		Store:    store,
 		Runtimes: rts,
 		Volumes:  &runtime.VolumeStore{Dir: filepath.Join(store.GraphRoot, "volumes")},
@@ -41,6 +47,11 @@ func (a *app) runtimeEnv(store *storage.Store) (runtime.Env, error) {
 		Notices:  a.stderr,
 		StateDir: stateDir,
 	}, nil
+}
+
+// cgroupInfo detects the host's cgroups for this user.
+func (a *app) cgroupInfo() (cgroups.Info, error) {
+	return cgroups.Detect(a.state.Rootless, int(a.state.UID), os.Getenv("XDG_RUNTIME_DIR"), cgroups.Manager(a.global.cgroupManager))
 }
 
 // ensureImage applies --pull: the image is pulled when missing (or always).

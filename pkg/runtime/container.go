@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/husk-dev/husk/pkg/cgroups"
 	"github.com/husk-dev/husk/pkg/storage"
 	cstorage "go.podman.io/storage"
 )
@@ -60,6 +61,10 @@ type Config struct {
 	StopSignal string `json:"stopSignal,omitempty"`
 	// LogMaxSize rotates the container log past this many bytes (0: never).
 	LogMaxSize int64 `json:"logMaxSize,omitempty"`
+	// Resources are the cgroup limits (--memory, --cpus, ...).
+	Resources cgroups.Resources `json:"resources"`
+	// CgroupsDisabled runs the container without a cgroup of its own.
+	CgroupsDisabled bool `json:"cgroupsDisabled,omitempty"`
 }
 
 // Status is a container's lifecycle state.
@@ -90,6 +95,15 @@ type State struct {
 	AttachSocket string `json:"attachSocket,omitempty"`
 	// Error says why the container stopped in an abnormal way.
 	Error string `json:"error,omitempty"`
+	// Cgroup is the container's cgroup v2 directory ("" when it has none
+	// of its own); CgroupOwned says husk created it (and removes it).
+	Cgroup      string `json:"cgroup,omitempty"`
+	CgroupOwned bool   `json:"cgroupOwned,omitempty"`
+	// RuntimeArgs are the global runtime flags the container was created
+	// with (the cgroup manager), needed again for kill and delete.
+	RuntimeArgs []string `json:"runtimeArgs,omitempty"`
+	// Paused: the container's cgroup is frozen.
+	Paused bool `json:"paused,omitempty"`
 }
 
 // Container is a container record: the storage container plus husk's

@@ -31,12 +31,12 @@ type ExecOptions struct {
 func runtimeOf(env Env, c *Container) (*OCI, error) {
 	for _, rt := range env.Runtimes {
 		if rt.Name == c.State.Runtime {
-			return rt, nil
+			return rt.With(c.State.RuntimeArgs), nil
 		}
 	}
 	if len(env.Runtimes) > 0 && c.State.Runtime != "" {
 		if p, err := exec.LookPath(c.State.Runtime); err == nil {
-			return &OCI{Name: c.State.Runtime, Path: p, Root: filepath.Join(filepath.Dir(env.Runtimes[0].Root), c.State.Runtime)}, nil
+			return &OCI{Name: c.State.Runtime, Path: p, Root: filepath.Join(filepath.Dir(env.Runtimes[0].Root), c.State.Runtime), Global: c.State.RuntimeArgs}, nil
 		}
 	}
 	return nil, fmt.Errorf("container %s runs under %q, which is not available", c.Name, c.State.Runtime)
@@ -50,6 +50,9 @@ func Exec(ctx context.Context, env Env, c *Container, o ExecOptions, stdio Stdio
 	}
 	if !c.Alive() {
 		return 0, fmt.Errorf("%w: %s: start it first", ErrNotRunning, c.Name)
+	}
+	if c.State.Paused {
+		return 0, fmt.Errorf("container %s is paused: unpause it first (husk unpause %s)", c.Name, c.Name)
 	}
 	rt, err := runtimeOf(env, c)
 	if err != nil {

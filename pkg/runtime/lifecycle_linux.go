@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/husk-dev/husk/pkg/cgroups"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -145,9 +146,14 @@ func Refresh(env Env, c *Container) error {
 	c.State.Pid, c.State.MonitorPid = 0, 0
 	for _, rt := range env.Runtimes {
 		if _, err := os.Stat(filepath.Join(rt.Root, c.ID)); err == nil {
-			_ = rt.Delete(context.Background(), c.ID, true)
+			_ = rt.With(c.State.RuntimeArgs).Delete(context.Background(), c.ID, true)
 		}
 	}
+	if c.State.CgroupOwned {
+		_ = cgroups.Kill(c.State.Cgroup)
+		_ = cgroups.Remove(c.State.Cgroup)
+	}
+	c.State.Cgroup, c.State.CgroupOwned, c.State.Paused = "", false, false
 	_, _ = env.Store.Unmount(c.ID, true)
 	return c.Save()
 }
@@ -233,11 +239,19 @@ func Stop(ctx context.Context, env Env, c *Container, timeout time.Duration) err
 		sig = syscall.SIGTERM
 	}
 	_ = unix.Kill(c.State.Pid, sig)
+	if c.State.Paused {
+		// A frozen container cannot act on the signal: thaw it (as
+		// docker does), so that it stops.
+		_ = cgroups.Freeze(c.State.Cgroup, false)
+	}
 	wctx, cancel := context.WithTimeout(ctx, timeout)
 	_, err = WaitExit(wctx, env, c)
 	cancel()
 	if err == nil {
 		return nil
+	}
+	if c.State.Cgroup != "" {
+		_ = cgroups.Kill(c.State.Cgroup)
 	}
 	_ = unix.Kill(c.State.Pid, unix.SIGKILL)
 	wctx, cancel = context.WithTimeout(ctx, 10*time.Second)

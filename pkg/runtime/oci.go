@@ -26,6 +26,15 @@ type OCI struct {
 	Name string
 	Path string
 	Root string
+	// Global are flags before the command (the cgroup manager).
+	Global []string
+}
+
+// With returns the runtime with these global flags.
+func (r *OCI) With(global []string) *OCI {
+	c := *r
+	c.Global = global
+	return &c
 }
 
 // CreateOptions are the stdio and files runtime create gets.
@@ -40,13 +49,16 @@ type CreateOptions struct {
 	Stdin         io.Reader
 	Stdout        io.Writer
 	Stderr        io.Writer
+	// CgroupFD, when not nil, is the cgroup the runtime process (and so
+	// the container) is born in.
+	CgroupFD *os.File
 }
 
 // ErrRuntime wraps a failure reported by the runtime binary.
 var ErrRuntime = errors.New("OCI runtime error")
 
 func (r *OCI) command(ctx context.Context, args ...string) *exec.Cmd {
-	full := append([]string{"--root", r.Root}, args...)
+	full := append(append([]string{"--root", r.Root}, r.Global...), args...)
 	cmd := exec.CommandContext(ctx, r.Path, full...)
 	cmd.Env = os.Environ()
 	return cmd
@@ -111,6 +123,9 @@ func (r *OCI) Create(ctx context.Context, id string, o CreateOptions) error {
 	// Keep the runtime (and so the container) out of husk's terminal
 	// signals: husk forwards what it receives.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if o.CgroupFD != nil {
+		cmd.SysProcAttr.UseCgroupFD, cmd.SysProcAttr.CgroupFD = true, int(o.CgroupFD.Fd())
+	}
 	if err := cmd.Run(); err != nil {
 		msg := logMessage(logPath)
 		if msg == "" {

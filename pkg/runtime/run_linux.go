@@ -16,10 +16,12 @@ import (
 	"syscall"
 	"time"
 
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 	cstorage "go.podman.io/storage"
 	"go.podman.io/storage/pkg/idtools"
 	"golang.org/x/sys/unix"
 
+	"github.com/husk-dev/husk/pkg/cgroups"
 	"github.com/husk-dev/husk/pkg/storage"
 	"github.com/sirupsen/logrus"
 )
@@ -43,6 +45,8 @@ type Env struct {
 	Notices io.Writer
 	// StateDir is where runtime refusals are remembered ("" to forget).
 	StateDir string
+	// Cgroups is the host's cgroup set-up (nil: not detected, no cgroups).
+	Cgroups *cgroups.Info
 }
 
 // Stdio are the streams of a container.
@@ -83,6 +87,9 @@ func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
 	if cfg.Network == "" {
 		cfg.Network = NetworkNone
 	}
+	if err := checkResources(env, cfg); err != nil {
+		return nil, err
+	}
 	// A --rm container does not outlive a reboot: its records go to the
 	// run root without fsync (as podman does), which saves most of the
 	// storage work of a short run.
@@ -120,6 +127,36 @@ func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// checkResources refuses, before anything is created or started, limits
+// that are invalid or that the host cannot enforce.
+func checkResources(env Env, cfg Config) error {
+	if err := cfg.Resources.Validate(); err != nil {
+		return err
+	}
+	if cfg.Resources.Empty() {
+		return nil
+	}
+	if env.Cgroups == nil {
+		return fmt.Errorf("%s needs cgroups, which husk could not inspect on this host", cfg.Resources.Limits()[0].Flag)
+	}
+	return env.Cgroups.Check(cfg.Resources, cfg.CgroupsDisabled)
+}
+
+// runtimeCgroupArgs are the runtime's global flags for a cgroup plan.
+func runtimeCgroupArgs(rt *OCI, plan cgroups.Plan, disabled bool) []string {
+	switch {
+	case rt.Name == "crun" && disabled:
+		return []string{"--cgroup-manager=disabled"}
+	case rt.Name == "crun" && plan.Systemd:
+		return []string{"--cgroup-manager=systemd"}
+	case rt.Name == "crun":
+		return []string{"--cgroup-manager=cgroupfs"}
+	case plan.Systemd:
+		return []string{"--systemd-cgroup"}
+	}
+	return nil
 }
 
 // keepIDMaps maps the user's own uid/gid inside the container to the
@@ -225,6 +262,20 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 		return 0, err
 	}
 	tlog("spec built")
+	plan, cgfd, err := placeCgroup(env, c, spec)
+	if err != nil {
+		return 0, err
+	}
+	if plan.Dir != "" {
+		cleanup = append(cleanup, func() {
+			if err := cgroups.Remove(plan.Dir); err != nil {
+				logrus.Warnf("%v", err)
+			}
+		})
+	}
+	if cgfd != nil {
+		defer cgfd.Close()
+	}
 	if err := writeSpec(c, spec); err != nil {
 		return 0, err
 	}
@@ -287,6 +338,8 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 			}
 			co.Stderr = gate.writer()
 		}
+		cand = cand.With(runtimeCgroupArgs(cand, plan, c.Config.CgroupsDisabled))
+		co.CgroupFD = cgfd
 		err = cand.Create(context.Background(), c.ID, co)
 		if err == nil {
 			rt = cand
@@ -318,10 +371,15 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 		return classify(err)
 	}
 	tlog("created")
-	c.State.Runtime = rt.Name
+	c.State.Runtime, c.State.RuntimeArgs = rt.Name, rt.Global
 	runtimeDelete = func() { _ = rt.Delete(context.Background(), c.ID, true) }
 	pid, err := readPid(pidFile)
 	if err != nil {
+		return 0, err
+	}
+	if err := recordCgroup(env, c, plan, pid); err != nil {
+		_ = unix.Kill(pid, unix.SIGKILL)
+		_, _ = wait(pid)
 		return 0, err
 	}
 	var detachConsole func()
@@ -372,7 +430,7 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 		gate.drain(time.Second)
 	}
 	c.State.Status, c.State.Pid, c.State.ExitCode, c.State.FinishedAt = StatusExited, 0, code, time.Now().UTC()
-	c.State.MonitorPid = 0
+	c.State.MonitorPid, c.State.Paused = 0, false
 	if serr := c.SaveState(); serr != nil && err == nil {
 		// "rm -f" from another shell may have removed the container
 		// meanwhile: its exit code is still this command's.
@@ -381,6 +439,55 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 		}
 	}
 	return code, err
+}
+
+// placeCgroup plans the container's cgroup (creating it with cgroupfs) and
+// puts it into the spec. The returned file, when not nil, is the cgroup
+// the runtime must be started in.
+func placeCgroup(env Env, c *Container, spec *specs.Spec) (cgroups.Plan, *os.File, error) {
+	c.State.Cgroup, c.State.CgroupOwned, c.State.Paused = "", false, false
+	if err := checkResources(env, c.Config); err != nil {
+		return cgroups.Plan{}, nil, err
+	}
+	if env.Cgroups == nil {
+		return cgroups.Plan{}, nil, nil
+	}
+	plan, err := env.Cgroups.Plan(c.ID, c.Config.Resources, c.Config.CgroupsDisabled)
+	if err != nil {
+		return plan, nil, err
+	}
+	spec.Linux.CgroupsPath = plan.SpecPath
+	spec.Linux.Resources = plan.Resources
+	if !plan.SpawnInto {
+		return plan, nil, nil
+	}
+	f, err := cgroups.OpenDir(plan.Dir)
+	if err != nil {
+		_ = cgroups.Remove(plan.Dir)
+		return plan, nil, err
+	}
+	return plan, f, nil
+}
+
+// recordCgroup notes the cgroup the container's init landed in, and fails
+// when it is not the one planned.
+func recordCgroup(env Env, c *Container, plan cgroups.Plan, pid int) error {
+	if env.Cgroups == nil || env.Cgroups.Mount == "" || (plan.Dir == "" && plan.SpecPath == "") {
+		return nil
+	}
+	got, err := cgroups.PidCgroup(pid)
+	if err != nil {
+		return err
+	}
+	dir := filepath.Join(env.Cgroups.Mount, got)
+	if plan.Dir != "" && dir != plan.Dir {
+		return fmt.Errorf("the container's process is in cgroup %s, not in its own %s", dir, plan.Dir)
+	}
+	if got == env.Cgroups.Own {
+		return nil // the runtime placed it in cgroup v1 only (root on a v1/hybrid host)
+	}
+	c.State.Cgroup, c.State.CgroupOwned = dir, plan.Dir != ""
+	return nil
 }
 
 // wait reaps pid and returns its exit code (128+N when killed by N).
@@ -449,7 +556,11 @@ func Remove(ctx context.Context, env Env, c *Container, force bool) error {
 			return fmt.Errorf("container %s is running: stop it first or use --force", c.Name)
 		}
 		// Every process of the container goes with its pid namespace's
-		// init; the monitor then records the exit.
+		// init (and its cgroup, when it has one); the monitor then
+		// records the exit.
+		if c.State.Cgroup != "" {
+			_ = cgroups.Kill(c.State.Cgroup)
+		}
 		_ = unix.Kill(c.State.Pid, unix.SIGKILL)
 		wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		_, err := WaitExit(wctx, env, c)
@@ -471,7 +582,12 @@ func Remove(ctx context.Context, env Env, c *Container, force bool) error {
 	defer unlock()
 	for _, rt := range env.Runtimes {
 		if _, err := os.Stat(filepath.Join(rt.Root, c.ID)); err == nil {
-			_ = rt.Delete(ctx, c.ID, true)
+			_ = rt.With(c.State.RuntimeArgs).Delete(ctx, c.ID, true)
+		}
+	}
+	if c.State.CgroupOwned {
+		if err := cgroups.Remove(c.State.Cgroup); err != nil {
+			return err
 		}
 	}
 	return removeStorage(env, c)

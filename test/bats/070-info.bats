@@ -26,5 +26,5 @@ load helpers
 	expect_eq "$(json 'd["store"]["runRoot"]')" "$XDG_RUNTIME_DIR/husk/storage" runRoot
 	expect_eq "$(json '"runc" in [r["name"] for r in d["runtimes"] if r.get("path")]')" True "runc found"
 	expect_eq "$(json 'sorted(n["name"] for n in d["network"])')" '["pasta", "slirp4netns"]' "network helpers"
-	expect_match "$(json 'd["cgroups"]["version"]')" '^(v2|hybrid|v1)$' "cgroups version"
+	expect_match "$(json 'd["cgroups"]["mode"]')" '^(v2|hybrid|v1)$' "cgroups version"
 }

@@ -177,6 +177,37 @@ ensure_runtime_dir() {
 	log "runtime dir: $dir"
 }
 
+# ---------------------------------------------------------------- cgroup delegation
+# Delegates a cgroup v2 subtree to the test user the way systemd's
+# Delegate=yes does for user@.service: a directory whose cgroup.procs,
+# cgroup.subtree_control and cgroup.threads the user owns. test/lib.sh moves
+# the test user's sessions into it (as systemd starts a session in its
+# scope). The machine's hierarchies are never mounted, unmounted or changed
+# otherwise. Prints nothing but a log line; the path is cgroup_delegate_path.
+cgroup2_mount() {
+	if [[ $(stat -f -c %T /sys/fs/cgroup) == cgroup2fs ]]; then
+		echo /sys/fs/cgroup
+	elif [[ -d /sys/fs/cgroup/unified && $(stat -f -c %T /sys/fs/cgroup/unified) == cgroup2fs ]]; then
+		echo /sys/fs/cgroup/unified
+	fi
+}
+
+ensure_cgroup_delegation() {
+	local mnt dir f
+	mnt=$(cgroup2_mount)
+	if [[ -z $mnt ]]; then
+		log "cgroup: no cgroup v2 hierarchy on this machine; cgroup tests will be skipped"
+		return 0
+	fi
+	dir=$mnt/husk-delegate-$TEST_USER
+	[[ -d $dir ]] || mkdir "$dir"
+	chown "$TEST_USER:$(id -g "$TEST_USER")" "$dir"
+	for f in cgroup.procs cgroup.subtree_control cgroup.threads; do
+		[[ -e $dir/$f ]] && chown "$TEST_USER:$(id -g "$TEST_USER")" "$dir/$f"
+	done
+	log "cgroup: $dir delegated to $TEST_USER (controllers: $(cat "$dir/cgroup.controllers" 2>/dev/null || true))"
+}
+
 # ================================================================ BEGIN userns edge-case users
 # Users for the user-namespace edge cases of test/bats/root-userns.bats,
 # which runs as root and runs husk as these users through runuser:
@@ -264,5 +295,6 @@ ensure_subids /etc/subgid --add-subgids
 ensure_devices
 ensure_repo_access
 ensure_runtime_dir
+ensure_cgroup_delegation
 ensure_userns_edge_users # BEGIN/END userns edge-case users section above
 log "done"

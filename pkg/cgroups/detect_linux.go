@@ -1,0 +1,215 @@
+// Package cgroups places containers in cgroups (v2) the user may manage,
+// applies and checks resource limits, and freezes, kills and reads the
+// statistics of a container's cgroup.
+//
+// Contract: Detect says what the host offers; Check refuses, before
+// anything starts, every limit the host cannot enforce, naming the missing
+// controller and the fix; Plan decides where a container's cgroup goes and
+// what the OCI runtime is told; the Cgroup operations work on the cgroup
+// v2 directory a container ended up in.
+package cgroups
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// Mode is how the host mounts cgroups.
+type Mode string
+
+const (
+	ModeV2     Mode = "v2"
+	ModeHybrid Mode = "hybrid"
+	ModeV1     Mode = "v1"
+)
+
+// Manager is who creates a container's cgroup.
+type Manager string
+
+const (
+	// ManagerSystemd: the OCI runtime asks systemd for a transient scope.
+	ManagerSystemd Manager = "systemd"
+	// ManagerCgroupfs: a directory in the cgroup tree delegated to husk.
+	ManagerCgroupfs Manager = "cgroupfs"
+)
+
+// Info is what the host offers the invoking user.
+type Info struct {
+	Mode Mode `json:"mode"`
+	// Mount is where the cgroup v2 hierarchy is mounted ("" when none).
+	Mount string `json:"mount,omitempty"`
+	// Own is the invoking process's cgroup v2 path (relative to Mount).
+	Own string `json:"own,omitempty"`
+	// Delegated is the topmost cgroup, Own or an ancestor, the user may
+	// manage (create children, move processes); "" when none.
+	Delegated string `json:"delegated,omitempty"`
+	// Controllers are the cgroup v2 controllers available to the
+	// container cgroups husk creates (see Manager).
+	Controllers []string `json:"controllers"`
+	// SubtreeControl are the controllers enabled below Delegated.
+	SubtreeControl []string `json:"subtreeControl"`
+	// V1Controllers are controllers mounted as cgroup v1 hierarchies.
+	V1Controllers []string `json:"v1Controllers,omitempty"`
+	// Systemd reports whether a systemd manager for the user is reachable.
+	Systemd bool `json:"systemd"`
+	// SystemdNote says why not (or which manager) for husk info.
+	SystemdNote string `json:"systemdNote,omitempty"`
+	// Manager is the cgroup manager husk uses.
+	Manager Manager `json:"manager"`
+	// Rootless: husk runs as an unprivileged user.
+	Rootless bool `json:"rootless"`
+	// UID is the user's id on the host.
+	UID int `json:"uid"`
+}
+
+// Detect reads the host's cgroup set-up for a user with host uid uid.
+// rootless is whether husk runs unprivileged. manager forces a cgroup
+// manager ("" chooses: systemd when reachable on a cgroup v2 host).
+func Detect(rootless bool, uid int, runtimeDir string, manager Manager) (Info, error) {
+	info := Info{Rootless: rootless, UID: uid, Controllers: []string{}, SubtreeControl: []string{}}
+	var st unix.Statfs_t
+	if err := unix.Statfs("/sys/fs/cgroup", &st); err != nil {
+		return info, fmt.Errorf("statfs /sys/fs/cgroup: %w", err)
+	}
+	switch {
+	case st.Type == unix.CGROUP2_SUPER_MAGIC:
+		info.Mode, info.Mount = ModeV2, "/sys/fs/cgroup"
+	default:
+		info.Mode = ModeV1
+		if err := unix.Statfs("/sys/fs/cgroup/unified", &st); err == nil && st.Type == unix.CGROUP2_SUPER_MAGIC {
+			info.Mode, info.Mount = ModeHybrid, "/sys/fs/cgroup/unified"
+		}
+		info.V1Controllers = v1Controllers()
+	}
+	info.Systemd, info.SystemdNote = systemdReachable(rootless, runtimeDir)
+	switch manager {
+	case "":
+		info.Manager = ManagerCgroupfs
+		if info.Systemd && info.Mode == ModeV2 {
+			info.Manager = ManagerSystemd
+		}
+	case ManagerSystemd:
+		if !info.Systemd {
+			return info, fmt.Errorf("--cgroup-manager=systemd: %s; use --cgroup-manager=cgroupfs", info.SystemdNote)
+		}
+		info.Manager = manager
+	case ManagerCgroupfs:
+		info.Manager = manager
+	default:
+		return info, fmt.Errorf("unknown cgroup manager %q: use systemd or cgroupfs", manager)
+	}
+	if info.Mount == "" {
+		return info, nil
+	}
+	own, err := ownCgroup("/proc/self/cgroup")
+	if err != nil {
+		return info, err
+	}
+	info.Own = own
+	switch {
+	case !rootless:
+		info.Delegated = "/"
+	case info.Manager == ManagerSystemd:
+		info.Delegated = fmt.Sprintf("/user.slice/user-%d.slice/user@%d.service", uid, uid)
+	default:
+		info.Delegated = topWritable(info.Mount, own)
+	}
+	if info.Delegated != "" {
+		dir := filepath.Join(info.Mount, info.Delegated)
+		info.Controllers = readFields(filepath.Join(dir, "cgroup.controllers"))
+		info.SubtreeControl = readFields(filepath.Join(dir, "cgroup.subtree_control"))
+	}
+	return info, nil
+}
+
+// ownCgroup returns the cgroup v2 path in a /proc/PID/cgroup file.
+func ownCgroup(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("read %s: %w", path, err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if p, ok := strings.CutPrefix(sc.Text(), "0::"); ok {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("%s has no cgroup v2 entry", path)
+}
+
+// PidCgroup returns the cgroup v2 path of a process.
+func PidCgroup(pid int) (string, error) {
+	return ownCgroup(filepath.Join("/proc", strconv.Itoa(pid), "cgroup"))
+}
+
+// writable reports whether the caller may create children of dir and
+// move processes into and out of it.
+func writable(dir string) bool {
+	return unix.Access(dir, unix.W_OK) == nil && unix.Access(filepath.Join(dir, "cgroup.procs"), unix.W_OK) == nil
+}
+
+// topWritable walks up from own while the user may manage the cgroup.
+func topWritable(mount, own string) string {
+	if !writable(filepath.Join(mount, own)) {
+		return ""
+	}
+	top := own
+	for p := own; p != "/" && p != "."; {
+		p = filepath.Dir(p)
+		if p == "/" || !writable(filepath.Join(mount, p)) {
+			break
+		}
+		top = p
+	}
+	return top
+}
+
+func readFields(path string) []string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return []string{}
+	}
+	return strings.Fields(string(b))
+}
+
+// v1Controllers lists the controllers mounted as cgroup v1 hierarchies.
+func v1Controllers() []string {
+	var out []string
+	for _, c := range []string{"cpu", "cpuset", "memory", "pids", "blkio"} {
+		var st unix.Statfs_t
+		if unix.Statfs(filepath.Join("/sys/fs/cgroup", c), &st) == nil && st.Type == unix.CGROUP_SUPER_MAGIC {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// systemdReachable reports whether systemd runs the host and, rootless,
+// whether the user's manager answers on its socket.
+func systemdReachable(rootless bool, runtimeDir string) (bool, string) {
+	if fi, err := os.Stat("/run/systemd/system"); err != nil || !fi.IsDir() {
+		return false, "systemd is not the init system"
+	}
+	if !rootless {
+		return true, "system manager"
+	}
+	if runtimeDir == "" {
+		return false, "no XDG_RUNTIME_DIR, so no user manager to reach"
+	}
+	for _, s := range []string{"systemd/private", "bus"} {
+		p := filepath.Join(runtimeDir, s)
+		if c, err := net.Dial("unix", p); err == nil {
+			c.Close()
+			return true, "user manager at " + p
+		}
+	}
+	return false, "no systemd user manager answers in " + runtimeDir + " (no login session, or lingering off: loginctl enable-linger)"
+}

@@ -1,0 +1,201 @@
+package cgroups
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+// Resources are the limits a user asked for (zero values: not set).
+type Resources struct {
+	Memory            int64   `json:"memory,omitempty"`            // bytes
+	MemoryReservation int64   `json:"memoryReservation,omitempty"` // bytes
+	MemorySwap        int64   `json:"memorySwap,omitempty"`        // memory+swap bytes; -1 unlimited
+	CPUs              float64 `json:"cpus,omitempty"`
+	CPUShares         uint64  `json:"cpuShares,omitempty"` // 2..262144 (cgroup v1 scale)
+	CPUWeight         uint64  `json:"cpuWeight,omitempty"` // 1..10000 (cgroup v2 scale)
+	CpusetCpus        string  `json:"cpusetCpus,omitempty"`
+	PidsLimit         int64   `json:"pidsLimit,omitempty"` // -1 unlimited
+	BlkioWeight       uint16  `json:"blkioWeight,omitempty"`
+}
+
+// cpuPeriod is the CFS period --cpus is expressed in (as docker does).
+const cpuPeriod = 100000
+
+// Limit names a set limit and the controller it needs.
+type Limit struct {
+	Flag       string
+	Controller string
+}
+
+// Limits lists the limits that are set, in flag order.
+func (r Resources) Limits() []Limit {
+	var out []Limit
+	add := func(set bool, flag, ctrl string) {
+		if set {
+			out = append(out, Limit{flag, ctrl})
+		}
+	}
+	add(r.Memory != 0, "--memory", "memory")
+	add(r.MemoryReservation != 0, "--memory-reservation", "memory")
+	add(r.MemorySwap != 0, "--memory-swap", "memory")
+	add(r.CPUs != 0, "--cpus", "cpu")
+	add(r.CPUShares != 0, "--cpu-shares", "cpu")
+	add(r.CPUWeight != 0, "--cpu-weight", "cpu")
+	add(r.CpusetCpus != "", "--cpuset-cpus", "cpuset")
+	add(r.PidsLimit != 0, "--pids-limit", "pids")
+	add(r.BlkioWeight != 0, "--blkio-weight", "io")
+	return out
+}
+
+// Empty reports whether no limit is set.
+func (r Resources) Empty() bool { return len(r.Limits()) == 0 }
+
+// Controllers lists the cgroup v2 controllers the limits need.
+func (r Resources) Controllers() []string {
+	var out []string
+	for _, l := range r.Limits() {
+		if !slices.Contains(out, l.Controller) {
+			out = append(out, l.Controller)
+		}
+	}
+	return out
+}
+
+// Validate checks values and combinations, like docker does.
+func (r Resources) Validate() error {
+	const minMemory = 6 << 20
+	if r.Memory < 0 || r.MemoryReservation < 0 {
+		return fmt.Errorf("memory limits must be positive")
+	}
+	if r.Memory != 0 && r.Memory < minMemory {
+		return fmt.Errorf("--memory %d is below the minimum of 6MiB", r.Memory)
+	}
+	if r.MemorySwap != 0 {
+		if r.Memory == 0 {
+			return fmt.Errorf("--memory-swap needs --memory as well (it is the limit of memory plus swap)")
+		}
+		if r.MemorySwap != -1 && r.MemorySwap < r.Memory {
+			return fmt.Errorf("--memory-swap (%d) must be at least --memory (%d), or -1 for unlimited swap", r.MemorySwap, r.Memory)
+		}
+	}
+	if r.Memory != 0 && r.MemoryReservation > r.Memory {
+		return fmt.Errorf("--memory-reservation must not exceed --memory")
+	}
+	if r.CPUs < 0 {
+		return fmt.Errorf("--cpus must be positive")
+	}
+	if r.CPUs != 0 && r.CPUs*cpuPeriod < 1000 {
+		return fmt.Errorf("--cpus %g is too small (minimum 0.01)", r.CPUs)
+	}
+	if r.CPUShares != 0 && (r.CPUShares < 2 || r.CPUShares > 262144) {
+		return fmt.Errorf("--cpu-shares must be between 2 and 262144")
+	}
+	if r.CPUWeight != 0 && r.CPUWeight > 10000 {
+		return fmt.Errorf("--cpu-weight must be between 1 and 10000")
+	}
+	if r.CPUShares != 0 && r.CPUWeight != 0 {
+		return fmt.Errorf("--cpu-shares and --cpu-weight set the same thing: use one")
+	}
+	if r.CpusetCpus != "" {
+		if _, err := ParseCPUList(r.CpusetCpus); err != nil {
+			return fmt.Errorf("--cpuset-cpus: %w", err)
+		}
+	}
+	if r.PidsLimit < -1 {
+		return fmt.Errorf("--pids-limit must be positive, or -1 for unlimited")
+	}
+	if r.BlkioWeight != 0 && (r.BlkioWeight < 10 || r.BlkioWeight > 1000) {
+		return fmt.Errorf("--blkio-weight must be between 10 and 1000")
+	}
+	return nil
+}
+
+// ParseCPUList parses a cpuset list such as "0-2,4".
+func ParseCPUList(s string) ([]int, error) {
+	var out []int
+	for _, part := range strings.Split(s, ",") {
+		lo, hi, isRange := strings.Cut(strings.TrimSpace(part), "-")
+		a, err := strconv.Atoi(lo)
+		if err != nil || a < 0 {
+			return nil, fmt.Errorf("invalid CPU list %q", s)
+		}
+		b := a
+		if isRange {
+			if b, err = strconv.Atoi(hi); err != nil || b < a {
+				return nil, fmt.Errorf("invalid CPU list %q", s)
+			}
+		}
+		for i := a; i <= b; i++ {
+			out = append(out, i)
+		}
+	}
+	return out, nil
+}
+
+// SharesToWeight converts cgroup v1 cpu shares to a cgroup v2 weight the
+// way runc and crun do.
+func SharesToWeight(shares uint64) uint64 {
+	if shares == 0 {
+		return 0
+	}
+	return 1 + ((shares-2)*9999)/262142
+}
+
+// weightToShares is the inverse, for cgroup v1 hosts.
+func weightToShares(w uint64) uint64 {
+	return 2 + ((w-1)*262142)/9999
+}
+
+// Spec turns the limits into the runtime spec's linux.resources (nil when
+// none is set). v2 says whether the runtime writes cgroup v2 files.
+func (r Resources) Spec(v2 bool) *specs.LinuxResources {
+	if r.Empty() {
+		return nil
+	}
+	res := &specs.LinuxResources{}
+	if r.Memory != 0 || r.MemoryReservation != 0 || r.MemorySwap != 0 {
+		m := &specs.LinuxMemory{}
+		if r.Memory != 0 {
+			m.Limit = &r.Memory
+		}
+		if r.MemoryReservation != 0 {
+			m.Reservation = &r.MemoryReservation
+		}
+		if r.MemorySwap != 0 {
+			m.Swap = &r.MemorySwap
+		}
+		res.Memory = m
+	}
+	if r.CPUs != 0 || r.CPUShares != 0 || r.CPUWeight != 0 || r.CpusetCpus != "" {
+		c := &specs.LinuxCPU{}
+		if r.CPUs != 0 {
+			quota, period := int64(r.CPUs*cpuPeriod), uint64(cpuPeriod)
+			c.Quota, c.Period = &quota, &period
+		}
+		if r.CPUShares != 0 {
+			c.Shares = &r.CPUShares
+		}
+		if r.CPUWeight != 0 {
+			if v2 {
+				res.Unified = map[string]string{"cpu.weight": strconv.FormatUint(r.CPUWeight, 10)}
+			} else {
+				s := weightToShares(r.CPUWeight)
+				c.Shares = &s
+			}
+		}
+		c.Cpus = r.CpusetCpus
+		res.CPU = c
+	}
+	if r.PidsLimit != 0 {
+		limit := r.PidsLimit
+		res.Pids = &specs.LinuxPids{Limit: &limit}
+	}
+	if r.BlkioWeight != 0 {
+		res.BlockIO = &specs.LinuxBlockIO{Weight: &r.BlkioWeight}
+	}
+	return res
+}
