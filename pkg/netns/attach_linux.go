@@ -397,7 +397,11 @@ func readPid(path string) (int, error) {
 // and directory. It works from any husk process of the user (the helper's
 // pid is read from RUNDIR/ID/helper.pid and checked against
 // /proc/PID/cmdline first) and does nothing when there is nothing left.
-// pasta also quits by itself once the namespace file is gone.
+//
+// It does not wait for the helper to be gone: pasta takes 20-60 ms to exit
+// (the kernel frees its buffers) whichever signal it gets, and it cannot
+// serve anything once signalled; it also quits by itself when the
+// namespace file goes. WaitGone waits for it where that matters.
 func Detach(runDir, id string) error {
 	dir := filepath.Join(runDir, id)
 	if _, err := os.Lstat(dir); errors.Is(err, os.ErrNotExist) {
@@ -405,7 +409,7 @@ func Detach(runDir, id string) error {
 	}
 	nsPath := filepath.Join(dir, nsFile)
 	if pid, err := readPid(filepath.Join(dir, pidFile)); err == nil && isHelper(pid, nsPath) {
-		stopProcess(pid)
+		_ = unix.Kill(pid, unix.SIGTERM)
 	}
 	if err := removeNetns(nsPath); err != nil {
 		return err
@@ -414,6 +418,30 @@ func Detach(runDir, id string) error {
 		return fmt.Errorf("remove network directory: %w", err)
 	}
 	return nil
+}
+
+// HelperPid returns the pid of id's helper while its attachment exists
+// (0 if none), for WaitGone after Detach.
+func HelperPid(runDir, id string) int {
+	dir := filepath.Join(runDir, id)
+	pid, err := readPid(filepath.Join(dir, pidFile))
+	if err != nil || !isHelper(pid, filepath.Join(dir, nsFile)) {
+		return 0
+	}
+	return pid
+}
+
+// WaitGone waits up to timeout for pid to exit (a zombie counts: its
+// parent may reap it late) and reports whether it did.
+func WaitGone(pid int, timeout time.Duration) bool {
+	deadline := time.Now().Add(timeout)
+	for !gone(pid) {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	return true
 }
 
 // isHelper reports whether pid is still a helper serving nsPath (and not
@@ -435,21 +463,6 @@ func isHelper(pid int, nsPath string) bool {
 		}
 	}
 	return false
-}
-
-// stopProcess sends SIGTERM, waits up to a second for the process to end
-// (a zombie counts as ended: its parent may reap it late), then SIGKILL.
-func stopProcess(pid int) {
-	if err := unix.Kill(pid, unix.SIGTERM); err != nil {
-		return
-	}
-	for i := 0; i < 100; i++ {
-		if gone(pid) {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	_ = unix.Kill(pid, unix.SIGKILL)
 }
 
 func gone(pid int) bool {

@@ -269,17 +269,17 @@ func testIntegration(t *testing.T, mode string) {
 	})
 
 	// Detach from another process, as `husk rm` after a killed husk does.
-	pid, err := readPid(filepath.Join(runDir, id, pidFile))
-	if err != nil {
-		t.Fatal(err)
+	pid := HelperPid(runDir, id)
+	if pid == 0 {
+		t.Fatal("no helper pid recorded")
 	}
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), "HUSK_NET_IT_DETACH="+runDir+","+id)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("detach from another process: %v %s", err, out)
 	}
-	if !gone(pid) {
-		t.Errorf("helper %d still running after Detach", pid)
+	if !WaitGone(pid, time.Second) {
+		t.Errorf("helper %d still running a second after Detach", pid)
 	}
 	if mi, _ := os.ReadFile("/proc/self/mountinfo"); bytes.Contains(mi, []byte(runDir)) {
 		t.Errorf("namespace still mounted: %s", mi)
@@ -312,10 +312,7 @@ func TestIntegrationPastaQuitsWithFile(t *testing.T) {
 	if err := removeNetns(a.NetnsPath()); err != nil {
 		t.Fatal(err)
 	}
-	for i := 0; i < 100 && !gone(pid); i++ {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if !gone(pid) {
+	if !WaitGone(pid, time.Second) {
 		t.Fatal("pasta still runs after its namespace file was removed")
 	}
 }
