@@ -15,7 +15,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -58,22 +57,17 @@ func requireIT(t *testing.T) {
 // creates stay in that namespace. The thread cannot return to the host's
 // namespace (not ours to enter), so it ends with f.
 func inNetns(path string, f func() error) error {
-	errc := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread() // never unlocked: the thread dies
+	return onThrowawayThread(func() error {
 		ns, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 		if err != nil {
-			errc <- err
-			return
+			return err
 		}
 		defer unix.Close(ns)
 		if err := unix.Setns(ns, unix.CLONE_NEWNET); err != nil {
-			errc <- err
-			return
+			return err
 		}
-		errc <- f()
-	}()
-	return <-errc
+		return f()
+	})
 }
 
 func TestIntegrationPasta(t *testing.T) { testIntegration(t, ModePasta) }

@@ -23,30 +23,45 @@ func createNetns(path string) error {
 		return fmt.Errorf("create network namespace file: %w", err)
 	}
 	f.Close()
-	errc := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread()
-		// No UnlockOSThread: this thread ends with the goroutine.
+	err = onThrowawayThread(func() error {
 		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
-			errc <- fmt.Errorf("unshare network namespace: %w", err)
-			return
+			return fmt.Errorf("unshare network namespace: %w", err)
 		}
 		if err := loopbackUp(); err != nil {
-			errc <- err
-			return
+			return err
 		}
 		if err := unix.Mount("/proc/thread-self/ns/net", path, "none", unix.MS_BIND, ""); err != nil {
-			errc <- fmt.Errorf("bind network namespace to %s: %w", path, err)
-			return
+			return fmt.Errorf("bind network namespace to %s: %w", path, err)
 		}
-		errc <- nil
-	}()
-	if err := <-errc; err != nil {
+		return nil
+	})
+	if err != nil {
 		_ = unix.Unmount(path, unix.MNT_DETACH)
 		_ = os.Remove(path)
 		return err
 	}
 	return nil
+}
+
+// onThrowawayThread runs f on a locked OS thread that ends afterwards, for
+// changes to the thread's namespaces that cannot be undone. Go cannot end
+// the main thread (it parks it forever, and /proc/self describes it): when
+// the goroutine lands there, it holds the main thread while another
+// thread does the work.
+func onThrowawayThread(f func() error) error {
+	errc := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		if unix.Gettid() == unix.Getpid() {
+			err := onThrowawayThread(f)
+			runtime.UnlockOSThread()
+			errc <- err
+			return
+		}
+		// No UnlockOSThread: the thread ends with this goroutine.
+		errc <- f()
+	}()
+	return <-errc
 }
 
 // loopbackUp sets lo up in the calling thread's network namespace.
