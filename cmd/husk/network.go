@@ -1,0 +1,183 @@
+package main
+
+// husk network: definitions of user networks. Not registered on the root
+// command yet: containers cannot join these networks until the bridge
+// driver exists (docs/network.md, "User networks").
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/husk-dev/husk/pkg/netns"
+)
+
+// networkDeps is what the network commands need from the rest of husk:
+// the definitions, and the containers that use a network (which block rm
+// and prune).
+type networkDeps struct {
+	open  func() (*netns.Networks, error)
+	users func(ctx context.Context, network string) ([]string, error)
+}
+
+func newNetworkCommand(d networkDeps) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "network",
+		Short: "Manage user-defined networks",
+		Args:  cobra.NoArgs,
+		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+	}
+	var o netns.NetworkOptions
+	var labels []string
+	create := &cobra.Command{
+		Use:   "create [flags] NAME",
+		Short: "Define a bridge network",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := d.open()
+			if err != nil {
+				return err
+			}
+			for _, kv := range labels {
+				k, v, _ := strings.Cut(kv, "=")
+				if o.Labels == nil {
+					o.Labels = map[string]string{}
+				}
+				o.Labels[k] = v
+			}
+			n, err := s.Create(args[0], o)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), n.Name)
+			return nil
+		},
+	}
+	create.Flags().StringVar(&o.Subnet, "subnet", "", "IPv4 subnet in CIDR form (default: a free 10.89.N.0/24)")
+	create.Flags().StringVar(&o.Gateway, "gateway", "", "gateway address in the subnet (default: its first address)")
+	create.Flags().BoolVar(&o.Internal, "internal", false, "no route out of the network")
+	create.Flags().StringArrayVar(&labels, "label", nil, "KEY=VALUE label")
+
+	var quiet bool
+	ls := &cobra.Command{
+		Use:     "ls",
+		Aliases: []string{"list"},
+		Short:   "List networks",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, err := d.open()
+			if err != nil {
+				return err
+			}
+			all, err := s.List()
+			if err != nil {
+				return err
+			}
+			if quiet {
+				for _, n := range all {
+					fmt.Fprintln(cmd.OutOrStdout(), n.Name)
+				}
+				return nil
+			}
+			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 8, 3, ' ', 0)
+			fmt.Fprintln(tw, "NETWORK ID\tNAME\tDRIVER\tSUBNET")
+			for _, n := range all {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", n.ID[:12], n.Name, n.Driver, n.Subnet)
+			}
+			return tw.Flush()
+		},
+	}
+	ls.Flags().BoolVarP(&quiet, "quiet", "q", false, "print names only")
+
+	inspect := &cobra.Command{
+		Use:   "inspect NETWORK...",
+		Short: "Show networks as JSON",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := d.open()
+			if err != nil {
+				return err
+			}
+			var out []netns.Network
+			for _, a := range args {
+				n, err := s.Get(a)
+				if err != nil {
+					return err
+				}
+				out = append(out, n)
+			}
+			b, err := json.MarshalIndent(out, "", "    ")
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), string(b))
+			return nil
+		},
+	}
+
+	rm := &cobra.Command{
+		Use:   "rm NETWORK...",
+		Short: "Remove networks no container uses",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := d.open()
+			if err != nil {
+				return err
+			}
+			for _, a := range args {
+				n, err := s.Get(a)
+				if err != nil {
+					return err
+				}
+				users, err := d.users(cmd.Context(), n.Name)
+				if err != nil {
+					return err
+				}
+				if len(users) > 0 {
+					return fmt.Errorf("network %q is used by container(s) %s: remove them first", n.Name, strings.Join(users, ", "))
+				}
+				if _, err := s.Remove(n.Name); err != nil {
+					return err
+				}
+				fmt.Fprintln(cmd.OutOrStdout(), n.Name)
+			}
+			return nil
+		},
+	}
+
+	prune := &cobra.Command{
+		Use:   "prune",
+		Short: "Remove every network no container uses",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, err := d.open()
+			if err != nil {
+				return err
+			}
+			all, err := s.List()
+			if err != nil {
+				return err
+			}
+			for _, n := range all {
+				users, err := d.users(cmd.Context(), n.Name)
+				if err != nil {
+					return err
+				}
+				if len(users) > 0 {
+					continue
+				}
+				if _, err := s.Remove(n.Name); err != nil {
+					return err
+				}
+				fmt.Fprintln(cmd.OutOrStdout(), n.Name)
+			}
+			return nil
+		},
+	}
+	cmd.AddCommand(create, ls, inspect, rm, prune)
+	return cmd
+}

@@ -1,0 +1,147 @@
+package netns
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// pastaArgs builds pasta's command line for a namespace file.
+//
+//   - --config-net: pasta sets the address, routes and MTU (65520) itself,
+//     copying the host's (so the container has the host's address).
+//   - The gateway address maps to the host's loopback (pasta's default;
+//     --no-map-gw turns it off): host.containers.internal.
+//   - --dns-forward: queries to PastaDNS go to the host's resolver, even a
+//     loopback one.
+//   - -t/-u with explicit ports, "none" without: pasta's default "auto"
+//     would publish whatever the container binds and rescan for it.
+//   - -T/-U none: the container's loopback stays its own (pasta's default
+//     would forward it to ports bound on the host's loopback).
+//
+// TCP to published ports goes through pasta's splice path (two sockets
+// and a pipe, no copies through the tap device) when the client is on the
+// host's loopback; from other hosts through the tap device.
+func pastaArgs(nsPath, pidFile string, ports []PortMapping, opts []string) []string {
+	args := []string{"--config-net", "--quiet", "--netns", nsPath, "--pid", pidFile,
+		"--dns-forward", PastaDNS}
+	var tcp, udp []string
+	for _, p := range ports {
+		spec := pastaPortSpec(p)
+		if p.Protocol == "udp" {
+			udp = append(udp, "-u", spec)
+		} else {
+			tcp = append(tcp, "-t", spec)
+		}
+	}
+	if !hasAnyOpt(opts, "-t", "--tcp-ports") {
+		if tcp == nil {
+			tcp = []string{"-t", "none"}
+		}
+		args = append(args, tcp...)
+	}
+	if !hasAnyOpt(opts, "-u", "--udp-ports") {
+		if udp == nil {
+			udp = []string{"-u", "none"}
+		}
+		args = append(args, udp...)
+	}
+	if !hasAnyOpt(opts, "-T", "--tcp-ns") {
+		args = append(args, "-T", "none")
+	}
+	if !hasAnyOpt(opts, "-U", "--udp-ns") {
+		args = append(args, "-U", "none")
+	}
+	return append(args, opts...)
+}
+
+// pastaPortSpec is pasta's [ADDR/]HOST[-END]:CTR[-END].
+func pastaPortSpec(p PortMapping) string {
+	s := portRange(p.HostPort, p.size()) + ":" + portRange(p.ContainerPort, p.size())
+	if p.HostIP != "" && p.HostIP != "0.0.0.0" && p.HostIP != "::" {
+		s = p.HostIP + "/" + s
+	}
+	return s
+}
+
+// hasAnyOpt reports whether the user's helper options set one of the
+// names (as "-t X", "-tX", "--tcp-ports X" or "--tcp-ports=X").
+func hasAnyOpt(opts []string, names ...string) bool {
+	for _, o := range opts {
+		for _, n := range names {
+			if o == n || strings.HasPrefix(o, n+"=") || (len(n) == 2 && strings.HasPrefix(o, n) && !strings.HasPrefix(o, "--")) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// optValue returns the value of the last of names in opts.
+func optValue(opts []string, names ...string) string {
+	v := ""
+	for i, o := range opts {
+		for _, n := range names {
+			switch {
+			case o == n && i+1 < len(opts):
+				v = opts[i+1]
+			case strings.HasPrefix(o, n+"="):
+				v = o[len(n)+1:]
+			}
+		}
+	}
+	return v
+}
+
+// slirpOptions are the slirp4netns:KEY=VALUE options husk understands.
+type slirpOptions struct {
+	allowHostLoopback bool
+	enableIPv6        bool
+	mtu               int
+}
+
+func parseSlirpOpts(opts []string) (slirpOptions, error) {
+	o := slirpOptions{allowHostLoopback: true, mtu: 65520}
+	for _, kv := range opts {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			return o, fmt.Errorf("slirp4netns option %q: want KEY=VALUE", kv)
+		}
+		switch k {
+		case "allow_host_loopback", "enable_ipv6":
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return o, fmt.Errorf("slirp4netns option %q: want true or false", kv)
+			}
+			if k == "enable_ipv6" {
+				o.enableIPv6 = b
+			} else {
+				o.allowHostLoopback = b
+			}
+		case "mtu":
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 68 || n > 65521 {
+				return o, fmt.Errorf("slirp4netns option %q: want an MTU from 68 to 65521", kv)
+			}
+			o.mtu = n
+		default:
+			return o, fmt.Errorf("unknown slirp4netns option %q: use allow_host_loopback, enable_ipv6 or mtu", k)
+		}
+	}
+	return o, nil
+}
+
+// slirpArgs builds slirp4netns's command line. Its ready fd is 3.
+// Unlike podman's default, the host's loopback is reachable as
+// SlirpGateway (host.containers.internal) unless allow_host_loopback=false.
+func slirpArgs(nsPath, apiSocket string, o slirpOptions) []string {
+	args := []string{"--configure", "--mtu=" + strconv.Itoa(o.mtu), "--ready-fd=3",
+		"--api-socket", apiSocket, "--netns-type=path"}
+	if !o.allowHostLoopback {
+		args = append(args, "--disable-host-loopback")
+	}
+	if o.enableIPv6 {
+		args = append(args, "--enable-ipv6")
+	}
+	return append(args, nsPath, "tap0")
+}

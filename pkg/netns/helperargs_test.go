@@ -1,0 +1,75 @@
+package netns
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestPastaArgs(t *testing.T) {
+	ports := []PortMapping{
+		{HostPort: 8080, ContainerPort: 80, Range: 1, Protocol: "tcp"},
+		{HostIP: "127.0.0.1", HostPort: 8000, ContainerPort: 90, Range: 3, Protocol: "tcp"},
+		{HostIP: "::1", HostPort: 5353, ContainerPort: 53, Range: 1, Protocol: "udp"},
+	}
+	got := strings.Join(pastaArgs("/run/ns", "/run/pid", ports, nil), " ")
+	want := "--config-net --quiet --netns /run/ns --pid /run/pid --dns-forward 169.254.1.1 -t 8080:80 -t 127.0.0.1/8000-8002:90-92 -u ::1/5353:53 -T none -U none"
+	if got != want {
+		t.Errorf("\n%s\nwant\n%s", got, want)
+	}
+	got = strings.Join(pastaArgs("/n", "/p", nil, []string{"-T", "5432", "--no-map-gw"}), " ")
+	want = "--config-net --quiet --netns /n --pid /p --dns-forward 169.254.1.1 -t none -u none -U none -T 5432 --no-map-gw"
+	if got != want {
+		t.Errorf("\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestPastaInfoFollowsOptions(t *testing.T) {
+	i := pastaInfo([]string{"--no-map-gw", "-a", "10.1.2.3", "--dns", "9.9.9.9"})
+	if i.HostAddr != "" || i.IP != "10.1.2.3" || i.DNS != nil {
+		t.Errorf("%+v", i)
+	}
+	i = pastaInfo([]string{"--gateway=10.9.9.9"})
+	if i.HostAddr != "10.9.9.9" || !reflect.DeepEqual(i.DNS, []string{PastaDNS}) {
+		t.Errorf("%+v", i)
+	}
+}
+
+func TestSlirpArgs(t *testing.T) {
+	o, err := parseSlirpOpts(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(slirpArgs("/n", "/s", o), " ")
+	if got != "--configure --mtu=65520 --ready-fd=3 --api-socket /s --netns-type=path /n tap0" {
+		t.Error(got)
+	}
+	o, err = parseSlirpOpts([]string{"allow_host_loopback=false", "enable_ipv6=true", "mtu=1500"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = strings.Join(slirpArgs("/n", "/s", o), " ")
+	if got != "--configure --mtu=1500 --ready-fd=3 --api-socket /s --netns-type=path --disable-host-loopback --enable-ipv6 /n tap0" {
+		t.Error(got)
+	}
+}
+
+func TestIsHelperAndGone(t *testing.T) {
+	// The test process is no helper, and is alive.
+	if isHelper(1, "/x") {
+		t.Error("pid 1 taken for a helper")
+	}
+	if gone(1) {
+		t.Error("pid 1 gone")
+	}
+	if !gone(1 << 30) {
+		t.Error("absent pid not gone")
+	}
+}
+
+func TestDetachNothing(t *testing.T) {
+	dir := t.TempDir()
+	if err := Detach(dir, "absent"); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,461 @@
+package netns
+
+// Real attachments, with pasta and slirp4netns. They need to run as uid 0
+// of a user namespace that an unprivileged user owns, the way husk runs:
+// test/net-integration.sh builds this test binary and runs it as a test
+// user under `unshare -Urm` with HUSK_NET_IT=1 (and, as root, serves a
+// stub DNS resolver on the host's 127.0.0.1:53 for the DNS check).
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// TestMain lets the test binary act as a second process (Detach from
+// another process) and as the DNS stub.
+func TestMain(m *testing.M) {
+	if spec := os.Getenv("HUSK_NET_IT_DETACH"); spec != "" {
+		dir, id, _ := strings.Cut(spec, ",")
+		if err := Detach(dir, id); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	if addr := os.Getenv("HUSK_NET_IT_DNS_STUB"); addr != "" {
+		if err := serveDNSStub(addr); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func requireIT(t *testing.T) {
+	t.Helper()
+	if os.Getenv("HUSK_NET_IT") != "1" {
+		t.Skip("network integration test: run test/net-integration.sh (needs HUSK_NET_IT=1 inside an unprivileged user's namespace)")
+	}
+	if os.Geteuid() != 0 {
+		t.Fatal("HUSK_NET_IT=1 needs uid 0 in a user namespace (unshare -Urm)")
+	}
+}
+
+// inNetns runs f on a thread inside the namespace at path; sockets f
+// creates stay in that namespace. The thread cannot return to the host's
+// namespace (not ours to enter), so it ends with f.
+func inNetns(path string, f func() error) error {
+	return onThrowawayThread(func() error {
+		ns, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return err
+		}
+		defer unix.Close(ns)
+		if err := unix.Setns(ns, unix.CLONE_NEWNET); err != nil {
+			return err
+		}
+		return f()
+	})
+}
+
+func TestIntegrationPasta(t *testing.T) { testIntegration(t, ModePasta) }
+func TestIntegrationSlirp(t *testing.T) { testIntegration(t, ModeSlirp) }
+
+func testIntegration(t *testing.T, mode string) {
+	requireIT(t)
+	runDir := t.TempDir()
+	id := "it-" + mode
+	ports, err := AssignHostPorts([]PortMapping{
+		{HostIP: "127.0.0.1", ContainerPort: 80, Range: 1, Protocol: "tcp"},
+		{ContainerPort: 5353, Range: 1, Protocol: "udp"},
+		{ContainerPort: 8000, Range: 3, Protocol: "tcp"},
+		{ContainerPort: 1, Range: 1, Protocol: "udp"}, // becomes SAME:SAME
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ports[3].ContainerPort = ports[3].HostPort
+	if err := CheckPorts(ports); err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Now()
+	a, err := Attach(context.Background(), runDir, id, Config{Mode: mode, Ports: ports})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tAttach := time.Since(t0)
+	if err := a.Ready(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s: Attach returned after %v, Ready after %v; info %+v", mode, tAttach, time.Since(t0), a.Info())
+	defer Detach(runDir, id)
+	nsPath := a.NetnsPath()
+	if err := CheckPorts(ports[:1]); err == nil || !strings.Contains(err.Error(), "already in use") {
+		t.Errorf("CheckPorts with the helper holding the port: %v", err)
+	}
+
+	// Servers in the namespace: tcp on 80 and 8000-8002, udp echo on 5353.
+	var tcpLs []net.Listener
+	var udps []net.PacketConn
+	err = inNetns(nsPath, func() error {
+		for _, p := range []int{80, 8000, 8001, 8002} {
+			l, err := net.Listen("tcp", fmt.Sprintf(":%d", p))
+			if err != nil {
+				return err
+			}
+			tcpLs = append(tcpLs, l)
+		}
+		for _, p := range []uint16{5353, ports[3].ContainerPort} {
+			u, err := net.ListenPacket("udp", fmt.Sprintf(":%d", p))
+			if err != nil {
+				return err
+			}
+			udps = append(udps, u)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range tcpLs {
+		defer l.Close()
+		go serveHello(l)
+	}
+	for _, u := range udps {
+		defer u.Close()
+		go serveEcho(u)
+	}
+
+	t.Run("published tcp", func(t *testing.T) {
+		got, err := dialRead(fmt.Sprintf("127.0.0.1:%d", ports[0].HostPort))
+		if err != nil || got != "hello :80" {
+			t.Fatalf("%q %v", got, err)
+		}
+		last := ports[2].HostPort + 2
+		got, err = dialRead(fmt.Sprintf("127.0.0.1:%d", last))
+		if err != nil || got != "hello :8002" {
+			t.Fatalf("range: %q %v", got, err)
+		}
+	})
+	t.Run("published udp", func(t *testing.T) {
+		if err := udpEcho(fmt.Sprintf("127.0.0.1:%d", ports[3].HostPort)); err != nil {
+			t.Errorf("same host and container port, from loopback: %v", err)
+		}
+		remapped := fmt.Sprintf("127.0.0.1:%d", ports[1].HostPort)
+		err := udpEcho(remapped)
+		if err != nil && mode == ModePasta {
+			// passt 2023-03-09 (Debian 12) loses the replies of spliced
+			// (loopback) UDP when the host port differs from the
+			// container's; through the tap device it works.
+			t.Logf("known pasta limitation: %s -> 5353: %v", remapped, err)
+			ifname, _ := defaultRoute4()
+			if ifname == "" {
+				t.Skip("no host address besides loopback to check the tap path")
+			}
+			remapped = fmt.Sprintf("%s:%d", ifaceAddr4(ifname), ports[1].HostPort)
+			err = udpEcho(remapped)
+		}
+		if err != nil {
+			t.Errorf("%s -> 5353: %v", remapped, err)
+		}
+	})
+	t.Run("host.containers.internal", func(t *testing.T) {
+		hostAddr := a.Info().HostAddr
+		if hostAddr == "" {
+			t.Fatal("no address for the host")
+		}
+		for _, bind := range []string{"127.0.0.1:0", ":0"} {
+			l, err := net.Listen("tcp4", bind)
+			if err != nil {
+				t.Fatal(err)
+			}
+			go serveHello(l)
+			port := l.Addr().(*net.TCPAddr).Port
+			var got string
+			err = inNetns(nsPath, func() error {
+				var err error
+				got, err = dialRead(fmt.Sprintf("%s:%d", hostAddr, port))
+				return err
+			})
+			l.Close()
+			if err != nil || !strings.HasPrefix(got, "hello") {
+				t.Errorf("host listener on %s via %s: %q %v", bind, hostAddr, got, err)
+			}
+		}
+	})
+	t.Run("dns", func(t *testing.T) {
+		if os.Getenv("HUSK_NET_IT_DNS") == "" {
+			t.Skip("no stub resolver (HUSK_NET_IT_DNS unset)")
+		}
+		var servers []string
+		for _, l := range strings.Split(string(ResolvConf(Config{}, a.Info())), "\n") {
+			if f := strings.Fields(l); len(f) == 2 && f[0] == "nameserver" {
+				servers = append(servers, f[1])
+			}
+		}
+		if len(servers) == 0 {
+			t.Fatal("resolv.conf without a nameserver")
+		}
+		var ip string
+		err := inNetns(nsPath, func() error {
+			var err error
+			ip, err = queryA(servers[0], "probe.husk.test")
+			return err
+		})
+		if err != nil || ip != stubAnswer {
+			t.Fatalf("query via %s: %q %v", servers[0], ip, err)
+		}
+	})
+	t.Run("throughput", func(t *testing.T) {
+		// Container port 8001 (published) becomes a sink.
+		tcpLs[2].Close()
+		var s2 net.Listener
+		if err := inNetns(nsPath, func() error {
+			var err error
+			s2, err = net.Listen("tcp", ":8001")
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		defer s2.Close()
+		got := make(chan int64, 1)
+		go func() {
+			c, err := s2.Accept()
+			if err != nil {
+				got <- -1
+				return
+			}
+			n, _ := io.Copy(io.Discard, c)
+			c.Close()
+			got <- n
+		}()
+		c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", ports[2].HostPort+1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		const total = 512 << 20
+		buf := make([]byte, 1<<20)
+		start := time.Now()
+		for sent := 0; sent < total; sent += len(buf) {
+			if _, err := c.Write(buf); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c.Close()
+		n := <-got
+		d := time.Since(start)
+		t.Logf("%s: host→container tcp through a published port: %d MiB in %v = %.0f MiB/s", mode, n>>20, d, float64(n)/d.Seconds()/(1<<20))
+		if n != total {
+			t.Errorf("received %d of %d bytes", n, total)
+		}
+	})
+
+	// Detach from another process, as `husk rm` after a killed husk does.
+	pid := HelperPid(runDir, id)
+	if pid == 0 {
+		t.Fatal("no helper pid recorded")
+	}
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), "HUSK_NET_IT_DETACH="+runDir+","+id)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("detach from another process: %v %s", err, out)
+	}
+	if !WaitGone(pid, time.Second) {
+		t.Errorf("helper %d still running a second after Detach", pid)
+	}
+	if mi, _ := os.ReadFile("/proc/self/mountinfo"); bytes.Contains(mi, []byte(runDir)) {
+		t.Errorf("namespace still mounted: %s", mi)
+	}
+	if _, err := os.Lstat(filepath.Join(runDir, id)); !os.IsNotExist(err) {
+		t.Errorf("attachment directory left: %v", err)
+	}
+	if err := Detach(runDir, id); err != nil {
+		t.Errorf("second Detach: %v", err)
+	}
+}
+
+// TestIntegrationPastaQuitsWithFile checks what this pasta does when its
+// namespace file goes away without a Detach: it quits.
+func TestIntegrationPastaQuitsWithFile(t *testing.T) {
+	requireIT(t)
+	runDir := t.TempDir()
+	a, err := Attach(context.Background(), runDir, "quit", Config{Mode: ModePasta})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer Detach(runDir, "quit")
+	if err := a.Ready(); err != nil {
+		t.Fatal(err)
+	}
+	pid, err := readPid(filepath.Join(runDir, "quit", pidFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := removeNetns(a.NetnsPath()); err != nil {
+		t.Fatal(err)
+	}
+	if !WaitGone(pid, time.Second) {
+		t.Fatal("pasta still runs after its namespace file was removed")
+	}
+}
+
+// TestIntegrationAttachErrors: a helper that cannot bind its port fails
+// at Ready with pasta's own message, and leaves nothing after Detach.
+func TestIntegrationAttachErrors(t *testing.T) {
+	requireIT(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	port := uint16(l.Addr().(*net.TCPAddr).Port)
+	runDir := t.TempDir()
+	ports := []PortMapping{{HostIP: "127.0.0.1", HostPort: port, ContainerPort: 80, Range: 1, Protocol: "tcp"}}
+	if err := CheckPorts(ports); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("port %d/tcp on 127.0.0.1 is already in use", port)) {
+		t.Errorf("CheckPorts: %v", err)
+	}
+	if err := CheckPorts([]PortMapping{{HostPort: 80, ContainerPort: 80, Range: 1, Protocol: "tcp"}}); err == nil || !strings.Contains(err.Error(), "net.ipv4.ip_unprivileged_port_start") {
+		t.Errorf("CheckPorts below 1024: %v", err)
+	}
+	a, err := Attach(context.Background(), runDir, "busy", Config{Mode: ModePasta, Ports: ports})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = a.Ready()
+	t.Logf("pasta on a busy port: %v", err)
+	if err == nil {
+		t.Error("Ready succeeded on a busy port")
+	}
+	if err := Detach(runDir, "busy"); err != nil {
+		t.Fatal(err)
+	}
+	if entries, _ := os.ReadDir(runDir); len(entries) != 0 {
+		t.Errorf("left in the run dir: %v", entries)
+	}
+}
+
+func serveHello(l net.Listener) {
+	for {
+		c, err := l.Accept()
+		if err != nil {
+			return
+		}
+		fmt.Fprintf(c, "hello :%d", l.Addr().(*net.TCPAddr).Port)
+		c.Close()
+	}
+}
+
+func serveEcho(u net.PacketConn) {
+	buf := make([]byte, 1500)
+	for {
+		n, from, err := u.ReadFrom(buf)
+		if err != nil {
+			return
+		}
+		_, _ = u.WriteTo(append([]byte("echo:"), buf[:n]...), from)
+	}
+}
+
+// udpEcho sends a datagram to addr and expects serveEcho's answer.
+func udpEcho(addr string) error {
+	c, err := net.Dial("udp", addr)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	buf := make([]byte, 100)
+	for try := 0; try < 4; try++ {
+		_, _ = c.Write([]byte("ping"))
+		_ = c.SetReadDeadline(time.Now().Add(250 * time.Millisecond))
+		n, err := c.Read(buf)
+		if err == nil {
+			if string(buf[:n]) != "echo:ping" {
+				return fmt.Errorf("answer %q", buf[:n])
+			}
+			return nil
+		}
+	}
+	return fmt.Errorf("no answer")
+}
+
+func dialRead(addr string) (string, error) {
+	c, err := net.DialTimeout("tcp", addr, 3*time.Second)
+	if err != nil {
+		return "", err
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(3 * time.Second))
+	b, err := io.ReadAll(c)
+	return string(b), err
+}
+
+// A minimal DNS stub: answers every A query with stubAnswer.
+const stubAnswer = "198.51.100.7"
+
+func serveDNSStub(addr string) error {
+	pc, err := net.ListenPacket("udp", addr)
+	if err != nil {
+		return err
+	}
+	buf := make([]byte, 512)
+	for {
+		n, from, err := pc.ReadFrom(buf)
+		if err != nil {
+			return err
+		}
+		if n < 12 {
+			continue
+		}
+		q := buf[:n]
+		resp := append([]byte(nil), q[:2]...)
+		resp = append(resp, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0)
+		resp = append(resp, q[12:]...)
+		resp = append(resp, 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4)
+		resp = append(resp, net.ParseIP(stubAnswer).To4()...)
+		_, _ = pc.WriteTo(resp, from)
+	}
+}
+
+// queryA sends one A query to server:53 and returns the first answer's
+// address (enough for the stub's answers).
+func queryA(server, name string) (string, error) {
+	c, err := net.DialTimeout("udp", net.JoinHostPort(server, "53"), 2*time.Second)
+	if err != nil {
+		return "", err
+	}
+	defer c.Close()
+	q := []byte{0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0}
+	for _, label := range strings.Split(name, ".") {
+		q = append(q, byte(len(label)))
+		q = append(q, label...)
+	}
+	q = append(q, 0, 0, 1, 0, 1)
+	buf := make([]byte, 512)
+	for try := 0; try < 3; try++ {
+		if _, err := c.Write(q); err != nil {
+			return "", err
+		}
+		_ = c.SetReadDeadline(time.Now().Add(time.Second))
+		n, err := c.Read(buf)
+		if err != nil {
+			continue
+		}
+		if n < len(q)+16 {
+			return "", fmt.Errorf("short answer (%d bytes)", n)
+		}
+		return net.IP(buf[n-4 : n]).String(), nil
+	}
+	return "", fmt.Errorf("no answer from %s", server)
+}

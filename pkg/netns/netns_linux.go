@@ -1,0 +1,99 @@
+package netns
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+
+	"golang.org/x/sys/unix"
+)
+
+// createNetns makes a new network namespace with its loopback up and
+// binds it to path (created empty), so that it lives without a process
+// and can be named in config.json and to the helper.
+//
+// The namespace is entered on a locked OS thread that never comes back:
+// rootless, husk's own network namespace belongs to the host's user
+// namespace, and setns() into it fails with EPERM. The goroutine exits
+// still locked, so the Go runtime ends the thread instead of reusing it.
+func createNetns(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o444)
+	if err != nil {
+		return fmt.Errorf("create network namespace file: %w", err)
+	}
+	f.Close()
+	err = onThrowawayThread(func() error {
+		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
+			return fmt.Errorf("unshare network namespace: %w", err)
+		}
+		if err := loopbackUp(); err != nil {
+			return err
+		}
+		if err := unix.Mount("/proc/thread-self/ns/net", path, "none", unix.MS_BIND, ""); err != nil {
+			return fmt.Errorf("bind network namespace to %s: %w", path, err)
+		}
+		return nil
+	})
+	if err != nil {
+		_ = unix.Unmount(path, unix.MNT_DETACH)
+		_ = os.Remove(path)
+		return err
+	}
+	return nil
+}
+
+// onThrowawayThread runs f on a locked OS thread that ends afterwards, for
+// changes to the thread's namespaces that cannot be undone. Go cannot end
+// the main thread (it parks it forever, and /proc/self describes it): when
+// the goroutine lands there, it holds the main thread while another
+// thread does the work.
+func onThrowawayThread(f func() error) error {
+	errc := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		if unix.Gettid() == unix.Getpid() {
+			err := onThrowawayThread(f)
+			runtime.UnlockOSThread()
+			errc <- err
+			return
+		}
+		// No UnlockOSThread: the thread ends with this goroutine.
+		errc <- f()
+	}()
+	return <-errc
+}
+
+// loopbackUp sets lo up in the calling thread's network namespace.
+func loopbackUp() error {
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("loopback: %w", err)
+	}
+	defer unix.Close(fd)
+	ifr, err := unix.NewIfreq("lo")
+	if err != nil {
+		return err
+	}
+	if err := unix.IoctlIfreq(fd, unix.SIOCGIFFLAGS, ifr); err != nil {
+		return fmt.Errorf("loopback flags: %w", err)
+	}
+	ifr.SetUint16(ifr.Uint16() | unix.IFF_UP)
+	if err := unix.IoctlIfreq(fd, unix.SIOCSIFFLAGS, ifr); err != nil {
+		return fmt.Errorf("set loopback up: %w", err)
+	}
+	return nil
+}
+
+// removeNetns unmounts and removes a namespace file; a missing or already
+// unmounted file is fine. The unmount is lazy: a helper may still hold the
+// file open.
+func removeNetns(path string) error {
+	if err := unix.Unmount(path, unix.MNT_DETACH); err != nil && !errors.Is(err, unix.EINVAL) && !errors.Is(err, unix.ENOENT) {
+		return fmt.Errorf("unmount network namespace %s: %w", path, err)
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("remove network namespace %s: %w", path, err)
+	}
+	return nil
+}
