@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/runtime"
 )
 
@@ -27,7 +28,7 @@ type containerFlags struct {
 	interactive bool
 	tty         bool
 	readOnly    bool
-	network     string
+	net         *networkFlags
 	volumes     []string
 	mounts      []string
 	tmpfs       []string
@@ -59,7 +60,7 @@ func addContainerFlags(fs *pflag.FlagSet) *containerFlags {
 	fs.BoolVarP(&c.interactive, "interactive", "i", false, "keep stdin open and connected to the container")
 	fs.BoolVarP(&c.tty, "tty", "t", false, "allocate a pseudo-terminal")
 	fs.BoolVar(&c.readOnly, "read-only", false, "mount the container's root filesystem read-only")
-	fs.StringVar(&c.network, "network", "none", "network mode: none or host")
+	c.net = addNetworkFlags(fs)
 	fs.StringArrayVarP(&c.volumes, "volume", "v", nil, "bind mount HOST-DIR:CTR-DIR[:ro] or named volume NAME:CTR-DIR[:ro]")
 	fs.StringArrayVar(&c.mounts, "mount", nil, "mount type=bind|tmpfs|volume,source=…,target=…[,readonly][,tmpfs-size=…][,tmpfs-mode=…]")
 	fs.StringArrayVar(&c.tmpfs, "tmpfs", nil, "mount a tmpfs at CTR-DIR[:OPTIONS]")
@@ -94,12 +95,16 @@ func (c *containerFlags) config(image string, args []string) (runtime.Config, er
 		}
 		cfg.Entrypoint = &ep
 	}
-	switch c.network {
-	case "none", "host":
-		cfg.Network = runtime.NetworkMode(c.network)
-	default:
-		return cfg, fmt.Errorf("unsupported --network %q: this version of husk offers none and host", c.network)
+	net, err := c.net.config()
+	if err != nil {
+		return cfg, err
 	}
+	if !c.fs.Changed("network") && net.Mode == netns.ModePrivate && !netns.HelperInstalled() {
+		// Without pasta or slirp4netns the default is no network (an
+		// explicit --network private says what to install).
+		net.Mode = netns.ModeNone
+	}
+	cfg.Net, cfg.Network = net, runtime.NetworkMode(net.Mode)
 	if err := c.resources.apply(&cfg.Resources); err != nil {
 		return cfg, err
 	}

@@ -65,7 +65,8 @@ func TestContainerFlags(t *testing.T) {
 
 func TestContainerFlagErrors(t *testing.T) {
 	for _, args := range [][]string{
-		{"--network", "bridge", "img"},
+		{"--network", "ns:/proc/1/ns/net", "img"},
+		{"--network", "host", "-p", "80", "img"},
 		{"--userns", "auto", "img"},
 		{"--security-opt", "label=disable", "img"},
 		{"--security-opt", "seccomp=/nonexistent.json", "img"},

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/husk-dev/husk/pkg/netns"
+	"github.com/husk-dev/husk/pkg/runtime"
 )
 
 // portLookup returns a container's published ports (with their assigned
@@ -77,4 +78,19 @@ func hostAddrsOf(ports []netns.PortMapping, spec string) ([]string, error) {
 		out = append(out, net.JoinHostPort(ip, strconv.Itoa(int(m.HostPort)+int(n)-int(m.ContainerPort))))
 	}
 	return out, nil
+}
+
+// containerPorts is the portLookup of the husk command: the ports recorded
+// with the container (host ports chosen when it was created).
+func (a *app) containerPorts(ctx context.Context, nameOrID string) (string, []netns.PortMapping, error) {
+	store, err := a.openStore()
+	if err != nil {
+		return "", nil, err
+	}
+	defer store.Close()
+	c, err := runtime.Lookup(store, nameOrID)
+	if err != nil {
+		return "", nil, err
+	}
+	return c.Name, c.Config.Net.Ports, nil
 }

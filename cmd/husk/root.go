@@ -114,6 +114,7 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newUnpauseCommand(a),
 		newUpdateCommand(a),
 		newStatsCommand(a),
+		newPortCommand(a.containerPorts),
 		newRenameCommand(a),
 		newCpCommand(a),
 		newTopCommand(a),

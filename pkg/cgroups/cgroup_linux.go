@@ -42,37 +42,44 @@ const LeafName = "husk-session"
 // Plan decides (and for cgroupfs creates) a container's cgroup. Limits
 // must have passed Check.
 func (info Info) Plan(id string, r Resources, disabled bool) (Plan, error) {
-	if disabled {
-		return Plan{}, nil
+	path, res := info.SpecFor(id, r, disabled)
+	p := Plan{SpecPath: path, Resources: res, Systemd: strings.Contains(path, ":")}
+	if disabled || !info.Rootless || info.Manager == ManagerSystemd || info.Mount == "" || info.Delegated == "" {
+		return p, nil
 	}
-	v2 := info.Mode == ModeV2
-	if !info.Rootless {
-		if info.Manager == ManagerSystemd {
-			return Plan{SpecPath: "machine.slice:husk:" + id, Systemd: true, Resources: r.Spec(v2)}, nil
-		}
-		return Plan{SpecPath: "/husk/" + id, Resources: r.Spec(v2)}, nil
-	}
-	if info.Mount == "" || info.Delegated == "" {
-		return Plan{}, nil // nowhere to go; limits were refused by Check
-	}
-	if info.Manager == ManagerSystemd {
-		return Plan{SpecPath: "user.slice:husk:" + id, Systemd: true, Resources: r.Spec(true)}, nil
-	}
+	// cgroupfs, rootless: husk makes the directory in its delegated tree.
 	base := filepath.Join(info.Mount, info.Delegated)
 	if err := enable(base, r.Controllers()); err != nil {
 		return Plan{}, err
 	}
-	rel := filepath.Join(info.Delegated, "husk-"+id)
-	p := Plan{Dir: filepath.Join(info.Mount, rel)}
+	p.Dir = filepath.Join(base, "husk-"+id)
 	if err := os.Mkdir(p.Dir, 0o755); err != nil && !errors.Is(err, os.ErrExist) {
 		return Plan{}, fmt.Errorf("create cgroup %s: %w", p.Dir, err)
 	}
-	if v2 {
-		p.SpecPath, p.Resources = rel, r.Spec(true)
-	} else {
-		p.SpawnInto = true
-	}
+	p.SpawnInto = info.Mode != ModeV2
 	return p, nil
+}
+
+// SpecFor is what config.json will say about the container's cgroup
+// (linux.cgroupsPath, linux.resources), without creating anything: for
+// showing a created container's configuration.
+func (info Info) SpecFor(id string, r Resources, disabled bool) (string, *specs.LinuxResources) {
+	v2 := info.Mode == ModeV2
+	switch {
+	case disabled:
+		return "", nil
+	case !info.Rootless && info.Manager == ManagerSystemd:
+		return "machine.slice:husk:" + id, r.Spec(v2)
+	case !info.Rootless:
+		return "/husk/" + id, r.Spec(v2)
+	case info.Mount == "" || info.Delegated == "":
+		return "", nil
+	case info.Manager == ManagerSystemd:
+		return "user.slice:husk:" + id, r.Spec(true)
+	case v2:
+		return filepath.Join(info.Delegated, "husk-"+id), r.Spec(true)
+	}
+	return "", nil
 }
 
 // enable turns on controllers for the children of base, first moving

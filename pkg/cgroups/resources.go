@@ -145,9 +145,10 @@ func SharesToWeight(shares uint64) uint64 {
 	return 1 + ((shares-2)*9999)/262142
 }
 
-// weightToShares is the inverse, for cgroup v1 hosts.
+// weightToShares is the inverse, for cgroup v1 hosts: the smallest shares
+// that SharesToWeight maps back to w (rounding down would lose one).
 func weightToShares(w uint64) uint64 {
-	return 2 + ((w-1)*262142)/9999
+	return 2 + ((w-1)*262142+9998)/9999
 }
 
 // Spec turns the limits into the runtime spec's linux.resources (nil when

@@ -32,3 +32,14 @@ func FindHelpers() []Helper {
 	}
 	return helpers
 }
+
+// HelperInstalled reports whether pasta or slirp4netns is installed
+// (usable or not): then a private network is the default.
+func HelperInstalled() bool {
+	for _, name := range []string{"pasta", "slirp4netns"} {
+		if _, err := exec.LookPath(name); err == nil {
+			return true
+		}
+	}
+	return false
+}

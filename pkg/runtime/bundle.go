@@ -18,7 +18,7 @@ import (
 // buildSpec turns the container's config and its image's config into the
 // runtime spec, preparing what the rootfs needs (working directory,
 // /etc files).
-func buildSpec(ctx context.Context, env Env, c *Container, rootfs string) (*specs.Spec, error) {
+func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np netPlan) (*specs.Spec, error) {
 	ic, err := env.Store.ImageConfig(c.Config.ImageID)
 	if err != nil {
 		return nil, err
@@ -65,7 +65,7 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string) (*spec
 	if hostname == "" {
 		hostname = c.ID[:12]
 	}
-	mounts, err := writeEtcFiles(c.Dir, hostname, cfg.Network)
+	mounts, err := writeEtcFiles(c.Dir, hostname, cfg.Net, np.info, np.shareFrom)
 	if err != nil {
 		return nil, err
 	}
@@ -88,6 +88,7 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string) (*spec
 		Terminal:        cfg.TTY,
 		ReadOnly:        cfg.ReadOnly,
 		Network:         cfg.Network,
+		NetnsPath:       np.nsPath,
 		Mounts:          mounts,
 		CapAdd:          cfg.CapAdd,
 		CapDrop:         cfg.CapDrop,

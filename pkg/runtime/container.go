@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/husk-dev/husk/pkg/cgroups"
+	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/storage"
 	cstorage "go.podman.io/storage"
 )
@@ -35,19 +36,21 @@ type VolumeSpec struct {
 // Config is what the user asked for when creating a container; it is kept
 // with the container so start can build the bundle again.
 type Config struct {
-	Name            string       `json:"name"`
-	Image           string       `json:"image"`
-	ImageID         string       `json:"imageId"`
-	Entrypoint      *[]string    `json:"entrypoint,omitempty"`
-	Command         []string     `json:"command,omitempty"`
-	Env             []string     `json:"env,omitempty"`
-	User            string       `json:"user,omitempty"`
-	Workdir         string       `json:"workdir,omitempty"`
-	Hostname        string       `json:"hostname,omitempty"`
-	Interactive     bool         `json:"interactive,omitempty"`
-	TTY             bool         `json:"tty,omitempty"`
-	ReadOnly        bool         `json:"readOnly,omitempty"`
-	Network         NetworkMode  `json:"network"`
+	Name        string      `json:"name"`
+	Image       string      `json:"image"`
+	ImageID     string      `json:"imageId"`
+	Entrypoint  *[]string   `json:"entrypoint,omitempty"`
+	Command     []string    `json:"command,omitempty"`
+	Env         []string    `json:"env,omitempty"`
+	User        string      `json:"user,omitempty"`
+	Workdir     string      `json:"workdir,omitempty"`
+	Hostname    string      `json:"hostname,omitempty"`
+	Interactive bool        `json:"interactive,omitempty"`
+	TTY         bool        `json:"tty,omitempty"`
+	ReadOnly    bool        `json:"readOnly,omitempty"`
+	Network     NetworkMode `json:"network"`
+	// Net is the full network request (mode, ports, DNS, hosts).
+	Net             netns.Config `json:"net"`
 	Volumes         []VolumeSpec `json:"volumes,omitempty"`
 	CapAdd          []string     `json:"capAdd,omitempty"`
 	CapDrop         []string     `json:"capDrop,omitempty"`
@@ -102,6 +105,9 @@ type State struct {
 	// RuntimeArgs are the global runtime flags the container was created
 	// with (the cgroup manager), needed again for kill and delete.
 	RuntimeArgs []string `json:"runtimeArgs,omitempty"`
+	// Net is what the network mode gave the container (address, host
+	// address, resolvers).
+	Net *netns.Info `json:"netInfo,omitempty"`
 	// Paused: the container's cgroup is frozen.
 	Paused bool `json:"paused,omitempty"`
 }

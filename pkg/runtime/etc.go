@@ -1,25 +1,31 @@
 package runtime
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
+
+	"github.com/husk-dev/husk/pkg/netns"
 )
 
 // writeEtcFiles writes /etc/hosts, /etc/hostname and /etc/resolv.conf for
-// the container into dir and returns the mounts that place them.
-func writeEtcFiles(dir, hostname string, network NetworkMode) ([]Mount, error) {
-	var hosts bytes.Buffer
-	hosts.WriteString("127.0.0.1\tlocalhost localhost.localdomain\n::1\tlocalhost localhost.localdomain ip6-localhost ip6-loopback\n")
-	fmt.Fprintf(&hosts, "127.0.1.1\t%s\n", hostname)
-	resolv := resolvConf(network)
+// the container into dir and returns the mounts that place them. With
+// shareFrom (the directory of the container whose network it joins) hosts
+// and resolv.conf are that container's, as docker does.
+func writeEtcFiles(dir, hostname string, cfg netns.Config, info netns.Info, shareFrom string) ([]Mount, error) {
 	files := map[string][]byte{
-		"hosts":       hosts.Bytes(),
+		"hosts":       netns.Hosts(cfg, hostname, info),
 		"hostname":    []byte(hostname + "\n"),
-		"resolv.conf": resolv,
+		"resolv.conf": netns.ResolvConf(cfg, info),
+	}
+	if shareFrom != "" {
+		for _, name := range []string{"hosts", "resolv.conf"} {
+			b, err := os.ReadFile(filepath.Join(shareFrom, name))
+			if err != nil {
+				return nil, fmt.Errorf("read the network container's %s: %w", name, err)
+			}
+			files[name] = b
+		}
 	}
 	var mounts []Mount
 	for _, name := range []string{"hosts", "hostname", "resolv.conf"} {
@@ -30,27 +36,4 @@ func writeEtcFiles(dir, hostname string, network NetworkMode) ([]Mount, error) {
 		mounts = append(mounts, Mount{Type: "bind", Source: p, Destination: "/etc/" + name, Options: []string{"bind"}})
 	}
 	return mounts, nil
-}
-
-// resolvConf derives the container's resolv.conf from the host's. With the
-// host network the host's resolvers (loopback ones included) work as is;
-// without a network the file only keeps search domains and options.
-func resolvConf(network NetworkMode) []byte {
-	b, err := os.ReadFile("/etc/resolv.conf")
-	if err != nil {
-		return nil
-	}
-	if network == NetworkHost {
-		return b
-	}
-	var out bytes.Buffer
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for sc.Scan() {
-		line := sc.Text()
-		if strings.HasPrefix(strings.TrimSpace(line), "nameserver") {
-			continue
-		}
-		out.WriteString(line + "\n")
-	}
-	return out.Bytes()
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/husk-dev/husk/pkg/cgroups"
+	"github.com/husk-dev/husk/pkg/netns"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -154,6 +155,7 @@ func Refresh(env Env, c *Container) error {
 		_ = cgroups.Remove(c.State.Cgroup)
 	}
 	c.State.Cgroup, c.State.CgroupOwned, c.State.Paused = "", false, false
+	_ = netns.Detach(netRunDir(env), c.ID)
 	_, _ = env.Store.Unmount(c.ID, true)
 	return c.Save()
 }

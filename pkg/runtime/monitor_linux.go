@@ -75,6 +75,9 @@ func SpawnMonitor(c *Container, argv []string) error {
 func Monitor(ctx context.Context, env Env, c *Container) error {
 	var ready *os.File
 	if fd, err := strconv.Atoi(os.Getenv(envMonitorReady)); err == nil && fd > 2 {
+		// Inherited without close-on-exec: helpers the monitor starts
+		// (pasta) must not hold it, or "run -d" waits for them.
+		unix.CloseOnExec(fd)
 		ready = os.NewFile(uintptr(fd), "ready")
 		os.Unsetenv(envMonitorReady)
 	}

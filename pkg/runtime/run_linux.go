@@ -22,6 +22,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/husk-dev/husk/pkg/cgroups"
+	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/storage"
 	"github.com/sirupsen/logrus"
 )
@@ -102,8 +103,15 @@ func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
 		opts.UIDMap = toIDMap(uidMap)
 		opts.GIDMap = toIDMap(gidMap)
 	}
-	if ic, err := env.Store.ImageConfig(img.ID); err == nil && cfg.StopSignal == "" {
-		cfg.StopSignal = ic.Config.StopSignal
+	var exposed map[string]struct{}
+	if ic, err := env.Store.ImageConfig(img.ID); err == nil {
+		if cfg.StopSignal == "" {
+			cfg.StopSignal = ic.Config.StopSignal
+		}
+		exposed = ic.Config.ExposedPorts
+	}
+	if err := normalizeNetwork(env, &cfg, exposed); err != nil {
+		return nil, err
 	}
 	sc, err := env.Store.CreateContainer("", []string{cfg.Name}, img.ID, "", "", opts)
 	if err != nil {
@@ -196,9 +204,16 @@ func Prepare(ctx context.Context, env Env, c *Container) error {
 		return fmt.Errorf("mount container %s: %w", c.Name, err)
 	}
 	defer func() { _, _ = env.Store.Unmount(c.ID, false) }()
-	spec, err := buildSpec(ctx, env, c, rootfs)
+	np := netPlan{info: netns.ModeInfo(c.Config.Net.Mode)}
+	if c.Config.Net.UsesNamespace() {
+		np.nsPath = netns.NetnsPath(netRunDir(env), c.ID)
+	}
+	spec, err := buildSpec(ctx, env, c, rootfs, np)
 	if err != nil {
 		return err
+	}
+	if env.Cgroups != nil {
+		spec.Linux.CgroupsPath, spec.Linux.Resources = env.Cgroups.SpecFor(c.ID, c.Config.Resources, c.Config.CgroupsDisabled)
 	}
 	return writeSpec(c, spec)
 }
@@ -257,7 +272,19 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 	}
 	cleanup = append(cleanup, func() { _, _ = env.Store.Unmount(c.ID, false) })
 
-	spec, err := buildSpec(ctx, env, c, rootfs)
+	np, err := prepareNetwork(ctx, env, c)
+	if err != nil {
+		return 0, err
+	}
+	if np.attachment != nil {
+		cleanup = append(cleanup, func() {
+			if err := netns.Detach(netRunDir(env), c.ID); err != nil {
+				logrus.Warnf("%v", err)
+			}
+		})
+	}
+	tlog("network prepared")
+	spec, err := buildSpec(ctx, env, c, rootfs, np)
 	if err != nil {
 		return 0, err
 	}
@@ -323,12 +350,12 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 				masterCh <- m
 			}()
 		}
-		// Nothing happens in the created state yet (no network or cgroup
-		// to attach with none/host networking), so create and start are
-		// one runtime call.
-		// A terminal gets its size in the created state, before the
-		// process can look at it.
-		co := CreateOptions{StartNow: console == nil, Bundle: c.Dir, PidFile: pidFile, Stdin: stdin, Stdout: stdio.Stdout, Stderr: stdio.Stderr}
+		// Without a network helper to wait for, nothing happens in the
+		// created state (the cgroup is given to the runtime), so create
+		// and start are one runtime call. A terminal gets its size in the
+		// created state, before the process can look at it.
+		startNow := console == nil && np.attachment == nil
+		co := CreateOptions{StartNow: startNow, Bundle: c.Dir, PidFile: pidFile, Stdin: stdin, Stdout: stdio.Stdout, Stderr: stdio.Stderr}
 		if console != nil {
 			co.ConsoleSocket = console.path
 			co.Stdin, co.Stdout, co.Stderr = nil, nil, nil
@@ -402,13 +429,24 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 	if c.State.MonitorPid == 0 {
 		c.State.MonitorPid = os.Getpid()
 	}
+	c.State.Net = &np.info
 	c.State.Status, c.State.Pid, c.State.StartedAt = StatusRunning, pid, time.Now().UTC()
 	c.State.StartTicks, c.State.ExitCode, c.State.Error = procStartTicks(pid), 0, ""
 	if err := c.SaveState(); err != nil {
 		_ = unix.Kill(pid, unix.SIGKILL)
 		return 0, err
 	}
-	if console != nil {
+	if np.attachment != nil {
+		if err := np.attachment.Ready(); err != nil {
+			_ = unix.Kill(pid, unix.SIGKILL)
+			_, _ = wait(pid)
+			c.State.Status, c.State.FinishedAt = StatusExited, time.Now().UTC()
+			_ = c.SaveState()
+			return 0, err
+		}
+		tlog("network ready")
+	}
+	if console != nil || np.attachment != nil {
 		if err := rt.Start(context.Background(), c.ID); err != nil {
 			_ = unix.Kill(pid, unix.SIGKILL)
 			_, _ = wait(pid)
@@ -589,6 +627,9 @@ func Remove(ctx context.Context, env Env, c *Container, force bool) error {
 		if err := cgroups.Remove(c.State.Cgroup); err != nil {
 			return err
 		}
+	}
+	if err := netns.Detach(netRunDir(env), c.ID); err != nil {
+		return err
 	}
 	return removeStorage(env, c)
 }

@@ -75,15 +75,17 @@ type IDMap struct {
 // SpecOptions is everything config.json is made from. It is validated
 // input: cmd/ parsed the flags, the image config was merged in.
 type SpecOptions struct {
-	Rootfs          string
-	Args            []string
-	Env             []string
-	Cwd             string
-	User            User
-	Hostname        string
-	Terminal        bool
-	ReadOnly        bool
-	Network         NetworkMode
+	Rootfs   string
+	Args     []string
+	Env      []string
+	Cwd      string
+	User     User
+	Hostname string
+	Terminal bool
+	ReadOnly bool
+	Network  NetworkMode
+	// NetnsPath is the network namespace to join ("" for a new one).
+	NetnsPath       string
 	Mounts          []Mount
 	CapAdd, CapDrop []string
 	Privileged      bool
@@ -252,6 +254,8 @@ func allCapabilities() []string {
 func setNamespaces(g *generate.Generator, o SpecOptions) {
 	if o.Network == NetworkHost {
 		_ = g.RemoveLinuxNamespace("network")
+	} else if o.NetnsPath != "" {
+		_ = g.AddOrReplaceLinuxNamespace("network", o.NetnsPath)
 	}
 	if len(o.UIDMap) > 0 {
 		_ = g.AddOrReplaceLinuxNamespace("user", "")

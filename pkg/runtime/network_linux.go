@@ -1,0 +1,103 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/husk-dev/husk/pkg/netns"
+)
+
+// netRunDir holds the network namespaces and helper state of containers.
+func netRunDir(env Env) string { return filepath.Join(env.Store.RunRoot, "husk-netns") }
+
+// netPlan is what Start needs of the container's network.
+type netPlan struct {
+	attachment *netns.Attachment
+	// nsPath is the network namespace to join ("" for a new empty one, or
+	// none with the host network).
+	nsPath string
+	info   netns.Info
+	// shareFrom is the directory of the container whose network is joined.
+	shareFrom string
+}
+
+// normalizeNetwork completes a network request at create time: the mode
+// (older records and callers only set Network), container:NAME resolved
+// to the other container's ID, -P expanded against the image's exposed
+// ports, and free host ports chosen.
+func normalizeNetwork(env Env, cfg *Config, exposed map[string]struct{}) error {
+	n := &cfg.Net
+	if n.Mode == "" {
+		n.Mode = string(cfg.Network)
+	}
+	if n.Mode == "" {
+		n.Mode = netns.ModeNone
+	}
+	if name, ok := strings.CutPrefix(n.Mode, netns.ContainerPrefix); ok {
+		other, err := Lookup(env.Store, name)
+		if err != nil {
+			return fmt.Errorf("--network %s: %w", n.Mode, err)
+		}
+		n.Mode = netns.ContainerPrefix + other.ID
+	}
+	if n.PublishAll {
+		all, err := netns.ExposedToPorts(exposed)
+		if err != nil {
+			return err
+		}
+		n.Ports = netns.MergePorts(n.Ports, all)
+	}
+	if len(n.Ports) > 0 {
+		ports, err := netns.AssignHostPorts(n.Ports)
+		if err != nil {
+			return err
+		}
+		n.Ports = ports
+	}
+	cfg.Network = NetworkMode(n.Mode)
+	return nil
+}
+
+// prepareNetwork sets up the container's network up to the point where
+// the runtime can create the container: a private namespace with its
+// helper starting (Ready waits for it), or the namespace of the container
+// it joins. Published ports are checked first.
+func prepareNetwork(ctx context.Context, env Env, c *Container) (netPlan, error) {
+	n := c.Config.Net
+	if n.Mode == "" {
+		n.Mode = string(c.Config.Network)
+	}
+	switch {
+	case n.UsesNamespace():
+		if err := netns.CheckPorts(n.Ports); err != nil {
+			return netPlan{}, err
+		}
+		a, err := netns.Attach(ctx, netRunDir(env), c.ID, n)
+		if err != nil {
+			return netPlan{}, err
+		}
+		return netPlan{attachment: a, nsPath: a.NetnsPath(), info: a.Info()}, nil
+	case strings.HasPrefix(n.Mode, netns.ContainerPrefix):
+		id := strings.TrimPrefix(n.Mode, netns.ContainerPrefix)
+		other, err := Lookup(env.Store, id)
+		if err != nil {
+			return netPlan{}, fmt.Errorf("the container whose network %s joins: %w", c.Name, err)
+		}
+		if err := Refresh(env, other); err != nil {
+			return netPlan{}, err
+		}
+		if !other.Alive() {
+			return netPlan{}, fmt.Errorf("%s joins the network of container %s, which is not running: start it first", c.Name, other.Name)
+		}
+		info := netns.ModeInfo(n.Mode)
+		if other.State.Net != nil {
+			info = *other.State.Net
+		}
+		return netPlan{nsPath: filepath.Join("/proc", strconv.Itoa(other.State.Pid), "ns", "net"), info: info, shareFrom: other.Dir}, nil
+	default:
+		return netPlan{info: netns.ModeInfo(n.Mode)}, nil
+	}
+}
