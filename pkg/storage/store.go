@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	cstorage "go.podman.io/storage"
@@ -106,16 +107,25 @@ func (s *Store) PullTemp() (string, func(), error) {
 	if err := os.MkdirAll(base, 0o700); err != nil {
 		return "", nil, fmt.Errorf("create temporary directory: %w", err)
 	}
-	dir, err := os.MkdirTemp(base, "pull-")
+	// The directory gets its pull- name only once its lock is held: a
+	// cleaner running meanwhile in another command must not find it free.
+	tmp, err := os.MkdirTemp(base, "new-")
 	if err != nil {
 		return "", nil, fmt.Errorf("create temporary directory: %w", err)
 	}
-	lock, err := os.OpenFile(filepath.Join(dir, ".lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	lock, err := os.OpenFile(filepath.Join(tmp, ".lock"), os.O_CREATE|os.O_RDWR, 0o600)
 	if err == nil {
 		err = unix.Flock(int(lock.Fd()), unix.LOCK_EX)
 	}
+	dir := filepath.Join(base, "pull-"+strings.TrimPrefix(filepath.Base(tmp), "new-"))
+	if err == nil {
+		err = os.Rename(tmp, dir)
+	}
 	if err != nil {
-		os.RemoveAll(dir)
+		if lock != nil {
+			lock.Close()
+		}
+		os.RemoveAll(tmp)
 		return "", nil, fmt.Errorf("lock temporary directory: %w", err)
 	}
 	return dir, func() {
@@ -149,10 +159,11 @@ func (s *Store) cleanTemp(age time.Duration) []string {
 // stale reports whether an entry of TempDir may go: a pull directory when
 // its pull has ended (its lock is free), anything else once older than age.
 func stale(p string, e os.DirEntry, age time.Duration) bool {
-	lock, err := os.Open(filepath.Join(p, ".lock"))
-	if err == nil {
-		defer lock.Close()
-		return unix.Flock(int(lock.Fd()), unix.LOCK_EX|unix.LOCK_NB) == nil
+	if strings.HasPrefix(e.Name(), "pull-") {
+		if lock, err := os.Open(filepath.Join(p, ".lock")); err == nil {
+			defer lock.Close()
+			return unix.Flock(int(lock.Fd()), unix.LOCK_EX|unix.LOCK_NB) == nil
+		}
 	}
 	fi, err := e.Info()
 	return err == nil && time.Since(fi.ModTime()) >= age
