@@ -149,7 +149,7 @@ func (a *Attachment) startPasta(ctx context.Context, cfg Config) error {
 		return err
 	}
 	defer log.Close()
-	cmd := exec.Command(path, pastaArgs(a.NetnsPath(), filepath.Join(a.dir, pidFile), cfg.Ports, cfg.HelperOpts)...)
+	cmd := exec.Command(path, pastaArgs(a.NetnsPath(), filepath.Join(a.dir, pidFile), cfg.Ports, cfg.HelperOpts, realRoot())...)
 	cmd.Stdout, cmd.Stderr = log, log
 	// Own session: a terminal's ^C for the container must not reach it.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}

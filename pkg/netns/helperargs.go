@@ -2,6 +2,7 @@ package netns
 
 import (
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 )
@@ -22,7 +23,7 @@ import (
 // TCP to published ports goes through pasta's splice path (two sockets
 // and a pipe, no copies through the tap device) when the client is on the
 // host's loopback; from other hosts through the tap device.
-func pastaArgs(nsPath, pidFile string, ports []PortMapping, opts []string) []string {
+func pastaArgs(nsPath, pidFile string, ports []PortMapping, opts []string, asRoot bool) []string {
 	args := []string{"--config-net", "--quiet", "--netns", nsPath, "--pid", pidFile,
 		"--dns-forward", PastaDNS}
 	var tcp, udp []string
@@ -52,7 +53,26 @@ func pastaArgs(nsPath, pidFile string, ports []PortMapping, opts []string) []str
 	if !hasAnyOpt(opts, "-U", "--udp-ns") {
 		args = append(args, "-U", "none")
 	}
+	if asRoot && !hasAnyOpt(opts, "--runas") {
+		// As root pasta turns itself into nobody, who cannot open the
+		// namespace file in husk's private run directory.
+		args = append(args, "--runas", "0:0")
+	}
 	return append(args, opts...)
+}
+
+// realRoot reports whether husk runs as root in the initial user
+// namespace (not as the user's root in a rootless namespace).
+func realRoot() bool {
+	if os.Geteuid() != 0 {
+		return false
+	}
+	b, err := os.ReadFile("/proc/self/uid_map")
+	if err != nil {
+		return false
+	}
+	f := strings.Fields(string(b))
+	return len(f) == 3 && f[0] == "0" && f[1] == "0" && f[2] == "4294967295"
 }
 
 // pastaPortSpec is pasta's [ADDR/]HOST[-END]:CTR[-END].

@@ -12,15 +12,20 @@ func TestPastaArgs(t *testing.T) {
 		{HostIP: "127.0.0.1", HostPort: 8000, ContainerPort: 90, Range: 3, Protocol: "tcp"},
 		{HostIP: "::1", HostPort: 5353, ContainerPort: 53, Range: 1, Protocol: "udp"},
 	}
-	got := strings.Join(pastaArgs("/run/ns", "/run/pid", ports, nil), " ")
+	got := strings.Join(pastaArgs("/run/ns", "/run/pid", ports, nil, false), " ")
 	want := "--config-net --quiet --netns /run/ns --pid /run/pid --dns-forward 169.254.1.1 -t 8080:80 -t 127.0.0.1/8000-8002:90-92 -u ::1/5353:53 -T none -U none"
 	if got != want {
 		t.Errorf("\n%s\nwant\n%s", got, want)
 	}
-	got = strings.Join(pastaArgs("/n", "/p", nil, []string{"-T", "5432", "--no-map-gw"}), " ")
+	got = strings.Join(pastaArgs("/n", "/p", nil, []string{"-T", "5432", "--no-map-gw"}, false), " ")
 	want = "--config-net --quiet --netns /n --pid /p --dns-forward 169.254.1.1 -t none -u none -U none -T 5432 --no-map-gw"
 	if got != want {
 		t.Errorf("\n%s\nwant\n%s", got, want)
+	}
+	// As real root pasta would become nobody and lose the namespace file.
+	got = strings.Join(pastaArgs("/n", "/p", nil, nil, true), " ")
+	if !strings.HasSuffix(got, " --runas 0:0") {
+		t.Errorf("as root: %s", got)
 	}
 }
 

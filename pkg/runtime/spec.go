@@ -278,9 +278,11 @@ func setMounts(g *generate.Generator, o SpecOptions) {
 				m.Options = without(m.Options, "gid=5")
 			}
 		case "/sys":
-			if o.Network == NetworkHost && o.Rootless {
+			if (o.Network == NetworkHost && o.Rootless) || (o.NetnsPath != "" && len(o.UIDMap) > 0) {
 				// sysfs can only be mounted by the owner of the network
-				// namespace: share the host's, read-only.
+				// namespace: share the host's, read-only. (A container
+				// with a user namespace of its own does not own the
+				// namespace husk made for it either.)
 				m = specs.Mount{Destination: "/sys", Type: "bind", Source: "/sys", Options: []string{"rbind", "nosuid", "noexec", "nodev", "ro"}}
 			}
 		}
