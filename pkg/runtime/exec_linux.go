@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"github.com/husk-dev/husk/pkg/cgroups"
 	"os/signal"
 	"time"
 
@@ -110,7 +111,7 @@ func Exec(ctx context.Context, env Env, c *Container, o ExecOptions, stdio Stdio
 	// from the process's stderr (the same gate as for run).
 	pidFile := pf.Name() + ".pid"
 	defer os.Remove(pidFile)
-	args := []string{"--root", rt.Root, "--log", logPath, "--log-format", "json", "exec", "--detach", "--pid-file", pidFile, "--process", pf.Name()}
+	args := append(append([]string{"--root", rt.Root}, rt.Global...), "--log", logPath, "--log-format", "json", "exec", "--detach", "--pid-file", pidFile, "--process", pf.Name())
 	var console *consoleSocket
 	if o.TTY {
 		if console, err = newConsoleSocket(); err != nil {
@@ -124,6 +125,17 @@ func Exec(ctx context.Context, env Env, c *Container, o ExecOptions, stdio Stdio
 	}
 	cmd := exec.CommandContext(ctx, rt.Path, append(args, c.ID)...)
 	cmd.Env = os.Environ()
+	if c.State.Cgroup != "" && (spec.Linux == nil || spec.Linux.CgroupsPath == "") {
+		// The container was born in its cgroup (the runtime does not know
+		// it): so is the new process, to be frozen, counted and killed
+		// with the rest.
+		cg, err := cgroups.OpenDir(c.State.Cgroup)
+		if err != nil {
+			return 0, err
+		}
+		defer cg.Close()
+		cmd.SysProcAttr = &syscall.SysProcAttr{UseCgroupFD: true, CgroupFD: int(cg.Fd())}
+	}
 	var gate *stderrGate
 	if !o.TTY && !o.Detach {
 		if o.Interactive {
