@@ -13,6 +13,9 @@
 
 load helpers
 
+# Every container runs with --network none: this file is about cgroups, and
+# its containers need no network.
+
 # root_problem: why this file cannot run here, or nothing.
 root_problem() {
 	if [[ $(id -u) -ne 0 ]]; then
@@ -55,7 +58,7 @@ EOF
 	chmod 0755 "$BATS_FILE_TMPDIR/husk"
 	export HUSK=$BATS_FILE_TMPDIR/husk
 	"$HUSK" pull -q --tls-verify=false "$R/busybox" >/dev/null
-	"$HUSK" run --rm "$R/busybox" true 2>/dev/null
+	"$HUSK" run --rm --network none "$R/busybox" true 2>/dev/null
 
 	export CG_MODE
 	CG_MODE=$("$HUSK" info --format json | python3 -c 'import json, sys; print(json.load(sys.stdin)["cgroups"]["mode"])')
@@ -105,17 +108,21 @@ container_cgroups() {
 no_container_cgroups() { [[ -z $(container_cgroups "$1") ]]; }
 
 @test "config.json: cgroupsPath /husk/<id> and linux.resources for every limit flag, enforced by the v1 controllers" {
-	run_husk create --name all --memory 64m --memory-reservation 32m --memory-swap 128m \
+	run_husk create --network none --name all --memory 64m --memory-reservation 32m --memory-swap 128m \
 		--cpus 0.5 --cpu-shares 512 --cpuset-cpus 0 --pids-limit 50 --blkio-weight 300 \
 		"$R/busybox" sleep 1000
 	local id=$output
-	# config.json is written when the container starts.
-	run_husk start all
-	run_husk container inspect all
-	expect_eq "$(json 'd[0]["OCIConfig"]["linux"]["cgroupsPath"]')" "/husk/$id" "linux.cgroupsPath"
 	local want='{"blockIO": {"weight": 300}, "cpu": {"cpus": "0", "period": 100000, "quota": 50000, "shares": 512}, "memory": {"limit": 67108864, "reservation": 33554432, "swap": 134217728}, "pids": {"limit": 50}}'
-	expect_eq "$(python3 -c 'import json,sys; print(json.dumps(json.loads(sys.argv[1]), sort_keys=True))' "$(json 'd[0]["OCIConfig"]["linux"]["resources"]')")" \
-		"$want" "linux.resources"
+	# inspect shows what config.json will say before the container starts,
+	# and what it says once it has started.
+	local when
+	for when in created started; do
+		[[ $when == created ]] || run_husk start all
+		run_husk container inspect all
+		expect_eq "$(json 'd[0]["OCIConfig"]["linux"]["cgroupsPath"]')" "/husk/$id" "linux.cgroupsPath ($when)"
+		expect_eq "$(python3 -c 'import json,sys; print(json.dumps(json.loads(sys.argv[1]), sort_keys=True))' "$(json 'd[0]["OCIConfig"]["linux"]["resources"]')")" \
+			"$want" "linux.resources ($when)"
+	done
 	# The bundle's config.json says the same.
 	local bundle
 	bundle=$(json 'd[0]["Bundle"]')
@@ -141,6 +148,7 @@ no_container_cgroups() { [[ -z $(container_cgroups "$1") ]]; }
 	expect_eq "$(cat "$(v1_file cpu "$id" cpu.shares)")" 512 "cpu.shares"
 	expect_eq "$(cat "$(v1_file cpuset "$id" cpuset.cpus)")" 0 "cpuset.cpus"
 	expect_eq "$(cat "$(v1_file pids "$id" pids.max)")" 50 "pids.max"
+	# Kernels without BFQ (or CFQ) have no weight file: nothing to read back.
 	local bw
 	for bw in blkio.bfq.weight blkio.weight; do
 		if [[ -e $(v1_file blkio "$id" $bw) ]]; then
@@ -154,7 +162,7 @@ no_container_cgroups() { [[ -z $(container_cgroups "$1") ]]; }
 }
 
 @test "config.json: --cpu-weight becomes cpu shares on cgroup v1 (and unified cpu.weight on v2)" {
-	run_husk run -d --name cw --cpu-weight 50 "$R/busybox" sleep 1000
+	run_husk run -d --network none --name cw --cpu-weight 50 "$R/busybox" sleep 1000
 	local id=$output
 	run_husk container inspect cw
 	if [[ $CG_MODE == v2 ]]; then
@@ -169,7 +177,7 @@ no_container_cgroups() { [[ -z $(container_cgroups "$1") ]]; }
 }
 
 @test "config.json without limits: cgroupsPath still /husk/<id>, no resources; --cgroups=disabled: neither" {
-	run_husk run -d --name plain "$R/busybox" sleep 1000
+	run_husk run -d --network none --name plain "$R/busybox" sleep 1000
 	local id=$output
 	run_husk container inspect plain
 	expect_eq "$(json 'd[0]["OCIConfig"]["linux"]["cgroupsPath"]')" "/husk/$id" "linux.cgroupsPath"
@@ -179,7 +187,7 @@ no_container_cgroups() { [[ -z $(container_cgroups "$1") ]]; }
 	run_husk rm -f plain
 	wait_until 5 no_container_cgroups "$id"
 
-	run_husk run -d --name nocg --cgroups=disabled "$R/busybox" sleep 1000
+	run_husk run -d --network none --name nocg --cgroups=disabled "$R/busybox" sleep 1000
 	id=$output
 	run_husk container inspect nocg
 	expect_eq "$(json 'd[0]["OCIConfig"]["linux"].get("cgroupsPath", "")')" "" "linux.cgroupsPath with --cgroups=disabled"
@@ -189,25 +197,25 @@ no_container_cgroups() { [[ -z $(container_cgroups "$1") ]]; }
 }
 
 @test "enforced: --pids-limit 5 makes fork fail" {
-	run_husk '?' run --rm --pids-limit 5 "$R/busybox" sh -c 'for i in 1 2 3 4 5 6 7 8; do sleep 30 & done; echo started'
+	run_husk '?' run --rm --network none --pids-limit 5 "$R/busybox" sh -c 'for i in 1 2 3 4 5 6 7 8; do sleep 30 & done; echo started'
 	expect_contains "$stderr" "can't fork" "stderr of 8 background processes under --pids-limit 5"
 	# The same without the limit forks fine.
-	run_husk run --rm "$R/busybox" sh -c 'for i in 1 2 3 4 5 6 7 8; do sleep 30 & done; echo started'
+	run_husk run --rm --network none "$R/busybox" sh -c 'for i in 1 2 3 4 5 6 7 8; do sleep 30 & done; echo started'
 	expect_eq "$output" started "stdout without a limit"
 	expect_eq "$stderr" "" "stderr of 8 background processes without a limit"
 }
 
 @test "enforced: --memory 20m --memory-swap 20m gets a growing process OOM-killed (137)" {
 	# A string that doubles until the shell is killed.
-	run_husk 137 run --rm --memory 20m --memory-swap 20m "$R/busybox" sh -c 'a=x; while :; do a=$a$a; done'
+	run_husk 137 run --rm --network none --memory 20m --memory-swap 20m "$R/busybox" sh -c 'a=x; while :; do a=$a$a; done'
 	# Without the limit a 32 MiB string fits.
-	run_husk run --rm "$R/busybox" sh -c 'a=x; i=0; while [ $i -lt 25 ]; do a=$a$a; i=$((i+1)); done; echo ${#a}'
+	run_husk run --rm --network none "$R/busybox" sh -c 'a=x; i=0; while [ $i -lt 25 ]; do a=$a$a; i=$((i+1)); done; echo ${#a}'
 	expect_eq "$output" 33554432 "a 32 MiB string without a limit"
 }
 
 @test "enforced: --cpus 0.5 sets the CFS quota and a busy loop gets about half a CPU" {
 	need_v1 cpu
-	run_husk run -d --name half --cpus 0.5 "$R/busybox" sh -c 'while :; do :; done'
+	run_husk run -d --network none --name half --cpus 0.5 "$R/busybox" sh -c 'while :; do :; done'
 	local id=$output
 	expect_eq "$(cat "$(v1_file cpu "$id" cpu.cfs_quota_us)")" 50000 "cpu.cfs_quota_us"
 	expect_eq "$(cat "$(v1_file cpu "$id" cpu.cfs_period_us)")" 100000 "cpu.cfs_period_us"
@@ -226,7 +234,7 @@ no_container_cgroups() { [[ -z $(container_cgroups "$1") ]]; }
 
 @test "update: a running container's limits change at once and are kept" {
 	need_v1 pids
-	run_husk run -d --name upd --pids-limit 5 --memory 64m "$R/busybox" sleep 1000
+	run_husk run -d --network none --name upd --pids-limit 5 --memory 64m "$R/busybox" sleep 1000
 	local id=$output
 	expect_eq "$(cat "$(v1_file pids "$id" pids.max)")" 5 "pids.max"
 	run_husk update --pids-limit 20 upd
@@ -241,19 +249,19 @@ no_container_cgroups() { [[ -z $(container_cgroups "$1") ]]; }
 }
 
 @test "cleanup: run --rm, stop + rm and rm -f leave no cgroup of the container in any hierarchy" {
-	run_husk run --rm --pids-limit 10 "$R/busybox" sed -n 's|^[0-9]*:pids:/husk/||p' /proc/self/cgroup
+	run_husk run --rm --network none --pids-limit 10 "$R/busybox" sed -n 's|^[0-9]*:pids:/husk/||p' /proc/self/cgroup
 	local id=$output
 	expect_match "$id" "$HEX64" "the --rm container's id from its pids cgroup"
 	wait_until 5 no_container_cgroups "$id"
 
-	run_husk run -d --name stopme --memory 64m "$R/busybox" sleep 1000
+	run_husk run -d --network none --name stopme --memory 64m "$R/busybox" sleep 1000
 	id=$output
 	[[ -n $(container_cgroups "$id") ]] || die "no cgroup named for the running container $id"
 	run_husk stop -t 1 stopme
 	run_husk rm stopme
 	wait_until 5 no_container_cgroups "$id"
 
-	run_husk run -d --name killme --pids-limit 10 "$R/busybox" sh -c 'sleep 1000 & sleep 1001 & wait'
+	run_husk run -d --network none --name killme --pids-limit 10 "$R/busybox" sh -c 'sleep 1000 & sleep 1001 & wait'
 	id=$output
 	run_husk rm -f killme
 	wait_until 5 no_container_cgroups "$id"
