@@ -1,8 +1,7 @@
 package main
 
-// husk network: definitions of user networks. Not registered on the root
-// command yet: containers cannot join these networks until the bridge
-// driver exists (docs/network.md, "User networks").
+// husk network: definitions of user networks. Containers join them with
+// --network NAME (pkg/netns, usernet_linux.go).
 
 import (
 	"context"

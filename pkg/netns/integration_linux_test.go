@@ -18,8 +18,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // TestMain lets the test binary act as a second process (Detach from
@@ -51,23 +49,6 @@ func requireIT(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Fatal("HUSK_NET_IT=1 needs uid 0 in a user namespace (unshare -Urm)")
 	}
-}
-
-// inNetns runs f on a thread inside the namespace at path; sockets f
-// creates stay in that namespace. The thread cannot return to the host's
-// namespace (not ours to enter), so it ends with f.
-func inNetns(path string, f func() error) error {
-	return onThrowawayThread(func() error {
-		ns, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
-		if err != nil {
-			return err
-		}
-		defer unix.Close(ns)
-		if err := unix.Setns(ns, unix.CLONE_NEWNET); err != nil {
-			return err
-		}
-		return f()
-	})
 }
 
 func TestIntegrationPasta(t *testing.T) { testIntegration(t, ModePasta) }
