@@ -539,7 +539,15 @@ func plugVeth(hr *netlink.Handle, cpath string, ns *netState, veth, peer string,
 	if err := hc.RouteAdd(&netlink.Route{LinkIndex: cl.Attrs().Index, Gw: gw}); err != nil {
 		return fmt.Errorf("default route via %s: %w", gw, err)
 	}
-	return nil
+	// ping without CAP_NET_RAW (ICMP datagram sockets), as podman allows:
+	// every group the user namespace maps, else root's.
+	return inNetns(cpath, func() error {
+		const f = "/proc/sys/net/ipv4/ping_group_range"
+		if os.WriteFile(f, []byte("0 65535\n"), 0o644) != nil {
+			_ = os.WriteFile(f, []byte("0 0\n"), 0o644)
+		}
+		return nil
+	})
 }
 
 // startForwarder starts `husk __netports` for the published ports; Ready
