@@ -60,4 +60,3 @@ func newNetHelperCommands() []*cobra.Command {
 		},
 	}
 }
-
