@@ -112,7 +112,7 @@ func withUserLock(runDir string, f func() error) error {
 	return f()
 }
 
-func attachUserLocked(ctx context.Context, runDir, id string, nw Network, o UserAttachOptions) (Info, error) {
+func attachUserLocked(ctx context.Context, runDir, id string, nw Network, o UserAttachOptions) (info Info, err error) {
 	statePath := filepath.Join(runDir, userStateFile)
 	st, err := readUserState(statePath)
 	if err != nil {
@@ -133,14 +133,21 @@ func attachUserLocked(ctx context.Context, runDir, id string, nw Network, o User
 			return Info{}, err
 		}
 		st = &userState{Networks: map[string]*netState{}}
-		if err := createRootless(ctx, runDir, st, o.Exe); err != nil {
+		var wait func() error
+		wait, err = createRootless(ctx, runDir, st, o.Exe)
+		if err == nil {
+			err = st.write(statePath)
+		}
+		if err != nil {
 			_ = teardownRootless(runDir)
 			return Info{}, err
 		}
-		if err := st.write(statePath); err != nil {
-			_ = teardownRootless(runDir)
-			return Info{}, err
-		}
+		// Bridge and veth are made while the helpers start.
+		defer func() {
+			if werr := wait(); werr != nil && err == nil {
+				info, err = Info{}, werr
+			}
+		}()
 	}
 	hr, err := handleIn(rpath)
 	if err != nil {
@@ -200,8 +207,10 @@ func dnsPid(runDir string) int {
 }
 
 // createRootless makes the rootless namespace: Attach's namespace and
-// helper, forwarding on, the NAT table, and the DNS server living in it.
-func createRootless(ctx context.Context, runDir string, st *userState, exe string) error {
+// helper, forwarding on, and the DNS server living in it. The helpers start
+// meanwhile: the returned wait (called before the lock is released, so
+// that no other command finds a half-made namespace) waits for both.
+func createRootless(ctx context.Context, runDir string, st *userState, exe string) (wait func() error, err error) {
 	cfg := Config{Mode: ModePrivate}
 	if h, _ := ChooseHelper(ModePrivate); h == ModePasta && realRoot() {
 		// Real root: pasta would switch to nobody, who cannot open the
@@ -210,10 +219,7 @@ func createRootless(ctx context.Context, runDir string, st *userState, exe strin
 	}
 	a, err := Attach(ctx, runDir, userNetID, cfg)
 	if err != nil {
-		return err
-	}
-	if err := a.Ready(); err != nil {
-		return err
+		return nil, err
 	}
 	st.HostAddr = a.info.HostAddr
 	st.Upstream = a.info.DNS
@@ -225,14 +231,13 @@ func createRootless(ctx context.Context, runDir string, st *userState, exe strin
 	rpath := filepath.Join(dir, nsFile)
 	log, err := os.Create(filepath.Join(dir, dnsLogFile))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer log.Close()
 	rd, wr, err := os.Pipe()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer rd.Close()
 	err = inNetns(rpath, func() error {
 		if err := os.WriteFile("/proc/sys/net/ipv4/ip_forward", []byte("1\n"), 0o644); err != nil {
 			return fmt.Errorf("enable forwarding in the rootless network namespace: %w", err)
@@ -251,9 +256,16 @@ func createRootless(ctx context.Context, runDir string, st *userState, exe strin
 	})
 	wr.Close()
 	if err != nil {
-		return err
+		rd.Close()
+		return nil, err
 	}
-	return waitReady(ctx, rd, "the DNS server", filepath.Join(dir, dnsLogFile))
+	return func() error {
+		defer rd.Close()
+		if err := a.Ready(); err != nil {
+			return err
+		}
+		return waitReady(ctx, rd, "the DNS server", filepath.Join(dir, dnsLogFile))
+	}, nil
 }
 
 // realRoot reports whether this is root of the host's user namespace (the
