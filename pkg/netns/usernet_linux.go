@@ -363,12 +363,25 @@ func detachUser(runDir, id string) error {
 			return teardownRootless(runDir)
 		}
 		// The veth pair goes with the container's namespace anyway; deleting
-		// it now frees the name and the bridge port at once.
-		if hr, err := handleIn(NetnsPath(runDir, userNetID)); err == nil {
-			if l, err := hr.LinkByName(m.Veth); err == nil {
+		// it now frees the name and the bridge port at once. A network left
+		// without containers loses its bridge: its subnet may be given to
+		// another network once its definition is removed.
+		hr, err := handleIn(NetnsPath(runDir, userNetID))
+		if err != nil {
+			return err
+		}
+		defer hr.Close()
+		if l, err := hr.LinkByName(m.Veth); err == nil {
+			_ = hr.LinkDel(l)
+		}
+		if ns := st.Networks[name]; len(ns.Members) == 0 {
+			if l, err := hr.LinkByName(ns.Bridge); err == nil {
 				_ = hr.LinkDel(l)
 			}
-			hr.Close()
+			delete(st.Networks, name)
+			if err := writeNAT(runDir, st); err != nil {
+				return err
+			}
 		}
 		return st.write(statePath)
 	})
