@@ -34,6 +34,11 @@ func (a *app) networkDeps() networkDeps {
 			}
 			return out, nil
 		},
+		remove: func(ctx context.Context, names []string) error {
+			return a.withContainers(names, func(env runtime.Env, c *runtime.Container) error {
+				return runtime.Remove(ctx, env, c, true)
+			})
+		},
 	}
 }
 

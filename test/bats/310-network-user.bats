@@ -33,6 +33,10 @@ expect_no_network_leftovers() {
 	expect_eq "$(ls -A "$(netdir)" 2>/dev/null | grep -vxF usernet.lock)" "" "files in $(netdir)"
 }
 
+expect_container_gone_quietly() {
+	! "$HUSK" container inspect "$1" >/dev/null 2>&1 || die "container $1 still exists"
+}
+
 no_network_helpers() { [[ -z $(user_pids_with "$(netdir)") ]]; }
 
 # host_read PORT: what a TCP server on 127.0.0.1:PORT sends (2 s at most).
@@ -136,6 +140,16 @@ SERVE='while :; do echo "hello from $(hostname)" | nc -l -p 80; done'
 	run_husk network rm gone
 	expect_no_network_leftovers
 	expect_no_container_leftovers
+}
+
+@test "network rm -f removes the containers that use the network" {
+	run_husk network create forced
+	run_husk run -d --name f1 --network forced "$R/busybox" sleep 1000
+	run_husk network rm -f forced
+	expect_eq "$output" forced
+	expect_container_gone_quietly f1
+	wait_until 5 no_network_helpers
+	expect_no_network_leftovers
 }
 
 @test "after SIGKILL of husk run, rm cleans up the network" {
