@@ -643,3 +643,30 @@ type portWork struct {
 	Target string        `json:"target"`
 	Ports  []PortMapping `json:"ports"`
 }
+
+// ReleaseUser removes the rootless namespace and its helpers when no
+// container is attached any more (members whose namespace file is gone do
+// not count): what a husk killed in the middle of AttachUser can leave.
+// For system reset; Detach does the same for each container.
+func ReleaseUser(runDir string) error {
+	statePath := filepath.Join(runDir, userStateFile)
+	if _, err := os.Stat(NetnsPath(runDir, userNetID)); err != nil {
+		if _, err := os.Stat(statePath); err != nil {
+			return nil
+		}
+	}
+	return withUserLock(runDir, func() error {
+		st, err := readUserState(statePath)
+		if err != nil {
+			return err
+		}
+		for _, ns := range st.Networks {
+			for id := range ns.Members {
+				if _, err := os.Stat(NetnsPath(runDir, id)); err == nil {
+					return nil
+				}
+			}
+		}
+		return teardownRootless(runDir)
+	})
+}

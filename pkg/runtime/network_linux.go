@@ -30,6 +30,11 @@ func userNetwork(env Env, name string) (netns.Network, error) {
 	return n, nil
 }
 
+// ReleaseNetworks removes the user networks' rootless namespace and its
+// helpers when no container is attached (system reset, after removing the
+// containers).
+func ReleaseNetworks(env Env) error { return netns.ReleaseUser(netRunDir(env)) }
+
 // netPlan is what Start needs of the container's network.
 type netPlan struct {
 	attachment *netns.Attachment
