@@ -6,8 +6,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-
-	"golang.org/x/net/dns/dnsmessage"
 )
 
 func testState() *userState {
@@ -97,48 +95,6 @@ func TestLookup(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("%v asks %q: %q, want %q", tt.src, tt.name, got, tt.want)
 		}
-	}
-}
-
-func query(t *testing.T, name string, typ dnsmessage.Type) []byte {
-	t.Helper()
-	b := dnsmessage.NewBuilder(nil, dnsmessage.Header{ID: 42, RecursionDesired: true})
-	_ = b.StartQuestions()
-	if err := b.Question(dnsmessage.Question{Name: dnsmessage.MustNewName(name), Type: typ, Class: dnsmessage.ClassINET}); err != nil {
-		t.Fatal(err)
-	}
-	q, err := b.Finish()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return q
-}
-
-func TestAnswerLocal(t *testing.T) {
-	st := testState()
-	src := net.ParseIP("10.89.0.9")
-	reply := answerLocal(query(t, "db.dns.husk.", dnsmessage.TypeA), src, st)
-	var m dnsmessage.Message
-	if err := m.Unpack(reply); err != nil {
-		t.Fatal(err)
-	}
-	if m.ID != 42 || !m.Response || m.RCode != dnsmessage.RCodeSuccess || len(m.Answers) != 1 {
-		t.Fatalf("%+v", m)
-	}
-	if a := m.Answers[0].Body.(*dnsmessage.AResource).A; net.IP(a[:]).String() != "10.89.0.3" {
-		t.Fatalf("answer %v", a)
-	}
-	// AAAA of a known name: no error, no answer (the name exists).
-	reply = answerLocal(query(t, "db.", dnsmessage.TypeAAAA), src, st)
-	if err := m.Unpack(reply); err != nil || m.RCode != dnsmessage.RCodeSuccess || len(m.Answers) != 0 {
-		t.Fatalf("AAAA: %+v %v", m, err)
-	}
-	// Unknown names go upstream.
-	if answerLocal(query(t, "example.com.", dnsmessage.TypeA), src, st) != nil {
-		t.Fatal("answered an unknown name")
-	}
-	if reply := servfail(query(t, "example.com.", dnsmessage.TypeA)); m.Unpack(reply) != nil || m.RCode != dnsmessage.RCodeServerFailure || m.ID != 42 {
-		t.Fatalf("servfail: %+v", m)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"syscall"
 	"time"
 
 	"golang.org/x/net/dns/dnsmessage"
@@ -21,13 +22,15 @@ import (
 const dnsTTL = 5
 
 // recordSource gives the current state, re-reading the file when it
-// changed (the attach and detach code replace it atomically).
+// changed (the attach and detach code replace it atomically, so a new
+// inode number tells even when mtime and size look the same).
 type recordSource struct {
 	path string
 
 	mu    sync.Mutex
 	mtime time.Time
 	size  int64
+	ino   uint64 // each version is a new file (written by rename)
 	st    *userState
 }
 
@@ -38,9 +41,13 @@ func (r *recordSource) get() *userState {
 	if err != nil {
 		return &userState{}
 	}
-	if r.st == nil || !fi.ModTime().Equal(r.mtime) || fi.Size() != r.size {
+	var ino uint64
+	if s, ok := fi.Sys().(*syscall.Stat_t); ok {
+		ino = s.Ino
+	}
+	if r.st == nil || !fi.ModTime().Equal(r.mtime) || fi.Size() != r.size || ino != r.ino {
 		if st, err := readUserState(r.path); err == nil {
-			r.st, r.mtime, r.size = st, fi.ModTime(), fi.Size()
+			r.st, r.mtime, r.size, r.ino = st, fi.ModTime(), fi.Size(), ino
 		}
 	}
 	if r.st == nil {
@@ -115,7 +122,8 @@ func servfail(query []byte) []byte {
 	return out
 }
 
-// forward relays a query to the first upstream that answers.
+// forward relays a query to the first upstream (an address, or
+// address:port) that answers.
 func forward(ctx context.Context, query []byte, upstream []string) ([]byte, error) {
 	if len(upstream) == 0 {
 		return nil, errors.New("no upstream resolver")
@@ -123,7 +131,11 @@ func forward(ctx context.Context, query []byte, upstream []string) ([]byte, erro
 	buf := make([]byte, 65535)
 	var lastErr error
 	for _, u := range upstream {
-		c, err := net.Dial("udp", net.JoinHostPort(u, "53"))
+		addr := u
+		if _, _, err := net.SplitHostPort(u); err != nil {
+			addr = net.JoinHostPort(u, "53")
+		}
+		c, err := net.Dial("udp", addr)
 		if err != nil {
 			lastErr = err
 			continue
@@ -160,6 +172,11 @@ func ServeDNS(ctx context.Context, statePath string, ready func(error)) error {
 	if err != nil {
 		return err
 	}
+	return serveDNS(ctx, pc, statePath)
+}
+
+// serveDNS answers on pc until ctx ends.
+func serveDNS(ctx context.Context, pc net.PacketConn, statePath string) error {
 	go func() {
 		<-ctx.Done()
 		pc.Close()
