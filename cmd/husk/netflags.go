@@ -24,7 +24,7 @@ type networkFlags struct {
 
 func addNetworkFlags(fs *pflag.FlagSet) *networkFlags {
 	n := &networkFlags{}
-	fs.StringVar(&n.network, "network", "", "network: private (default: pasta, else slirp4netns), pasta[:OPT,…], slirp4netns[:KEY=VALUE,…], none, host or container:NAME")
+	fs.StringVar(&n.network, "network", "", "network: private (default: pasta, else slirp4netns), pasta[:OPT,…], slirp4netns[:KEY=VALUE,…], none, host, container:NAME or NETWORK (husk network create)")
 	fs.StringArrayVarP(&n.publish, "publish", "p", nil, "publish a port: [HOSTIP:][HOSTPORT:]CTRPORT[/tcp|/udp], ranges as 8000-8010:80-90 (no host port: a free one)")
 	fs.BoolVarP(&n.publishAll, "publish-all", "P", false, "publish every port the image exposes on a free host port")
 	fs.StringArrayVar(&n.dns, "dns", nil, "DNS server for the container's /etc/resolv.conf (replaces the default ones)")
@@ -51,8 +51,8 @@ func (n *networkFlags) config() (netns.Config, error) {
 		}
 		cfg.Ports = append(cfg.Ports, ports...)
 	}
-	if (len(cfg.Ports) > 0 || cfg.PublishAll) && !cfg.UsesNamespace() {
-		return cfg, fmt.Errorf("cannot publish ports with --network %s: ports are published only from a private network (pasta or slirp4netns)", n.network)
+	if (len(cfg.Ports) > 0 || cfg.PublishAll) && !cfg.OwnNamespace() {
+		return cfg, fmt.Errorf("cannot publish ports with --network %s: ports are published only from a private network (pasta or slirp4netns) or a user network", n.network)
 	}
 	for _, d := range n.dns {
 		if net.ParseIP(d) == nil {

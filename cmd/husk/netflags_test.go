@@ -54,7 +54,7 @@ func TestNetworkFlags(t *testing.T) {
 		{[]string{"--add-host", "db"}, "NAME:IP"},
 		{[]string{"--dns-search", ".", "--dns-search", "a.example"}, "cannot be combined"},
 		{[]string{"--network", "container:db", "--dns", "192.0.2.1"}, "other container"},
-		{[]string{"--network", "mynet"}, "user-defined networks"},
+		{[]string{"--network", "bad net"}, "unsupported network mode"},
 	} {
 		if _, err := parseNetworkFlags(tt.args...); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%q: %v, want %q", tt.args, err, tt.want)

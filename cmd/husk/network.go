@@ -1,8 +1,7 @@
 package main
 
-// husk network: definitions of user networks. Not registered on the root
-// command yet: containers cannot join these networks until the bridge
-// driver exists (docs/network.md, "User networks").
+// husk network: definitions of user networks. Containers join them with
+// --network NAME (pkg/netns, usernet_linux.go).
 
 import (
 	"context"
@@ -22,6 +21,8 @@ import (
 type networkDeps struct {
 	open  func() (*netns.Networks, error)
 	users func(ctx context.Context, network string) ([]string, error)
+	// remove removes containers (running ones too), for network rm -f.
+	remove func(ctx context.Context, names []string) error
 }
 
 func newNetworkCommand(d networkDeps) *cobra.Command {
@@ -119,9 +120,10 @@ func newNetworkCommand(d networkDeps) *cobra.Command {
 		},
 	}
 
+	var force bool
 	rm := &cobra.Command{
-		Use:   "rm NETWORK...",
-		Short: "Remove networks no container uses",
+		Use:   "rm [flags] NETWORK...",
+		Short: "Remove networks no container uses (with -f, remove those containers first)",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := d.open()
@@ -137,8 +139,12 @@ func newNetworkCommand(d networkDeps) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if len(users) > 0 {
-					return fmt.Errorf("network %q is used by container(s) %s: remove them first", n.Name, strings.Join(users, ", "))
+				if len(users) > 0 && force && d.remove != nil {
+					if err := d.remove(cmd.Context(), users); err != nil {
+						return err
+					}
+				} else if len(users) > 0 {
+					return fmt.Errorf("network %q is used by container(s) %s: remove them first, or use -f", n.Name, strings.Join(users, ", "))
 				}
 				if _, err := s.Remove(n.Name); err != nil {
 					return err
@@ -148,6 +154,7 @@ func newNetworkCommand(d networkDeps) *cobra.Command {
 			return nil
 		},
 	}
+	rm.Flags().BoolVarP(&force, "force", "f", false, "remove the containers that use the network (running ones too)")
 
 	prune := &cobra.Command{
 		Use:   "prune",

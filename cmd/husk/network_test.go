@@ -11,7 +11,12 @@ import (
 
 func TestNetworkCommand(t *testing.T) {
 	dir := t.TempDir()
+	var removed []string
 	deps := networkDeps{
+		remove: func(_ context.Context, names []string) error {
+			removed = append(removed, names...)
+			return nil
+		},
 		open: func() (*netns.Networks, error) { return netns.OpenNetworks(dir) },
 		users: func(_ context.Context, n string) ([]string, error) {
 			if n == "busy" {
@@ -55,5 +60,8 @@ func TestNetworkCommand(t *testing.T) {
 	out, _ = run("ls", "-q")
 	if out != "busy\n" {
 		t.Errorf("%q", out)
+	}
+	if out, err := run("rm", "-f", "busy"); err != nil || out != "busy\n" || len(removed) != 1 || removed[0] != "web" {
+		t.Errorf("rm -f busy: %q %v, removed %q", out, err, removed)
 	}
 }

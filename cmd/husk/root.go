@@ -121,7 +121,9 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newAttachCommand(a),
 		newTopInspectCommand(a),
 		newGenDocsCommand(root),
+		newNetworkCommand(a.networkDeps()),
 	)
+	root.AddCommand(newNetHelperCommands()...)
 	return root
 }
 

@@ -149,6 +149,9 @@ func newSystemResetCommand(a *app) *cobra.Command {
 							}
 						}
 					}
+					if err := runtime.ReleaseNetworks(env); err != nil {
+						fmt.Fprintf(a.stderr, "husk: warning: %v\n", err)
+					}
 				}
 				_ = store.Close()
 			}

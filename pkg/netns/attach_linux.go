@@ -394,7 +394,8 @@ func readPid(path string) (int, error) {
 }
 
 // Detach ends the helper of id's network and removes its namespace file
-// and directory. It works from any husk process of the user (the helper's
+// and directory; a container on a user network also leaves it (and the
+// rootless namespace goes with its last container). It works from any husk process of the user (the helper's
 // pid is read from RUNDIR/ID/helper.pid and checked against
 // /proc/PID/cmdline first) and does nothing when there is nothing left.
 //
@@ -403,6 +404,9 @@ func readPid(path string) (int, error) {
 // serve anything once signalled; it also quits by itself when the
 // namespace file goes. WaitGone waits for it where that matters.
 func Detach(runDir, id string) error {
+	if err := detachUser(runDir, id); err != nil {
+		return err
+	}
 	dir := filepath.Join(runDir, id)
 	if _, err := os.Lstat(dir); errors.Is(err, os.ErrNotExist) {
 		return nil
@@ -455,7 +459,11 @@ func isHelper(pid int, nsPath string) bool {
 	switch filepath.Base(args[0]) {
 	case "pasta", "pasta.avx2", "passt", "passt.avx2", "slirp4netns":
 	default:
-		return false
+		// husk's own helpers (user networks' DNS server and port
+		// forwarder), whatever the binary is called.
+		if len(args) < 2 || args[1] != DNSCommand && args[1] != PortsCommand {
+			return false
+		}
 	}
 	for _, a := range args[1:] {
 		if a == nsPath {

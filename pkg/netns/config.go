@@ -90,9 +90,24 @@ func (c Config) UsesNamespace() bool {
 	return false
 }
 
-// ErrUnsupportedMode is returned for user network names, which this
-// version does not run yet.
+// ErrUnsupportedMode is returned for modes husk does not run.
 var ErrUnsupportedMode = errors.New("unsupported network mode")
+
+// IsUserNetwork reports whether mode names a user-defined network (any
+// valid network name that is not a built-in mode). Whether the network
+// exists is the caller's check (Networks.Get).
+func IsUserNetwork(mode string) bool {
+	switch mode {
+	case "", ModeNone, ModeHost, ModePrivate, ModePasta, ModeSlirp, "bridge":
+		return false
+	}
+	return !strings.Contains(mode, ":") && networkName.MatchString(mode)
+}
+
+// OwnNamespace reports whether the container gets a network namespace of
+// husk's making (a private one, or one on a user network), bound under
+// the network run directory.
+func (c Config) OwnNamespace() bool { return c.UsesNamespace() || IsUserNetwork(c.Mode) }
 
 // ParseNetworkFlag splits --network's value into a mode and the helper's
 // options: "pasta:-T,none" gives ("pasta", ["-T", "none"]),
@@ -134,10 +149,11 @@ func ParseNetworkFlag(s string) (mode string, opts []string, err error) {
 	case "ns":
 		return "", nil, fmt.Errorf("--network %q: joining a namespace by path is not supported; use container:NAME", s)
 	}
-	if hasOpts {
-		return "", nil, fmt.Errorf("--network %q: unknown mode %q: use private, pasta, slirp4netns, none, host or container:NAME", s, name)
+	if hasOpts || !IsUserNetwork(name) {
+		return "", nil, fmt.Errorf("--network %q: %w: use private, pasta, slirp4netns, none, host, container:NAME or a network from husk network create", s, ErrUnsupportedMode)
 	}
-	return "", nil, fmt.Errorf("--network %q: %w: user-defined networks are not available yet; use private, pasta, slirp4netns, none, host or container:NAME", s, ErrUnsupportedMode)
+	// A user network's name: the caller checks that it exists.
+	return name, nil, nil
 }
 
 // ParsePublish parses one -p value:

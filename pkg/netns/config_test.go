@@ -30,8 +30,9 @@ func TestParseNetworkFlag(t *testing.T) {
 		{"container:web", "container:web", nil, ""},
 		{"container:", "", nil, "name the container"},
 		{"ns:/proc/1/ns/net", "", nil, "not supported"},
-		{"mynet", "", nil, "user-defined networks"},
-		{"weird:opt", "", nil, "unknown mode"},
+		{"mynet", "mynet", nil, ""},
+		{"my net", "", nil, "unsupported network mode"},
+		{"weird:opt", "", nil, "unsupported network mode"},
 	}
 	for _, tt := range tests {
 		mode, opts, err := ParseNetworkFlag(tt.in)

@@ -23,9 +23,19 @@
 //
 // Modes: private (the default: pasta if usable, else slirp4netns), pasta,
 // slirp4netns (each with helper options: pasta:OPT,OPT and
-// slirp4netns:KEY=VALUE,…), none, host and container:NAME (the caller puts
-// the other container's NetnsPath into config.json). Only the first three
-// use Attach; ModeInfo gives the Info of none and host.
+// slirp4netns:KEY=VALUE,…), none, host, container:NAME (the caller puts
+// the other container's NetnsPath into config.json) and user networks
+// (IsUserNetwork: any other valid name, defined with Networks.Create). The
+// first three use Attach, user networks AttachUser (same Attachment, same
+// Detach); ModeInfo gives the Info of none and host.
+//
+// # User networks
+//
+// AttachUser puts the container's namespace on a bridge in a per-user
+// rootless namespace (made with the first such container, removed with the
+// last), served by one pasta or slirp4netns, a DNS server (husk __netdns)
+// and, per container with published ports, a forwarder (husk __netports);
+// see usernet_linux.go and docs/network.md.
 //
 // # Namespace and helpers
 //

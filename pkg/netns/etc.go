@@ -37,6 +37,9 @@ type Info struct {
 	// DNS are the resolvers that work from the container (nil: the
 	// host's, as they are).
 	DNS []string `json:"dns,omitempty"`
+	// Search are domains to put before the host's search domains (a user
+	// network's DNSDomain).
+	Search []string `json:"search,omitempty"`
 }
 
 // ModeInfo gives the Info of none and host (modes Attach does not handle).
@@ -92,6 +95,9 @@ func resolvConf(host []byte, cfg Config, info Info) []byte {
 	}
 	if len(cfg.DNS) > 0 {
 		servers = cfg.DNS
+	}
+	if len(info.Search) > 0 {
+		search = append(append([]string(nil), info.Search...), search...)
 	}
 	if len(cfg.DNSSearch) > 0 {
 		search = nil

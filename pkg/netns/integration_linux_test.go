@@ -18,13 +18,23 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // TestMain lets the test binary act as a second process (Detach from
 // another process) and as the DNS stub.
 func TestMain(m *testing.M) {
+	// The user networks' helpers, which husk runs as hidden commands.
+	if len(os.Args) > 1 && (os.Args[1] == DNSCommand || os.Args[1] == PortsCommand) {
+		run := RunDNSHelper
+		if os.Args[1] == PortsCommand {
+			run = RunPortsHelper
+		}
+		if err := run(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	if spec := os.Getenv("HUSK_NET_IT_DETACH"); spec != "" {
 		dir, id, _ := strings.Cut(spec, ",")
 		if err := Detach(dir, id); err != nil {
@@ -51,23 +61,6 @@ func requireIT(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Fatal("HUSK_NET_IT=1 needs uid 0 in a user namespace (unshare -Urm)")
 	}
-}
-
-// inNetns runs f on a thread inside the namespace at path; sockets f
-// creates stay in that namespace. The thread cannot return to the host's
-// namespace (not ours to enter), so it ends with f.
-func inNetns(path string, f func() error) error {
-	return onThrowawayThread(func() error {
-		ns, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
-		if err != nil {
-			return err
-		}
-		defer unix.Close(ns)
-		if err := unix.Setns(ns, unix.CLONE_NEWNET); err != nil {
-			return err
-		}
-		return f()
-	})
 }
 
 func TestIntegrationPasta(t *testing.T) { testIntegration(t, ModePasta) }
@@ -283,6 +276,177 @@ func testIntegration(t *testing.T, mode string) {
 	}
 	if err := Detach(runDir, id); err != nil {
 		t.Errorf("second Detach: %v", err)
+	}
+}
+
+// TestIntegrationUserNet attaches two namespaces to a user network: names
+// through the DNS server, addresses across the bridge, published tcp and
+// udp through the forwarder, throughput, and nothing left after the last
+// Detach.
+func TestIntegrationUserNet(t *testing.T) {
+	requireIT(t)
+	runDir := t.TempDir()
+	nw := Network{Name: "itnet", ID: randomID(), Driver: "bridge", Subnet: "10.89.77.0/24", Gateway: "10.89.77.1"}
+	ports, err := AssignHostPorts([]PortMapping{
+		{HostIP: "127.0.0.1", ContainerPort: 80, Range: 1, Protocol: "tcp"},
+		{HostIP: "127.0.0.1", ContainerPort: 5353, Range: 1, Protocol: "udp"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	t0 := time.Now()
+	web, err := AttachUser(ctx, runDir, "c1", nw, UserAttachOptions{Name: "web", Ports: ports, Exe: os.Args[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer Detach(runDir, "c1")
+	if err := web.Ready(); err != nil {
+		t.Fatal(err)
+	}
+	t1 := time.Now()
+	db, err := AttachUser(ctx, runDir, "c2", nw, UserAttachOptions{Name: "db", Exe: os.Args[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer Detach(runDir, "c2")
+	t.Logf("first AttachUser+Ready %v (rootless namespace included), second %v; infos %+v %+v",
+		t1.Sub(t0), time.Since(t1), web.Info(), db.Info())
+	if web.Info().IP != "10.89.77.2" || db.Info().IP != "10.89.77.3" || db.Info().DNS[0] != nw.Gateway {
+		t.Fatalf("addresses: %+v %+v", web.Info(), db.Info())
+	}
+	rootless := NetnsPath(runDir, userNetID)
+	helpers := []int{HelperPid(runDir, userNetID), dnsPid(runDir), HelperPid(runDir, "c1")}
+	for _, p := range helpers {
+		if p == 0 {
+			t.Fatalf("helper pids %v", helpers)
+		}
+	}
+
+	var l net.Listener
+	var u net.PacketConn
+	if err := inNetns(web.NetnsPath(), func() error {
+		var err error
+		if l, err = net.Listen("tcp", ":80"); err != nil {
+			return err
+		}
+		u, err = net.ListenPacket("udp", ":5353")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	defer u.Close()
+	go serveHello(l)
+	go serveEcho(u)
+
+	// From db: web by name, then by address.
+	var ip, hello string
+	if err := inNetns(db.NetnsPath(), func() error {
+		var err error
+		if ip, err = queryA(nw.Gateway, "web"); err != nil {
+			return fmt.Errorf("query web: %w", err)
+		}
+		hello, err = dialRead(net.JoinHostPort(ip, "80"))
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if ip != web.Info().IP || hello != "hello :80" {
+		t.Fatalf("web by name: %q, then %q", ip, hello)
+	}
+	// Published ports from the host.
+	if got, err := dialRead(fmt.Sprintf("127.0.0.1:%d", ports[0].HostPort)); err != nil || got != "hello :80" {
+		t.Fatalf("published tcp: %q %v", got, err)
+	}
+	c, err := net.Dial("udp", fmt.Sprintf("127.0.0.1:%d", ports[1].HostPort))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = c.SetDeadline(time.Now().Add(3 * time.Second))
+	_, _ = c.Write([]byte("ping"))
+	buf := make([]byte, 100)
+	n, err := c.Read(buf)
+	c.Close()
+	if err != nil || !strings.Contains(string(buf[:n]), "ping") {
+		t.Fatalf("published udp: %q %v", buf[:n], err)
+	}
+	// A busy host port is named (by Ready: the forwarder binds).
+	a3, err := AttachUser(ctx, runDir, "c3", nw, UserAttachOptions{Name: "x", Ports: ports[:1], Exe: os.Args[0]})
+	if err == nil {
+		err = a3.Ready()
+		_ = Detach(runDir, "c3")
+	}
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprint(ports[0].HostPort)) {
+		t.Errorf("busy port: %v", err)
+	}
+
+	// Throughput host → container through the forwarder.
+	l.Close()
+	var sink net.Listener
+	if err := inNetns(web.NetnsPath(), func() error {
+		var err error
+		sink, err = net.Listen("tcp", ":80")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	defer sink.Close()
+	got := make(chan int64, 1)
+	go func() {
+		c, err := sink.Accept()
+		if err != nil {
+			got <- -1
+			return
+		}
+		n, _ := io.Copy(io.Discard, c)
+		c.Close()
+		got <- n
+	}()
+	tc, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", ports[0].HostPort))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const total = 512 << 20
+	chunk := make([]byte, 1<<20)
+	start := time.Now()
+	for sent := 0; sent < total; sent += len(chunk) {
+		if _, err := tc.Write(chunk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tc.Close()
+	if n := <-got; n != total {
+		t.Errorf("received %d of %d bytes", n, total)
+	}
+	d := time.Since(start)
+	t.Logf("user network: host→container tcp through the forwarder: 512 MiB in %v = %.0f MiB/s", d, total/d.Seconds()/(1<<20))
+
+	// Teardown: the rootless namespace stays while c2 is attached.
+	t2 := time.Now()
+	if err := Detach(runDir, "c1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(rootless); err != nil {
+		t.Fatalf("rootless namespace gone with c1: %v", err)
+	}
+	if err := Detach(runDir, "c2"); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("Detach of both: %v", time.Since(t2))
+	for _, p := range helpers {
+		if !WaitGone(p, 2*time.Second) {
+			t.Errorf("helper %d still running", p)
+		}
+	}
+	if mi, _ := os.ReadFile("/proc/self/mountinfo"); bytes.Contains(mi, []byte(runDir)) {
+		t.Errorf("namespace still mounted: %s", mi)
+	}
+	entries, _ := os.ReadDir(runDir)
+	for _, e := range entries {
+		if e.Name() != userLockFile {
+			t.Errorf("left in the run directory: %s", e.Name())
+		}
 	}
 }
 

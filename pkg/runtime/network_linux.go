@@ -13,6 +13,28 @@ import (
 // netRunDir holds the network namespaces and helper state of containers.
 func netRunDir(env Env) string { return filepath.Join(env.Store.RunRoot, "husk-netns") }
 
+// NetworksDir holds the user network definitions of the store at
+// graphRoot (husk network create).
+func NetworksDir(graphRoot string) string { return filepath.Join(graphRoot, "husk-networks") }
+
+// userNetwork finds the definition of a user network.
+func userNetwork(env Env, name string) (netns.Network, error) {
+	nets, err := netns.OpenNetworks(NetworksDir(env.Store.GraphRoot))
+	if err != nil {
+		return netns.Network{}, err
+	}
+	n, err := nets.Get(name)
+	if err != nil {
+		return n, fmt.Errorf("--network %s: %w (husk network create %s)", name, err, name)
+	}
+	return n, nil
+}
+
+// ReleaseNetworks removes the user networks' rootless namespace and its
+// helpers when no container is attached (system reset, after removing the
+// containers).
+func ReleaseNetworks(env Env) error { return netns.ReleaseUser(netRunDir(env)) }
+
 // netPlan is what Start needs of the container's network.
 type netPlan struct {
 	attachment *netns.Attachment
@@ -42,6 +64,13 @@ func normalizeNetwork(env Env, cfg *Config, exposed map[string]struct{}) error {
 			return fmt.Errorf("--network %s: %w", n.Mode, err)
 		}
 		n.Mode = netns.ContainerPrefix + other.ID
+	}
+	if netns.IsUserNetwork(n.Mode) {
+		nw, err := userNetwork(env, n.Mode)
+		if err != nil {
+			return err
+		}
+		n.Mode = nw.Name // an ID prefix becomes the name
 	}
 	if n.PublishAll {
 		all, err := netns.ExposedToPorts(exposed)
@@ -76,6 +105,19 @@ func prepareNetwork(ctx context.Context, env Env, c *Container) (netPlan, error)
 			return netPlan{}, err
 		}
 		a, err := netns.Attach(ctx, netRunDir(env), c.ID, n)
+		if err != nil {
+			return netPlan{}, err
+		}
+		return netPlan{attachment: a, nsPath: a.NetnsPath(), info: a.Info()}, nil
+	case netns.IsUserNetwork(n.Mode):
+		if err := netns.CheckPorts(n.Ports); err != nil {
+			return netPlan{}, err
+		}
+		nw, err := userNetwork(env, n.Mode)
+		if err != nil {
+			return netPlan{}, err
+		}
+		a, err := netns.AttachUser(ctx, netRunDir(env), c.ID, nw, netns.UserAttachOptions{Name: c.Name, Ports: n.Ports})
 		if err != nil {
 			return netPlan{}, err
 		}

@@ -205,7 +205,7 @@ func Prepare(ctx context.Context, env Env, c *Container) error {
 	}
 	defer func() { _, _ = env.Store.Unmount(c.ID, false) }()
 	np := netPlan{info: netns.ModeInfo(c.Config.Net.Mode)}
-	if c.Config.Net.UsesNamespace() {
+	if c.Config.Net.OwnNamespace() {
 		np.nsPath = netns.NetnsPath(netRunDir(env), c.ID)
 	}
 	spec, err := buildSpec(ctx, env, c, rootfs, np)

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"github.com/husk-dev/husk/pkg/netns"
+	"github.com/husk-dev/husk/pkg/runtime"
+)
+
+// networkDeps wires husk network to the store: definitions beside the
+// store's layers, users from the containers' records.
+func (a *app) networkDeps() networkDeps {
+	return networkDeps{
+		open: func() (*netns.Networks, error) {
+			return netns.OpenNetworks(runtime.NetworksDir(a.storeOptions().GraphRoot))
+		},
+		users: func(_ context.Context, network string) ([]string, error) {
+			store, err := a.openStore()
+			if err != nil {
+				return nil, err
+			}
+			defer store.Close()
+			cs, err := runtime.List(store)
+			if err != nil {
+				return nil, err
+			}
+			var out []string
+			for _, c := range cs {
+				if c.Config.Net.Mode == network {
+					out = append(out, c.Name)
+				}
+			}
+			return out, nil
+		},
+		remove: func(ctx context.Context, names []string) error {
+			return a.withContainers(names, func(env runtime.Env, c *runtime.Container) error {
+				return runtime.Remove(ctx, env, c, true)
+			})
+		},
+	}
+}
+
+// newNetHelperCommands are the hidden helpers of user networks, started by
+// pkg/netns inside the user's namespace: the DNS server and the published
+// ports' forwarder.
+func newNetHelperCommands() []*cobra.Command {
+	return []*cobra.Command{
+		{
+			Use:         netns.DNSCommand + " STATE RNETNS",
+			Short:       "Serve DNS for user networks (internal)",
+			Hidden:      true,
+			Annotations: noNamespace,
+			Args:        cobra.ExactArgs(2),
+			RunE:        func(_ *cobra.Command, args []string) error { return netns.RunDNSHelper(args) },
+		},
+		{
+			Use:         netns.PortsCommand + " CNETNS RNETNS PORTS",
+			Short:       "Forward published ports to a user-network container (internal)",
+			Hidden:      true,
+			Annotations: noNamespace,
+			Args:        cobra.ExactArgs(3),
+			RunE:        func(_ *cobra.Command, args []string) error { return netns.RunPortsHelper(args) },
+		},
+	}
+}

@@ -1,0 +1,672 @@
+package netns
+
+// User networks at run time. One "rootless" network namespace per user
+// (RUNDIR/usernet/netns, made by Attach like a private network's, so pasta
+// or slirp4netns gives it the outside) holds one bridge per user network in
+// use, IP forwarding, source NAT to the namespace's own address (pasta only
+// relays traffic from the address it configured), and the DNS server
+// (`husk __netdns`). Each container gets its own namespace with one end of
+// a veth pair as eth0; the other end is on the network's bridge. Published
+// ports go through a per-container forwarder (`husk __netports`) that
+// listens in husk's own network namespace (the host's) and connects from
+// the rootless namespace to the container's address, as podman's
+// rootlessport does; pasta's port set is fixed when it starts, so it cannot
+// take ports of containers that start later.
+//
+// The rootless namespace is made by the first container that needs it and
+// removed with the last one (the member count in RUNDIR/usernet.json,
+// changed under RUNDIR/usernet.lock), so no process is left when no
+// container runs. As root the same code runs: the rootless namespace is
+// then simply a namespace of root's, served by pasta as well.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+)
+
+const (
+	userNetID     = "usernet"      // the rootless namespace's attachment, RUNDIR/usernet
+	userStateFile = "usernet.json" // userState
+	userLockFile  = "usernet.lock"
+	dnsPidFile    = "dns.pid" // in RUNDIR/usernet
+	dnsLogFile    = "dns.log"
+	portsFile     = "ports.json" // in RUNDIR/ID: the forwarder's work
+	// vethMTU matches pasta's tap device.
+	vethMTU = 65520
+
+	// Hidden husk commands that run the helpers.
+	DNSCommand   = "__netdns"
+	PortsCommand = "__netports"
+)
+
+// UserAttachOptions are what AttachUser needs besides the network.
+type UserAttachOptions struct {
+	// Name is the container's name (resolvable on the network).
+	Name string
+	// Ports are published through the forwarder (host ports assigned and
+	// checked).
+	Ports []PortMapping
+	// Exe is the husk binary that runs the helpers (default: this one).
+	Exe string
+}
+
+// AttachUser creates container id's network namespace on user network nw:
+// RUNDIR/ID/netns with eth0 on nw's bridge in the rootless namespace (made
+// first when missing), an address from nw's subnet, a default route through
+// the gateway, the gateway as resolver, and the published ports'
+// forwarder starting (Ready waits for it). Detach undoes all of it; on error
+// nothing is left.
+func AttachUser(ctx context.Context, runDir, id string, nw Network, o UserAttachOptions) (*Attachment, error) {
+	if o.Exe == "" {
+		exe, err := os.Executable()
+		if err != nil {
+			return nil, fmt.Errorf("find husk's executable: %w", err)
+		}
+		o.Exe = exe
+	}
+	if err := Detach(runDir, id); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(runDir, 0o700); err != nil {
+		return nil, fmt.Errorf("create network directory: %w", err)
+	}
+	a := &Attachment{dir: filepath.Join(runDir, id), wait: func() error { return nil }}
+	err := withUserLock(runDir, func() error {
+		info, err := attachUserLocked(ctx, runDir, id, nw, o)
+		a.info = info
+		return err
+	})
+	if err == nil && len(o.Ports) > 0 {
+		err = a.startForwarder(ctx, runDir, o)
+	}
+	if err != nil {
+		_ = Detach(runDir, id)
+		return nil, err
+	}
+	return a, nil
+}
+
+func withUserLock(runDir string, f func() error) error {
+	lf, err := os.OpenFile(filepath.Join(runDir, userLockFile), os.O_RDWR|os.O_CREATE|unix.O_CLOEXEC, 0o600)
+	if err != nil {
+		return fmt.Errorf("lock user networks: %w", err)
+	}
+	defer lf.Close()
+	if err := unix.Flock(int(lf.Fd()), unix.LOCK_EX); err != nil {
+		return fmt.Errorf("lock user networks: %w", err)
+	}
+	return f()
+}
+
+func attachUserLocked(ctx context.Context, runDir, id string, nw Network, o UserAttachOptions) (info Info, err error) {
+	statePath := filepath.Join(runDir, userStateFile)
+	st, err := readUserState(statePath)
+	if err != nil {
+		return Info{}, err
+	}
+	// Members whose namespace file is gone were not detached (a crash in
+	// between): forget them.
+	for _, ns := range st.Networks {
+		for mid := range ns.Members {
+			if _, err := os.Stat(NetnsPath(runDir, mid)); err != nil {
+				delete(ns.Members, mid)
+			}
+		}
+	}
+	rpath := NetnsPath(runDir, userNetID)
+	if !rootlessAlive(runDir) {
+		if err := teardownRootless(runDir); err != nil {
+			return Info{}, err
+		}
+		st = &userState{Networks: map[string]*netState{}}
+		var wait func() error
+		wait, err = createRootless(ctx, runDir, st, o.Exe)
+		if err == nil {
+			err = st.write(statePath)
+		}
+		if err != nil {
+			_ = teardownRootless(runDir)
+			return Info{}, err
+		}
+		// Bridge and veth are made while the helpers start.
+		defer func() {
+			if werr := wait(); werr != nil && err == nil {
+				info, err = Info{}, werr
+			}
+		}()
+	}
+	hr, err := handleIn(rpath)
+	if err != nil {
+		return Info{}, err
+	}
+	defer hr.Close()
+	ns, err := ensureBridge(hr, runDir, st, nw)
+	if err != nil {
+		return Info{}, err
+	}
+	ip, err := ns.allocIP()
+	if err != nil {
+		return Info{}, err
+	}
+	dir := filepath.Join(runDir, id)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return Info{}, fmt.Errorf("create network directory: %w", err)
+	}
+	cpath := NetnsPath(runDir, id)
+	if err := createNetns(cpath); err != nil {
+		return Info{}, err
+	}
+	veth := "hv" + shortID(id, 13)
+	if err := plugVeth(hr, cpath, ns, veth, "hc"+shortID(id, 13), ip); err != nil {
+		return Info{}, err
+	}
+	ns.Members[id] = &member{Name: o.Name, IP: ip.String(), Veth: veth}
+	if err := st.write(statePath); err != nil {
+		return Info{}, err
+	}
+	return Info{Mode: nw.Name, IP: ip.String(), HostAddr: st.HostAddr, DNS: []string{ns.Gateway}, Search: []string{DNSDomain}}, nil
+}
+
+func shortID(id string, n int) string {
+	if len(id) > n {
+		return id[:n]
+	}
+	return id
+}
+
+// rootlessAlive reports whether the rootless namespace and its helpers
+// (pasta or slirp4netns, the DNS server) are there.
+func rootlessAlive(runDir string) bool {
+	if _, err := os.Stat(NetnsPath(runDir, userNetID)); err != nil {
+		return false
+	}
+	return HelperPid(runDir, userNetID) != 0 && dnsPid(runDir) != 0
+}
+
+func dnsPid(runDir string) int {
+	dir := filepath.Join(runDir, userNetID)
+	pid, err := readPid(filepath.Join(dir, dnsPidFile))
+	if err != nil || !isHelper(pid, filepath.Join(dir, nsFile)) {
+		return 0
+	}
+	return pid
+}
+
+// createRootless makes the rootless namespace: Attach's namespace and
+// helper, forwarding on, and the DNS server living in it. The helpers start
+// meanwhile: the returned wait (called before the lock is released, so
+// that no other command finds a half-made namespace) waits for both.
+func createRootless(ctx context.Context, runDir string, st *userState, exe string) (wait func() error, err error) {
+	cfg := Config{Mode: ModePrivate}
+	if h, _ := ChooseHelper(ModePrivate); h == ModePasta && realRoot() {
+		// Real root: pasta would switch to nobody, who cannot open the
+		// namespace file under root's 0700 run directory.
+		cfg = Config{Mode: ModePasta, HelperOpts: []string{"--runas", "0"}}
+	}
+	a, err := Attach(ctx, runDir, userNetID, cfg)
+	if err != nil {
+		return nil, err
+	}
+	st.HostAddr = a.info.HostAddr
+	st.Upstream = a.info.DNS
+	if st.Upstream == nil {
+		host, _ := os.ReadFile("/etc/resolv.conf")
+		st.Upstream = nameservers(host)
+	}
+	dir := filepath.Join(runDir, userNetID)
+	rpath := filepath.Join(dir, nsFile)
+	log, err := os.Create(filepath.Join(dir, dnsLogFile))
+	if err != nil {
+		return nil, err
+	}
+	defer log.Close()
+	rd, wr, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	err = inNetns(rpath, func() error {
+		if err := os.WriteFile("/proc/sys/net/ipv4/ip_forward", []byte("1\n"), 0o644); err != nil {
+			return fmt.Errorf("enable forwarding in the rootless network namespace: %w", err)
+		}
+		// Started from this thread, the server lives in the rootless
+		// namespace.
+		cmd := exec.Command(exe, DNSCommand, filepath.Join(runDir, userStateFile), rpath)
+		cmd.Stdout, cmd.Stderr = log, log
+		cmd.ExtraFiles = []*os.File{wr}
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+		if err := cmd.Start(); err != nil {
+			return fmt.Errorf("start the DNS server: %w", err)
+		}
+		go func() { _ = cmd.Wait() }()
+		return writePid(filepath.Join(dir, dnsPidFile), cmd.Process.Pid)
+	})
+	wr.Close()
+	if err != nil {
+		rd.Close()
+		return nil, err
+	}
+	return func() error {
+		defer rd.Close()
+		if err := a.Ready(); err != nil {
+			return err
+		}
+		return waitReady(ctx, rd, "the DNS server", filepath.Join(dir, dnsLogFile))
+	}, nil
+}
+
+// realRoot reports whether this is root of the host's user namespace (the
+// identity map), not husk's rootless uid 0.
+func realRoot() bool {
+	if os.Geteuid() != 0 {
+		return false
+	}
+	b, err := os.ReadFile("/proc/self/uid_map")
+	if err != nil {
+		return false
+	}
+	f := strings.Fields(string(b))
+	return len(f) == 3 && f[0] == "0" && f[1] == "0" && f[2] == "4294967295"
+}
+
+// waitReady reads a helper's readiness line: "ok", or its error.
+func waitReady(ctx context.Context, rd *os.File, what, log string) error {
+	type result struct {
+		line string
+		err  error
+	}
+	c := make(chan result, 1)
+	go func() {
+		b := make([]byte, 4096)
+		n, err := rd.Read(b)
+		c <- result{strings.TrimSpace(string(b[:n])), err}
+	}()
+	select {
+	case r := <-c:
+		if r.line == "ok" {
+			return nil
+		}
+		if r.line != "" {
+			return errors.New(r.line)
+		}
+		return fmt.Errorf("%s: %s", what, helperMessage(log, errors.New("exited before it was ready")))
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(readyLimit):
+		return fmt.Errorf("%s did not start within %v", what, readyLimit)
+	}
+}
+
+func nameservers(resolv []byte) []string {
+	var out []string
+	for _, l := range strings.Split(string(resolv), "\n") {
+		f := strings.Fields(l)
+		if len(f) > 1 && f[0] == "nameserver" {
+			out = append(out, f[1])
+		}
+	}
+	return withoutLoopback(out)
+}
+
+// teardownRootless ends the DNS server and the helper and removes the
+// rootless namespace and the state.
+func teardownRootless(runDir string) error {
+	if pid := dnsPid(runDir); pid != 0 {
+		_ = unix.Kill(pid, unix.SIGTERM)
+	}
+	if err := Detach(runDir, userNetID); err != nil {
+		return err
+	}
+	if err := os.Remove(filepath.Join(runDir, userStateFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// detachUser takes container id off its user network, and removes the
+// rootless namespace when it was the last member. Nothing happens for a
+// container that is on no user network.
+func detachUser(runDir, id string) error {
+	if id == userNetID {
+		return nil
+	}
+	statePath := filepath.Join(runDir, userStateFile)
+	if _, err := os.Stat(statePath); err != nil {
+		return nil
+	}
+	return withUserLock(runDir, func() error {
+		st, err := readUserState(statePath)
+		if err != nil {
+			return err
+		}
+		name, m := st.find(id)
+		if m == nil && st.members() > 0 {
+			return nil
+		}
+		if m != nil {
+			delete(st.Networks[name].Members, id)
+		}
+		if st.members() == 0 {
+			return teardownRootless(runDir)
+		}
+		// The veth pair goes with the container's namespace anyway; deleting
+		// it now frees the name and the bridge port at once. A network left
+		// without containers loses its bridge: its subnet may be given to
+		// another network once its definition is removed.
+		hr, err := handleIn(NetnsPath(runDir, userNetID))
+		if err != nil {
+			return err
+		}
+		defer hr.Close()
+		if l, err := hr.LinkByName(m.Veth); err == nil {
+			_ = hr.LinkDel(l)
+		}
+		if ns := st.Networks[name]; len(ns.Members) == 0 {
+			if l, err := hr.LinkByName(ns.Bridge); err == nil {
+				_ = hr.LinkDel(l)
+			}
+			delete(st.Networks, name)
+			if err := writeNAT(runDir, st); err != nil {
+				return err
+			}
+		}
+		return st.write(statePath)
+	})
+}
+
+// inNetns runs f on a throwaway thread inside the namespace at path (a
+// rootless process cannot go back to the host's namespace).
+func inNetns(path string, f func() error) error {
+	return onThrowawayThread(func() error {
+		fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return fmt.Errorf("open network namespace: %w", err)
+		}
+		defer unix.Close(fd)
+		if err := unix.Setns(fd, unix.CLONE_NEWNET); err != nil {
+			return fmt.Errorf("enter network namespace %s: %w", path, err)
+		}
+		return f()
+	})
+}
+
+// handleIn opens a netlink handle bound to the namespace at path; the
+// handle's socket stays in that namespace whichever thread uses it.
+func handleIn(path string) (*netlink.Handle, error) {
+	var h *netlink.Handle
+	err := inNetns(path, func() error {
+		var err error
+		h, err = netlink.NewHandle(unix.NETLINK_ROUTE)
+		if err != nil {
+			return fmt.Errorf("netlink: %w", err)
+		}
+		return nil
+	})
+	return h, err
+}
+
+// bridgeName is nw's bridge in the rootless namespace.
+func bridgeName(nw Network) string { return "hk-" + shortID(nw.ID, 12) }
+
+// ensureBridge makes nw's bridge with the gateway address (and refreshes
+// the NAT rules) unless it is there.
+func ensureBridge(hr *netlink.Handle, runDir string, st *userState, nw Network) (*netState, error) {
+	ns := st.Networks[nw.Name]
+	if ns != nil && ns.ID != nw.ID {
+		// The definition was removed and made again while the namespace
+		// lived.
+		if len(ns.Members) > 0 {
+			return nil, fmt.Errorf("network %q was redefined while containers of its earlier definition run: stop them first", nw.Name)
+		}
+		if l, err := hr.LinkByName(ns.Bridge); err == nil {
+			_ = hr.LinkDel(l)
+		}
+		ns = nil
+	}
+	if ns != nil {
+		if _, err := hr.LinkByName(ns.Bridge); err == nil {
+			return ns, nil
+		}
+	}
+	_, sn, err := net.ParseCIDR(nw.Subnet)
+	if err != nil {
+		return nil, fmt.Errorf("network %q subnet %q: %w", nw.Name, nw.Subnet, err)
+	}
+	gw := net.ParseIP(nw.Gateway).To4()
+	if gw == nil {
+		return nil, fmt.Errorf("network %q: bad gateway %q", nw.Name, nw.Gateway)
+	}
+	name := bridgeName(nw)
+	br := &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: name, MTU: vethMTU}}
+	if err := hr.LinkAdd(br); err != nil && !errors.Is(err, unix.EEXIST) {
+		return nil, fmt.Errorf("create bridge %s: %w", name, err)
+	}
+	l, err := hr.LinkByName(name)
+	if err != nil {
+		return nil, fmt.Errorf("bridge %s: %w", name, err)
+	}
+	if err := hr.AddrReplace(l, &netlink.Addr{IPNet: &net.IPNet{IP: gw, Mask: sn.Mask}}); err != nil {
+		return nil, fmt.Errorf("address of bridge %s: %w", name, err)
+	}
+	if err := hr.LinkSetUp(l); err != nil {
+		return nil, fmt.Errorf("bridge %s up: %w", name, err)
+	}
+	members := map[string]*member{}
+	if ns != nil {
+		members = ns.Members
+	}
+	ns = &netState{ID: nw.ID, Subnet: sn.String(), Gateway: gw.String(), Bridge: name, Internal: nw.Internal, Members: members}
+	st.Networks[nw.Name] = ns
+	if err := writeNAT(runDir, st); err != nil {
+		return nil, err
+	}
+	return ns, nil
+}
+
+// natRules is the nftables table of the rootless namespace: source NAT of
+// the networks' traffic that leaves through the helper's interface, and
+// internal networks cut off from everything but their own bridge.
+func natRules(st *userState) string {
+	names := make([]string, 0, len(st.Networks))
+	for n := range st.Networks {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var subnets, drops []string
+	for _, n := range names {
+		ns := st.Networks[n]
+		if ns.Internal {
+			drops = append(drops,
+				fmt.Sprintf("\t\tiifname %q oifname != %q drop\n", ns.Bridge, ns.Bridge),
+				fmt.Sprintf("\t\toifname %q iifname != %q drop\n", ns.Bridge, ns.Bridge))
+			continue
+		}
+		subnets = append(subnets, ns.Subnet)
+	}
+	var b bytes.Buffer
+	b.WriteString("table ip husk {}\ndelete table ip husk\ntable ip husk {\n")
+	b.WriteString("\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n")
+	if len(subnets) > 0 {
+		fmt.Fprintf(&b, "\t\tip saddr { %s } oifname != \"hk-*\" masquerade\n", strings.Join(subnets, ", "))
+	}
+	b.WriteString("\t}\n")
+	b.WriteString("\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n")
+	for _, d := range drops {
+		b.WriteString(d)
+	}
+	b.WriteString("\t}\n}\n")
+	return b.String()
+}
+
+// writeNAT loads natRules with nft, run inside the rootless namespace.
+// Without nft, containers still reach each other and published ports,
+// but not the outside.
+func writeNAT(runDir string, st *userState) error {
+	nft, err := exec.LookPath("nft")
+	if err != nil {
+		return nil
+	}
+	rules := natRules(st)
+	return inNetns(NetnsPath(runDir, userNetID), func() error {
+		cmd := exec.Command(nft, "-f", "-")
+		cmd.Stdin = strings.NewReader(rules)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("nft in the rootless network namespace: %v: %s", err, strings.TrimSpace(string(out)))
+		}
+		return nil
+	})
+}
+
+// plugVeth connects the namespace at cpath to ns's bridge: host end named
+// veth on the bridge, the other end eth0 in the container with ip and a
+// default route through the gateway.
+func plugVeth(hr *netlink.Handle, cpath string, ns *netState, veth, peer string, ip net.IP) error {
+	br, err := hr.LinkByName(ns.Bridge)
+	if err != nil {
+		return fmt.Errorf("bridge %s: %w", ns.Bridge, err)
+	}
+	cf, err := os.Open(cpath)
+	if err != nil {
+		return fmt.Errorf("open network namespace: %w", err)
+	}
+	defer cf.Close()
+	v := &netlink.Veth{
+		LinkAttrs:     netlink.LinkAttrs{Name: veth, MTU: vethMTU, MasterIndex: br.Attrs().Index, TxQLen: -1},
+		PeerName:      peer,
+		PeerMTU:       vethMTU,
+		PeerTxQLen:    -1,
+		PeerNamespace: netlink.NsFd(int(cf.Fd())),
+	}
+	if err := hr.LinkAdd(v); err != nil {
+		return fmt.Errorf("create veth %s: %w", veth, err)
+	}
+	hl, err := hr.LinkByName(veth)
+	if err == nil {
+		err = hr.LinkSetUp(hl)
+	}
+	if err != nil {
+		return fmt.Errorf("veth %s up: %w", veth, err)
+	}
+	hc, err := handleIn(cpath)
+	if err != nil {
+		return err
+	}
+	defer hc.Close()
+	cl, err := hc.LinkByName(peer)
+	if err != nil {
+		return fmt.Errorf("veth %s in the container: %w", peer, err)
+	}
+	if err := hc.LinkSetName(cl, "eth0"); err != nil {
+		return fmt.Errorf("rename %s to eth0: %w", peer, err)
+	}
+	_, sn, _ := net.ParseCIDR(ns.Subnet)
+	if err := hc.AddrAdd(cl, &netlink.Addr{IPNet: &net.IPNet{IP: ip, Mask: sn.Mask}}); err != nil {
+		return fmt.Errorf("address %s on eth0: %w", ip, err)
+	}
+	if err := hc.LinkSetUp(cl); err != nil {
+		return fmt.Errorf("eth0 up: %w", err)
+	}
+	gw := net.ParseIP(ns.Gateway)
+	if err := hc.RouteAdd(&netlink.Route{LinkIndex: cl.Attrs().Index, Gw: gw}); err != nil {
+		return fmt.Errorf("default route via %s: %w", gw, err)
+	}
+	// ping without CAP_NET_RAW (ICMP datagram sockets), as podman allows:
+	// every group the user namespace maps, else root's.
+	return inNetns(cpath, func() error {
+		const f = "/proc/sys/net/ipv4/ping_group_range"
+		if os.WriteFile(f, []byte("0 65535\n"), 0o644) != nil {
+			_ = os.WriteFile(f, []byte("0 0\n"), 0o644)
+		}
+		return nil
+	})
+}
+
+// startForwarder starts `husk __netports` for the published ports; Ready
+// waits until it listens on all of them (or returns its error, which names
+// the port).
+func (a *Attachment) startForwarder(ctx context.Context, runDir string, o UserAttachOptions) error {
+	work := portWork{Target: a.info.IP, Ports: o.Ports}
+	b, err := json.Marshal(work)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(a.dir, portsFile), b, 0o600); err != nil {
+		return err
+	}
+	log, err := os.Create(filepath.Join(a.dir, logFile))
+	if err != nil {
+		return err
+	}
+	defer log.Close()
+	rd, wr, err := os.Pipe()
+	if err != nil {
+		return err
+	}
+	defer wr.Close()
+	cmd := exec.Command(o.Exe, PortsCommand, a.NetnsPath(), NetnsPath(runDir, userNetID), filepath.Join(a.dir, portsFile))
+	cmd.Stdout, cmd.Stderr = log, log
+	cmd.ExtraFiles = []*os.File{wr}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		rd.Close()
+		return fmt.Errorf("start the port forwarder: %w", err)
+	}
+	go func() { _ = cmd.Wait() }()
+	if err := writePid(filepath.Join(a.dir, pidFile), cmd.Process.Pid); err != nil {
+		_ = cmd.Process.Kill()
+		rd.Close()
+		return err
+	}
+	a.wait = func() error {
+		defer rd.Close()
+		return waitReady(ctx, rd, "the port forwarder", filepath.Join(a.dir, logFile))
+	}
+	return nil
+}
+
+// portWork is the forwarder's ports.json.
+type portWork struct {
+	Target string        `json:"target"`
+	Ports  []PortMapping `json:"ports"`
+}
+
+// ReleaseUser removes the rootless namespace and its helpers when no
+// container is attached any more (members whose namespace file is gone do
+// not count): what a husk killed in the middle of AttachUser can leave.
+// For system reset; Detach does the same for each container.
+func ReleaseUser(runDir string) error {
+	statePath := filepath.Join(runDir, userStateFile)
+	if _, err := os.Stat(NetnsPath(runDir, userNetID)); err != nil {
+		if _, err := os.Stat(statePath); err != nil {
+			return nil
+		}
+	}
+	return withUserLock(runDir, func() error {
+		st, err := readUserState(statePath)
+		if err != nil {
+			return err
+		}
+		for _, ns := range st.Networks {
+			for id := range ns.Members {
+				if _, err := os.Stat(NetnsPath(runDir, id)); err == nil {
+					return nil
+				}
+			}
+		}
+		return teardownRootless(runDir)
+	})
+}
