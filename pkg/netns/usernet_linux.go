@@ -212,11 +212,6 @@ func dnsPid(runDir string) int {
 // that no other command finds a half-made namespace) waits for both.
 func createRootless(ctx context.Context, runDir string, st *userState, exe string) (wait func() error, err error) {
 	cfg := Config{Mode: ModePrivate}
-	if h, _ := ChooseHelper(ModePrivate); h == ModePasta && realRoot() {
-		// Real root: pasta would switch to nobody, who cannot open the
-		// namespace file under root's 0700 run directory.
-		cfg = Config{Mode: ModePasta, HelperOpts: []string{"--runas", "0"}}
-	}
 	a, err := Attach(ctx, runDir, userNetID, cfg)
 	if err != nil {
 		return nil, err
@@ -266,20 +261,6 @@ func createRootless(ctx context.Context, runDir string, st *userState, exe strin
 		}
 		return waitReady(ctx, rd, "the DNS server", filepath.Join(dir, dnsLogFile))
 	}, nil
-}
-
-// realRoot reports whether this is root of the host's user namespace (the
-// identity map), not husk's rootless uid 0.
-func realRoot() bool {
-	if os.Geteuid() != 0 {
-		return false
-	}
-	b, err := os.ReadFile("/proc/self/uid_map")
-	if err != nil {
-		return false
-	}
-	f := strings.Fields(string(b))
-	return len(f) == 3 && f[0] == "0" && f[1] == "0" && f[2] == "4294967295"
 }
 
 // waitReady reads a helper's readiness line: "ok", or its error.
