@@ -243,15 +243,18 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 	var runtimeDelete func()
 	defer func() {
 		done := make(chan struct{})
+		t1 := time.Now()
 		go func() {
 			if runtimeDelete != nil {
 				runtimeDelete()
+				logrus.Debugf("timing: runtime delete took %v", time.Since(t1))
 			}
 			close(done)
 		}()
 		for i := len(cleanup) - 1; i >= 0; i-- {
 			cleanup[i]()
 		}
+		logrus.Debugf("timing: cleanups took %v", time.Since(t1))
 		if c.Config.Remove {
 			// The record goes; the exit code stays for "husk wait".
 			if c.State.Status == StatusExited {
@@ -260,6 +263,7 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 			if rerr := removeStorage(env, c); rerr != nil && err == nil {
 				err = rerr
 			}
+			logrus.Debugf("timing: storage removed after %v", time.Since(t1))
 		}
 		<-done
 	}()
