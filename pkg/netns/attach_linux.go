@@ -25,7 +25,7 @@ const (
 	nsFile     = "netns"      // the bind-mounted namespace
 	pidFile    = "helper.pid" // the helper's pid (pasta writes it itself)
 	logFile    = "helper.log" // the helper's stderr
-	slirpSock  = "slirp.sock" // slirp4netns's API socket
+	slirpSock  = ".slirp.sock" // slirp4netns's API socket (see slirpSocket)
 	readyLimit = 10 * time.Second
 )
 
@@ -263,7 +263,7 @@ func (a *Attachment) startSlirp(ctx context.Context, cfg Config) error {
 		return err
 	}
 	defer wr.Close()
-	sock := filepath.Join(a.dir, slirpSock)
+	sock := slirpSocket(a.dir)
 	cmd := exec.Command(path, slirpArgs(a.NetnsPath(), sock, opts)...)
 	cmd.Stdout, cmd.Stderr = log, log
 	cmd.ExtraFiles = []*os.File{wr}
@@ -311,6 +311,17 @@ func (a *Attachment) startSlirp(ctx context.Context, cfg Config) error {
 		return nil
 	}
 	return nil
+}
+
+// slirpSocket is where slirp4netns's API socket of the attachment in dir
+// goes: next to dir under a short name, because a unix socket path must
+// stay under 108 bytes and run directories with 64-character IDs do not.
+func slirpSocket(dir string) string {
+	name := filepath.Base(dir)
+	if len(name) > 12 {
+		name = name[:12]
+	}
+	return filepath.Join(filepath.Dir(dir), name+slirpSock)
 }
 
 // slirpAddHostfwd publishes one port through slirp4netns's API socket.
@@ -418,6 +429,7 @@ func Detach(runDir, id string) error {
 	if err := removeNetns(nsPath); err != nil {
 		return err
 	}
+	_ = os.Remove(slirpSocket(dir))
 	if err := os.RemoveAll(dir); err != nil {
 		return fmt.Errorf("remove network directory: %w", err)
 	}

@@ -2,6 +2,8 @@ package netns
 
 import (
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -49,5 +51,16 @@ func TestCreateAndRemoveNetns(t *testing.T) {
 	}
 	if _, err := os.Lstat(p); !os.IsNotExist(err) {
 		t.Fatal("file left")
+	}
+}
+
+func TestSlirpSocketFitsSunPath(t *testing.T) {
+	dir := "/tmp/bats-run-AbCdEf/file/0/store-main/run/husk/storage/husk-netns/" + strings.Repeat("a", 64)
+	s := slirpSocket(dir)
+	if len(s) >= 108 {
+		t.Errorf("socket path of %d bytes: %s", len(s), s)
+	}
+	if filepath.Dir(s) != filepath.Dir(dir) {
+		t.Errorf("socket %s is not next to %s", s, dir)
 	}
 }

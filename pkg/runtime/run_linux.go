@@ -274,7 +274,10 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 	if err != nil {
 		return 0, fmt.Errorf("mount container %s: %w", c.Name, err)
 	}
-	cleanup = append(cleanup, func() { _, _ = env.Store.Unmount(c.ID, false) })
+	if !c.Config.Remove {
+		// (A --rm container is unmounted as it is deleted.)
+		cleanup = append(cleanup, func() { _, _ = env.Store.Unmount(c.ID, false) })
+	}
 
 	np, err := prepareNetwork(ctx, env, c)
 	if err != nil {

@@ -265,8 +265,9 @@ helper_pids() {
 @test "run --rm with a private network leaves no helper, namespace file or mount" {
 	local p=$((PORT0 + 35))
 	run_husk run --rm -p "$p:80" "$R/busybox" true
-	expect_eq "$(user_pids_with husk-netns/)" "" "helpers"
-	expect_eq "$(ls -A "$XDG_RUNTIME_DIR/husk/storage/husk-netns" 2>/dev/null)" "" "namespace files"
-	expect_eq "$(user_mounts_with husk-netns/)" "" "namespace mounts"
+	local nsdir=$XDG_RUNTIME_DIR/husk/storage/husk-netns/
+	expect_eq "$(user_pids_with "$nsdir")" "" "helpers"
+	expect_eq "$(ls -A "$nsdir" 2>/dev/null)" "" "namespace files"
+	expect_eq "$(user_mounts_with "$nsdir")" "" "namespace mounts"
 	expect_no_container_leftovers
 }
