@@ -22,9 +22,9 @@ import (
 
 // Files in an attachment's directory RUNDIR/ID.
 const (
-	nsFile     = "netns"      // the bind-mounted namespace
-	pidFile    = "helper.pid" // the helper's pid (pasta writes it itself)
-	logFile    = "helper.log" // the helper's stderr
+	nsFile     = "netns"       // the bind-mounted namespace
+	pidFile    = "helper.pid"  // the helper's pid (pasta writes it itself)
+	logFile    = "helper.log"  // the helper's stderr
 	slirpSock  = ".slirp.sock" // slirp4netns's API socket (see slirpSocket)
 	readyLimit = 10 * time.Second
 )
