@@ -309,7 +309,10 @@ t_argv() {
 	esac
 }
 
-# tp_run CASE SECONDS OUT: one iperf3 run; appends Gbit/s (received) to OUT.
+# tp_run CASE SECONDS OUT: one iperf3 run; appends "GBPS LAST_S_GBPS STALLED
+# RETR" to OUT: Gbit/s received over the run, Gbit/s in its last 1-s
+# interval, how many 1-s intervals moved < 0.1 Gbit/s, the sender's TCP
+# retransmissions.
 # One retry (a server still finishing the previous test answers "busy").
 tp_run() {
 	local c=$1 t=$2 out=$3 f=$DATA/tp.$1 g try
@@ -317,8 +320,10 @@ tp_run() {
 		t_argv "$c" "$t"
 		rm -f "$f"
 		if deleg_time "$f" "${ARGV[@]}" &&
-			g=$(jq -er '.end.sum_received.bits_per_second / 1e9' "$f.stdout" 2>/dev/null); then
-			printf '%.3f\n' "$g" >>"$out"
+			g=$(jq -er '[.end.sum_received.bits_per_second / 1e9, (.intervals[-1].sum.bits_per_second / 1e9),
+				([.intervals[] | select(.sum.bits_per_second < 1e8)] | length), (.end.sum_sent.retransmits // 0)]
+				| "\(.[0]) \(.[1]) \(.[2]) \(.[3])"' "$f.stdout" 2>/dev/null); then
+			awk '{ printf "%.3f %.3f %d %d\n", $1, $2, $3, $4 }' <<<"$g" >>"$out"
 			return 0
 		fi
 		bench_log "$c: iperf3 run failed (try $try): $(jq -r '.error // empty' "$f.stdout" 2>/dev/null | head -n1)"
@@ -394,11 +399,15 @@ tlabel() {
 gmed() { bench_median "$DATA/$1.gbps" 1; }
 bench_say ""
 bench_say "Throughput, iperf3 -t $TP_T, Gbit/s received: medians over $TP_N rounds (h.c.i = host.containers.internal;"
-bench_say "podman's 127.0.0.1 case needs --network slirp4netns:allow_host_loopback=true):"
+bench_say "podman's 127.0.0.1 case needs --network slirp4netns:allow_host_loopback=true; last 1s = median rate in"
+bench_say "the last 1-s interval of a run (steady state); stalled = 1-s intervals under 0.1 Gbit/s, all rounds;"
+bench_say "retr = median TCP retransmissions of the sender per run):"
 {
-	printf '%-42s %8s %15s\n' case median "min-max"
+	printf '%-42s %7s %13s %8s %8s %6s\n' case median "min-max" "last 1s" stalled retr
 	for c in "${TCASES[@]}"; do
-		printf '%-42s %8.2f %15s\n' "$(tlabel "$c")" "$(gmed "$c")" "$(bench_minmax "$DATA/$c.gbps" 1)"
+		printf '%-42s %7.2f %13s %8.2f %8s %6s\n' "$(tlabel "$c")" "$(gmed "$c")" "$(bench_minmax "$DATA/$c.gbps" 1)" \
+			"$(bench_median "$DATA/$c.gbps" 2)" "$(awk '{s += $3} END {print s + 0}' "$DATA/$c.gbps")/$((TP_N * TP_T))" \
+			"$(bench_median "$DATA/$c.gbps" 4)"
 	done
 } >"$DATA/table.t"
 bench_say_file "$DATA/table.t"
@@ -409,8 +418,10 @@ pub_goal=$(awk -v r="$r_pub" -v g="$PUB_GOAL" 'BEGIN { if (r == "nan") print "?"
 bench_say ""
 bench_say "Ratios husk/podman (higher is better for husk):"
 bench_say "  published port (host -> container)   $r_pub $pub_goal (goal >= $PUB_GOAL)"
-bench_say "  container -> host 127.0.0.1          $r_lo"
-bench_say "  container -> host 0.0.0.0            $r_any"
+lmed() { bench_median "$DATA/$1.gbps" 2; }
+bench_say "  container -> host 127.0.0.1          $r_lo (last 1 s of each run: $(bench_ratio "$(lmed husk-c2h-lo)" "$(lmed podman-c2h-lo)"))"
+bench_say "  container -> host 0.0.0.0            $r_any (last 1 s of each run: $(bench_ratio "$(lmed husk-c2h-any)" "$(lmed podman-c2h-any)"))"
+bench_say "  published port, last 1 s of each run $(bench_ratio "$(lmed husk-pub)" "$(lmed podman-pub)")"
 bench_say "  husk published port / bare loopback  $(bench_ratio "$(gmed husk-pub)" "$(gmed loopback)"); podman $(bench_ratio "$(gmed podman-pub)" "$(gmed loopback)")"
 [[ -n $PODMAN_PASTA ]] || bench_say "  (podman --network pasta: not available in this podman, so podman's default is the only podman case)"
 if [[ -s $DATA/tp.failures ]]; then
@@ -424,9 +435,9 @@ for c in "${SCASES[@]}"; do
 	bench_say "  $(printf '%-12s' "$c") $(awk '{printf "%.0f/%.0f/%.0f ", $1 * 1000, $4 * 1000, $5 * 1000}' "$DATA/$c.time")"
 done
 bench_say "  1-min load average at each round's start: $(tr '\n' ' ' <"$DATA/load.s")"
-bench_say "Raw throughput rounds (Gbit/s), in order:"
+bench_say "Raw throughput rounds (Gbit/s over the run / last 1 s / stalled 1-s intervals / retransmissions), in order:"
 for c in "${TCASES[@]}"; do
-	bench_say "  $(printf '%-15s' "$c") $(tr '\n' ' ' <"$DATA/$c.gbps")"
+	bench_say "  $(printf '%-15s' "$c") $(awk '{printf "%s/%s/%s/%s  ", $1, $2, $3, $4}' "$DATA/$c.gbps")"
 done
 bench_say "  1-min load average at each round's start: $(tr '\n' ' ' <"$DATA/load.t")"
 bench_say ""

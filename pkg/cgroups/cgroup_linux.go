@@ -199,7 +199,7 @@ func Pids(dir string) []int {
 // up to 2 s for dying ones).
 func Remove(dir string) error {
 	var err error
-	for deadline := time.Now().Add(2 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+	for deadline := time.Now().Add(2 * time.Second); ; time.Sleep(time.Millisecond) {
 		err = unix.Rmdir(dir)
 		if err == nil || errors.Is(err, unix.ENOENT) {
 			return nil

@@ -238,6 +238,8 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 		return 0, fmt.Errorf("container %s is already running", c.Name)
 	}
 	cleanup := []func(){}
+	// Cleanup steps that run in the background finish before Start returns.
+	var waitCleanup []chan struct{}
 	// The runtime's delete and the storage cleanup are independent; they
 	// run side by side to keep --rm quick.
 	var runtimeDelete func()
@@ -264,6 +266,9 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 				err = rerr
 			}
 			logrus.Debugf("timing: storage removed after %v", time.Since(t1))
+		}
+		for _, ch := range waitCleanup {
+			<-ch
 		}
 		<-done
 	}()
@@ -301,10 +306,17 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 		return 0, err
 	}
 	if plan.Dir != "" {
+		// Removed alongside the rest of the cleanup: the kernel may still
+		// count the last processes for a moment after the init was reaped.
 		cleanup = append(cleanup, func() {
-			if err := cgroups.Remove(plan.Dir); err != nil {
-				logrus.Warnf("%v", err)
-			}
+			cgDone := make(chan struct{})
+			go func() {
+				if err := cgroups.Remove(plan.Dir); err != nil {
+					logrus.Warnf("%v", err)
+				}
+				close(cgDone)
+			}()
+			waitCleanup = append(waitCleanup, cgDone)
 		})
 	}
 	if cgfd != nil {
