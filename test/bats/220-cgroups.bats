@@ -215,6 +215,22 @@ expect_nothing_new() {
 	[[ ! -e $cg ]] || die "$cg is still there after rm -f"
 }
 
+@test "exec: the new process joins the container's cgroup (frozen, counted and killed with it)" {
+	need_delegated
+	run_husk run -d --name execcg "$R/busybox" sleep 1000
+	local id=$output cg
+	cg=$(ctr_field execcg '{{.State.Cgroup}}')
+	run_husk exec -d execcg sleep 1001
+	local epid
+	wait_until 5 eval '[[ -n $(pgrep -u "$(id -u)" -f "^sleep 1001$") ]]'
+	epid=$(pgrep -u "$(id -u)" -f '^sleep 1001$')
+	expect_eq "$(my_cgroup "$epid")" "${CG_DELEG%/}/husk-$id" "cgroup of the exec'd process $epid"
+	run_husk exec execcg true
+	run_husk rm -f execcg
+	wait_until 5 pid_gone "$epid"
+	[[ ! -e $cg ]] || die "$cg is still there after rm -f"
+}
+
 @test "create + start: the cgroup exists only while the container runs, and again after a restart" {
 	need_delegated
 	run_husk create --name cs "$R/busybox" sleep 1000
