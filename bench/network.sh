@@ -52,6 +52,7 @@
 set -euo pipefail
 : "${BENCH_N:=15}"
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+BENCH_MEM_N=0 # no memory rounds here
 
 IMAGE_NAME=${BENCH_NET_IMAGE:-husk-test/busybox:latest}
 WARM=${BENCH_NET_WARM:-2}
@@ -209,7 +210,8 @@ bench_on_exit finish
 
 # ------------------------------------------------------------------ setup
 bench_header "network: husk (pasta) vs podman (slirp4netns) default networks: startup cost, iperf3 throughput"
-bench_say "tools:   $(pasta --version 2>&1 | head -n1) (/usr/bin/pasta); $(slirp4netns --version | head -n1); $(iperf3 --version | head -n1)"
+pver=$(dpkg-query -W -f '${Version}' passt 2>/dev/null) || pver="version ?"
+bench_say "tools:   pasta (passt $pver); $(slirp4netns --version | head -n1); $(iperf3 --version | head -n1)"
 bench_say "runtime: $(runc --version | head -n1), --runtime runc for both"
 bench_say "other:   $(ps -u "$TEST_USER" -o pid= 2>/dev/null | wc -l) processes of $TEST_USER were running at the start (other test runs share this user and machine)"
 if [[ -n $DELEG ]]; then

@@ -344,7 +344,9 @@ $(diff <(echo "$want") "$out" | head -20)"
 }
 
 @test "logs --tail, -t and --since; stderr lines go to stderr" {
-	run_husk run -d --name lt "$R/busybox" sh -c 'for i in 1 2 3; do echo early$i; done; echo err1 >&2
+	# (stdout and stderr reach the log through separate pipes: a pause
+	# keeps early3 ahead of err1 there.)
+	run_husk run -d --name lt "$R/busybox" sh -c 'for i in 1 2 3; do echo early$i; done; sleep 0.3; echo err1 >&2
 		while [ ! -e /go ]; do sleep 0.05; done; echo late1; echo late2; exec sleep 1000'
 	wait_until 5 logs_contain lt err1
 	local t_test t_mid
