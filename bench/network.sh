@@ -27,6 +27,8 @@
 #   husk-c2h-lo     client in `husk run --rm` -> host.containers.internal,
 #                   host server bound to 127.0.0.1
 #   husk-c2h-any    the same, host server bound to 0.0.0.0
+#   husk-c2h-slirp  the same with husk --network slirp4netns (not husk's
+#                   default: shows whether a gap is pasta's or husk's)
 #   podman-c2h-lo   client in `podman run --rm --network
 #                   slirp4netns:allow_host_loopback=true` -> 10.0.2.2 (the
 #                   only way slirp4netns reaches the host's 127.0.0.1)
@@ -61,7 +63,7 @@ TP_T=${BENCH_NET_T:-5}
 ADD_GOAL=${BENCH_NET_ADD_GOAL:-50}
 PUB_GOAL=${BENCH_NET_PUB_GOAL:-2}
 SCASES=(husk-none husk-net podman-none podman-net)
-TCASES=(loopback husk-pub podman-pub husk-c2h-lo husk-c2h-any podman-c2h-lo podman-c2h-any)
+TCASES=(loopback husk-pub podman-pub husk-c2h-lo husk-c2h-any husk-c2h-slirp podman-c2h-lo podman-c2h-any)
 
 bench_init network
 for v in WARM TP_N TP_T; do
@@ -305,6 +307,7 @@ t_argv() {
 	podman-pub) ARGV=(iperf3 -c 127.0.0.1 -p "$PP" -t "$t" -J) ;;
 	husk-c2h-lo) ARGV=("${HUSK[@]}" run --rm "${VOL[@]}" "$IMAGE" "${IPERF[@]}" -c host.containers.internal -p "$S_LO" -t "$t" -J) ;;
 	husk-c2h-any) ARGV=("${HUSK[@]}" run --rm "${VOL[@]}" "$IMAGE" "${IPERF[@]}" -c host.containers.internal -p "$S_ANY" -t "$t" -J) ;;
+	husk-c2h-slirp) ARGV=("${HUSK[@]}" run --rm --network slirp4netns "${VOL[@]}" "$IMAGE" "${IPERF[@]}" -c host.containers.internal -p "$S_ANY" -t "$t" -J) ;;
 	podman-c2h-lo) ARGV=("${PODMAN[@]}" run --rm --network slirp4netns:allow_host_loopback=true "${VOL[@]}" "$IMAGE" "${IPERF[@]}" -c 10.0.2.2 -p "$S_LO" -t "$t" -J) ;;
 	podman-c2h-any) ARGV=("${PODMAN[@]}" run --rm "${VOL[@]}" "$IMAGE" "${IPERF[@]}" -c host.containers.internal -p "$S_ANY" -t "$t" -J) ;;
 	*) bench_die "unknown case $1" ;;
@@ -394,6 +397,7 @@ tlabel() {
 	podman-pub) echo "host -> podman -p (rootlessport)" ;;
 	husk-c2h-lo) echo "husk ctr -> host 127.0.0.1 (h.c.i)" ;;
 	husk-c2h-any) echo "husk ctr -> host 0.0.0.0 (h.c.i)" ;;
+	husk-c2h-slirp) echo "husk slirp4netns ctr -> host 0.0.0.0 (h.c.i)" ;;
 	podman-c2h-lo) echo "podman ctr -> host 127.0.0.1 (10.0.2.2)" ;;
 	podman-c2h-any) echo "podman ctr -> host 0.0.0.0 (h.c.i)" ;;
 	esac
@@ -405,9 +409,9 @@ bench_say "podman's 127.0.0.1 case needs --network slirp4netns:allow_host_loopba
 bench_say "the last 1-s interval of a run (steady state); stalled = 1-s intervals under 0.1 Gbit/s, all rounds;"
 bench_say "retr = median TCP retransmissions of the sender per run):"
 {
-	printf '%-42s %7s %13s %8s %8s %6s\n' case median "min-max" "last 1s" stalled retr
+	printf '%-46s %7s %13s %8s %8s %6s\n' case median "min-max" "last 1s" stalled retr
 	for c in "${TCASES[@]}"; do
-		printf '%-42s %7.2f %13s %8.2f %8s %6s\n' "$(tlabel "$c")" "$(gmed "$c")" "$(bench_minmax "$DATA/$c.gbps" 1)" \
+		printf '%-46s %7.2f %13s %8.2f %8s %6s\n' "$(tlabel "$c")" "$(gmed "$c")" "$(bench_minmax "$DATA/$c.gbps" 1)" \
 			"$(bench_median "$DATA/$c.gbps" 2)" "$(awk '{s += $3} END {print s + 0}' "$DATA/$c.gbps")/$((TP_N * TP_T))" \
 			"$(bench_median "$DATA/$c.gbps" 4)"
 	done
@@ -424,6 +428,7 @@ lmed() { bench_median "$DATA/$1.gbps" 2; }
 bench_say "  container -> host 127.0.0.1          $r_lo (last 1 s of each run: $(bench_ratio "$(lmed husk-c2h-lo)" "$(lmed podman-c2h-lo)"))"
 bench_say "  container -> host 0.0.0.0            $r_any (last 1 s of each run: $(bench_ratio "$(lmed husk-c2h-any)" "$(lmed podman-c2h-any)"))"
 bench_say "  published port, last 1 s of each run $(bench_ratio "$(lmed husk-pub)" "$(lmed podman-pub)")"
+bench_say "  container -> host 0.0.0.0, husk --network slirp4netns / podman: $(bench_ratio "$(gmed husk-c2h-slirp)" "$(gmed podman-c2h-any)")"
 bench_say "  husk published port / bare loopback  $(bench_ratio "$(gmed husk-pub)" "$(gmed loopback)"); podman $(bench_ratio "$(gmed podman-pub)" "$(gmed loopback)")"
 [[ -n $PODMAN_PASTA ]] || bench_say "  (podman --network pasta: not available in this podman, so podman's default is the only podman case)"
 if [[ -s $DATA/tp.failures ]]; then

@@ -24,10 +24,14 @@ as_user() {
 	local uid
 	uid=$(id -u "$TEST_USER")
 	# Sessions start in the cgroup delegated to the test user (see
-	# ensure_cgroup_delegation in setup/setup.sh), as systemd arranges.
+	# ensure_cgroup_delegation in setup/setup.sh), as systemd arranges; a
+	# caller that placed the shell in a cgroup of its own (bench/lib.sh
+	# times each run in one) keeps it there.
 	local cg
 	cg=$(test_cgroup)
-	[[ -n $cg ]] && echo "$BASHPID" >"$cg/cgroup.procs" 2>/dev/null || true
+	if [[ -n $cg && $(sed -n 's/^0:://p' /proc/$BASHPID/cgroup) == / ]]; then
+		echo "$BASHPID" >"$cg/cgroup.procs" 2>/dev/null || true
+	fi
 	runuser -u "$TEST_USER" -- env -i \
 		HOME="$(getent passwd "$TEST_USER" | cut -d: -f6)" \
 		USER="$TEST_USER" LOGNAME="$TEST_USER" \
