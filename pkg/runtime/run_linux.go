@@ -246,6 +246,7 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 	defer func() {
 		done := make(chan struct{})
 		t1 := time.Now()
+		logrus.Debugf("timing: cleanup starts")
 		go func() {
 			if runtimeDelete != nil {
 				runtimeDelete()
@@ -486,6 +487,7 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 	if gate != nil {
 		gate.drain(time.Second)
 	}
+	tlog("drained")
 	c.State.Status, c.State.Pid, c.State.ExitCode, c.State.FinishedAt = StatusExited, 0, code, time.Now().UTC()
 	c.State.MonitorPid, c.State.Paused = 0, false
 	if serr := c.SaveState(); serr != nil && err == nil {

@@ -10,7 +10,7 @@
 load helpers
 
 setup_file() {
-	husk_setup_run_file busybox
+	husk_setup_run_file busybox multilayer
 	# Ports of this file: a block of 50 that differs between concurrent runs.
 	export PORT0=$((20000 + ($$ % 800) * 50))
 }
@@ -103,6 +103,21 @@ helper_pids() {
 	run_husk port ranges
 	expect_contains "$output" "90/tcp -> 127.0.0.1:$p"
 	expect_contains "$output" "91/tcp -> 127.0.0.1:$((p + 1))"
+}
+
+@test "-P publishes every port the image exposes on a free host port" {
+	# The multilayer test image has EXPOSE 80/tcp 81/tcp.
+	run_husk run -d --name pall -P "$R/multilayer" sh -c \
+		'for port in 80 81; do (while :; do echo exposed-$port | nc -l -p $port; done) & done; echo listening; wait'
+	wait_until 5 logs_contain pall listening
+	run_husk port pall
+	expect_match "$output" $'^80/tcp -> 0\\.0\\.0\\.0:[0-9]+\n81/tcp -> 0\\.0\\.0\\.0:[0-9]+$' "husk port"
+	local port
+	for port in 80 81; do
+		run_husk port pall "$port"
+		run tcp_get "${output##*:}"
+		expect_eq "$output" "exposed-$port" "reply of the container's port $port"
+	done
 }
 
 @test "-p with /udp: datagrams from the host reach the container" {

@@ -245,7 +245,7 @@ func (g *generator) busyboxLayer(c compression) (layer, error) {
 
 // image writes the config and manifest of a single-platform image and
 // returns the manifest's descriptor (with its platform).
-func (g *generator) image(arch string, layers []layer) (ocispec.Descriptor, error) {
+func (g *generator) image(arch string, layers []layer, opts ...func(*ocispec.ImageConfig)) (ocispec.Descriptor, error) {
 	created := epoch
 	cfg := ocispec.Image{
 		Created:  &created,
@@ -256,6 +256,9 @@ func (g *generator) image(arch string, layers []layer) (ocispec.Descriptor, erro
 			Cmd: []string{"/bin/sh"},
 		},
 		RootFS: ocispec.RootFS{Type: "layers"},
+	}
+	for _, o := range opts {
+		o(&cfg.Config)
 	}
 	m := ocispec.Manifest{
 		Versioned: specs.Versioned{SchemaVersion: 2},
@@ -352,7 +355,10 @@ func (g *generator) multilayerImage(string) (ocispec.Descriptor, error) {
 	if err != nil {
 		return ocispec.Descriptor{}, err
 	}
-	return g.image("amd64", []layer{bb, l2, l3, l4})
+	// EXPOSE 80/tcp 81/tcp, for -P.
+	return g.image("amd64", []layer{bb, l2, l3, l4}, func(c *ocispec.ImageConfig) {
+		c.ExposedPorts = map[string]struct{}{"80/tcp": {}, "81/tcp": {}}
+	})
 }
 
 func (g *generator) multiarchImage(string) (ocispec.Descriptor, error) {
