@@ -181,6 +181,14 @@ func TestPlan(t *testing.T) {
 	if p, err := sd.Plan(id, r, false); err != nil || p.SpecPath != "machine.slice:husk:"+id || !p.Systemd {
 		t.Errorf("root systemd plan = %+v, %v", p, err)
 	}
+	// Rootless with a user manager: the runtime asks systemd for a scope
+	// in the user's slice; husk makes no directory itself.
+	usd := rootlessV2All
+	usd.Manager = ManagerSystemd
+	if p, err := usd.Plan(id, r, false); err != nil || p.SpecPath != "user.slice:husk:"+id || !p.Systemd || p.Dir != "" ||
+		p.Resources == nil || *p.Resources.Pids.Limit != 5 {
+		t.Errorf("rootless systemd plan = %+v, %v; want a user.slice scope with the pids limit", p, err)
+	}
 	if p, err := rootV2.Plan(id, r, true); err != nil || p.SpecPath != "" || p.Dir != "" || p.Resources != nil {
 		t.Errorf("--cgroups=disabled plan = %+v, %v; want none", p, err)
 	}

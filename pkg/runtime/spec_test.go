@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/husk-dev/husk/pkg/cgroups"
 )
 
 func baseOptions() SpecOptions {
@@ -275,5 +277,27 @@ func TestKeepIDMaps(t *testing.T) {
 	u, _ = keepIDMaps(Env{HostUID: 1001, HostGID: 1001, SingleID: true})
 	if !reflect.DeepEqual(u, []IDMap{{1001, 0, 1}}) {
 		t.Errorf("single: %v", u)
+	}
+}
+
+func TestRuntimeCgroupArgs(t *testing.T) {
+	runc, crun := &OCI{Name: "runc"}, &OCI{Name: "crun"}
+	sd := cgroups.Plan{SpecPath: "user.slice:husk:x", Systemd: true}
+	fs := cgroups.Plan{SpecPath: "/deleg/husk-x"}
+	for _, c := range []struct {
+		rt       *OCI
+		plan     cgroups.Plan
+		disabled bool
+		want     string
+	}{
+		{runc, sd, false, "--systemd-cgroup"},
+		{runc, fs, false, ""},
+		{crun, sd, false, "--cgroup-manager=systemd"},
+		{crun, fs, false, "--cgroup-manager=cgroupfs"},
+		{crun, cgroups.Plan{}, true, "--cgroup-manager=disabled"},
+	} {
+		if got := strings.Join(runtimeCgroupArgs(c.rt, c.plan, c.disabled), " "); got != c.want {
+			t.Errorf("%s %+v disabled=%v: %q, want %q", c.rt.Name, c.plan, c.disabled, got, c.want)
+		}
 	}
 }
