@@ -13,30 +13,23 @@ import (
 )
 
 func newPauseCommand(a *app) *cobra.Command {
-	return &cobra.Command{
-		Use:   "pause CONTAINER [CONTAINER...]",
-		Short: "Freeze every process of containers (cgroup freezer)",
-		Args:  cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withContainers(args, func(env runtime.Env, c *runtime.Container) error {
-				if err := runtime.Pause(env, c); err != nil {
-					return err
-				}
-				fmt.Fprintln(a.stdout, c.Name)
-				return nil
-			})
-		},
-	}
+	return newFreezeCommand(a, "pause", "Freeze every process of containers (cgroup freezer)", runtime.Pause)
 }
 
 func newUnpauseCommand(a *app) *cobra.Command {
+	return newFreezeCommand(a, "unpause", "Thaw paused containers", runtime.Unpause)
+}
+
+// newFreezeCommand builds pause and unpause: fn for each named container,
+// printing its name.
+func newFreezeCommand(a *app, verb, short string, fn func(runtime.Env, *runtime.Container) error) *cobra.Command {
 	return &cobra.Command{
-		Use:   "unpause CONTAINER [CONTAINER...]",
-		Short: "Thaw paused containers",
+		Use:   verb + " CONTAINER [CONTAINER...]",
+		Short: short,
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withContainers(args, func(env runtime.Env, c *runtime.Container) error {
-				if err := runtime.Unpause(env, c); err != nil {
+				if err := fn(env, c); err != nil {
 					return err
 				}
 				fmt.Fprintln(a.stdout, c.Name)
