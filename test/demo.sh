@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make demo: husk's main job on a built-in local image, as an ordinary
 # user (the test user): pull into the per-user store, list, inspect, run
-# in the foreground and detached.
+# in the foreground and detached (with a published port), exec, stats, logs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . test/lib.sh
@@ -24,9 +24,13 @@ show "$STAGE/husk" images
 show "$STAGE/husk" image inspect --format '{{.ID}} {{.Architecture}} {{len .Layers}} layers' "$REGISTRY/husk-test/multilayer:latest"
 show "$STAGE/husk" run --rm "$REGISTRY/husk-test/busybox:latest" sh -c 'echo "hello from $(hostname), uid $(id -u) inside"; ls /data 2>/dev/null || true'
 show "$STAGE/husk" run --rm "$REGISTRY/husk-test/multilayer:latest" ls -l /data
-show "$STAGE/husk" run -d --name husk-demo "$REGISTRY/husk-test/busybox:latest" sh -c 'echo serving; while true; do sleep 1; done'
+show "$STAGE/husk" run -d --name husk-demo -p 80 "$REGISTRY/husk-test/busybox:latest" sh -c 'echo serving; while true; do echo "hello over the published port from $(hostname)" | nc -l -p 80; done'
 show "$STAGE/husk" ps
+show "$STAGE/husk" port husk-demo
+addr=$(as_user "$STAGE/husk" port husk-demo 80)
+show socat -T2 - "TCP:127.0.0.1:${addr##*:}"
 show "$STAGE/husk" exec husk-demo sh -c 'echo "exec sees: $(cat /etc/hostname)"'
+show "$STAGE/husk" stats --no-stream husk-demo
 show "$STAGE/husk" logs husk-demo
 show "$STAGE/husk" rm -f husk-demo
 show "$STAGE/husk" system df
