@@ -237,6 +237,11 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 	if c.State.Status == StatusRunning {
 		return 0, fmt.Errorf("container %s is already running", c.Name)
 	}
+	// Limits the host cannot enforce (any more) are refused before
+	// anything is mounted, attached or started.
+	if err := checkResources(env, c.Config); err != nil {
+		return 0, err
+	}
 	cleanup := []func(){}
 	// Cleanup steps that run in the background finish before Start returns.
 	var waitCleanup []chan struct{}
@@ -505,9 +510,6 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 // the runtime must be started in.
 func placeCgroup(env Env, c *Container, spec *specs.Spec) (cgroups.Plan, *os.File, error) {
 	c.State.Cgroup, c.State.CgroupOwned, c.State.Paused = "", false, false
-	if err := checkResources(env, c.Config); err != nil {
-		return cgroups.Plan{}, nil, err
-	}
 	if env.Cgroups == nil {
 		return cgroups.Plan{}, nil, nil
 	}
