@@ -10,7 +10,12 @@ trap 'rm -rf "$out"' EXIT
 rc=0
 
 echo "== unit and in-process tests (root)"
-"$GO" test -tags "$TAGS" -count=1 -v ./pkg/... ./cmd/... 2>&1 | tee "$out/unit.out"
+# (pkg/netns's Integration tests run below, as the test user.)
+"$GO" test -tags "$TAGS" -count=1 -v -skip '^TestIntegration' ./pkg/... ./cmd/... 2>&1 | tee "$out/unit.out"
+[[ ${PIPESTATUS[0]} -eq 0 ]] || rc=1
+
+echo "== network integration tests (pkg/netns, as $TEST_USER in a namespace of its own)"
+test/net-integration.sh "$TEST_USER" 2>&1 | tee "$out/netit.out"
 [[ ${PIPESTATUS[0]} -eq 0 ]] || rc=1
 
 test/run-rootless.sh || rc=1
@@ -29,7 +34,7 @@ else
 fi
 
 count() { grep -hE "$1" "$@" 2>/dev/null | wc -l; }
-files=("$out/unit.out" "$STAGE/go.out")
+files=("$out/unit.out" "$out/netit.out" "$STAGE/go.out")
 pass=$(cat "${files[@]}" 2>/dev/null | grep -cE '^\s*--- PASS' )
 fail=$(cat "${files[@]}" 2>/dev/null | grep -cE '^\s*--- FAIL' )
 skip=$(cat "${files[@]}" 2>/dev/null | grep -cE '^\s*--- SKIP' )
