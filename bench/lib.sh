@@ -387,3 +387,76 @@ bench_mem_fine() {
 
 # bench_ms SECONDS: seconds as milliseconds with one decimal ("nan" stays).
 bench_ms() { awk -v s="$1" 'BEGIN { if (s == "nan" || s == "") print "nan"; else printf "%.1f", s * 1000 }'; }
+
+# ------------------------------------------------------------------ network.sh and cgroups.sh
+# Helpers of the benchmarks that time runs in the cgroup delegated to the
+# test user. They use the calling script's DELEG (the delegated cgroup
+# directory, "" for none), XDG (husk's runtime dir), PTMP (podman's tmpdir)
+# and DATA (where the per-case .time files are).
+
+# deleg_time FILE CMD...: bench_time_fine (same output line, "WALL_S
+# MAXRSS_KB CPU_S TREE_CPU_S LINGER_S"), but the run's cgroup is a child of
+# the delegated subtree owned by the test user. Without one: bench_time_fine.
+DSEQ=0
+deleg_time() {
+	local file=$1 tf wf cg rc=0 t_end linger tcpu i
+	shift
+	[[ -n $DELEG ]] || { bench_time_fine "$file" "$@"; return; }
+	tf=$BENCH_WORK/.time wf=$BENCH_WORK/.wall
+	rm -f "$tf" "$wf"
+	DSEQ=$((DSEQ + 1))
+	cg=$DELEG/bench-$BENCH_NAME.$$.$DSEQ
+	mkdir "$cg" || bench_die "cannot make cgroup $cg"
+	chown "$TEST_USER:" "$cg" "$cg/cgroup.procs" "$cg/cgroup.threads" "$cg/cgroup.subtree_control" 2>/dev/null || true
+	(
+		echo "$BASHPID" >"$cg/cgroup.procs"
+		# as_user would move this shell to the delegated cgroup's root.
+		test_cgroup() { :; }
+		# shellcheck disable=SC2016
+		as_user env "${BENCH_USER_ENV[@]}" /usr/bin/time -o "$tf" -f '%M %U %S' bash -c '
+			w=$1; shift
+			s=$EPOCHREALTIME; "$@"; rc=$?; e=$EPOCHREALTIME
+			echo "${s/,/.} ${e/,/.}" >"$w"; exit $rc' bash "$wf" "$@"
+	) </dev/null >"$file.stdout" 2>"$file.stderr" || rc=$?
+	t_end=$(bench_now)
+	for ((i = 0; i < 4000; i++)); do # up to 20 s
+		grep -q '^populated 0' "$cg/cgroup.events" 2>/dev/null && break
+		sleep 0.005
+	done
+	linger=$(awk -v a="$t_end" -v b="$(bench_now)" 'BEGIN { printf "%.4f", b - a }')
+	tcpu=$(awk '$1 == "usage_usec" { printf "%.4f", $2 / 1e6 }' "$cg/cpu.stat" 2>/dev/null)
+	[[ -n $tcpu ]] || tcpu=nan
+	bench_cgroup_remove "$cg"
+	if ((rc)) || [[ ! -s $wf ]]; then
+		bench_log "failed (exit $rc): $*"
+		sed 's/^/    /' "$file.stderr" >&2
+		return 1
+	fi
+	awk -v w="$(awk '{ printf "%.4f", $2 - $1 }' "$wf")" -v c="$tcpu" -v l="$linger" \
+		'END { printf "%s %s %.4f %s %s\n", w, $1, $2 + $3, c, l }' "$tf" >>"$file"
+}
+
+
+husk_pause_pid() {
+	local pid
+	pid=$(cat "$XDG/husk/pause.pid" 2>/dev/null) || return 1
+	[[ $pid =~ ^[0-9]+$ ]] || return 1
+	[[ $(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | sed -n 2p) == __pause ]] || return 1
+	[[ $(stat -c %U "/proc/$pid" 2>/dev/null) == "$TEST_USER" ]] || return 1
+	echo "$pid"
+}
+
+pause_pid() {
+	local pid
+	pid=$(cat "$PTMP/pause.pid" 2>/dev/null) || return 1
+	[[ $pid =~ ^[0-9]+$ ]] || return 1
+	[[ $(cat "/proc/$pid/comm" 2>/dev/null) == catatonit ]] || return 1
+	[[ $(stat -c %U "/proc/$pid" 2>/dev/null) == "$TEST_USER" ]] || return 1
+	echo "$pid"
+}
+
+# Medians and differences of the per-case .time files in DATA.
+med() { bench_median "$DATA/$1.time" "$2"; }
+ms_med() { bench_ms "$(med "$1" "$2")"; }
+ms_minmax() { awk -v c="$2" 'NR == 1 || $c < lo {lo = $c} NR == 1 || $c > hi {hi = $c} END {printf "%.0f-%.0f", lo * 1000, hi * 1000}' "$DATA/$1.time"; }
+paired() { paste -d' ' "$DATA/$1.time" "$DATA/$2.time" | awk '{print ($1 - $6) * 1000}' | sort -g | awk '{v[NR] = $1} END {if (NR % 2) printf "%.1f", v[(NR + 1) / 2]; else printf "%.1f", (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
