@@ -20,6 +20,10 @@
 #               `husk save --format oci-archive` + `umoci unpack --rootless`.
 #               The user namespace has the same map as husk's (checked, both
 #               printed): runc runs inside it exactly as under husk.
+#   runc-ovl    the same, but the rootfs is a fresh overlay (the plain
+#               directory as lower layer) mounted, used, unmounted and
+#               removed inside the run, as husk's container gets one: not the
+#               goal's baseline, it shows what the overlay costs runc itself
 #   split       the same bundle and namespace, with runc driven the way husk
 #               drives it (create with --pid-file and a JSON log, start, wait
 #               as subreaper, delete --force; a small python3 program): how
@@ -64,7 +68,7 @@ GOALS=${BENCH_RUN_GOALS:-podman=0.4 runc=1.5}
 WARM=${BENCH_RUN_WARM:-2}
 TRACE_N=${BENCH_RUN_TRACE:-3}
 MEM_IV=${BENCH_MEM_INTERVAL:-5ms}
-CASES=(husk podman runc split userns husk-dbg husk-ver)
+CASES=(husk podman runc runc-ovl split userns husk-dbg husk-ver)
 
 bench_init run
 [[ $WARM =~ ^[0-9]+$ ]] || bench_die "BENCH_RUN_WARM must be a number"
@@ -82,6 +86,7 @@ PS=$W/p       # podman store (--runroot must stay under 50 characters)
 PTMP=$W/pt    # podman --tmpdir: pause.pid, events, locks
 PCLEAN=$W/pi  # empty podman store that cleanup commands run against
 B=$W/bundle   # bare runc bundle: config.json, rootfs/, etc files
+BO=$W/bovl    # the same on an overlay: config.json (root: BO/merged), up/ and wk/ per run
 SPLIT=$W/sf   # pid files and logs of the split case
 DATA=$W/data  # measurement files (root writes them)
 XDG=$W/xdg    # the test user's XDG_RUNTIME_DIR for every command here
@@ -158,6 +163,13 @@ case_argv() {
 	husk-ver) ARGV=("$HUSK_BIN" version) ;;
 	podman) ARGV=("${PODMAN[@]}" --runtime runc run --rm --network none "$IMAGE" true) ;;
 	runc) ARGV=("${USERNS[@]}" "$RUNC" --root "$B/state" run --bundle "$B" "$id") ;;
+	# The bare bundle's rootfs as the lower layer of a fresh overlay, as
+	# husk's container gets one (mounted, used, unmounted and removed in
+	# the run): what the overlay itself costs runc.
+	runc-ovl) ARGV=("${USERNS[@]}" sh -c 'mkdir "$1/up" "$1/wk" &&
+		mount -t overlay overlay -o "lowerdir=$2,upperdir=$1/up,workdir=$1/wk" "$1/merged" &&
+		{ "$3" --root "$4" run --bundle "$1" "$5"; rc=$?; umount "$1/merged"; rm -rf "$1/up" "$1/wk"; exit $rc; }' \
+		sh "$BO" "$B/rootfs" "$RUNC" "$B/state" "$id") ;;
 	split) ARGV=("${USERNS[@]}" python3 -c "$SPLIT_PY" "$RUNC" "$B/state" "$B" "$id" "$SPLIT" "$SPLIT/phases") ;;
 	userns) ARGV=("${USERNS[@]}" true) ;;
 	*) bench_die "unknown case $1" ;;
@@ -278,6 +290,8 @@ jq --arg b "$B" '
 	| .mounts |= map(if (.destination | IN("/etc/hosts", "/etc/hostname", "/etc/resolv.conf"))
 		then .source = ($b + "/" + (.destination | ltrimstr("/etc/"))) else . end)' \
 	"$DATA/husk-config.json" | as_user tee "$B/config.json" >/dev/null
+as_user mkdir -p "$BO/merged"
+jq --arg m "$BO/merged" '.root.path = $m' "$B/config.json" | as_user tee "$BO/config.json" >/dev/null
 jq -r -n --slurpfile a "$DATA/husk-config.json" --slurpfile b "$B/config.json" '
 	($a[0] | [paths(scalars)]) as $pa | ($b[0] | [paths(scalars)]) as $pb
 	| ([$pa[] | select(. as $p | ($a[0] | getpath($p)) != ($b[0] | getpath($p)))]
@@ -516,14 +530,12 @@ if [[ -n $PERF_OK ]]; then
 fi
 
 # ------------------------------------------------------------------ report
-med() { bench_median "$DATA/$1.time" "$2"; }
-ms_med() { bench_ms "$(med "$1" "$2")"; }
-ms_minmax() { awk -v c="$2" 'NR == 1 || $c < lo {lo = $c} NR == 1 || $c > hi {hi = $c} END {printf "%.0f-%.0f", lo * 1000, hi * 1000}' "$DATA/$1.time"; }
 label() {
 	case $1 in
 	husk) echo "husk run --rm" ;;
 	podman) echo "podman run --rm" ;;
 	runc) echo "bare runc run" ;;
+	runc-ovl) echo "bare runc run, overlay" ;;
 	split) echo "runc split (py start in)" ;;
 	userns) echo "unshare userns only" ;;
 	husk-dbg) echo "husk, --log-level debug" ;;
@@ -568,6 +580,9 @@ bench_say "  husk/podman     wall $rp $(bench_goal "$rp" "$gp") (goal <=$gp); tr
 bench_say "  husk/podman     tree PSS + the idle pause process's PSS ($PAUSE_PSS_H vs $PAUSE_PSS_P MiB): $rpss_pause (approx.)"
 bench_say "  husk/bare runc  wall $rr $(bench_goal "$rr" "$gr") (goal <=$gr)"
 bench_say "  (husk needs $(bench_ms "$(awk -v a="$hw" -v b="$rw" 'BEGIN {print a - b}')") ms more than the bare runc run; podman $(bench_ms "$(awk -v a="$pw" -v b="$rw" 'BEGIN {print a - b}')") ms)"
+ro=$(bench_ratio "$hw" "$(med runc-ovl 1)")
+bench_say "  husk/bare runc on an overlay rootfs  wall $ro (not the goal's baseline: shows what the overlay itself costs runc,"
+bench_say "                  $(bench_ms "$(awk -v a="$(med runc-ovl 1)" -v b="$rw" 'BEGIN {print a - b}')") ms over the plain directory, mount and removal included)"
 
 # husk's breakdown: columns of $DATA/breakdown: wall_s, then the timing
 # points in ms. Two clocks: runContainer's (store open .. image ready ..
