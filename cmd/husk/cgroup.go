@@ -93,15 +93,11 @@ func newStatsCommand(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			store, err := a.openStore()
+			store, env, err := a.openEnv()
 			if err != nil {
 				return err
 			}
 			defer store.Close()
-			env, err := a.runtimeEnv(store)
-			if err != nil {
-				return err
-			}
 			var cs []*runtime.Container
 			if len(args) == 0 {
 				list, err := runtime.List(store)

@@ -65,15 +65,11 @@ func newMonitorCommand(a *app) *cobra.Command {
 
 // withContainers opens the store and runs fn for each named container.
 func (a *app) withContainers(names []string, fn func(runtime.Env, *runtime.Container) error) error {
-	store, err := a.openStore()
+	store, env, err := a.openEnv()
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	env, err := a.runtimeEnv(store)
-	if err != nil {
-		return err
-	}
 	var firstErr error
 	for _, n := range names {
 		c, err := runtime.Lookup(store, n)
@@ -200,15 +196,11 @@ func newPsCommand(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			store, err := a.openStore()
+			store, env, err := a.openEnv()
 			if err != nil {
 				return err
 			}
 			defer store.Close()
-			env, err := a.runtimeEnv(store)
-			if err != nil {
-				return err
-			}
 			cs, err := runtime.List(store)
 			if err != nil {
 				return err
@@ -433,15 +425,11 @@ func newContainerPruneCommand(a *app) *cobra.Command {
 		Short: "Remove all stopped containers",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			store, err := a.openStore()
+			store, env, err := a.openEnv()
 			if err != nil {
 				return err
 			}
 			defer store.Close()
-			env, err := a.runtimeEnv(store)
-			if err != nil {
-				return err
-			}
 			cs, err := runtime.List(store)
 			if err != nil {
 				return err

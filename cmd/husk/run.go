@@ -49,6 +49,21 @@ func (a *app) runtimeEnv(store *storage.Store) (runtime.Env, error) {
 	}, nil
 }
 
+// openEnv opens the store and decides the runtime environment for it; the
+// caller closes the store.
+func (a *app) openEnv() (*storage.Store, runtime.Env, error) {
+	store, err := a.openStore()
+	if err != nil {
+		return nil, runtime.Env{}, err
+	}
+	env, err := a.runtimeEnv(store)
+	if err != nil {
+		store.Close()
+		return nil, runtime.Env{}, err
+	}
+	return store, env, nil
+}
+
 // cgroupInfo detects the host's cgroups for this user.
 func (a *app) cgroupInfo() (cgroups.Info, error) {
 	return cgroups.Detect(a.state.Rootless, int(a.state.UID), os.Getenv("XDG_RUNTIME_DIR"), cgroups.Manager(a.global.cgroupManager))
@@ -269,15 +284,11 @@ func newRmCommand(a *app) *cobra.Command {
 			if all == (len(args) > 0) {
 				return fmt.Errorf("give container names or --all")
 			}
-			store, err := a.openStore()
+			store, env, err := a.openEnv()
 			if err != nil {
 				return err
 			}
 			defer store.Close()
-			env, err := a.runtimeEnv(store)
-			if err != nil {
-				return err
-			}
 			var targets []*runtime.Container
 			if all {
 				if targets, err = runtime.List(store); err != nil {
