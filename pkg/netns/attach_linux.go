@@ -253,30 +253,9 @@ func (a *Attachment) startSlirp(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	log, err := os.Create(filepath.Join(a.dir, logFile))
-	if err != nil {
-		return err
-	}
-	defer log.Close()
-	rd, wr, err := os.Pipe()
-	if err != nil {
-		return err
-	}
-	defer wr.Close()
 	sock := slirpSocket(a.dir)
-	cmd := exec.Command(path, slirpArgs(a.NetnsPath(), sock, opts)...)
-	cmd.Stdout, cmd.Stderr = log, log
-	cmd.ExtraFiles = []*os.File{wr}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	if err := cmd.Start(); err != nil {
-		rd.Close()
-		return fmt.Errorf("start slirp4netns: %w", err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }() // reaps it whenever it ends
-	if err := writePid(filepath.Join(a.dir, pidFile), cmd.Process.Pid); err != nil {
-		_ = cmd.Process.Kill()
-		rd.Close()
+	rd, err := startHelper(a.dir, logFile, pidFile, "slirp4netns", path, slirpArgs(a.NetnsPath(), sock, opts)...)
+	if err != nil {
 		return err
 	}
 	a.info = Info{Mode: ModeSlirp, IP: SlirpIP, DNS: []string{SlirpDNS}}
@@ -311,6 +290,38 @@ func (a *Attachment) startSlirp(ctx context.Context, cfg Config) error {
 		return nil
 	}
 	return nil
+}
+
+// startHelper starts a helper that outlives husk's command: its own
+// session, stdout and stderr in DIR/LOGNAME, its pid in DIR/PIDNAME, and as
+// fd 3 the write end of a pipe whose read end is returned (the helper
+// writes to it, or closes it, once ready). It is reaped whenever it ends.
+func startHelper(dir, logName, pidName, what, path string, args ...string) (*os.File, error) {
+	log, err := os.Create(filepath.Join(dir, logName))
+	if err != nil {
+		return nil, err
+	}
+	defer log.Close()
+	rd, wr, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	defer wr.Close()
+	cmd := exec.Command(path, args...)
+	cmd.Stdout, cmd.Stderr = log, log
+	cmd.ExtraFiles = []*os.File{wr}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		rd.Close()
+		return nil, fmt.Errorf("start %s: %w", what, err)
+	}
+	go func() { _ = cmd.Wait() }()
+	if err := writePid(filepath.Join(dir, pidName), cmd.Process.Pid); err != nil {
+		_ = cmd.Process.Kill()
+		rd.Close()
+		return nil, err
+	}
+	return rd, nil
 }
 
 // slirpSocket is where slirp4netns's API socket of the attachment in dir

@@ -31,7 +31,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/vishvananda/netlink"
@@ -224,34 +223,21 @@ func createRootless(ctx context.Context, runDir string, st *userState, exe strin
 	}
 	dir := filepath.Join(runDir, userNetID)
 	rpath := filepath.Join(dir, nsFile)
-	log, err := os.Create(filepath.Join(dir, dnsLogFile))
-	if err != nil {
-		return nil, err
-	}
-	defer log.Close()
-	rd, wr, err := os.Pipe()
-	if err != nil {
-		return nil, err
-	}
+	var rd *os.File
 	err = inNetns(rpath, func() error {
 		if err := os.WriteFile("/proc/sys/net/ipv4/ip_forward", []byte("1\n"), 0o644); err != nil {
 			return fmt.Errorf("enable forwarding in the rootless network namespace: %w", err)
 		}
 		// Started from this thread, the server lives in the rootless
 		// namespace.
-		cmd := exec.Command(exe, DNSCommand, filepath.Join(runDir, userStateFile), rpath)
-		cmd.Stdout, cmd.Stderr = log, log
-		cmd.ExtraFiles = []*os.File{wr}
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-		if err := cmd.Start(); err != nil {
-			return fmt.Errorf("start the DNS server: %w", err)
-		}
-		go func() { _ = cmd.Wait() }()
-		return writePid(filepath.Join(dir, dnsPidFile), cmd.Process.Pid)
+		var err error
+		rd, err = startHelper(dir, dnsLogFile, dnsPidFile, "the DNS server", exe, DNSCommand, filepath.Join(runDir, userStateFile), rpath)
+		return err
 	})
-	wr.Close()
 	if err != nil {
-		rd.Close()
+		if rd != nil {
+			rd.Close()
+		}
 		return nil, err
 	}
 	return func() error {
@@ -588,28 +574,8 @@ func (a *Attachment) startForwarder(ctx context.Context, runDir string, o UserAt
 	if err := os.WriteFile(filepath.Join(a.dir, portsFile), b, 0o600); err != nil {
 		return err
 	}
-	log, err := os.Create(filepath.Join(a.dir, logFile))
+	rd, err := startHelper(a.dir, logFile, pidFile, "the port forwarder", o.Exe, PortsCommand, a.NetnsPath(), NetnsPath(runDir, userNetID), filepath.Join(a.dir, portsFile))
 	if err != nil {
-		return err
-	}
-	defer log.Close()
-	rd, wr, err := os.Pipe()
-	if err != nil {
-		return err
-	}
-	defer wr.Close()
-	cmd := exec.Command(o.Exe, PortsCommand, a.NetnsPath(), NetnsPath(runDir, userNetID), filepath.Join(a.dir, portsFile))
-	cmd.Stdout, cmd.Stderr = log, log
-	cmd.ExtraFiles = []*os.File{wr}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	if err := cmd.Start(); err != nil {
-		rd.Close()
-		return fmt.Errorf("start the port forwarder: %w", err)
-	}
-	go func() { _ = cmd.Wait() }()
-	if err := writePid(filepath.Join(a.dir, pidFile), cmd.Process.Pid); err != nil {
-		_ = cmd.Process.Kill()
-		rd.Close()
 		return err
 	}
 	a.wait = func() error {
