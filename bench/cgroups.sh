@@ -79,32 +79,7 @@ if [[ -z $DELEG ]]; then
 fi
 
 
-finish() {
-	local pid hpid d
-	pid=$(pause_pid) || pid=
-	hpid=$(husk_pause_pid) || hpid=
-	if [[ -d $HS ]]; then
-		U "${HUSK[@]}" rm -a -f >/dev/null 2>&1 || true
-		U "${HUSK[@]}" system reset -f >/dev/null 2>&1 || bench_log "warning: husk system reset failed"
-		as_user rm -rf "$HS"
-	fi
-	if [[ -d $PS ]]; then
-		U "${PODMAN[@]}" rm -a -f >/dev/null 2>&1 || true
-		U podman --root "$PCLEAN/root" --runroot "$PCLEAN/run" --tmpdir "$PTMP" --storage-driver overlay \
-			unshare bash -c 'umount "$1/root/overlay" 2>/dev/null; rm -rf "$1"' bash "$PS" 2>/dev/null ||
-			bench_log "warning: removing the podman store failed"
-	fi
-	if [[ -d $PCLEAN ]]; then
-		U podman --root "$PCLEAN/root" --runroot "$PCLEAN/run" --tmpdir "$PTMP" --storage-driver overlay \
-			system reset -f >/dev/null 2>&1 || true
-	fi
-	[[ -n $pid ]] && kill -KILL "$pid" 2>/dev/null
-	if [[ -n $hpid ]] && [[ $(husk_pause_pid) == "$hpid" ]]; then
-		kill -KILL "$hpid" 2>/dev/null
-	fi
-	return 0
-}
-bench_on_exit finish
+bench_on_exit bench_finish_stores
 
 # leftover_cgroups: husk-ID cgroups in the delegated subtree that this run's
 # containers left (IDs from the store are unknowable after --rm, so: new

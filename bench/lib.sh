@@ -299,12 +299,20 @@ bench_now() { local t=$EPOCHREALTIME; echo "${t/,/.}"; }
 #               after it returned (the next run starts only then)
 # CMD's stdout/stderr go to FILE.stdout/FILE.stderr (overwritten). Fails
 # if CMD fails.
+#
+# BENCH_TIME_PARENT, when set, is a cgroup delegated to the test user to
+# make the run's cgroup in instead of BENCH_CGROUP_BASE (the run's cgroup
+# then belongs to the test user too, like a session systemd delegates).
 bench_time_fine() {
 	local file=$1 tf wf cg= rc=0 t_end linger=nan tcpu=nan i
 	shift
 	tf=$BENCH_WORK/.time wf=$BENCH_WORK/.wall
 	rm -f "$tf" "$wf"
-	if [[ -n $BENCH_CGROUP_BASE ]]; then
+	if [[ -n ${BENCH_TIME_PARENT:-} ]]; then
+		cg=$BENCH_TIME_PARENT/bench-$BENCH_NAME.$$.$RANDOM
+		mkdir "$cg" || bench_die "cannot make cgroup $cg"
+		chown "$TEST_USER:" "$cg" "$cg/cgroup.procs" "$cg/cgroup.threads" "$cg/cgroup.subtree_control" 2>/dev/null || true
+	elif [[ -n $BENCH_CGROUP_BASE ]]; then
 		cg=$BENCH_CGROUP_BASE/husk-bench.$$.$RANDOM
 		mkdir "$cg" 2>/dev/null || cg=
 	fi
@@ -394,46 +402,10 @@ bench_ms() { awk -v s="$1" 'BEGIN { if (s == "nan" || s == "") print "nan"; else
 # directory, "" for none), XDG (husk's runtime dir), PTMP (podman's tmpdir)
 # and DATA (where the per-case .time files are).
 
-# deleg_time FILE CMD...: bench_time_fine (same output line, "WALL_S
-# MAXRSS_KB CPU_S TREE_CPU_S LINGER_S"), but the run's cgroup is a child of
-# the delegated subtree owned by the test user. Without one: bench_time_fine.
-DSEQ=0
+# deleg_time FILE CMD...: bench_time_fine with the run's cgroup a child of
+# the cgroup delegated to the test user (DELEG); without one, as usual.
 deleg_time() {
-	local file=$1 tf wf cg rc=0 t_end linger tcpu i
-	shift
-	[[ -n $DELEG ]] || { bench_time_fine "$file" "$@"; return; }
-	tf=$BENCH_WORK/.time wf=$BENCH_WORK/.wall
-	rm -f "$tf" "$wf"
-	DSEQ=$((DSEQ + 1))
-	cg=$DELEG/bench-$BENCH_NAME.$$.$DSEQ
-	mkdir "$cg" || bench_die "cannot make cgroup $cg"
-	chown "$TEST_USER:" "$cg" "$cg/cgroup.procs" "$cg/cgroup.threads" "$cg/cgroup.subtree_control" 2>/dev/null || true
-	(
-		echo "$BASHPID" >"$cg/cgroup.procs"
-		# as_user would move this shell to the delegated cgroup's root.
-		test_cgroup() { :; }
-		# shellcheck disable=SC2016
-		as_user env "${BENCH_USER_ENV[@]}" /usr/bin/time -o "$tf" -f '%M %U %S' bash -c '
-			w=$1; shift
-			s=$EPOCHREALTIME; "$@"; rc=$?; e=$EPOCHREALTIME
-			echo "${s/,/.} ${e/,/.}" >"$w"; exit $rc' bash "$wf" "$@"
-	) </dev/null >"$file.stdout" 2>"$file.stderr" || rc=$?
-	t_end=$(bench_now)
-	for ((i = 0; i < 4000; i++)); do # up to 20 s
-		grep -q '^populated 0' "$cg/cgroup.events" 2>/dev/null && break
-		sleep 0.005
-	done
-	linger=$(awk -v a="$t_end" -v b="$(bench_now)" 'BEGIN { printf "%.4f", b - a }')
-	tcpu=$(awk '$1 == "usage_usec" { printf "%.4f", $2 / 1e6 }' "$cg/cpu.stat" 2>/dev/null)
-	[[ -n $tcpu ]] || tcpu=nan
-	bench_cgroup_remove "$cg"
-	if ((rc)) || [[ ! -s $wf ]]; then
-		bench_log "failed (exit $rc): $*"
-		sed 's/^/    /' "$file.stderr" >&2
-		return 1
-	fi
-	awk -v w="$(awk '{ printf "%.4f", $2 - $1 }' "$wf")" -v c="$tcpu" -v l="$linger" \
-		'END { printf "%s %s %.4f %s %s\n", w, $1, $2 + $3, c, l }' "$tf" >>"$file"
+	BENCH_TIME_PARENT=${DELEG:-} bench_time_fine "$@"
 }
 
 
@@ -460,3 +432,32 @@ med() { bench_median "$DATA/$1.time" "$2"; }
 ms_med() { bench_ms "$(med "$1" "$2")"; }
 ms_minmax() { awk -v c="$2" 'NR == 1 || $c < lo {lo = $c} NR == 1 || $c > hi {hi = $c} END {printf "%.0f-%.0f", lo * 1000, hi * 1000}' "$DATA/$1.time"; }
 paired() { paste -d' ' "$DATA/$1.time" "$DATA/$2.time" | awk '{print ($1 - $6) * 1000}' | sort -g | awk '{v[NR] = $1} END {if (NR % 2) printf "%.1f", v[(NR + 1) / 2]; else printf "%.1f", (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+
+# bench_finish_stores: the exit handler of network.sh and cgroups.sh: their
+# husk store (HS, HUSK) and podman store (PS, PODMAN; PCLEAN and PTMP) go,
+# and the pause processes they started.
+bench_finish_stores() {
+	local pid hpid
+	pid=$(pause_pid) || pid=
+	hpid=$(husk_pause_pid) || hpid=
+	if [[ -d $HS ]]; then
+		U "${HUSK[@]}" rm -a -f >/dev/null 2>&1 || true
+		U "${HUSK[@]}" system reset -f >/dev/null 2>&1 || bench_log "warning: husk system reset failed"
+		as_user rm -rf "$HS"
+	fi
+	if [[ -d $PS ]]; then
+		U "${PODMAN[@]}" rm -a -f >/dev/null 2>&1 || true
+		U podman --root "$PCLEAN/root" --runroot "$PCLEAN/run" --tmpdir "$PTMP" --storage-driver overlay \
+			unshare bash -c 'umount "$1/root/overlay" 2>/dev/null; rm -rf "$1"' bash "$PS" 2>/dev/null ||
+			bench_log "warning: removing the podman store failed"
+	fi
+	if [[ -d $PCLEAN ]]; then
+		U podman --root "$PCLEAN/root" --runroot "$PCLEAN/run" --tmpdir "$PTMP" --storage-driver overlay \
+			system reset -f >/dev/null 2>&1 || true
+	fi
+	[[ -n $pid ]] && kill -KILL "$pid" 2>/dev/null
+	if [[ -n $hpid ]] && [[ $(husk_pause_pid) == "$hpid" ]]; then
+		kill -KILL "$hpid" 2>/dev/null
+	fi
+	return 0
+}
