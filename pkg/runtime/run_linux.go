@@ -424,7 +424,13 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 	}
 	tlog("created")
 	c.State.Runtime, c.State.RuntimeArgs = rt.Name, rt.Global
-	runtimeDelete = func() { _ = rt.Delete(context.Background(), c.ID, true) }
+	runtimeDelete = func() {
+		if c.State.Status == StatusExited {
+			_ = rt.DeleteStopped(context.Background(), c.ID, plan.Dir)
+		} else {
+			_ = rt.Delete(context.Background(), c.ID, true)
+		}
+	}
 	pid, err := readPid(pidFile)
 	if err != nil {
 		return 0, err
