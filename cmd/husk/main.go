@@ -1,4 +1,12 @@
 // Command husk is a rootless, daemonless container CLI.
+//
+// husk is a short-lived command: GOMAXPROCS stays the machine's CPU count
+// instead of being derived from (and kept in step with) the cgroup's CPU
+// quota, which costs a walk of /proc/self/mountinfo and the cgroup files
+// at every start.
+//
+//go:debug containermaxprocs=0
+//go:debug updatemaxprocs=0
 package main
 
 import (
