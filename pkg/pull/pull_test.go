@@ -50,7 +50,7 @@ func TestParseSource(t *testing.T) {
 
 func TestParsePlatform(t *testing.T) {
 	p, err := ParsePlatform("linux/arm64/v8")
-	if err != nil || p != (Platform{"linux", "arm64", "v8"}) {
+	if err != nil || p != (Platform{OS: "linux", Arch: "arm64", Variant: "v8"}) {
 		t.Fatalf("%+v %v", p, err)
 	}
 	for _, bad := range []string{"linux", "/arm64", "a/b/c/d"} {

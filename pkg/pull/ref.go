@@ -14,9 +14,6 @@ import (
 // ErrBadReference is returned for references that cannot be parsed.
 var ErrBadReference = errors.New("invalid image reference")
 
-// transports husk accepts as a "NAME:" prefix.
-var transports = []string{"docker", "oci", "oci-archive", "docker-archive", "dir"}
-
 // Source is a parsed image source: either a registry name, possibly short
 // (Transport "docker" with Name set), or a reference in another transport.
 type Source struct {
@@ -28,16 +25,6 @@ type Source struct {
 
 // IsRegistry reports whether the source is a registry name.
 func (s Source) IsRegistry() bool { return s.Ref == nil }
-
-// HasTransport reports whether s starts with a transport prefix husk knows.
-func HasTransport(s string) bool {
-	for _, t := range transports {
-		if strings.HasPrefix(s, t+":") {
-			return true
-		}
-	}
-	return false
-}
 
 // ParseSource parses IMAGE as typed on the command line.
 func ParseSource(s string) (Source, error) {

@@ -18,23 +18,6 @@ import (
 	"github.com/husk-dev/husk/pkg/storage"
 )
 
-// ArchiveFormat is a save/load file format.
-type ArchiveFormat string
-
-const (
-	FormatOCIArchive    ArchiveFormat = "oci-archive"
-	FormatDockerArchive ArchiveFormat = "docker-archive"
-)
-
-// ParseArchiveFormat validates --format of husk save.
-func ParseArchiveFormat(s string) (ArchiveFormat, error) {
-	switch ArchiveFormat(s) {
-	case FormatOCIArchive, FormatDockerArchive:
-		return ArchiveFormat(s), nil
-	}
-	return "", fmt.Errorf("unknown archive format %q: use oci-archive or docker-archive", s)
-}
-
 // storeSource finds an image in the store and returns a reference to it
 // and the name it matched (or its first name).
 func storeSource(store *storage.Store, ref string) (types.ImageReference, string, error) {
