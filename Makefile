@@ -18,8 +18,13 @@ STAGE ?= /var/tmp/husk-test-run
 
 all: build
 
+# Two builds of cmd/husk: bin/husk, the command (husk_core: no image
+# transfer code, so it starts fast), and bin/husk-transfer, which has
+# everything and runs the pulls, pushes, saves, loads and logins that
+# bin/husk hands it (cmd/husk/transfer_core.go).
 build:
-	$(GO) build -tags $(TAGS) -ldflags '$(LDFLAGS)' -o bin/husk ./cmd/husk
+	$(GO) build -tags $(TAGS),husk_core -ldflags '$(LDFLAGS)' -o bin/husk ./cmd/husk
+	$(GO) build -tags $(TAGS) -ldflags '$(LDFLAGS)' -o bin/husk-transfer ./cmd/husk
 
 setup:
 	test/setup/setup.sh
@@ -41,6 +46,7 @@ test: images build
 
 unit: build
 	$(GO) test -tags $(TAGS) -count=1 ./pkg/... ./cmd/...
+	$(GO) test -tags $(TAGS),husk_core -count=1 -run 'TestCore' ./cmd/husk
 
 rootless: images build
 	test/run-rootless.sh

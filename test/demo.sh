@@ -7,9 +7,12 @@ cd "$(dirname "$0")/.."
 . test/lib.sh
 mkdir -p "$STAGE"
 # Replace by rename: a running pause process may be executing the old copy.
-cp bin/husk "$STAGE/husk.new"
-mv -f "$STAGE/husk.new" "$STAGE/husk"
-chmod a+rx "$STAGE" "$STAGE/husk"
+for b in husk husk-transfer; do
+	cp "bin/$b" "$STAGE/$b.new"
+	mv -f "$STAGE/$b.new" "$STAGE/$b"
+	chmod a+rx "$STAGE/$b"
+done
+chmod a+rx "$STAGE"
 
 show() {
 	printf '\n$ %s\n' "$*"

@@ -13,6 +13,9 @@ echo "== unit and in-process tests (root)"
 # (pkg/netns's Integration tests run below, as the test user.)
 "$GO" test -tags "$TAGS" -count=1 -v -skip '^TestIntegration' ./pkg/... ./cmd/... 2>&1 | tee "$out/unit.out"
 [[ ${PIPESTATUS[0]} -eq 0 ]] || rc=1
+# bin/husk's own build (transfers handed to bin/husk-transfer).
+"$GO" test -tags "$TAGS,husk_core" -count=1 -v -run '^TestCore' ./cmd/husk 2>&1 | tee -a "$out/unit.out"
+[[ ${PIPESTATUS[0]} -eq 0 ]] || rc=1
 
 echo "== network integration tests (pkg/netns, as $TEST_USER in a namespace of its own)"
 test/net-integration.sh "$TEST_USER" 2>&1 | tee "$out/netit.out"

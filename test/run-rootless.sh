@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 rm -rf "$STAGE"
 mkdir -p "$STAGE"
-cp bin/husk "$STAGE/husk"
+cp bin/husk bin/husk-transfer "$STAGE/"
 cp -r test/bats "$STAGE/bats"
 "$GO" test -c -tags "$TAGS" -o "$STAGE/integration.test" ./test/integration || exit 1
 chmod -R a+rX "$STAGE"

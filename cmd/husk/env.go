@@ -4,7 +4,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/husk-dev/husk/pkg/pull"
+	"github.com/husk-dev/husk/pkg/pull/pullopts"
 	"github.com/husk-dev/husk/pkg/storage"
 	"github.com/husk-dev/husk/pkg/userns"
 )
@@ -39,7 +39,7 @@ func (a *app) blobCacheDir() string {
 }
 
 // withCache fills the blob cache directory of registry options.
-func (a *app) withCache(o pull.RegistryOptions) pull.RegistryOptions {
+func (a *app) withCache(o pullopts.RegistryOptions) pullopts.RegistryOptions {
 	o.BlobInfoCacheDir = a.blobCacheDir()
 	return o
 }

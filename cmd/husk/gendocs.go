@@ -1,3 +1,5 @@
+//go:build !husk_core
+
 package main
 
 import (

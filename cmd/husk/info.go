@@ -25,6 +25,9 @@ type hostInfo struct {
 	Runtimes []toolInfo   `json:"runtimes"`
 	Cgroups  cgroups.Info `json:"cgroups"`
 	Network  []toolInfo   `json:"network"`
+	// Transfers says where pull, push, save, load and login run: in
+	// process, or in the transfer helper (its path).
+	Transfers toolInfo `json:"transfers"`
 	// Lingering says whether detached containers survive logout.
 	Lingering string   `json:"lingering"`
 	Fixes     []string `json:"fixes"`
@@ -154,6 +157,13 @@ func (a *app) gatherInfo(cmd *cobra.Command) hostInfo {
 		}
 		info.Network = append(info.Network, t)
 	}
+	mode, helper := transferMode()
+	info.Transfers = toolInfo{Name: mode, Path: helper}
+	if mode == "helper missing" {
+		_, err := transferHelper()
+		info.Transfers.Problem = err.Error()
+		info.Fixes = append(info.Fixes, err.Error())
+	}
 	info.Lingering = lingering(a)
 	if strings.HasPrefix(info.Lingering, "needed") {
 		info.Fixes = append(info.Fixes, "detached containers stop when your last session ends: run 'loginctl enable-linger "+currentUser()+"' to keep them")
@@ -191,6 +201,8 @@ func printInfo(a *app, info hostInfo) {
 		fmt.Fprintf(w, "  cgroup v1 controllers: %s\n", strings.Join(cg.V1Controllers, " "))
 	}
 	fmt.Fprintf(w, "  systemd: %v (%s)\n  manager: %s\n", cg.Systemd, cg.SystemdNote, cg.Manager)
+	fmt.Fprintln(w, "image transfers:")
+	printTool(a, info.Transfers)
 	fmt.Fprintf(w, "lingering: %s\n", info.Lingering)
 	fmt.Fprintln(w, "network helpers:")
 	for _, n := range info.Network {
@@ -206,7 +218,7 @@ func printInfo(a *app, info hostInfo) {
 
 func printTool(a *app, t toolInfo) {
 	if t.Path == "" {
-		fmt.Fprintf(a.stdout, "  %s: %s\n", t.Name, t.Problem)
+		fmt.Fprintln(a.stdout, strings.TrimSuffix("  "+t.Name+": "+t.Problem, ": "))
 		return
 	}
 	line := "  " + t.Name + ": " + t.Path

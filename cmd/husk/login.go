@@ -1,17 +1,22 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/husk-dev/husk/pkg/pull"
+	"github.com/husk-dev/husk/pkg/pull/pullopts"
 )
+
+// loginOptions are login's flags.
+type loginOptions struct {
+	user, password string
+	passwordStdin  bool
+	reg            pullopts.RegistryOptions
+}
 
 func newLoginCommand(a *app) *cobra.Command {
 	var user, password string
@@ -23,49 +28,9 @@ func newLoginCommand(a *app) *cobra.Command {
 		Args:        cobra.ExactArgs(1),
 		Annotations: noNamespace,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			sys, err := reg.options().SystemContext()
-			if err != nil {
-				return err
-			}
-			in := bufio.NewReader(a.stdin)
-			if user == "" {
-				if !isTerminal(a.stdin) {
-					return fmt.Errorf("no username: use --username")
-				}
-				fmt.Fprint(a.stderr, "Username: ")
-				line, err := in.ReadString('\n')
-				if err != nil {
-					return fmt.Errorf("read username: %w", err)
-				}
-				user = strings.TrimSpace(line)
-			}
-			switch {
-			case passwordStdin:
-				if password != "" {
-					return fmt.Errorf("use either --password or --password-stdin")
-				}
-				b, err := io.ReadAll(in)
-				if err != nil {
-					return fmt.Errorf("read password: %w", err)
-				}
-				password = strings.TrimRight(string(b), "\r\n")
-			case password == "":
-				if !isTerminal(a.stdin) {
-					return fmt.Errorf("no password: use --password-stdin")
-				}
-				fmt.Fprint(a.stderr, "Password: ")
-				b, err := term.ReadPassword(int(os.Stdin.Fd()))
-				fmt.Fprintln(a.stderr)
-				if err != nil {
-					return fmt.Errorf("read password: %w", err)
-				}
-				password = string(b)
-			}
-			if _, err := pull.Login(cmd.Context(), sys, args[0], user, password); err != nil {
-				return err
-			}
-			fmt.Fprintln(a.stdout, "Login Succeeded!")
-			return nil
+			return a.runLogin(cmd.Context(), args[0], loginOptions{
+				user: user, password: password, passwordStdin: passwordStdin, reg: reg.options(),
+			})
 		},
 	}
 	f := cmd.Flags()
@@ -88,23 +53,11 @@ func newLogoutCommand(a *app) *cobra.Command {
 			if all == (len(args) == 1) {
 				return fmt.Errorf("give either a registry or --all")
 			}
-			sys, err := pull.RegistryOptions{AuthFile: authFile}.SystemContext()
-			if err != nil {
-				return err
-			}
 			reg := ""
 			if len(args) == 1 {
 				reg = args[0]
 			}
-			if err := pull.Logout(sys, reg, all); err != nil {
-				return err
-			}
-			if all {
-				fmt.Fprintln(a.stdout, "Removed login credentials for all registries")
-			} else {
-				fmt.Fprintf(a.stdout, "Removed login credentials for %s\n", reg)
-			}
-			return nil
+			return a.runLogout(reg, all, authFile)
 		},
 	}
 	cmd.Flags().BoolVarP(&all, "all", "a", false, "remove the credentials of every registry")

@@ -1,12 +1,7 @@
 package main
 
 import (
-	"fmt"
-	"io"
-
 	"github.com/spf13/cobra"
-
-	"github.com/husk-dev/husk/pkg/pull"
 )
 
 func newPullCommand(a *app) *cobra.Command {
@@ -32,25 +27,7 @@ into the per-user store, and print its ID.`,
 					ro.Platform += "/" + variant
 				}
 			}
-			sys, err := ro.SystemContext()
-			if err != nil {
-				return err
-			}
-			store, err := a.openStore()
-			if err != nil {
-				return err
-			}
-			defer store.Close()
-			var progress io.Writer = a.stderr
-			if quiet {
-				progress = nil
-			}
-			res, err := pull.Pull(cmd.Context(), store, args[0], pull.Options{Sys: sys, Progress: progress})
-			if err != nil {
-				return err
-			}
-			fmt.Fprintln(a.stdout, res.ID)
-			return nil
+			return a.runPull(cmd.Context(), args[0], ro, quiet)
 		},
 	}
 	f := cmd.Flags()

@@ -3,10 +3,10 @@ package main
 import (
 	"github.com/spf13/pflag"
 
-	"github.com/husk-dev/husk/pkg/pull"
+	"github.com/husk-dev/husk/pkg/pull/pullopts"
 )
 
-// registryFlags is the flag group behind pull.RegistryOptions, shared by
+// registryFlags is the flag group behind pullopts.RegistryOptions, shared by
 // pull, push, login and (later) run.
 type registryFlags struct {
 	fs        *pflag.FlagSet
@@ -29,8 +29,8 @@ func addRegistryFlags(fs *pflag.FlagSet, withCreds bool) *registryFlags {
 
 // options turns the parsed flags into registry options; --tls-verify only
 // counts when given, so registries.conf's insecure entries apply otherwise.
-func (r *registryFlags) options() pull.RegistryOptions {
-	o := pull.RegistryOptions{AuthFile: r.authFile, CertDir: r.certDir, Creds: r.creds}
+func (r *registryFlags) options() pullopts.RegistryOptions {
+	o := pullopts.RegistryOptions{AuthFile: r.authFile, CertDir: r.certDir, Creds: r.creds}
 	if f := r.fs.Lookup("tls-verify"); f != nil && f.Changed {
 		v := r.tlsVerify
 		o.TLSVerify = &v

@@ -43,6 +43,9 @@ type app struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// root is the root command, whose persistent flags a hand-off to the
+	// transfer helper passes on.
+	root *cobra.Command
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -67,6 +70,7 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 			return a.setup(cmd)
 		},
 	}
+	a.root = root
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)

@@ -15,7 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/husk-dev/husk/pkg/pull"
+	"github.com/husk-dev/husk/pkg/pull/pullopts"
 	"github.com/husk-dev/husk/pkg/runtime"
 	"github.com/husk-dev/husk/pkg/storage"
 	"github.com/husk-dev/husk/pkg/userns"
@@ -70,13 +70,13 @@ func (a *app) cgroupInfo() (cgroups.Info, error) {
 }
 
 // ensureImage applies --pull: the image is pulled when missing (or always).
-func (a *app) ensureImage(ctx context.Context, store *storage.Store, image, policy string, ro pull.RegistryOptions) (string, error) {
+func (a *app) ensureImage(ctx context.Context, store *storage.Store, image, policy string, ro pullopts.RegistryOptions) (string, error) {
 	switch policy {
 	case "missing", "always", "never":
 	default:
 		return "", fmt.Errorf("invalid --pull %q: use missing, always or never", policy)
 	}
-	if policy != "always" && !pull.HasTransport(image) {
+	if policy != "always" && !pullopts.HasTransport(image) {
 		if _, _, err := store.Lookup(image); err == nil {
 			return image, nil
 		} else if !errors.Is(err, storage.ErrImageUnknown) || policy == "never" {
@@ -86,15 +86,7 @@ func (a *app) ensureImage(ctx context.Context, store *storage.Store, image, poli
 			return "", err
 		}
 	}
-	sys, err := a.withCache(ro).SystemContext()
-	if err != nil {
-		return "", err
-	}
-	res, err := pull.Pull(ctx, store, image, pull.Options{Sys: sys, Progress: a.stderr})
-	if err != nil {
-		return "", err
-	}
-	return res.ID, nil
+	return a.pullImage(ctx, store, image, ro)
 }
 
 func newRunCommand(a *app) *cobra.Command {
@@ -155,7 +147,7 @@ func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containe
 		return err
 	}
 	shown := cfg.Image
-	if pull.HasTransport(cfg.Image) {
+	if pullopts.HasTransport(cfg.Image) {
 		cfg.Image = id
 	}
 	env, err := a.runtimeEnv(store)

@@ -138,3 +138,29 @@ load helpers
 	expect_match "$output" $'\nLayers +4 ' "system df Layers row"
 	expect_match "$output" $'\nImages +2 ' "system df Images row"
 }
+
+@test "transfers run in husk-transfer; without it pull says where it looked, and run of a stored image still works" {
+	use_store helper
+	run_husk info --format json
+	expect_eq "$(json 'd["transfers"]["name"]')" helper "transfers in husk info"
+	expect_eq "$(json 'd["transfers"]["path"]')" "$(dirname "$HUSK")/husk-transfer" "helper path"
+
+	# An implicit pull (run of a missing image) goes through the helper too.
+	run_husk run --rm --network none "$R/busybox" echo pulled by run
+	expect_eq "$output" "pulled by run"
+	expect_contains "$stderr" "Copying blob" "the helper's progress on run's stderr"
+
+	local lone=$BATS_TEST_TMPDIR/lone
+	mkdir -p "$lone"
+	cp "$HUSK" "$lone/husk"
+	HUSK=$lone/husk run_husk 125 pull "$R/multilayer"
+	expect_contains "$stderr" "husk-transfer, which is missing" "error names the helper"
+	expect_contains "$stderr" "looked at $lone/husk-transfer" "error says where it looked"
+	expect_contains "$stderr" "HUSK_TRANSFER_HELPER" "error names the override"
+	HUSK=$lone/husk run_husk 125 run --rm --network none "$R/multilayer" true
+	expect_contains "$stderr" "husk-transfer, which is missing"
+	HUSK=$lone/husk run_husk run --rm --network none "$R/busybox" echo no helper needed
+	expect_eq "$output" "no helper needed"
+	HUSK_TRANSFER_HELPER=$(dirname "$HUSK")/husk-transfer HUSK=$lone/husk run_husk pull -q "$R/multilayer"
+	expect_match "$output" "$HEX64" "pull through HUSK_TRANSFER_HELPER"
+}

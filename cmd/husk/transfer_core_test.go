@@ -1,0 +1,104 @@
+//go:build husk_core
+
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/husk-dev/husk/pkg/pull/pullopts"
+)
+
+// The command binary must not link the transfer machinery: that is the
+// point of the split (its start time).
+func TestCoreLinksNoTransferMachinery(t *testing.T) {
+	goBin := os.Getenv("GO")
+	if goBin == "" {
+		goBin = "go"
+	}
+	out, err := exec.Command(goBin, "list", "-deps", "-tags", "containers_image_openpgp,exclude_graphdriver_btrfs,husk_core", ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	deps := strings.Fields(string(out))
+	for _, banned := range []string{
+		"github.com/husk-dev/husk/pkg/pull",
+		"go.podman.io/image/v5/copy",
+		"go.podman.io/image/v5/signature",
+		"google.golang.org/grpc",
+		"github.com/containers/ocicrypt",
+		"github.com/spf13/cobra/doc",
+	} {
+		if slices.Contains(deps, banned) {
+			t.Errorf("the husk_core build links %s", banned)
+		}
+	}
+	if !slices.Contains(deps, "github.com/husk-dev/husk/pkg/pull/pullopts") {
+		t.Error("the husk_core build does not use pkg/pull/pullopts (test out of date?)")
+	}
+}
+
+func TestCorePullArgs(t *testing.T) {
+	no := false
+	got := pullArgs("reg.example/a:1", pullopts.RegistryOptions{
+		TLSVerify: &no, AuthFile: "/a/auth.json", CertDir: "/c", Creds: "u:p", Platform: "linux/arm64",
+		BlobInfoCacheDir: "/ignored: the helper derives it from the store",
+	})
+	want := []string{"pull", "--tls-verify=false", "--authfile=/a/auth.json", "--cert-dir=/c", "--creds=u:p",
+		"--platform=linux/arm64", "--", "reg.example/a:1"}
+	if !slices.Equal(got, want) {
+		t.Errorf("pullArgs = %q, want %q", got, want)
+	}
+	if got := pullArgs("-odd", pullopts.RegistryOptions{}); !slices.Equal(got, []string{"pull", "--", "-odd"}) {
+		t.Errorf("pullArgs without options = %q", got)
+	}
+}
+
+// The helper sees the same store, runtime and log level: the root
+// command's flags that were given are passed on, the others are not.
+func TestCorePersistentArgs(t *testing.T) {
+	root := newRootCommand(nil, &bytes.Buffer{}, &bytes.Buffer{})
+	if err := root.PersistentFlags().Parse([]string{"--root", "/s/root", "--log-level=debug"}); err != nil {
+		t.Fatal(err)
+	}
+	got := (&app{root: root}).persistentArgs()
+	want := []string{"--log-level=debug", "--root=/s/root"}
+	if !slices.Equal(got, want) {
+		t.Errorf("persistentArgs = %q, want %q", got, want)
+	}
+}
+
+func TestCoreTransferHelperLookup(t *testing.T) {
+	t.Setenv(transferHelperEnv, "/opt/h/husk-transfer")
+	if p, err := transferHelper(); err != nil || p != "/opt/h/husk-transfer" {
+		t.Errorf("with %s: %q, %v", transferHelperEnv, p, err)
+	}
+	t.Setenv(transferHelperEnv, "")
+	dir := t.TempDir()
+	t.Setenv("PATH", dir)
+	_, err := transferHelper()
+	exe, _ := os.Executable()
+	if err == nil {
+		if _, serr := os.Stat(filepath.Join(filepath.Dir(exe), transferHelperName)); serr == nil {
+			t.Skip("a husk-transfer lies beside the test binary")
+		}
+		t.Fatal("no helper anywhere, yet no error")
+	}
+	for _, s := range []string{transferHelperName, filepath.Dir(exe), "make build", transferHelperEnv} {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("error %q does not mention %q", err, s)
+		}
+	}
+	h := filepath.Join(dir, transferHelperName)
+	if err := os.WriteFile(h, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := transferHelper(); err != nil || p != h {
+		t.Errorf("helper in PATH: %q, %v; want %q", p, err, h)
+	}
+}
