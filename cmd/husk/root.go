@@ -124,7 +124,7 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newTopCommand(a),
 		newAttachCommand(a),
 		newTopInspectCommand(a),
-		newGenDocsCommand(root),
+		newGenDocsCommand(a, root),
 		newNetworkCommand(a.networkDeps()),
 	)
 	root.AddCommand(newNetHelperCommands()...)

@@ -153,16 +153,4 @@ func pullArgs(image string, ro pullopts.RegistryOptions) []string {
 	return append(args, "--", image)
 }
 
-// newGenDocsCommand: the helper generates the docs (it links cobra/doc);
-// its command tree is this one.
-func newGenDocsCommand(*cobra.Command) *cobra.Command {
-	var a app
-	return &cobra.Command{
-		Use:         "generate-docs DOCS_DIR COMPLETIONS_DIR",
-		Short:       "Generate the command reference and shell completions",
-		Hidden:      true,
-		Args:        cobra.ExactArgs(2),
-		Annotations: noNamespace,
-		RunE:        func(*cobra.Command, []string) error { return a.handOff() },
-	}
-}
+func (a *app) generateDocs(*cobra.Command, string, string) error { return a.handOff() }

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"go.podman.io/image/v5/types"
 	"golang.org/x/term"
 
 	"github.com/husk-dev/husk/pkg/pull"
@@ -25,21 +26,31 @@ import (
 // transferMode says where transfers run, for husk info.
 func transferMode() (mode, helper string) { return "in-process", "" }
 
-func (a *app) runPull(ctx context.Context, image string, ro pullopts.RegistryOptions, quiet bool) error {
+// openTransfer opens the store for a transfer with registry settings ro.
+func (a *app) openTransfer(ro pullopts.RegistryOptions) (*types.SystemContext, *storage.Store, error) {
 	sys, err := ro.SystemContext()
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	store, err := a.openStore()
+	return sys, store, err
+}
+
+// progress is where a transfer's progress goes.
+func (a *app) progress(quiet bool) io.Writer {
+	if quiet {
+		return nil
+	}
+	return a.stderr
+}
+
+func (a *app) runPull(ctx context.Context, image string, ro pullopts.RegistryOptions, quiet bool) error {
+	sys, store, err := a.openTransfer(ro)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	var progress io.Writer = a.stderr
-	if quiet {
-		progress = nil
-	}
-	res, err := pull.Pull(ctx, store, image, pull.Options{Sys: sys, Progress: progress})
+	res, err := pull.Pull(ctx, store, image, pull.Options{Sys: sys, Progress: a.progress(quiet)})
 	if err != nil {
 		return err
 	}
@@ -62,20 +73,12 @@ func (a *app) pullImage(ctx context.Context, store *storage.Store, image string,
 }
 
 func (a *app) runPush(ctx context.Context, src, dest string, ro pullopts.RegistryOptions, quiet bool) error {
-	sys, err := ro.SystemContext()
-	if err != nil {
-		return err
-	}
-	store, err := a.openStore()
+	sys, store, err := a.openTransfer(ro)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	var progress io.Writer = a.stderr
-	if quiet {
-		progress = nil
-	}
-	return pull.Push(ctx, store, src, dest, pull.PushOptions{Sys: sys, Progress: progress})
+	return pull.Push(ctx, store, src, dest, pull.PushOptions{Sys: sys, Progress: a.progress(quiet)})
 }
 
 func (a *app) runSave(ctx context.Context, image, output string, format pullopts.ArchiveFormat, quiet bool) error {
@@ -97,11 +100,7 @@ func (a *app) runSave(ctx context.Context, image, output string, format pullopts
 		return err
 	}
 	defer store.Close()
-	var progress io.Writer = a.stderr
-	if quiet || toStdout {
-		progress = nil
-	}
-	if err := pull.Save(ctx, store, image, output, pull.SaveOptions{Format: format, Progress: progress}); err != nil {
+	if err := pull.Save(ctx, store, image, output, pull.SaveOptions{Format: format, Progress: a.progress(quiet || toStdout)}); err != nil {
 		return err
 	}
 	if !toStdout {
@@ -135,11 +134,7 @@ func (a *app) runLoad(ctx context.Context, input string, quiet bool) error {
 		return err
 	}
 	defer store.Close()
-	var progress io.Writer = a.stderr
-	if quiet {
-		progress = nil
-	}
-	res, err := pull.Load(ctx, store, input, progress)
+	res, err := pull.Load(ctx, store, input, a.progress(quiet))
 	if err != nil {
 		return err
 	}
