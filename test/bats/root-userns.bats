@@ -77,6 +77,8 @@ setup_file() {
 	USERNS_DIR=$(mktemp -d /var/tmp/husk-root-userns.XXXXXX)
 	chmod 0755 "$USERNS_DIR"
 	install -m 0755 "$HUSK" "$USERNS_DIR/husk"
+	# Its transfer helper (pull, push, ...) lives beside it.
+	install -m 0755 "$(dirname "$(readlink -f "$HUSK")")/husk-transfer" "$USERNS_DIR/husk-transfer"
 	local u
 	for u in "$NOSUB" "$OVERLAP" "$NORMAL"; do
 		mkdir -p "$USERNS_DIR/$u/config/containers" "$USERNS_DIR/$u/data" "$USERNS_DIR/$u/run" "$USERNS_DIR/$u/tmp"
