@@ -576,7 +576,7 @@ fi
 rcpu=$(awk -v h="$(net_cpu "$(med husk 4)")" -v p="$(net_cpu "$(med podman 4)")" 'BEGIN { if (h == "nan" || p == "nan" || p == 0) print "nan"; else printf "%.2f", h / p }')
 bench_say ""
 bench_say "Ratios of the medians:"
-bench_say "  husk/podman     wall $rp $(bench_goal "$rp" "$gp") (goal <=$gp); tree PSS $rpss $(bench_goal "$rpss" "$gp"); %M $rm_ $(bench_goal "$rm_" "$gp"); (tree cpu $rcpu)"
+bench_say "  husk/podman     wall $rp $(bench_goal "$rp" "$gp") (goal <=$gp); tree PSS $rpss, %M $rm_ (memory: reported, no goal); (tree cpu $rcpu)"
 bench_say "  husk/podman     tree PSS + the idle pause process's PSS ($PAUSE_PSS_H vs $PAUSE_PSS_P MiB): $rpss_pause (approx.)"
 bench_say "  husk/bare runc  wall $rr $(bench_goal "$rr" "$gr") (goal <=$gr)"
 bench_say "  (husk needs $(bench_ms "$(awk -v a="$hw" -v b="$rw" 'BEGIN {print a - b}')") ms more than the bare runc run; podman $(bench_ms "$(awk -v a="$pw" -v b="$rw" 'BEGIN {print a - b}')") ms)"
