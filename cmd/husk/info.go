@@ -157,12 +157,9 @@ func (a *app) gatherInfo(cmd *cobra.Command) hostInfo {
 		}
 		info.Network = append(info.Network, t)
 	}
-	mode, helper := transferMode()
-	info.Transfers = toolInfo{Name: mode, Path: helper}
-	if mode == "helper missing" {
-		_, err := transferHelper()
-		info.Transfers.Problem = err.Error()
-		info.Fixes = append(info.Fixes, err.Error())
+	info.Transfers = transfersInfo()
+	if info.Transfers.Problem != "" {
+		info.Fixes = append(info.Fixes, info.Transfers.Problem)
 	}
 	info.Lingering = lingering(a)
 	if strings.HasPrefix(info.Lingering, "needed") {

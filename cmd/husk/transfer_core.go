@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -27,7 +28,7 @@ import (
 // encryption packages (gRPC, protobuf, sigstore, ocicrypt, OpenPGP: half
 // of the binary) then never load in "husk run", "ps" or "exec": their
 // package initialisation and page faults cost ~5 ms of every start here
-// (bench/README.md).
+// (docs/design.md).
 
 // transferHelperName is the helper's file name.
 const transferHelperName = "husk-transfer"
@@ -61,13 +62,13 @@ func transferHelper() (string, error) {
 		transferHelperName, strings.Join(tried, ", "), transferHelperEnv)
 }
 
-// transferMode says where transfers run, for husk info.
-func transferMode() (mode, helper string) {
+// transfersInfo says where transfers run, for husk info.
+func transfersInfo() toolInfo {
 	p, err := transferHelper()
 	if err != nil {
-		return "helper missing", ""
+		return toolInfo{Name: "helper", Problem: err.Error()}
 	}
-	return "helper", p
+	return toolInfo{Name: "helper", Path: p}
 }
 
 // handOff replaces this process with the helper, given the same command
@@ -110,6 +111,10 @@ func (a *app) pullImage(ctx context.Context, _ *storage.Store, image string, ro 
 		return "", err
 	}
 	cmd := exec.CommandContext(ctx, p, append(a.persistentArgs(), pullArgs(image, ro)...)...)
+	// Interrupted, the helper gets to clean up its partial pull, as husk
+	// pulling in-process would.
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 10 * time.Second
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, a.stderr
 	if err := cmd.Run(); err != nil {

@@ -23,8 +23,8 @@ import (
 // (bin/husk-transfer) that the command binary hands them to, and what
 // in-process tests run. transfer_core.go is the other side.
 
-// transferMode says where transfers run, for husk info.
-func transferMode() (mode, helper string) { return "in-process", "" }
+// transfersInfo says where transfers run, for husk info.
+func transfersInfo() toolInfo { return toolInfo{Name: "in-process"} }
 
 // openTransfer opens the store for a transfer with registry settings ro.
 func (a *app) openTransfer(ro pullopts.RegistryOptions) (*types.SystemContext, *storage.Store, error) {
@@ -223,6 +223,3 @@ func (a *app) runLogout(registry string, all bool, authFile string) error {
 	}
 	return nil
 }
-
-// transferHelper: this build needs none.
-func transferHelper() (string, error) { return "", nil }

@@ -218,3 +218,46 @@ func TestPlan(t *testing.T) {
 		t.Errorf("rootless v2 plan = %+v, %v; want the runtime told /deleg/husk-%s", p, err, id2)
 	}
 }
+
+func TestCommonAncestor(t *testing.T) {
+	for _, c := range []struct{ a, b, want string }{
+		{"/sys/fs/cgroup/user/a", "/sys/fs/cgroup/user/b/c", "/sys/fs/cgroup/user"},
+		{"/sys/fs/cgroup/x", "/sys/fs/cgroup/x", "/sys/fs/cgroup/x"},
+		{"/sys/fs/cgroup/x", "/sys/fs/cgroup/x/y", "/sys/fs/cgroup/x"},
+		{"/sys/fs/cgroup/xy", "/sys/fs/cgroup/x/y", "/sys/fs/cgroup"},
+		{"/a", "/b", "/"},
+	} {
+		if got := commonAncestor(c.a, c.b); got != c.want {
+			t.Errorf("commonAncestor(%q, %q) = %q, want %q", c.a, c.b, got, c.want)
+		}
+	}
+}
+
+// A cgroup tree in a temporary directory: only the modes matter to
+// CanEnter (root reads past them, so the test needs another user).
+func TestCanEnter(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root may write every file; CanEnter's refusal needs an unprivileged user (the bats suite covers exec from a foreign cgroup)")
+	}
+	mount := t.TempDir()
+	for _, d := range []string{"deleg/ctr", "deleg/shell", "foreign"} {
+		if err := os.MkdirAll(filepath.Join(mount, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, d := range []string{"deleg", "deleg/ctr", "deleg/shell"} {
+		if err := os.WriteFile(filepath.Join(mount, d, "cgroup.procs"), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(mount, "cgroup.procs"), nil, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	ctr := filepath.Join(mount, "deleg/ctr")
+	if ok, b := CanEnter(mount, "/deleg/shell", ctr); !ok {
+		t.Errorf("from a sibling in the delegated subtree: refused by %s", b)
+	}
+	if ok, b := CanEnter(mount, "/foreign", ctr); ok || b != mount {
+		t.Errorf("from outside the delegated subtree: %v, %q; want refused by %s", ok, b, mount)
+	}
+}

@@ -213,3 +213,31 @@ func systemdReachable(rootless bool, runtimeDir string) (bool, string) {
 	}
 	return false, "no systemd user manager answers in " + runtimeDir + " (no login session, or lingering off: loginctl enable-linger)"
 }
+
+// CanEnter reports whether this process may start a process in dir, a
+// cgroup v2 directory under mount: the kernel moves a process only for a
+// writer of the cgroup.procs of dir and of the nearest cgroup holding both
+// dir and the writer's own cgroup (own, relative to mount). When it may
+// not, it returns the cgroup that forbids it.
+func CanEnter(mount, own, dir string) (bool, string) {
+	for _, d := range []string{dir, commonAncestor(filepath.Join(mount, own), dir)} {
+		if unix.Access(filepath.Join(d, "cgroup.procs"), unix.W_OK) != nil {
+			return false, d
+		}
+	}
+	return true, ""
+}
+
+// commonAncestor is the deepest directory holding both a and b (clean,
+// absolute paths).
+func commonAncestor(a, b string) string {
+	as, bs := strings.Split(filepath.Clean(a), "/"), strings.Split(filepath.Clean(b), "/")
+	n := 0
+	for n < len(as) && n < len(bs) && as[n] == bs[n] {
+		n++
+	}
+	if n <= 1 {
+		return "/"
+	}
+	return strings.Join(as[:n], "/")
+}

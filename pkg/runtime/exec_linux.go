@@ -1,20 +1,21 @@
 package runtime
 
 import (
-	"github.com/husk-dev/husk/pkg/cgroups"
-	"os/signal"
-	"time"
-
 	"context"
 	"encoding/json"
 	"fmt"
-	"golang.org/x/sys/unix"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/sirupsen/logrus"
+	"golang.org/x/sys/unix"
+
+	"github.com/husk-dev/husk/pkg/cgroups"
 )
 
 // ExecOptions describe a process to run in a running container.
@@ -128,13 +129,15 @@ func Exec(ctx context.Context, env Env, c *Container, o ExecOptions, stdio Stdio
 	if c.State.Cgroup != "" && (spec.Linux == nil || spec.Linux.CgroupsPath == "") {
 		// The container was born in its cgroup (the runtime does not know
 		// it): so is the new process, to be frozen, counted and killed
-		// with the rest.
-		cg, err := cgroups.OpenDir(c.State.Cgroup)
+		// with the rest, when this process may put it there.
+		cg, err := execCgroup(env, c)
 		if err != nil {
 			return 0, err
 		}
-		defer cg.Close()
-		cmd.SysProcAttr = &syscall.SysProcAttr{UseCgroupFD: true, CgroupFD: int(cg.Fd())}
+		if cg != nil {
+			defer cg.Close()
+			cmd.SysProcAttr = &syscall.SysProcAttr{UseCgroupFD: true, CgroupFD: int(cg.Fd())}
+		}
 	}
 	var gate *stderrGate
 	if !o.TTY && !o.Detach {
@@ -211,4 +214,23 @@ func Exec(ctx context.Context, env Env, c *Container, o ExecOptions, stdio Stdio
 		gate.drain(time.Second)
 	}
 	return code, err
+}
+
+// execCgroup opens the container's cgroup for a new process. From a shell
+// whose cgroup lies outside the user's delegated subtree, the kernel
+// refuses to put a process there: without limits the process then stays
+// in the shell's cgroup (with a warning: pause and stats miss it); with
+// limits, exec is refused, as the process would escape them.
+func execCgroup(env Env, c *Container) (*os.File, error) {
+	if env.Cgroups != nil && env.Cgroups.Mount != "" {
+		if ok, blocker := cgroups.CanEnter(env.Cgroups.Mount, env.Cgroups.Own, c.State.Cgroup); !ok {
+			where := filepath.Join(env.Cgroups.Mount, env.Cgroups.Own)
+			if !c.Config.Resources.Empty() {
+				return nil, fmt.Errorf("exec in %s: the process cannot join the container's cgroup %s from this shell's cgroup %s (%s is not yours to write), and would escape the container's limits: run husk exec from a shell inside the cgroup delegated to you", c.Name, c.State.Cgroup, where, blocker)
+			}
+			logrus.Warnf("exec in %s: the process stays in this shell's cgroup %s: it cannot join the container's cgroup %s from there (%s is not yours to write), so pause and stats do not cover it", c.Name, where, c.State.Cgroup, blocker)
+			return nil, nil
+		}
+	}
+	return cgroups.OpenDir(c.State.Cgroup)
 }

@@ -105,6 +105,11 @@ teardown_file() {
 		# pause process there: reset stops that one too.
 		as_user_env "$u" - "$USERNS_DIR/husk" system reset -f >/dev/null 2>&1 || true
 	done
+	# The foreign cgroup of the exec test, if it failed half-way.
+	local d
+	for d in /sys/fs/cgroup/husk-bats-foreign /sys/fs/cgroup/unified/husk-bats-foreign; do
+		[[ ! -d $d ]] || rmdir "$d" 2>/dev/null || true
+	done
 	# Root can remove whatever is left, subordinate owners included.
 	# (husk's fallback runtime directories are under each user's TMPDIR.)
 	rm -rf "$USERNS_DIR"
@@ -124,7 +129,13 @@ as_user_env() {
 		TMPDIR="$USERNS_DIR/$u/tmp"
 	)
 	[[ $rt == - ]] || env+=(XDG_RUNTIME_DIR="$rt")
-	(cd "$USERNS_DIR" && runuser -u "$u" -- env -i "${env[@]}" "$@")
+	# IN_CGROUP=DIR: the command starts in that cgroup (v2) instead of this
+	# shell's.
+	(
+		cd "$USERNS_DIR" || exit
+		[[ -z ${IN_CGROUP:-} ]] || echo "$BASHPID" >"$IN_CGROUP/cgroup.procs" || exit
+		runuser -u "$u" -- env -i "${env[@]}" "$@"
+	)
 }
 
 # run_as USER [--runtime-dir=DIR|--no-runtime-dir] [EXPECTED_RC] ARGS...:
@@ -226,4 +237,34 @@ run_as() {
 	expect_eq "$stderr" "" "stderr"
 	run_as "$NORMAL" --no-runtime-dir info --format json
 	expect_eq "$(json 'd["store"]["runRoot"]')" "$USERNS_DIR/$NORMAL/tmp/husk-run-$(id -u "$NORMAL")/husk/storage" "run root (in the fallback directory under TMPDIR)"
+}
+
+@test "exec from a shell outside the user's delegated cgroup: the process runs, with a warning naming both cgroups" {
+	local deleg="" d
+	for d in /sys/fs/cgroup /sys/fs/cgroup/unified; do
+		if [[ -d $d/husk-delegate-$NORMAL && $(stat -f -c %T "$d") == cgroup2fs ]]; then
+			deleg=$d/husk-delegate-$NORMAL
+			break
+		fi
+	done
+	[[ -n $deleg ]] || skip "no cgroup v2 subtree delegated to $NORMAL (test/setup/setup.sh makes one)"
+	local foreign=${deleg%/*}/husk-bats-foreign
+	mkdir -p "$foreign"
+	# The container is made from a session in the delegated subtree (it
+	# gets a cgroup of its own there), exec comes from root's cgroup.
+	IN_CGROUP=$deleg run_as "$NORMAL" run -d --name fx --network none "$R/busybox" sleep 300
+	run_as "$NORMAL" inspect --format '{{.State.Cgroup}}' fx
+	local cg=$output
+	expect_match "$cg" "^$deleg/" "the container's cgroup"
+
+	IN_CGROUP=$foreign run_as "$NORMAL" exec fx echo ran
+	expect_eq "$output" ran "exec's output"
+	expect_contains "$stderr" "warning" "stderr"
+	expect_contains "$stderr" "$foreign" "stderr names the shell's cgroup"
+	expect_contains "$stderr" "$cg" "stderr names the container's cgroup"
+
+	IN_CGROUP=$deleg run_as "$NORMAL" exec fx echo ran
+	expect_eq "$stderr" "" "exec from the delegated subtree warns of nothing"
+	IN_CGROUP=$deleg run_as "$NORMAL" rm -f fx
+	rmdir "$foreign"
 }
