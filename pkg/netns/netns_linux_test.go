@@ -43,6 +43,30 @@ func TestCreateAndRemoveNetns(t *testing.T) {
 	if err := unix.Statfs(p, &st); err != nil || st.Type != unix.NSFS_MAGIC {
 		t.Fatalf("not a namespace file: %v %x", err, st.Type)
 	}
+	// The namespace's TCP send buffers are limited (its own /proc/sys/net,
+	// read from a thread inside it).
+	var wmem []byte
+	err := onThrowawayThread(func() error {
+		fd, err := unix.Open(p, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return err
+		}
+		defer unix.Close(fd)
+		if err := unix.Setns(fd, unix.CLONE_NEWNET); err != nil {
+			return err
+		}
+		wmem, err = os.ReadFile("/proc/sys/net/ipv4/tcp_wmem")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(strings.Fields(string(wmem)), " "); got != TCPSendBuffers {
+		t.Errorf("tcp_wmem in the namespace = %q, want %q", got, TCPSendBuffers)
+	}
+	if host, _ := os.ReadFile("/proc/sys/net/ipv4/tcp_wmem"); strings.Join(strings.Fields(string(host)), " ") == TCPSendBuffers {
+		t.Log("the host has the same tcp_wmem: the check above proves nothing here")
+	}
 	if err := removeNetns(p); err != nil {
 		t.Fatal(err)
 	}

@@ -60,6 +60,12 @@ helper_pids() {
 	# Not the host's namespace.
 	[[ $("$HUSK" run --rm "$R/busybox" readlink /proc/self/ns/net) != $(readlink /proc/self/ns/net) ]] ||
 		die "the container shares the host's network namespace"
+	# Its TCP send buffers are small: what leaves ends at pasta, a hop
+	# away (a 4 MiB default made uploads to the host stall; bench/network.sh).
+	run_husk run --rm "$R/busybox" cat /proc/sys/net/ipv4/tcp_wmem
+	expect_eq "$(echo $output)" "4096 16384 262144" "tcp_wmem in the container"
+	run_husk run --rm --network slirp4netns "$R/busybox" cat /proc/sys/net/ipv4/tcp_wmem
+	expect_eq "$(echo $output)" "4096 16384 262144" "tcp_wmem with slirp4netns"
 }
 
 @test "-p publishes a tcp port on the host; husk port lists it; rm ends the helper and removes the namespace" {

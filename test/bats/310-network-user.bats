@@ -99,6 +99,9 @@ SERVE='while :; do echo "hello from $(hostname)" | nc -l -p 80; done'
 	run_husk network create other
 	run_husk '?' run --rm --network other "$R/busybox" nslookup web
 	expect_not_contains "$output" "Address: $ip"
+	# Uploads leave through pasta too: small TCP send buffers.
+	run_husk run --rm --network app "$R/busybox" cat /proc/sys/net/ipv4/tcp_wmem
+	expect_eq "$(echo $output)" "4096 16384 262144" "tcp_wmem on a user network"
 }
 
 @test "ping of a container name (with CAP_NET_RAW)" {
