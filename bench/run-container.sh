@@ -615,7 +615,7 @@ awk '
 		      "write config.json + runc create|" \
 		      "save state + runc start|" \
 		      "container runs (true)|" \
-		      "cleanup: runc delete, alongside unmount + delete storage|" \
+		      "cleanup: runc state (in-process), alongside unmount + delete storage|" \
 		      "close the store|" \
 		      "wall (debug round)", name, "|")
 		total = median(12)
