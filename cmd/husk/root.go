@@ -142,6 +142,7 @@ func (a *app) setup(cmd *cobra.Command) error {
 	logrus.SetLevel(lvl)
 	logrus.SetOutput(a.stderr)
 	logrus.SetFormatter(&logrus.TextFormatter{DisableTimestamp: true})
+	warnCallerSkew()
 	if _, err := storage.ParseDriver(a.global.storageDriver); err != nil {
 		return err
 	}

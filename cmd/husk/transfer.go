@@ -6,6 +6,10 @@ import (
 	"github.com/husk-dev/husk/pkg/pull/pullopts"
 )
 
+// callerVersionEnv carries the command binary's version to its transfer
+// helper (transfer_core.go), which warns when its own differs.
+const callerVersionEnv = "HUSK_CALLER_VERSION"
+
 func newPushCommand(a *app) *cobra.Command {
 	var quiet bool
 	var reg *registryFlags

@@ -36,6 +36,15 @@ const transferHelperName = "husk-transfer"
 // transferHelperEnv names a helper to use instead of looking for one.
 const transferHelperEnv = "HUSK_TRANSFER_HELPER"
 
+// warnCallerSkew: the command binary is nobody's helper.
+func warnCallerSkew() {}
+
+// helperEnv is the helper's environment: this one, plus the version of
+// the husk that calls it (the helper warns when they differ).
+func helperEnv() []string {
+	return append(os.Environ(), callerVersionEnv+"="+version)
+}
+
 // transferHelper finds the helper: $HUSK_TRANSFER_HELPER, beside this
 // binary, in ../libexec/husk/ from it, or in PATH.
 func transferHelper() (string, error) {
@@ -79,7 +88,7 @@ func (a *app) handOff() error {
 		return err
 	}
 	argv := append([]string{p}, os.Args[1:]...)
-	if err := syscall.Exec(p, argv, os.Environ()); err != nil {
+	if err := syscall.Exec(p, argv, helperEnv()); err != nil {
 		return fmt.Errorf("run %s: %w", p, err)
 	}
 	return nil
@@ -115,6 +124,7 @@ func (a *app) pullImage(ctx context.Context, _ *storage.Store, image string, ro 
 	// pulling in-process would.
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 10 * time.Second
+	cmd.Env = helperEnv()
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, a.stderr
 	if err := cmd.Run(); err != nil {

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/sirupsen/logrus"
 	"go.podman.io/image/v5/types"
 	"golang.org/x/term"
 
@@ -22,6 +23,19 @@ import (
 // This build does image transfers itself: it is the transfer helper
 // (bin/husk-transfer) that the command binary hands them to, and what
 // in-process tests run. transfer_core.go is the other side.
+
+// warnCallerSkew warns when the husk that handed this command over is
+// another build: the two must be installed together.
+func warnCallerSkew() {
+	caller, ok := os.LookupEnv(callerVersionEnv)
+	if !ok {
+		return
+	}
+	_ = os.Unsetenv(callerVersionEnv)
+	if caller != version {
+		logrus.Warnf("husk %s handed this transfer to %s %s: install husk and husk-transfer from the same build", caller, filepath.Base(os.Args[0]), version)
+	}
+}
 
 // transfersInfo says where transfers run, for husk info.
 func transfersInfo() toolInfo { return toolInfo{Name: "in-process"} }
