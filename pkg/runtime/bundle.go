@@ -36,15 +36,26 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 		userSpec = img.User
 	}
 	var uidMap, gidMap []IDMap
+	keepIDHome := ""
 	if cfg.KeepID {
 		uidMap, gidMap = keepIDMaps(env)
 		if userSpec == "" {
 			userSpec = fmt.Sprintf("%d:%d", env.HostUID, env.HostGID)
+			if keepIDHome, err = addKeepIDAccount(rootfs, hostAccount(env.HostUID, env.HostGID)); err != nil {
+				return nil, err
+			}
 		}
 	}
 	u, err := ResolveUser(rootfs, userSpec)
 	if err != nil {
 		return nil, err
+	}
+	if keepIDHome != "" {
+		// The account's home exists for it, as its own.
+		u.Home = keepIDHome
+		if err := MkdirInRoot(rootfs, keepIDHome, mapID(u.UID, uidMap), mapID(u.GID, gidMap)); err != nil {
+			return nil, err
+		}
 	}
 	cwd := cfg.Workdir
 	if cwd == "" {

@@ -264,6 +264,19 @@ status_field() {
 	expect_eq "$output" $'0:0\n1000:1000' "owners of image files under keep-id"
 	run_husk run --rm --userns=keep-id -u 0 "$R/busybox" id -u
 	expect_eq "$output" 0 "-u 0 under keep-id"
+	# The image has no entry for the user's ids: husk adds the host
+	# account (name, home) to the container's /etc/passwd and /etc/group,
+	# as podman does, and HOME is that home, made for the user.
+	local name home
+	name=$(id -un)
+	home=$(getent passwd "$(id -u)" | cut -d: -f6)
+	run_husk run --rm --userns keep-id "$R/busybox" sh -c 'id -un; id -gn; echo "$HOME"; stat -c %u "$HOME"; touch "$HOME/x"; grep -c "^'"$name"':" /etc/passwd'
+	expect_eq "$output" "$name"$'\n'"$name"$'\n'"$home"$'\n'"$(id -u)"$'\n1' "whoami, group, HOME, its owner, one passwd entry"
+	# create + start (the spec is built twice): still one entry.
+	run_husk create --name kid --userns keep-id "$R/busybox" grep -c "^$name:" /etc/passwd
+	run_husk start -a kid
+	expect_eq "$output" 1 "passwd entries after create + start"
+	run_husk rm kid
 	run_husk 125 run --rm --userns auto "$R/busybox" true
 	expect_one_error_line
 	expect_contains "$stderr" "keep-id"
