@@ -68,7 +68,7 @@ func addContainerFlags(fs *pflag.FlagSet) *containerFlags {
 	fs.StringArrayVar(&c.capDrop, "cap-drop", nil, "drop a capability (or ALL)")
 	fs.BoolVar(&c.privileged, "privileged", false, "all capabilities, no seccomp, no masked paths, host devices (as far as the user namespace allows)")
 	fs.StringArrayVar(&c.securityOpt, "security-opt", nil, "seccomp=unconfined|PROFILE.json, no-new-privileges")
-	fs.StringVar(&c.userns, "userns", "", "user namespace mode: keep-id maps your uid and gid into the container")
+	fs.StringVar(&c.userns, "userns", "", "user namespace mode: keep-id runs as your uid and gid, mapped to yours on the host, with your account in the image's /etc/passwd when it has none")
 	fs.BoolVar(&c.rm, "rm", false, "remove the container when it exits")
 	fs.StringVar(&c.pull, "pull", "missing", "pull the image: missing, always or never")
 	fs.StringVar(&c.platform, "platform", "", "OS/ARCH[/VARIANT] of the image to pull")
