@@ -128,9 +128,6 @@ helper_pids() {
 
 @test "-p with /udp: datagrams from the host reach the container" {
 	local p=$((PORT0 + 10))
-	# Same number on both sides: this pasta build loses replies to the
-	# host's loopback when the numbers differ (see docs/network.md), and
-	# this test only needs the way in.
 	[[ -x /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 ]] || skip "needs the host's x86_64 loader to run socat in the container"
 	run_husk run -d --name udp -p "$p:$p/udp" "${CTR_SOCAT[@]}" "$R/busybox" sh -c "echo listening; $(ctr_socat -u UDP-RECV:$p -)"
 	wait_until 5 logs_contain udp listening
@@ -141,6 +138,36 @@ helper_pids() {
 		sleep 0.2
 	done
 	logs_contain udp datagram- || die "no datagram arrived; logs: $("$HUSK" logs udp)"
+}
+
+# udp_ask PORT TEXT: send TEXT to 127.0.0.1:PORT from the host and print
+# the answer (up to 2 s).
+udp_ask() {
+	echo "$2" | timeout 3 socat -T2 - "UDP:127.0.0.1:$1" 2>/dev/null
+}
+
+@test "-p HOSTPORT:CTRPORT/udp with other numbers: answers reach clients on the host's loopback; rm ends the helper" {
+	local hp=$((PORT0 + 12)) cp=$((PORT0 + 13))
+	[[ -x /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 ]] || skip "needs the host's x86_64 loader to run socat in the container"
+	# A UDP echo server (one reply per datagram, prefixed).
+	run_husk run -d --name uecho -p "$hp:$cp/udp" "${CTR_SOCAT[@]}" "$R/busybox" sh -c "echo listening; $(ctr_socat UDP-RECVFROM:$cp,fork "SYSTEM:'read l; echo echo-\$l'")"
+	wait_until 5 logs_contain uecho listening
+	local i out=""
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		out=$(udp_ask "$hp" "ping$i") && [[ $out == echo-ping* ]] && break
+		sleep 0.2
+	done
+	expect_match "$out" '^echo-ping[0-9]+$' "the container's answer on the host ($hp -> $cp/udp)"
+	# Again, from another client port: each client gets its own flow.
+	expect_eq "$(udp_ask "$hp" again)" echo-again "a second client's answer"
+	run_husk port uecho
+	expect_contains "$output" "$cp/udp -> 0.0.0.0:$hp"
+	local id
+	id=$(ctr_field uecho '{{.ID}}')
+	[[ -n $(helper_pids "$id") ]] || die "no network helper runs for the container"
+	run_husk rm -f uecho
+	wait_until 5 eval '[[ -z $(helper_pids '"$id"') ]]'
+	[[ -z $(user_pids_with "husk-netns/$id") ]] || die "left behind: $(user_pids_with "husk-netns/$id")"
 }
 
 @test "host.containers.internal reaches servers on the host's loopback and on all addresses" {
