@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -15,13 +16,14 @@ import (
 // recorded, then the state directory), which spares a runtime execution
 // (~10 ms) on every --rm. Anything it cannot vouch for (another runtime,
 // hooks to run, no pid namespace of its own, a live init, a cgroup that
-// will not go) is left to the runtime's own delete.
+// will not go, a systemd scope to stop) is left to the runtime's own
+// delete.
 //
 // ownCgroup, when not "", is the cgroup husk made for the container and
 // removes itself (with retries while the kernel lets go of the last
 // processes); it is left alone here.
 func (r *OCI) DeleteStopped(ctx context.Context, id, ownCgroup string) error {
-	if r.Name != "runc" || !runcStoppedCleanup(filepath.Join(r.Root, id), ownCgroup) {
+	if r.Name != "runc" || slices.Contains(r.Global, "--systemd-cgroup") || !runcStoppedCleanup(filepath.Join(r.Root, id), ownCgroup) {
 		return r.Delete(ctx, id, true)
 	}
 	return nil

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -68,5 +69,22 @@ func TestRuncStoppedCleanup(t *testing.T) {
 	}
 	if !runcStoppedCleanup(filepath.Join(t.TempDir(), "gone"), "") {
 		t.Error("no state directory at all: nothing to do, yet runc delete asked for")
+	}
+}
+
+// With runc's systemd cgroup manager, runc delete also stops the scope:
+// DeleteStopped leaves it to runc (here a stand-in that does nothing).
+func TestDeleteStoppedLeavesSystemdToRunc(t *testing.T) {
+	dir := writeRuncState(t, 1<<22, 1, nil, true, nil)
+	r := &OCI{Name: "runc", Path: "/bin/true", Root: filepath.Dir(dir), Global: []string{"--systemd-cgroup"}}
+	if err := r.DeleteStopped(context.Background(), filepath.Base(dir), ""); err != nil {
+		t.Fatal(err)
+	}
+	if !exists(dir) {
+		t.Error("state removed in-process although runc manages a systemd scope")
+	}
+	r.Global = nil
+	if err := r.DeleteStopped(context.Background(), filepath.Base(dir), ""); err != nil || exists(dir) {
+		t.Errorf("cgroupfs: state left (%v)", err)
 	}
 }
