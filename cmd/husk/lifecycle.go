@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/husk-dev/husk/pkg/runtime"
+	"github.com/husk-dev/husk/pkg/storage"
 )
 
 // monitorArgv is how a monitor for container id is executed: husk with the
@@ -56,6 +57,11 @@ func newMonitorCommand(a *app) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withContainers(args, func(env runtime.Env, c *runtime.Container) error {
 				env.Notices = nil
+				if c.Config.Remove {
+					// The monitor mounts, runs and removes a volatile
+					// container, and writes nothing else to the store.
+					storage.SkipSyncForRemovedContainer()
+				}
 				// Stop signals are the container's business.
 				return runtime.Monitor(context.Background(), env, c)
 			})

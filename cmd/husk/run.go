@@ -155,6 +155,11 @@ func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containe
 		return err
 	}
 	tlog("image ready")
+	if start && !cf.detach && cfg.Remove {
+		// From here this process only creates, runs and removes a
+		// volatile container.
+		storage.SkipSyncForRemovedContainer()
+	}
 	c, err := runtime.Create(ctx, env, cfg)
 	if err != nil {
 		return err
