@@ -157,22 +157,7 @@ c_argv() {
 	esac
 }
 bench_log "$WARM warm-up + $BENCH_N timed rounds of ${#CASES[@]} cases"
-for ((r = 1; r <= WARM; r++)); do
-	for c in "${CASES[@]}"; do
-		c_argv "$c"
-		deleg_time "$DATA/warm.$c" "${ARGV[@]}" || bench_die "$c failed in the warm-up"
-	done
-done
-for ((r = 1; r <= BENCH_N; r++)); do
-	k=$(((r - 1) % ${#CASES[@]}))
-	order=("${CASES[@]:k}" "${CASES[@]:0:k}")
-	cut -d' ' -f1 /proc/loadavg >>"$DATA/load"
-	for c in "${order[@]}"; do
-		c_argv "$c"
-		bench_sync
-		deleg_time "$DATA/$c.time" "${ARGV[@]}" || bench_die "$c failed in round $r"
-	done
-done
+bench_rounds c_argv deleg_time "$DATA/load" "$WARM" "${CASES[@]}"
 after_cgroups=$(list_husk_cgroups)
 left=$(comm -13 <(echo "$before_cgroups") <(echo "$after_cgroups") | grep -c . || true)
 

@@ -409,6 +409,36 @@ deleg_time() {
 	BENCH_TIME_PARENT=${DELEG:-} bench_time_fine "$@"
 }
 
+# bench_rounds ARGV_FN TIMER LOADFILE WARM CASE...: WARM untimed rounds of
+# every CASE (times in $DATA/warm.CASE), then BENCH_N timed rounds, each
+# starting one case later than the last so that no case always runs first
+# or after the same one; the load average is appended to LOADFILE once per
+# round. ARGV_FN CASE sets ARGV; TIMER FILE CMD... (bench_time_fine,
+# deleg_time) times it into $DATA/CASE.time. BENCH_ROUND_HOOK, when set,
+# runs with the case after each timed run.
+bench_rounds() {
+	local argv_fn=$1 timer=$2 load=$3 warm=$4 r k c
+	shift 4
+	local -a cases=("$@") order
+	for ((r = 1; r <= warm; r++)); do
+		for c in "${cases[@]}"; do
+			"$argv_fn" "$c"
+			"$timer" "$DATA/warm.$c" "${ARGV[@]}" || bench_die "$c failed in the warm-up"
+		done
+	done
+	for ((r = 1; r <= BENCH_N; r++)); do
+		k=$(((r - 1) % ${#cases[@]}))
+		order=("${cases[@]:k}" "${cases[@]:0:k}")
+		cut -d' ' -f1 /proc/loadavg >>"$load"
+		for c in "${order[@]}"; do
+			"$argv_fn" "$c"
+			bench_sync
+			"$timer" "$DATA/$c.time" "${ARGV[@]}" || bench_die "$c failed in round $r"
+			[[ -z ${BENCH_ROUND_HOOK:-} ]] || "$BENCH_ROUND_HOOK" "$c"
+		done
+	done
+}
+
 
 husk_pause_pid() {
 	local pid

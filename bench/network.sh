@@ -176,22 +176,7 @@ s_argv() {
 	esac
 }
 bench_log "startup: $WARM warm-up + $BENCH_N timed rounds of ${#SCASES[@]} cases"
-for ((r = 1; r <= WARM; r++)); do
-	for c in "${SCASES[@]}"; do
-		s_argv "$c"
-		deleg_time "$DATA/warm.$c" "${ARGV[@]}" || bench_die "$c failed in the warm-up"
-	done
-done
-for ((r = 1; r <= BENCH_N; r++)); do
-	k=$(((r - 1) % ${#SCASES[@]}))
-	order=("${SCASES[@]:k}" "${SCASES[@]:0:k}")
-	cut -d' ' -f1 /proc/loadavg >>"$DATA/load.s"
-	for c in "${order[@]}"; do
-		s_argv "$c"
-		bench_sync
-		deleg_time "$DATA/$c.time" "${ARGV[@]}" || bench_die "$c failed in round $r"
-	done
-done
+bench_rounds s_argv deleg_time "$DATA/load.s" "$WARM" "${SCASES[@]}"
 
 # ------------------------------------------------------- part 2: throughput
 HP=$(free_port) PP=$(free_port) S_LO=$(free_port) S_ANY=$(free_port)

@@ -353,19 +353,12 @@ timing_line() {
 }
 
 bench_log "timed rounds: N=$BENCH_N, ${#CASES[@]} cases each"
-for ((r = 1; r <= BENCH_N; r++)); do
-	k=$(((r - 1) % ${#CASES[@]}))
-	order=("${CASES[@]:k}" "${CASES[@]:0:k}")
-	cut -d' ' -f1 /proc/loadavg >>"$DATA/load"
-	for c in "${order[@]}"; do
-		case_argv "$c"
-		bench_sync
-		bench_time_fine "$DATA/$c.time" "${ARGV[@]}" || bench_die "$c failed in round $r"
-		if [[ $c == husk-dbg ]]; then
-			echo "$(tail -n1 "$DATA/$c.time" | cut -d' ' -f1) $(timing_line "$DATA/$c.time.stderr")" >>"$DATA/breakdown"
-		fi
-	done
-done
+# husk's --log-level debug rounds feed the per-phase breakdown.
+record_breakdown() {
+	[[ $1 == husk-dbg ]] || return 0
+	echo "$(tail -n1 "$DATA/$1.time" | cut -d' ' -f1) $(timing_line "$DATA/$1.time.stderr")" >>"$DATA/breakdown"
+}
+BENCH_ROUND_HOOK=record_breakdown bench_rounds case_argv bench_time_fine "$DATA/load" 0 "${CASES[@]}"
 
 if ((BENCH_MEM_N > 0)); then
 	bench_log "memory rounds (treerss, every $MEM_IV): N=$BENCH_MEM_N"
