@@ -214,45 +214,7 @@ func testIntegration(t *testing.T, mode string) {
 	t.Run("throughput", func(t *testing.T) {
 		// Container port 8001 (published) becomes a sink.
 		tcpLs[2].Close()
-		var s2 net.Listener
-		if err := inNetns(nsPath, func() error {
-			var err error
-			s2, err = net.Listen("tcp", ":8001")
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
-		defer s2.Close()
-		got := make(chan int64, 1)
-		go func() {
-			c, err := s2.Accept()
-			if err != nil {
-				got <- -1
-				return
-			}
-			n, _ := io.Copy(io.Discard, c)
-			c.Close()
-			got <- n
-		}()
-		c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", ports[2].HostPort+1))
-		if err != nil {
-			t.Fatal(err)
-		}
-		const total = 512 << 20
-		buf := make([]byte, 1<<20)
-		start := time.Now()
-		for sent := 0; sent < total; sent += len(buf) {
-			if _, err := c.Write(buf); err != nil {
-				t.Fatal(err)
-			}
-		}
-		c.Close()
-		n := <-got
-		d := time.Since(start)
-		t.Logf("%s: host→container tcp through a published port: %d MiB in %v = %.0f MiB/s", mode, n>>20, d, float64(n)/d.Seconds()/(1<<20))
-		if n != total {
-			t.Errorf("received %d of %d bytes", n, total)
-		}
+		pushThroughPort(t, nsPath, ":8001", ports[2].HostPort+1, mode+": host→container tcp through a published port")
 	})
 
 	// Detach from another process, as `husk rm` after a killed husk does.
@@ -383,44 +345,7 @@ func TestIntegrationUserNet(t *testing.T) {
 
 	// Throughput host → container through the forwarder.
 	l.Close()
-	var sink net.Listener
-	if err := inNetns(web.NetnsPath(), func() error {
-		var err error
-		sink, err = net.Listen("tcp", ":80")
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
-	defer sink.Close()
-	got := make(chan int64, 1)
-	go func() {
-		c, err := sink.Accept()
-		if err != nil {
-			got <- -1
-			return
-		}
-		n, _ := io.Copy(io.Discard, c)
-		c.Close()
-		got <- n
-	}()
-	tc, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", ports[0].HostPort))
-	if err != nil {
-		t.Fatal(err)
-	}
-	const total = 512 << 20
-	chunk := make([]byte, 1<<20)
-	start := time.Now()
-	for sent := 0; sent < total; sent += len(chunk) {
-		if _, err := tc.Write(chunk); err != nil {
-			t.Fatal(err)
-		}
-	}
-	tc.Close()
-	if n := <-got; n != total {
-		t.Errorf("received %d of %d bytes", n, total)
-	}
-	d := time.Since(start)
-	t.Logf("user network: host→container tcp through the forwarder: 512 MiB in %v = %.0f MiB/s", d, total/d.Seconds()/(1<<20))
+	pushThroughPort(t, web.NetnsPath(), ":80", ports[0].HostPort, "user network: host→container tcp through the forwarder")
 
 	// Teardown: the rootless namespace stays while c2 is attached.
 	t2 := time.Now()
@@ -622,4 +547,50 @@ func queryA(server, name string) (string, error) {
 		return net.IP(buf[n-4 : n]).String(), nil
 	}
 	return "", fmt.Errorf("no answer from %s", server)
+}
+
+// pushThroughPort listens on addr inside the namespace at nsPath, sends
+// 512 MiB from the host to 127.0.0.1:hostPort and checks that all of it
+// arrived; what logs the rate.
+func pushThroughPort(t *testing.T, nsPath, addr string, hostPort uint16, what string) {
+	t.Helper()
+	var sink net.Listener
+	if err := inNetns(nsPath, func() error {
+		var err error
+		sink, err = net.Listen("tcp", addr)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	defer sink.Close()
+	got := make(chan int64, 1)
+	go func() {
+		c, err := sink.Accept()
+		if err != nil {
+			got <- -1
+			return
+		}
+		n, _ := io.Copy(io.Discard, c)
+		c.Close()
+		got <- n
+	}()
+	c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", hostPort))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const total = 512 << 20
+	buf := make([]byte, 1<<20)
+	start := time.Now()
+	for sent := 0; sent < total; sent += len(buf) {
+		if _, err := c.Write(buf); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.Close()
+	n := <-got
+	d := time.Since(start)
+	t.Logf("%s: %d MiB in %v = %.0f MiB/s", what, n>>20, d, float64(n)/d.Seconds()/(1<<20))
+	if n != total {
+		t.Errorf("received %d of %d bytes", n, total)
+	}
 }
