@@ -54,22 +54,7 @@ for t in podman runc jq; do
 	command -v "$t" >/dev/null || bench_die "$t not found: the benchmark needs it (apt-get install $t)"
 done
 
-W=$BENCH_WORK
-IMAGE=$REGISTRY/$IMAGE_NAME
-HS=$W/h      # husk store
-PS=$W/p      # podman store (--runroot must stay under 50 characters)
-PTMP=$W/pt   # podman --tmpdir: pause.pid, events, locks
-PCLEAN=$W/pi # empty podman store that cleanup commands run against
-DATA=$W/data # measurement files (root writes them)
-XDG=$W/xdg   # the test user's XDG_RUNTIME_DIR for every command here
-mkdir -p "$DATA"
-as_user mkdir -p "$PTMP"
-as_user mkdir -m 700 "$XDG"
-BENCH_USER_ENV=("XDG_RUNTIME_DIR=$XDG")
-U() { as_user env "${BENCH_USER_ENV[@]}" "$@"; }
-
-HUSK=("$HUSK_BIN" --root "$HS/root" --runroot "$HS/run" --storage-driver overlay --runtime runc)
-PODMAN=(podman --root "$PS/root" --runroot "$PS/run" --tmpdir "$PTMP" --storage-driver overlay --runtime runc)
+bench_side_by_side
 
 # ------------------------------------------------- timing in the delegated tree
 DELEG=$(test_cgroup)

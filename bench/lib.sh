@@ -397,6 +397,32 @@ bench_mem_fine() {
 # bench_ms SECONDS: seconds as milliseconds with one decimal ("nan" stays).
 bench_ms() { awk -v s="$1" 'BEGIN { if (s == "nan" || s == "") print "nan"; else printf "%.1f", s * 1000 }'; }
 
+# bench_side_by_side: the layout of a benchmark that runs husk and podman
+# side by side as the test user, each with a store of its own on the
+# scratch file system: W, IMAGE (from IMAGE_NAME), HS and PS (the stores;
+# podman's --runroot must stay under 50 characters), PTMP (podman's
+# --tmpdir: pause.pid, events, locks), PCLEAN (an empty podman store that
+# cleanup commands run against), DATA (measurement files, root writes
+# them), XDG (the test user's XDG_RUNTIME_DIR for every command), U (run as
+# the test user with it), and the HUSK and PODMAN command prefixes (runc
+# for both). XDG is made after bench_init mounted the scratch file system:
+# the pause processes the first commands start must have it in their mount
+# namespace (see bench/README.md).
+bench_side_by_side() {
+	W=$BENCH_WORK
+	IMAGE=$REGISTRY/$IMAGE_NAME
+	HS=$W/h PS=$W/p PTMP=$W/pt PCLEAN=$W/pi DATA=$W/data XDG=$W/xdg
+	mkdir -p "$DATA"
+	as_user mkdir -p "$PTMP"
+	as_user mkdir -m 700 "$XDG"
+	BENCH_USER_ENV=("XDG_RUNTIME_DIR=$XDG")
+	HUSK=("$HUSK_BIN" --root "$HS/root" --runroot "$HS/run" --storage-driver overlay --runtime runc)
+	PODMAN=(podman --root "$PS/root" --runroot "$PS/run" --tmpdir "$PTMP" --storage-driver overlay --runtime runc)
+}
+
+# U CMD...: CMD as the test user, with BENCH_USER_ENV.
+U() { as_user env "${BENCH_USER_ENV[@]}" "$@"; }
+
 # ------------------------------------------------------------------ network.sh and cgroups.sh
 # Helpers of the benchmarks that time runs in the cgroup delegated to the
 # test user. They use the calling script's DELEG (the delegated cgroup

@@ -76,22 +76,7 @@ done
 LDSO=/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
 [[ -x $LDSO ]] || bench_die "$LDSO missing (the in-container iperf3 runs through the host's loader)"
 
-W=$BENCH_WORK
-IMAGE=$REGISTRY/$IMAGE_NAME
-HS=$W/h      # husk store
-PS=$W/p      # podman store (--runroot must stay under 50 characters)
-PTMP=$W/pt   # podman --tmpdir: pause.pid, events, locks
-PCLEAN=$W/pi # empty podman store that cleanup commands run against
-DATA=$W/data # measurement files (root writes them)
-XDG=$W/xdg   # the test user's XDG_RUNTIME_DIR for every command here
-mkdir -p "$DATA"
-as_user mkdir -p "$PTMP"
-as_user mkdir -m 700 "$XDG"
-BENCH_USER_ENV=("XDG_RUNTIME_DIR=$XDG")
-U() { as_user env "${BENCH_USER_ENV[@]}" "$@"; }
-
-HUSK=("$HUSK_BIN" --root "$HS/root" --runroot "$HS/run" --storage-driver overlay --runtime runc)
-PODMAN=(podman --root "$PS/root" --runroot "$PS/run" --tmpdir "$PTMP" --storage-driver overlay --runtime runc)
+bench_side_by_side
 # iperf3 inside a container: the host's binary and libraries.
 VOL=(-v /usr:/host/usr:ro)
 IPERF=(/host/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 --library-path /host/usr/lib/x86_64-linux-gnu /host/usr/bin/iperf3)

@@ -70,7 +70,6 @@ as_user mkdir -p "$PTMP" "$DATA"
 # starts have it in their mount namespace.
 as_user mkdir -m 700 "$XDG"
 BENCH_USER_ENV=("XDG_RUNTIME_DIR=$XDG")
-U() { as_user env "${BENCH_USER_ENV[@]}" "$@"; }
 
 goal_for() {
 	local kv

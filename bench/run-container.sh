@@ -100,7 +100,6 @@ as_user mkdir -m 700 "$XDG"
 # With the test user's usual /run/user/UID, husk would join a pause process
 # some other test run left, whose namespace lacks the scratch file system.
 BENCH_USER_ENV=("XDG_RUNTIME_DIR=$XDG")
-U() { as_user env "${BENCH_USER_ENV[@]}" "$@"; }
 
 RUNC=$(U bash -c 'command -v runc')
 HUSK=("$HUSK_BIN" --root "$HS/root" --runroot "$HS/run" --storage-driver overlay --runtime runc)
