@@ -465,7 +465,9 @@ bench_rounds() {
 	done
 }
 
-
+# husk_pause_pid, pause_pid: the pid of husk's (in $XDG) or podman's (in
+# $PTMP) pause process of this benchmark, checked to be that process of
+# the test user, so that the end of a run kills it and nothing else.
 husk_pause_pid() {
 	local pid
 	pid=$(cat "$XDG/husk/pause.pid" 2>/dev/null) || return 1

@@ -175,26 +175,10 @@ case_argv() {
 	esac
 }
 
-husk_pause_pid() {
-	local pid
-	pid=$(cat "$XDG/husk/pause.pid" 2>/dev/null) || return 1
-	[[ $pid =~ ^[0-9]+$ ]] || return 1
-	[[ $(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | sed -n 2p) == __pause ]] || return 1
-	[[ $(stat -c %U "/proc/$pid" 2>/dev/null) == "$TEST_USER" ]] || return 1
-	echo "$pid"
-}
 
 # pss_mib PID: a process's PSS in MiB.
 pss_mib() { awk '/^Pss:/ {printf "%.1f", $2 / 1024}' "/proc/$1/smaps_rollup" 2>/dev/null || echo "?"; }
 
-pause_pid() {
-	local pid
-	pid=$(cat "$PTMP/pause.pid" 2>/dev/null) || return 1
-	[[ $pid =~ ^[0-9]+$ ]] || return 1
-	[[ $(cat "/proc/$pid/comm" 2>/dev/null) == catatonit ]] || return 1
-	[[ $(stat -c %U "/proc/$pid" 2>/dev/null) == "$TEST_USER" ]] || return 1
-	echo "$pid"
-}
 
 finish() {
 	local pid hpid
