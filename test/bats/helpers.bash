@@ -168,12 +168,19 @@ rootless_problem() {
 		echo "needs subordinate ids for $name in /etc/subuid and /etc/subgid (run test/setup/setup.sh as root)"
 		return
 	fi
+	test_env_problem
+}
+
+# test_env_problem: what every file needs besides its user: the husk
+# binary, the test registry, the test images' layouts, python3 (or
+# nothing, when all is there).
+test_env_problem() {
 	if [[ ! -x $HUSK ]]; then
 		echo "needs the husk binary at \$HUSK ($HUSK): run make build"
 		return
 	fi
 	if [[ -z ${HUSK_TEST_REGISTRY:-} ]]; then
-		echo "needs HUSK_TEST_REGISTRY (host:port of the test registry; test/run-rootless.sh sets it)"
+		echo "needs HUSK_TEST_REGISTRY (host:port of the test registry; test/run-all.sh and test/run-rootless.sh set it)"
 		return
 	fi
 	if ! curl -fsS -o /dev/null "http://$HUSK_TEST_REGISTRY/v2/" 2>/dev/null; then

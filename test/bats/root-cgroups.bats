@@ -22,19 +22,7 @@ root_problem() {
 		echo "needs root (tests husk's root mode and the host's cgroups): run this file as root, see its header"
 		return
 	fi
-	[[ -x $HUSK ]] || {
-		echo "needs the husk binary at \$HUSK ($HUSK): run make build"
-		return
-	}
-	[[ -n ${HUSK_TEST_REGISTRY:-} ]] || {
-		echo "needs HUSK_TEST_REGISTRY (host:port of the test registry)"
-		return
-	}
-	curl -fsS -o /dev/null "http://$HUSK_TEST_REGISTRY/v2/" 2>/dev/null || {
-		echo "needs the test registry at $HUSK_TEST_REGISTRY (test/setup/registry.sh start; test/setup/push-images.sh)"
-		return
-	}
-	command -v python3 >/dev/null || echo "needs python3"
+	test_env_problem
 }
 
 setup_file() {

@@ -47,19 +47,7 @@ root_problem() {
 		echo "needs subordinate ids for $NORMAL (run test/setup/setup.sh)"
 		return
 	fi
-	[[ -x $HUSK ]] || {
-		echo "needs the husk binary at \$HUSK ($HUSK): run make build"
-		return
-	}
-	[[ -n ${HUSK_TEST_REGISTRY:-} ]] || {
-		echo "needs HUSK_TEST_REGISTRY (host:port of the test registry)"
-		return
-	}
-	curl -fsS -o /dev/null "http://$HUSK_TEST_REGISTRY/v2/" 2>/dev/null || {
-		echo "needs the test registry at $HUSK_TEST_REGISTRY (test/setup/registry.sh start; test/setup/push-images.sh)"
-		return
-	}
-	[[ -f $HUSK_TEST_IMAGES/busybox/index.json ]] || echo "needs the test images' layouts in $HUSK_TEST_IMAGES"
+	test_env_problem
 }
 
 setup_file() {
