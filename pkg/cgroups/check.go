@@ -38,6 +38,80 @@ func (info Info) Check(r Resources, disabled bool) error {
 			return err
 		}
 	}
+	var missing []string
+	if info.sys != nil {
+		missing = info.sys.missingFiles(info, r.Controllers())
+	}
+	for _, l := range limits {
+		if err := info.checkFiles(l, missing); err != nil {
+			return err
+		}
+	}
+	if r.CpusetCpus != "" && info.sys != nil {
+		return checkCPUs(r.CpusetCpus, info.sys.onlineCPUs())
+	}
+	return nil
+}
+
+// filesV2 says which interface files limits go to: cgroup v2 ones, unless
+// husk runs as root on a host whose controllers are cgroup v1 hierarchies
+// (runc and crun then write those).
+func (info Info) filesV2() bool { return info.Mode == ModeV2 || info.Rootless }
+
+// checkFiles refuses a limit whose interface files are all missing where
+// the container's cgroup goes: the controller is there, but the kernel
+// lacks the feature (an I/O scheduler with weights, swap accounting, CPU
+// bandwidth control), and the runtime would fail half-way or not at all.
+func (info Info) checkFiles(l Limit, missing []string) error {
+	want := l.Files(info.filesV2())
+	for _, f := range want {
+		if !slices.Contains(missing, f) {
+			return nil
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	files := strings.Join(want, " or ")
+	switch l.Flag {
+	case "--blkio-weight":
+		scheds := "none listed in /sys/block/*/queue/scheduler"
+		if s := info.sys.schedulers(); len(s) > 0 {
+			scheds = strings.Join(s, " ")
+		}
+		return fmt.Errorf("--blkio-weight needs a proportional-weight I/O scheduler, and this kernel offers none: "+
+			"the cgroup has no %s (BFQ is not loaded; the I/O schedulers here are: %s): "+
+			"as root, load BFQ (modprobe bfq; a kernel built with CONFIG_IOSCHED_BFQ and CONFIG_BFQ_GROUP_IOSCHED) "+
+			"and select it for the disk (echo bfq > /sys/block/DEVICE/queue/scheduler), or run without --blkio-weight", files, scheds)
+	case "--memory-swap":
+		return fmt.Errorf("--memory-swap needs swap accounting, which this kernel has turned off (the cgroup has no %s): "+
+			"boot with swapaccount=1 on the kernel command line (a kernel built with CONFIG_MEMCG_SWAP), or run without --memory-swap", files)
+	case "--cpus":
+		return fmt.Errorf("--cpus needs CPU bandwidth control, which this kernel lacks (the cgroup has no %s; CONFIG_CFS_BANDWIDTH): "+
+			"use --cpu-shares or --cpu-weight for a relative share, or run without --cpus", files)
+	}
+	return fmt.Errorf("%s needs %s in the container's cgroup, which this kernel does not offer: run without %s", l.Flag, files, l.Flag)
+}
+
+// checkCPUs refuses a cpuset naming CPUs that are not online (as docker
+// does), instead of the runtime's "invalid argument" on cpuset.cpus.
+func checkCPUs(set, online string) error {
+	if online == "" {
+		return nil
+	}
+	want, err := ParseCPUList(set)
+	if err != nil {
+		return fmt.Errorf("--cpuset-cpus: %w", err)
+	}
+	have, err := ParseCPUList(online)
+	if err != nil {
+		return nil
+	}
+	for _, c := range want {
+		if !slices.Contains(have, c) {
+			return fmt.Errorf("--cpuset-cpus %q names CPU %d, which this host does not have (online CPUs: %s)", set, c, online)
+		}
+	}
 	return nil
 }
 

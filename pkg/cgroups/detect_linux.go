@@ -15,6 +15,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -67,13 +68,159 @@ type Info struct {
 	Rootless bool `json:"rootless"`
 	// UID is the user's id on the host.
 	UID int `json:"uid"`
+
+	// sys is where Check looks for the kernel's interface files (nil:
+	// Check trusts the controllers alone).
+	sys *sysPaths
+}
+
+// sysPaths are where the kernel's files are read (a fake tree in tests).
+type sysPaths struct {
+	cgroup string // the parent of the cgroup v1 hierarchies
+	block  string // the block devices, for their I/O schedulers
+	online string // the list of online CPUs
+}
+
+var hostSys = &sysPaths{cgroup: "/sys/fs/cgroup", block: "/sys/block", online: "/sys/devices/system/cpu/online"}
+
+// schedulers lists the I/O schedulers the kernel offers its block devices.
+func (p *sysPaths) schedulers() []string {
+	files, _ := filepath.Glob(filepath.Join(p.block, "*", "queue", "scheduler"))
+	var out []string
+	for _, f := range files {
+		for _, s := range readFields(f) {
+			s = strings.Trim(s, "[]")
+			if !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+func (p *sysPaths) onlineCPUs() string {
+	b, err := os.ReadFile(p.online)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
+}
+
+// missingFiles lists the interface files of LimitFiles, for the
+// controllers ctrls, that a container's cgroup will not have. It looks in
+// a cgroup below the hierarchy's root where one exists (some files exist
+// only there), and otherwise infers from what the kernel offers; a file it
+// cannot tell about is not listed.
+func (p *sysPaths) missingFiles(info Info, ctrls []string) []string {
+	v1, v2 := LimitFiles()
+	files, present := v1, p.v1File
+	if info.filesV2() {
+		files, present = v2, func(ctrl, f string) (bool, bool) { return p.v2File(info, ctrl, f) }
+	}
+	var out []string
+	for _, f := range files {
+		ctrl, _, _ := strings.Cut(f, ".")
+		if ctrl == "blkio" {
+			ctrl = "io"
+		}
+		if !slices.Contains(ctrls, ctrl) {
+			continue
+		}
+		if ok, known := present(ctrl, f); known && !ok {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// v1File reports whether a container's cgroup in a cgroup v1 hierarchy
+// has file, and whether that could be told.
+func (p *sysPaths) v1File(ctrl, file string) (present, known bool) {
+	root := filepath.Join(p.cgroup, v1Name(ctrl))
+	if fi, err := os.Stat(root); err != nil || !fi.IsDir() {
+		return false, false
+	}
+	if dir := childCgroup(root, "husk", ""); dir != "" {
+		return exists(filepath.Join(dir, file)), true
+	}
+	switch file {
+	case "blkio.bfq.weight":
+		return p.inferScheduler("bfq")
+	case "blkio.weight":
+		return p.inferScheduler("cfq")
+	case "pids.max":
+		return false, false
+	}
+	return exists(filepath.Join(root, file)), true
+}
+
+// v2File is v1File for the cgroup v2 hierarchy.
+func (p *sysPaths) v2File(info Info, ctrl, file string) (present, known bool) {
+	if info.Mount == "" || info.Delegated == "" {
+		return false, false
+	}
+	var dir string
+	if info.Delegated != "/" {
+		// A delegated cgroup has the files of the controllers its parent
+		// gives it, as the containers' cgroups below it will.
+		if d := filepath.Join(info.Mount, info.Delegated); slices.Contains(readFields(filepath.Join(d, "cgroup.controllers")), ctrl) {
+			dir = d
+		}
+	} else {
+		dir = childCgroup(info.Mount, "husk", ctrl)
+	}
+	if dir != "" {
+		return exists(filepath.Join(dir, file)), true
+	}
+	switch file {
+	case "io.bfq.weight":
+		return p.inferScheduler("bfq")
+	case "io.weight":
+		// io.cost (blk-iocost) shows io.cost.qos in the root.
+		return exists(filepath.Join(info.Mount, "io.cost.qos")), info.Delegated == "/"
+	}
+	return false, false
+}
+
+// inferScheduler reports whether the kernel offers an I/O scheduler (and
+// with it the cgroup files it registers).
+func (p *sysPaths) inferScheduler(name string) (present, known bool) {
+	s := p.schedulers()
+	return slices.Contains(s, name), len(s) > 0
+}
+
+// childCgroup is a cgroup directly below root: prefer first, else any;
+// with ctrl set, only one that has the controller.
+func childCgroup(root, first, ctrl string) string {
+	ok := func(d string) bool {
+		fi, err := os.Stat(d)
+		if err != nil || !fi.IsDir() {
+			return false
+		}
+		return ctrl == "" || slices.Contains(readFields(filepath.Join(d, "cgroup.controllers")), ctrl)
+	}
+	if d := filepath.Join(root, first); ok(d) {
+		return d
+	}
+	ents, _ := os.ReadDir(root)
+	for _, e := range ents {
+		if d := filepath.Join(root, e.Name()); e.IsDir() && ok(d) {
+			return d
+		}
+	}
+	return ""
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // Detect reads the host's cgroup set-up for a user with host uid uid.
 // rootless is whether husk runs unprivileged. manager forces a cgroup
 // manager ("" chooses: systemd when reachable on a cgroup v2 host).
 func Detect(rootless bool, uid int, runtimeDir string, manager Manager) (Info, error) {
-	info := Info{Rootless: rootless, UID: uid, Controllers: []string{}, SubtreeControl: []string{}}
+	info := Info{Rootless: rootless, UID: uid, Controllers: []string{}, SubtreeControl: []string{}, sys: hostSys}
 	var st unix.Statfs_t
 	if err := unix.Statfs("/sys/fs/cgroup", &st); err != nil {
 		return info, fmt.Errorf("statfs /sys/fs/cgroup: %w", err)

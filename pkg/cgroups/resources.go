@@ -25,30 +25,62 @@ type Resources struct {
 // cpuPeriod is the CFS period --cpus is expressed in (as docker does).
 const cpuPeriod = 100000
 
-// Limit names a set limit and the controller it needs.
+// Limit names a set limit, the controller it needs and the interface files
+// the OCI runtime writes it to: it needs one of V1Files on cgroup v1
+// hierarchies, one of V2Files on cgroup v2 (runc and crun take the first
+// that exists).
 type Limit struct {
 	Flag       string
 	Controller string
+	V1Files    []string
+	V2Files    []string
+}
+
+// Files are the interface files of l for a cgroup version.
+func (l Limit) Files(v2 bool) []string {
+	if v2 {
+		return l.V2Files
+	}
+	return l.V1Files
 }
 
 // Limits lists the limits that are set, in flag order.
 func (r Resources) Limits() []Limit {
 	var out []Limit
-	add := func(set bool, flag, ctrl string) {
+	add := func(set bool, flag, ctrl string, v1, v2 []string) {
 		if set {
-			out = append(out, Limit{flag, ctrl})
+			out = append(out, Limit{flag, ctrl, v1, v2})
 		}
 	}
-	add(r.Memory != 0, "--memory", "memory")
-	add(r.MemoryReservation != 0, "--memory-reservation", "memory")
-	add(r.MemorySwap != 0, "--memory-swap", "memory")
-	add(r.CPUs != 0, "--cpus", "cpu")
-	add(r.CPUShares != 0, "--cpu-shares", "cpu")
-	add(r.CPUWeight != 0, "--cpu-weight", "cpu")
-	add(r.CpusetCpus != "", "--cpuset-cpus", "cpuset")
-	add(r.PidsLimit != 0, "--pids-limit", "pids")
-	add(r.BlkioWeight != 0, "--blkio-weight", "io")
+	f := func(names ...string) []string { return names }
+	add(r.Memory != 0, "--memory", "memory", f("memory.limit_in_bytes"), f("memory.max"))
+	add(r.MemoryReservation != 0, "--memory-reservation", "memory", f("memory.soft_limit_in_bytes"), f("memory.low"))
+	add(r.MemorySwap != 0, "--memory-swap", "memory", f("memory.memsw.limit_in_bytes"), f("memory.swap.max"))
+	add(r.CPUs != 0, "--cpus", "cpu", f("cpu.cfs_quota_us"), f("cpu.max"))
+	add(r.CPUShares != 0, "--cpu-shares", "cpu", f("cpu.shares"), f("cpu.weight"))
+	add(r.CPUWeight != 0, "--cpu-weight", "cpu", f("cpu.shares"), f("cpu.weight"))
+	add(r.CpusetCpus != "", "--cpuset-cpus", "cpuset", f("cpuset.cpus"), f("cpuset.cpus"))
+	add(r.PidsLimit != 0, "--pids-limit", "pids", f("pids.max"), f("pids.max"))
+	add(r.BlkioWeight != 0, "--blkio-weight", "io", f("blkio.bfq.weight", "blkio.weight"), f("io.bfq.weight", "io.weight"))
 	return out
+}
+
+// LimitFiles lists every interface file any limit can be written to.
+func LimitFiles() (v1, v2 []string) {
+	all := Resources{Memory: 1, MemoryReservation: 1, MemorySwap: 1, CPUs: 1, CPUShares: 2, CpusetCpus: "0", PidsLimit: 1, BlkioWeight: 10}
+	for _, l := range all.Limits() {
+		for _, n := range l.V1Files {
+			if !slices.Contains(v1, n) {
+				v1 = append(v1, n)
+			}
+		}
+		for _, n := range l.V2Files {
+			if !slices.Contains(v2, n) {
+				v2 = append(v2, n)
+			}
+		}
+	}
+	return v1, v2
 }
 
 // Empty reports whether no limit is set.
@@ -114,20 +146,27 @@ func (r Resources) Validate() error {
 	return nil
 }
 
+// maxCPU bounds CPU numbers: the kernel's limit (NR_CPUS) is 8192, and a
+// list is expanded into memory.
+const maxCPU = 1<<16 - 1
+
 // ParseCPUList parses a cpuset list such as "0-2,4".
 func ParseCPUList(s string) ([]int, error) {
 	var out []int
 	for _, part := range strings.Split(s, ",") {
 		lo, hi, isRange := strings.Cut(strings.TrimSpace(part), "-")
 		a, err := strconv.Atoi(lo)
-		if err != nil || a < 0 {
+		if err != nil || a < 0 || a > maxCPU {
 			return nil, fmt.Errorf("invalid CPU list %q", s)
 		}
 		b := a
 		if isRange {
-			if b, err = strconv.Atoi(hi); err != nil || b < a {
+			if b, err = strconv.Atoi(hi); err != nil || b < a || b > maxCPU {
 				return nil, fmt.Errorf("invalid CPU list %q", s)
 			}
+		}
+		if len(out)+b-a >= maxCPU {
+			return nil, fmt.Errorf("invalid CPU list %q: more than %d CPUs", s, maxCPU)
 		}
 		for i := a; i <= b; i++ {
 			out = append(out, i)

@@ -67,12 +67,19 @@ func TestValidate(t *testing.T) {
 
 func TestLimitsAndControllers(t *testing.T) {
 	r := Resources{Memory: 1, MemoryReservation: 1, MemorySwap: 1, CPUs: 1, CPUShares: 2, CPUWeight: 1, CpusetCpus: "0", PidsLimit: 1, BlkioWeight: 10}
-	want := []Limit{
+	want := [][2]string{
 		{"--memory", "memory"}, {"--memory-reservation", "memory"}, {"--memory-swap", "memory"},
 		{"--cpus", "cpu"}, {"--cpu-shares", "cpu"}, {"--cpu-weight", "cpu"},
 		{"--cpuset-cpus", "cpuset"}, {"--pids-limit", "pids"}, {"--blkio-weight", "io"},
 	}
-	if got := r.Limits(); !reflect.DeepEqual(got, want) {
+	var got [][2]string
+	for _, l := range r.Limits() {
+		got = append(got, [2]string{l.Flag, l.Controller})
+		if len(l.V1Files) == 0 || len(l.V2Files) == 0 {
+			t.Errorf("%s names no interface files: %+v", l.Flag, l)
+		}
+	}
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Limits() = %v, want %v", got, want)
 	}
 	if got, want := r.Controllers(), []string{"memory", "cpu", "cpuset", "pids", "io"}; !reflect.DeepEqual(got, want) {
@@ -81,7 +88,7 @@ func TestLimitsAndControllers(t *testing.T) {
 	if !(Resources{}).Empty() || r.Empty() {
 		t.Errorf("Empty() wrong: {} -> %v, all set -> %v", (Resources{}).Empty(), r.Empty())
 	}
-	if got := (Resources{PidsLimit: -1}).Limits(); !reflect.DeepEqual(got, []Limit{{"--pids-limit", "pids"}}) {
+	if got := (Resources{PidsLimit: -1}).Limits(); len(got) != 1 || got[0].Flag != "--pids-limit" || got[0].Controller != "pids" {
 		t.Errorf("--pids-limit -1 (unlimited) is still a limit that needs the controller: Limits() = %v", got)
 	}
 }
