@@ -147,3 +147,20 @@ func TestImportFences(t *testing.T) {
 		t.Error("pkg/pull has no doc.go")
 	}
 }
+
+// panicWriter stands for any bug below a command: it panics when written.
+type panicWriter struct{}
+
+func (panicWriter) Write([]byte) (int, error) { panic("a writer that panics") }
+
+func TestPanicIsOneLineAnd125(t *testing.T) {
+	var errb bytes.Buffer
+	code := run([]string{"--version"}, strings.NewReader(""), panicWriter{}, &errb)
+	if code != exitHusk {
+		t.Errorf("exit code %d, want %d", code, exitHusk)
+	}
+	want := "husk: internal error, please report it with the output of --log-level=debug: a writer that panics\n"
+	if errb.String() != want {
+		t.Errorf("stderr %q, want %q (one line, no stack)", errb.String(), want)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/sirupsen/logrus"
@@ -48,13 +49,28 @@ type app struct {
 	root *cobra.Command
 }
 
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// A bug must not show the user a Go stack trace: one line and 125, the
+	// stack in the debug log (--log-level=debug).
+	defer func() {
+		if v := recover(); v != nil {
+			code = internalError(v, debug.Stack(), stderr)
+		}
+	}()
 	cmd := newRootCommand(stdin, stdout, stderr)
 	cmd.SetArgs(args)
 	err := cmd.ExecuteContext(ctx)
 	return exitCode(err, stderr)
+}
+
+// internalError reports a recovered panic: one line for the user, the
+// stack at debug level.
+func internalError(v any, stack []byte, stderr io.Writer) int {
+	fmt.Fprintf(stderr, "husk: internal error, please report it with the output of --log-level=debug: %v\n", v)
+	logrus.Debugf("panic: %v\n%s", v, stack)
+	return exitHusk
 }
 
 func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
