@@ -104,9 +104,10 @@ func ChooseHelper(mode string) (string, error) {
 // RUNDIR/ID/netns, and starts its helper (pasta, else slirp4netns) with
 // the published ports. It returns once the helper is started; Ready waits
 // for it. Ports must have host ports assigned (AssignHostPorts) and be
-// checked (CheckPorts). A leftover attachment of the same id is detached
-// first. On error nothing is left behind.
-func Attach(ctx context.Context, runDir, id string, cfg Config) (*Attachment, error) {
+// checked (CheckPorts). With u set, the namespace is made inside a new
+// user namespace (see UserNS). A leftover attachment of the same id is
+// detached first. On error nothing is left behind.
+func Attach(ctx context.Context, runDir, id string, cfg Config, u *UserNS) (*Attachment, error) {
 	helper, err := ChooseHelper(cfg.Mode)
 	if err != nil {
 		return nil, err
@@ -119,7 +120,7 @@ func Attach(ctx context.Context, runDir, id string, cfg Config) (*Attachment, er
 		return nil, fmt.Errorf("create network directory: %w", err)
 	}
 	a := &Attachment{dir: dir}
-	if err := createNetns(a.NetnsPath()); err != nil {
+	if err := makeNetns(dir, u); err != nil {
 		_ = os.RemoveAll(dir)
 		return nil, err
 	}
@@ -438,6 +439,9 @@ func Detach(runDir, id string) error {
 		_ = unix.Kill(pid, unix.SIGTERM)
 	}
 	if err := removeNetns(nsPath); err != nil {
+		return err
+	}
+	if err := removeNetns(filepath.Join(dir, usernsFile)); err != nil {
 		return err
 	}
 	_ = os.Remove(slirpSocket(dir))

@@ -84,7 +84,7 @@ func testIntegration(t *testing.T, mode string) {
 		t.Fatal(err)
 	}
 	t0 := time.Now()
-	a, err := Attach(context.Background(), runDir, id, Config{Mode: mode, Ports: ports})
+	a, err := Attach(context.Background(), runDir, id, Config{Mode: mode, Ports: ports}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -380,7 +380,7 @@ func TestIntegrationUserNet(t *testing.T) {
 func TestIntegrationPastaQuitsWithFile(t *testing.T) {
 	requireIT(t)
 	runDir := t.TempDir()
-	a, err := Attach(context.Background(), runDir, "quit", Config{Mode: ModePasta})
+	a, err := Attach(context.Background(), runDir, "quit", Config{Mode: ModePasta}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -418,7 +418,7 @@ func TestIntegrationAttachErrors(t *testing.T) {
 	if err := CheckPorts([]PortMapping{{HostPort: 80, ContainerPort: 80, Range: 1, Protocol: "tcp"}}); err == nil || !strings.Contains(err.Error(), "net.ipv4.ip_unprivileged_port_start") {
 		t.Errorf("CheckPorts below 1024: %v", err)
 	}
-	a, err := Attach(context.Background(), runDir, "busy", Config{Mode: ModePasta, Ports: ports})
+	a, err := Attach(context.Background(), runDir, "busy", Config{Mode: ModePasta, Ports: ports}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

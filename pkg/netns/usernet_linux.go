@@ -61,6 +61,9 @@ type UserAttachOptions struct {
 	Ports []PortMapping
 	// Exe is the husk binary that runs the helpers (default: this one).
 	Exe string
+	// UserNS makes the container's namespace inside a user namespace of
+	// its own (see UserNS); nil for none.
+	UserNS *UserNS
 }
 
 // AttachUser creates container id's network namespace on user network nw:
@@ -166,7 +169,7 @@ func attachUserLocked(ctx context.Context, runDir, id string, nw Network, o User
 		return Info{}, fmt.Errorf("create network directory: %w", err)
 	}
 	cpath := NetnsPath(runDir, id)
-	if err := createNetns(cpath); err != nil {
+	if err := makeNetns(dir, o.UserNS); err != nil {
 		return Info{}, err
 	}
 	veth := "hv" + shortID(id, 13)
@@ -211,7 +214,7 @@ func dnsPid(runDir string) int {
 // that no other command finds a half-made namespace) waits for both.
 func createRootless(ctx context.Context, runDir string, st *userState, exe string) (wait func() error, err error) {
 	cfg := Config{Mode: ModePrivate}
-	a, err := Attach(ctx, runDir, userNetID, cfg)
+	a, err := Attach(ctx, runDir, userNetID, cfg, nil)
 	if err != nil {
 		return nil, err
 	}

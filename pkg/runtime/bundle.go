@@ -100,6 +100,7 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 		ReadOnly:        cfg.ReadOnly,
 		Network:         cfg.Network,
 		NetnsPath:       np.nsPath,
+		UsernsPath:      np.usernsPath,
 		Mounts:          mounts,
 		CapAdd:          cfg.CapAdd,
 		CapDrop:         cfg.CapDrop,

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/husk-dev/husk/pkg/netns"
 )
@@ -44,6 +45,34 @@ type netPlan struct {
 	info   netns.Info
 	// shareFrom is the directory of the container whose network is joined.
 	shareFrom string
+	// usernsPath is the user namespace the container joins ("" for a new
+	// one, or none): the owner of nsPath, for a container with a user
+	// namespace of its own (see netns.UserNS).
+	usernsPath string
+}
+
+// keepIDJoinError refuses a keep-id container joining the network of one
+// in husk's user namespace: that network namespace is out of reach from
+// the keep-id container's own user namespace, so exec would fail.
+func keepIDJoinError(name, other string) error {
+	return fmt.Errorf("%s (--userns=keep-id) cannot join the network of container %s, which has no user namespace of its own: run %s with --userns=keep-id as well, or drop keep-id", name, other, other)
+}
+
+// keepIDUserNS is the user namespace a keep-id container's network
+// namespace is made in (nil for other containers).
+func keepIDUserNS(env Env, c *Container) *netns.UserNS {
+	if !c.Config.KeepID {
+		return nil
+	}
+	uidMap, gidMap := keepIDMaps(env)
+	conv := func(m []IDMap) []syscall.SysProcIDMap {
+		var out []syscall.SysProcIDMap
+		for _, e := range m {
+			out = append(out, syscall.SysProcIDMap{ContainerID: int(e.ContainerID), HostID: int(e.HostID), Size: int(e.Size)})
+		}
+		return out
+	}
+	return &netns.UserNS{UIDMap: conv(uidMap), GIDMap: conv(gidMap)}
 }
 
 // normalizeNetwork completes a network request at create time: the mode
@@ -62,6 +91,9 @@ func normalizeNetwork(env Env, cfg *Config, exposed map[string]struct{}) error {
 		other, err := Lookup(env.Store, name)
 		if err != nil {
 			return fmt.Errorf("--network %s: %w", n.Mode, err)
+		}
+		if cfg.KeepID && !other.Config.KeepID {
+			return keepIDJoinError(cfg.Name, other.Name)
 		}
 		n.Mode = netns.ContainerPrefix + other.ID
 	}
@@ -104,11 +136,11 @@ func prepareNetwork(ctx context.Context, env Env, c *Container) (netPlan, error)
 		if err := netns.CheckPorts(n.Ports); err != nil {
 			return netPlan{}, err
 		}
-		a, err := netns.Attach(ctx, netRunDir(env), c.ID, n)
+		a, err := netns.Attach(ctx, netRunDir(env), c.ID, n, keepIDUserNS(env, c))
 		if err != nil {
 			return netPlan{}, err
 		}
-		return netPlan{attachment: a, nsPath: a.NetnsPath(), info: a.Info()}, nil
+		return netPlan{attachment: a, nsPath: a.NetnsPath(), info: a.Info(), usernsPath: a.UsernsPath()}, nil
 	case netns.IsUserNetwork(n.Mode):
 		if err := netns.CheckPorts(n.Ports); err != nil {
 			return netPlan{}, err
@@ -117,11 +149,11 @@ func prepareNetwork(ctx context.Context, env Env, c *Container) (netPlan, error)
 		if err != nil {
 			return netPlan{}, err
 		}
-		a, err := netns.AttachUser(ctx, netRunDir(env), c.ID, nw, netns.UserAttachOptions{Name: c.Name, Ports: n.Ports})
+		a, err := netns.AttachUser(ctx, netRunDir(env), c.ID, nw, netns.UserAttachOptions{Name: c.Name, Ports: n.Ports, UserNS: keepIDUserNS(env, c)})
 		if err != nil {
 			return netPlan{}, err
 		}
-		return netPlan{attachment: a, nsPath: a.NetnsPath(), info: a.Info()}, nil
+		return netPlan{attachment: a, nsPath: a.NetnsPath(), info: a.Info(), usernsPath: a.UsernsPath()}, nil
 	case strings.HasPrefix(n.Mode, netns.ContainerPrefix):
 		id := strings.TrimPrefix(n.Mode, netns.ContainerPrefix)
 		other, err := Lookup(env.Store, id)
@@ -138,7 +170,16 @@ func prepareNetwork(ctx context.Context, env Env, c *Container) (netPlan, error)
 		if other.State.Net != nil {
 			info = *other.State.Net
 		}
-		return netPlan{nsPath: filepath.Join("/proc", strconv.Itoa(other.State.Pid), "ns", "net"), info: info, shareFrom: other.Dir}, nil
+		plan := netPlan{nsPath: filepath.Join("/proc", strconv.Itoa(other.State.Pid), "ns", "net"), info: info, shareFrom: other.Dir}
+		if c.Config.KeepID {
+			// The network namespace belongs to the other container's user
+			// namespace: join that one too, or exec could not enter it.
+			if !other.Config.KeepID {
+				return netPlan{}, keepIDJoinError(c.Name, other.Name)
+			}
+			plan.usernsPath = filepath.Join("/proc", strconv.Itoa(other.State.Pid), "ns", "user")
+		}
+		return plan, nil
 	default:
 		return netPlan{info: netns.ModeInfo(n.Mode)}, nil
 	}

@@ -98,6 +98,9 @@ type SpecOptions struct {
 	SingleID bool
 	// UIDMap/GIDMap give the container its own user namespace (keep-id).
 	UIDMap, GIDMap []IDMap
+	// UsernsPath is that user namespace when husk made it already (the
+	// owner of NetnsPath); "" lets the runtime make it.
+	UsernsPath string
 	Annotations    map[string]string
 }
 
@@ -258,7 +261,7 @@ func setNamespaces(g *generate.Generator, o SpecOptions) {
 		_ = g.AddOrReplaceLinuxNamespace("network", o.NetnsPath)
 	}
 	if len(o.UIDMap) > 0 {
-		_ = g.AddOrReplaceLinuxNamespace("user", "")
+		_ = g.AddOrReplaceLinuxNamespace("user", o.UsernsPath)
 		for _, m := range o.UIDMap {
 			g.AddLinuxUIDMapping(m.HostID, m.ContainerID, m.Size)
 		}
@@ -278,11 +281,12 @@ func setMounts(g *generate.Generator, o SpecOptions) {
 				m.Options = without(m.Options, "gid=5")
 			}
 		case "/sys":
-			if (o.Network == NetworkHost && o.Rootless) || (o.NetnsPath != "" && len(o.UIDMap) > 0) {
+			if (o.Network == NetworkHost && o.Rootless) || (o.NetnsPath != "" && len(o.UIDMap) > 0 && o.UsernsPath == "") {
 				// sysfs can only be mounted by the owner of the network
 				// namespace: share the host's, read-only. (A container
-				// with a user namespace of its own does not own the
-				// namespace husk made for it either.)
+				// with a user namespace of its own owns the namespace
+				// husk made for it only when it joins the user namespace
+				// that was made with it.)
 				m = specs.Mount{Destination: "/sys", Type: "bind", Source: "/sys", Options: []string{"rbind", "nosuid", "noexec", "nodev", "ro"}}
 			}
 		}
