@@ -39,7 +39,9 @@ func UsernsPath(runDir, id string) string {
 }
 
 // UsernsPath is the attachment's user namespace file ("" when none).
-func (a *Attachment) UsernsPath() string { return UsernsPath(filepath.Dir(a.dir), filepath.Base(a.dir)) }
+func (a *Attachment) UsernsPath() string {
+	return UsernsPath(filepath.Dir(a.dir), filepath.Base(a.dir))
+}
 
 // makeNetns makes the namespace file DIR/netns, inside a user namespace of
 // its own (DIR/userns) when u is set.

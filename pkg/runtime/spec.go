@@ -100,8 +100,8 @@ type SpecOptions struct {
 	UIDMap, GIDMap []IDMap
 	// UsernsPath is that user namespace when husk made it already (the
 	// owner of NetnsPath); "" lets the runtime make it.
-	UsernsPath string
-	Annotations    map[string]string
+	UsernsPath  string
+	Annotations map[string]string
 }
 
 // GenerateSpec builds the OCI runtime config.
