@@ -11,8 +11,12 @@ load helpers
 
 setup_file() {
 	husk_setup_run_file busybox multilayer
-	# Ports of this file: a block of 50 that differs between concurrent runs.
-	export PORT0=$((20000 + ($$ % 800) * 50))
+	# Ports of this file: a block of 50 that differs between concurrent
+	# runs, below the kernel's ephemeral range (where any outgoing
+	# connection may hold a port for a while).
+	local eph
+	eph=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+	export PORT0=$((10000 + ($$ % ((eph - 10050) / 50)) * 50))
 }
 
 teardown() {

@@ -173,17 +173,17 @@ host_has_io_weight() {
 	local before
 	before=$("$HUSK" ps -a -q | wc -l)
 	run_husk 125 run --network none --name bw --blkio-weight 300 "$R/busybox" true
-	expect_contains "$output" "--blkio-weight needs a proportional-weight I/O scheduler"
-	expect_contains "$output" "BFQ is not loaded"
-	expect_contains "$output" "modprobe bfq"
-	expect_contains "$output" "or run without --blkio-weight"
+	expect_contains "$stderr" "--blkio-weight needs a proportional-weight I/O scheduler"
+	expect_contains "$stderr" "BFQ is not loaded"
+	expect_contains "$stderr" "modprobe bfq"
+	expect_contains "$stderr" "or run without --blkio-weight"
 	expect_eq "$("$HUSK" ps -a -q | wc -l)" "$before" "containers after the refusal"
 	run_husk 125 create --network none --blkio-weight 300 "$R/busybox" true
-	expect_contains "$output" "--blkio-weight needs a proportional-weight I/O scheduler"
+	expect_contains "$stderr" "--blkio-weight needs a proportional-weight I/O scheduler"
 	# update is checked the same way.
 	run_husk run -d --network none --name bwu "$R/busybox" sleep 1000
 	run_husk 125 update --blkio-weight 300 bwu
-	expect_contains "$output" "--blkio-weight needs a proportional-weight I/O scheduler"
+	expect_contains "$stderr" "--blkio-weight needs a proportional-weight I/O scheduler"
 	run_husk rm -f bwu
 }
 
@@ -191,7 +191,7 @@ host_has_io_weight() {
 	local n
 	n=$(getconf _NPROCESSORS_CONF)
 	run_husk 125 run --network none --cpuset-cpus "$((n + 3))" "$R/busybox" true
-	expect_contains "$output" "which this host does not have (online CPUs: "
+	expect_contains "$stderr" "which this host does not have (online CPUs: "
 }
 
 @test "config.json: --cpu-weight becomes cpu shares on cgroup v1 (and unified cpu.weight on v2)" {
