@@ -39,8 +39,18 @@ func (a *app) monitorArgv(id string) []string {
 const monitorCommand = "__monitor"
 
 // startDetached hands the container to a monitor and returns once it runs.
-func (a *app) startDetached(c *runtime.Container) error {
-	err := runtime.SpawnMonitor(c, a.monitorArgv(c.ID))
+// startLock is the container's start lock if the caller holds it (nil:
+// taken here); the monitor shares it until the container runs.
+func (a *app) startDetached(c *runtime.Container, startLock *os.File) error {
+	if startLock == nil {
+		f, err := c.StartLockFile()
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		startLock = f
+	}
+	err := runtime.SpawnMonitor(c, a.monitorArgv(c.ID), startLock)
 	var se *runtime.StartError
 	if errors.As(err, &se) {
 		return &exitCodeError{code: se.Code, msg: se.Msg}
@@ -213,7 +223,9 @@ func newPsCommand(a *app) *cobra.Command {
 			}
 			var rows []psRow
 			for _, c := range cs {
-				if err := runtime.Refresh(env, c); err != nil {
+				if err := runtime.Refresh(env, c); errors.Is(err, runtime.ErrContainerUnknown) {
+					continue // an interrupted --rm run, removed now
+				} else if err != nil {
 					fmt.Fprintf(a.stderr, "husk: warning: %v\n", err)
 				}
 				if !all && c.State.Status != runtime.StatusRunning {
@@ -441,7 +453,9 @@ func newContainerPruneCommand(a *app) *cobra.Command {
 				return err
 			}
 			for _, c := range cs {
-				if err := runtime.Refresh(env, c); err != nil {
+				if err := runtime.Refresh(env, c); errors.Is(err, runtime.ErrContainerUnknown) {
+					continue
+				} else if err != nil {
 					return err
 				}
 				if c.State.Status == runtime.StatusRunning {

@@ -176,7 +176,20 @@ func (a *app) setup(cmd *cobra.Command) error {
 	opts := userns.ReexecOptions{Warn: a.stderr, Env: []string{"XDG_RUNTIME_DIR=" + dir}}
 	// If the pause process was killed while containers run, their monitors
 	// still hold its namespaces: a new pause process adopts them.
-	opts.Adopt = func() []int { return runtime.MonitorPids(a.storeOptions().GraphRoot) }
+	opts.Adopt = func() []userns.Adoptee {
+		monitors, inits, keepID := runtime.Reachable(a.storeOptions().GraphRoot)
+		var out []userns.Adoptee
+		for _, p := range monitors {
+			out = append(out, userns.Adoptee{Pid: p, Kind: userns.AdoptMonitor})
+		}
+		for _, p := range inits {
+			out = append(out, userns.Adoptee{Pid: p, Kind: userns.AdoptInit})
+		}
+		for _, p := range keepID {
+			out = append(out, userns.Adoptee{Pid: p, Kind: userns.AdoptInitParent})
+		}
+		return out
+	}
 	if !userns.JoinWasExpected() && os.Getenv("HUSK_NO_PAUSE") == "" {
 		// The usual way in: a per-user pause process holds the namespace
 		// and this command joins it (join.c) after executing itself.

@@ -178,7 +178,7 @@ func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containe
 		return nil
 	}
 	if cf.detach {
-		if err := a.startDetached(c); err != nil {
+		if err := a.startDetached(c, nil); err != nil {
 			return err
 		}
 		fmt.Fprintln(a.stdout, c.ID)
@@ -191,7 +191,7 @@ func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containe
 // startExisting starts a created or stopped container, one start at a
 // time: a second start finds it running (which is fine, as in podman).
 func (a *app) startExisting(ctx context.Context, env runtime.Env, c *runtime.Container, attach, interactive bool) error {
-	unlock, err := c.StartLock()
+	lock, err := c.StartLockFile()
 	if err != nil {
 		return err
 	}
@@ -199,7 +199,7 @@ func (a *app) startExisting(ctx context.Context, env runtime.Env, c *runtime.Con
 	release := func() {
 		if !released {
 			released = true
-			unlock()
+			lock.Close()
 		}
 	}
 	defer release()
@@ -217,7 +217,7 @@ func (a *app) startExisting(ctx context.Context, env runtime.Env, c *runtime.Con
 		c.Config.Interactive = true // for this start only
 	}
 	if !attach {
-		if err := a.startDetached(c); err != nil {
+		if err := a.startDetached(c, lock); err != nil {
 			return err
 		}
 		fmt.Fprintln(a.stdout, c.Name)

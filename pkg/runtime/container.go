@@ -9,10 +9,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sirupsen/logrus"
+	cstorage "go.podman.io/storage"
+
 	"github.com/husk-dev/husk/pkg/cgroups"
 	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/storage"
-	cstorage "go.podman.io/storage"
 )
 
 // VolumeKind says what a --volume/--mount entry is.
@@ -207,7 +209,19 @@ func Lookup(s *storage.Store, ref string) (*Container, error) {
 	return nil, fmt.Errorf("%w: %q", ErrContainerUnknown, ref)
 }
 
-// List returns every container with its record.
+// storageMetadata marks the storage library's containers that husk makes
+// (others in the store, such as a build's working containers, are not
+// husk's to list or to clean up).
+const storageMetadata = `{"husk":1}`
+
+// orphanAge is how old a container of husk's without a record must be to
+// be taken for an interrupted create (Create writes the record within
+// milliseconds of making the container).
+const orphanAge = time.Minute
+
+// List returns every container with its record. A container husk made
+// whose record was never written (its creator was killed in between) is
+// removed once it is old enough.
 func List(s *storage.Store) ([]*Container, error) {
 	all, err := s.Containers()
 	if err != nil {
@@ -217,11 +231,32 @@ func List(s *storage.Store) ([]*Container, error) {
 	for i := range all {
 		c, err := load(s, &all[i])
 		if err != nil {
+			if all[i].Metadata == storageMetadata && time.Since(all[i].Created) > orphanAge {
+				if dir := storageDir(s, all[i].ID); dir != "" && missing(filepath.Join(dir, recordFile)) {
+					logrus.Debugf("removing container %s: its create was interrupted before its record was written", short(all[i].ID))
+					_ = s.DeleteContainer(all[i].ID)
+				}
+			}
 			continue
 		}
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// storageDir is a storage container's directory ("" when unknown).
+func storageDir(s *storage.Store, id string) string {
+	dir, err := s.ContainerDirectory(id)
+	if err != nil {
+		return ""
+	}
+	return dir
+}
+
+// missing reports whether path does not exist (not: cannot be looked at).
+func missing(path string) bool {
+	_, err := os.Lstat(path)
+	return errors.Is(err, os.ErrNotExist)
 }
 
 func short(id string) string {
@@ -231,12 +266,14 @@ func short(id string) string {
 	return id
 }
 
-// MonitorPids returns the live monitors of containers in the store at
-// graphRoot, read from their records without opening the store (the
-// caller may be outside husk's namespace).
-func MonitorPids(graphRoot string) []int {
+// Reachable lists, for a new pause process to adopt, the live processes of
+// running containers in the store at graphRoot that still live in the
+// namespaces of a lost pause process: monitors first (husk's user and
+// mount namespace), then containers' inits (husk's user namespace, or a
+// child of it with keep-id). Read from the records without opening the
+// store (the caller may be outside husk's namespace).
+func Reachable(graphRoot string) (monitors, inits, keepIDInits []int) {
 	files, _ := filepath.Glob(filepath.Join(graphRoot, "*-containers", "*", "userdata", recordFile))
-	var pids []int
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
@@ -247,8 +284,15 @@ func MonitorPids(graphRoot string) []int {
 			continue
 		}
 		if monitorAlive(&c) {
-			pids = append(pids, c.State.MonitorPid)
+			monitors = append(monitors, c.State.MonitorPid)
+		}
+		if c.Alive() {
+			if c.Config.KeepID {
+				keepIDInits = append(keepIDInits, c.State.Pid)
+			} else {
+				inits = append(inits, c.State.Pid)
+			}
 		}
 	}
-	return pids
+	return monitors, inits, keepIDInits
 }

@@ -56,6 +56,9 @@ func Exec(ctx context.Context, env Env, c *Container, o ExecOptions, stdio Stdio
 	if c.State.Paused {
 		return 0, fmt.Errorf("container %s is paused: unpause it first (husk unpause %s)", c.Name, c.Name)
 	}
+	if err := checkReachable(c); err != nil {
+		return 0, err
+	}
 	rt, err := runtimeOf(env, c)
 	if err != nil {
 		return 0, err

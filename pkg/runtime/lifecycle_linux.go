@@ -34,7 +34,17 @@ func (c *Container) Lock() (func(), error) {
 // then finds it running. It is separate from Lock, which the starting
 // monitor itself takes to record the state.
 func (c *Container) StartLock() (func(), error) {
-	f, err := os.OpenFile(filepath.Join(c.Dir, "start.lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	f, err := c.StartLockFile()
+	if err != nil {
+		return nil, err
+	}
+	return func() { f.Close() }, nil
+}
+
+// StartLockFile is StartLock as the locked file, which a monitor can
+// share (SpawnMonitor); closing it releases the lock.
+func (c *Container) StartLockFile() (*os.File, error) {
+	f, err := os.OpenFile(filepath.Join(c.Dir, "start.lock"), os.O_CREATE|os.O_RDWR|unix.O_CLOEXEC, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("lock container %s: %w", c.Name, err)
 	}
@@ -42,7 +52,7 @@ func (c *Container) StartLock() (func(), error) {
 		f.Close()
 		return nil, fmt.Errorf("lock container %s: %w", c.Name, err)
 	}
-	return func() { f.Close() }, nil
+	return f, nil
 }
 
 // SaveState records the state under the container's lock, keeping the
@@ -117,6 +127,9 @@ func monitorAlive(c *Container) bool {
 // process is gone and whose monitor is gone too (killed, or the run root
 // was wiped by a reboot) is marked exited, and its mount released.
 func Refresh(env Env, c *Container) error {
+	if starterGone(c) {
+		return reconcileStart(env, c)
+	}
 	if c.State.Status != StatusRunning {
 		return nil
 	}
@@ -157,7 +170,18 @@ func Refresh(env Env, c *Container) error {
 	c.State.Cgroup, c.State.CgroupOwned, c.State.Paused = "", false, false
 	_ = netns.Detach(netRunDir(env), c.ID)
 	_, _ = env.Store.Unmount(c.ID, true)
-	return c.Save()
+	if err := c.Save(); err != nil {
+		return err
+	}
+	if c.Config.Remove {
+		// Its --rm run (or monitor) is gone: remove it as that would have.
+		recordExit(env, c)
+		if err := removeStorage(env, c); err != nil {
+			return err
+		}
+		return fmt.Errorf("%w: %s was removed: its --rm run ended without its process", ErrContainerUnknown, c.Name)
+	}
+	return nil
 }
 
 // ParseSignal accepts "TERM", "SIGTERM" or "15".
@@ -214,7 +238,7 @@ func WaitExit(ctx context.Context, env Env, c *Container) (int, error) {
 			return c.State.ExitCode, nil
 		}
 		if !c.Alive() && !monitorAlive(c) {
-			if err := Refresh(env, c); err != nil {
+			if err := Refresh(env, c); err != nil && !errors.Is(err, ErrContainerUnknown) {
 				return 0, err
 			}
 			continue

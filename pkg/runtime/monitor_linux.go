@@ -28,6 +28,11 @@ import (
 
 const envMonitorReady = "HUSK_MONITOR_READY_FD"
 
+// envMonitorLock names the monitor's descriptor of the container's start
+// lock, shared with the command that started it: another start waits
+// until the container runs, even if that command is killed meanwhile.
+const envMonitorLock = "HUSK_MONITOR_LOCK_FD"
+
 // ErrStart wraps why a detached container failed to start; Code is the
 // exit code husk should end with (125, 126 or 127).
 type StartError struct {
@@ -39,8 +44,9 @@ func (e *StartError) Error() string { return e.Msg }
 
 // SpawnMonitor starts the monitor for c with argv (husk's own arguments,
 // ending in "__monitor ID") and waits until the container runs or failed
-// to start.
-func SpawnMonitor(c *Container, argv []string) error {
+// to start. startLock is the container's start lock, held by the caller
+// (StartLockFile); the monitor holds it too until the container runs.
+func SpawnMonitor(c *Container, argv []string, startLock *os.File) error {
 	r, w, err := os.Pipe()
 	if err != nil {
 		return fmt.Errorf("monitor pipe: %w", err)
@@ -51,12 +57,19 @@ func SpawnMonitor(c *Container, argv []string) error {
 	cmd.Dir = "/"
 	cmd.ExtraFiles = []*os.File{w}
 	cmd.Env = append(os.Environ(), envMonitorReady+"=3")
+	if startLock != nil {
+		cmd.ExtraFiles = append(cmd.ExtraFiles, startLock)
+		cmd.Env = append(cmd.Env, envMonitorLock+"=4")
+	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	err = cmd.Start()
 	w.Close()
 	if err != nil {
 		return fmt.Errorf("start monitor: %w", err)
 	}
+	// The start in progress is the monitor's from now on: this process may
+	// go without the start being taken for interrupted.
+	handOverStart(c, cmd.Process.Pid)
 	b, _ := io.ReadAll(io.LimitReader(r, 64*1024))
 	msg := strings.TrimSpace(string(b))
 	if msg == "0" {
@@ -81,7 +94,17 @@ func Monitor(ctx context.Context, env Env, c *Container) error {
 		ready = os.NewFile(uintptr(fd), "ready")
 		os.Unsetenv(envMonitorReady)
 	}
+	var startLock *os.File
+	if fd, err := strconv.Atoi(os.Getenv(envMonitorLock)); err == nil && fd > 2 {
+		unix.CloseOnExec(fd)
+		startLock = os.NewFile(uintptr(fd), "start.lock")
+		os.Unsetenv(envMonitorLock)
+	}
 	report := func(code int, msg string) {
+		if startLock != nil {
+			startLock.Close()
+			startLock = nil
+		}
 		if ready == nil {
 			return
 		}

@@ -113,7 +113,7 @@ func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
 	if err := normalizeNetwork(env, &cfg, exposed); err != nil {
 		return nil, err
 	}
-	sc, err := env.Store.CreateContainer("", []string{cfg.Name}, img.ID, "", "", opts)
+	sc, err := env.Store.CreateContainer("", []string{cfg.Name}, img.ID, "", storageMetadata, opts)
 	if err != nil {
 		if errors.Is(err, cstorage.ErrDuplicateName) {
 			return nil, fmt.Errorf("the container name %q is already in use: remove that container or choose another name", cfg.Name)
@@ -130,7 +130,14 @@ func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
 	}
 	c := &Container{ID: sc.ID, Name: cfg.Name, Config: cfg, Dir: dir,
 		State: State{Status: StatusCreated, CreatedAt: time.Now().UTC()}}
-	if err := c.Save(); err != nil {
+	// This process works on the container until Start has it running (run)
+	// or Prepare has written its bundle (create): a kill in between leaves
+	// a container a later command reconciles (a --rm one is removed).
+	err = markStarting(c)
+	if err == nil {
+		err = c.Save()
+	}
+	if err != nil {
 		_ = env.Store.DeleteContainer(sc.ID)
 		return nil, err
 	}
@@ -215,7 +222,11 @@ func Prepare(ctx context.Context, env Env, c *Container) error {
 	if env.Cgroups != nil {
 		spec.Linux.CgroupsPath, spec.Linux.Resources = env.Cgroups.SpecFor(c.ID, c.Config.Resources, c.Config.CgroupsDisabled)
 	}
-	return writeSpec(c, spec)
+	if err := writeSpec(c, spec); err != nil {
+		return err
+	}
+	unmarkStarting(c) // created: nothing more is in progress
+	return nil
 }
 
 func writeSpec(c *Container, spec any) error {
@@ -277,6 +288,7 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 			<-ch
 		}
 		<-done
+		unmarkStarting(c)
 	}()
 	t0 := time.Now()
 	tlog := func(what string) { logrus.Debugf("timing: %s at %v", what, time.Since(t0)) }
@@ -329,6 +341,11 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 		defer cgfd.Close()
 	}
 	if err := writeSpec(c, spec); err != nil {
+		return 0, err
+	}
+	// From here until the process runs, a kill of this process leaves
+	// things that a later command must clean up (reconcileStart).
+	if err := markStarting(c); err != nil {
 		return 0, err
 	}
 
@@ -486,12 +503,16 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 			return classify(err)
 		}
 	}
+	unmarkStarting(c)
 	if stdio.Started != nil {
 		stdio.Started(pid)
 	}
 	tlog("started")
 	code, err = wait(pid)
 	tlog("exited")
+	// The teardown, as the start, must be finished by a later command if
+	// this process is killed in the middle of it.
+	_ = markStarting(c)
 	if detachConsole != nil {
 		detachConsole()
 	}
@@ -615,7 +636,9 @@ func classify(err error) (int, error) {
 // Remove deletes a container: runtime state, mount, storage and files.
 // A running container is refused unless force is set (then it is killed).
 func Remove(ctx context.Context, env Env, c *Container, force bool) error {
-	if err := Refresh(env, c); err != nil {
+	if err := Refresh(env, c); errors.Is(err, ErrContainerUnknown) {
+		return nil // removed as an interrupted --rm run
+	} else if err != nil {
 		return err
 	}
 	if c.Alive() {

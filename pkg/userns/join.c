@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -119,6 +121,13 @@ __attribute__((constructor(200))) static void husk_join(void)
 	// that still lives in them (the old pause process was killed) joins
 	// that process instead of reading the pid file.
 	const char *adopt = getenv("HUSK_ADOPT_PID");
+	// What the adopted process is: "monitor" (a container's monitor, in
+	// husk's namespaces), "init" (a container's init, in husk's user
+	// namespace but its own mount namespace) or "init-parent" (the init of
+	// a container with a user namespace of its own, inside husk's).
+	const char *kind = getenv("HUSK_ADOPT_KIND");
+	int adopt_init = adopt && kind && strncmp(kind, "init", 4) == 0;
+	int adopt_parent = adopt && kind && strcmp(kind, "init-parent") == 0;
 	n = read_small("/proc/self/cmdline", buf, sizeof(buf));
 	if (n > 0 && is_pause_cmdline(buf, n) && !adopt)
 		return;
@@ -128,6 +137,7 @@ __attribute__((constructor(200))) static void husk_join(void)
 	if (adopt) {
 		pid = strtol(adopt, NULL, 10);
 		unsetenv("HUSK_ADOPT_PID");
+		unsetenv("HUSK_ADOPT_KIND");
 		if (pid <= 0)
 			return;
 	} else {
@@ -151,7 +161,7 @@ __attribute__((constructor(200))) static void husk_join(void)
 	n = read_small(path, buf, sizeof(buf));
 	if (!adopt && (n <= 0 || !is_pause_cmdline(buf, n)))
 		return;
-	if (adopt && (n <= 0 || !has_arg(buf, n, "__monitor")))
+	if (adopt && !adopt_init && (n <= 0 || !has_arg(buf, n, "__monitor")))
 		return; // only a container's monitor lives in husk's namespaces
 	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
 	n = read_small(path, buf, sizeof(buf));
@@ -163,11 +173,24 @@ __attribute__((constructor(200))) static void husk_join(void)
 	int userfd = open(path, O_RDONLY | O_CLOEXEC);
 	if (userfd < 0)
 		return;
-	snprintf(path, sizeof(path), "/proc/%ld/ns/mnt", pid);
-	int mntfd = open(path, O_RDONLY | O_CLOEXEC);
-	if (mntfd < 0) {
+	if (adopt_parent) {
+		int parent = ioctl(userfd, NS_GET_PARENT);
 		close(userfd);
-		return;
+		if (parent < 0)
+			return;
+		userfd = parent;
+	}
+	// A container's init has a mount namespace of its own: the adopting
+	// pause process makes a new one instead (the store's mounts were in
+	// the lost one).
+	int mntfd = -1;
+	if (!adopt_init) {
+		snprintf(path, sizeof(path), "/proc/%ld/ns/mnt", pid);
+		mntfd = open(path, O_RDONLY | O_CLOEXEC);
+		if (mntfd < 0) {
+			close(userfd);
+			return;
+		}
 	}
 	if (!getcwd(cwd, sizeof(cwd)))
 		strcpy(cwd, "/");
@@ -175,16 +198,23 @@ __attribute__((constructor(200))) static void husk_join(void)
 	if (setns(userfd, CLONE_NEWUSER) < 0) {
 		fail(1);
 		close(userfd);
-		close(mntfd);
+		if (mntfd >= 0)
+			close(mntfd);
 		return;
 	}
 	close(userfd);
 	// No way back after this one: from here a failure is fatal.
-	if (setns(mntfd, CLONE_NEWNS) < 0) {
+	if (mntfd < 0) {
+		if (unshare(CLONE_NEWNS) < 0) {
+			fprintf(stderr, "husk: new mount namespace in the user namespace of process %ld: %s\n", pid, strerror(errno));
+			_exit(125);
+		}
+	} else if (setns(mntfd, CLONE_NEWNS) < 0) {
 		fprintf(stderr, "husk: join the mount namespace of pause process %ld: %s\n", pid, strerror(errno));
 		_exit(125);
 	}
-	close(mntfd);
+	if (mntfd >= 0)
+		close(mntfd);
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
 		fprintf(stderr, "husk: become root in the user namespace of pause process %ld: %s\n", pid, strerror(errno));
 		_exit(125);

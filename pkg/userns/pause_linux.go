@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -87,9 +88,19 @@ func EnsurePause(runtimeDir string, opts ReexecOptions) error {
 	if _, ok := PausePid(runtimeDir); ok {
 		return nil
 	}
+	// The run directory was wiped (its pid file with it) while the pause
+	// process lives on: publish it again rather than leaking it and
+	// losing the containers in its namespaces.
+	if pids := findPause(runtimeDir); len(pids) > 0 {
+		if err := publishPid(PausePidFile(runtimeDir), pids[0]); err == nil {
+			if _, ok := PausePid(runtimeDir); ok {
+				return nil
+			}
+		}
+	}
 	if opts.Adopt != nil {
-		for _, pid := range opts.Adopt() {
-			if err := adoptPause(runtimeDir, pid); err == nil {
+		for _, a := range opts.Adopt() {
+			if err := adoptPause(runtimeDir, a); err == nil {
 				if _, ok := PausePid(runtimeDir); ok {
 					return nil
 				}
@@ -195,18 +206,78 @@ func closeExtraFDs(keep int) {
 	}
 }
 
-// StopPause kills the pause process (by the pid it published) and removes
-// its pid file. Running containers keep their namespaces.
+// StopPause kills the pause process (by the pid it published, and any
+// other one made for the same run directory whose pid file was lost) and
+// removes its pid file. Running containers keep their namespaces.
 func StopPause(runtimeDir string) error {
-	pid, ok := PausePid(runtimeDir)
-	if !ok {
-		return nil
+	pids := findPause(runtimeDir)
+	if pid, ok := PausePid(runtimeDir); ok && !slices.Contains(pids, pid) {
+		pids = append(pids, pid)
 	}
-	if err := unix.Kill(pid, unix.SIGKILL); err != nil && !errors.Is(err, unix.ESRCH) {
-		return fmt.Errorf("stop pause process %d: %w", pid, err)
+	for _, pid := range pids {
+		if err := unix.Kill(pid, unix.SIGKILL); err != nil && !errors.Is(err, unix.ESRCH) {
+			return fmt.Errorf("stop pause process %d: %w", pid, err)
+		}
 	}
 	_ = os.Remove(PausePidFile(runtimeDir))
 	return nil
+}
+
+// findPause lists this user's live pause processes made for runtimeDir
+// (their environment names its pid file), in pid order.
+func findPause(runtimeDir string) []int {
+	uid := uint32(os.Geteuid())
+	if s := Current(); s.Rootless {
+		uid = s.UID
+	}
+	want := []byte("HUSK_PAUSE_PIDFILE=" + PausePidFile(runtimeDir))
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	var pids []int
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		var st unix.Stat_t
+		if unix.Stat("/proc/"+e.Name(), &st) != nil || st.Uid != uid {
+			continue
+		}
+		cmdline, err := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		if err != nil {
+			continue
+		}
+		args := bytes.Split(cmdline, []byte{0})
+		if len(args) < 2 || string(args[1]) != PauseArg {
+			continue
+		}
+		env, err := os.ReadFile("/proc/" + e.Name() + "/environ")
+		if err != nil || !slices.ContainsFunc(bytes.Split(env, []byte{0}), func(v []byte) bool { return bytes.Equal(v, want) }) {
+			continue
+		}
+		if stat, err := os.ReadFile("/proc/" + e.Name() + "/stat"); err == nil {
+			if i := bytes.LastIndexByte(stat, ')'); i < 0 || i+2 >= len(stat) || stat[i+2] == 'Z' || stat[i+2] == 'X' {
+				continue
+			}
+		}
+		pids = append(pids, pid)
+	}
+	slices.Sort(pids)
+	return pids
+}
+
+// publishPid writes a pid file atomically.
+func publishPid(path string, pid int) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(strconv.Itoa(pid)+"\n"), 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
 }
 
 // JoinByExec re-executes this program so that join.c joins the pause
@@ -225,9 +296,10 @@ const envJoinExpected = "HUSK_JOIN_EXPECTED"
 // JoinWasExpected reports whether this process was executed to join.
 func JoinWasExpected() bool { return os.Getenv(envJoinExpected) == "1" }
 
-// adoptPause starts a pause process that joins the namespaces pid lives in
-// (join.c does the joining, as for any command).
-func adoptPause(runtimeDir string, pid int) error {
+// adoptPause starts a pause process that joins the namespaces a process
+// lives in (join.c does the joining, as for any command).
+func adoptPause(runtimeDir string, a Adoptee) error {
+	pid := a.Pid
 	readyR, readyW, err := os.Pipe()
 	if err != nil {
 		return err
@@ -240,6 +312,7 @@ func adoptPause(runtimeDir string, pid int) error {
 	cmd.Env = append(os.Environ(),
 		"XDG_RUNTIME_DIR="+runtimeDir,
 		"HUSK_ADOPT_PID="+strconv.Itoa(pid),
+		"HUSK_ADOPT_KIND="+string(a.Kind),
 		"HUSK_PAUSE_PIDFILE="+PausePidFile(runtimeDir),
 		"HUSK_PAUSE_READY_FD=3",
 	)

@@ -32,9 +32,33 @@ type ReexecOptions struct {
 	// Env is added to the child's environment.
 	Env []string
 	// Adopt lists processes that may still live in the namespaces of a
-	// pause process that was killed (containers' monitors): a new pause
-	// process joins theirs, so running containers stay reachable.
-	Adopt func() []int
+	// pause process that was killed (containers' monitors, then their
+	// inits), best first: a new pause process joins the first that works,
+	// so running containers stay reachable.
+	Adopt func() []Adoptee
+}
+
+// AdoptKind says how a process relates to husk's namespaces.
+type AdoptKind string
+
+const (
+	// AdoptMonitor: a container's monitor, in husk's user and mount
+	// namespace; the new pause process joins both.
+	AdoptMonitor AdoptKind = "monitor"
+	// AdoptInit: a container's init, in husk's user namespace (and a
+	// mount namespace of its own): the new pause process joins the user
+	// namespace and makes a new mount namespace in it.
+	AdoptInit AdoptKind = "init"
+	// AdoptInitParent: the init of a container with a user namespace of
+	// its own inside husk's (keep-id): as AdoptInit, with the parent of
+	// the init's user namespace.
+	AdoptInitParent AdoptKind = "init-parent"
+)
+
+// Adoptee is a process whose namespaces a new pause process may adopt.
+type Adoptee struct {
+	Pid  int
+	Kind AdoptKind
 }
 
 // Plan is the id mapping Reexec will apply.

@@ -1,0 +1,165 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/husk-dev/husk/pkg/cgroups"
+	"github.com/husk-dev/husk/pkg/netns"
+)
+
+// startingFile marks a start (or the teardown after the exit) in
+// progress: the pid and start time of the process that starts the
+// container (a foreground husk or the monitor). It is written before the
+// runtime's create and removed once the container's process runs, then
+// written again from its exit until everything is cleaned up. A marker
+// whose process is gone is an interrupted start or teardown: the runtime
+// may hold a container in the "created" state (its init waiting), with its
+// network helper, cgroup and mounts, or a --rm container may be half
+// removed (see reconcileStart).
+const startingFile = "starting"
+
+// markStarting records this process as the container's starter.
+func markStarting(c *Container) error { return markStarter(c, os.Getpid()) }
+
+func markStarter(c *Container, pid int) error {
+	b := []byte(strconv.Itoa(pid) + " " + strconv.FormatUint(procStartTicks(pid), 10) + "\n")
+	if err := os.WriteFile(filepath.Join(c.Dir, startingFile), b, 0o600); err != nil {
+		return fmt.Errorf("record the start of container %s: %w", c.Name, err)
+	}
+	return nil
+}
+
+// handOverStart makes pid the starter of a start in progress (if there is
+// one).
+func handOverStart(c *Container, pid int) {
+	if _, err := os.Stat(filepath.Join(c.Dir, startingFile)); err == nil {
+		_ = markStarter(c, pid)
+	}
+}
+
+// unmarkStarting ends the start in progress.
+func unmarkStarting(c *Container) { _ = os.Remove(filepath.Join(c.Dir, startingFile)) }
+
+// starterGone reports whether the container has a start in progress whose
+// process is gone.
+func starterGone(c *Container) bool {
+	b, err := os.ReadFile(filepath.Join(c.Dir, startingFile))
+	if err != nil {
+		return false
+	}
+	f := strings.Fields(string(b))
+	if len(f) != 2 {
+		return true // a torn write: its writer died while writing it
+	}
+	pid, err1 := strconv.Atoi(f[0])
+	ticks, err2 := strconv.ParseUint(f[1], 10, 64)
+	if err1 != nil || err2 != nil || pid <= 0 {
+		return true
+	}
+	t := procStartTicks(pid)
+	return t == 0 || t != ticks
+}
+
+// reconcileStart cleans up after a start whose process was killed: the
+// runtime's container (and its waiting init) goes, with its cgroup, network
+// helper and namespace files, and its mount. A --rm container is removed
+// as its starter would have done; any other is left startable: "created"
+// when it never ran, exited (code unknown) when it was already recorded as
+// running. The caller holds no lock on c.
+func reconcileStart(env Env, c *Container) error {
+	unlock, err := c.Lock()
+	if err != nil {
+		return err
+	}
+	if err := c.Reload(); err != nil || !starterGone(c) {
+		unlock()
+		return err
+	}
+	for _, rt := range env.Runtimes {
+		if _, err := os.Stat(filepath.Join(rt.Root, c.ID)); err == nil {
+			_ = rt.With(c.State.RuntimeArgs).Delete(context.Background(), c.ID, true)
+		}
+	}
+	if dir := startCgroup(env, c); dir != "" {
+		_ = cgroups.Kill(dir)
+		_ = cgroups.Remove(dir)
+	}
+	_ = netns.Detach(netRunDir(env), c.ID)
+	_, _ = env.Store.Unmount(c.ID, true)
+	if c.State.Status == StatusRunning {
+		c.State.Status, c.State.FinishedAt, c.State.ExitCode = StatusExited, time.Now().UTC(), -1
+		c.State.Error = "its start was interrupted (the process starting it was killed); exit code unknown"
+	}
+	c.State.Pid, c.State.MonitorPid, c.State.StartTicks = 0, 0, 0
+	c.State.Cgroup, c.State.CgroupOwned, c.State.Paused = "", false, false
+	err = c.Save()
+	unmarkStarting(c)
+	unlock()
+	if err != nil {
+		return err
+	}
+	if c.Config.Remove {
+		if err := removeStorage(env, c); err != nil {
+			return err
+		}
+		return fmt.Errorf("%w: %s was removed: its --rm run was interrupted", ErrContainerUnknown, c.Name)
+	}
+	return nil
+}
+
+// startCgroup is the cgroup directory an interrupted start may have made:
+// the recorded one, or the one husk makes in its delegated tree.
+func startCgroup(env Env, c *Container) string {
+	if c.State.CgroupOwned && c.State.Cgroup != "" {
+		return c.State.Cgroup
+	}
+	if env.Cgroups == nil || !env.Cgroups.Rootless || env.Cgroups.Mount == "" || env.Cgroups.Delegated == "" {
+		return ""
+	}
+	dir := filepath.Join(env.Cgroups.Mount, env.Cgroups.Delegated, "husk-"+c.ID)
+	if _, err := os.Stat(dir); err != nil {
+		return ""
+	}
+	return dir
+}
+
+// checkReachable refuses to work on a running container whose user
+// namespace this process is not in (nor the parent of, with keep-id): its
+// pause process and its monitor were killed together and no new pause
+// process could adopt the namespace, so the runtime's setns would fail
+// obscurely.
+func checkReachable(c *Container) error {
+	var own unix.Stat_t
+	if err := unix.Stat("/proc/self/ns/user", &own); err != nil {
+		return nil
+	}
+	fd, err := unix.Open(fmt.Sprintf("/proc/%d/ns/user", c.State.Pid), unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err == nil && c.Config.KeepID {
+		parent, perr := unix.IoctlRetInt(fd, unix.NS_GET_PARENT)
+		unix.Close(fd)
+		fd, err = parent, perr
+	}
+	var theirs unix.Stat_t
+	if err == nil {
+		err = unix.Fstat(fd, &theirs)
+		unix.Close(fd)
+	}
+	switch {
+	case errors.Is(err, unix.ENOENT) || errors.Is(err, unix.ESRCH):
+		return nil // gone meanwhile: the caller finds out
+	case err == nil && theirs.Dev == own.Dev && theirs.Ino == own.Ino:
+		return nil
+	}
+	return fmt.Errorf("container %s runs in a user namespace husk cannot enter any more "+
+		"(its monitor and husk's pause process were killed, and no process was left to adopt the namespace from): "+
+		"its process %d runs on unmanaged; end it with 'husk rm -f %s'", c.Name, c.State.Pid, c.Name)
+}
