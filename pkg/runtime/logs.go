@@ -87,19 +87,23 @@ func FollowLog(ctx context.Context, env Env, c *Container, o LogOptions) error {
 		if progress {
 			continue
 		}
-		// Rotated: the path names a new file. The old one was read to
-		// its end above; files rotated past meanwhile come next.
+		// Rotated: the path names another file. The writer has closed
+		// the old one: what it holds past the read above comes now, then
+		// the file rotated after it.
 		if fi, err := os.Stat(c.LogPath()); err == nil && (cur == nil || !sameFile(cur, fi)) {
 			if cur != nil {
-				lr.finish(p)
-				if err := printRotatedPast(ctx, p, c.LogPath(), cur, buf); err != nil {
+				if _, err := lr.read(ctx, p, true); err != nil {
 					return stopped(ctx, err)
 				}
+			}
+			next, err := nextLogFile(ctx, c.LogPath(), cur)
+			if err != nil {
+				return stopped(ctx, err)
+			}
+			if cur != nil {
 				cur.Close()
 			}
-			if cur, err = os.Open(c.LogPath()); err != nil {
-				return fmt.Errorf("follow container log: %w", err)
-			}
+			cur = next
 			lr = &logReader{f: cur, buf: buf}
 			continue
 		}
@@ -300,32 +304,97 @@ func printLogFile(ctx context.Context, p *logPrinter, f *os.File, off int64, buf
 	return err
 }
 
-// printRotatedPast prints the files that were rotated past while the
-// follower read old, the file that was the log at path until now: when
-// old is NAME.k, NAME.k-1 to NAME.1 come after it.
-func printRotatedPast(ctx context.Context, p *logPrinter, path string, old *os.File, buf []byte) error {
-	k := 0
-	for n := 1; n <= maxLogFiles && k == 0; n++ {
-		fi, err := os.Stat(rotatedLogPath(path, n))
+// nextLogFile opens the file of the log at path that came after old (nil:
+// none yet), which the path no longer names: as the files shift together,
+// the one a place newer. When old was deleted (the follower fell more than
+// max-file files behind) it is the oldest one there is. The places are
+// read from a snapshot of the names taken before and after opening, equal
+// and without a gap (a rotation renames one file at a time). Nil when
+// there is no file yet (with max-file=1 the path is missing for a moment).
+func nextLogFile(ctx context.Context, path string, old *os.File) (*os.File, error) {
+	var oldInfo os.FileInfo
+	if old != nil {
+		fi, err := old.Stat()
 		if err != nil {
-			return nil // gone: nothing known to print
+			return nil, fmt.Errorf("follow container log: %w", err)
 		}
-		if sameFile(old, fi) {
-			k = n
-		}
+		oldInfo = fi
 	}
-	for n := k - 1; n >= 1; n-- {
-		f, err := os.Open(rotatedLogPath(path, n))
-		if err != nil {
+	for try := 0; try < 200; try++ {
+		if try > 0 {
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-time.After(time.Millisecond):
+			}
+		}
+		before, ok := logSnapshot(path)
+		if !ok {
 			continue
 		}
-		err = printLogFile(ctx, p, f, 0, buf)
-		f.Close()
+		place := 0 // the current file
+		if oldInfo != nil {
+			place = len(before) - 1 // old is gone: the oldest file there is
+			for i := 1; i < len(before); i++ {
+				if os.SameFile(before[i], oldInfo) {
+					place = i - 1
+					break
+				}
+			}
+		}
+		if before[place] == nil {
+			return nil, nil
+		}
+		name := path
+		if place > 0 {
+			name = rotatedLogPath(path, place)
+		}
+		f, err := os.Open(name)
 		if err != nil {
-			return err
+			if errors.Is(err, os.ErrNotExist) {
+				continue
+			}
+			return nil, fmt.Errorf("follow container log: %w", err)
+		}
+		after, ok := logSnapshot(path)
+		if ok && sameSnapshot(before, after) && sameFile(f, after[place]) {
+			return f, nil
+		}
+		f.Close()
+	}
+	return nil, nil // the next round opens the current file
+}
+
+// logSnapshot returns the files of the log at path, the current one (nil
+// when missing) first, then NAME.1, NAME.2, ...; ok is false while a
+// rotation is under way: a name missing between two that exist.
+func logSnapshot(path string) (files []os.FileInfo, ok bool) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		fi = nil
+	}
+	files = append(files, fi)
+	for n := 1; n <= maxLogFiles; n++ {
+		fi, err := os.Stat(rotatedLogPath(path, n))
+		if err != nil {
+			_, errNext := os.Stat(rotatedLogPath(path, n+1))
+			return files, errNext != nil && (files[0] != nil || n == 1)
+		}
+		files = append(files, fi)
+	}
+	return files, files[0] != nil
+}
+
+func sameSnapshot(a, b []os.FileInfo) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if (a[i] == nil) != (b[i] == nil) || (a[i] != nil && !os.SameFile(a[i], b[i])) {
+			return false
 		}
 	}
-	return nil
+	return true
 }
 
 // process is a process by pid and start time (0: none).

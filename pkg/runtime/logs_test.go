@@ -404,24 +404,50 @@ func TestLogFileRotation(t *testing.T) {
 }
 
 // TestLogsFollowAcrossRotation follows a log that a writer rotates many
-// times meanwhile: every line comes once, in order.
+// times meanwhile: every line comes once, in order. A file holds about
+// 107 lines. The writer writes a burst and then waits until the follower
+// has printed it, so the follower (which polls every 100 ms) meets one or
+// two rotations at a time and never falls behind by more than the log
+// keeps: with 3 files a burst fills 1.9 files (old file at NAME.2, NAME.1
+// next), with 1 file (the log starts over) 0.9.
 func TestLogsFollowAcrossRotation(t *testing.T) {
+	for _, tc := range []struct{ files, burst int }{{3, 200}, {1, 100}} {
+		t.Run(fmt.Sprintf("max-file %d", tc.files), func(t *testing.T) {
+			followAcrossRotation(t, LogLimits{MaxSize: 8192, MaxFiles: tc.files}, 10*tc.burst, tc.burst)
+		})
+	}
+}
+
+// syncBuffer is a bytes.Buffer for one writer and other readers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func followAcrossRotation(t *testing.T, limits LogLimits, n, burst int) {
 	c := &Container{Name: "follow", Dir: t.TempDir()}
 	c.State = State{Status: StatusRunning, Pid: os.Getpid(), StartTicks: procStartTicks(os.Getpid())}
 	if err := c.Save(); err != nil {
 		t.Fatal(err)
 	}
-	// A file holds about 160 lines, the log 3 files; the writer writes
-	// 1.25 files at a time and then waits longer than the follower's poll
-	// interval, so the follower has rotations to follow, one or two at a
-	// time, and loses nothing.
-	l, err := OpenLog(c.LogPath(), LogLimits{MaxSize: 8192, MaxFiles: 3})
+	l, err := OpenLog(c.LogPath(), limits)
 	if err != nil {
 		t.Fatal(err)
 	}
 	l.Copy("stdout", strings.NewReader("before\n"))
-	const n = 2000
-	var out bytes.Buffer
+	var out syncBuffer
 	following := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -430,8 +456,11 @@ func TestLogsFollowAcrossRotation(t *testing.T) {
 		<-following
 		for i := 0; i < n; i++ {
 			l.Copy("stdout", strings.NewReader(fmt.Sprintf("line-%d-abcdefghijklmnopqrstuvwxyz\n", i)))
-			if i%200 == 0 {
-				time.Sleep(250 * time.Millisecond)
+			if i%burst == burst-1 {
+				line, deadline := fmt.Sprintf("\nline-%d-", i), time.Now().Add(20*time.Second)
+				for !strings.Contains(out.String(), line) && time.Now().Before(deadline) {
+					time.Sleep(time.Millisecond)
+				}
 			}
 		}
 		l.Close()
