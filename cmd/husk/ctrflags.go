@@ -74,7 +74,8 @@ func addContainerFlags(fs *pflag.FlagSet) *containerFlags {
 	fs.StringVar(&c.platform, "platform", "", "OS/ARCH[/VARIANT] of the image to pull")
 	c.registry = addRegistryFlags(fs, true)
 	fs.BoolVarP(&c.detach, "detach", "d", false, "run in the background and print the container ID")
-	fs.StringArrayVar(&c.logOpts, "log-opt", nil, "log option: max-size=SIZE (e.g. 10m) rotates the container log")
+	fs.StringArrayVar(&c.logOpts, "log-opt", nil, fmt.Sprintf("log option: max-size=SIZE rotates the container log past SIZE (default %dm, -1: never), max-file=N keeps N files of it (default %d)",
+		runtime.DefaultLogMaxSize>>20, runtime.DefaultLogMaxFiles))
 	c.resources = addResourceFlags(fs)
 	fs.StringVar(&c.cgroups, "cgroups", "enabled", "enabled: the container gets a cgroup of its own; disabled: it stays in husk's")
 	return c
@@ -172,17 +173,11 @@ func (c *containerFlags) config(image string, args []string) (runtime.Config, er
 		}
 		cfg.Volumes = append(cfg.Volumes, vs)
 	}
-	for _, o := range c.logOpts {
-		k, v, _ := strings.Cut(o, "=")
-		if k != "max-size" {
-			return cfg, fmt.Errorf("unsupported --log-opt %q: use max-size=SIZE", o)
-		}
-		n, err := parseSize(v)
-		if err != nil {
-			return cfg, fmt.Errorf("--log-opt %q: %w", o, err)
-		}
-		cfg.LogMaxSize = n
+	logLimits, err := parseLogOpts(c.logOpts)
+	if err != nil {
+		return cfg, err
 	}
+	cfg.LogMaxSize, cfg.LogMaxFiles = logLimits.MaxSize, logLimits.MaxFiles
 	for _, t := range c.tmpfs {
 		dst, opts, _ := strings.Cut(t, ":")
 		vs := runtime.VolumeSpec{Kind: runtime.VolumeTmpfs, Destination: dst}

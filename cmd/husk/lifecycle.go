@@ -360,9 +360,11 @@ func newLogsCommand(a *app) *cobra.Command {
 				}
 			}
 			return a.withContainers(args, func(env runtime.Env, c *runtime.Container) error {
-				return runtime.FollowLog(cmd.Context(), env, c, runtime.LogOptions{
-					Follow: follow, Tail: tail, Since: sinceT, Timestamps: timestamps,
-					Stdout: a.stdout, Stderr: a.stderr,
+				return returnOnStop(cmd.Context(), func() error {
+					return runtime.FollowLog(cmd.Context(), env, c, runtime.LogOptions{
+						Follow: follow, Tail: tail, Since: sinceT, Timestamps: timestamps,
+						Stdout: a.stdout, Stderr: a.stderr,
+					})
 				})
 			})
 		},
@@ -373,6 +375,30 @@ func newLogsCommand(a *app) *cobra.Command {
 	f.IntVar(&tail, "tail", -1, "print only the last N lines")
 	f.StringVar(&sinceArg, "since", "", "only output since a time (RFC 3339) or for a duration (e.g. 10m)")
 	return cmd
+}
+
+// logsStopGrace is how long logs may take to stop after SIGINT or
+// SIGTERM. FollowLog stops at its next read, but a write to a pipe whose
+// reader stopped reading blocks; past the grace the command returns and
+// the process exits with the write pending.
+const logsStopGrace = time.Second
+
+// returnOnStop runs fn and returns its error, or nil when ctx was
+// cancelled and fn has not returned within logsStopGrace.
+func returnOnStop(ctx context.Context, fn func() error) error {
+	done := make(chan error, 1)
+	go func() { done <- fn() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(logsStopGrace):
+		return nil
+	}
 }
 
 func newExecCommand(a *app) *cobra.Command {

@@ -64,8 +64,11 @@ type Config struct {
 	Runtime         string       `json:"runtime,omitempty"`
 	// StopSignal is the image's STOPSIGNAL ("" = SIGTERM).
 	StopSignal string `json:"stopSignal,omitempty"`
-	// LogMaxSize rotates the container log past this many bytes (0: never).
-	LogMaxSize int64 `json:"logMaxSize,omitempty"`
+	// LogMaxSize rotates the container log past this many bytes (0: the
+	// default, DefaultLogMaxSize; -1: never); LogMaxFiles is how many of
+	// its files are kept, the current one included (0: the default).
+	LogMaxSize  int64 `json:"logMaxSize,omitempty"`
+	LogMaxFiles int   `json:"logMaxFiles,omitempty"`
 	// Resources are the cgroup limits (--memory, --cpus, ...).
 	Resources cgroups.Resources `json:"resources"`
 	// CgroupsDisabled runs the container without a cgroup of its own.

@@ -116,7 +116,7 @@ func Monitor(ctx context.Context, env Env, c *Container) error {
 		ready.Close()
 		ready = nil
 	}
-	logf, err := OpenLog(c.LogPath(), c.Config.LogMaxSize)
+	logf, err := OpenLog(c.LogPath(), LogLimits{MaxSize: c.Config.LogMaxSize, MaxFiles: c.Config.LogMaxFiles})
 	if err != nil {
 		report(125, err.Error())
 		return err
