@@ -1,18 +1,15 @@
 package runtime
 
 import (
-	"io/fs"
-	"slices"
-	"syscall"
-
 	"context"
 	"fmt"
-	securejoin "github.com/cyphar/filepath-securejoin"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
 )
 
 // buildSpec turns the container's config and its image's config into the
@@ -190,36 +187,32 @@ func volumeMounts(env Env, rootfs string, vols []VolumeSpec) ([]Mount, error) {
 }
 
 // seedVolume copies the image's directory at dst (if any) into a new
-// volume, keeping modes and owners.
+// volume, keeping modes and owners. Both sides are reached through their
+// roots (ctrRoot): another container may already use the volume.
 func seedVolume(rootfs, dst, volPath string) error {
-	src, err := securejoin.SecureJoin(rootfs, dst)
+	src, err := openCtrRoot(rootfs)
 	if err != nil {
 		return err
 	}
-	fi, err := os.Stat(src)
-	if err != nil || !fi.IsDir() {
+	defer src.Close()
+	if st, err := src.Stat(dst); err != nil || st.Mode&unix.S_IFMT != unix.S_IFDIR {
 		return nil
 	}
-	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(volPath, rel)
+	vol, err := openCtrRoot(volPath)
+	if err != nil {
+		return err
+	}
+	defer vol.Close()
+	return src.Walk(dst, func(rel string, e ctrEntry) error {
+		target := "/" + rel
 		if rel != "." {
-			if err := copyEntry(p, target, d); err != nil {
+			if err := copyEntry(vol, target, copySource{mode: e.Mode, open: e.Open, readlink: e.Readlink}); err != nil {
 				return err
 			}
 		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		if st, ok := info.Sys().(*syscall.Stat_t); ok {
-			_ = os.Lchown(target, int(st.Uid), int(st.Gid))
-		}
+		_ = vol.Lchown(target, e.UID, e.GID)
 		if rel == "." {
-			return os.Chmod(target, info.Mode().Perm())
+			return vol.ChmodDir(target, e.Mode.Perm())
 		}
 		return nil
 	})

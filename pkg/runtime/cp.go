@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strings"
 
-	securejoin "github.com/cyphar/filepath-securejoin"
 	"golang.org/x/sys/unix"
 )
 
@@ -26,107 +25,246 @@ const (
 // not), with docker cp's rules: a directory source lands inside an
 // existing destination directory, or becomes the destination; "SRC/."
 // copies the contents. Paths in the container are resolved as if its root
-// were /, so its symlinks cannot lead outside it.
+// were /, and every file of the container is created, opened or read
+// relative to a directory inside it (ctrRoot): neither its symlinks nor a
+// running container swapping them lead outside it.
 func Copy(env Env, c *Container, dir CopyDirection, src, dst string) error {
 	rootfs, err := env.Store.Mount(c.ID, "")
 	if err != nil {
 		return fmt.Errorf("mount container %s: %w", c.Name, err)
 	}
 	defer func() { _, _ = env.Store.Unmount(c.ID, false) }()
-	inCtr := func(p string) (string, error) {
-		if !filepath.IsAbs(p) {
-			p = "/" + p
-		}
-		root, rest, err := dataRoot(env, c, rootfs, filepath.Clean(p))
-		if err != nil {
-			return "", err
-		}
-		return securejoin.SecureJoin(root, rest)
-	}
+	t := &ctrTree{env: env, c: c, rootfs: rootfs, roots: map[string]*ctrRoot{}}
+	defer t.Close()
 	contents := strings.HasSuffix(src, "/.") || src == "."
-	var from, to string
-	var resolveTo func(string) (string, error)
 	if dir == CopyIn {
-		from = src
-		if to, err = inCtr(dst); err != nil {
-			return err
-		}
-		resolveTo = func(rel string) (string, error) {
-			return inCtr(filepath.Join("/", dst, rel))
-		}
-	} else {
-		if from, err = inCtr(src); err != nil {
-			return err
-		}
-		to = dst
-		resolveTo = func(rel string) (string, error) { return filepath.Join(to, rel), nil }
+		return copyIn(t, src, ctrPath(dst), dst, contents)
 	}
-	fi, err := os.Lstat(from)
+	return copyOut(t, ctrPath(src), dst, contents)
+}
+
+// ctrPath makes a path given for the container absolute and clean.
+func ctrPath(p string) string {
+	if !filepath.IsAbs(p) {
+		p = "/" + p
+	}
+	return filepath.Clean(p)
+}
+
+// copyIn copies the host's src to the container path dst (given as
+// dstArg).
+func copyIn(t *ctrTree, src, dst, dstArg string, contents bool) error {
+	fi, err := os.Lstat(src)
+	if err != nil {
+		return fmt.Errorf("copy %q: %w", src, err)
+	}
+	r, rest, err := t.at(dst)
+	if err != nil {
+		return err
+	}
+	base := ""
+	if st, err := r.Stat(rest); err == nil {
+		isDir := st.Mode&unix.S_IFMT == unix.S_IFDIR
+		if isDir && !contents {
+			base = filepath.Base(filepath.Clean(src))
+		} else if !isDir && fi.IsDir() {
+			return fmt.Errorf("copy %q: destination %q is not a directory", src, dstArg)
+		}
+	}
+	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		return copyEntry(t, filepath.Join(dst, base, rel), copySource{
+			mode:     info.Mode(),
+			open:     func() (*os.File, error) { return os.Open(p) },
+			readlink: func() (string, error) { return os.Readlink(p) },
+		})
+	})
+}
+
+// copyOut copies the container path src to the host's dst.
+func copyOut(t *ctrTree, src, dst string, contents bool) error {
+	r, rest, err := t.at(src)
+	if err != nil {
+		return err
+	}
+	st, err := r.Stat(rest)
 	if err != nil {
 		return fmt.Errorf("copy %q: %w", src, err)
 	}
 	base := ""
-	if dfi, err := os.Stat(to); err == nil && dfi.IsDir() && !contents {
-		base = filepath.Base(filepath.Clean(src))
-	} else if err == nil && !dfi.IsDir() && fi.IsDir() {
+	if dfi, err := os.Stat(dst); err == nil && dfi.IsDir() && !contents {
+		base = filepath.Base(src)
+	} else if err == nil && !dfi.IsDir() && st.Mode&unix.S_IFMT == unix.S_IFDIR {
 		return fmt.Errorf("copy %q: destination %q is not a directory", src, dst)
 	}
-	return filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		target, err := resolveTo(filepath.Join(base, rel))
-		if err != nil {
-			return err
-		}
-		return copyEntry(p, target, d)
+	return r.Walk(rest, func(rel string, e ctrEntry) error {
+		return copyEntry(hostFiles{}, filepath.Join(dst, base, rel), copySource{mode: e.Mode, open: e.Open, readlink: e.Readlink})
 	})
 }
 
-func copyEntry(src, dst string, d fs.DirEntry) error {
-	info, err := d.Info()
+// copySource is one file to copy: its type and mode, and how to read it.
+type copySource struct {
+	mode     fs.FileMode
+	open     func() (*os.File, error)
+	readlink func() (string, error)
+}
+
+// copyDest is the side a copy writes to: the host (hostFiles), a
+// container (ctrTree) or one of its roots (ctrRoot).
+type copyDest interface {
+	Mkdir(p string, perm fs.FileMode) error
+	OpenFile(p string, flag int, perm fs.FileMode) (*os.File, error)
+	Symlink(target, p string) error
+	Mkfifo(p string, perm fs.FileMode) error
+}
+
+// copyEntry copies one file to dst's path p: a directory is created (its
+// contents are entries of their own), a symlink copied as a symlink.
+func copyEntry(dst copyDest, p string, src copySource) error {
+	perm := src.mode.Perm()
+	var err error
+	switch {
+	case src.mode.IsDir():
+		err = dst.Mkdir(p, perm)
+	case src.mode&fs.ModeSymlink != 0:
+		var target string
+		if target, err = src.readlink(); err == nil {
+			err = dst.Symlink(target, p)
+		}
+	case src.mode.IsRegular():
+		err = copyFile(dst, p, src, perm)
+	case src.mode&fs.ModeNamedPipe != 0:
+		err = dst.Mkfifo(p, perm)
+	default:
+		// Devices (which a user namespace cannot create) and sockets
+		// are not copied.
+	}
+	if err != nil {
+		return fmt.Errorf("copy to %q: %w", p, err)
+	}
+	return nil
+}
+
+func copyFile(dst copyDest, p string, src copySource, perm fs.FileMode) error {
+	in, err := src.open()
 	if err != nil {
 		return err
 	}
-	switch {
-	case info.IsDir():
-		if err := os.Mkdir(dst, info.Mode().Perm()); err != nil && !errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("copy to %q: %w", dst, err)
-		}
-		return nil
-	case info.Mode()&fs.ModeSymlink != 0:
-		target, err := os.Readlink(src)
-		if err != nil {
-			return err
-		}
-		_ = os.Remove(dst)
-		return os.Symlink(target, dst)
-	case info.Mode().IsRegular():
-		in, err := os.Open(src)
-		if err != nil {
-			return err
-		}
-		defer in.Close()
-		out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC|oNoFollow, info.Mode().Perm())
-		if err != nil {
-			return fmt.Errorf("copy to %q: %w", dst, err)
-		}
-		if _, err := io.Copy(out, in); err != nil {
-			out.Close()
-			return fmt.Errorf("copy to %q: %w", dst, err)
-		}
-		if err := out.Close(); err != nil {
-			return fmt.Errorf("copy to %q: %w", dst, err)
-		}
-		return os.Chmod(dst, info.Mode().Perm())
-	case info.Mode()&fs.ModeNamedPipe != 0:
-		if err := unix.Mkfifo(dst, uint32(info.Mode().Perm())); err != nil && !errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("copy to %q: %w", dst, err)
-		}
-		return nil
+	defer in.Close()
+	out, err := dst.OpenFile(p, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, perm)
+	if err != nil {
+		return err
 	}
-	return nil // devices (which a user namespace cannot create) and sockets are not copied
+	_, err = io.Copy(out, in)
+	if err == nil {
+		// The mode of a file that was there, and the bits the umask
+		// took from a new one.
+		err = out.Chmod(perm)
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// hostFiles writes to the host's files by path: they are the user's own.
+// A symlink there is not written through (the container chose its
+// target).
+type hostFiles struct{}
+
+func (hostFiles) Mkdir(p string, perm fs.FileMode) error {
+	if err := os.Mkdir(p, perm); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	return nil
+}
+
+func (hostFiles) OpenFile(p string, flag int, perm fs.FileMode) (*os.File, error) {
+	return os.OpenFile(p, flag|unix.O_NOFOLLOW, perm)
+}
+
+func (hostFiles) Symlink(target, p string) error {
+	_ = os.Remove(p)
+	return os.Symlink(target, p)
+}
+
+func (hostFiles) Mkfifo(p string, perm fs.FileMode) error {
+	if err := unix.Mkfifo(p, uint32(perm)); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	return nil
+}
+
+// ctrTree is a container's files as cp sees them: a path lives in the
+// rootfs or in the volume mounted over it (dataRoot); each root is opened
+// once and everything in it is reached through it.
+type ctrTree struct {
+	env    Env
+	c      *Container
+	rootfs string
+	roots  map[string]*ctrRoot
+}
+
+// at returns the root that holds the container path p, and p's path in it.
+func (t *ctrTree) at(p string) (*ctrRoot, string, error) {
+	dir, rest, err := dataRoot(t.env, t.c, t.rootfs, p)
+	if err != nil {
+		return nil, "", err
+	}
+	if r, ok := t.roots[dir]; ok {
+		return r, rest, nil
+	}
+	r, err := openCtrRoot(dir)
+	if err != nil {
+		return nil, "", fmt.Errorf("open the files of container %s: %w", t.c.Name, err)
+	}
+	t.roots[dir] = r
+	return r, rest, nil
+}
+
+func (t *ctrTree) Close() {
+	for _, r := range t.roots {
+		r.Close()
+	}
+}
+
+func (t *ctrTree) Mkdir(p string, perm fs.FileMode) error {
+	r, rest, err := t.at(p)
+	if err != nil {
+		return err
+	}
+	return r.Mkdir(rest, perm)
+}
+
+func (t *ctrTree) OpenFile(p string, flag int, perm fs.FileMode) (*os.File, error) {
+	r, rest, err := t.at(p)
+	if err != nil {
+		return nil, err
+	}
+	return r.OpenFile(rest, flag, perm)
+}
+
+func (t *ctrTree) Symlink(target, p string) error {
+	r, rest, err := t.at(p)
+	if err != nil {
+		return err
+	}
+	return r.Symlink(target, rest)
+}
+
+func (t *ctrTree) Mkfifo(p string, perm fs.FileMode) error {
+	r, rest, err := t.at(p)
+	if err != nil {
+		return err
+	}
+	return r.Mkfifo(rest, perm)
 }
 
 // dataRoot finds where a container path's data lives: under a bind mount

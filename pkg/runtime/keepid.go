@@ -7,9 +7,6 @@ import (
 	"os/user"
 	"strconv"
 	"strings"
-
-	securejoin "github.com/cyphar/filepath-securejoin"
-	"golang.org/x/sys/unix"
 )
 
 // keepIDAccount is the host account that --userns=keep-id brings into the
@@ -101,15 +98,16 @@ func scanIDs(rootfs, file string, field int, id uint32, match func([]string)) (b
 	return false, sc.Err()
 }
 
-// appendInRoot appends text to file in rootfs (creating it 0644), without
-// following a symlink out of the rootfs: the image decides what the path
+// appendInRoot appends text to file in rootfs (creating it 0644),
+// resolving it inside the rootfs: the image decides what the path
 // resolves to, never a file of the host.
 func appendInRoot(rootfs, file, text string) error {
-	full, err := securejoin.SecureJoin(rootfs, file)
+	r, err := openCtrRoot(rootfs)
 	if err != nil {
-		return fmt.Errorf("resolve %s in the rootfs: %w", file, err)
+		return fmt.Errorf("open the rootfs: %w", err)
 	}
-	f, err := os.OpenFile(full, os.O_WRONLY|os.O_APPEND|os.O_CREATE|unix.O_NOFOLLOW, 0o644)
+	defer r.Close()
+	f, err := r.OpenFile(file, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
 		return fmt.Errorf("add the keep-id account to %s: %w", file, err)
 	}

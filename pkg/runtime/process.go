@@ -5,12 +5,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
-	"syscall"
 
-	securejoin "github.com/cyphar/filepath-securejoin"
 	"github.com/moby/sys/user"
+	"golang.org/x/sys/unix"
 )
 
 // DefaultPath is the PATH a container gets when its image sets none.
@@ -110,44 +108,34 @@ func ResolveUser(rootfs, spec string) (User, error) {
 	return u, nil
 }
 
-// openInRoot opens a path inside rootfs, resolving symlinks as if rootfs
-// were /.
+// openInRoot opens the regular file p inside rootfs for reading,
+// resolving symlinks as if rootfs were / (a container may be changing
+// them meanwhile: see ctrRoot).
 func openInRoot(rootfs, p string) (*os.File, error) {
-	full, err := securejoin.SecureJoin(rootfs, p)
+	r, err := openCtrRoot(rootfs)
 	if err != nil {
 		return nil, err
 	}
-	return os.Open(full)
+	defer r.Close()
+	return r.Open(p)
 }
 
-// MkdirInRoot creates dir (and parents) inside rootfs, owned by uid:gid,
-// without following symlinks out of the rootfs.
+// MkdirInRoot creates dir (and parents) inside rootfs, the new ones owned
+// by uid:gid, without following symlinks out of the rootfs.
 func MkdirInRoot(rootfs, dir string, uid, gid uint32) error {
-	full, err := securejoin.SecureJoin(rootfs, dir)
+	r, err := openCtrRoot(rootfs)
 	if err != nil {
-		return fmt.Errorf("resolve %q in the rootfs: %w", dir, err)
+		return fmt.Errorf("open the rootfs: %w", err)
 	}
-	if fi, err := os.Stat(full); err == nil {
-		if !fi.IsDir() {
+	defer r.Close()
+	if st, err := r.Stat(dir); err == nil {
+		if st.Mode&unix.S_IFMT != unix.S_IFDIR {
 			return fmt.Errorf("%q exists in the image and is not a directory", dir)
 		}
 		return nil
 	}
-	// Create the missing components one by one to chown only new ones.
-	rel, _ := filepath.Rel(rootfs, full)
-	cur := rootfs
-	for _, part := range strings.Split(rel, string(filepath.Separator)) {
-		cur = filepath.Join(cur, part)
-		if _, err := os.Lstat(cur); err == nil {
-			continue
-		}
-		if err := os.Mkdir(cur, 0o755); err != nil && !os.IsExist(err) {
-			return fmt.Errorf("create %q: %w", dir, err)
-		}
-		// An id the namespace does not map (single-id) stays root.
-		if err := os.Lchown(cur, int(uid), int(gid)); err != nil && !errors.Is(err, syscall.EINVAL) {
-			return fmt.Errorf("chown %q: %w", dir, err)
-		}
+	if err := r.MkdirAll(dir, 0o755, int(uid), int(gid)); err != nil {
+		return fmt.Errorf("create %q: %w", dir, err)
 	}
 	return nil
 }
