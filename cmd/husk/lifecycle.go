@@ -20,20 +20,7 @@ import (
 // monitorArgv is how a monitor for container id is executed: husk with the
 // same global settings.
 func (a *app) monitorArgv(id string) []string {
-	var argv []string
-	if a.global.root != "" {
-		argv = append(argv, "--root", a.global.root)
-	}
-	if a.global.runRoot != "" {
-		argv = append(argv, "--runroot", a.global.runRoot)
-	}
-	if a.global.storageDriver != "" {
-		argv = append(argv, "--storage-driver", a.global.storageDriver)
-	}
-	if a.global.runtime != "" {
-		argv = append(argv, "--runtime", a.global.runtime)
-	}
-	return append(argv, "--log-level", a.global.logLevel, monitorCommand, id)
+	return append(a.globalArgs(), monitorCommand, id)
 }
 
 const monitorCommand = "__monitor"

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/husk-dev/husk/pkg/runtime"
 	"github.com/husk-dev/husk/pkg/storage"
@@ -210,6 +211,21 @@ func (a *app) setup(cmd *cobra.Command) error {
 		return fmt.Errorf("enter user namespace: %w", err)
 	}
 	return &exitCodeError{code: code}
+}
+
+// globalArgs are the global flags this command was given, as arguments
+// for a husk process it starts (a monitor, the transfer helper), which
+// must see the same store, runtime, cgroup manager and log level. It is
+// the one place that hands global settings to children: every persistent
+// flag of the root command is passed on when set.
+func (a *app) globalArgs() []string {
+	var args []string
+	a.root.PersistentFlags().VisitAll(func(f *pflag.Flag) {
+		if f.Changed {
+			args = append(args, "--"+f.Name+"="+f.Value.String())
+		}
+	})
+	return args
 }
 
 func needsNoNamespace(cmd *cobra.Command) bool {

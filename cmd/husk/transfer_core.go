@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/husk-dev/husk/pkg/pull/pullopts"
 	"github.com/husk-dev/husk/pkg/storage"
@@ -142,15 +141,9 @@ func (a *app) pullImage(ctx context.Context, _ *storage.Store, image string, ro 
 	return fields[len(fields)-1], nil
 }
 
-// persistentArgs are the root command's flags as given (store, runtime,
-// log level), for a helper to see the same store.
-func (a *app) persistentArgs() []string {
-	var args []string
-	a.root.PersistentFlags().Visit(func(f *pflag.Flag) {
-		args = append(args, "--"+f.Name+"="+f.Value.String())
-	})
-	return args
-}
+// persistentArgs are the global flags as given, for a helper to see the
+// same store and settings (see globalArgs).
+func (a *app) persistentArgs() []string { return a.globalArgs() }
 
 // pullArgs is the helper's "pull" command line for image with ro.
 func pullArgs(image string, ro pullopts.RegistryOptions) []string {

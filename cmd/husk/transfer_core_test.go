@@ -4,6 +4,7 @@ package main
 
 import (
 	"bytes"
+	"github.com/spf13/cobra"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -70,6 +71,28 @@ func TestCorePersistentArgs(t *testing.T) {
 	want := []string{"--log-level=debug", "--root=/s/root"}
 	if !slices.Equal(got, want) {
 		t.Errorf("persistentArgs = %q, want %q", got, want)
+	}
+}
+
+// The same through a subcommand, as husk parses them: every global flag
+// given reaches the helper and the monitor, --cgroup-manager too.
+func TestCoreGlobalArgsThroughSubcommand(t *testing.T) {
+	root := newRootCommand(nil, &bytes.Buffer{}, &bytes.Buffer{})
+	probe := &cobra.Command{Use: "probe", PersistentPreRunE: func(*cobra.Command, []string) error { return nil },
+		RunE: func(*cobra.Command, []string) error { return nil }}
+	root.AddCommand(probe)
+	root.SetArgs([]string{"--root", "/s/root", "--runroot=/s/run", "--storage-driver", "vfs", "--cgroup-manager=cgroupfs",
+		"--runtime", "runc", "probe"})
+	if err := root.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	a := &app{root: root}
+	want := []string{"--cgroup-manager=cgroupfs", "--root=/s/root", "--runroot=/s/run", "--runtime=runc", "--storage-driver=vfs"}
+	if got := a.persistentArgs(); !slices.Equal(got, want) {
+		t.Errorf("persistentArgs = %q, want %q", got, want)
+	}
+	if got := a.monitorArgv("ID"); !slices.Equal(got, append(want, monitorCommand, "ID")) {
+		t.Errorf("monitorArgv = %q", got)
 	}
 }
 
