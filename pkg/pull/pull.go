@@ -127,8 +127,14 @@ func copyIn(ctx context.Context, store *storage.Store, ref types.ImageReference,
 	}
 	tracker := newBlobTracker()
 	if err := copyImage(ctx, dest, trackedRef{ImageReference: ref, t: tracker}, opts.Sys, opts.Sys, opts.Progress); err != nil {
-		if ctx.Err() == nil {
-			if cerr := findCorrupt(ctx, ref, opts.Sys, tracker.suspects()); cerr != nil {
+		switch {
+		case ctx.Err() != nil:
+		case tracker.refusal() != nil:
+			err = tracker.refusal()
+		case diskFull(err):
+			return Result{}, fmt.Errorf("pull %s: %w: free space on the file system of %s or pull into another --root", transportName(ref), err, store.GraphRoot)
+		default:
+			if cerr := findCorrupt(ctx, ref, opts.Sys, tracker); cerr != nil {
 				err = cerr
 			}
 		}
