@@ -48,6 +48,14 @@ func Pull(ctx context.Context, store *storage.Store, src string, opts Options) (
 	if err != nil {
 		return Result{}, err
 	}
+	if err := checkConfigFiles(opts.Sys); err != nil {
+		return Result{}, err
+	}
+	if !s.IsRegistry() {
+		if err := checkSourceFiles(s.Ref); err != nil {
+			return Result{}, err
+		}
+	}
 	before, err := store.LayerIDs()
 	if err != nil {
 		return Result{}, err

@@ -64,5 +64,8 @@ func (o RegistryOptions) SystemContext() (*types.SystemContext, error) {
 		return nil, err
 	}
 	sys.OSChoice, sys.ArchitectureChoice, sys.VariantChoice = p.OS, p.Arch, p.Variant
+	if err := CheckConfigFiles(sys); err != nil {
+		return nil, err
+	}
 	return sys, nil
 }
