@@ -117,13 +117,16 @@ func Load(ctx context.Context, store *storage.Store, path string, progress io.Wr
 	if err != nil {
 		return Result{}, err
 	}
+	release := holdLibraryLog()
 	res, err := copyIn(ctx, store, src, name, Options{Progress: progress})
 	if err != nil {
 		if cerr := store.RemoveOrphanLayers(before); cerr != nil {
 			err = errors.Join(err, cerr)
 		}
+		release(false)
 		return Result{}, fmt.Errorf("load %q: %w", path, err)
 	}
+	release(true)
 	return res, nil
 }
 
