@@ -180,6 +180,9 @@ func copyIn(ctx context.Context, store *storage.Store, ref types.ImageReference,
 		return Result{}, fmt.Errorf("store reference %q: %w", name, err)
 	}
 	tracker := newBlobTracker()
+	if store.Driver != storage.DriverVFS {
+		tracker.maxLayers, tracker.driver = MaxOverlayLayers, string(store.Driver)
+	}
 	if err := copyImage(ctx, dest, trackedRef{ImageReference: ref, t: tracker}, opts.Sys, opts.Sys, opts.Progress); err != nil {
 		switch {
 		case ctx.Err() != nil:

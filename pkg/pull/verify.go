@@ -33,6 +33,16 @@ var ErrLayerTooDeep = errors.New("layer tree too deep")
 // the root file system.
 var ErrLayerEscapes = errors.New("layer entry outside the root file system")
 
+// ErrTooManyLayers is returned for an image with more layers than the
+// store's driver can mount.
+var ErrTooManyLayers = errors.New("too many layers")
+
+// MaxOverlayLayers is the most layers the overlay driver (native or
+// fuse-overlayfs) stacks in one mount: the storage library's limit, which
+// a pull would otherwise only meet at the first run ("max depth
+// exceeded"). podman 4.3.1's library allowed 128.
+const MaxOverlayLayers = 500
+
 // ErrBadLayerStream is returned for a layer that matches its digest but
 // cannot be decompressed or is not a tar stream.
 var ErrBadLayerStream = errors.New("the image is broken at its source")
@@ -73,6 +83,9 @@ type blobTracker struct {
 	badStream map[digest.Digest]error
 	// refused is the first reason the tracker gave to refuse a blob.
 	refused error
+	// maxLayers (> 0) is the most layers the store's driver stacks.
+	maxLayers int
+	driver    string
 }
 
 // refuse records why a blob is refused and returns err.
@@ -116,14 +129,19 @@ func (t *blobTracker) suspects() []types.BlobInfo {
 	return out
 }
 
-// learn notes the config and layers a single-image manifest names.
-func (t *blobTracker) learn(blob []byte, mimeType string) {
+// learn notes the config and layers a single-image manifest names, and
+// refuses an image with more layers than the store can stack.
+func (t *blobTracker) learn(blob []byte, mimeType string) error {
 	if manifest.MIMETypeIsMultiImage(manifest.NormalizedMIMEType(mimeType)) {
-		return
+		return nil
 	}
 	m, err := manifest.FromBlob(blob, manifest.NormalizedMIMEType(mimeType))
 	if err != nil {
-		return // containers/image reports it
+		return nil // containers/image reports it
+	}
+	if n := len(m.LayerInfos()); t.maxLayers > 0 && n > t.maxLayers {
+		return t.refuse(fmt.Errorf("%w: the image has %d layers and the %s storage driver stacks at most %d: use a store with the vfs driver (--storage-driver vfs --root DIR) or an image with fewer layers",
+			ErrTooManyLayers, n, t.driver, t.maxLayers))
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -133,6 +151,7 @@ func (t *blobTracker) learn(blob []byte, mimeType string) {
 	for _, l := range m.LayerInfos() {
 		t.layers[l.Digest] = true
 	}
+	return nil
 }
 
 func (t *blobTracker) kind(d digest.Digest) (config, layer bool) {
@@ -171,7 +190,9 @@ type trackedSource struct {
 func (s *trackedSource) GetManifest(ctx context.Context, instanceDigest *digest.Digest) ([]byte, string, error) {
 	blob, mimeType, err := s.ImageSource.GetManifest(ctx, instanceDigest)
 	if err == nil {
-		s.t.learn(blob, mimeType)
+		if err := s.t.learn(blob, mimeType); err != nil {
+			return nil, "", err
+		}
 	}
 	return blob, mimeType, err
 }

@@ -221,3 +221,28 @@ func TestFindCorrupt(t *testing.T) {
 }
 
 type nopCache struct{ types.BlobInfoCache }
+
+func TestTooManyLayers(t *testing.T) {
+	var layers []ocispec.Descriptor
+	for i := 0; i <= MaxOverlayLayers; i++ {
+		layers = append(layers, ocispec.Descriptor{MediaType: ocispec.MediaTypeImageLayerGzip, Digest: digest.FromString(string(rune(i))), Size: 1})
+	}
+	m := manifestOf(t, ocispec.Descriptor{MediaType: ocispec.MediaTypeImageConfig, Digest: digest.FromString("c"), Size: 1}, layers...)
+	tr := newBlobTracker()
+	tr.maxLayers, tr.driver = MaxOverlayLayers, "overlay"
+	s := &trackedSource{ImageSource: &fakeSource{manifest: m}, t: tr}
+	if _, _, err := s.GetManifest(context.Background(), nil); !errors.Is(err, ErrTooManyLayers) || !strings.Contains(err.Error(), "501 layers") {
+		t.Fatalf("501 layers on overlay: %v", err)
+	}
+	tr = newBlobTracker() // vfs: no limit
+	s = &trackedSource{ImageSource: &fakeSource{manifest: m}, t: tr}
+	if _, _, err := s.GetManifest(context.Background(), nil); err != nil {
+		t.Fatalf("501 layers on vfs: %v", err)
+	}
+	tr = newBlobTracker()
+	tr.maxLayers, tr.driver = MaxOverlayLayers, "overlay"
+	s = &trackedSource{ImageSource: &fakeSource{manifest: manifestOf(t, ocispec.Descriptor{MediaType: ocispec.MediaTypeImageConfig, Digest: digest.FromString("c"), Size: 1}, layers[:MaxOverlayLayers]...)}, t: tr}
+	if _, _, err := s.GetManifest(context.Background(), nil); err != nil {
+		t.Fatalf("500 layers on overlay: %v", err)
+	}
+}
