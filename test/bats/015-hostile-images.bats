@@ -190,21 +190,22 @@ layer 199
 }
 
 # containers/image reads these whole and opens whatever it finds: a named
-# pipe hung the command, /dev/zero behind a link filled the memory. Each
-# command runs under timeout so that a hang fails the test.
+# pipe hung the command (SIGTERM did not end it: the old code blocked in
+# open(2) on the pipe), /dev/zero behind a link filled the memory. Each
+# command runs under timeout -k so that a hang fails the test.
 @test "files read on the user's word must be regular and of a sane size: layouts, archives, auth files, registries.conf" {
 	use_store irregular
 	local t=$BATS_TEST_TMPDIR
 	cp -r "$HUSK_TEST_IMAGES/busybox" "$t/fifo-index"
 	rm "$t/fifo-index/index.json"
 	mkfifo "$t/fifo-index/index.json"
-	run_expect 125 timeout 30 "$HUSK" pull -q "oci:$t/fifo-index:latest"
+	run_expect 125 timeout -k 5 30 "$HUSK" pull -q "oci:$t/fifo-index:latest"
 	expect_one_error_line
 	expect_contains "$stderr" "index.json\": not a regular file (a named pipe)"
 
 	cp -r "$HUSK_TEST_IMAGES/busybox" "$t/zero-index"
 	ln -sf /dev/zero "$t/zero-index/index.json"
-	run_expect 125 timeout 30 "$HUSK" pull -q "oci:$t/zero-index:latest"
+	run_expect 125 timeout -k 5 30 "$HUSK" pull -q "oci:$t/zero-index:latest"
 	expect_one_error_line
 	expect_contains "$stderr" "(a character device)"
 
@@ -223,27 +224,27 @@ open(os.path.join(root, "blobs", "sha256", h), "wb").write(b)
 idx["manifests"][0].update(digest="sha256:" + h, size=len(b))
 json.dump(idx, open(os.path.join(root, "index.json"), "w"))
 PY
-	run_expect 125 timeout 30 "$HUSK" pull -q "oci:$t/big-manifest:latest"
+	run_expect 125 timeout -k 5 30 "$HUSK" pull -q "oci:$t/big-manifest:latest"
 	expect_one_error_line
 	expect_contains "$stderr" "file too large"
 
 	mkfifo "$t/archive.fifo"
-	run_expect 125 timeout 30 "$HUSK" load -i "$t/archive.fifo"
+	run_expect 125 timeout -k 5 30 "$HUSK" load -i "$t/archive.fifo"
 	expect_one_error_line
 	expect_contains "$stderr" "standard input"
-	run_expect 125 timeout 30 "$HUSK" pull -q "docker-archive:$t/archive.fifo"
+	run_expect 125 timeout -k 5 30 "$HUSK" pull -q "docker-archive:$t/archive.fifo"
 	expect_one_error_line
 
 	ln -s /dev/zero "$t/auth.json"
-	run_expect 125 timeout 30 "$HUSK" pull -q --authfile "$t/auth.json" "$R/busybox"
+	run_expect 125 timeout -k 5 30 "$HUSK" pull -q --authfile "$t/auth.json" "$R/busybox"
 	expect_one_error_line
 	expect_contains "$stderr" "auth file"
 	mkdir -p "$XDG_RUNTIME_DIR/containers"
 	ln -s /dev/zero "$XDG_RUNTIME_DIR/containers/auth.json"
-	run_expect 125 timeout 30 "$HUSK" pull -q "$R/busybox"
+	run_expect 125 timeout -k 5 30 "$HUSK" pull -q "$R/busybox"
 	expect_one_error_line
 	expect_contains "$stderr" "$XDG_RUNTIME_DIR/containers/auth.json"
-	run_expect 125 timeout 30 "$HUSK" logout --all
+	run_expect 125 timeout -k 5 30 "$HUSK" logout --all
 	expect_one_error_line
 	rm "$XDG_RUNTIME_DIR/containers/auth.json"
 
