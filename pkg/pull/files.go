@@ -57,8 +57,7 @@ func checkSourceFiles(ref types.ImageReference) error {
 		dir, _, _ := strings.Cut(within, ":")
 		return checkOCILayout(dir)
 	case "dir":
-		_, err := regularFile("dir: manifest", filepath.Join(within, "manifest.json"), MaxManifestSize)
-		return err
+		return checkDirSource(within)
 	case "oci-archive":
 		path, _, _ := strings.Cut(within, ":")
 		return checkOCIArchive(path)
@@ -66,6 +65,24 @@ func checkSourceFiles(ref types.ImageReference) error {
 		path, _, _ := strings.Cut(within, ":")
 		_, err := regularFile("archive", path, -1)
 		return err
+	}
+	return nil
+}
+
+// checkDirSource checks a dir: directory: manifest.json is a regular file
+// of at most MaxManifestSize, and every other file in it is regular.
+func checkDirSource(dir string) error {
+	if _, err := regularFile("dir: manifest", filepath.Join(dir, "manifest.json"), MaxManifestSize); err != nil {
+		return err
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("dir: %w", err)
+	}
+	for _, e := range entries {
+		if _, err := regularFile("dir: blob", filepath.Join(dir, e.Name()), -1); err != nil {
+			return err
+		}
 	}
 	return nil
 }

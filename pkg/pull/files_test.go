@@ -172,3 +172,22 @@ func TestCheckConfigFiles(t *testing.T) {
 		t.Fatalf("--registries-conf a FIFO: %v", err)
 	}
 }
+
+func TestCheckDirSource(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "manifest.json"), []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "version"), []byte("1.1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := checkDirSource(dir); err != nil {
+		t.Fatalf("good dir: %v", err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, strings.Repeat("a", 64)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := checkDirSource(dir); !errors.Is(err, ErrNotRegular) {
+		t.Fatalf("a FIFO blob: %v", err)
+	}
+}
