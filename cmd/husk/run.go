@@ -76,9 +76,24 @@ func (a *app) ensureImage(ctx context.Context, store *storage.Store, image, poli
 	default:
 		return "", fmt.Errorf("invalid --pull %q: use missing, always or never", policy)
 	}
+	if _, err := pullopts.ParsePlatform(ro.Platform); err != nil {
+		return "", err
+	}
 	if policy != "always" && !pullopts.HasTransport(image) {
-		if _, _, err := store.Lookup(image); err == nil {
-			return image, nil
+		if img, matched, err := store.Lookup(image); err == nil {
+			// A stored image of another platform than --platform asks
+			// for is pulled again, as podman does; one named by ID is
+			// what the user chose.
+			ok, have, err := storedMatches(store, img.ID, ro.Platform)
+			if err != nil {
+				return "", err
+			}
+			if ok || matched == "" {
+				return image, nil
+			}
+			if policy == "never" {
+				return "", fmt.Errorf("image %q in the store is for %s, not %s, and --pull=never was given: pull it with --platform %s first", image, have, ro.Platform, ro.Platform)
+			}
 		} else if !errors.Is(err, storage.ErrImageUnknown) || policy == "never" {
 			if policy == "never" && errors.Is(err, storage.ErrImageUnknown) {
 				return "", fmt.Errorf("image %q is not in the store and --pull=never was given: pull it first", image)
@@ -86,7 +101,11 @@ func (a *app) ensureImage(ctx context.Context, store *storage.Store, image, poli
 			return "", err
 		}
 	}
-	return a.pullImage(ctx, store, image, ro)
+	id, err := a.pullImage(ctx, store, image, ro)
+	if err == nil {
+		a.warnPlatform(store, id, ro.Platform)
+	}
+	return id, err
 }
 
 func newRunCommand(a *app) *cobra.Command {

@@ -28,6 +28,9 @@ func Login(ctx context.Context, sys *types.SystemContext, registry, user, passwo
 	if err != nil {
 		return "", err
 	}
+	if err := checkConfigFiles(sys); err != nil {
+		return "", err
+	}
 	host, _, _ := strings.Cut(key, "/")
 	if err := docker.CheckAuth(ctx, sys, user, password, host); err != nil {
 		return "", fmt.Errorf("log in to %q: %w", host, err)
@@ -41,6 +44,9 @@ func Login(ctx context.Context, sys *types.SystemContext, registry, user, passwo
 
 // Logout removes stored credentials for a registry, or all with all set.
 func Logout(sys *types.SystemContext, registry string, all bool) error {
+	if err := checkConfigFiles(sys); err != nil {
+		return err
+	}
 	if all {
 		if err := config.RemoveAllAuthentication(sys); err != nil {
 			return fmt.Errorf("remove all credentials: %w", err)

@@ -1,11 +1,15 @@
 package pull
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
+	"sync"
+
+	"github.com/sirupsen/logrus"
 
 	"go.podman.io/image/v5/copy"
 	"go.podman.io/image/v5/docker/reference"
@@ -48,18 +52,68 @@ func Pull(ctx context.Context, store *storage.Store, src string, opts Options) (
 	if err != nil {
 		return Result{}, err
 	}
+	if err := checkConfigFiles(opts.Sys); err != nil {
+		return Result{}, err
+	}
+	if !s.IsRegistry() {
+		if err := checkSourceFiles(s.Ref); err != nil {
+			return Result{}, err
+		}
+	}
 	before, err := store.LayerIDs()
 	if err != nil {
 		return Result{}, err
 	}
+	release := holdLibraryLog()
 	res, err := pull(ctx, store, s, opts)
 	if err != nil {
 		if cerr := store.RemoveOrphanLayers(before); cerr != nil {
 			err = errors.Join(err, fmt.Errorf("clean up after failed pull: %w", cerr))
 		}
+		release(false)
 		return Result{}, err
 	}
+	release(true)
 	return res, nil
+}
+
+// holdLibraryLog holds back what the storage and image libraries log
+// during a transfer. When the transfer fails, the error husk returns says
+// why and the cleanup after it removes what the libraries' own recovery
+// could not ("error deleting layer ...: no space left on device"), so their
+// lines are dropped: the failure is one line. When it succeeds, they are
+// written out (warnings worth seeing then).
+func holdLibraryLog() func(show bool) {
+	logger := logrus.StandardLogger()
+	if !logger.IsLevelEnabled(logrus.WarnLevel) || logger.IsLevelEnabled(logrus.DebugLevel) {
+		return func(bool) {} // quiet anyway, or debugging: everything shows
+	}
+	var buf lockedBuffer
+	out := logger.Out
+	logger.SetOutput(&buf)
+	return func(show bool) {
+		logger.SetOutput(out)
+		if show {
+			_, _ = out.Write(buf.bytes())
+		}
+	}
+}
+
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) bytes() []byte {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Bytes()
 }
 
 func pull(ctx context.Context, store *storage.Store, s Source, opts Options) (Result, error) {
@@ -126,9 +180,18 @@ func copyIn(ctx context.Context, store *storage.Store, ref types.ImageReference,
 		return Result{}, fmt.Errorf("store reference %q: %w", name, err)
 	}
 	tracker := newBlobTracker()
+	if store.Driver != storage.DriverVFS {
+		tracker.maxLayers, tracker.driver = MaxOverlayLayers, string(store.Driver)
+	}
 	if err := copyImage(ctx, dest, trackedRef{ImageReference: ref, t: tracker}, opts.Sys, opts.Sys, opts.Progress); err != nil {
-		if ctx.Err() == nil {
-			if cerr := findCorrupt(ctx, ref, opts.Sys, tracker.suspects()); cerr != nil {
+		switch {
+		case ctx.Err() != nil:
+		case tracker.refusal() != nil:
+			err = tracker.refusal()
+		case diskFull(err):
+			return Result{}, fmt.Errorf("pull %s: %w: free space on the file system of %s or pull into another --root", transportName(ref), err, store.GraphRoot)
+		default:
+			if cerr := findCorrupt(ctx, ref, opts.Sys, tracker); cerr != nil {
 				err = cerr
 			}
 		}

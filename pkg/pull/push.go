@@ -24,6 +24,9 @@ type PushOptions struct {
 func Push(ctx context.Context, store *storage.Store, src, dest string, opts PushOptions) error {
 	var srcRef types.ImageReference
 	var name string
+	if err := checkConfigFiles(opts.Sys); err != nil {
+		return err
+	}
 	var err error
 	if HasTransport(src) {
 		s, err := ParseSource(src)

@@ -86,6 +86,12 @@ func Save(ctx context.Context, store *storage.Store, image, path string, opts Sa
 // contents) into the store. Images keep the name recorded in the archive;
 // an archive without one gives a localhost/ name after the file.
 func Load(ctx context.Context, store *storage.Store, path string, progress io.Writer) (Result, error) {
+	if _, err := regularFile("archive", path, -1); err != nil {
+		if errors.Is(err, ErrNotRegular) {
+			err = fmt.Errorf("%w: give it to husk load on its standard input instead of -i", err)
+		}
+		return Result{}, err
+	}
 	format, err := detectArchive(path)
 	if err != nil {
 		return Result{}, err
@@ -95,6 +101,9 @@ func Load(ctx context.Context, store *storage.Store, path string, progress io.Wr
 	case FormatDockerArchive:
 		src, err = dockerArchiveImage(path)
 	case FormatOCIArchive:
+		if err := checkOCIArchive(path); err != nil {
+			return Result{}, err
+		}
 		src, err = ociarchive.NewReference(path, "")
 	}
 	if err != nil {
@@ -108,13 +117,16 @@ func Load(ctx context.Context, store *storage.Store, path string, progress io.Wr
 	if err != nil {
 		return Result{}, err
 	}
+	release := holdLibraryLog()
 	res, err := copyIn(ctx, store, src, name, Options{Progress: progress})
 	if err != nil {
 		if cerr := store.RemoveOrphanLayers(before); cerr != nil {
 			err = errors.Join(err, cerr)
 		}
+		release(false)
 		return Result{}, fmt.Errorf("load %q: %w", path, err)
 	}
+	release(true)
 	return res, nil
 }
 

@@ -111,6 +111,17 @@ func (s *Store) Check(maxUnreferenced time.Duration) (CheckResult, error) {
 	if err != nil {
 		return CheckResult{}, fmt.Errorf("check store: %w", err)
 	}
+	layers, err := s.Layers()
+	if err != nil {
+		return CheckResult{}, fmt.Errorf("list layers: %w", err)
+	}
+	parents := make(map[string]string, len(layers))
+	for _, l := range layers {
+		parents[l.ID] = l.Parent
+	}
+	if err := filterContentReports(&rep, parents, s.diffHeaders); err != nil {
+		return CheckResult{}, fmt.Errorf("check store: %w", err)
+	}
 	res := CheckResult{report: rep}
 	add := func(kind string, m map[string][]error) {
 		for id, errs := range m {

@@ -164,3 +164,44 @@ load helpers
 	HUSK_TRANSFER_HELPER=$(dirname "$HUSK")/husk-transfer HUSK=$lone/husk run_husk pull -q "$R/multilayer"
 	expect_match "$output" "$HEX64" "pull through HUSK_TRANSFER_HELPER"
 }
+
+# podman 4.3.1 does the same: with an amd64 image stored, "run --platform
+# linux/arm64" pulls the arm64 one (and keeps using it); an image that is
+# not multi-platform is pulled again and run with a warning. podman accepts
+# any --platform for such an image; husk refuses names no image is built for.
+@test "run --platform pulls again when the stored image is for another platform; an unknown platform is 125" {
+	use_store run-platform
+	run_husk pull -q "$R/multiarch"
+	expect_eq "$output" "$(oci_image_id multiarch amd64)" "ID pulled for the host"
+	run_husk run --rm --network none "$R/multiarch" cat /arch
+	expect_eq "$output" amd64
+
+	run_husk run --rm --network none --platform linux/arm64 "$R/multiarch" cat /arch
+	expect_eq "$output" arm64 "/arch of the image run for linux/arm64"
+	expect_contains "$stderr" "Copying config" "the arm64 image was pulled"
+	run_husk image inspect --format '{{.Architecture}}' "$R/multiarch"
+	expect_eq "$output" arm64 "the name now points to the arm64 image"
+	run_husk run --rm --network none --platform linux/arm64 "$R/multiarch" cat /arch
+	expect_eq "$output" arm64
+	expect_not_contains "$stderr" "Copying" "stderr of a second run for linux/arm64 (nothing to pull)"
+
+	run_husk 125 run --rm --network none --platform linux/amd64 --pull never "$R/multiarch" cat /arch
+	expect_one_error_line
+	expect_contains "$stderr" "is for linux/arm64, not linux/amd64"
+
+	local p
+	for p in evil/arch linux/arch; do
+		run_husk 125 run --rm --network none --platform "$p" "$R/multiarch" cat /arch
+		expect_one_error_line
+		expect_contains "$stderr" "invalid platform \"$p\""
+		run_husk 125 create --platform "$p" "$R/multiarch"
+		expect_one_error_line
+		run_husk 125 pull --platform "$p" "$R/multiarch"
+		expect_one_error_line
+	done
+
+	run_husk pull -q "$R/busybox"
+	run_husk run --rm --network none --platform linux/arm64 "$R/busybox" echo hi
+	expect_eq "$output" hi
+	expect_contains "$stderr" "is for linux/amd64, not the requested linux/arm64" "warning"
+}

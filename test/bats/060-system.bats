@@ -27,6 +27,33 @@ load helpers
 	expect_eq "$stderr" ""
 }
 
+# Every image of the test registry that pulls, on overlay and on vfs: right
+# after the pulls check finds nothing and --repair removes nothing. (The
+# storage library's own content check called layers with directories they
+# do not list, or with device nodes, modified; --repair deleted them.)
+@test "system check right after pulling every test image finds nothing; --repair keeps every image" {
+	local driver img ids images=(busybox multilayer manyfiles zstd implicitdirs devices nullconfig)
+	for img in implicitdirs devices nullconfig; do
+		[[ -f $HUSK_TEST_IMAGES/$img/index.json ]] || skip "needs the hostile corpus image $img (test/setup/push-images.sh)"
+	done
+	for driver in overlay vfs; do
+		use_store "every-$driver"
+		run_husk info --storage-driver "$driver" --format json
+		for img in "${images[@]}"; do
+			run_husk pull -q "$R/$img"
+		done
+		run_husk pull -q --platform linux/arm64 "$R/multiarch"
+		run_husk pull -q --platform linux/amd64 "$R/multiarch"
+		ids=$(image_ids)
+		expect_eq "$(wc -l <<<"$ids")" $((${#images[@]} + 2)) "images stored ($driver)"
+		run_husk system check
+		expect_eq "$output" "No problems found" "system check ($driver)"
+		run_husk system check --repair
+		expect_eq "$output" "No problems found" "system check --repair ($driver)"
+		expect_eq "$(image_ids)" "$ids" "images after --repair ($driver)"
+	done
+}
+
 # The vfs driver keeps each layer as a plain directory whose files (owned
 # by the mapped root, i.e. the user) can be changed from outside the
 # namespace.

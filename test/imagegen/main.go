@@ -20,6 +20,21 @@
 //	tampered    busybox layer + small layer; its digest goes to DIR/tampered.blob
 //	manyfiles   busybox layer + a layer of 20000 small files
 //	zstd        busybox content compressed with zstd + a tiny zstd layer
+//
+// and the hostile-image corpus (test/bats/015-hostile-images.bats says what
+// husk must do with each):
+//
+//	implicitdirs  layers that list files but not their parent directories
+//	devices       a layer with a character and a block device node
+//	hugeenv       a config whose environment holds a 10 MiB variable
+//	badgzip       a layer whose gzip stream is corrupt near its start (the
+//	              manifest names the corrupt blob's own digest)
+//	nullconfig    a config blob that is the JSON literal null
+//	diffidmismatch a config whose diff_id does not match its layer
+//	selfindex     an image index whose only entry names the index itself
+//	              (layout only: no registry stores it)
+//	manylayers    busybox layer + 199 one-file layers (200 in all)
+//	deeptree      busybox layer + a layer with a 1000-deep directory tree
 package main
 
 import (
@@ -85,13 +100,22 @@ func run(out, busyboxPath string) error {
 		{"tampered", g.tamperedImage},
 		{"manyfiles", g.manyfilesImage},
 		{"zstd", g.zstdImage},
+		{"implicitdirs", g.implicitDirsImage},
+		{"devices", g.devicesImage},
+		{"hugeenv", g.hugeEnvImage},
+		{"badgzip", g.badGzipImage},
+		{"nullconfig", g.nullConfigImage},
+		{"diffidmismatch", g.diffIDMismatchImage},
+		{"selfindex", g.selfIndexImage},
+		{"manylayers", g.manyLayersImage},
+		{"deeptree", g.deepTreeImage},
 	}
 	for _, s := range steps {
 		desc, err := g.writeLayout(s.name, s.fn)
 		if err != nil {
 			return fmt.Errorf("%s: %w", s.name, err)
 		}
-		fmt.Printf("%-11s %s %s\n", s.name, desc.Digest, filepath.Join(out, s.name))
+		fmt.Printf("%-14s %s %s\n", s.name, desc.Digest, filepath.Join(out, s.name))
 	}
 	return nil
 }
@@ -260,20 +284,32 @@ func (g *generator) image(arch string, layers []layer, opts ...func(*ocispec.Ima
 	for _, o := range opts {
 		o(&cfg.Config)
 	}
+	for _, l := range layers {
+		cfg.RootFS.DiffIDs = append(cfg.RootFS.DiffIDs, l.diffID)
+		cfg.History = append(cfg.History, ocispec.History{Created: &created, CreatedBy: l.comment})
+	}
+	cfgJSON, err := json.Marshal(cfg)
+	if err != nil {
+		return ocispec.Descriptor{}, err
+	}
+	return g.imageWithConfig(arch, layers, cfgJSON)
+}
+
+// imageWithConfig writes a manifest of layers whose config blob is cfgJSON,
+// as given (valid or not), and returns the manifest's descriptor.
+func (g *generator) imageWithConfig(arch string, layers []layer, cfgJSON []byte) (ocispec.Descriptor, error) {
 	m := ocispec.Manifest{
 		Versioned: specs.Versioned{SchemaVersion: 2},
 		MediaType: ocispec.MediaTypeImageManifest,
 	}
 	for _, l := range layers {
-		cfg.RootFS.DiffIDs = append(cfg.RootFS.DiffIDs, l.diffID)
-		cfg.History = append(cfg.History, ocispec.History{Created: &created, CreatedBy: l.comment})
 		m.Layers = append(m.Layers, l.desc)
 	}
-	cfgDesc, err := g.l.writeJSON(ocispec.MediaTypeImageConfig, cfg)
+	d, err := g.l.writeBlob(cfgJSON)
 	if err != nil {
 		return ocispec.Descriptor{}, err
 	}
-	m.Config = cfgDesc
+	m.Config = ocispec.Descriptor{MediaType: ocispec.MediaTypeImageConfig, Digest: d, Size: int64(len(cfgJSON))}
 	desc, err := g.l.writeJSON(ocispec.MediaTypeImageManifest, m)
 	if err != nil {
 		return ocispec.Descriptor{}, err
@@ -516,6 +552,255 @@ func (g *generator) zstdImage(string) (ocispec.Descriptor, error) {
 		return ocispec.Descriptor{}, err
 	}
 	l, err := g.addLayer(data, zstded, "imagegen: /zstd-ok (zstd)")
+	if err != nil {
+		return ocispec.Descriptor{}, err
+	}
+	return g.image("amd64", []layer{bb, l})
+}
+
+// ---------------------------------------------------------------- hostile corpus
+
+// implicitDirsImage has layers that name files without their parent
+// directories, as some image builders write them: home/ and home/app/ exist
+// in the busybox layer, opt/ and data/ nowhere, and srv/ is listed only
+// after its contents.
+func (g *generator) implicitDirsImage(string) (ocispec.Descriptor, error) {
+	bb, err := g.busyboxLayer(gzipped)
+	if err != nil {
+		return ocispec.Descriptor{}, err
+	}
+	t := newTarBuilder()
+	t.file("home/app/notes", 0o644, 1000, 1000, []byte("notes\n"))
+	t.file("opt/tool/bin/run", 0o755, 0, 0, []byte("#!/bin/sh\necho run\n"))
+	t.file("data/deep/er/file", 0o600, 0, 0, []byte("deeper\n"))
+	t.file("srv/www/index.html", 0o644, 0, 0, []byte("<p>hi</p>\n"))
+	t.dir("srv/", 0o750, 0, 0)
+	l2data, err := t.bytes()
+	if err != nil {
+		return ocispec.Descriptor{}, err
+	}
+	l2, err := g.addLayer(l2data, gzipped, "imagegen: files under home/app, opt/tool, data/deep/er and srv/www, parents unlisted (srv/ listed last)")
+	if err != nil {
+		return ocispec.Descriptor{}, err
+	}
+	t = newTarBuilder()
+	t.file("opt/tool/etc/conf", 0o644, 0, 0, []byte("conf\n"))
+	t.file("home/app/.profile", 0o644, 1000, 1000, []byte("export X=1\n"))
+	t.file("data/deep/.wh.er", 0o644, 0, 0, nil)
+	l3data, err := t.bytes()
+	if err != nil {
+		return ocispec.Descriptor{}, err
+	}
+	l3, err := g.addLayer(l3data, gzipped, "imagegen: opt/tool/etc/conf, home/app/.profile, whiteout of data/deep/er, parents unlisted")
+	if err != nil {
+		return ocispec.Descriptor{}, err
+	}
+	return g.image("amd64", []layer{bb, l2, l3})
+}
+
+// devicesImage has a layer with device nodes, which an unprivileged user
+// cannot create.
+func (g *generator) devicesImage(string) (ocispec.Descriptor, error) {
+	bb, err := g.busyboxLayer(gzipped)
+	if err != nil {
+		return ocispec.Descriptor{}, err
+	}
+	t := newTarBuilder()
+	t.dir("dev/", 0o755, 0, 0)
+	t.add(&tar.Header{Typeflag: tar.TypeChar, Name: "dev/husk-null", Mode: 0o666, Devmajor: 1, Devminor: 3}, nil)
+	t.add(&tar.Header{Typeflag: tar.TypeBlock, Name: "dev/husk-loop0", Mode: 0o660, Devmajor: 7, Devminor: 0}, nil)
+	t.dir("lib/", 0o755, 0, 0)
+	t.dir("lib/devs/", 0o755, 0, 0)
+	t.add(&tar.Header{Typeflag: tar.TypeChar, Name: "lib/devs/zero", Mode: 0o644, Devmajor: 1, Devminor: 5}, nil)
+	t.file("devices-ok", 0o644, 0, 0, []byte("devices ok\n"))
+	data, err := t.bytes()
+	if err != nil {
+		return ocispec.Descriptor{}, err
+	}
+	l, err := g.addLayer(data, gzipped, "imagegen: char devices dev/husk-null (1,3) and lib/devs/zero (1,5), block device dev/husk-loop0 (7,0), /devices-ok")
+	if err != nil {
+		return ocispec.Descriptor{}, err
+	}
+	return g.image("amd64", []layer{bb, l})
+}
+
+// hugeEnvSize is the size of hugeenv's one big environment variable.
+const hugeEnvSize = 10 << 20
+
+func (g *generator) hugeEnvImage(string) (ocispec.Descriptor, error) {
+	bb, err := g.busyboxLayer(gzipped)
+	if err != nil {
+		return ocispec.Descriptor{}, err
+	}
+	return g.image("amd64", []layer{bb}, func(c *ocispec.ImageConfig) {
+		c.Env = append(c.Env, "HUGE="+strings.Repeat("x", hugeEnvSize))
+	})
+}
+
+// badGzipImage's second layer is a gzip stream with bytes overwritten just
+// after its header, so that decompressing it fails within the first few
+// bytes. The manifest names the corrupt blob's own digest: the blob is
+// delivered intact, it is the stream that is bad.
+func (g *generator) badGzipImage(string) (ocispec.Descriptor, error) {
+	bb, err := g.busyboxLayer(gzipped)
+	if err != nil {
+		return ocispec.Descriptor{}, err
+	}
+	t := newTarBuilder()
+	t.file("badgzip", 0o644, 0, 0, pseudoRandom("husk-badgzip", 64<<10))
+	data, err := t.bytes()
+	if err != nil {
+		return ocispec.Descriptor{}, err
+	}
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	if err != nil {
+		return ocispec.Descriptor{}, err
+	}
+	if _, err := zw.Write(data); err != nil {
+		return ocispec.Descriptor{}, err
+	}
+	if err := zw.Close(); err != nil {
+		return ocispec.Descriptor{}, err
+	}
+	blob := buf.Bytes()
+	// Bytes 10..: the deflate stream, right after the 10-byte gzip header.
+	// A stored or fixed-Huffman block header of 0xff bytes is invalid.
+	for i := 10; i < 26; i++ {
+		blob[i] = 0xff
+	}
+	if err := failsEarly(blob); err != nil {
+		return ocispec.Descriptor{}, err
+	}
+	d, err := g.l.writeBlob(blob)
+	if err != nil {
+		return ocispec.Descriptor{}, err
+	}
+	l := layer{
+		desc:    ocispec.Descriptor{MediaType: ocispec.MediaTypeImageLayerGzip, Digest: d, Size: int64(len(blob))},
+		diffID:  digest.FromBytes(data),
+		comment: "imagegen: /badgzip, its gzip stream corrupted near its start",
+	}
+	return g.image("amd64", []layer{bb, l})
+}
+
+// failsEarly makes sure a corrupt gzip blob fails to decompress within its
+// first 4 KiB of output.
+func failsEarly(blob []byte) error {
+	zr, err := gzip.NewReader(bytes.NewReader(blob))
+	if err != nil {
+		return nil // fails at the header: early enough
+	}
+	n, err := io.Copy(io.Discard, zr)
+	if err == nil || n > 4096 {
+		return fmt.Errorf("corrupted gzip stream decompressed %d bytes (error %v): not corrupt near its start", n, err)
+	}
+	return nil
+}
+
+func (g *generator) nullConfigImage(string) (ocispec.Descriptor, error) {
+	bb, err := g.busyboxLayer(gzipped)
+	if err != nil {
+		return ocispec.Descriptor{}, err
+	}
+	return g.imageWithConfig("amd64", []layer{bb}, []byte("null"))
+}
+
+func (g *generator) diffIDMismatchImage(string) (ocispec.Descriptor, error) {
+	bb, err := g.busyboxLayer(gzipped)
+	if err != nil {
+		return ocispec.Descriptor{}, err
+	}
+	t := newTarBuilder()
+	t.file("mismatch", 0o644, 0, 0, []byte("the config's diff_id is not this layer's\n"))
+	data, err := t.bytes()
+	if err != nil {
+		return ocispec.Descriptor{}, err
+	}
+	l, err := g.addLayer(data, gzipped, "imagegen: /mismatch, whose diff_id in the config is wrong")
+	if err != nil {
+		return ocispec.Descriptor{}, err
+	}
+	l.diffID = digest.FromString("husk diffidmismatch: not the layer")
+	return g.image("amd64", []layer{bb, l})
+}
+
+// selfIndexImage is an image index stored under a digest that is not its
+// content's, whose one entry is that same digest: read naively, the index
+// contains itself.
+func (g *generator) selfIndexImage(string) (ocispec.Descriptor, error) {
+	self := digest.FromString("husk selfindex")
+	index := ocispec.Index{
+		Versioned: specs.Versioned{SchemaVersion: 2},
+		MediaType: ocispec.MediaTypeImageIndex,
+		Manifests: []ocispec.Descriptor{{
+			MediaType: ocispec.MediaTypeImageIndex,
+			Digest:    self,
+			Platform:  &ocispec.Platform{Architecture: "amd64", OS: "linux"},
+		}},
+	}
+	data, err := json.Marshal(index)
+	if err != nil {
+		return ocispec.Descriptor{}, err
+	}
+	index.Manifests[0].Size = int64(len(data))
+	if data, err = json.Marshal(index); err != nil {
+		return ocispec.Descriptor{}, err
+	}
+	p := filepath.Join(g.l.dir, "blobs", self.Algorithm().String(), self.Encoded())
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		return ocispec.Descriptor{}, err
+	}
+	return ocispec.Descriptor{MediaType: ocispec.MediaTypeImageIndex, Digest: self, Size: int64(len(data))}, nil
+}
+
+// manyLayersCount is the number of layers of manylayers.
+const manyLayersCount = 200
+
+func (g *generator) manyLayersImage(string) (ocispec.Descriptor, error) {
+	bb, err := g.busyboxLayer(gzipped)
+	if err != nil {
+		return ocispec.Descriptor{}, err
+	}
+	layers := []layer{bb}
+	for i := 1; i < manyLayersCount; i++ {
+		t := newTarBuilder()
+		t.dir("layers/", 0o755, 0, 0)
+		t.file(fmt.Sprintf("layers/%03d", i), 0o644, 0, 0, []byte(fmt.Sprintf("layer %d\n", i)))
+		data, err := t.bytes()
+		if err != nil {
+			return ocispec.Descriptor{}, err
+		}
+		l, err := g.addLayer(data, gzipped, fmt.Sprintf("imagegen: /layers/%03d", i))
+		if err != nil {
+			return ocispec.Descriptor{}, err
+		}
+		layers = append(layers, l)
+	}
+	return g.image("amd64", layers)
+}
+
+// deepTreeDepth is the number of nested directories of deeptree.
+const deepTreeDepth = 1000
+
+func (g *generator) deepTreeImage(string) (ocispec.Descriptor, error) {
+	bb, err := g.busyboxLayer(gzipped)
+	if err != nil {
+		return ocispec.Descriptor{}, err
+	}
+	t := newTarBuilder()
+	name := "deep/"
+	t.dir(name, 0o755, 0, 0)
+	for i := 1; i < deepTreeDepth; i++ {
+		name += "d/"
+		t.dir(name, 0o755, 0, 0)
+	}
+	t.file(name+"bottom", 0o644, 0, 0, []byte("bottom\n"))
+	data, err := t.bytes()
+	if err != nil {
+		return ocispec.Descriptor{}, err
+	}
+	l, err := g.addLayer(data, gzipped, fmt.Sprintf("imagegen: /deep/d/.../d/bottom, %d directories deep", deepTreeDepth))
 	if err != nil {
 		return ocispec.Descriptor{}, err
 	}

@@ -8,10 +8,16 @@
 #   - the registry is started if needed (test/setup/registry.sh start)
 #   - after pushing, the "tampered" image's second layer is corrupted in the
 #     registry's storage: same size, same digest in the manifest, wrong bytes
+#   - the hostile corpus (HOSTILE) goes up byte for byte through the
+#     registry API, since skopeo refuses some of it (a 10 MiB config); the
+#     layout-only ones (LAYOUT_ONLY: no registry stores an index that names
+#     itself) are pulled from their layouts
 set -euo pipefail
 umask 022 # the layouts must be readable by the unprivileged test user
 
 IMAGES=(busybox multilayer multiarch hostile tampered manyfiles zstd)
+HOSTILE=(implicitdirs devices hugeenv badgzip nullconfig diffidmismatch manylayers deeptree)
+LAYOUT_ONLY=(selfindex)
 OUT=${HUSK_TEST_IMAGES_DIR:-/var/tmp/husk-test-images}
 NAMESPACE=husk-test
 
@@ -35,7 +41,7 @@ up_to_date() {
 	for f in "$repo_dir"/test/imagegen/*.go; do
 		[[ $stamp -nt $f ]] || return 1
 	done
-	for n in "${IMAGES[@]}"; do
+	for n in "${IMAGES[@]}" "${HOSTILE[@]}" "${LAYOUT_ONLY[@]}"; do
 		[[ -f $OUT/$n/index.json ]] || return 1
 	done
 	[[ -f $OUT/tampered.blob ]]
@@ -68,6 +74,32 @@ for n in "${IMAGES[@]}"; do
 		die "pushing $n failed"
 done
 
+# push_raw NAME: upload every blob of layout NAME and the manifest its
+# index.json names, unchanged, with the registry's HTTP API.
+push_raw() {
+	local dir=$OUT/$1 repo=$NAMESPACE/$1 f d loc mt man
+	for f in "$dir"/blobs/sha256/*; do
+		d=sha256:${f##*/}
+		curl -fsS -o /dev/null -I "http://$addr/v2/$repo/blobs/$d" 2>/dev/null && continue
+		loc=$(curl -fsS -D - -o /dev/null -X POST "http://$addr/v2/$repo/blobs/uploads/" |
+			tr -d '\r' | sed -n 's/^[Ll]ocation: //p')
+		[[ -n $loc ]] || return 1
+		[[ $loc == http* ]] || loc=http://$addr$loc
+		if [[ $loc == *\?* ]]; then loc="$loc&digest=$d"; else loc="$loc?digest=$d"; fi
+		curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/octet-stream' \
+			--data-binary "@$f" "$loc" || return 1
+	done
+	read -r man mt < <(python3 -c 'import json, sys
+m = json.load(open(sys.argv[1]))["manifests"][0]
+print(m["digest"], m["mediaType"])' "$dir/index.json")
+	curl -fsS -o /dev/null -X PUT -H "Content-Type: $mt" \
+		--data-binary "@$dir/blobs/sha256/${man#sha256:}" "http://$addr/v2/$repo/manifests/latest"
+}
+
+for n in "${HOSTILE[@]}"; do
+	push_raw "$n" || die "pushing $n failed"
+done
+
 # ---------------------------------------------------------------- tamper
 # The blob's data file in the distribution registry's filesystem layout.
 # Overwrite 16 bytes in the middle with a fixed pattern (same size): the
@@ -86,5 +118,5 @@ printf 'HUSK-TAMPERED!!!' | dd of="$data" bs=1 seek=$((size / 2)) conv=notrunc s
 actual=$(sha256sum "$data" | cut -d' ' -f1)
 [[ $actual != "$hex" ]] || die "corrupting $data did not change its content"
 
-printf 'push-images: pushed %d images (%s) to %s/%s/NAME:latest; layouts in %s; tampered layer %s corrupted in %s\n' \
-	"${#IMAGES[@]}" "${IMAGES[*]}" "$addr" "$NAMESPACE" "$OUT" "${hex:0:12}" "$storage"
+printf 'push-images: pushed %d images (%s) and %d hostile ones (%s) to %s/%s/NAME:latest; layouts in %s (%s only there); tampered layer %s corrupted in %s\n' \
+	"${#IMAGES[@]}" "${IMAGES[*]}" "${#HOSTILE[@]}" "${HOSTILE[*]}" "$addr" "$NAMESPACE" "$OUT" "${LAYOUT_ONLY[*]}" "${hex:0:12}" "$storage"

@@ -27,27 +27,6 @@ type RegistryOptions struct {
 	BlobInfoCacheDir string
 }
 
-// Platform is a parsed --platform value.
-type Platform struct {
-	OS, Arch, Variant string
-}
-
-// ParsePlatform parses os/arch[/variant].
-func ParsePlatform(s string) (Platform, error) {
-	if s == "" {
-		return Platform{}, nil
-	}
-	parts := strings.Split(s, "/")
-	if len(parts) < 2 || len(parts) > 3 || parts[0] == "" || parts[1] == "" {
-		return Platform{}, fmt.Errorf("invalid platform %q: expected os/arch[/variant], e.g. linux/arm64", s)
-	}
-	p := Platform{OS: parts[0], Arch: parts[1]}
-	if len(parts) == 3 {
-		p.Variant = parts[2]
-	}
-	return p, nil
-}
-
 // SystemContext turns the options into containers/image's settings.
 func (o RegistryOptions) SystemContext() (*types.SystemContext, error) {
 	sys := &types.SystemContext{
@@ -85,5 +64,8 @@ func (o RegistryOptions) SystemContext() (*types.SystemContext, error) {
 		return nil, err
 	}
 	sys.OSChoice, sys.ArchitectureChoice, sys.VariantChoice = p.OS, p.Arch, p.Variant
+	if err := CheckConfigFiles(sys); err != nil {
+		return nil, err
+	}
 	return sys, nil
 }
