@@ -24,8 +24,14 @@ import (
 //     one); the rebuild gives it the attributes of the entry below it.
 //   - Device nodes are left out when unpacking without privileges (as
 //     podman does); the rebuild expects them.
+//   - A layer the library made as a copy of an image's top layer with
+//     other ID mappings (a --userns=keep-id container's) holds its files
+//     under ids the rebuild does not translate back, and the copy does not
+//     keep the times of the directories it fills: every entry differs in
+//     its owner and time only.
 //
-// contentFilter drops exactly those reports, using the layers' headers.
+// filterContentReports drops exactly those reports, using the layers'
+// headers and ID mappings.
 
 // layerHeaders is what the content filter needs of one layer's diff.
 type layerHeaders struct {
@@ -119,6 +125,22 @@ func (c chainModel) explained(diff string) bool {
 	return c.implicitDir(p)
 }
 
+// ownerAndTimeOnly reports whether a difference is in the owner and the
+// modification time alone ("/p(uid:a￫b,gid:c￫d,mtime:e￫f)", also for an
+// entry marked "+" or "-").
+func ownerAndTimeOnly(diff string) bool {
+	i := strings.LastIndex(diff, "(")
+	if i < 0 || !strings.HasSuffix(diff, ")") {
+		return false
+	}
+	for _, attr := range strings.Split(diff[i+1:len(diff)-1], ",") {
+		if !strings.HasPrefix(attr, "uid:") && !strings.HasPrefix(attr, "gid:") && !strings.HasPrefix(attr, "mtime:") {
+			return false
+		}
+	}
+	return true
+}
+
 // contentDiff extracts the difference from a "layer content modified"
 // error: "layer ID: DIFF, layer content modified".
 func contentDiff(err error, layerID string) (string, bool) {
@@ -133,8 +155,9 @@ func contentDiff(err error, layerID string) (string, bool) {
 
 // filterContentReports removes from rep the "layer content modified"
 // reports that unpacking explains, from the layers and from the images
-// that inherited them. headers reads one layer's diff headers.
-func filterContentReports(rep *cstorage.CheckReport, parents map[string]string, headers func(id string) (*layerHeaders, error)) error {
+// that inherited them. mapped holds the layers with ID mappings of their
+// own; headers reads one layer's diff headers.
+func filterContentReports(rep *cstorage.CheckReport, parents map[string]string, mapped map[string]bool, headers func(id string) (*layerHeaders, error)) error {
 	cache := map[string]*layerHeaders{}
 	chain := func(top string) (chainModel, error) {
 		var c chainModel
@@ -157,6 +180,10 @@ func filterContentReports(rep *cstorage.CheckReport, parents map[string]string, 
 		kept := errs[:0:0]
 		for _, e := range errs {
 			diff, ok := contentDiff(e, id)
+			if ok && mapped[id] && ownerAndTimeOnly(diff) {
+				dropped[e] = true
+				continue
+			}
 			if ok && model == nil {
 				m, err := chain(id)
 				if err != nil {

@@ -131,3 +131,26 @@ func TestCheckAcceptsImplicitDirectories(t *testing.T) {
 		t.Fatalf("problems in a healthy store: %q", res.Problems)
 	}
 }
+
+// A keep-id container's copy of an image's top layer differs from the
+// headers in owners and directory times only: not damage.
+func TestCheckMappedLayerOwnersAndTimes(t *testing.T) {
+	for _, tc := range []struct {
+		diff string
+		want bool
+	}{
+		{"/home/app(uid:1000￫0)", true},
+		{"+/bin/[(uid:0￫1001)", true},
+		{"/data(uid:0￫1001,mtime:0x65920080￫0x6b13fcae)", true},
+		{"/data(mtime:0x65920080￫0x6b13fcdc)", true},
+		{"/etc/passwd(uid:0￫1001,size:100￫120)", false},
+		{"/bin/sh(mode:0755￫4755)", false},
+		{"/x(filetype:48￫50)", false},
+		{"+/new", false},
+		{"-/gone", false},
+	} {
+		if got := ownerAndTimeOnly(tc.diff); got != tc.want {
+			t.Errorf("ownerAndTimeOnly(%q) = %v, want %v", tc.diff, got, tc.want)
+		}
+	}
+}

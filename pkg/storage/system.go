@@ -116,10 +116,14 @@ func (s *Store) Check(maxUnreferenced time.Duration) (CheckResult, error) {
 		return CheckResult{}, fmt.Errorf("list layers: %w", err)
 	}
 	parents := make(map[string]string, len(layers))
+	mapped := map[string]bool{}
 	for _, l := range layers {
 		parents[l.ID] = l.Parent
+		if len(l.UIDMap) > 0 || len(l.GIDMap) > 0 {
+			mapped[l.ID] = true
+		}
 	}
-	if err := filterContentReports(&rep, parents, s.diffHeaders); err != nil {
+	if err := filterContentReports(&rep, parents, mapped, s.diffHeaders); err != nil {
 		return CheckResult{}, fmt.Errorf("check store: %w", err)
 	}
 	res := CheckResult{report: rep}

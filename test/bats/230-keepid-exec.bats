@@ -7,7 +7,7 @@
 
 load helpers
 
-setup_file() { husk_setup_run_file busybox; }
+setup_file() { husk_setup_run_file busybox multilayer; }
 
 teardown() {
 	[[ -n ${HUSK_SKIP_REASON:-} ]] || "$HUSK" rm -a -f >/dev/null 2>&1 || true
@@ -69,4 +69,24 @@ exec_as_user_and_root() {
 	expect_contains "$stderr" "cannot join the network of container plain"
 	expect_contains "$stderr" "--userns=keep-id as well"
 	expect_eq "$("$HUSK" ps -a -q | wc -l)" "$before" "containers after the refusal"
+}
+
+@test "keep-id containers leave the image as it was: plain containers see its owners, system check is clean" {
+	run_husk run --rm "$R/multilayer" stat -c '%u:%g %n' /home/app /data/owned
+	local before=$output
+	expect_eq "$before" $'1000:1000 /home/app\n1000:1000 /data/owned' "owners in the image"
+	run_husk run --rm --userns=keep-id "$R/multilayer" true
+	run_husk run -d --name km --userns=keep-id -w /home/app "$R/multilayer" sleep 1000
+	run_husk exec km stat -c '%u:%g' /home/app /data/owned
+	run_husk exec -u root km touch /data/owned
+	run_husk stop -t 0 km
+	run_husk start km
+	run_husk rm -f km
+	run_husk create --name kc --userns=keep-id "$R/multilayer" true
+	run_husk start -a kc
+	run_husk rm kc
+	run_husk run --rm "$R/multilayer" stat -c '%u:%g %n' /home/app /data/owned
+	expect_eq "$output" "$before" "owners seen by a plain container after keep-id containers"
+	run_husk system check
+	expect_eq "$output" "No problems found" "system check after keep-id containers"
 }
