@@ -46,6 +46,8 @@ var (
 	ErrNetworkExists   = errors.New("network already exists")
 	ErrNoSuchNetwork   = errors.New("no such network")
 	ErrNetworkReserved = errors.New("reserved network name")
+	// ErrEmptyName: an empty or blank network reference.
+	ErrEmptyName = errors.New("empty network name or ID")
 )
 
 var networkName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
@@ -65,6 +67,8 @@ func OpenNetworks(dir string) (*Networks, error) {
 // Create defines a network. Names of the built-in modes are reserved.
 func (s *Networks) Create(name string, o NetworkOptions) (Network, error) {
 	switch {
+	case strings.TrimSpace(name) == "":
+		return Network{}, ErrEmptyName
 	case !networkName.MatchString(name) || len(name) > 64:
 		return Network{}, fmt.Errorf("network name %q: use letters, digits, '_', '.', '-' (up to 64)", name)
 	case name == ModeNone || name == ModeHost || name == ModePrivate || name == ModePasta || name == ModeSlirp || name == "bridge" || name == "container" || name == "ns":
@@ -132,6 +136,9 @@ func (s *Networks) List() ([]Network, error) {
 
 // Get finds a network by name or ID prefix.
 func (s *Networks) Get(nameOrID string) (Network, error) {
+	if strings.TrimSpace(nameOrID) == "" {
+		return Network{}, ErrEmptyName
+	}
 	all, err := s.List()
 	if err != nil {
 		return Network{}, err

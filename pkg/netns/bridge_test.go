@@ -30,6 +30,17 @@ func TestNetworks(t *testing.T) {
 			t.Errorf("%q: %v", bad, err)
 		}
 	}
+	for _, blank := range []string{"", " "} {
+		if _, err := s.Get(blank); !errors.Is(err, ErrEmptyName) {
+			t.Errorf("Get(%q): %v", blank, err)
+		}
+		if _, err := s.Remove(blank); !errors.Is(err, ErrEmptyName) {
+			t.Errorf("Remove(%q): %v", blank, err)
+		}
+		if _, err := s.Create(blank, NetworkOptions{}); !errors.Is(err, ErrEmptyName) {
+			t.Errorf("Create(%q): %v", blank, err)
+		}
+	}
 	if _, err := s.Create("-x", NetworkOptions{}); err == nil {
 		t.Error("bad name accepted")
 	}
