@@ -50,6 +50,9 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 	if err != nil {
 		return nil, err
 	}
+	if err := checkResolvedUser(env, userSpec, u, cfg.KeepID); err != nil {
+		return nil, err
+	}
 	if keepIDHome != "" {
 		// The account's home exists for it, as its own.
 		u.Home = keepIDHome
