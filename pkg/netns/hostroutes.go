@@ -48,6 +48,9 @@ func ParseRoutes4(r io.Reader) ([]Route, error) {
 		ip, m := make(net.IP, 4), make(net.IPMask, 4)
 		binary.NativeEndian.PutUint32(ip, uint32(dst))
 		binary.NativeEndian.PutUint32(m, uint32(mask))
+		if _, bits := m.Size(); bits == 0 {
+			return nil, fmt.Errorf("route line %q: mask %s is not a prefix", sc.Text(), net.IP(m))
+		}
 		out = append(out, Route{Net: &net.IPNet{IP: ip.Mask(m), Mask: m}, Iface: f[0]})
 	}
 	return out, sc.Err()
