@@ -11,6 +11,8 @@ import (
 
 	securejoin "github.com/cyphar/filepath-securejoin"
 	"github.com/moby/sys/user"
+
+	"github.com/husk-dev/husk/internal/userfile"
 )
 
 // DefaultPath is the PATH a container gets when its image sets none.
@@ -78,20 +80,20 @@ var ErrUserUnknown = errors.New("unknown user or group")
 // /etc/passwd and /etc/group (read without following symlinks out of the
 // rootfs), including supplementary groups. Numeric ids need no entry.
 func ResolveUser(rootfs, spec string) (User, error) {
-	passwd, perr := openInRoot(rootfs, "/etc/passwd")
-	if perr == nil {
-		defer passwd.Close()
-	}
-	group, gerr := openInRoot(rootfs, "/etc/group")
-	if gerr == nil {
-		defer group.Close()
-	}
 	var pr, gr io.Reader
-	if passwd != nil {
-		pr = passwd
-	}
-	if group != nil {
-		gr = group
+	for _, f := range []struct {
+		path string
+		r    *io.Reader
+	}{{"/etc/passwd", &pr}, {"/etc/group", &gr}} {
+		rc, err := openInRoot(rootfs, f.path)
+		switch {
+		case errors.Is(err, userfile.ErrNotRegular) || errors.Is(err, userfile.ErrTooLarge):
+			return User{}, fmt.Errorf("-u %q: the container's %s: %w", spec, f.path, err)
+		case err != nil:
+			continue // none: numeric ids still work
+		}
+		defer rc.Close()
+		*f.r = rc
 	}
 	defaults := &user.ExecUser{Uid: 0, Gid: 0, Home: "/"}
 	eu, err := user.GetExecUser(spec, defaults, pr, gr)
@@ -110,14 +112,27 @@ func ResolveUser(rootfs, spec string) (User, error) {
 	return u, nil
 }
 
-// openInRoot opens a path inside rootfs, resolving symlinks as if rootfs
-// were /.
-func openInRoot(rootfs, p string) (*os.File, error) {
+// maxEtcFile bounds what husk reads of a container's /etc/passwd or
+// /etc/group: an image, or a running container, may have put anything
+// there.
+const maxEtcFile = 16 << 20
+
+// openInRoot opens a regular file inside rootfs for reading at most
+// maxEtcFile bytes, resolving symlinks as if rootfs were /. A FIFO there
+// would block husk for good (in open, where no signal reaches it).
+func openInRoot(rootfs, p string) (io.ReadCloser, error) {
 	full, err := securejoin.SecureJoin(rootfs, p)
 	if err != nil {
 		return nil, err
 	}
-	return os.Open(full)
+	f, err := userfile.Open(full, maxEtcFile)
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		io.Reader
+		io.Closer
+	}{io.LimitReader(f, maxEtcFile), f}, nil
 }
 
 // MkdirInRoot creates dir (and parents) inside rootfs, owned by uid:gid,

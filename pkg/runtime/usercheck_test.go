@@ -1,9 +1,16 @@
 package runtime
 
 import (
+	"errors"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
+
+	"github.com/husk-dev/husk/internal/userfile"
 )
 
 func TestParseIDMap(t *testing.T) {
@@ -65,5 +72,55 @@ func TestCheckUserSpec(t *testing.T) {
 	}
 	if err := CheckIDs("user app", 1000, 1000, single); err == nil || !strings.Contains(err.Error(), `user app: uid 1000`) {
 		t.Errorf("CheckIDs: %v", err)
+	}
+}
+
+// An image, or a running container before exec -u, may put a FIFO or a
+// huge file at /etc/passwd: opening a FIFO blocked husk where no signal
+// reached it.
+func TestResolveUserIrregularEtcFiles(t *testing.T) {
+	for _, file := range []string{"passwd", "group"} {
+		rootfs := t.TempDir()
+		if err := os.MkdirAll(filepath.Join(rootfs, "etc"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := syscall.Mkfifo(filepath.Join(rootfs, "etc", file), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() {
+			_, err := ResolveUser(rootfs, "app")
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if !errors.Is(err, userfile.ErrNotRegular) || !strings.Contains(err.Error(), "/etc/"+file) {
+				t.Fatalf("%s as a FIFO: %v", file, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("ResolveUser blocked on a FIFO at /etc/%s", file)
+		}
+		if _, err := addKeepIDAccount(rootfs, keepIDAccount{Name: "u", Home: "/home/u", UID: 1000, GID: 1000}); !errors.Is(err, userfile.ErrNotRegular) {
+			t.Fatalf("keep-id with /etc/%s a FIFO: %v", file, err)
+		}
+	}
+	rootfs := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(rootfs, "etc"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(filepath.Join(rootfs, "etc", "passwd"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(maxEtcFile + 1); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if _, err := ResolveUser(rootfs, "app"); !errors.Is(err, userfile.ErrTooLarge) {
+		t.Fatalf("huge /etc/passwd: %v", err)
+	}
+	// Numeric ids need no files.
+	if u, err := ResolveUser(t.TempDir(), "1000:1000"); err != nil || u.UID != 1000 {
+		t.Fatalf("no /etc: %+v %v", u, err)
 	}
 }

@@ -154,6 +154,17 @@ subid_count() {
 	run_husk rm -f ex
 }
 
+@test "exec -u NAME when the container made its /etc/passwd a FIFO: 125 at once, not a hang" {
+	run_husk run -d --name fifo --network none "$R/busybox" sh -c 'rm /etc/passwd && mkfifo /etc/passwd && echo made-fifo && sleep 300'
+	wait_until 20 logs_contain fifo made-fifo
+	# husk blocked in open(2), where even SIGTERM did not reach it. (The
+	# runtime itself opens the container's /etc/passwd on every exec, so
+	# nothing more is run in this container.)
+	run_expect 125 timeout -s KILL 20 "$HUSK" exec -u app fifo id
+	expect_refused "/etc/passwd" "is not a regular file (a FIFO)"
+	run_husk rm -f fifo
+}
+
 @test "-w relative, --name with a space: refused before anything is made" {
 	refused_run "must be an absolute path" -- -w rel
 	refused_run "invalid container name" -- --name "a b"
