@@ -45,7 +45,7 @@ test: images build
 	test/run-all.sh
 
 unit: build
-	$(GO) test -tags $(TAGS) -count=1 ./pkg/... ./cmd/...
+	$(GO) test -tags $(TAGS) -count=1 ./internal/... ./pkg/... ./cmd/...
 	$(GO) test -tags $(TAGS),husk_core -count=1 -run 'TestCore' ./cmd/husk
 
 # Every Go fuzz target for FUZZTIME each (test/fuzz.sh); needs no root,
