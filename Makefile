@@ -14,7 +14,7 @@ export PATH := $(dir $(GO)):$(PATH)
 TEST_USER ?= husktest
 STAGE ?= /var/tmp/husk-test-run
 
-.PHONY: all build setup registry images demo test unit rootless docs check-docs bench clean
+.PHONY: all build setup registry images demo test unit fuzz rootless docs check-docs bench clean
 
 all: build
 
@@ -45,8 +45,14 @@ test: images build
 	test/run-all.sh
 
 unit: build
-	$(GO) test -tags $(TAGS) -count=1 ./pkg/... ./cmd/...
+	$(GO) test -tags $(TAGS) -count=1 ./internal/... ./pkg/... ./cmd/...
 	$(GO) test -tags $(TAGS),husk_core -count=1 -run 'TestCore' ./cmd/husk
+
+# Every Go fuzz target for FUZZTIME each (test/fuzz.sh); needs no root,
+# registry or images.
+FUZZTIME ?= 10s
+fuzz:
+	FUZZTIME=$(FUZZTIME) GO=$(GO) test/fuzz.sh
 
 rootless: images build
 	test/run-rootless.sh

@@ -1,13 +1,38 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/husk-dev/husk/pkg/pull/pullopts"
 	"github.com/husk-dev/husk/pkg/storage"
 	"github.com/husk-dev/husk/pkg/userns"
 )
+
+// absStorePaths makes --root and --runroot absolute. The monitor of a
+// detached container and other helpers husk starts get the paths and run
+// in another directory, where a relative path would name another store.
+func (g *globalOptions) absStorePaths() error {
+	for _, p := range []struct {
+		flag string
+		v    *string
+	}{{"--root", &g.root}, {"--runroot", &g.runRoot}} {
+		if *p.v == "" {
+			continue
+		}
+		if strings.TrimSpace(*p.v) == "" || strings.IndexByte(*p.v, 0) >= 0 {
+			return fmt.Errorf("%s %q: not a directory path", p.flag, *p.v)
+		}
+		abs, err := filepath.Abs(*p.v)
+		if err != nil {
+			return fmt.Errorf("%s %q: %w", p.flag, *p.v, err)
+		}
+		*p.v = abs
+	}
+	return nil
+}
 
 // storeOptions derives the store location from the flags and the
 // namespace state.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"text/template"
+	"text/template/parse"
 	"time"
 )
 
@@ -103,17 +105,92 @@ func newFormatter(format string) (*formatter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse --format %q: %w", format, err)
 	}
+	for _, tt := range t.Templates() {
+		if tt.Tree == nil {
+			continue
+		}
+		if err := checkRanges(tt.Tree.Root); err != nil {
+			return nil, fmt.Errorf("--format %q: %w", format, err)
+		}
+	}
 	f.tmpl = t
 	return f, nil
 }
 
+// maxRangeLiteral bounds {{range N}} over a number written in the
+// template; larger ones only spin (text/template cannot be stopped).
+const maxRangeLiteral = 1 << 16
+
+// checkRanges refuses {{range N}} with a literal N over maxRangeLiteral.
+func checkRanges(n parse.Node) error {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return nil
+		}
+		for _, c := range n.Nodes {
+			if err := checkRanges(c); err != nil {
+				return err
+			}
+		}
+	case *parse.RangeNode:
+		if n.Pipe != nil {
+			for _, c := range n.Pipe.Cmds {
+				for _, a := range c.Args {
+					if num, ok := a.(*parse.NumberNode); ok && (!num.IsInt || num.Int64 > maxRangeLiteral) {
+						return fmt.Errorf("range over %s: at most %d", num.Text, maxRangeLiteral)
+					}
+				}
+			}
+		}
+		if err := checkRanges(n.List); err != nil {
+			return err
+		}
+		return checkRanges(n.ElseList)
+	case *parse.IfNode:
+		if err := checkRanges(n.List); err != nil {
+			return err
+		}
+		return checkRanges(n.ElseList)
+	case *parse.WithNode:
+		if err := checkRanges(n.List); err != nil {
+			return err
+		}
+		return checkRanges(n.ElseList)
+	}
+	return nil
+}
+
+// maxRowOutput bounds what the template writes for one row: the table
+// writer holds all rows until the end.
+const maxRowOutput = 1 << 20
+
 // renderTemplate writes each row through the template.
 func (f *formatter) renderTemplate(w io.Writer, rows []any) error {
 	tw := tabwriter.NewWriter(w, 0, 8, 3, ' ', 0)
+	var buf bytes.Buffer
 	for _, r := range rows {
-		if err := f.tmpl.Execute(tw, r); err != nil {
+		buf.Reset()
+		if err := f.tmpl.Execute(&limitedWriter{w: &buf, left: maxRowOutput}, r); err != nil {
 			return fmt.Errorf("render --format: %w", err)
+		}
+		if _, err := tw.Write(buf.Bytes()); err != nil {
+			return err
 		}
 	}
 	return tw.Flush()
+}
+
+// limitedWriter fails once more than left bytes were written.
+type limitedWriter struct {
+	w    io.Writer
+	left int
+}
+
+func (l *limitedWriter) Write(p []byte) (int, error) {
+	if len(p) > l.left {
+		return 0, fmt.Errorf("the output for one item is larger than %d MiB", maxRowOutput>>20)
+	}
+	l.left -= len(p)
+	return l.w.Write(p)
 }

@@ -396,19 +396,14 @@ func newExecCommand(a *app) *cobra.Command {
 		Short: "Run a command in a running container",
 		Args:  cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			for _, e := range env {
-				if !strings.Contains(e, "=") {
-					v, ok := os.LookupEnv(e)
-					if !ok {
-						continue
-					}
-					e += "=" + v
-				}
-				o.Env = append(o.Env, e)
+			vars, err := parseEnvFlags(env, os.LookupEnv)
+			if err != nil {
+				return err
 			}
+			o.Env = vars
 			o.Args = args[1:]
 			var code int
-			err := a.withContainers(args[:1], func(renv runtime.Env, c *runtime.Container) error {
+			err = a.withContainers(args[:1], func(renv runtime.Env, c *runtime.Container) error {
 				var err error
 				code, err = runtime.Exec(cmd.Context(), renv, c, o, runtime.Stdio{Stdin: stdinFile(a.stdin), Stdout: a.stdout, Stderr: a.stderr})
 				return err

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"unicode"
 
 	"github.com/spf13/pflag"
 
@@ -64,7 +65,8 @@ func (n *networkFlags) config() (netns.Config, error) {
 		return cfg, fmt.Errorf("--dns, --dns-search, --dns-option and --add-host cannot be used with --network %s: the other container's settings apply", n.network)
 	}
 	for _, s := range n.dnsSearch {
-		if s == "" || strings.ContainsAny(s, " \t/") {
+		// White space or a newline would write more into resolv.conf.
+		if s == "" || strings.ContainsRune(s, '/') || hasSpaceOrControl(s) {
 			return cfg, fmt.Errorf("--dns-search %q: not a domain", s)
 		}
 	}
@@ -76,7 +78,7 @@ func (n *networkFlags) config() (netns.Config, error) {
 		}
 	}
 	for _, o := range n.dnsOptions {
-		if o == "" || strings.ContainsAny(o, " \t") {
+		if o == "" || hasSpaceOrControl(o) {
 			return cfg, fmt.Errorf("--dns-option %q: not a resolv.conf option", o)
 		}
 	}
@@ -87,4 +89,15 @@ func (n *networkFlags) config() (netns.Config, error) {
 	}
 	cfg.DNS, cfg.DNSSearch, cfg.DNSOptions, cfg.AddHosts = n.dns, n.dnsSearch, n.dnsOptions, n.addHosts
 	return cfg, nil
+}
+
+// hasSpaceOrControl reports white space or control characters, which
+// would end a line or a field of the file the value is written to.
+func hasSpaceOrControl(s string) bool {
+	for _, r := range s {
+		if unicode.IsSpace(r) || unicode.IsControl(r) {
+			return true
+		}
+	}
+	return false
 }

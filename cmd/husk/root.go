@@ -160,6 +160,9 @@ func (a *app) setup(cmd *cobra.Command) error {
 	logrus.SetOutput(a.stderr)
 	logrus.SetFormatter(&logrus.TextFormatter{DisableTimestamp: true})
 	warnCallerSkew()
+	if err := a.global.absStorePaths(); err != nil {
+		return err
+	}
 	if _, err := storage.ParseDriver(a.global.storageDriver); err != nil {
 		return err
 	}

@@ -46,6 +46,8 @@ var (
 	ErrNetworkExists   = errors.New("network already exists")
 	ErrNoSuchNetwork   = errors.New("no such network")
 	ErrNetworkReserved = errors.New("reserved network name")
+	// ErrEmptyName: an empty or blank network reference.
+	ErrEmptyName = errors.New("empty network name or ID")
 )
 
 var networkName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
@@ -65,6 +67,8 @@ func OpenNetworks(dir string) (*Networks, error) {
 // Create defines a network. Names of the built-in modes are reserved.
 func (s *Networks) Create(name string, o NetworkOptions) (Network, error) {
 	switch {
+	case strings.TrimSpace(name) == "":
+		return Network{}, ErrEmptyName
 	case !networkName.MatchString(name) || len(name) > 64:
 		return Network{}, fmt.Errorf("network name %q: use letters, digits, '_', '.', '-' (up to 64)", name)
 	case name == ModeNone || name == ModeHost || name == ModePrivate || name == ModePasta || name == ModeSlirp || name == "bridge" || name == "container" || name == "ns":
@@ -132,6 +136,9 @@ func (s *Networks) List() ([]Network, error) {
 
 // Get finds a network by name or ID prefix.
 func (s *Networks) Get(nameOrID string) (Network, error) {
+	if strings.TrimSpace(nameOrID) == "" {
+		return Network{}, ErrEmptyName
+	}
 	all, err := s.List()
 	if err != nil {
 		return Network{}, err
@@ -181,12 +188,15 @@ func (s *Networks) read(name string) (Network, error) {
 
 // chooseSubnet validates a requested subnet or picks the first free
 // 10.89.N.0/24 that overlaps neither another network nor a host route.
-func chooseSubnet(o NetworkOptions, existing []Network, routes []*net.IPNet) (*net.IPNet, net.IP, error) {
+func chooseSubnet(o NetworkOptions, existing []Network, routes []Route) (*net.IPNet, net.IP, error) {
 	var taken []*net.IPNet
 	for _, n := range existing {
 		if _, sn, err := net.ParseCIDR(n.Subnet); err == nil {
 			taken = append(taken, sn)
 		}
+	}
+	for _, r := range routes {
+		taken = append(taken, r.Net)
 	}
 	var subnet *net.IPNet
 	if o.Subnet != "" {
@@ -197,17 +207,15 @@ func chooseSubnet(o NetworkOptions, existing []Network, routes []*net.IPNet) (*n
 		if ones, _ := sn.Mask.Size(); ones > 30 {
 			return nil, nil, fmt.Errorf("--subnet %q: too small (at most /30)", o.Subnet)
 		}
-		for _, t := range taken {
-			if overlaps(sn, t) {
-				return nil, nil, fmt.Errorf("--subnet %q overlaps network subnet %s", o.Subnet, t)
-			}
+		if err := checkSubnet(o.Subnet, sn, existing, routes); err != nil {
+			return nil, nil, err
 		}
 		subnet = sn
 	} else {
 	next:
 		for i := 0; i < 256; i++ {
 			_, sn, _ := net.ParseCIDR(fmt.Sprintf("10.89.%d.0/24", i))
-			for _, t := range append(append([]*net.IPNet(nil), taken...), routes...) {
+			for _, t := range taken {
 				if overlaps(sn, t) {
 					continue next
 				}
@@ -225,6 +233,9 @@ func chooseSubnet(o NetworkOptions, existing []Network, routes []*net.IPNet) (*n
 		if gw == nil || !subnet.Contains(gw) {
 			return nil, nil, fmt.Errorf("--gateway %q: not an address in %s", o.Gateway, subnet)
 		}
+		if gw.Equal(subnet.IP) || gw.Equal(broadcast(subnet)) {
+			return nil, nil, fmt.Errorf("--gateway %q: the network's own or broadcast address; choose a host address in %s", o.Gateway, subnet)
+		}
 	} else {
 		gw = append(net.IP(nil), subnet.IP.To4()...)
 		gw[3]++
@@ -234,16 +245,13 @@ func chooseSubnet(o NetworkOptions, existing []Network, routes []*net.IPNet) (*n
 
 func overlaps(a, b *net.IPNet) bool { return a.Contains(b.IP) || b.Contains(a.IP) }
 
-// hostRoutes lists the host's IPv4 routes except the default one.
-func hostRoutes() []*net.IPNet {
-	addrs, _ := net.InterfaceAddrs()
-	var out []*net.IPNet
-	for _, a := range addrs {
-		if n, ok := a.(*net.IPNet); ok && n.IP.To4() != nil && !n.IP.IsLoopback() {
-			out = append(out, &net.IPNet{IP: n.IP.Mask(n.Mask), Mask: n.Mask})
-		}
+// broadcast is the last address of an IPv4 subnet.
+func broadcast(n *net.IPNet) net.IP {
+	ip := append(net.IP(nil), n.IP.To4()...)
+	for i := range ip {
+		ip[i] |= ^n.Mask[len(n.Mask)-4+i]
 	}
-	return out
+	return ip
 }
 
 func randomID() string {

@@ -30,6 +30,17 @@ func TestNetworks(t *testing.T) {
 			t.Errorf("%q: %v", bad, err)
 		}
 	}
+	for _, blank := range []string{"", " "} {
+		if _, err := s.Get(blank); !errors.Is(err, ErrEmptyName) {
+			t.Errorf("Get(%q): %v", blank, err)
+		}
+		if _, err := s.Remove(blank); !errors.Is(err, ErrEmptyName) {
+			t.Errorf("Remove(%q): %v", blank, err)
+		}
+		if _, err := s.Create(blank, NetworkOptions{}); !errors.Is(err, ErrEmptyName) {
+			t.Errorf("Create(%q): %v", blank, err)
+		}
+	}
 	if _, err := s.Create("-x", NetworkOptions{}); err == nil {
 		t.Error("bad name accepted")
 	}
@@ -57,7 +68,7 @@ func TestNetworks(t *testing.T) {
 
 func TestChooseSubnetAvoidsRoutes(t *testing.T) {
 	_, r, _ := net.ParseCIDR("10.89.0.0/23")
-	sn, gw, err := chooseSubnet(NetworkOptions{}, nil, []*net.IPNet{r})
+	sn, gw, err := chooseSubnet(NetworkOptions{}, nil, []Route{{Net: r, Iface: "eth0"}})
 	if err != nil || sn.String() != "10.89.2.0/24" || gw.String() != "10.89.2.1" {
 		t.Errorf("%v %v %v", sn, gw, err)
 	}

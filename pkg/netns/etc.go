@@ -202,8 +202,23 @@ func ParseAddHost(s string) (name, addr string, err error) {
 	if addr != "host-gateway" && net.ParseIP(addr) == nil {
 		return "", "", fmt.Errorf("--add-host %q: invalid address %q", s, addr)
 	}
-	if strings.ContainsAny(name, " \t") {
-		return "", "", fmt.Errorf("--add-host %q: invalid host name", s)
+	if !validHostsName(name) {
+		return "", "", fmt.Errorf("--add-host %q: invalid host name %q: use letters, digits, '-', '_' and '.'", s, name)
 	}
 	return name, addr, nil
+}
+
+// validHostsName reports whether name can be a name in /etc/hosts: no
+// white space or newline (which would add entries), at most 253 bytes.
+func validHostsName(name string) bool {
+	if name == "" || len(name) > 253 {
+		return false
+	}
+	for i, r := range name {
+		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || (i > 0 && (r == '-' || r == '_' || r == '.'))
+		if !ok {
+			return false
+		}
+	}
+	return true
 }

@@ -47,6 +47,9 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 	if err != nil {
 		return nil, err
 	}
+	if err := checkResolvedUser(env, userSpec, u, cfg.KeepID); err != nil {
+		return nil, err
+	}
 	if keepIDHome != "" {
 		// The account's home exists for it, as its own.
 		u.Home = keepIDHome
@@ -128,10 +131,17 @@ func mapID(id uint32, m []IDMap) uint32 {
 
 func volumeMounts(env Env, rootfs string, vols []VolumeSpec) ([]Mount, error) {
 	var out []Mount
+	seen := map[string]bool{}
 	for _, v := range vols {
-		if !filepath.IsAbs(v.Destination) {
-			return nil, fmt.Errorf("mount destination %q is not an absolute path", v.Destination)
+		// cmd/ checked these; a record made by an older husk may not be.
+		dst, err := CheckMountDestination(v.Destination)
+		if err != nil {
+			return nil, err
 		}
+		if seen[dst] {
+			return nil, fmt.Errorf("two mounts on %q: give each destination once", dst)
+		}
+		seen[dst] = true
 		switch v.Kind {
 		case VolumeBind:
 			if _, err := os.Stat(v.Source); err != nil {

@@ -131,6 +131,10 @@ type Container struct {
 // ErrContainerUnknown is returned when no container matches.
 var ErrContainerUnknown = errors.New("no such container")
 
+// ErrEmptyName is returned for an empty or blank container reference,
+// which would otherwise be a prefix of every ID.
+var ErrEmptyName = errors.New("empty container name or ID")
+
 const recordFile = "husk.json"
 
 type record struct {
@@ -188,8 +192,14 @@ func unmarshalRecord(b []byte, c *Container) error {
 	return nil
 }
 
+// CheckContainerName refuses a name a container cannot have.
+func CheckContainerName(n string) error { return validName(n) }
+
 // Lookup finds a container by name, full ID or unique ID prefix.
 func Lookup(s *storage.Store, ref string) (*Container, error) {
+	if strings.TrimSpace(ref) == "" {
+		return nil, ErrEmptyName
+	}
 	if sc, err := s.Container(ref); err == nil {
 		return load(s, sc)
 	}

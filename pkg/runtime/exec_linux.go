@@ -86,8 +86,14 @@ func Exec(ctx context.Context, env Env, c *Container, o ExecOptions, stdio Stdio
 		p.Cwd = o.Workdir
 	}
 	if o.User != "" {
+		if err := CheckUser(env, fmt.Sprintf("-u %q", o.User), o.User, c.Config.KeepID); err != nil {
+			return 0, err
+		}
 		u, err := ResolveUser(spec.Root.Path, o.User)
 		if err != nil {
+			return 0, err
+		}
+		if err := checkResolvedUser(env, o.User, u, c.Config.KeepID); err != nil {
 			return 0, err
 		}
 		p.User = specs.User{UID: u.UID, GID: u.GID, AdditionalGids: u.AdditionalGids}

@@ -11,6 +11,8 @@ import (
 	pathrs "github.com/cyphar/filepath-securejoin/pathrs-lite"
 	"github.com/cyphar/filepath-securejoin/pathrs-lite/procfs"
 	"golang.org/x/sys/unix"
+
+	"github.com/husk-dev/husk/internal/userfile"
 )
 
 // maxSymlinks is how many symlinks one lookup may follow (the kernel's
@@ -168,7 +170,7 @@ func regularFile(fd int, p string) (*os.File, error) {
 	}
 	if st.Mode&unix.S_IFMT != unix.S_IFREG {
 		unix.Close(fd)
-		return nil, fmt.Errorf("%s is not a regular file", p)
+		return nil, fmt.Errorf("%s %w", p, userfile.ErrNotRegular)
 	}
 	if err := unix.SetNonblock(fd, false); err != nil {
 		unix.Close(fd)

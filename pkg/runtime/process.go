@@ -4,11 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/moby/sys/user"
 	"golang.org/x/sys/unix"
+
+	"github.com/husk-dev/husk/internal/userfile"
 )
 
 // DefaultPath is the PATH a container gets when its image sets none.
@@ -76,20 +77,20 @@ var ErrUserUnknown = errors.New("unknown user or group")
 // /etc/passwd and /etc/group (read without following symlinks out of the
 // rootfs), including supplementary groups. Numeric ids need no entry.
 func ResolveUser(rootfs, spec string) (User, error) {
-	passwd, perr := openInRoot(rootfs, "/etc/passwd")
-	if perr == nil {
-		defer passwd.Close()
-	}
-	group, gerr := openInRoot(rootfs, "/etc/group")
-	if gerr == nil {
-		defer group.Close()
-	}
 	var pr, gr io.Reader
-	if passwd != nil {
-		pr = passwd
-	}
-	if group != nil {
-		gr = group
+	for _, f := range []struct {
+		path string
+		r    *io.Reader
+	}{{"/etc/passwd", &pr}, {"/etc/group", &gr}} {
+		rc, err := openInRoot(rootfs, f.path)
+		switch {
+		case errors.Is(err, userfile.ErrNotRegular) || errors.Is(err, userfile.ErrTooLarge):
+			return User{}, fmt.Errorf("-u %q: the container's %s: %w", spec, f.path, err)
+		case err != nil:
+			continue // none: numeric ids still work
+		}
+		defer rc.Close()
+		*f.r = rc
 	}
 	defaults := &user.ExecUser{Uid: 0, Gid: 0, Home: "/"}
 	eu, err := user.GetExecUser(spec, defaults, pr, gr)
@@ -108,16 +109,36 @@ func ResolveUser(rootfs, spec string) (User, error) {
 	return u, nil
 }
 
-// openInRoot opens the regular file p inside rootfs for reading,
-// resolving symlinks as if rootfs were / (a container may be changing
-// them meanwhile: see ctrRoot).
-func openInRoot(rootfs, p string) (*os.File, error) {
+// maxEtcFile bounds what husk reads of a container's /etc/passwd or
+// /etc/group: an image, or a running container, may have put anything
+// there.
+const maxEtcFile = 16 << 20
+
+// openInRoot opens the regular file p inside rootfs for reading at most
+// maxEtcFile bytes, resolving symlinks as if rootfs were / (a container
+// may be changing them meanwhile: see ctrRoot); a FIFO there is refused
+// without blocking.
+func openInRoot(rootfs, p string) (io.ReadCloser, error) {
 	r, err := openCtrRoot(rootfs)
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
-	return r.Open(p)
+	f, err := r.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	if fi, err := f.Stat(); err != nil || fi.Size() > maxEtcFile {
+		f.Close()
+		if err == nil {
+			err = fmt.Errorf("%s %w of %d MiB", p, userfile.ErrTooLarge, maxEtcFile>>20)
+		}
+		return nil, err
+	}
+	return struct {
+		io.Reader
+		io.Closer
+	}{io.LimitReader(f, maxEtcFile), f}, nil
 }
 
 // MkdirInRoot creates dir (and parents) inside rootfs, the new ones owned

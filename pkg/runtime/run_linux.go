@@ -104,11 +104,16 @@ func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
 		opts.GIDMap = toIDMap(gidMap)
 	}
 	var exposed map[string]struct{}
+	imageUser := ""
 	if ic, err := env.Store.ImageConfig(img.ID); err == nil {
 		if cfg.StopSignal == "" {
 			cfg.StopSignal = ic.Config.StopSignal
 		}
 		exposed = ic.Config.ExposedPorts
+		imageUser = ic.Config.User
+	}
+	if err := checkCreateUser(env, cfg, imageUser); err != nil {
+		return nil, err
 	}
 	if err := normalizeNetwork(env, &cfg, exposed); err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -31,10 +32,29 @@ var ErrVolumeUnknown = errors.New("no such volume")
 // ErrVolumeExists is returned when creating a volume that exists.
 var ErrVolumeExists = errors.New("volume already exists")
 
+// ErrEmptyVolumeName is returned for an empty or blank volume name.
+var ErrEmptyVolumeName = errors.New("empty volume name")
+
+// CheckVolumeName refuses names that are no volume's: empty, or with
+// characters other than letters, digits, '_', '.' and '-' (not first),
+// which also keeps a name from leaving the volume directory.
+func CheckVolumeName(name string) error {
+	if strings.TrimSpace(name) == "" {
+		return ErrEmptyVolumeName
+	}
+	for i, r := range name {
+		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || (i > 0 && (r == '_' || r == '.' || r == '-'))
+		if !ok {
+			return fmt.Errorf("invalid volume name %q: use letters, digits, '_', '.', '-' (not first)", name)
+		}
+	}
+	return nil
+}
+
 // Create makes a new volume.
 func (s *VolumeStore) Create(name string, labels map[string]string) (*Volume, error) {
-	if err := validName(name); err != nil {
-		return nil, fmt.Errorf("volume name: %w", err)
+	if err := CheckVolumeName(name); err != nil {
+		return nil, err
 	}
 	dir := filepath.Join(s.Dir, name)
 	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
@@ -62,6 +82,9 @@ func (s *VolumeStore) Create(name string, labels map[string]string) (*Volume, er
 
 // Get returns a volume.
 func (s *VolumeStore) Get(name string) (*Volume, error) {
+	if err := CheckVolumeName(name); err != nil {
+		return nil, err
+	}
 	b, err := os.ReadFile(filepath.Join(s.Dir, name, "volume.json"))
 	if os.IsNotExist(err) {
 		return nil, fmt.Errorf("%w: %q", ErrVolumeUnknown, name)

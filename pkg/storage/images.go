@@ -15,6 +15,10 @@ import (
 // ErrImageUnknown is returned when no image matches a name.
 var ErrImageUnknown = errors.New("image not known")
 
+// ErrEmptyName is returned for an empty or blank image reference; it is
+// not ErrImageUnknown, so that no caller takes it for an image to pull.
+var ErrEmptyName = errors.New("empty image name or ID")
+
 // ErrAmbiguous is returned when a short name or ID prefix matches several
 // images.
 var ErrAmbiguous = errors.New("ambiguous image reference")
@@ -56,8 +60,8 @@ func (s *Store) Images() ([]ImageSummary, error) {
 // short name matching the last components of exactly one stored name. The
 // second result is the stored name that matched ("" for an ID).
 func (s *Store) Lookup(ref string) (*cstorage.Image, string, error) {
-	if ref == "" {
-		return nil, "", fmt.Errorf("empty image reference: %w", ErrImageUnknown)
+	if strings.TrimSpace(ref) == "" {
+		return nil, "", ErrEmptyName
 	}
 	id := strings.TrimPrefix(ref, "sha256:")
 	if img, err := s.Image(id); err == nil && img.ID == id {

@@ -130,6 +130,10 @@ func TestLookup(t *testing.T) {
 		{"mine", "", ErrImageUnknown},
 		{"nothere", "", ErrImageUnknown},
 		{"127.0.0.1:5055/nothere", "", ErrImageUnknown},
+		// Blank is its own error, not an unknown image (which run would
+		// try to pull) nor a prefix of every ID.
+		{"", "", ErrEmptyName},
+		{" \t", "", ErrEmptyName},
 	}
 	for _, tt := range tests {
 		t.Run(tt.ref, func(t *testing.T) {

@@ -192,6 +192,30 @@ run_as() {
 	fi
 }
 
+@test "user without subordinate ids: -u 1000 and exec -u 1000 are 125 naming the single-id mapping, uid 0 and the usermod fix" {
+	local args
+	for args in "run --rm -u 1000" "create -u 1000" "run --rm -u 0:1000" "run --rm --userns keep-id -u 0"; do
+		# shellcheck disable=SC2086
+		run_as "$NOSUB" 125 $args "$R/busybox" true
+		expect_one_error_line
+		expect_contains "$stderr" "single-id mapping has only"
+		expect_contains "$stderr" "usermod --add-subuids 100000-165535 --add-subgids 100000-165535 $NOSUB"
+		expect_eq "$output" "" "stdout"
+	done
+	expect_contains "$stderr" "has only uid $(id -u "$NOSUB")" "keep-id maps only the user's own uid"
+	run_as "$NOSUB" ps -a -q
+	expect_eq "$output" "" "containers after the refusals"
+
+	run_as "$NOSUB" run -d --name nosub-exec --network none "$R/busybox" sleep 300
+	run_as "$NOSUB" 125 exec -u 1000 nosub-exec id
+	expect_one_error_line
+	expect_contains "$stderr" "single-id mapping has only uid 0"
+	expect_contains "$stderr" "usermod"
+	run_as "$NOSUB" exec -u 0 nosub-exec id -u
+	expect_eq "$output" 0 "exec -u 0"
+	run_as "$NOSUB" rm -f nosub-exec
+}
+
 @test "user with overlapping subordinate ranges: exit 125, one error naming /etc/subuid and the overlap" {
 	run_as "$OVERLAP" 125 pull -q "$R/busybox"
 	expect_one_error_line

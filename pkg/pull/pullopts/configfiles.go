@@ -1,13 +1,14 @@
 package pullopts
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 
 	"go.podman.io/image/v5/types"
+
+	"github.com/husk-dev/husk/internal/userfile"
 )
 
 // containers/image reads auth files and registries.conf whole, without a
@@ -16,11 +17,12 @@ import (
 // husk looks first.
 
 // ErrNotRegular is returned for a device, pipe, socket or directory where
-// a regular file is expected.
-var ErrNotRegular = errors.New("not a regular file")
+// a regular file is expected (the same error as every other file husk
+// reads on a user's word).
+var ErrNotRegular = userfile.ErrNotRegular
 
 // ErrFileTooLarge is returned for a file over its size limit.
-var ErrFileTooLarge = errors.New("file too large")
+var ErrFileTooLarge = userfile.ErrTooLarge
 
 // MaxAuthFileSize is the largest auth file husk lets containers/image
 // read: one holds a few hundred bytes a registry.

@@ -1,12 +1,16 @@
 package pullopts
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"go.podman.io/image/v5/types"
+
+	"github.com/husk-dev/husk/internal/userfile"
 )
 
 // RegistryOptions are the registry, TLS and authentication settings shared
@@ -35,9 +39,12 @@ func (o RegistryOptions) SystemContext() (*types.SystemContext, error) {
 		SystemRegistriesConfPath: o.RegistriesConf,
 		BlobInfoCacheDir:         o.BlobInfoCacheDir,
 	}
+	// containers/image reads these files itself, whole: refuse a FIFO,
+	// device or directory (a hang, or an endless read of /dev/zero) and
+	// an oversized file first.
 	if o.RegistriesConf != "" {
-		if _, err := os.Stat(o.RegistriesConf); err != nil {
-			return nil, fmt.Errorf("registries.conf %q: %w", o.RegistriesConf, err)
+		if err := userfile.Stat(o.RegistriesConf, userfile.ConfigLimit); err != nil {
+			return nil, fmt.Errorf("registries.conf: %w", err)
 		}
 	}
 	if o.AuthFile != "" {
@@ -45,6 +52,10 @@ func (o RegistryOptions) SystemContext() (*types.SystemContext, error) {
 			if _, err := os.Stat(dir); err != nil {
 				return nil, fmt.Errorf("auth file %q: %w", o.AuthFile, err)
 			}
+		}
+		// A missing file is fine: login creates it.
+		if err := userfile.Stat(o.AuthFile, userfile.ConfigLimit); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("auth file: %w", err)
 		}
 	}
 	if o.TLSVerify != nil {
