@@ -11,7 +11,7 @@ rc=0
 
 echo "== unit and in-process tests (root)"
 # (pkg/netns's Integration tests run below, as the test user.)
-"$GO" test -tags "$TAGS" -count=1 -v -skip '^TestIntegration' ./pkg/... ./cmd/... 2>&1 | tee "$out/unit.out"
+"$GO" test -tags "$TAGS" -count=1 -v -skip '^TestIntegration' ./internal/... ./pkg/... ./cmd/... 2>&1 | tee "$out/unit.out"
 [[ ${PIPESTATUS[0]} -eq 0 ]] || rc=1
 # bin/husk's own build (transfers handed to bin/husk-transfer).
 "$GO" test -tags "$TAGS,husk_core" -count=1 -v -run '^TestCore' ./cmd/husk 2>&1 | tee -a "$out/unit.out"
@@ -28,6 +28,12 @@ HUSK=$STAGE/husk HUSK_TEST_REGISTRY=$REGISTRY HUSK_TEST_IMAGES=$IMAGES_DIR \
 	bats --tap "$STAGE/bats/root-userns.bats" "$STAGE/bats/root-cgroups.bats" "$STAGE/bats/root-pull-faults.bats" 2>&1 | tee "$out/root-bats.out"
 [[ ${PIPESTATUS[0]} -eq 0 ]] || rc=1
 
+echo "== fuzz targets, ${FUZZTIME:-3s} each (test/fuzz.sh)"
+# One line per target: "ok ..." or "FAIL ..." (counted as "not ok").
+FUZZTIME=${FUZZTIME:-3s} GO=$GO test/fuzz.sh 2>&1 | tee "$out/fuzz.raw"
+[[ ${PIPESTATUS[0]} -eq 0 ]] || rc=1
+sed -n -e 's/^ok  */ok fuzz /p' -e 's/^FAIL  */not ok fuzz /p' "$out/fuzz.raw" >"$out/fuzz.out"
+
 echo "== generated docs and completions"
 if test/check-docs.sh; then
 	echo "ok docs-current" >"$out/docs.out"
@@ -42,7 +48,7 @@ pass=$(cat "${files[@]}" 2>/dev/null | grep -cE '^\s*--- PASS' )
 fail=$(cat "${files[@]}" 2>/dev/null | grep -cE '^\s*--- FAIL' )
 skip=$(cat "${files[@]}" 2>/dev/null | grep -cE '^\s*--- SKIP' )
 # bats TAP: "ok N name # skip reason" counts as skipped.
-tap=("$STAGE/bats.out" "$out/root-bats.out" "$out/docs.out")
+tap=("$STAGE/bats.out" "$out/root-bats.out" "$out/fuzz.out" "$out/docs.out")
 bskip=$(cat "${tap[@]}" 2>/dev/null | grep -cE '^ok [0-9]+ .*# skip|^ok [0-9]+ # skip' )
 bpass=$(( $(cat "${tap[@]}" 2>/dev/null | grep -cE '^ok ') - bskip ))
 bfail=$(cat "${tap[@]}" 2>/dev/null | grep -cE '^not ok ')
