@@ -198,9 +198,14 @@ func (a *app) runLogin(ctx context.Context, registry string, o loginOptions) err
 		if password != "" {
 			return fmt.Errorf("use either --password or --password-stdin")
 		}
-		b, err := io.ReadAll(in)
+		// A password (or token) is a line; a stream without end is not.
+		const maxPassword = 64 << 10
+		b, err := io.ReadAll(io.LimitReader(in, maxPassword+1))
 		if err != nil {
 			return fmt.Errorf("read password: %w", err)
+		}
+		if len(b) > maxPassword {
+			return fmt.Errorf("read password: --password-stdin gave more than %d KiB", maxPassword>>10)
 		}
 		password = strings.TrimRight(string(b), "\r\n")
 	case password == "":

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/opencontainers/go-digest"
 	imgspecv1 "github.com/opencontainers/image-spec/specs-go/v1"
@@ -189,5 +190,27 @@ func TestCheckDirSource(t *testing.T) {
 	}
 	if err := checkDirSource(dir); !errors.Is(err, ErrNotRegular) {
 		t.Fatalf("a FIFO blob: %v", err)
+	}
+}
+
+// A named pipe given as an archive is refused, not opened (the open would
+// block until something writes to it).
+func TestArchiveFIFONotOpened(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "image.tar")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 2)
+	go func() { _, err := detectArchive(fifo); done <- err }()
+	go func() { _, err := ociRefName(fifo); done <- err }()
+	for i := 0; i < 2; i++ {
+		select {
+		case err := <-done:
+			if !errors.Is(err, ErrNotRegular) {
+				t.Errorf("a FIFO as the archive: %v, want ErrNotRegular", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("opening a FIFO as the archive blocked")
+		}
 	}
 }

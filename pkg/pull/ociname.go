@@ -5,16 +5,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
+	"math"
 	"strings"
 
 	imgspecv1 "github.com/opencontainers/image-spec/specs-go/v1"
+
+	"github.com/husk-dev/husk/internal/userfile"
 )
 
 // ociRefName returns the ref.name annotation of the first manifest in an
 // OCI archive's index.json.
 func ociRefName(path string) (string, error) {
-	f, err := os.Open(path)
+	f, err := userfile.Open(path, math.MaxInt64) // a FIFO must not hang the open
 	if err != nil {
 		return "", err
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 
@@ -16,6 +17,8 @@ import (
 	"go.podman.io/image/v5/types"
 
 	"github.com/husk-dev/husk/pkg/storage"
+
+	"github.com/husk-dev/husk/internal/userfile"
 )
 
 // storeSource finds an image in the store and returns a reference to it
@@ -149,7 +152,7 @@ func archiveName(src types.ImageReference, format ArchiveFormat, path string) (r
 // detectArchive tells an OCI archive (index.json, oci-layout) from a
 // docker archive (manifest.json) by looking at the tar's entries.
 func detectArchive(path string) (ArchiveFormat, error) {
-	f, err := os.Open(path)
+	f, err := userfile.Open(path, math.MaxInt64) // a FIFO must not hang the open
 	if err != nil {
 		return "", fmt.Errorf("open archive: %w", err)
 	}
