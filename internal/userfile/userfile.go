@@ -98,7 +98,7 @@ func Stat(path string, limit int64) error {
 // Check is the test Open and Stat apply to a file's metadata.
 func Check(path string, fi fs.FileInfo, limit int64) error {
 	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("%q %w (%s)", path, ErrNotRegular, kind(fi.Mode()))
+		return NotRegular(path, fi.Mode())
 	}
 	if fi.Size() > limit {
 		return tooLarge(path, limit)
@@ -119,6 +119,12 @@ func HumanLimit(n int64) string {
 		return fmt.Sprintf("%d KiB", n>>10)
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// NotRegular is the error for a path that is not a regular file (m says
+// what it is), for callers that looked at it themselves.
+func NotRegular(path string, m fs.FileMode) error {
+	return fmt.Errorf("%q %w (%s)", path, ErrNotRegular, kind(m))
 }
 
 func kind(m fs.FileMode) string {

@@ -174,7 +174,7 @@ func readCapped(path string, max int64) ([]byte, error) {
 		return nil, err
 	}
 	if int64(len(b)) > max {
-		return nil, fmt.Errorf("%q: %w: more than the %s husk reads", path, ErrFileTooLarge, sizeName(max))
+		return nil, fmt.Errorf("%q %w of %s", path, ErrFileTooLarge, sizeName(max))
 	}
 	return b, nil
 }
@@ -212,7 +212,7 @@ func checkOCIArchive(path string) error {
 		sizes[name] = h.Size
 		if name == imgspecv1.ImageIndexFile {
 			if h.Size > MaxManifestSize {
-				return fmt.Errorf("archive %q: index.json: %w: %d bytes, more than the %s husk reads", path, ErrFileTooLarge, h.Size, sizeName(MaxManifestSize))
+				return fmt.Errorf("archive %q: index.json (%d bytes) %w of %s", path, h.Size, ErrFileTooLarge, sizeName(MaxManifestSize))
 			}
 			if index, err = io.ReadAll(io.LimitReader(tr, MaxManifestSize)); err != nil {
 				return fmt.Errorf("read archive %q: %w", path, err)
@@ -229,7 +229,7 @@ func checkOCIArchive(path string) error {
 		}
 		name := filepath.Join(imgspecv1.ImageBlobsDir, m.Digest.Algorithm().String(), m.Digest.Encoded())
 		if n := sizes[name]; n > MaxManifestSize {
-			return fmt.Errorf("archive %q: manifest %s: %w: %d bytes, more than the %s husk reads", path, m.Digest, ErrFileTooLarge, n, sizeName(MaxManifestSize))
+			return fmt.Errorf("archive %q: manifest %s (%d bytes) %w of %s", path, m.Digest, n, ErrFileTooLarge, sizeName(MaxManifestSize))
 		}
 	}
 	return nil

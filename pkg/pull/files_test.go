@@ -47,7 +47,7 @@ func TestCheckOCILayout(t *testing.T) {
 	if err := syscall.Mkfifo(idx, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := checkOCILayout(dir); !errors.Is(err, ErrNotRegular) || !strings.Contains(err.Error(), "named pipe") {
+	if err := checkOCILayout(dir); !errors.Is(err, ErrNotRegular) || !strings.Contains(err.Error(), "a FIFO") {
 		t.Fatalf("index.json a FIFO: %v", err)
 	}
 

@@ -201,7 +201,7 @@ layer 199
 	mkfifo "$t/fifo-index/index.json"
 	run_expect 125 timeout -k 5 30 "$HUSK" pull -q "oci:$t/fifo-index:latest"
 	expect_one_error_line
-	expect_contains "$stderr" "index.json\": not a regular file (a named pipe)"
+	expect_contains "$stderr" "index.json\" is not a regular file (a FIFO)"
 
 	cp -r "$HUSK_TEST_IMAGES/busybox" "$t/zero-index"
 	ln -sf /dev/zero "$t/zero-index/index.json"
@@ -226,7 +226,7 @@ json.dump(idx, open(os.path.join(root, "index.json"), "w"))
 PY
 	run_expect 125 timeout -k 5 30 "$HUSK" pull -q "oci:$t/big-manifest:latest"
 	expect_one_error_line
-	expect_contains "$stderr" "file too large"
+	expect_contains "$stderr" "is larger than the limit of 4 MiB"
 
 	mkfifo "$t/archive.fifo"
 	run_expect 125 timeout -k 5 30 "$HUSK" load -i "$t/archive.fifo"

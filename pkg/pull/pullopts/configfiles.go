@@ -3,6 +3,7 @@ package pullopts
 import (
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 
@@ -44,29 +45,13 @@ func RegularFile(what, path string, max int64) (os.FileInfo, error) {
 
 // CheckRegular is RegularFile for a file already looked at.
 func CheckRegular(what, path string, fi fs.FileInfo, max int64) error {
-	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("%s %q: %w (%s)", what, path, ErrNotRegular, fileKind(fi.Mode()))
+	if max < 0 {
+		max = math.MaxInt64
 	}
-	if max >= 0 && fi.Size() > max {
-		return fmt.Errorf("%s %q: %w: %d bytes, more than the %s husk reads", what, path, ErrFileTooLarge, fi.Size(), SizeName(max))
+	if err := userfile.Check(path, fi, max); err != nil {
+		return fmt.Errorf("%s %w", what, err)
 	}
 	return nil
-}
-
-func fileKind(m fs.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a directory"
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeCharDevice != 0:
-		return "a character device"
-	case m&fs.ModeDevice != 0:
-		return "a block device"
-	}
-	return "not a plain file"
 }
 
 // SizeName is n bytes as said in errors.
