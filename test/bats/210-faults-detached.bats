@@ -19,27 +19,6 @@ no_overlay_mount() {
 	[[ -z $(store_overlay_mounts "$1") ]]
 }
 
-# fresh_store NAME: a store of its own for a test that kills the pause
-# process or wipes the run root, with busybox pulled and the one-time
-# runtime notice already given.
-fresh_store() {
-	use_store "$1"
-	"$HUSK" pull -q "$R/busybox" >/dev/null
-	"$HUSK" run --rm "$R/busybox" true 2>/dev/null
-}
-
-# kill_and_wait PID...: SIGKILL each process and wait until it is gone
-# (or a zombie).
-kill_and_wait() {
-	local p
-	for p in "$@"; do
-		kill -KILL "$p" 2>/dev/null || true
-	done
-	for p in "$@"; do
-		wait_until 5 pid_gone "$p"
-	done
-}
-
 @test "monitor killed: the container keeps running and is managed; once its process dies, ps -a shows it exited (-1) and rm -f cleans up" {
 	run_husk run -d --name orphan "$R/busybox" sh -c 'echo up; exec sleep 1000'
 	local id=$output pid mpid layer

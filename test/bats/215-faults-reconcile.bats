@@ -12,22 +12,6 @@ teardown() {
 	[[ -n ${HUSK_SKIP_REASON:-} ]] || "$HUSK" rm -a -f >/dev/null 2>&1 || true
 }
 
-fresh_store() {
-	use_store "$1"
-	"$HUSK" pull -q "$R/busybox" >/dev/null
-	"$HUSK" run --rm "$R/busybox" true 2>/dev/null
-}
-
-kill_and_wait() {
-	local p
-	for p in "$@"; do
-		kill -KILL "$p" 2>/dev/null || true
-	done
-	for p in "$@"; do
-		wait_until 5 pid_gone "$p"
-	done
-}
-
 @test "run --rm killed with SIGKILL at every moment of its start and teardown: the next command cleans up, nothing is left, the next run works" {
 	fresh_store rmkill
 	local try delay names=""

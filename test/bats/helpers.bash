@@ -197,6 +197,53 @@ test_env_problem() {
 	fi
 }
 
+# root_setup_file: the start of setup_file for the files run as root
+# (root-*.bats): finds the test registry when the file is run by hand,
+# then sets HUSK_SKIP_REASON from the file's own root_problem. Fails (1)
+# when the file must skip.
+root_setup_file() {
+	if [[ -z ${HUSK_TEST_REGISTRY:-} && -x $BATS_TEST_DIRNAME/../setup/registry.sh ]]; then
+		HUSK_TEST_REGISTRY=$("$BATS_TEST_DIRNAME/../setup/registry.sh" addr)
+		export HUSK_TEST_REGISTRY
+		R=$HUSK_TEST_REGISTRY/husk-test
+	fi
+	export HUSK_SKIP_REASON
+	HUSK_SKIP_REASON=$(root_problem)
+	[[ -z $HUSK_SKIP_REASON ]]
+}
+
+# husk_with_store ROOT RUNROOT: from here every husk command of the file
+# uses that store: HUSK becomes a wrapper that adds --root and --runroot
+# (REAL_HUSK is the binary itself).
+husk_with_store() {
+	export REAL_HUSK=${REAL_HUSK:-$HUSK}
+	mkdir -p "$1" "$2"
+	printf '#!/bin/sh\nexec "%s" --root "%s" --runroot "%s" "$@"\n' "$REAL_HUSK" "$1" "$2" >"$BATS_FILE_TMPDIR/husk"
+	chmod 0755 "$BATS_FILE_TMPDIR/husk"
+	export HUSK=$BATS_FILE_TMPDIR/husk
+}
+
+# kill_and_wait PID...: SIGKILL each process and wait until it is gone
+# (or a zombie).
+kill_and_wait() {
+	local p
+	for p in "$@"; do
+		kill -KILL "$p" 2>/dev/null || true
+	done
+	for p in "$@"; do
+		wait_until 5 pid_gone "$p"
+	done
+}
+
+# fresh_store NAME: a store of its own for a test that kills the pause
+# process or wipes the run root, with busybox pulled and the one-time
+# runtime notice already given.
+fresh_store() {
+	use_store "$1"
+	"$HUSK" pull -q "$R/busybox" >/dev/null
+	"$HUSK" run --rm "$R/busybox" true 2>/dev/null
+}
+
 # need_cmd CMD...: skip the test when a command is missing.
 need_cmd() {
 	local c

@@ -26,25 +26,10 @@ root_problem() {
 }
 
 setup_file() {
-	if [[ -z ${HUSK_TEST_REGISTRY:-} && -x $BATS_TEST_DIRNAME/../setup/registry.sh ]]; then
-		HUSK_TEST_REGISTRY=$("$BATS_TEST_DIRNAME/../setup/registry.sh" addr)
-		export HUSK_TEST_REGISTRY
-		R=$HUSK_TEST_REGISTRY/husk-test
-	fi
-	export HUSK_SKIP_REASON
-	HUSK_SKIP_REASON=$(root_problem)
-	[[ -z $HUSK_SKIP_REASON ]] || return 0
-
-	# Every husk command of this file uses the private store: HUSK becomes
-	# a wrapper that adds --root and --runroot.
-	export REAL_HUSK=$HUSK STORE_DIR=$BATS_FILE_TMPDIR/store
-	mkdir -p "$STORE_DIR/root" "$STORE_DIR/run"
-	cat >"$BATS_FILE_TMPDIR/husk" <<EOF
-#!/bin/sh
-exec "$REAL_HUSK" --root "$STORE_DIR/root" --runroot "$STORE_DIR/run" "\$@"
-EOF
-	chmod 0755 "$BATS_FILE_TMPDIR/husk"
-	export HUSK=$BATS_FILE_TMPDIR/husk
+	root_setup_file || return 0
+	# Every husk command of this file uses the private store.
+	export STORE_DIR=$BATS_FILE_TMPDIR/store
+	husk_with_store "$STORE_DIR/root" "$STORE_DIR/run"
 	"$HUSK" pull -q --tls-verify=false "$R/busybox" >/dev/null
 	"$HUSK" run --rm --network none "$R/busybox" true 2>/dev/null
 

@@ -22,27 +22,14 @@ root_problem() {
 }
 
 setup_file() {
-	if [[ -z ${HUSK_TEST_REGISTRY:-} && -x $BATS_TEST_DIRNAME/../setup/registry.sh ]]; then
-		HUSK_TEST_REGISTRY=$("$BATS_TEST_DIRNAME/../setup/registry.sh" addr)
-		export HUSK_TEST_REGISTRY
-		R=$HUSK_TEST_REGISTRY/husk-test
-	fi
-	export HUSK_SKIP_REASON
-	HUSK_SKIP_REASON=$(root_problem)
-	[[ -z $HUSK_SKIP_REASON ]] || return 0
-
-	export SMALL=$BATS_FILE_TMPDIR/small REAL_HUSK=$HUSK
-	mkdir -p "$SMALL" "$BATS_FILE_TMPDIR/run"
+	root_setup_file || return 0
+	export SMALL=$BATS_FILE_TMPDIR/small
+	mkdir -p "$SMALL"
 	if ! mount -t tmpfs -o size=4m husk-test-small "$SMALL"; then
 		HUSK_SKIP_REASON="cannot mount a tmpfs at $SMALL"
 		return 0
 	fi
-	cat >"$BATS_FILE_TMPDIR/husk" <<EOF
-#!/bin/sh
-exec "$REAL_HUSK" --root "$SMALL/root" --runroot "$BATS_FILE_TMPDIR/run" "\$@"
-EOF
-	chmod 0755 "$BATS_FILE_TMPDIR/husk"
-	export HUSK=$BATS_FILE_TMPDIR/husk
+	husk_with_store "$SMALL/root" "$BATS_FILE_TMPDIR/run"
 }
 
 setup() {

@@ -51,13 +51,7 @@ root_problem() {
 }
 
 setup_file() {
-	if [[ -z ${HUSK_TEST_REGISTRY:-} && -x $BATS_TEST_DIRNAME/../setup/registry.sh ]]; then
-		HUSK_TEST_REGISTRY=$("$BATS_TEST_DIRNAME/../setup/registry.sh" addr)
-		export HUSK_TEST_REGISTRY
-	fi
-	export HUSK_SKIP_REASON
-	HUSK_SKIP_REASON=$(root_problem)
-	[[ -z $HUSK_SKIP_REASON ]] || return 0
+	root_setup_file || return 0
 
 	# Everything the users touch lives in one directory they can reach
 	# (the checkout and bats' temporary directory may not be).
