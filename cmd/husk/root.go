@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/husk-dev/husk/internal/childenv"
 	"io"
 	"os"
 	"os/signal"
@@ -190,7 +191,7 @@ func (a *app) setup(cmd *cobra.Command) error {
 		}
 		return out
 	}
-	if !userns.JoinWasExpected() && os.Getenv("HUSK_NO_PAUSE") == "" {
+	if !userns.JoinWasExpected() && os.Getenv(childenv.NoPause) == "" {
 		// The usual way in: a per-user pause process holds the namespace
 		// and this command joins it (join.c) after executing itself.
 		if err := userns.EnsurePause(dir, opts); err != nil {
