@@ -176,8 +176,8 @@ func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containe
 	tlog("image ready")
 	if start && !cf.detach && cfg.Remove {
 		// From here this process only creates, runs and removes a
-		// volatile container.
-		storage.SkipSyncForRemovedContainer()
+		// volatile container: fsync off for the whole process.
+		storage.NoFsyncForRestOfProcess()
 	}
 	cfg.Settings = a.global.recorded()
 	c, err := runtime.Create(ctx, env, cfg)
