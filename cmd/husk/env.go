@@ -4,7 +4,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -39,7 +38,7 @@ func (g *globalOptions) absStorePaths() error {
 // storeOptions derives the store location from the flags and the
 // namespace state.
 func (a *app) storeOptions() storage.Options {
-	graph, run := storage.DefaultPaths(a.state.Rootless, os.Getenv("XDG_RUNTIME_DIR"))
+	graph, run := storage.DefaultPaths(a.state.Rootless, a.runtimeDir)
 	if a.global.root != "" {
 		graph = a.global.root
 	}

@@ -100,7 +100,7 @@ func EnsurePause(runtimeDir string, opts ReexecOptions) error {
 	}
 	if opts.Adopt != nil {
 		for _, a := range opts.Adopt() {
-			if err := adoptPause(runtimeDir, a); err == nil {
+			if err := adoptPause(runtimeDir, a, opts.PauseArgs); err == nil {
 				if _, ok := PausePid(runtimeDir); ok {
 					return nil
 				}
@@ -112,7 +112,7 @@ func EnsurePause(runtimeDir string, opts ReexecOptions) error {
 		return fmt.Errorf("create pipe: %w", err)
 	}
 	defer readyR.Close()
-	cmd, err := startMapped(opts, []string{PauseArg}, func(c *exec.Cmd) {
+	cmd, err := startMapped(opts, append([]string{PauseArg}, opts.PauseArgs...), func(c *exec.Cmd) {
 		c.Stdin, c.Stdout, c.Stderr = nil, nil, nil
 		c.Dir = "/"
 		c.ExtraFiles = append(c.ExtraFiles, readyW) // fd 5
@@ -181,7 +181,7 @@ func RunPause() {
 	// namespaces, a fraction of the memory. Ignored signals stay ignored
 	// across exec.
 	env := append(os.Environ(), "HUSK_PAUSE_SLEEP=1")
-	_ = syscall.Exec("/proc/self/exe", []string{os.Args[0], PauseArg}, env)
+	_ = syscall.Exec("/proc/self/exe", os.Args, env)
 	for {
 		_ = unix.Pause()
 	}
@@ -298,14 +298,14 @@ func JoinWasExpected() bool { return os.Getenv(envJoinExpected) == "1" }
 
 // adoptPause starts a pause process that joins the namespaces a process
 // lives in (join.c does the joining, as for any command).
-func adoptPause(runtimeDir string, a Adoptee) error {
+func adoptPause(runtimeDir string, a Adoptee, args []string) error {
 	pid := a.Pid
 	readyR, readyW, err := os.Pipe()
 	if err != nil {
 		return err
 	}
 	defer readyR.Close()
-	cmd := exec.Command("/proc/self/exe", PauseArg)
+	cmd := exec.Command("/proc/self/exe", append([]string{PauseArg}, args...)...)
 	cmd.Args[0] = os.Args[0]
 	cmd.Dir = "/"
 	cmd.ExtraFiles = []*os.File{readyW}
