@@ -5,8 +5,9 @@ package main
 import (
 	"fmt"
 	"io"
-	"text/tabwriter"
 	"time"
+
+	"github.com/husk-dev/husk/internal/format"
 
 	"github.com/spf13/cobra"
 
@@ -85,13 +86,13 @@ type statsRow struct {
 
 func newStatsCommand(a *app) *cobra.Command {
 	var noStream, all bool
-	var format string
+	var outFormat string
 	var interval time.Duration
 	cmd := &cobra.Command{
 		Use:   "stats [flags] [CONTAINER...]",
 		Short: "Show CPU, memory, process and I/O use of running containers, from their cgroups",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			fm, err := newFormatter(format)
+			fm, err := format.New(outFormat)
 			if err != nil {
 				return err
 			}
@@ -158,10 +159,10 @@ func newStatsCommand(a *app) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if !noStream && format == "" {
+				if !noStream && outFormat == "" {
 					fmt.Fprint(a.stdout, "\033[2J\033[H")
 				}
-				if err := printStats(a.stdout, fm, format, rows); err != nil {
+				if err := printStats(a.stdout, fm, outFormat, rows); err != nil {
 					return err
 				}
 				if noStream {
@@ -174,7 +175,7 @@ func newStatsCommand(a *app) *cobra.Command {
 	f := cmd.Flags()
 	f.BoolVar(&noStream, "no-stream", false, "print one reading and exit")
 	f.BoolVarP(&all, "all", "a", false, "accepted for compatibility: only running containers have statistics")
-	f.StringVar(&format, "format", "", "json or a Go template (e.g. '{{.Name}} {{.CPUPerc}} {{.MemUsage}} {{.PIDs}}')")
+	f.StringVar(&outFormat, "format", "", "json or a Go template (e.g. '{{.Name}} {{.CPUPerc}} {{.MemUsage}} {{.PIDs}}')")
 	f.DurationVarP(&interval, "interval", "i", time.Second, "time between readings when streaming")
 	return cmd
 }
@@ -188,38 +189,38 @@ func makeStatsRow(c *runtime.Container, s, prev cgroups.Stats, elapsed time.Dura
 			r.CPUPerc = fmt.Sprintf("%.2f%%", float64(s.CPUUsec-prev.CPUUsec)*1000/float64(elapsed.Nanoseconds())*100)
 		}
 	}
-	r.MemUsage = humanSize(int64(s.Memory))
+	r.MemUsage = format.HumanSize(int64(s.Memory))
 	if s.MemorySource == "rss" {
 		r.MemUsage += " (rss)"
 	}
 	r.MemLimit, r.MemPerc = "--", "--"
 	if s.MemoryLimit > 0 {
-		r.MemLimit = humanSize(int64(s.MemoryLimit))
+		r.MemLimit = format.HumanSize(int64(s.MemoryLimit))
 		r.MemPerc = fmt.Sprintf("%.2f%%", float64(s.Memory)*100/float64(s.MemoryLimit))
 	}
 	if s.IOOK {
-		r.BlockIO = humanSize(int64(s.IORead)) + " / " + humanSize(int64(s.IOWrite))
+		r.BlockIO = format.HumanSize(int64(s.IORead)) + " / " + format.HumanSize(int64(s.IOWrite))
 		r.BlockRead, r.BlockWritten = s.IORead, s.IOWrite
 	}
 	r.PIDs = fmt.Sprint(s.Pids)
 	return r
 }
 
-func printStats(w io.Writer, fm *formatter, format string, rows []statsRow) error {
+func printStats(w io.Writer, fm *format.Formatter, outFormat string, rows []statsRow) error {
 	switch {
-	case format == "json":
+	case outFormat == "json":
 		if rows == nil {
 			rows = []statsRow{}
 		}
-		return writeJSON(w, rows)
-	case fm.tmpl != nil:
+		return format.JSON(w, rows)
+	case fm.Template():
 		var items []any
 		for _, r := range rows {
 			items = append(items, r)
 		}
-		return fm.renderTemplate(w, items)
+		return fm.Render(w, items)
 	}
-	tw := tabwriter.NewWriter(w, 0, 8, 3, ' ', 0)
+	tw := format.NewTable(w)
 	fmt.Fprintln(tw, "ID\tNAME\tCPU %\tMEM USAGE / LIMIT\tMEM %\tNET IO\tBLOCK IO\tPIDS")
 	for _, r := range rows {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s / %s\t%s\t%s\t%s\t%s\n", r.ID, r.Name, r.CPUPerc, r.MemUsage, r.MemLimit, r.MemPerc, r.NetIO, r.BlockIO, r.PIDs)

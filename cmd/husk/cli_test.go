@@ -4,12 +4,15 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"go/build"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/husk-dev/husk/internal/format"
+	"github.com/husk-dev/husk/internal/opterr"
 	"github.com/spf13/cobra"
 )
 
@@ -79,31 +82,6 @@ func TestSplitName(t *testing.T) {
 	}
 }
 
-func TestHumanSize(t *testing.T) {
-	for n, want := range map[int64]string{0: "0 B", 999: "999 B", 2130000: "2.13 MB", 1e9: "1 GB", -1: "unknown"} {
-		if got := humanSize(n); got != want {
-			t.Errorf("%d: %q want %q", n, got, want)
-		}
-	}
-}
-
-func TestFormatterTemplate(t *testing.T) {
-	f, err := newFormatter("{{.Repository}}:{{.Tag}}")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b bytes.Buffer
-	if err := f.renderTemplate(&b, []any{imageRow{Repository: "r", Tag: "t"}}); err != nil {
-		t.Fatal(err)
-	}
-	if b.String() != "r:t\n" {
-		t.Fatalf("%q", b.String())
-	}
-	if _, err := newFormatter("{{.Nope"); err == nil {
-		t.Fatal("bad template accepted")
-	}
-}
-
 func TestEveryCommandHasShortHelp(t *testing.T) {
 	root := newRootCommand(nil, &bytes.Buffer{}, &bytes.Buffer{})
 	var walk func(c *cobra.Command)
@@ -164,5 +142,18 @@ func TestPanicIsOneLineAnd125(t *testing.T) {
 	want := "husk: internal error, please report it with the output of --log-level=debug: a writer that panics\n"
 	if errb.String() != want {
 		t.Errorf("stderr %q, want %q (one line, no stack)", errb.String(), want)
+	}
+}
+
+// Every option the packages below cmd/ name in their errors has a flag.
+func TestOptionFlagsSpelled(t *testing.T) {
+	for o, f := range optionFlags {
+		if f.long == "" {
+			t.Errorf("option %q has no long flag", o)
+		}
+	}
+	err := withFlagNames(fmt.Errorf("list: %w", opterr.Errorf(format.Option, "parse %s %q: bad", opterr.Long(format.Option), "{{")))
+	if got, want := err.Error(), `list: parse --format "{{": bad`; got != want {
+		t.Errorf("%q, want %q", got, want)
 	}
 }

@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 
 	"github.com/spf13/pflag"
@@ -208,29 +207,6 @@ func FuzzContainerFlags(f *testing.F) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
-
-func FuzzFormat(f *testing.F) {
-	for _, s := range []string{"{{.Names}} {{.Status}}", "table {{.ID}}\\t{{.Image}}", "{{json .}}", "{{upper .Names}}", "{{range 3}}x{{end}}",
-		"{{range 100000000000}}{{end}}", "{{define \"a\"}}{{template \"a\"}}{{end}}{{template \"a\"}}", "{{.Nope}}", "{{join .Names \",\"}}", "{{", "json"} {
-		f.Add(s)
-	}
-	rows := []any{
-		psRow{ID: "0123456789ab", Image: "busybox", Command: "sh", Names: "web", Status: "Up", CreatedAt: time.Unix(0, 0)},
-		imageRow{Repository: "r", Tag: "t", ID: "abc", Size: "1 MB"},
-		map[string]any{"Names": []string{"a", "b"}, "Nested": map[string]int{"x": 1}},
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		fm, err := newFormatter(s)
-		if err != nil || fm.tmpl == nil {
-			return
-		}
-		var out strings.Builder
-		_ = fm.renderTemplate(&out, rows)
-		if out.Len() > len(rows)*(maxRowOutput+1024) {
-			t.Fatalf("%q: %d bytes of output", s, out.Len())
-		}
-	})
-}
 
 // FuzzFilters feeds --filter values of ps and images.
 func FuzzFilters(f *testing.F) {

@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/husk-dev/husk/internal/format"
+	"github.com/husk-dev/husk/internal/opterr"
 )
 
 // Exit codes, as podman and docker use them.
@@ -30,6 +33,7 @@ func exitCode(err error, stderr io.Writer) int {
 	if err == nil {
 		return 0
 	}
+	err = withFlagNames(err)
 	var ec *exitCodeError
 	if errors.As(err, &ec) {
 		if ec.msg != "" {
@@ -43,3 +47,27 @@ func exitCode(err error, stderr io.Writer) int {
 }
 
 func errorsIs(err, target error) bool { return errors.Is(err, target) }
+
+// flag is how husk spells an option: its short and long flag names.
+type flag struct{ short, long string }
+
+// optionFlags are the flags of the options that the packages below cmd/
+// name in their errors (opterr.Option).
+var optionFlags = map[opterr.Option]flag{
+	format.Option: {"", "format"},
+}
+
+// withFlagNames gives the options an error names the spelling of husk's
+// flags: the one place where errors from below cmd/ get flag names.
+func withFlagNames(err error) error {
+	return opterr.Spell(err, func(o opterr.Option, long bool) string {
+		f, ok := optionFlags[o]
+		switch {
+		case !ok:
+			return string(o)
+		case f.short != "" && !long:
+			return "-" + f.short
+		}
+		return "--" + f.long
+	})
+}

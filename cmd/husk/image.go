@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/husk-dev/husk/internal/format"
 	"github.com/husk-dev/husk/pkg/storage"
 )
 
@@ -42,13 +43,13 @@ func newImageInspectCommand(a *app) *cobra.Command {
 // newInspectCommand makes an inspect command: every argument is looked up
 // with get and printed as a JSON array, or through --format.
 func newInspectCommand(a *app, use, short string, get func(context.Context, *storage.Store, string) (any, error)) *cobra.Command {
-	var format string
+	var outFormat string
 	cmd := &cobra.Command{
 		Use:   use,
 		Short: short,
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			fm, err := newFormatter(format)
+			fm, err := format.New(outFormat)
 			if err != nil {
 				return err
 			}
@@ -65,13 +66,13 @@ func newInspectCommand(a *app, use, short string, get func(context.Context, *sto
 				}
 				out = append(out, v)
 			}
-			if fm.tmpl != nil {
-				return fm.renderTemplate(a.stdout, out)
+			if fm.Template() {
+				return fm.Render(a.stdout, out)
 			}
-			return writeJSON(a.stdout, out)
+			return format.JSON(a.stdout, out)
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", "", "Go template applied to each item (default: JSON)")
+	cmd.Flags().StringVarP(&outFormat, "format", "f", "", "Go template applied to each item (default: JSON)")
 	return cmd
 }
 

@@ -5,8 +5,9 @@ package main
 import (
 	"fmt"
 	"strings"
-	"text/tabwriter"
 	"time"
+
+	"github.com/husk-dev/husk/internal/format"
 
 	"github.com/spf13/cobra"
 
@@ -64,7 +65,7 @@ func newImagesCommand(a *app) *cobra.Command {
 }
 
 func (a *app) listImages(o imagesOptions, args []string) error {
-	fm, err := newFormatter(o.format)
+	fm, err := format.New(o.format)
 	if err != nil {
 		return err
 	}
@@ -86,7 +87,7 @@ func (a *app) listImages(o imagesOptions, args []string) error {
 		for _, img := range imgs {
 			out = append(out, imageJSON{ID: img.ID, Names: img.Names, Digest: img.Digest.String(), Created: img.Created, Size: img.Size, Dangling: img.Dangling})
 		}
-		return writeJSON(a.stdout, out)
+		return format.JSON(a.stdout, out)
 	}
 	if o.quiet {
 		seen := map[string]bool{}
@@ -109,17 +110,17 @@ func (a *app) listImages(o imagesOptions, args []string) error {
 			repo, tag := splitName(n)
 			rows = append(rows, imageRow{
 				Repository: repo, Tag: tag, ID: shortID(img.ID, o.noTrunc), Digest: img.Digest.String(),
-				Created: img.Created, CreatedSince: since(img.Created), Size: humanSize(img.Size), VirtualSize: img.Size,
+				Created: img.Created, CreatedSince: format.Since(img.Created), Size: format.HumanSize(img.Size), VirtualSize: img.Size,
 			})
 		}
 	}
-	if fm.tmpl != nil {
-		if fm.table {
+	if fm.Template() {
+		if fm.Table {
 			fmt.Fprintln(a.stdout, strings.ToUpper(strings.NewReplacer("{{", "", "}}", "", ".", "").Replace(strings.TrimPrefix(o.format, "table "))))
 		}
-		return fm.renderTemplate(a.stdout, rows)
+		return fm.Render(a.stdout, rows)
 	}
-	tw := tabwriter.NewWriter(a.stdout, 0, 8, 3, ' ', 0)
+	tw := format.NewTable(a.stdout)
 	if o.digests {
 		fmt.Fprintln(tw, "REPOSITORY\tTAG\tDIGEST\tIMAGE ID\tCREATED\tSIZE")
 	} else {

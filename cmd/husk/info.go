@@ -4,13 +4,15 @@ package main
 
 import (
 	"fmt"
-	"github.com/husk-dev/husk/pkg/cgroups"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/husk-dev/husk/internal/format"
+	"github.com/husk-dev/husk/pkg/cgroups"
 
 	"github.com/spf13/cobra"
 
@@ -60,24 +62,24 @@ type toolInfo struct {
 }
 
 func newInfoCommand(a *app) *cobra.Command {
-	var format string
+	var outFormat string
 	cmd := &cobra.Command{
 		Use:   "info [flags]",
 		Short: "Show the user namespace, store, runtimes, cgroups and network helpers husk will use",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			info := a.gatherInfo(cmd)
-			if format == "json" {
-				return writeJSON(a.stdout, info)
+			if outFormat == "json" {
+				return format.JSON(a.stdout, info)
 			}
-			if format != "" {
-				return fmt.Errorf("unknown --format %q: use json", format)
+			if outFormat != "" {
+				return fmt.Errorf("unknown --format %q: use json", outFormat)
 			}
 			printInfo(a, info)
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", "", "output format: json")
+	cmd.Flags().StringVarP(&outFormat, "format", "f", "", "output format: json")
 	return cmd
 }
 

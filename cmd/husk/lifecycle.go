@@ -10,8 +10,9 @@ import (
 	"net"
 	"os"
 	"strings"
-	"text/tabwriter"
 	"time"
+
+	"github.com/husk-dev/husk/internal/format"
 
 	"github.com/spf13/cobra"
 
@@ -190,7 +191,7 @@ type psRow struct {
 
 func newPsCommand(a *app) *cobra.Command {
 	var all, quiet, noTrunc bool
-	var format string
+	var outFormat string
 	var filters []string
 	cmd := &cobra.Command{
 		Use:     "ps [flags]",
@@ -198,7 +199,7 @@ func newPsCommand(a *app) *cobra.Command {
 		Short:   "List containers (running ones unless --all)",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			fm, err := newFormatter(format)
+			fm, err := format.New(outFormat)
 			if err != nil {
 				return err
 			}
@@ -236,19 +237,19 @@ func newPsCommand(a *app) *cobra.Command {
 					fmt.Fprintln(a.stdout, r.ID)
 				}
 				return nil
-			case format == "json":
+			case outFormat == "json":
 				if rows == nil {
 					rows = []psRow{}
 				}
-				return writeJSON(a.stdout, rows)
-			case fm.tmpl != nil:
+				return format.JSON(a.stdout, rows)
+			case fm.Template():
 				var items []any
 				for _, r := range rows {
 					items = append(items, r)
 				}
-				return fm.renderTemplate(a.stdout, items)
+				return fm.Render(a.stdout, items)
 			}
-			tw := tabwriter.NewWriter(a.stdout, 0, 8, 3, ' ', 0)
+			tw := format.NewTable(a.stdout)
 			fmt.Fprintln(tw, "CONTAINER ID\tIMAGE\tCOMMAND\tCREATED\tSTATUS\tNAMES")
 			for _, r := range rows {
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Image, r.Command, r.Created, r.Status, r.Names)
@@ -260,7 +261,7 @@ func newPsCommand(a *app) *cobra.Command {
 	f.BoolVarP(&all, "all", "a", false, "show all containers, not only running ones")
 	f.BoolVarP(&quiet, "quiet", "q", false, "print only container IDs")
 	f.BoolVar(&noTrunc, "no-trunc", false, "do not truncate IDs and commands")
-	f.StringVar(&format, "format", "", "json or a Go template (e.g. '{{.Names}} {{.Status}}')")
+	f.StringVar(&outFormat, "format", "", "json or a Go template (e.g. '{{.Names}} {{.Status}}')")
 	f.StringArrayVarP(&filters, "filter", "f", nil, "filter: name=NAME, status=created|running|exited, ancestor=IMAGE, id=ID")
 	return cmd
 }
@@ -277,18 +278,18 @@ func makePsRow(c *runtime.Container, noTrunc bool) psRow {
 	status := "Created"
 	switch c.State.Status {
 	case runtime.StatusRunning:
-		status = "Up " + strings.TrimSuffix(since(c.State.StartedAt), " ago")
+		status = "Up " + strings.TrimSuffix(format.Since(c.State.StartedAt), " ago")
 		if c.State.Paused {
 			status += " (Paused)"
 		}
 	case runtime.StatusExited:
-		status = fmt.Sprintf("Exited (%d) %s", c.State.ExitCode, since(c.State.FinishedAt))
+		status = fmt.Sprintf("Exited (%d) %s", c.State.ExitCode, format.Since(c.State.FinishedAt))
 	}
 	state := string(c.State.Status)
 	if c.State.Paused && c.State.Status == runtime.StatusRunning {
 		state = "paused"
 	}
-	return psRow{ID: id, Image: c.Config.Image, Command: command, Created: since(c.State.CreatedAt), Status: status,
+	return psRow{ID: id, Image: c.Config.Image, Command: command, Created: format.Since(c.State.CreatedAt), Status: status,
 		Names: c.Name, State: state, ExitCode: c.State.ExitCode, Pid: c.State.Pid, CreatedAt: c.State.CreatedAt}
 }
 
@@ -534,7 +535,7 @@ func newTopCommand(a *app) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				tw := tabwriter.NewWriter(a.stdout, 0, 8, 3, ' ', 0)
+				tw := format.NewTable(a.stdout)
 				fmt.Fprintln(tw, "PID\tUID\tSTATE\tCOMMAND")
 				for _, p := range procs {
 					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", p.Pid, p.UID, p.State, p.Command)

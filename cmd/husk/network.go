@@ -10,7 +10,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"text/tabwriter"
+
+	"github.com/husk-dev/husk/internal/format"
 
 	"github.com/spf13/cobra"
 
@@ -86,7 +87,7 @@ func newNetworkCommand(d networkDeps) *cobra.Command {
 				}
 				return nil
 			}
-			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 8, 3, ' ', 0)
+			tw := format.NewTable(cmd.OutOrStdout())
 			fmt.Fprintln(tw, "NETWORK ID\tNAME\tDRIVER\tSUBNET")
 			for _, n := range all {
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", n.ID[:12], n.Name, n.Driver, n.Subnet)

@@ -3,6 +3,8 @@
 package main
 
 import (
+	goruntime "runtime"
+
 	"github.com/spf13/cobra"
 )
 
@@ -24,7 +26,7 @@ into the per-user store, and print its ID.`,
 			ro := a.withCache(reg.options())
 			ro.Platform = platform
 			if platform == "" && (osName != "" || arch != "") {
-				ro.Platform = orDefault(osName, "linux") + "/" + orDefault(arch, hostArch())
+				ro.Platform = orDefault(osName, "linux") + "/" + orDefault(arch, goruntime.GOARCH)
 				if variant != "" {
 					ro.Platform += "/" + variant
 				}

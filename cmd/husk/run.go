@@ -7,11 +7,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/husk-dev/husk/pkg/cgroups"
 	"io"
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/husk-dev/husk/pkg/cgroups"
 
 	"github.com/sirupsen/logrus"
 

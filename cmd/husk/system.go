@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/husk-dev/husk/internal/format"
 	"github.com/husk-dev/husk/pkg/runtime"
 	"github.com/husk-dev/husk/pkg/storage"
 	"github.com/husk-dev/husk/pkg/userns"
@@ -32,7 +32,7 @@ func newSystemCommand(a *app) *cobra.Command {
 }
 
 func newSystemDFCommand(a *app) *cobra.Command {
-	var format string
+	var outFormat string
 	cmd := &cobra.Command{
 		Use:   "df [flags]",
 		Short: "Show the space images and layers use",
@@ -47,25 +47,25 @@ func newSystemDFCommand(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if format == "json" {
-				return writeJSON(a.stdout, u)
+			if outFormat == "json" {
+				return format.JSON(a.stdout, u)
 			}
-			if format != "" {
-				return fmt.Errorf("unknown --format %q: use json", format)
+			if outFormat != "" {
+				return fmt.Errorf("unknown --format %q: use json", outFormat)
 			}
-			tw := tabwriter.NewWriter(a.stdout, 0, 8, 3, ' ', 0)
+			tw := format.NewTable(a.stdout)
 			fmt.Fprintln(tw, "TYPE\tTOTAL\tACTIVE\tSIZE\tRECLAIMABLE")
 			pct := 0
 			if u.ImagesSize > 0 {
 				pct = int(u.Reclaimable * 100 / u.ImagesSize)
 			}
-			fmt.Fprintf(tw, "Images\t%d\t%d\t%s\t%s (%d%%)\n", u.Images, u.ActiveImages, humanSize(u.ImagesSize), humanSize(u.Reclaimable), pct)
-			fmt.Fprintf(tw, "Layers\t%d\t-\t%s\t-\n", u.Layers, humanSize(u.LayersSize))
+			fmt.Fprintf(tw, "Images\t%d\t%d\t%s\t%s (%d%%)\n", u.Images, u.ActiveImages, format.HumanSize(u.ImagesSize), format.HumanSize(u.Reclaimable), pct)
+			fmt.Fprintf(tw, "Layers\t%d\t-\t%s\t-\n", u.Layers, format.HumanSize(u.LayersSize))
 			fmt.Fprintf(tw, "Containers\t%d\t-\t-\t-\n", u.Containers)
 			return tw.Flush()
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "", "output format: json")
+	cmd.Flags().StringVar(&outFormat, "format", "", "output format: json")
 	return cmd
 }
 

@@ -6,7 +6,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"text/tabwriter"
+
+	"github.com/husk-dev/husk/internal/format"
 
 	"github.com/spf13/cobra"
 
@@ -91,7 +92,7 @@ func newVolumeCommand(a *app) *cobra.Command {
 				}
 				return nil
 			}
-			tw := tabwriter.NewWriter(a.stdout, 0, 8, 3, ' ', 0)
+			tw := format.NewTable(a.stdout)
 			fmt.Fprintln(tw, "DRIVER\tVOLUME NAME")
 			for _, v := range vols {
 				fmt.Fprintf(tw, "%s\t%s\n", v.Driver, v.Name)
@@ -113,7 +114,7 @@ func newVolumeCommand(a *app) *cobra.Command {
 				}
 				out = append(out, v)
 			}
-			return writeJSON(a.stdout, out)
+			return format.JSON(a.stdout, out)
 		}),
 	}
 	var force bool

@@ -1,24 +1,28 @@
-//go:build linux
-
-package main
+// Package format is how husk's commands show what they report: sizes and
+// ages as people read them, JSON, aligned tables, and rows through a Go
+// template the user gives (--format), bounded so that a template cannot
+// spin or fill the memory.
+package format
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
-	"runtime"
 	"strings"
 	"text/tabwriter"
 	"text/template"
 	"text/template/parse"
 	"time"
+
+	"github.com/husk-dev/husk/internal/opterr"
 )
 
-func hostArch() string { return runtime.GOARCH }
+// Option is the option that carries a template, as errors name it.
+const Option opterr.Option = "format"
 
-// humanSize prints bytes in SI units, as podman and docker do.
-func humanSize(n int64) string {
+// HumanSize prints bytes in SI units, as podman and docker do.
+func HumanSize(n int64) string {
 	if n < 0 {
 		return "unknown"
 	}
@@ -35,8 +39,8 @@ func humanSize(n int64) string {
 	return fmt.Sprintf("%.3g %s", f, units[i])
 }
 
-// since prints a time as "3 hours ago".
-func since(t time.Time) string {
+// Since prints a time as "3 hours ago".
+func Since(t time.Time) string {
 	if t.IsZero() {
 		return "unknown"
 	}
@@ -68,30 +72,39 @@ func plural(n int, unit string) string {
 	return fmt.Sprintf("%d %ss", n, unit)
 }
 
-// writeJSON prints v indented, as inspect commands do.
-func writeJSON(w io.Writer, v any) error {
+// JSON prints v indented, as inspect commands do.
+func JSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "    ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
 }
 
-// formatter renders rows either as a table, as JSON, or through a Go
-// template given with --format ("table " prefix keeps the header).
-type formatter struct {
-	format string
-	tmpl   *template.Template
-	table  bool
+// NewTable is a writer that aligns tab-separated columns as husk's
+// tables do; the caller flushes it.
+func NewTable(w io.Writer) *tabwriter.Writer {
+	return tabwriter.NewWriter(w, 0, 8, 3, ' ', 0)
 }
 
-func newFormatter(format string) (*formatter, error) {
-	f := &formatter{format: format}
+// Formatter renders rows either as a table, as JSON, or through a Go
+// template ("table " prefix keeps the header).
+type Formatter struct {
+	// Format is the format as given: "", "json" or a template.
+	Format string
+	// Table is set when the template asked for the table's header.
+	Table bool
+	tmpl  *template.Template
+}
+
+// New checks format: "" (a table), "json", or a Go template.
+func New(format string) (*Formatter, error) {
+	f := &Formatter{Format: format}
 	if format == "" || format == "json" {
 		return f, nil
 	}
 	text := format
 	if strings.HasPrefix(text, "table ") {
-		f.table = true
+		f.Table = true
 		text = strings.TrimPrefix(text, "table ")
 	}
 	text = strings.ReplaceAll(text, `\t`, "\t")
@@ -105,14 +118,14 @@ func newFormatter(format string) (*formatter, error) {
 		"join":  strings.Join,
 	}).Parse(text + "\n")
 	if err != nil {
-		return nil, fmt.Errorf("parse --format %q: %w", format, err)
+		return nil, opterr.Errorf(Option, "parse %s %q: %w", opterr.Long(Option), format, err)
 	}
 	for _, tt := range t.Templates() {
 		if tt.Tree == nil {
 			continue
 		}
 		if err := checkRanges(tt.Tree.Root); err != nil {
-			return nil, fmt.Errorf("--format %q: %w", format, err)
+			return nil, opterr.Errorf(Option, "%s %q: %w", opterr.Long(Option), format, err)
 		}
 	}
 	f.tmpl = t
@@ -167,14 +180,34 @@ func checkRanges(n parse.Node) error {
 // writer holds all rows until the end.
 const maxRowOutput = 1 << 20
 
-// renderTemplate writes each row through the template.
-func (f *formatter) renderTemplate(w io.Writer, rows []any) error {
-	tw := tabwriter.NewWriter(w, 0, 8, 3, ' ', 0)
+// Template reports whether the format is a template.
+func (f *Formatter) Template() bool { return f.tmpl != nil }
+
+// Write prints rows as JSON ("[]" for none), through the template, or,
+// when the format is neither, as the table that table writes.
+func (f *Formatter) Write(w io.Writer, rows []any, table func(tw io.Writer)) error {
+	switch {
+	case f.Format == "json":
+		if rows == nil {
+			rows = []any{}
+		}
+		return JSON(w, rows)
+	case f.tmpl != nil:
+		return f.Render(w, rows)
+	}
+	tw := NewTable(w)
+	table(tw)
+	return tw.Flush()
+}
+
+// Render writes each row through the template.
+func (f *Formatter) Render(w io.Writer, rows []any) error {
+	tw := NewTable(w)
 	var buf bytes.Buffer
 	for _, r := range rows {
 		buf.Reset()
 		if err := f.tmpl.Execute(&limitedWriter{w: &buf, left: maxRowOutput}, r); err != nil {
-			return fmt.Errorf("render --format: %w", err)
+			return opterr.Errorf(Option, "render %s: %w", opterr.Long(Option), err)
 		}
 		if _, err := tw.Write(buf.Bytes()); err != nil {
 			return err
