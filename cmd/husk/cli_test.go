@@ -99,11 +99,14 @@ func TestEveryCommandHasShortHelp(t *testing.T) {
 // Fences: cobra stays in cmd/; pull knows nothing of runtime.
 func TestImportFences(t *testing.T) {
 	rules := map[string][]string{
-		"../../pkg/pull":    {"github.com/spf13/cobra", "github.com/husk-dev/husk/pkg/runtime"},
-		"../../pkg/storage": {"github.com/spf13/cobra", "github.com/husk-dev/husk/pkg/runtime", "github.com/husk-dev/husk/pkg/pull"},
-		"../../pkg/userns":  {"github.com/spf13/cobra"},
-		"../../pkg/runtime": {"github.com/spf13/cobra"},
-		"../../pkg/netns":   {"github.com/spf13/cobra"},
+		"../../pkg/pull":        {"github.com/spf13/cobra", "github.com/husk-dev/husk/pkg/runtime"},
+		"../../pkg/storage":     {"github.com/spf13/cobra", "github.com/husk-dev/husk/pkg/runtime", "github.com/husk-dev/husk/pkg/pull"},
+		"../../pkg/userns":      {"github.com/spf13/cobra"},
+		"../../pkg/runtime":     {"github.com/spf13/cobra"},
+		"../../pkg/netns":       {"github.com/spf13/cobra"},
+		"../../pkg/ctropts":     {"github.com/spf13/cobra", "github.com/spf13/pflag"},
+		"../../internal/format": {"github.com/spf13/cobra"},
+		"../../internal/opterr": {"github.com/spf13/cobra"},
 	}
 	for dir, banned := range rules {
 		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
@@ -147,12 +150,22 @@ func TestPanicIsOneLineAnd125(t *testing.T) {
 
 // Every option the packages below cmd/ name in their errors has a flag.
 func TestOptionFlagsSpelled(t *testing.T) {
+	root := newRootCommand(nil, &bytes.Buffer{}, &bytes.Buffer{})
+	run, _, err := root.Find([]string{"run"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for o, f := range optionFlags {
-		if f.long == "" {
-			t.Errorf("option %q has no long flag", o)
+		fl := run.Flags().Lookup(f.long)
+		if o == format.Option {
+			ps, _, _ := root.Find([]string{"ps"})
+			fl = ps.Flags().Lookup(f.long)
+		}
+		if fl == nil || fl.Shorthand != f.short {
+			t.Errorf("option %q: no flag --%s (-%s)", o, f.long, f.short)
 		}
 	}
-	err := withFlagNames(fmt.Errorf("list: %w", opterr.Errorf(format.Option, "parse %s %q: bad", opterr.Long(format.Option), "{{")))
+	err = withFlagNames(fmt.Errorf("list: %w", opterr.Errorf(format.Option, "parse %s %q: bad", opterr.Long(format.Option), "{{")))
 	if got, want := err.Error(), `list: parse --format "{{": bad`; got != want {
 		t.Errorf("%q, want %q", got, want)
 	}

@@ -194,16 +194,3 @@ func TestContainerFlagInputAccepted(t *testing.T) {
 		t.Errorf("destinations %q", dsts)
 	}
 }
-
-func TestParseSize(t *testing.T) {
-	for in, want := range map[string]int64{"512": 512, "512b": 512, "10k": 10 << 10, "10KB": 10 << 10, " 2m ": 2 << 20, "1g": 1 << 30, "1gb": 1 << 30, "2t": 2 << 40, "8191p": 8191 << 50} {
-		if got, err := parseSize(in); err != nil || got != want {
-			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
-		}
-	}
-	for _, in := range []string{"", "b", "k", "kb", "-1", "0", "+5", "1.5g", "10kbkb", "1bb", "1x", "8192p", "9223372036854775808", "99999999999999999999g"} {
-		if got, err := parseSize(in); err == nil {
-			t.Errorf("parseSize(%q) = %d, accepted", in, got)
-		}
-	}
-}

@@ -10,6 +10,8 @@ import (
 
 	"github.com/husk-dev/husk/internal/format"
 	"github.com/husk-dev/husk/internal/opterr"
+	"github.com/husk-dev/husk/pkg/ctropts"
+	"github.com/spf13/pflag"
 )
 
 // Exit codes, as podman and docker use them.
@@ -52,9 +54,47 @@ func errorsIs(err, target error) bool { return errors.Is(err, target) }
 type flag struct{ short, long string }
 
 // optionFlags are the flags of the options that the packages below cmd/
-// name in their errors (opterr.Option).
+// name in their errors and ask about (opterr.Option).
 var optionFlags = map[opterr.Option]flag{
-	format.Option: {"", "format"},
+	format.Option:          {"", "format"},
+	ctropts.OptName:        {"", "name"},
+	ctropts.OptEntrypoint:  {"", "entrypoint"},
+	ctropts.OptEnv:         {"e", "env"},
+	ctropts.OptEnvFile:     {"", "env-file"},
+	ctropts.OptUser:        {"u", "user"},
+	ctropts.OptWorkdir:     {"w", "workdir"},
+	ctropts.OptHostname:    {"", "hostname"},
+	ctropts.OptVolume:      {"v", "volume"},
+	ctropts.OptMount:       {"", "mount"},
+	ctropts.OptTmpfs:       {"", "tmpfs"},
+	ctropts.OptSecurityOpt: {"", "security-opt"},
+	ctropts.OptUserns:      {"", "userns"},
+	ctropts.OptCgroups:     {"", "cgroups"},
+	ctropts.OptLogOpt:      {"", "log-opt"},
+	ctropts.OptNetwork:     {"", "network"},
+	ctropts.OptDNS:         {"", "dns"},
+	ctropts.OptDNSSearch:   {"", "dns-search"},
+	ctropts.OptDNSOption:   {"", "dns-option"},
+	ctropts.OptAddHost:     {"", "add-host"},
+
+	ctropts.OptMemory:            {"m", "memory"},
+	ctropts.OptMemoryReservation: {"", "memory-reservation"},
+	ctropts.OptMemorySwap:        {"", "memory-swap"},
+	ctropts.OptCPUs:              {"", "cpus"},
+	ctropts.OptCPUShares:         {"", "cpu-shares"},
+	ctropts.OptCPUWeight:         {"", "cpu-weight"},
+	ctropts.OptCpusetCpus:        {"", "cpuset-cpus"},
+	ctropts.OptPidsLimit:         {"", "pids-limit"},
+	ctropts.OptBlkioWeight:       {"", "blkio-weight"},
+}
+
+// flagsGiven reports, for the packages below cmd/, which options were
+// given in fs.
+func flagsGiven(fs *pflag.FlagSet) func(opterr.Option) bool {
+	return func(o opterr.Option) bool {
+		f, ok := optionFlags[o]
+		return ok && fs.Changed(f.long)
+	}
 }
 
 // withFlagNames gives the options an error names the spelling of husk's

@@ -16,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/husk-dev/husk/pkg/ctropts"
 	"github.com/husk-dev/husk/pkg/runtime"
 	"github.com/husk-dev/husk/pkg/storage"
 )
@@ -400,7 +401,7 @@ func newExecCommand(a *app) *cobra.Command {
 		Short: "Run a command in a running container",
 		Args:  cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			vars, err := parseEnvFlags(env, os.LookupEnv)
+			vars, err := ctropts.Env(env, os.LookupEnv)
 			if err != nil {
 				return err
 			}

@@ -24,8 +24,6 @@ import (
 	"github.com/husk-dev/husk/pkg/userns"
 )
 
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
-
 // runtimeEnv is the host-dependent part of running containers, decided
 // here once.
 func (a *app) runtimeEnv(store *storage.Store) (runtime.Env, error) {

@@ -1,18 +1,16 @@
-//go:build linux
-
-package main
+package ctropts
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
+	"github.com/husk-dev/husk/internal/opterr"
 	"github.com/husk-dev/husk/pkg/runtime"
 )
 
-// parseLogOpts validates --log-opt values into the container log's
+// ParseLogOpts validates --log-opt values into the container log's
 // limits, with the defaults filled in so that inspect shows what holds.
-func parseLogOpts(opts []string) (runtime.LogLimits, error) {
+func ParseLogOpts(opts []string) (runtime.LogLimits, error) {
 	l := runtime.LogLimits{MaxSize: runtime.DefaultLogMaxSize, MaxFiles: runtime.DefaultLogMaxFiles}
 	for _, o := range opts {
 		k, v, _ := strings.Cut(o, "=")
@@ -22,19 +20,19 @@ func parseLogOpts(opts []string) (runtime.LogLimits, error) {
 				l.MaxSize = -1
 				continue
 			}
-			n, err := parseSize(v)
+			n, err := ParseSize(v)
 			if err != nil {
-				return l, fmt.Errorf("--log-opt %q: %w, or -1 for no limit", o, err)
+				return l, opterr.Errorf(OptLogOpt, "%s %q: %w, or -1 for no limit", OptLogOpt, o, err)
 			}
 			l.MaxSize = n
 		case "max-file":
 			n, err := strconv.Atoi(strings.TrimSpace(v))
 			if err != nil || n < 1 || n > 100 {
-				return l, fmt.Errorf("--log-opt %q: use a number of files from 1 to 100 (the current one included)", o)
+				return l, opterr.Errorf(OptLogOpt, "%s %q: use a number of files from 1 to 100 (the current one included)", OptLogOpt, o)
 			}
 			l.MaxFiles = n
 		default:
-			return l, fmt.Errorf("unsupported --log-opt %q: use max-size=SIZE or max-file=N", o)
+			return l, opterr.Errorf(OptLogOpt, "unsupported %s %q: use max-size=SIZE or max-file=N", OptLogOpt, o)
 		}
 	}
 	return l, nil

@@ -1,0 +1,302 @@
+package ctropts
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/husk-dev/husk/internal/opterr"
+	"github.com/husk-dev/husk/pkg/runtime"
+)
+
+// volumes parses -v, --mount and --tmpfs values, in that order, and
+// refuses two mounts on one destination and bind mounts of host paths
+// that do not exist, before anything is created (the runtime would fail
+// later).
+func volumes(vols, mounts, tmpfs []string) ([]runtime.VolumeSpec, error) {
+	var out []runtime.VolumeSpec
+	// Every mount's option and value, for the messages.
+	type ref struct {
+		opt Option
+		val string
+	}
+	var given []ref
+	for _, g := range []struct {
+		opt   Option
+		vals  []string
+		parse func(string) (runtime.VolumeSpec, error)
+	}{{OptVolume, vols, parseVolume}, {OptMount, mounts, parseMount}, {OptTmpfs, tmpfs, parseTmpfs}} {
+		for _, v := range g.vals {
+			vs, err := g.parse(v)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, vs)
+			given = append(given, ref{g.opt, v})
+		}
+	}
+	seen := map[string]int{}
+	for i, vs := range out {
+		if j, ok := seen[vs.Destination]; ok {
+			return nil, opterr.Errorf(given[i].opt, "%s %q and %s %q both mount on %s: give each destination once",
+				given[j].opt, given[j].val, given[i].opt, given[i].val, vs.Destination)
+		}
+		seen[vs.Destination] = i
+	}
+	for i, vs := range out {
+		if vs.Kind != runtime.VolumeBind {
+			continue
+		}
+		if _, err := os.Stat(vs.Source); err != nil {
+			return nil, opterr.Errorf(given[i].opt, "%s %q: bind mount source: %w", given[i].opt, given[i].val, err)
+		}
+	}
+	return out, nil
+}
+
+// destination validates a mount destination for opt's value v.
+func destination(opt Option, v, dst string) (string, error) {
+	clean, err := runtime.CheckMountDestination(dst)
+	if err != nil {
+		return "", opterr.Errorf(opt, "%s %q: %w", opt, v, err)
+	}
+	return clean, nil
+}
+
+// parseVolume parses -v SRC:DST[:OPTS]. A SRC that is a path (starts with
+// / or .) is a bind mount; otherwise it names a volume.
+func parseVolume(v string) (runtime.VolumeSpec, error) {
+	parts := strings.Split(v, ":")
+	if len(parts) < 2 || len(parts) > 3 || parts[0] == "" || parts[1] == "" {
+		if len(parts) == 1 && strings.HasPrefix(v, "/") {
+			return runtime.VolumeSpec{}, opterr.Errorf(OptVolume, "%s %q: anonymous volumes are not supported; use NAME:%s", OptVolume, v, v)
+		}
+		return runtime.VolumeSpec{}, opterr.Errorf(OptVolume, "invalid %s %q: expected HOST-DIR:CTR-DIR[:ro] or NAME:CTR-DIR[:ro]", OptVolume, v)
+	}
+	dst, err := destination(OptVolume, v, parts[1])
+	if err != nil {
+		return runtime.VolumeSpec{}, err
+	}
+	vs := runtime.VolumeSpec{Kind: runtime.VolumeNamed, Source: parts[0], Destination: dst}
+	if strings.HasPrefix(parts[0], "/") || strings.HasPrefix(parts[0], ".") {
+		abs, err := filepath.Abs(parts[0])
+		if err != nil {
+			return vs, opterr.Errorf(OptVolume, "%s %q: %w", OptVolume, v, err)
+		}
+		vs.Kind, vs.Source = runtime.VolumeBind, abs
+	} else if err := runtime.CheckVolumeName(parts[0]); err != nil {
+		return vs, opterr.Errorf(OptVolume, "%s %q: %w", OptVolume, v, err)
+	}
+	if len(parts) == 3 {
+		for _, o := range strings.Split(parts[2], ",") {
+			switch o {
+			case "ro":
+				vs.ReadOnly = true
+			case "rw", "z", "Z", "":
+			case "nocopy":
+				vs.Options = append(vs.Options, o)
+			case "private", "rprivate", "shared", "rshared", "slave", "rslave":
+				vs.Options = append(vs.Options, o)
+			default:
+				return vs, opterr.Errorf(OptVolume, "%s %q: unknown option %q (use ro, rw or a propagation mode)", OptVolume, v, o)
+			}
+		}
+	}
+	return vs, nil
+}
+
+// parseMount parses --mount type=…,source=…,target=….
+func parseMount(m string) (runtime.VolumeSpec, error) {
+	vs := runtime.VolumeSpec{}
+	for _, field := range strings.Split(m, ",") {
+		k, val, _ := strings.Cut(field, "=")
+		switch k {
+		case "type":
+			switch val {
+			case "bind", "tmpfs", "volume":
+				vs.Kind = runtime.VolumeKind(val)
+			default:
+				return vs, opterr.Errorf(OptMount, "%s %q: unsupported type %q (bind, tmpfs, volume)", OptMount, m, val)
+			}
+		case "source", "src":
+			vs.Source = val
+		case "target", "destination", "dst":
+			vs.Destination = val
+		case "readonly", "ro":
+			switch val {
+			case "", "true", "1":
+				vs.ReadOnly = true
+			case "false", "0":
+				vs.ReadOnly = false
+			default:
+				return vs, opterr.Errorf(OptMount, "%s %q: readonly takes true or false, not %q", OptMount, m, val)
+			}
+		case "tmpfs-size":
+			vs.Options = append(vs.Options, "size="+val)
+		case "tmpfs-mode":
+			vs.Options = append(vs.Options, "mode="+val)
+		case "bind-propagation":
+			if !propagation[val] {
+				return vs, opterr.Errorf(OptMount, "%s %q: bind-propagation %q: use private, rprivate, shared, rshared, slave or rslave", OptMount, m, val)
+			}
+			vs.Options = append(vs.Options, val)
+		default:
+			return vs, opterr.Errorf(OptMount, "%s %q: unknown option %q", OptMount, m, k)
+		}
+	}
+	if vs.Kind == "" || vs.Destination == "" {
+		return vs, opterr.Errorf(OptMount, "%s %q: type= and target= are required", OptMount, m)
+	}
+	dst, err := destination(OptMount, m, vs.Destination)
+	if err != nil {
+		return vs, err
+	}
+	vs.Destination = dst
+	switch vs.Kind {
+	case runtime.VolumeBind:
+		if vs.Source == "" {
+			return vs, opterr.Errorf(OptMount, "%s %q: source= is required for bind mounts", OptMount, m)
+		}
+		abs, err := filepath.Abs(vs.Source)
+		if err != nil {
+			return vs, opterr.Errorf(OptMount, "%s %q: %w", OptMount, m, err)
+		}
+		vs.Source = abs
+	case runtime.VolumeNamed:
+		if vs.Source == "" {
+			return vs, opterr.Errorf(OptMount, "%s %q: source= (the volume name) is required", OptMount, m)
+		}
+		if err := runtime.CheckVolumeName(vs.Source); err != nil {
+			return vs, opterr.Errorf(OptMount, "%s %q: %w", OptMount, m, err)
+		}
+	case runtime.VolumeTmpfs:
+		if vs.Source != "" {
+			return vs, opterr.Errorf(OptMount, "%s %q: a tmpfs takes no source=", OptMount, m)
+		}
+	}
+	for _, o := range vs.Options {
+		if vs.Kind != runtime.VolumeTmpfs && (strings.HasPrefix(o, "size=") || strings.HasPrefix(o, "mode=")) {
+			return vs, opterr.Errorf(OptMount, "%s %q: tmpfs-size and tmpfs-mode are for type=tmpfs", OptMount, m)
+		}
+		if vs.Kind == runtime.VolumeTmpfs && propagation[o] {
+			return vs, opterr.Errorf(OptMount, "%s %q: bind-propagation is for type=bind", OptMount, m)
+		}
+	}
+	if vs.Kind == runtime.VolumeTmpfs {
+		if err := checkTmpfsOptions(vs.Options); err != nil {
+			return vs, opterr.Errorf(OptMount, "%s %q: %w", OptMount, m, err)
+		}
+	}
+	return vs, nil
+}
+
+var propagation = map[string]bool{"private": true, "rprivate": true, "shared": true, "rshared": true, "slave": true, "rslave": true}
+
+// parseTmpfs parses --tmpfs CTR-DIR[:OPTIONS].
+func parseTmpfs(t string) (runtime.VolumeSpec, error) {
+	dst, opts, hasOpts := strings.Cut(t, ":")
+	clean, err := destination(OptTmpfs, t, dst)
+	if err != nil {
+		return runtime.VolumeSpec{}, err
+	}
+	vs := runtime.VolumeSpec{Kind: runtime.VolumeTmpfs, Destination: clean}
+	if hasOpts {
+		vs.Options = strings.Split(opts, ",")
+		if err := checkTmpfsOptions(vs.Options); err != nil {
+			return vs, opterr.Errorf(OptTmpfs, "%s %q: %w", OptTmpfs, t, err)
+		}
+	}
+	return vs, nil
+}
+
+// tmpfsFlags are the mount flags a tmpfs takes without a value.
+var tmpfsFlags = map[string]bool{
+	"ro": true, "rw": true, "exec": true, "noexec": true, "suid": true, "nosuid": true, "dev": true, "nodev": true,
+	"atime": true, "noatime": true, "diratime": true, "nodiratime": true, "relatime": true, "norelatime": true,
+	"strictatime": true, "nostrictatime": true, "sync": true, "async": true, "dirsync": true,
+	"tmpcopyup": true, "notmpcopyup": true,
+}
+
+// checkTmpfsOptions validates tmpfs options the way the kernel reads them,
+// so that a typo is husk's error naming the option instead of the
+// runtime's "invalid argument" after the container was created.
+func checkTmpfsOptions(opts []string) error {
+	for _, o := range opts {
+		k, v, hasValue := strings.Cut(o, "=")
+		switch k {
+		case "size", "nr_blocks", "nr_inodes":
+			if !hasValue || !isMemparse(v, k == "size") {
+				suffix := "k, m or g"
+				if k == "size" {
+					suffix += " (or %, of the memory)"
+				}
+				return fmt.Errorf("%s %q: use a number with an optional %s suffix, e.g. %s=64m", k, v, suffix, k)
+			}
+		case "mode":
+			if !hasValue || !isOctalMode(v) {
+				return fmt.Errorf("mode %q: use octal permissions such as 1777 or 0755", v)
+			}
+		case "uid", "gid":
+			if _, err := strconv.ParseUint(v, 10, 32); !hasValue || err != nil {
+				return fmt.Errorf("%s %q: use a number", k, v)
+			}
+		case "huge":
+			switch v {
+			case "never", "always", "within_size", "advise", "deny", "force":
+			default:
+				return fmt.Errorf("huge %q: use never, always, within_size or advise", v)
+			}
+		case "":
+			return fmt.Errorf("empty option")
+		default:
+			if !tmpfsFlags[o] {
+				return fmt.Errorf("unknown tmpfs option %q: use size=, mode=, nr_inodes=, uid=, gid= or mount flags such as noexec", o)
+			}
+		}
+	}
+	return nil
+}
+
+// isMemparse reports whether s is a number the kernel's memparse takes:
+// digits with an optional k, m, g, t, p or e suffix (or %, for size=).
+func isMemparse(s string, percent bool) bool {
+	if s == "" {
+		return false
+	}
+	switch s[len(s)-1] {
+	case 'k', 'K', 'm', 'M', 'g', 'G', 't', 'T', 'p', 'P', 'e', 'E':
+		s = s[:len(s)-1]
+	case '%':
+		if !percent {
+			return false
+		}
+		s = s[:len(s)-1]
+	}
+	if !isDigits(s) {
+		return false
+	}
+	_, err := strconv.ParseUint(s, 10, 64)
+	return err == nil
+}
+
+func isOctalMode(s string) bool {
+	if s == "" || len(s) > 5 {
+		return false
+	}
+	n, err := strconv.ParseUint(s, 8, 32)
+	return err == nil && n <= 0o7777
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,99 @@
+package ctropts
+
+import (
+	"net"
+	"strings"
+	"unicode"
+
+	"github.com/husk-dev/husk/internal/opterr"
+	"github.com/husk-dev/husk/pkg/netns"
+)
+
+// The network options.
+const (
+	OptNetwork   Option = "network"
+	OptDNS       Option = "dns"
+	OptDNSSearch Option = "dns-search"
+	OptDNSOption Option = "dns-option"
+	OptAddHost   Option = "add-host"
+)
+
+// Network are a container's network settings as given.
+type Network struct {
+	// Mode is the network mode ("": the default, a private network).
+	Mode       string
+	Publish    []string
+	PublishAll bool
+	DNS        []string
+	DNSSearch  []string
+	DNSOptions []string
+	AddHosts   []string
+}
+
+// Config validates the settings. Published ports keep host port 0 where
+// the user asked for a free one: AssignHostPorts fills them in when the
+// container is created, and PublishAll is expanded against the image.
+func (n Network) Config() (netns.Config, error) {
+	var cfg netns.Config
+	mode, opts, err := netns.ParseNetworkFlag(n.Mode)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.Mode, cfg.HelperOpts, cfg.PublishAll = mode, opts, n.PublishAll
+	for _, p := range n.Publish {
+		ports, err := netns.ParsePublish(p)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Ports = append(cfg.Ports, ports...)
+	}
+	if (len(cfg.Ports) > 0 || cfg.PublishAll) && !cfg.OwnNamespace() {
+		return cfg, opterr.Errorf(OptNetwork, "cannot publish ports with %s %s: ports are published only from a private network (pasta or slirp4netns) or a user network", OptNetwork, n.Mode)
+	}
+	for _, d := range n.DNS {
+		if net.ParseIP(d) == nil {
+			return cfg, opterr.Errorf(OptDNS, "%s %q: not an IP address", OptDNS, d)
+		}
+	}
+	if strings.HasPrefix(mode, netns.ContainerPrefix) && len(n.DNS)+len(n.DNSSearch)+len(n.DNSOptions)+len(n.AddHosts) > 0 {
+		// Like docker: the network's owner has these files.
+		return cfg, opterr.Errorf(OptNetwork, "%s, %s, %s and %s cannot be used with %s %s: the other container's settings apply",
+			OptDNS, OptDNSSearch, OptDNSOption, OptAddHost, OptNetwork, n.Mode)
+	}
+	for _, s := range n.DNSSearch {
+		// White space or a newline would write more into resolv.conf.
+		if s == "" || strings.ContainsRune(s, '/') || hasSpaceOrControl(s) {
+			return cfg, opterr.Errorf(OptDNSSearch, "%s %q: not a domain", OptDNSSearch, s)
+		}
+	}
+	if len(n.DNSSearch) > 1 {
+		for _, s := range n.DNSSearch {
+			if s == "." {
+				return cfg, opterr.Errorf(OptDNSSearch, "%s .: means no search domains and cannot be combined with others", OptDNSSearch)
+			}
+		}
+	}
+	for _, o := range n.DNSOptions {
+		if o == "" || hasSpaceOrControl(o) {
+			return cfg, opterr.Errorf(OptDNSOption, "%s %q: not a resolv.conf option", OptDNSOption, o)
+		}
+	}
+	for _, h := range n.AddHosts {
+		if _, _, err := netns.ParseAddHost(h); err != nil {
+			return cfg, err
+		}
+	}
+	cfg.DNS, cfg.DNSSearch, cfg.DNSOptions, cfg.AddHosts = n.DNS, n.DNSSearch, n.DNSOptions, n.AddHosts
+	return cfg, nil
+}
+
+// hasSpaceOrControl reports white space or control characters, which
+// would end a line or a field of the file the value is written to.
+func hasSpaceOrControl(s string) bool {
+	for _, r := range s {
+		if unicode.IsSpace(r) || unicode.IsControl(r) {
+			return true
+		}
+	}
+	return false
+}
