@@ -99,14 +99,15 @@ func TestEveryCommandHasShortHelp(t *testing.T) {
 // Fences: cobra stays in cmd/; pull knows nothing of runtime.
 func TestImportFences(t *testing.T) {
 	rules := map[string][]string{
-		"../../pkg/pull":        {"github.com/spf13/cobra", "github.com/husk-dev/husk/pkg/runtime"},
-		"../../pkg/storage":     {"github.com/spf13/cobra", "github.com/husk-dev/husk/pkg/runtime", "github.com/husk-dev/husk/pkg/pull"},
-		"../../pkg/userns":      {"github.com/spf13/cobra"},
-		"../../pkg/runtime":     {"github.com/spf13/cobra"},
-		"../../pkg/netns":       {"github.com/spf13/cobra"},
-		"../../pkg/ctropts":     {"github.com/spf13/cobra", "github.com/spf13/pflag"},
-		"../../internal/format": {"github.com/spf13/cobra"},
-		"../../internal/opterr": {"github.com/spf13/cobra"},
+		"../../pkg/pull":          {"github.com/spf13/cobra", "github.com/husk-dev/husk/pkg/runtime"},
+		"../../pkg/storage":       {"github.com/spf13/cobra", "github.com/husk-dev/husk/pkg/runtime", "github.com/husk-dev/husk/pkg/pull"},
+		"../../pkg/userns":        {"github.com/spf13/cobra"},
+		"../../pkg/runtime":       {"github.com/spf13/cobra"},
+		"../../pkg/netns":         {"github.com/spf13/cobra"},
+		"../../pkg/ctropts":       {"github.com/spf13/cobra", "github.com/spf13/pflag"},
+		"../../internal/format":   {"github.com/spf13/cobra"},
+		"../../internal/opterr":   {"github.com/spf13/cobra"},
+		"../../internal/hostinfo": {"github.com/spf13/cobra"},
 	}
 	for dir, banned := range rules {
 		files, err := filepath.Glob(filepath.Join(dir, "*.go"))

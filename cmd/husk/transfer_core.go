@@ -18,6 +18,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/husk-dev/husk/internal/hostinfo"
 	"github.com/husk-dev/husk/pkg/pull/pullopts"
 	"github.com/husk-dev/husk/pkg/storage"
 )
@@ -72,12 +73,12 @@ func transferHelper() (string, error) {
 }
 
 // transfersInfo says where transfers run, for husk info.
-func transfersInfo() toolInfo {
+func transfersInfo() hostinfo.Tool {
 	p, err := transferHelper()
 	if err != nil {
-		return toolInfo{Name: "helper", Problem: err.Error()}
+		return hostinfo.Tool{Name: "helper", Problem: err.Error()}
 	}
-	return toolInfo{Name: "helper", Path: p}
+	return hostinfo.Tool{Name: "helper", Path: p}
 }
 
 // handOff replaces this process with the helper, given the same command

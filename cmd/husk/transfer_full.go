@@ -16,6 +16,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/husk-dev/husk/pkg/pull"
+	"github.com/husk-dev/husk/internal/hostinfo"
 	"github.com/husk-dev/husk/pkg/pull/pullopts"
 	"github.com/husk-dev/husk/pkg/storage"
 )
@@ -38,7 +39,7 @@ func warnCallerSkew() {
 }
 
 // transfersInfo says where transfers run, for husk info.
-func transfersInfo() toolInfo { return toolInfo{Name: "in-process"} }
+func transfersInfo() hostinfo.Tool { return hostinfo.Tool{Name: "in-process"} }
 
 // openTransfer opens the store for a transfer with registry settings ro.
 func (a *app) openTransfer(ro pullopts.RegistryOptions) (*types.SystemContext, *storage.Store, error) {
