@@ -68,20 +68,6 @@ func TestRegistryFlagsTLSOnlyWhenGiven(t *testing.T) {
 	}
 }
 
-func TestSplitName(t *testing.T) {
-	tests := map[string][2]string{
-		"127.0.0.1:5055/a/b:latest": {"127.0.0.1:5055/a/b", "latest"},
-		"localhost:5000/x":          {"localhost:5000/x", "<none>"},
-		"r/x@sha256:abc":            {"r/x", "<none>"},
-	}
-	for in, want := range tests {
-		r, tag := splitName(in)
-		if r != want[0] || tag != want[1] {
-			t.Errorf("%s: %s %s", in, r, tag)
-		}
-	}
-}
-
 func TestEveryCommandHasShortHelp(t *testing.T) {
 	root := newRootCommand(nil, &bytes.Buffer{}, &bytes.Buffer{})
 	var walk func(c *cobra.Command)
@@ -99,15 +85,17 @@ func TestEveryCommandHasShortHelp(t *testing.T) {
 // Fences: cobra stays in cmd/; pull knows nothing of runtime.
 func TestImportFences(t *testing.T) {
 	rules := map[string][]string{
-		"../../pkg/pull":          {"github.com/spf13/cobra", "github.com/husk-dev/husk/pkg/runtime"},
-		"../../pkg/storage":       {"github.com/spf13/cobra", "github.com/husk-dev/husk/pkg/runtime", "github.com/husk-dev/husk/pkg/pull"},
-		"../../pkg/userns":        {"github.com/spf13/cobra"},
-		"../../pkg/runtime":       {"github.com/spf13/cobra"},
-		"../../pkg/netns":         {"github.com/spf13/cobra"},
-		"../../pkg/ctropts":       {"github.com/spf13/cobra", "github.com/spf13/pflag"},
-		"../../internal/format":   {"github.com/spf13/cobra"},
-		"../../internal/opterr":   {"github.com/spf13/cobra"},
-		"../../internal/hostinfo": {"github.com/spf13/cobra"},
+		"../../pkg/pull":           {"github.com/spf13/cobra", "github.com/husk-dev/husk/pkg/runtime"},
+		"../../pkg/storage":        {"github.com/spf13/cobra", "github.com/husk-dev/husk/pkg/runtime", "github.com/husk-dev/husk/pkg/pull"},
+		"../../pkg/userns":         {"github.com/spf13/cobra"},
+		"../../pkg/runtime":        {"github.com/spf13/cobra"},
+		"../../pkg/netns":          {"github.com/spf13/cobra"},
+		"../../pkg/ctropts":        {"github.com/spf13/cobra", "github.com/spf13/pflag"},
+		"../../internal/format":    {"github.com/spf13/cobra"},
+		"../../internal/opterr":    {"github.com/spf13/cobra"},
+		"../../internal/hostinfo":  {"github.com/spf13/cobra"},
+		"../../internal/ctrlist":   {"github.com/spf13/cobra"},
+		"../../internal/imagelist": {"github.com/spf13/cobra"},
 	}
 	for dir, banned := range rules {
 		files, err := filepath.Glob(filepath.Join(dir, "*.go"))

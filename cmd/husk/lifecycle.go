@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/husk-dev/husk/internal/ctrlist"
 	"github.com/husk-dev/husk/internal/format"
 
 	"github.com/spf13/cobra"
@@ -181,19 +182,10 @@ func newRestartCommand(a *app) *cobra.Command {
 	return cmd
 }
 
-// psRow is one line of husk ps; its fields are what --format sees.
-type psRow struct {
-	ID, Image, Command, Created, Status, Names string
-	State                                      string
-	ExitCode                                   int
-	Pid                                        int
-	CreatedAt                                  time.Time
-}
-
 func newPsCommand(a *app) *cobra.Command {
-	var all, quiet, noTrunc bool
+	var o ctrlist.Options
+	var quiet bool
 	var outFormat string
-	var filters []string
 	cmd := &cobra.Command{
 		Use:     "ps [flags]",
 		Aliases: []string{"ls", "list"},
@@ -209,127 +201,20 @@ func newPsCommand(a *app) *cobra.Command {
 				return err
 			}
 			defer store.Close()
-			cs, err := runtime.List(store)
+			rows, err := ctrlist.List(store, env, o, a.stderr)
 			if err != nil {
 				return err
 			}
-			var rows []psRow
-			for _, c := range cs {
-				if err := runtime.Refresh(env, c); errors.Is(err, runtime.ErrContainerUnknown) {
-					continue // an interrupted --rm run, removed now
-				} else if err != nil {
-					fmt.Fprintf(a.stderr, "husk: warning: %v\n", err)
-				}
-				if !all && c.State.Status != runtime.StatusRunning {
-					continue
-				}
-				ok, err := psMatch(c, filters)
-				if err != nil {
-					return err
-				}
-				if !ok {
-					continue
-				}
-				rows = append(rows, makePsRow(c, noTrunc))
-			}
-			switch {
-			case quiet:
-				for _, r := range rows {
-					fmt.Fprintln(a.stdout, r.ID)
-				}
-				return nil
-			case outFormat == "json":
-				if rows == nil {
-					rows = []psRow{}
-				}
-				return format.JSON(a.stdout, rows)
-			case fm.Template():
-				var items []any
-				for _, r := range rows {
-					items = append(items, r)
-				}
-				return fm.Render(a.stdout, items)
-			}
-			tw := format.NewTable(a.stdout)
-			fmt.Fprintln(tw, "CONTAINER ID\tIMAGE\tCOMMAND\tCREATED\tSTATUS\tNAMES")
-			for _, r := range rows {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Image, r.Command, r.Created, r.Status, r.Names)
-			}
-			return tw.Flush()
+			return ctrlist.Write(a.stdout, fm, rows, quiet)
 		},
 	}
 	f := cmd.Flags()
-	f.BoolVarP(&all, "all", "a", false, "show all containers, not only running ones")
+	f.BoolVarP(&o.All, "all", "a", false, "show all containers, not only running ones")
 	f.BoolVarP(&quiet, "quiet", "q", false, "print only container IDs")
-	f.BoolVar(&noTrunc, "no-trunc", false, "do not truncate IDs and commands")
+	f.BoolVar(&o.NoTrunc, "no-trunc", false, "do not truncate IDs and commands")
 	f.StringVar(&outFormat, "format", "", "json or a Go template (e.g. '{{.Names}} {{.Status}}')")
-	f.StringArrayVarP(&filters, "filter", "f", nil, "filter: name=NAME, status=created|running|exited, ancestor=IMAGE, id=ID")
+	f.StringArrayVarP(&o.Filters, "filter", "f", nil, "filter: name=NAME, status=created|running|exited, ancestor=IMAGE, id=ID")
 	return cmd
-}
-
-func makePsRow(c *runtime.Container, noTrunc bool) psRow {
-	id := c.ID
-	if !noTrunc {
-		id = id[:12]
-	}
-	command := strings.Join(append(entrypointOf(c), c.Config.Command...), " ")
-	if !noTrunc && len(command) > 20 {
-		command = command[:17] + "..."
-	}
-	status := "Created"
-	switch c.State.Status {
-	case runtime.StatusRunning:
-		status = "Up " + strings.TrimSuffix(format.Since(c.State.StartedAt), " ago")
-		if c.State.Paused {
-			status += " (Paused)"
-		}
-	case runtime.StatusExited:
-		status = fmt.Sprintf("Exited (%d) %s", c.State.ExitCode, format.Since(c.State.FinishedAt))
-	}
-	state := string(c.State.Status)
-	if c.State.Paused && c.State.Status == runtime.StatusRunning {
-		state = "paused"
-	}
-	return psRow{ID: id, Image: c.Config.Image, Command: command, Created: format.Since(c.State.CreatedAt), Status: status,
-		Names: c.Name, State: state, ExitCode: c.State.ExitCode, Pid: c.State.Pid, CreatedAt: c.State.CreatedAt}
-}
-
-func entrypointOf(c *runtime.Container) []string {
-	if c.Config.Entrypoint != nil {
-		return *c.Config.Entrypoint
-	}
-	return nil
-}
-
-func psMatch(c *runtime.Container, filters []string) (bool, error) {
-	for _, f := range filters {
-		k, v, ok := strings.Cut(f, "=")
-		if !ok {
-			return false, fmt.Errorf("invalid filter %q: expected KEY=VALUE", f)
-		}
-		switch k {
-		case "name":
-			if !strings.Contains(c.Name, v) {
-				return false, nil
-			}
-		case "id":
-			if !strings.HasPrefix(c.ID, v) {
-				return false, nil
-			}
-		case "status":
-			if string(c.State.Status) != v {
-				return false, nil
-			}
-		case "ancestor":
-			if c.Config.Image != v && !strings.HasPrefix(c.Config.ImageID, v) && !strings.HasSuffix(c.Config.Image, "/"+v) &&
-				!strings.HasSuffix(c.Config.Image, "/"+v+":latest") {
-				return false, nil
-			}
-		default:
-			return false, fmt.Errorf("unknown filter %q: use name=, id=, status= or ancestor=", k)
-		}
-	}
-	return true, nil
 }
 
 func newLogsCommand(a *app) *cobra.Command {

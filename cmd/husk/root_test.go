@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/husk-dev/husk/internal/imagelist"
 )
 
 // As root husk needs no user namespace: the same commands work in-process
@@ -43,7 +45,7 @@ func TestRootCommandsInProcess(t *testing.T) {
 		t.Fatalf("images: %q", out)
 	}
 	husk("", "tag", "busybox", "other:1")
-	var list []imageJSON
+	var list []imagelist.JSON
 	if err := json.Unmarshal([]byte(husk("", "images", "--format", "json")), &list); err != nil || len(list) != 1 || len(list[0].Names) != 2 {
 		t.Fatalf("images json: %+v %v", list, err)
 	}

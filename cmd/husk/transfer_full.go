@@ -15,8 +15,8 @@ import (
 	"go.podman.io/image/v5/types"
 	"golang.org/x/term"
 
-	"github.com/husk-dev/husk/pkg/pull"
 	"github.com/husk-dev/husk/internal/hostinfo"
+	"github.com/husk-dev/husk/pkg/pull"
 	"github.com/husk-dev/husk/pkg/pull/pullopts"
 	"github.com/husk-dev/husk/pkg/storage"
 )
