@@ -6,8 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"os"
 	"strings"
 	"time"
@@ -19,6 +17,7 @@ import (
 
 	"github.com/husk-dev/husk/pkg/ctropts"
 	"github.com/husk-dev/husk/pkg/runtime"
+	"github.com/husk-dev/husk/pkg/runtime/attach"
 	"github.com/husk-dev/husk/pkg/storage"
 )
 
@@ -442,32 +441,13 @@ exits, then exit with its exit code. If the container was started with -i,
 what you type (or pipe) goes to its stdin.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			o := attach.Options{Stdout: a.stdout, Stderr: a.stderr}
+			if !noStdin {
+				o.Stdin = stdinFile(a.stdin)
+			}
 			var code int
-			err := a.withContainers(args, func(env runtime.Env, c *runtime.Container) error {
-				if err := runtime.Refresh(env, c); err != nil {
-					return err
-				}
-				if !c.Alive() {
-					return fmt.Errorf("%w: %s", runtime.ErrNotRunning, c.Name)
-				}
-				// Input goes only once the output is being followed, so no
-				// answer is missed.
-				var following func()
-				if c.State.AttachSocket != "" && !noStdin {
-					conn, err := net.Dial("unix", c.State.AttachSocket)
-					if err != nil {
-						return fmt.Errorf("attach to the stdin of %s: %w", c.Name, err)
-					}
-					defer conn.Close()
-					following = func() {
-						go func() { _, _ = io.Copy(conn, stdinFile(a.stdin)) }()
-					}
-				}
-				if err := runtime.FollowLog(cmd.Context(), env, c, runtime.LogOptions{Follow: true, Tail: 0, Stdout: a.stdout, Stderr: a.stderr, Following: following}); err != nil {
-					return err
-				}
-				var err error
-				code, err = runtime.WaitExit(cmd.Context(), env, c)
+			err := a.withContainers(args, func(env runtime.Env, c *runtime.Container) (err error) {
+				code, err = attach.Attach(cmd.Context(), env, c, o)
 				return err
 			})
 			if err != nil {
