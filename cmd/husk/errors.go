@@ -11,6 +11,7 @@ import (
 	"github.com/husk-dev/husk/internal/format"
 	"github.com/husk-dev/husk/internal/opterr"
 	"github.com/husk-dev/husk/pkg/ctropts"
+	"github.com/husk-dev/husk/pkg/pull/ensure"
 	"github.com/spf13/pflag"
 )
 
@@ -86,6 +87,8 @@ var optionFlags = map[opterr.Option]flag{
 	ctropts.OptCpusetCpus:        {"", "cpuset-cpus"},
 	ctropts.OptPidsLimit:         {"", "pids-limit"},
 	ctropts.OptBlkioWeight:       {"", "blkio-weight"},
+	ensure.OptPull:               {"", "pull"},
+	ensure.OptPlatform:           {"", "platform"},
 }
 
 // flagsGiven reports, for the packages below cmd/, which options were

@@ -18,6 +18,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/husk-dev/husk/pkg/pull/ensure"
 	"github.com/husk-dev/husk/pkg/pull/pullopts"
 	"github.com/husk-dev/husk/pkg/runtime"
 	"github.com/husk-dev/husk/pkg/storage"
@@ -68,45 +69,6 @@ func (a *app) openEnv() (*storage.Store, runtime.Env, error) {
 // cgroupInfo detects the host's cgroups for this user.
 func (a *app) cgroupInfo() (cgroups.Info, error) {
 	return cgroups.Detect(a.state.Rootless, int(a.state.UID), a.runtimeDir, cgroups.Manager(a.global.cgroupManager))
-}
-
-// ensureImage applies --pull: the image is pulled when missing (or always).
-func (a *app) ensureImage(ctx context.Context, store *storage.Store, image, policy string, ro pullopts.RegistryOptions) (string, error) {
-	switch policy {
-	case "missing", "always", "never":
-	default:
-		return "", fmt.Errorf("invalid --pull %q: use missing, always or never", policy)
-	}
-	if _, err := pullopts.ParsePlatform(ro.Platform); err != nil {
-		return "", err
-	}
-	if policy != "always" && !pullopts.HasTransport(image) {
-		if img, matched, err := store.Lookup(image); err == nil {
-			// A stored image of another platform than --platform asks
-			// for is pulled again, as podman does; one named by ID is
-			// what the user chose.
-			ok, have, err := storedMatches(store, img.ID, ro.Platform)
-			if err != nil {
-				return "", err
-			}
-			if ok || matched == "" {
-				return image, nil
-			}
-			if policy == "never" {
-				return "", fmt.Errorf("image %q in the store is for %s, not %s, and --pull=never was given: pull it with --platform %s first", image, have, ro.Platform, ro.Platform)
-			}
-		} else if !errors.Is(err, storage.ErrImageUnknown) || policy == "never" {
-			if policy == "never" && errors.Is(err, storage.ErrImageUnknown) {
-				return "", fmt.Errorf("image %q is not in the store and --pull=never was given: pull it first", image)
-			}
-			return "", err
-		}
-	}
-	id, err := a.pullImage(ctx, store, image, ro)
-	if err == nil {
-		a.warnPlatform(store, id, ro.Platform)
-	}
-	return id, err
 }
 
 func newRunCommand(a *app) *cobra.Command {
@@ -162,7 +124,8 @@ func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containe
 	defer store.Close()
 	ro := cf.registry.options()
 	ro.Platform = cf.platform
-	id, err := a.ensureImage(ctx, store, cfg.Image, cf.pull, ro)
+	id, err := ensure.Image(ctx, store, cfg.Image, ensure.Options{Policy: cf.pull, Platform: cf.platform, Warn: a.stderr,
+		Pull: func(ctx context.Context, image string) (string, error) { return a.pullImage(ctx, store, image, ro) }})
 	if err != nil {
 		return err
 	}

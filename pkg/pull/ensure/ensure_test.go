@@ -1,0 +1,68 @@
+package ensure
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/husk-dev/husk/internal/opterr"
+	"github.com/husk-dev/husk/pkg/storage"
+)
+
+func openStore(t *testing.T) *storage.Store {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root (run by make test as root): the storage library chowns its directories")
+	}
+	dir := t.TempDir()
+	s, err := storage.Open(storage.Options{GraphRoot: filepath.Join(dir, "g"), RunRoot: filepath.Join(dir, "r"), Driver: storage.DriverVFS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+func TestImagePolicy(t *testing.T) {
+	store := openStore(t)
+	var pulled []string
+	pull := func(_ context.Context, image string) (string, error) {
+		pulled = append(pulled, image)
+		return strings.Repeat("c", 64), nil
+	}
+	for _, tc := range []struct {
+		image, policy, platform string
+		pulls                   bool
+		err                     string
+		opt                     opterr.Option
+	}{
+		{"busybox", "missing", "", true, "", ""},
+		{"busybox", "always", "", true, "", ""},
+		{"oci:/x:latest", "never", "", true, "", ""}, // a transport is always read
+		{"busybox", "never", "", false, `image "busybox" is not in the store and pull=never was given: pull it first`, OptPull},
+		{"busybox", "sometimes", "", false, `invalid pull "sometimes": use missing, always or never`, OptPull},
+		{"busybox", "missing", "linux", false, "", ""},
+	} {
+		pulled = nil
+		id, err := Image(context.Background(), store, tc.image, Options{Policy: tc.policy, Platform: tc.platform, Pull: pull})
+		var oe *opterr.Error
+		switch {
+		case tc.err != "":
+			if err == nil || err.Error() != tc.err || !errors.As(err, &oe) || oe.Option != tc.opt {
+				t.Errorf("%+v: %v, want %q", tc, err, tc.err)
+			}
+		case tc.platform != "":
+			if err == nil {
+				t.Errorf("%+v: platform %q accepted", tc, tc.platform)
+			}
+		case err != nil || id != strings.Repeat("c", 64):
+			t.Errorf("%+v: %q %v", tc, id, err)
+		}
+		if (len(pulled) > 0) != tc.pulls {
+			t.Errorf("%+v: pulled %q", tc, pulled)
+		}
+	}
+}
