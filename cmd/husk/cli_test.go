@@ -14,6 +14,7 @@ import (
 	"github.com/husk-dev/husk/internal/format"
 	"github.com/husk-dev/husk/internal/opterr"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // runCLI runs husk in-process with the given arguments. Commands that need
@@ -140,21 +141,21 @@ func TestPanicIsOneLineAnd125(t *testing.T) {
 // Every option the packages below cmd/ name in their errors has a flag.
 func TestOptionFlagsSpelled(t *testing.T) {
 	root := newRootCommand(nil, &bytes.Buffer{}, &bytes.Buffer{})
-	run, _, err := root.Find([]string{"run"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for o, f := range optionFlags {
-		fl := run.Flags().Lookup(f.long)
-		if o == format.Option {
-			ps, _, _ := root.Find([]string{"ps"})
-			fl = ps.Flags().Lookup(f.long)
+	flags := map[flag]bool{} // every flag of every command
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		c.Flags().VisitAll(func(f *pflag.Flag) { flags[flag{f.Shorthand, f.Name}] = true })
+		for _, s := range c.Commands() {
+			walk(s)
 		}
-		if fl == nil || fl.Shorthand != f.short {
+	}
+	walk(root)
+	for o, f := range optionFlags {
+		if !flags[f] {
 			t.Errorf("option %q: no flag --%s (-%s)", o, f.long, f.short)
 		}
 	}
-	err = withFlagNames(fmt.Errorf("list: %w", opterr.Errorf(format.Option, "parse %s %q: bad", opterr.Long(format.Option), "{{")))
+	err := withFlagNames(fmt.Errorf("list: %w", opterr.Errorf(format.Option, "parse %s %q: bad", opterr.Long(format.Option), "{{")))
 	if got, want := err.Error(), `list: parse --format "{{": bad`; got != want {
 		t.Errorf("%q, want %q", got, want)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/husk-dev/husk/internal/format"
 	"github.com/husk-dev/husk/internal/opterr"
+	"github.com/husk-dev/husk/internal/transfer"
 	"github.com/husk-dev/husk/pkg/ctropts"
 	"github.com/husk-dev/husk/pkg/pull/ensure"
 	"github.com/spf13/pflag"
@@ -37,6 +38,9 @@ func exitCode(err error, stderr io.Writer) int {
 		return 0
 	}
 	err = withFlagNames(err)
+	if errors.Is(err, transfer.ErrReported) {
+		return exitHusk // the helper has said why
+	}
 	var ec *exitCodeError
 	if errors.As(err, &ec) {
 		if ec.msg != "" {
@@ -89,6 +93,11 @@ var optionFlags = map[opterr.Option]flag{
 	ctropts.OptBlkioWeight:       {"", "blkio-weight"},
 	ensure.OptPull:               {"", "pull"},
 	ensure.OptPlatform:           {"", "platform"},
+	transfer.OptOutput:           {"o", "output"},
+	transfer.OptInput:            {"i", "input"},
+	transfer.OptUsername:         {"u", "username"},
+	transfer.OptPassword:         {"p", "password"},
+	transfer.OptPasswordStdin:    {"", "password-stdin"},
 }
 
 // flagsGiven reports, for the packages below cmd/, which options were

@@ -3,15 +3,10 @@
 package main
 
 import (
-	"github.com/husk-dev/husk/internal/childenv"
 	"github.com/spf13/cobra"
 
 	"github.com/husk-dev/husk/pkg/pull/pullopts"
 )
-
-// callerVersionEnv carries the command binary's version to its transfer
-// helper (transfer_core.go), which warns when its own differs.
-const callerVersionEnv = childenv.CallerVersion
 
 func newPushCommand(a *app) *cobra.Command {
 	var quiet bool

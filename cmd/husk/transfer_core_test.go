@@ -4,15 +4,13 @@ package main
 
 import (
 	"bytes"
-	"github.com/spf13/cobra"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/husk-dev/husk/pkg/pull/pullopts"
+	"github.com/spf13/cobra"
 )
 
 // The command binary must not link the transfer machinery: that is the
@@ -41,22 +39,6 @@ func TestCoreLinksNoTransferMachinery(t *testing.T) {
 	}
 	if !slices.Contains(deps, "github.com/husk-dev/husk/pkg/pull/pullopts") {
 		t.Error("the husk_core build does not use pkg/pull/pullopts (test out of date?)")
-	}
-}
-
-func TestCorePullArgs(t *testing.T) {
-	no := false
-	got := pullArgs("reg.example/a:1", pullopts.RegistryOptions{
-		TLSVerify: &no, AuthFile: "/a/auth.json", CertDir: "/c", Creds: "u:p", Platform: "linux/arm64",
-		BlobInfoCacheDir: "/ignored: the helper derives it from the store",
-	})
-	want := []string{"pull", "--tls-verify=false", "--authfile=/a/auth.json", "--cert-dir=/c", "--creds=u:p",
-		"--platform=linux/arm64", "--", "reg.example/a:1"}
-	if !slices.Equal(got, want) {
-		t.Errorf("pullArgs = %q, want %q", got, want)
-	}
-	if got := pullArgs("-odd", pullopts.RegistryOptions{}); !slices.Equal(got, []string{"pull", "--", "-odd"}) {
-		t.Errorf("pullArgs without options = %q", got)
 	}
 }
 
@@ -92,35 +74,5 @@ func TestCoreGlobalArgsThroughSubcommand(t *testing.T) {
 	}
 	if got := a.monitorArgv("ID"); !slices.Equal(got, append(want, monitorCommand, "ID")) {
 		t.Errorf("monitorArgv = %q", got)
-	}
-}
-
-func TestCoreTransferHelperLookup(t *testing.T) {
-	t.Setenv(transferHelperEnv, "/opt/h/husk-transfer")
-	if p, err := transferHelper(); err != nil || p != "/opt/h/husk-transfer" {
-		t.Errorf("with %s: %q, %v", transferHelperEnv, p, err)
-	}
-	t.Setenv(transferHelperEnv, "")
-	dir := t.TempDir()
-	t.Setenv("PATH", dir)
-	_, err := transferHelper()
-	exe, _ := os.Executable()
-	if err == nil {
-		if _, serr := os.Stat(filepath.Join(filepath.Dir(exe), transferHelperName)); serr == nil {
-			t.Skip("a husk-transfer lies beside the test binary")
-		}
-		t.Fatal("no helper anywhere, yet no error")
-	}
-	for _, s := range []string{transferHelperName, filepath.Dir(exe), "make build", transferHelperEnv} {
-		if !strings.Contains(err.Error(), s) {
-			t.Errorf("error %q does not mention %q", err, s)
-		}
-	}
-	h := filepath.Join(dir, transferHelperName)
-	if err := os.WriteFile(h, []byte("#!/bin/sh\n"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if p, err := transferHelper(); err != nil || p != h {
-		t.Errorf("helper in PATH: %q, %v; want %q", p, err, h)
 	}
 }

@@ -3,40 +3,27 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"strings"
 
-	"github.com/sirupsen/logrus"
 	"go.podman.io/image/v5/types"
-	"golang.org/x/term"
 
 	"github.com/husk-dev/husk/internal/hostinfo"
+	"github.com/husk-dev/husk/internal/transfer"
 	"github.com/husk-dev/husk/pkg/pull"
 	"github.com/husk-dev/husk/pkg/pull/pullopts"
 	"github.com/husk-dev/husk/pkg/storage"
 )
 
 // This build does image transfers itself: it is the transfer helper
-// (bin/husk-transfer) that the command binary hands them to, and what
-// in-process tests run. transfer_core.go is the other side.
+// (bin/husk-transfer) that the command binary hands them to
+// (internal/transfer), and what in-process tests run. transfer_core.go is
+// the other side.
 
 // warnCallerSkew warns when the husk that handed this command over is
-// another build: the two must be installed together.
-func warnCallerSkew() {
-	caller, ok := os.LookupEnv(callerVersionEnv)
-	if !ok {
-		return
-	}
-	_ = os.Unsetenv(callerVersionEnv)
-	if caller != version {
-		logrus.Warnf("husk %s handed this transfer to %s %s: install husk and husk-transfer from the same build", caller, filepath.Base(os.Args[0]), version)
-	}
-}
+// another build.
+func warnCallerSkew() { transfer.WarnCallerSkew(version) }
 
 // transfersInfo says where transfers run, for husk info.
 func transfersInfo() hostinfo.Tool { return hostinfo.Tool{Name: "in-process"} }
@@ -97,88 +84,30 @@ func (a *app) runPush(ctx context.Context, src, dest string, ro pullopts.Registr
 }
 
 func (a *app) runSave(ctx context.Context, image, output string, format pullopts.ArchiveFormat, quiet bool) error {
-	toStdout := output == ""
-	if toStdout {
-		if term.IsTerminal(int(os.Stdout.Fd())) {
-			return fmt.Errorf("refusing to write an archive to a terminal: use -o FILE or redirect stdout")
-		}
-		// The archive writers need a file they can seek in.
-		dir, err := os.MkdirTemp("", "husk-save-")
-		if err != nil {
-			return fmt.Errorf("save to stdout: %w", err)
-		}
-		defer os.RemoveAll(dir)
-		output = filepath.Join(dir, "archive.tar")
-	}
-	store, err := a.openStore()
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	if err := pull.Save(ctx, store, image, output, pull.SaveOptions{Format: format, Progress: a.progress(quiet || toStdout)}); err != nil {
-		return err
-	}
-	if !toStdout {
-		return nil
-	}
-	fh, err := os.Open(output)
-	if err != nil {
-		return fmt.Errorf("save to stdout: %w", err)
-	}
-	defer fh.Close()
-	if _, err := io.Copy(a.stdout, fh); err != nil {
-		return fmt.Errorf("save to stdout: %w", err)
-	}
-	return nil
-}
-
-func (a *app) runLoad(ctx context.Context, input string, quiet bool) error {
-	if input == "" {
-		if term.IsTerminal(int(os.Stdin.Fd())) {
-			return fmt.Errorf("no archive given: use -i FILE or redirect stdin")
-		}
-		tmp, err := spoolStdin(a.stdin)
+	return transfer.ArchiveOut(output, a.stdout, func(path string, toStdout bool) error {
+		store, err := a.openStore()
 		if err != nil {
 			return err
 		}
-		defer os.Remove(tmp)
-		input = tmp
-	}
-	store, err := a.openStore()
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	res, err := pull.Load(ctx, store, input, a.progress(quiet))
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(a.stdout, "Loaded image: %s\n", res.Name)
-	return nil
+		defer store.Close()
+		return pull.Save(ctx, store, image, path, pull.SaveOptions{Format: format, Progress: a.progress(quiet || toStdout)})
+	})
 }
 
-// spoolStdin copies a piped archive to a temporary file: both archive
-// readers need to seek.
-func spoolStdin(r io.Reader) (string, error) {
-	f, err := os.CreateTemp("", "husk-load-*.tar")
-	if err != nil {
-		return "", fmt.Errorf("spool stdin: %w", err)
-	}
-	if _, err := io.Copy(f, r); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return "", fmt.Errorf("spool stdin: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(f.Name())
-		return "", fmt.Errorf("spool stdin: %w", err)
-	}
-	return f.Name(), nil
-}
-
-func isTerminal(r io.Reader) bool {
-	f, ok := r.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
+func (a *app) runLoad(ctx context.Context, input string, quiet bool) error {
+	return transfer.ArchiveIn(input, a.stdin, func(path string) error {
+		store, err := a.openStore()
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		res, err := pull.Load(ctx, store, path, a.progress(quiet))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "Loaded image: %s\n", res.Name)
+		return nil
+	})
 }
 
 func (a *app) runLogin(ctx context.Context, registry string, o loginOptions) error {
@@ -186,47 +115,11 @@ func (a *app) runLogin(ctx context.Context, registry string, o loginOptions) err
 	if err != nil {
 		return err
 	}
-	user, password := o.user, o.password
-	in := bufio.NewReader(a.stdin)
-	if user == "" {
-		if !isTerminal(a.stdin) {
-			return fmt.Errorf("no username: use --username")
-		}
-		fmt.Fprint(a.stderr, "Username: ")
-		line, err := in.ReadString('\n')
-		if err != nil {
-			return fmt.Errorf("read username: %w", err)
-		}
-		user = strings.TrimSpace(line)
+	cred, err := transfer.Credentials{User: o.user, Password: o.password, PasswordStdin: o.passwordStdin}.Complete(a.stdin, a.stderr)
+	if err != nil {
+		return err
 	}
-	switch {
-	case o.passwordStdin:
-		if password != "" {
-			return fmt.Errorf("use either --password or --password-stdin")
-		}
-		// A password (or token) is a line; a stream without end is not.
-		const maxPassword = 64 << 10
-		b, err := io.ReadAll(io.LimitReader(in, maxPassword+1))
-		if err != nil {
-			return fmt.Errorf("read password: %w", err)
-		}
-		if len(b) > maxPassword {
-			return fmt.Errorf("read password: --password-stdin gave more than %d KiB", maxPassword>>10)
-		}
-		password = strings.TrimRight(string(b), "\r\n")
-	case password == "":
-		if !isTerminal(a.stdin) {
-			return fmt.Errorf("no password: use --password-stdin")
-		}
-		fmt.Fprint(a.stderr, "Password: ")
-		b, err := term.ReadPassword(int(os.Stdin.Fd()))
-		fmt.Fprintln(a.stderr)
-		if err != nil {
-			return fmt.Errorf("read password: %w", err)
-		}
-		password = string(b)
-	}
-	if _, err := pull.Login(ctx, sys, registry, user, password); err != nil {
+	if _, err := pull.Login(ctx, sys, registry, cred.User, cred.Password); err != nil {
 		return err
 	}
 	fmt.Fprintln(a.stdout, "Login Succeeded!")

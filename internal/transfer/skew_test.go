@@ -1,6 +1,4 @@
-//go:build linux && !husk_core
-
-package main
+package transfer
 
 import (
 	"bytes"
@@ -21,17 +19,17 @@ func TestTransferHelperWarnsOfAnotherBuild(t *testing.T) {
 		caller string
 		set    bool
 		warns  bool
-	}{{"", false, false}, {version, true, false}, {"0.0.0-other", true, true}} {
+	}{{"", false, false}, {"1.0", true, false}, {"0.0.0-other", true, true}} {
 		buf.Reset()
 		if c.set {
-			t.Setenv(callerVersionEnv, c.caller)
+			t.Setenv(CallerVersionEnv, c.caller)
 		}
-		warnCallerSkew()
+		WarnCallerSkew("1.0")
 		if got := strings.Contains(buf.String(), "same build"); got != c.warns {
 			t.Errorf("caller %q (set %v): warned %v: %q", c.caller, c.set, got, buf.String())
 		}
-		if _, still := os.LookupEnv(callerVersionEnv); still {
-			t.Errorf("caller %q: %s left for the helper's children", c.caller, callerVersionEnv)
+		if _, still := os.LookupEnv(CallerVersionEnv); still {
+			t.Errorf("caller %q: %s left for the helper's children", c.caller, CallerVersionEnv)
 		}
 	}
 }
