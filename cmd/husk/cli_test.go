@@ -11,10 +11,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/husk-dev/husk/internal/format"
-	"github.com/husk-dev/husk/internal/opterr"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/husk-dev/husk/internal/format"
+	"github.com/husk-dev/husk/internal/opterr"
 )
 
 // runCLI runs husk in-process with the given arguments. Commands that need

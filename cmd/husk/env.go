@@ -7,7 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/husk-dev/husk/pkg/cgroups"
 	"github.com/husk-dev/husk/pkg/pull/pullopts"
+	"github.com/husk-dev/husk/pkg/runtime"
 	"github.com/husk-dev/husk/pkg/storage"
 	"github.com/husk-dev/husk/pkg/userns"
 )
@@ -68,4 +70,76 @@ func (a *app) blobCacheDir() string {
 func (a *app) withCache(o pullopts.RegistryOptions) pullopts.RegistryOptions {
 	o.BlobInfoCacheDir = a.blobCacheDir()
 	return o
+}
+
+// withContainers opens the store and runs fn for each named container.
+func (a *app) withContainers(names []string, fn func(runtime.Env, *runtime.Container) error) error {
+	store, env, err := a.openEnv()
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	var firstErr error
+	for _, n := range names {
+		c, err := runtime.Lookup(store, n)
+		if err == nil {
+			err = fn(env, c)
+		}
+		if err != nil {
+			if len(names) == 1 {
+				return err
+			}
+			fmt.Fprintf(a.stderr, "husk: %v\n", err)
+			if firstErr == nil {
+				firstErr = &exitCodeError{code: exitHusk}
+			}
+		}
+	}
+	return firstErr
+}
+
+// runtimeEnv is the host-dependent part of running containers, decided
+// here once.
+func (a *app) runtimeEnv(store *storage.Store) (runtime.Env, error) {
+	stateDir := filepath.Join(store.RunRoot, "husk-runtime")
+	rts, err := runtime.SelectRuntimes(runtime.SelectOptions{Name: a.global.runtime, StateDir: stateDir})
+	if err != nil {
+		return runtime.Env{}, err
+	}
+	cg, err := a.cgroupInfo()
+	if err != nil {
+		return runtime.Env{}, err
+	}
+	return runtime.Env{
+		Cgroups:  &cg,
+		Store:    store,
+		Runtimes: rts,
+		Volumes:  &runtime.VolumeStore{Dir: filepath.Join(store.GraphRoot, "volumes")},
+		Rootless: a.state.Rootless,
+		SingleID: a.state.Mapping == userns.MappingSingle,
+		HostUID:  a.state.UID,
+		HostGID:  a.state.GID,
+		Notices:  a.stderr,
+		StateDir: stateDir,
+	}, nil
+}
+
+// openEnv opens the store and decides the runtime environment for it; the
+// caller closes the store.
+func (a *app) openEnv() (*storage.Store, runtime.Env, error) {
+	store, err := a.openStore()
+	if err != nil {
+		return nil, runtime.Env{}, err
+	}
+	env, err := a.runtimeEnv(store)
+	if err != nil {
+		store.Close()
+		return nil, runtime.Env{}, err
+	}
+	return store, env, nil
+}
+
+// cgroupInfo detects the host's cgroups for this user.
+func (a *app) cgroupInfo() (cgroups.Info, error) {
+	return cgroups.Detect(a.state.Rootless, int(a.state.UID), a.runtimeDir, cgroups.Manager(a.global.cgroupManager))
 }

@@ -8,12 +8,13 @@ import (
 	"io"
 	"strings"
 
+	"github.com/spf13/pflag"
+
 	"github.com/husk-dev/husk/internal/format"
 	"github.com/husk-dev/husk/internal/opterr"
 	"github.com/husk-dev/husk/internal/transfer"
 	"github.com/husk-dev/husk/pkg/ctropts"
 	"github.com/husk-dev/husk/pkg/pull/ensure"
-	"github.com/spf13/pflag"
 )
 
 // Exit codes, as podman and docker use them.

@@ -11,10 +11,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/husk-dev/husk/internal/format"
-
 	"github.com/spf13/cobra"
 
+	"github.com/husk-dev/husk/internal/format"
 	"github.com/husk-dev/husk/pkg/netns"
 )
 

@@ -7,10 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/husk-dev/husk/internal/format"
-
 	"github.com/spf13/cobra"
 
+	"github.com/husk-dev/husk/internal/format"
 	"github.com/husk-dev/husk/pkg/runtime"
 	"github.com/husk-dev/husk/pkg/storage"
 )

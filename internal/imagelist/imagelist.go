@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/husk-dev/husk/internal/format"
-
 	"github.com/husk-dev/husk/pkg/storage"
 )
 

@@ -7,8 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/husk-dev/husk/internal/opterr"
 	"golang.org/x/term"
+
+	"github.com/husk-dev/husk/internal/opterr"
 )
 
 func TestArchiveInAndOut(t *testing.T) {

@@ -1,0 +1,108 @@
+//go:build linux
+
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/husk-dev/husk/pkg/runtime"
+)
+
+// startExisting starts a created or stopped container, one start at a
+// time: a second start finds it running (which is fine, as in podman).
+func (a *app) startExisting(ctx context.Context, env runtime.Env, c *runtime.Container, attach, interactive bool) error {
+	lock, err := c.StartLockFile()
+	if err != nil {
+		return err
+	}
+	released := false
+	release := func() {
+		if !released {
+			released = true
+			lock.Close()
+		}
+	}
+	defer release()
+	if err := runtime.Refresh(env, c); err != nil {
+		return err
+	}
+	if err := c.Reload(); err != nil {
+		return err
+	}
+	if c.Alive() {
+		fmt.Fprintln(a.stdout, c.Name)
+		return nil
+	}
+	// Started as it was created: its recorded settings (runtime, cgroup
+	// manager) stand unless this command gives others.
+	if changed, err := a.global.adopt(c.Config.Settings); err != nil {
+		return err
+	} else if changed {
+		if env, err = a.runtimeEnv(env.Store); err != nil {
+			return err
+		}
+	}
+	if interactive {
+		c.Config.Interactive = true // for this start only
+	}
+	if !attach {
+		if err := a.startDetached(c, lock); err != nil {
+			return err
+		}
+		fmt.Fprintln(a.stdout, c.Name)
+		return nil
+	}
+	return a.startForeground(ctx, env, c, release)
+}
+
+func (a *app) startForeground(ctx context.Context, env runtime.Env, c *runtime.Container, started func()) error {
+	stdio := runtime.Stdio{Stdin: stdinFile(a.stdin), Stdout: a.stdout, Stderr: a.stderr}
+	if started != nil {
+		stdio.Started = func(int) { started() }
+	}
+	code, err := runtime.Start(ctx, env, c, stdio)
+	switch {
+	case errors.Is(err, runtime.ErrCommandNotFound):
+		return &exitCodeError{code: exitNotFound, msg: err.Error()}
+	case errors.Is(err, runtime.ErrCannotInvoke):
+		return &exitCodeError{code: exitCannotRun, msg: err.Error()}
+	case err != nil:
+		return err
+	}
+	if code != 0 {
+		return &exitCodeError{code: code}
+	}
+	return nil
+}
+
+// stdinFile prefers the process's real stdin file so that the runtime can
+// hand it to the container directly.
+func stdinFile(r io.Reader) io.Reader {
+	if r == nil {
+		return os.Stdin
+	}
+	return r
+}
+
+func newStartCommand(a *app) *cobra.Command {
+	var attach, interactive bool
+	cmd := &cobra.Command{
+		Use:   "start [flags] CONTAINER",
+		Short: "Start a created or stopped container",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withContainers(args, func(env runtime.Env, c *runtime.Container) error {
+				return a.startExisting(cmd.Context(), env, c, attach, interactive)
+			})
+		},
+	}
+	cmd.Flags().BoolVarP(&attach, "attach", "a", false, "attach to the container's output and wait for it")
+	cmd.Flags().BoolVarP(&interactive, "interactive", "i", false, "connect stdin")
+	return cmd
+}

@@ -1,0 +1,32 @@
+//go:build linux
+
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/husk-dev/husk/pkg/runtime"
+)
+
+func newStopCommand(a *app) *cobra.Command {
+	var timeout int
+	cmd := &cobra.Command{
+		Use:   "stop [flags] CONTAINER [CONTAINER...]",
+		Short: "Stop containers: the image's stop signal, then SIGKILL after the timeout",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withContainers(args, func(env runtime.Env, c *runtime.Container) error {
+				if err := runtime.Stop(cmd.Context(), env, c, time.Duration(timeout)*time.Second); err != nil {
+					return err
+				}
+				fmt.Fprintln(a.stdout, c.Name)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().IntVarP(&timeout, "time", "t", 10, "seconds to wait before killing the container")
+	return cmd
+}
