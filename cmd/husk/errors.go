@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/husk-dev/husk/internal/setting"
 )
 
 // Exit codes, as podman and docker use them.
@@ -37,9 +39,19 @@ func exitCode(err error, stderr io.Writer) int {
 		}
 		return ec.code
 	}
-	msg := strings.TrimSpace(err.Error())
-	fmt.Fprintf(stderr, "husk: %s\n", msg)
+	fmt.Fprintf(stderr, "husk: %s\n", message(err))
 	return exitHusk
 }
+
+// message is err's text for the user: the settings husk's libraries name
+// (internal/setting) are spelled as the flags that set them.
+func message(err error) string {
+	return strings.TrimSpace(setting.SpellAll(err, flagOf))
+}
+
+// flagOf spells a setting as its flag: a library's "memory-swap" is the
+// user's --memory-swap, "cgroups=disabled" is --cgroups=disabled. Every
+// setting the libraries name is a flag of the same name (a test checks).
+func flagOf(name string) string { return "--" + name }
 
 func errorsIs(err, target error) bool { return errors.Is(err, target) }
