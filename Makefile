@@ -14,7 +14,7 @@ export PATH := $(dir $(GO)):$(PATH)
 TEST_USER ?= husktest
 STAGE ?= /var/tmp/husk-test-run
 
-.PHONY: all build setup registry images demo test unit fuzz rootless docs check-docs bench clean
+.PHONY: all build setup registry images demo test unit fuzz lint rootless docs check-docs bench clean
 
 all: build
 
@@ -53,6 +53,12 @@ unit: build
 FUZZTIME ?= 10s
 fuzz:
 	FUZZTIME=$(FUZZTIME) GO=$(GO) test/fuzz.sh
+
+# staticcheck (pinned in tools/go.mod) on both builds of cmd/husk, and
+# go vet for GOOS=darwin (test/lint.sh); any finding fails. Needs no root,
+# registry or images; make test runs it too.
+lint:
+	GO=$(GO) test/lint.sh
 
 rootless: images build
 	test/run-rootless.sh

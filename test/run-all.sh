@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole suite (make test): unit tests as root, rootless suites as the
-# test user, generated docs check. Ends with "N passed, N failed, N skipped".
+# test user, generated docs check, static checks (test/lint.sh). Ends with
+# "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . test/lib.sh
@@ -42,13 +43,19 @@ else
 	rc=1
 fi
 
+echo "== static checks (test/lint.sh: staticcheck, go vet for GOOS=darwin)"
+# One line per check: "ok ..." or "FAIL ..." (counted as "not ok").
+GO=$GO test/lint.sh 2>&1 | tee "$out/lint.raw"
+[[ ${PIPESTATUS[0]} -eq 0 ]] || rc=1
+sed -n -e 's/^ok  */ok lint /p' -e 's/^FAIL  */not ok lint /p' "$out/lint.raw" >"$out/lint.out"
+
 count() { grep -hE "$1" "$@" 2>/dev/null | wc -l; }
 files=("$out/unit.out" "$out/netit.out" "$STAGE/go.out")
 pass=$(cat "${files[@]}" 2>/dev/null | grep -cE '^\s*--- PASS' )
 fail=$(cat "${files[@]}" 2>/dev/null | grep -cE '^\s*--- FAIL' )
 skip=$(cat "${files[@]}" 2>/dev/null | grep -cE '^\s*--- SKIP' )
 # bats TAP: "ok N name # skip reason" counts as skipped.
-tap=("$STAGE/bats.out" "$out/root-bats.out" "$out/fuzz.out" "$out/docs.out")
+tap=("$STAGE/bats.out" "$out/root-bats.out" "$out/fuzz.out" "$out/docs.out" "$out/lint.out")
 bskip=$(cat "${tap[@]}" 2>/dev/null | grep -cE '^ok [0-9]+ .*# skip|^ok [0-9]+ # skip' )
 bpass=$(( $(cat "${tap[@]}" 2>/dev/null | grep -cE '^ok ') - bskip ))
 bfail=$(cat "${tap[@]}" 2>/dev/null | grep -cE '^not ok ')

@@ -14,8 +14,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/husk-dev/husk/internal/format"
-	"github.com/husk-dev/husk/internal/opterr"
+	"github.com/husk-dev/husk/internal/setting"
+	"github.com/husk-dev/husk/pkg/ctropts"
 )
 
 // runCLI runs husk in-process with the given arguments. Commands that need
@@ -94,7 +94,6 @@ func TestImportFences(t *testing.T) {
 		"../../pkg/netns":          {"github.com/spf13/cobra"},
 		"../../pkg/ctropts":        {"github.com/spf13/cobra", "github.com/spf13/pflag"},
 		"../../internal/format":    {"github.com/spf13/cobra"},
-		"../../internal/opterr":    {"github.com/spf13/cobra"},
 		"../../internal/hostinfo":  {"github.com/spf13/cobra"},
 		"../../internal/ctrlist":   {"github.com/spf13/cobra"},
 		"../../internal/imagelist": {"github.com/spf13/cobra"},
@@ -139,25 +138,36 @@ func TestPanicIsOneLineAnd125(t *testing.T) {
 	}
 }
 
-// Every option the packages below cmd/ name in their errors has a flag.
-func TestOptionFlagsSpelled(t *testing.T) {
+// The settings messages name in the short form have that short flag,
+// and the settings ctropts asks about (Given) are flags of run.
+func TestShortFlagsAndGivenSettings(t *testing.T) {
 	root := newRootCommand(nil, &bytes.Buffer{}, &bytes.Buffer{})
-	flags := map[flag]bool{} // every flag of every command
+	flags := map[string]string{} // long name: shorthand, of every command
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
-		c.Flags().VisitAll(func(f *pflag.Flag) { flags[flag{f.Shorthand, f.Name}] = true })
+		c.Flags().VisitAll(func(f *pflag.Flag) {
+			if f.Shorthand != "" {
+				flags[f.Name] = f.Shorthand
+			}
+		})
 		for _, s := range c.Commands() {
 			walk(s)
 		}
 	}
 	walk(root)
-	for o, f := range optionFlags {
-		if !flags[f] {
-			t.Errorf("option %q: no flag --%s (-%s)", o, f.long, f.short)
+	for name, short := range shortFlags {
+		if flags[name] != short {
+			t.Errorf("setting %q: no flag --%s with -%s", name, name, short)
 		}
 	}
-	err := withFlagNames(fmt.Errorf("list: %w", opterr.Errorf(format.Option, "parse %s %q: bad", opterr.Long(format.Option), "{{")))
-	if got, want := err.Error(), `list: parse --format "{{": bad`; got != want {
-		t.Errorf("%q, want %q", got, want)
+	run, _, _ := root.Find([]string{"run"})
+	for _, o := range append([]string{ctropts.OptName, ctropts.OptEntrypoint, ctropts.OptUser, ctropts.OptNetwork}, ctropts.LimitOptions...) {
+		if run.Flags().Lookup(o) == nil {
+			t.Errorf("ctropts asks whether %q was given, but run has no flag --%s", o, o)
+		}
+	}
+	err := withFlagNames(fmt.Errorf("create: %w", setting.Errorf("{-volume} %q and {tmpfs} %q", "/a:/x", "/x")))
+	if got, want := err.Error(), `create: -v "/a:/x" and --tmpfs "/x"`; got != want || message(err) != want {
+		t.Errorf("%q (message %q), want %q", got, message(err), want)
 	}
 }

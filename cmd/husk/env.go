@@ -89,7 +89,7 @@ func (a *app) withContainers(names []string, fn func(runtime.Env, *runtime.Conta
 			if len(names) == 1 {
 				return err
 			}
-			fmt.Fprintf(a.stderr, "husk: %v\n", err)
+			fmt.Fprintf(a.stderr, "husk: %s\n", message(err))
 			if firstErr == nil {
 				firstErr = &exitCodeError{code: exitHusk}
 			}

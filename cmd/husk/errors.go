@@ -10,11 +10,8 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/husk-dev/husk/internal/format"
-	"github.com/husk-dev/husk/internal/opterr"
+	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/internal/transfer"
-	"github.com/husk-dev/husk/pkg/ctropts"
-	"github.com/husk-dev/husk/pkg/pull/ensure"
 )
 
 // Exit codes, as podman and docker use them.
@@ -38,7 +35,6 @@ func exitCode(err error, stderr io.Writer) int {
 	if err == nil {
 		return 0
 	}
-	err = withFlagNames(err)
 	if errors.Is(err, transfer.ErrReported) {
 		return exitHusk // the helper has said why
 	}
@@ -49,78 +45,59 @@ func exitCode(err error, stderr io.Writer) int {
 		}
 		return ec.code
 	}
-	msg := strings.TrimSpace(err.Error())
-	fmt.Fprintf(stderr, "husk: %s\n", msg)
+	fmt.Fprintf(stderr, "husk: %s\n", message(err))
 	return exitHusk
 }
 
-func errorsIs(err, target error) bool { return errors.Is(err, target) }
-
-// flag is how husk spells an option: its short and long flag names.
-type flag struct{ short, long string }
-
-// optionFlags are the flags of the options that the packages below cmd/
-// name in their errors and ask about (opterr.Option).
-var optionFlags = map[opterr.Option]flag{
-	format.Option:          {"", "format"},
-	ctropts.OptName:        {"", "name"},
-	ctropts.OptEntrypoint:  {"", "entrypoint"},
-	ctropts.OptEnv:         {"e", "env"},
-	ctropts.OptEnvFile:     {"", "env-file"},
-	ctropts.OptUser:        {"u", "user"},
-	ctropts.OptWorkdir:     {"w", "workdir"},
-	ctropts.OptHostname:    {"", "hostname"},
-	ctropts.OptVolume:      {"v", "volume"},
-	ctropts.OptMount:       {"", "mount"},
-	ctropts.OptTmpfs:       {"", "tmpfs"},
-	ctropts.OptSecurityOpt: {"", "security-opt"},
-	ctropts.OptUserns:      {"", "userns"},
-	ctropts.OptCgroups:     {"", "cgroups"},
-	ctropts.OptLogOpt:      {"", "log-opt"},
-	ctropts.OptNetwork:     {"", "network"},
-	ctropts.OptDNS:         {"", "dns"},
-	ctropts.OptDNSSearch:   {"", "dns-search"},
-	ctropts.OptDNSOption:   {"", "dns-option"},
-	ctropts.OptAddHost:     {"", "add-host"},
-
-	ctropts.OptMemory:            {"m", "memory"},
-	ctropts.OptMemoryReservation: {"", "memory-reservation"},
-	ctropts.OptMemorySwap:        {"", "memory-swap"},
-	ctropts.OptCPUs:              {"", "cpus"},
-	ctropts.OptCPUShares:         {"", "cpu-shares"},
-	ctropts.OptCPUWeight:         {"", "cpu-weight"},
-	ctropts.OptCpusetCpus:        {"", "cpuset-cpus"},
-	ctropts.OptPidsLimit:         {"", "pids-limit"},
-	ctropts.OptBlkioWeight:       {"", "blkio-weight"},
-	ensure.OptPull:               {"", "pull"},
-	ensure.OptPlatform:           {"", "platform"},
-	transfer.OptOutput:           {"o", "output"},
-	transfer.OptInput:            {"i", "input"},
-	transfer.OptUsername:         {"u", "username"},
-	transfer.OptPassword:         {"p", "password"},
-	transfer.OptPasswordStdin:    {"", "password-stdin"},
-}
-
-// flagsGiven reports, for the packages below cmd/, which options were
-// given in fs.
-func flagsGiven(fs *pflag.FlagSet) func(opterr.Option) bool {
-	return func(o opterr.Option) bool {
-		f, ok := optionFlags[o]
-		return ok && fs.Changed(f.long)
+// message is err's text for the user: the settings husk's libraries name
+// (internal/setting) are spelled as the flags that set them.
+func message(err error) string {
+	if s, ok := err.(*spelledError); ok {
+		return strings.TrimSpace(s.msg)
 	}
+	return strings.TrimSpace(setting.SpellAll(err, flagOf))
 }
 
-// withFlagNames gives the options an error names the spelling of husk's
-// flags: the one place where errors from below cmd/ get flag names.
-func withFlagNames(err error) error {
-	return opterr.Spell(err, func(o opterr.Option, long bool) string {
-		f, ok := optionFlags[o]
-		switch {
-		case !ok:
-			return string(o)
-		case f.short != "" && !long:
-			return "-" + f.short
+// shortFlags are the one-letter flags of the settings that messages name
+// in the short form ({-volume}: -v, the form users type).
+var shortFlags = map[string]string{"volume": "v", "env": "e", "user": "u", "workdir": "w", "output": "o", "input": "i"}
+
+// flagOf spells a setting as its flag: a library's "memory-swap" is the
+// user's --memory-swap, "cgroups=disabled" is --cgroups=disabled, and
+// "-volume" is -v. Every setting the libraries name is a flag of the same
+// name (a test checks).
+func flagOf(name string) string {
+	if n, ok := strings.CutPrefix(name, "-"); ok {
+		if s, ok := shortFlags[n]; ok {
+			return "-" + s
 		}
-		return "--" + f.long
-	})
+		name = n
+	}
+	return "--" + name
 }
+
+// flagsGiven reports, for the libraries, which settings were given as
+// flags in fs.
+func flagsGiven(fs *pflag.FlagSet) func(name string) bool {
+	return func(name string) bool { return fs.Changed(name) }
+}
+
+// withFlagNames is err with its message spelled as message does, for
+// callers that show err.Error() themselves; it wraps err.
+func withFlagNames(err error) error {
+	if _, ok := setting.As(err); !ok {
+		return err
+	}
+	return &spelledError{msg: setting.SpellAll(err, flagOf), err: err}
+}
+
+// spelledError is an error whose settings were spelled as flags.
+type spelledError struct {
+	msg string
+	err error
+}
+
+func (e *spelledError) Error() string { return e.msg }
+func (e *spelledError) Unwrap() error { return e.err }
+
+func errorsIs(err, target error) bool { return errors.Is(err, target) }

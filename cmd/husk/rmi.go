@@ -40,7 +40,7 @@ func newRmiCommand(a *app) *cobra.Command {
 			for _, ref := range args {
 				res, err := store.RemoveImage(ref, storage.RemoveOptions{Force: force || all})
 				if err != nil {
-					fmt.Fprintf(a.stderr, "husk: %v\n", err)
+					fmt.Fprintf(a.stderr, "husk: %s\n", message(err))
 					if firstErr == nil {
 						firstErr = err
 					}

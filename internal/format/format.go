@@ -15,11 +15,8 @@ import (
 	"text/template/parse"
 	"time"
 
-	"github.com/husk-dev/husk/internal/opterr"
+	"github.com/husk-dev/husk/internal/setting"
 )
-
-// Option is the option that carries a template, as errors name it.
-const Option opterr.Option = "format"
 
 // HumanSize prints bytes in SI units, as podman and docker do.
 func HumanSize(n int64) string {
@@ -118,14 +115,14 @@ func New(format string) (*Formatter, error) {
 		"join":  strings.Join,
 	}).Parse(text + "\n")
 	if err != nil {
-		return nil, opterr.Errorf(Option, "parse %s %q: %w", opterr.Long(Option), format, err)
+		return nil, setting.Errorf("parse {format} %q: %w", format, err)
 	}
 	for _, tt := range t.Templates() {
 		if tt.Tree == nil {
 			continue
 		}
 		if err := checkRanges(tt.Tree.Root); err != nil {
-			return nil, opterr.Errorf(Option, "%s %q: %w", opterr.Long(Option), format, err)
+			return nil, setting.Errorf("{format} %q: %w", format, err)
 		}
 	}
 	f.tmpl = t
@@ -207,7 +204,7 @@ func (f *Formatter) Render(w io.Writer, rows []any) error {
 	for _, r := range rows {
 		buf.Reset()
 		if err := f.tmpl.Execute(&limitedWriter{w: &buf, left: maxRowOutput}, r); err != nil {
-			return opterr.Errorf(Option, "render %s: %w", opterr.Long(Option), err)
+			return setting.Errorf("render {format}: %w", err)
 		}
 		if _, err := tw.Write(buf.Bytes()); err != nil {
 			return err

@@ -1,14 +1,14 @@
 package format
 
 import (
-	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/husk-dev/husk/internal/opterr"
+	"github.com/husk-dev/husk/internal/setting"
 )
 
 func TestFormatterBounds(t *testing.T) {
@@ -74,8 +74,7 @@ func TestFormatterTemplate(t *testing.T) {
 		t.Fatalf("%q", b.String())
 	}
 	_, err = New("{{.Nope")
-	var oe *opterr.Error
-	if !errors.As(err, &oe) || oe.Option != Option || !strings.HasPrefix(err.Error(), `parse format "{{.Nope": `) {
+	if e, ok := setting.As(err); !ok || !slices.Equal(e.Names(), []string{"format"}) || !strings.HasPrefix(err.Error(), `parse format "{{.Nope": `) {
 		t.Fatalf("bad template: %v", err)
 	}
 }

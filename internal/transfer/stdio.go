@@ -10,16 +10,7 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/husk-dev/husk/internal/opterr"
-)
-
-// The options of save, load and login, as errors name them.
-const (
-	OptOutput        opterr.Option = "output"
-	OptInput         opterr.Option = "input"
-	OptUsername      opterr.Option = "username"
-	OptPassword      opterr.Option = "password"
-	OptPasswordStdin opterr.Option = "password-stdin"
+	"github.com/husk-dev/husk/internal/setting"
 )
 
 // ArchiveOut runs write on the file output, or, when output is "", on a
@@ -29,7 +20,7 @@ func ArchiveOut(output string, stdout io.Writer, write func(path string, toStdou
 	toStdout := output == ""
 	if toStdout {
 		if term.IsTerminal(int(os.Stdout.Fd())) {
-			return opterr.Errorf(OptOutput, "refusing to write an archive to a terminal: use %s FILE or redirect stdout", OptOutput)
+			return setting.Errorf("refusing to write an archive to a terminal: use {-output} FILE or redirect stdout")
 		}
 		dir, err := os.MkdirTemp("", "husk-save-")
 		if err != nil {
@@ -58,7 +49,7 @@ func ArchiveOut(output string, stdout io.Writer, write func(path string, toStdou
 func ArchiveIn(input string, stdin io.Reader, read func(path string) error) error {
 	if input == "" {
 		if term.IsTerminal(int(os.Stdin.Fd())) {
-			return opterr.Errorf(OptInput, "no archive given: use %s FILE or redirect stdin", OptInput)
+			return setting.Errorf("no archive given: use {-input} FILE or redirect stdin")
 		}
 		tmp, err := spool(stdin)
 		if err != nil {
@@ -106,7 +97,7 @@ func (c Credentials) Complete(in io.Reader, prompt io.Writer) (Credentials, erro
 	r := bufio.NewReader(in)
 	if c.User == "" {
 		if !isTerminal(in) {
-			return c, opterr.Errorf(OptUsername, "no username: use %s", opterr.Long(OptUsername))
+			return c, setting.Errorf("no username: use {username}")
 		}
 		fmt.Fprint(prompt, "Username: ")
 		line, err := r.ReadString('\n')
@@ -118,19 +109,19 @@ func (c Credentials) Complete(in io.Reader, prompt io.Writer) (Credentials, erro
 	switch {
 	case c.PasswordStdin:
 		if c.Password != "" {
-			return c, opterr.Errorf(OptPassword, "use either %s or %s", opterr.Long(OptPassword), OptPasswordStdin)
+			return c, setting.Errorf("use either {password} or {password-stdin}")
 		}
 		b, err := io.ReadAll(io.LimitReader(r, maxPassword+1))
 		if err != nil {
 			return c, fmt.Errorf("read password: %w", err)
 		}
 		if len(b) > maxPassword {
-			return c, opterr.Errorf(OptPasswordStdin, "read password: %s gave more than %d KiB", OptPasswordStdin, maxPassword>>10)
+			return c, setting.Errorf("read password: {password-stdin} gave more than %d KiB", maxPassword>>10)
 		}
 		c.Password = strings.TrimRight(string(b), "\r\n")
 	case c.Password == "":
 		if !isTerminal(in) {
-			return c, opterr.Errorf(OptPasswordStdin, "no password: use %s", OptPasswordStdin)
+			return c, setting.Errorf("no password: use {password-stdin}")
 		}
 		fmt.Fprint(prompt, "Password: ")
 		b, err := term.ReadPassword(int(os.Stdin.Fd()))

@@ -1,7 +1,6 @@
 package transfer
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,7 +8,7 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/husk-dev/husk/internal/opterr"
+	"github.com/husk-dev/husk/internal/setting"
 )
 
 func TestArchiveInAndOut(t *testing.T) {
@@ -56,17 +55,16 @@ func TestCredentialsFromAPipe(t *testing.T) {
 	for _, tc := range []struct {
 		c    Credentials
 		in   string
-		opt  opterr.Option
+		opt  string
 		want string
 	}{
-		{Credentials{}, "", OptUsername, "no username: use username"},
-		{Credentials{User: "u"}, "", OptPasswordStdin, "no password: use password-stdin"},
-		{Credentials{User: "u", Password: "p", PasswordStdin: true}, "", OptPassword, "use either password or password-stdin"},
-		{Credentials{User: "u", PasswordStdin: true}, strings.Repeat("x", maxPassword+1), OptPasswordStdin, "read password: password-stdin gave more than 64 KiB"},
+		{Credentials{}, "", "username", "no username: use username"},
+		{Credentials{User: "u"}, "", "password-stdin", "no password: use password-stdin"},
+		{Credentials{User: "u", Password: "p", PasswordStdin: true}, "", "password", "use either password or password-stdin"},
+		{Credentials{User: "u", PasswordStdin: true}, strings.Repeat("x", maxPassword+1), "password-stdin", "read password: password-stdin gave more than 64 KiB"},
 	} {
 		_, err := tc.c.Complete(strings.NewReader(tc.in), nil)
-		var oe *opterr.Error
-		if !errors.As(err, &oe) || oe.Option != tc.opt || err.Error() != tc.want {
+		if e, ok := setting.As(err); !ok || e.Names()[0] != tc.opt || err.Error() != tc.want {
 			t.Errorf("%+v: %v, want %q", tc.c, err, tc.want)
 		}
 	}

@@ -1,9 +1,10 @@
 package cgroups
 
 import (
-	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/husk-dev/husk/internal/setting"
 )
 
 // DelegateFix is what an administrator does so that systemd delegates the
@@ -14,6 +15,9 @@ const DelegateFix = "as root: mkdir -p /etc/systemd/system/user@.service.d && " 
 
 // unifiedFix is what a host with cgroup v1 (or hybrid) needs.
 const unifiedFix = "boot the host with cgroup v2 (kernel command line systemd.unified_cgroup_hierarchy=1)"
+
+// ref names a limit's setting in a setting.Errorf format.
+func ref(l Limit) string { return "{" + l.Setting + "}" }
 
 // v1Name is a controller's name in cgroup v1.
 func v1Name(ctrl string) string {
@@ -31,7 +35,7 @@ func (info Info) Check(r Resources, disabled bool) error {
 		return nil
 	}
 	if disabled {
-		return fmt.Errorf("%s needs a cgroup, but --cgroups=disabled runs the container without one: drop one of them", limits[0].Flag)
+		return setting.Errorf(ref(limits[0]) + " needs a cgroup, but {cgroups=disabled} runs the container without one: drop one of them")
 	}
 	for _, l := range limits {
 		if err := info.checkController(l); err != nil {
@@ -73,24 +77,24 @@ func (info Info) checkFiles(l Limit, missing []string) error {
 		return nil
 	}
 	files := strings.Join(want, " or ")
-	switch l.Flag {
-	case "--blkio-weight":
+	switch l.Setting {
+	case "blkio-weight":
 		scheds := "none listed in /sys/block/*/queue/scheduler"
 		if s := info.sys.schedulers(); len(s) > 0 {
 			scheds = strings.Join(s, " ")
 		}
-		return fmt.Errorf("--blkio-weight needs a proportional-weight I/O scheduler, and this kernel offers none: "+
+		return setting.Errorf("{blkio-weight} needs a proportional-weight I/O scheduler, and this kernel offers none: "+
 			"the cgroup has no %s (BFQ is not loaded; the I/O schedulers here are: %s): "+
 			"as root, load BFQ (modprobe bfq; a kernel built with CONFIG_IOSCHED_BFQ and CONFIG_BFQ_GROUP_IOSCHED) "+
-			"and select it for the disk (echo bfq > /sys/block/DEVICE/queue/scheduler), or run without --blkio-weight", files, scheds)
-	case "--memory-swap":
-		return fmt.Errorf("--memory-swap needs swap accounting, which this kernel has turned off (the cgroup has no %s): "+
-			"boot with swapaccount=1 on the kernel command line (a kernel built with CONFIG_MEMCG_SWAP), or run without --memory-swap", files)
-	case "--cpus":
-		return fmt.Errorf("--cpus needs CPU bandwidth control, which this kernel lacks (the cgroup has no %s; CONFIG_CFS_BANDWIDTH): "+
-			"use --cpu-shares or --cpu-weight for a relative share, or run without --cpus", files)
+			"and select it for the disk (echo bfq > /sys/block/DEVICE/queue/scheduler), or run without {blkio-weight}", files, scheds)
+	case "memory-swap":
+		return setting.Errorf("{memory-swap} needs swap accounting, which this kernel has turned off (the cgroup has no %s): "+
+			"boot with swapaccount=1 on the kernel command line (a kernel built with CONFIG_MEMCG_SWAP), or run without {memory-swap}", files)
+	case "cpus":
+		return setting.Errorf("{cpus} needs CPU bandwidth control, which this kernel lacks (the cgroup has no %s; CONFIG_CFS_BANDWIDTH): "+
+			"use {cpu-shares} or {cpu-weight} for a relative share, or run without {cpus}", files)
 	}
-	return fmt.Errorf("%s needs %s in the container's cgroup, which this kernel does not offer: run without %s", l.Flag, files, l.Flag)
+	return setting.Errorf(ref(l)+" needs %s in the container's cgroup, which this kernel does not offer: run without "+ref(l), files)
 }
 
 // checkCPUs refuses a cpuset naming CPUs that are not online (as docker
@@ -101,7 +105,7 @@ func checkCPUs(set, online string) error {
 	}
 	want, err := ParseCPUList(set)
 	if err != nil {
-		return fmt.Errorf("--cpuset-cpus: %w", err)
+		return setting.Errorf("{cpuset-cpus}: %w", err)
 	}
 	have, err := ParseCPUList(online)
 	if err != nil {
@@ -109,7 +113,7 @@ func checkCPUs(set, online string) error {
 	}
 	for _, c := range want {
 		if !slices.Contains(have, c) {
-			return fmt.Errorf("--cpuset-cpus %q names CPU %d, which this host does not have (online CPUs: %s)", set, c, online)
+			return setting.Errorf("{cpuset-cpus} %q names CPU %d, which this host does not have (online CPUs: %s)", set, c, online)
 		}
 	}
 	return nil
@@ -122,24 +126,24 @@ func (info Info) checkController(l Limit) error {
 		if has || (info.Mode != ModeV2 && slices.Contains(info.V1Controllers, v1Name(ctrl))) {
 			return nil
 		}
-		return fmt.Errorf("%s needs the %s cgroup controller, which this host does not offer (cgroup %s): enable it in the kernel or run without %s", l.Flag, ctrl, info.Mode, l.Flag)
+		return setting.Errorf(ref(l)+" needs the %s cgroup controller, which this host does not offer (cgroup %s): enable it in the kernel or run without "+ref(l), ctrl, info.Mode)
 	}
 	if has {
 		return nil
 	}
-	prefix := fmt.Sprintf("%s needs the %s cgroup controller", l.Flag, ctrl)
+	prefix := ref(l) + " needs the " + ctrl + " cgroup controller"
 	switch {
 	case info.Mode == ModeV1:
-		return fmt.Errorf("%s, but this host has only cgroup v1, where unprivileged users cannot have cgroups: %s, or run without %s", prefix, unifiedFix, l.Flag)
+		return setting.Errorf(prefix+", but this host has only cgroup v1, where unprivileged users cannot have cgroups: %s, or run without "+ref(l), unifiedFix)
 	case info.Mode == ModeHybrid && slices.Contains(info.V1Controllers, v1Name(ctrl)):
-		return fmt.Errorf("%s, which this host mounts in cgroup v1 only (hybrid mode; the cgroup v2 tree at %s offers %s): rootless limits need cgroup v2: %s, and delegate the controllers to users (%s); or run without %s",
-			prefix, info.Mount, list(info.Controllers), unifiedFix, DelegateFix, l.Flag)
+		return setting.Errorf(prefix+", which this host mounts in cgroup v1 only (hybrid mode; the cgroup v2 tree at %s offers %s): rootless limits need cgroup v2: %s, and delegate the controllers to users (%s); or run without "+ref(l),
+			info.Mount, list(info.Controllers), unifiedFix, DelegateFix)
 	case info.Delegated == "":
-		return fmt.Errorf("%s, but no cgroup is delegated to you (your cgroup %s is not yours to manage): %s; or run without %s",
-			prefix, info.Own, DelegateFix, l.Flag)
+		return setting.Errorf(prefix+", but no cgroup is delegated to you (your cgroup %s is not yours to manage): %s; or run without "+ref(l),
+			info.Own, DelegateFix)
 	default:
-		return fmt.Errorf("%s, which is not delegated to your cgroup %s (it offers %s): %s; or run without %s",
-			prefix, info.Delegated, list(info.Controllers), DelegateFix, l.Flag)
+		return setting.Errorf(prefix+", which is not delegated to your cgroup %s (it offers %s): %s; or run without "+ref(l),
+			info.Delegated, list(info.Controllers), DelegateFix)
 	}
 }
 

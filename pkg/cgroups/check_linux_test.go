@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/husk-dev/husk/internal/setting"
 )
 
 // Hosts as Detect reports them.
@@ -50,14 +52,20 @@ var flagController = map[string]string{
 	"--cpu-weight": "cpu", "--cpuset-cpus": "cpuset", "--pids-limit": "pids", "--blkio-weight": "io",
 }
 
+// asFlags spells an error's settings as husk's flags, as the command does.
+func asFlags(err error) string {
+	return setting.SpellAll(err, func(name string) string { return "--" + name })
+}
+
 func wantAll(t *testing.T, what string, err error, subs ...string) {
 	t.Helper()
 	if err == nil {
 		t.Fatalf("%s: Check = nil, want an error containing %q", what, subs)
 	}
+	msg := asFlags(err)
 	for _, s := range subs {
-		if !strings.Contains(err.Error(), s) {
-			t.Errorf("%s: Check = %q\nwant it to contain %q", what, err, s)
+		if !strings.Contains(msg, s) {
+			t.Errorf("%s: Check = %q\nwant it to contain %q", what, msg, s)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/husk-dev/husk/internal/setting"
 	"golang.org/x/sys/unix"
 )
 
@@ -235,7 +236,7 @@ func Detect(rootless bool, uid int, runtimeDir string, manager Manager) (Info, e
 		}
 	case ManagerSystemd:
 		if !info.Systemd {
-			return info, fmt.Errorf("--cgroup-manager=systemd: %s; use --cgroup-manager=cgroupfs", info.SystemdNote)
+			return info, setting.Errorf("{cgroup-manager=systemd}: %s; use {cgroup-manager=cgroupfs}", info.SystemdNote)
 		}
 		info.Manager = manager
 	case ManagerCgroupfs:

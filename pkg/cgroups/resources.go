@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/husk-dev/husk/internal/setting"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
@@ -30,7 +31,9 @@ const cpuPeriod = 100000
 // hierarchies, one of V2Files on cgroup v2 (runc and crun take the first
 // that exists).
 type Limit struct {
-	Flag       string
+	// Setting names the limit as a setting (internal/setting): "memory",
+	// "cpus", ...
+	Setting    string
 	Controller string
 	V1Files    []string
 	V2Files    []string
@@ -53,15 +56,15 @@ func (r Resources) Limits() []Limit {
 		}
 	}
 	f := func(names ...string) []string { return names }
-	add(r.Memory != 0, "--memory", "memory", f("memory.limit_in_bytes"), f("memory.max"))
-	add(r.MemoryReservation != 0, "--memory-reservation", "memory", f("memory.soft_limit_in_bytes"), f("memory.low"))
-	add(r.MemorySwap != 0, "--memory-swap", "memory", f("memory.memsw.limit_in_bytes"), f("memory.swap.max"))
-	add(r.CPUs != 0, "--cpus", "cpu", f("cpu.cfs_quota_us"), f("cpu.max"))
-	add(r.CPUShares != 0, "--cpu-shares", "cpu", f("cpu.shares"), f("cpu.weight"))
-	add(r.CPUWeight != 0, "--cpu-weight", "cpu", f("cpu.shares"), f("cpu.weight"))
-	add(r.CpusetCpus != "", "--cpuset-cpus", "cpuset", f("cpuset.cpus"), f("cpuset.cpus"))
-	add(r.PidsLimit != 0, "--pids-limit", "pids", f("pids.max"), f("pids.max"))
-	add(r.BlkioWeight != 0, "--blkio-weight", "io", f("blkio.bfq.weight", "blkio.weight"), f("io.bfq.weight", "io.weight"))
+	add(r.Memory != 0, "memory", "memory", f("memory.limit_in_bytes"), f("memory.max"))
+	add(r.MemoryReservation != 0, "memory-reservation", "memory", f("memory.soft_limit_in_bytes"), f("memory.low"))
+	add(r.MemorySwap != 0, "memory-swap", "memory", f("memory.memsw.limit_in_bytes"), f("memory.swap.max"))
+	add(r.CPUs != 0, "cpus", "cpu", f("cpu.cfs_quota_us"), f("cpu.max"))
+	add(r.CPUShares != 0, "cpu-shares", "cpu", f("cpu.shares"), f("cpu.weight"))
+	add(r.CPUWeight != 0, "cpu-weight", "cpu", f("cpu.shares"), f("cpu.weight"))
+	add(r.CpusetCpus != "", "cpuset-cpus", "cpuset", f("cpuset.cpus"), f("cpuset.cpus"))
+	add(r.PidsLimit != 0, "pids-limit", "pids", f("pids.max"), f("pids.max"))
+	add(r.BlkioWeight != 0, "blkio-weight", "io", f("blkio.bfq.weight", "blkio.weight"), f("io.bfq.weight", "io.weight"))
 	return out
 }
 
@@ -104,44 +107,44 @@ func (r Resources) Validate() error {
 		return fmt.Errorf("memory limits must be positive")
 	}
 	if r.Memory != 0 && r.Memory < minMemory {
-		return fmt.Errorf("--memory %d is below the minimum of 6MiB", r.Memory)
+		return setting.Errorf("{memory} %d is below the minimum of 6MiB", r.Memory)
 	}
 	if r.MemorySwap != 0 {
 		if r.Memory == 0 {
-			return fmt.Errorf("--memory-swap needs --memory as well (it is the limit of memory plus swap)")
+			return setting.Errorf("{memory-swap} needs {memory} as well (it is the limit of memory plus swap)")
 		}
 		if r.MemorySwap != -1 && r.MemorySwap < r.Memory {
-			return fmt.Errorf("--memory-swap (%d) must be at least --memory (%d), or -1 for unlimited swap", r.MemorySwap, r.Memory)
+			return setting.Errorf("{memory-swap} (%d) must be at least {memory} (%d), or -1 for unlimited swap", r.MemorySwap, r.Memory)
 		}
 	}
 	if r.Memory != 0 && r.MemoryReservation > r.Memory {
-		return fmt.Errorf("--memory-reservation must not exceed --memory")
+		return setting.Errorf("{memory-reservation} must not exceed {memory}")
 	}
 	if r.CPUs < 0 {
-		return fmt.Errorf("--cpus must be positive")
+		return setting.Errorf("{cpus} must be positive")
 	}
 	if r.CPUs != 0 && r.CPUs*cpuPeriod < 1000 {
-		return fmt.Errorf("--cpus %g is too small (minimum 0.01)", r.CPUs)
+		return setting.Errorf("{cpus} %g is too small (minimum 0.01)", r.CPUs)
 	}
 	if r.CPUShares != 0 && (r.CPUShares < 2 || r.CPUShares > 262144) {
-		return fmt.Errorf("--cpu-shares must be between 2 and 262144")
+		return setting.Errorf("{cpu-shares} must be between 2 and 262144")
 	}
 	if r.CPUWeight != 0 && r.CPUWeight > 10000 {
-		return fmt.Errorf("--cpu-weight must be between 1 and 10000")
+		return setting.Errorf("{cpu-weight} must be between 1 and 10000")
 	}
 	if r.CPUShares != 0 && r.CPUWeight != 0 {
-		return fmt.Errorf("--cpu-shares and --cpu-weight set the same thing: use one")
+		return setting.Errorf("{cpu-shares} and {cpu-weight} set the same thing: use one")
 	}
 	if r.CpusetCpus != "" {
 		if _, err := ParseCPUList(r.CpusetCpus); err != nil {
-			return fmt.Errorf("--cpuset-cpus: %w", err)
+			return setting.Errorf("{cpuset-cpus}: %w", err)
 		}
 	}
 	if r.PidsLimit < -1 {
-		return fmt.Errorf("--pids-limit must be positive, or -1 for unlimited")
+		return setting.Errorf("{pids-limit} must be positive, or -1 for unlimited")
 	}
 	if r.BlkioWeight != 0 && (r.BlkioWeight < 10 || r.BlkioWeight > 1000) {
-		return fmt.Errorf("--blkio-weight must be between 10 and 1000")
+		return setting.Errorf("{blkio-weight} must be between 10 and 1000")
 	}
 	return nil
 }

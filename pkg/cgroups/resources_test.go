@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/husk-dev/husk/internal/setting"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
@@ -58,7 +59,7 @@ func TestValidate(t *testing.T) {
 				t.Fatalf("Validate(%+v) = %v, want nil", tc.r, err)
 			case tc.want != "" && err == nil:
 				t.Fatalf("Validate(%+v) = nil, want an error containing %q", tc.r, tc.want)
-			case tc.want != "" && !strings.Contains(err.Error(), tc.want):
+			case tc.want != "" && !strings.Contains(setting.SpellAll(err, func(n string) string { return "--" + n }), tc.want):
 				t.Fatalf("Validate(%+v) = %q, want it to contain %q", tc.r, err, tc.want)
 			}
 		})
@@ -74,9 +75,9 @@ func TestLimitsAndControllers(t *testing.T) {
 	}
 	var got [][2]string
 	for _, l := range r.Limits() {
-		got = append(got, [2]string{l.Flag, l.Controller})
+		got = append(got, [2]string{"--" + l.Setting, l.Controller})
 		if len(l.V1Files) == 0 || len(l.V2Files) == 0 {
-			t.Errorf("%s names no interface files: %+v", l.Flag, l)
+			t.Errorf("%s names no interface files: %+v", l.Setting, l)
 		}
 	}
 	if !reflect.DeepEqual(got, want) {
@@ -88,7 +89,7 @@ func TestLimitsAndControllers(t *testing.T) {
 	if !(Resources{}).Empty() || r.Empty() {
 		t.Errorf("Empty() wrong: {} -> %v, all set -> %v", (Resources{}).Empty(), r.Empty())
 	}
-	if got := (Resources{PidsLimit: -1}).Limits(); len(got) != 1 || got[0].Flag != "--pids-limit" || got[0].Controller != "pids" {
+	if got := (Resources{PidsLimit: -1}).Limits(); len(got) != 1 || got[0].Setting != "pids-limit" || got[0].Controller != "pids" {
 		t.Errorf("--pids-limit -1 (unlimited) is still a limit that needs the controller: Limits() = %v", got)
 	}
 }

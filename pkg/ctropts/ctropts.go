@@ -2,8 +2,8 @@
 // them (the values of husk run and create's flags: -v SRC:DST, --mount
 // type=…, --tmpfs, -e, --env-file, --memory 512m, --log-opt …) into a
 // runtime.Config, and refuses, before anything is created, what the
-// runtime would fail on later. Its errors name the option at fault as an
-// opterr.Option; the command line spells it as its flag.
+// runtime would fail on later. Its errors name the options as settings
+// (internal/setting); the command line spells them as its flags.
 package ctropts
 
 import (
@@ -16,31 +16,22 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/husk-dev/husk/internal/opterr"
+	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/internal/userfile"
 	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/runtime"
 )
 
-// Option names an option in errors and in Options.Given.
-type Option = opterr.Option
+// Option is a setting's name, as errors name it (internal/setting: the
+// command line spells it as its flag) and Options.Given asks about it.
+type Option = string
 
-// The options, by their own names.
+// The options whose zero value means something (Options.Given).
 const (
-	OptName        Option = "name"
-	OptEntrypoint  Option = "entrypoint"
-	OptEnv         Option = "env"
-	OptEnvFile     Option = "env-file"
-	OptUser        Option = "user"
-	OptWorkdir     Option = "workdir"
-	OptHostname    Option = "hostname"
-	OptVolume      Option = "volume"
-	OptMount       Option = "mount"
-	OptTmpfs       Option = "tmpfs"
-	OptSecurityOpt Option = "security-opt"
-	OptUserns      Option = "userns"
-	OptCgroups     Option = "cgroups"
-	OptLogOpt      Option = "log-opt"
+	OptName       Option = "name"
+	OptEntrypoint Option = "entrypoint"
+	OptUser       Option = "user"
+	OptNetwork    Option = "network"
 )
 
 // Options are a new container's settings as given. Given reports whether
@@ -112,20 +103,20 @@ func (o *Options) Config(image string, args []string) (runtime.Config, error) {
 	}
 	if o.given(OptName) {
 		if err := runtime.CheckContainerName(o.Name); err != nil {
-			return cfg, opterr.Errorf(OptName, "%s: %w", OptName, err)
+			return cfg, setting.Errorf("{name}: %w", err)
 		}
 	}
 	if o.Hostname != "" {
 		if err := runtime.CheckHostname(o.Hostname); err != nil {
-			return cfg, opterr.Errorf(OptHostname, "%s: %w", OptHostname, err)
+			return cfg, setting.Errorf("{hostname}: %w", err)
 		}
 	}
 	if o.Workdir != "" && !strings.HasPrefix(o.Workdir, "/") {
-		return cfg, opterr.Errorf(OptWorkdir, "%s %q: the working directory must be an absolute path", OptWorkdir, o.Workdir)
+		return cfg, setting.Errorf("{-workdir} %q: the working directory must be an absolute path", o.Workdir)
 	}
 	if o.given(OptUser) {
 		if err := runtime.CheckUserSpec(fmt.Sprintf("%q", o.User), o.User, runtime.NamespaceIDs{}); err != nil {
-			return cfg, opterr.Errorf(OptUser, "%s %w", OptUser, err)
+			return cfg, setting.Errorf("{-user} %w", err)
 		}
 	}
 	net, err := o.Network.Config()
@@ -146,14 +137,14 @@ func (o *Options) Config(image string, args []string) (runtime.Config, error) {
 	case "disabled":
 		cfg.CgroupsDisabled = true
 	default:
-		return cfg, opterr.Errorf(OptCgroups, "invalid %s %q: use enabled or disabled", OptCgroups, o.Cgroups)
+		return cfg, setting.Errorf("invalid {cgroups} %q: use enabled or disabled", o.Cgroups)
 	}
 	switch o.Userns {
 	case "":
 	case "keep-id":
 		cfg.KeepID = true
 	default:
-		return cfg, opterr.Errorf(OptUserns, "unsupported %s %q: use keep-id", OptUserns, o.Userns)
+		return cfg, setting.Errorf("unsupported {userns} %q: use keep-id", o.Userns)
 	}
 	for _, f := range o.EnvFiles {
 		vars, err := readEnvFile(f, o.lookupEnv())
@@ -192,14 +183,14 @@ func securityOpts(cfg *runtime.Config, opts []string) error {
 		case strings.HasPrefix(s, "seccomp=") || strings.HasPrefix(s, "seccomp:"):
 			b, err := userfile.Read(s[len("seccomp="):], userfile.SeccompLimit)
 			if err != nil {
-				return opterr.Errorf(OptSecurityOpt, "%s %q: %w", OptSecurityOpt, s, err)
+				return setting.Errorf("{security-opt} %q: %w", s, err)
 			}
 			if err := runtime.CheckSeccompProfile(string(b)); err != nil {
-				return opterr.Errorf(OptSecurityOpt, "%s %q: %w", OptSecurityOpt, s, err)
+				return setting.Errorf("{security-opt} %q: %w", s, err)
 			}
 			cfg.Seccomp.Profile = string(b)
 		default:
-			return opterr.Errorf(OptSecurityOpt, "unsupported %s %q: use seccomp=unconfined|FILE or no-new-privileges", OptSecurityOpt, s)
+			return setting.Errorf("unsupported {security-opt} %q: use seccomp=unconfined|FILE or no-new-privileges", s)
 		}
 	}
 	return nil
@@ -210,7 +201,7 @@ func parseEntrypoint(s string) ([]string, error) {
 	if strings.HasPrefix(strings.TrimSpace(s), "[") {
 		var ep []string
 		if err := json.Unmarshal([]byte(s), &ep); err != nil {
-			return nil, opterr.Errorf(OptEntrypoint, "%s %q: invalid JSON array: %w", OptEntrypoint, s, err)
+			return nil, setting.Errorf("{entrypoint} %q: invalid JSON array: %w", s, err)
 		}
 		return ep, nil
 	}
@@ -226,11 +217,11 @@ func Env(vals []string, lookup func(string) (string, bool)) ([]string, error) {
 	var out []string
 	for _, e := range vals {
 		if e == "" {
-			return nil, opterr.Errorf(OptEnv, "empty %s: use NAME=VALUE", opterr.Long(OptEnv))
+			return nil, setting.Errorf("empty {env}: use NAME=VALUE")
 		}
 		v, ok, err := envEntry(e, lookup)
 		if err != nil {
-			return nil, opterr.Errorf(OptEnv, "%s %q: %w", OptEnv, e, err)
+			return nil, setting.Errorf("{-env} %q: %w", e, err)
 		}
 		if ok {
 			out = append(out, v)
@@ -263,11 +254,11 @@ func envEntry(e string, lookup func(string) (string, bool)) (string, bool, error
 func readEnvFile(path string, lookup func(string) (string, bool)) ([]string, error) {
 	b, err := userfile.Read(path, userfile.EnvFileLimit)
 	if err != nil {
-		return nil, opterr.Errorf(OptEnvFile, "%s: %w", OptEnvFile, err)
+		return nil, setting.Errorf("{env-file}: %w", err)
 	}
 	vars, err := parseEnvFile(b, lookup)
 	if err != nil {
-		return nil, opterr.Errorf(OptEnvFile, "%s %q: %w", OptEnvFile, path, err)
+		return nil, setting.Errorf("{env-file} %q: %w", path, err)
 	}
 	return vars, nil
 }

@@ -4,10 +4,11 @@ import (
 	"errors"
 	"io/fs"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
-	"github.com/husk-dev/husk/internal/opterr"
+	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/pkg/cgroups"
 	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/runtime"
@@ -31,29 +32,29 @@ func TestParseSize(t *testing.T) {
 func TestErrorsNameTheOption(t *testing.T) {
 	for _, tc := range []struct {
 		o    Options
-		opt  Option
+		opt  string
 		want string
 	}{
-		{Options{Volumes: []string{"/tmp:/proc"}}, OptVolume, `volume "/tmp:/proc": mount destination "/proc" would hide`},
-		{Options{Volumes: []string{"/tmp:/x"}, Tmpfs: []string{"/x"}}, OptTmpfs, `volume "/tmp:/x" and tmpfs "/x" both mount on /x`},
-		{Options{Volumes: []string{"/nonexistent-husk-test:/x"}}, OptVolume, `volume "/nonexistent-husk-test:/x": bind mount source: `},
-		{Options{Env: []string{""}}, OptEnv, `empty env: use NAME=VALUE`},
-		{Options{Env: []string{"=x"}}, OptEnv, `env "=x": empty variable name`},
-		{Options{User: ":", Given: given(OptUser)}, OptUser, `user ":": want name|uid[:group|gid]`},
-		{Options{Name: "a b", Given: given(OptName)}, OptName, `name: invalid container name`},
-		{Options{Workdir: "rel"}, OptWorkdir, `workdir "rel": the working directory must be an absolute path`},
-		{Options{Userns: "auto"}, OptUserns, `unsupported userns "auto": use keep-id`},
-		{Options{Cgroups: "maybe"}, OptCgroups, `invalid cgroups "maybe"`},
-		{Options{LogOpts: []string{"compress=true"}}, OptLogOpt, `unsupported log-opt "compress=true"`},
-		{Options{Network: Network{Mode: "host", Publish: []string{"80"}}}, OptNetwork, `cannot publish ports with network host:`},
-		{Options{Network: Network{DNS: []string{"resolver"}}}, OptDNS, `dns "resolver": not an IP address`},
+		{Options{Volumes: []string{"/tmp:/proc"}}, "volume", `volume "/tmp:/proc": mount destination "/proc" would hide`},
+		{Options{Volumes: []string{"/tmp:/x"}, Tmpfs: []string{"/x"}}, "tmpfs", `volume "/tmp:/x" and tmpfs "/x" both mount on /x`},
+		{Options{Volumes: []string{"/nonexistent-husk-test:/x"}}, "volume", `volume "/nonexistent-husk-test:/x": bind mount source: `},
+		{Options{Env: []string{""}}, "env", `empty env: use NAME=VALUE`},
+		{Options{Env: []string{"=x"}}, "env", `env "=x": empty variable name`},
+		{Options{User: ":", Given: given(OptUser)}, "user", `user ":": want name|uid[:group|gid]`},
+		{Options{Name: "a b", Given: given(OptName)}, "name", `name: invalid container name`},
+		{Options{Workdir: "rel"}, "workdir", `workdir "rel": the working directory must be an absolute path`},
+		{Options{Userns: "auto"}, "userns", `unsupported userns "auto": use keep-id`},
+		{Options{Cgroups: "maybe"}, "cgroups", `invalid cgroups "maybe"`},
+		{Options{LogOpts: []string{"compress=true"}}, "log-opt", `unsupported log-opt "compress=true"`},
+		{Options{Network: Network{Mode: "host", Publish: []string{"80"}}}, "network", `cannot publish ports with network host:`},
+		{Options{Network: Network{DNS: []string{"resolver"}}}, "dns", `dns "resolver": not an IP address`},
 		{Options{Limits: Limits{Memory: "lots"}, Given: given(OptMemory)}, OptMemory, `memory "lots": invalid size`},
 		{Options{Limits: Limits{CPUWeight: 0}, Given: given(OptCPUWeight)}, OptCPUWeight, `cpu-weight must be between 1 and 10000`},
 	} {
 		_, err := tc.o.Config("img", nil)
-		var oe *opterr.Error
-		if !errors.As(err, &oe) || oe.Option != tc.opt || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%+v: %v (option %v), want %q of %q", tc.o, err, oe, tc.want, tc.opt)
+		e, ok := setting.As(err)
+		if !ok || !slices.Contains(e.Names(), tc.opt) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: %v, want %q naming %q", tc.o, err, tc.want, tc.opt)
 		}
 	}
 	_, err := (&Options{Volumes: []string{"/nonexistent-husk-test:/x"}}).Config("img", nil)

@@ -3,7 +3,7 @@ package ctropts
 import (
 	"strconv"
 
-	"github.com/husk-dev/husk/internal/opterr"
+	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/pkg/cgroups"
 )
 
@@ -54,7 +54,7 @@ func (l Limits) Apply(res *cgroups.Resources, given func(Option) bool) error {
 		}
 		n, err := ParseSize(v)
 		if err != nil {
-			return opterr.Errorf(opt, "%s %q: %w", opterr.Long(opt), v, err)
+			return setting.Errorf("{"+opt+"} %q: %w", v, err)
 		}
 		*dst = n
 		return nil
@@ -70,7 +70,7 @@ func (l Limits) Apply(res *cgroups.Resources, given func(Option) bool) error {
 	}
 	if given(OptCPUs) {
 		if l.CPUs <= 0 {
-			return opterr.Errorf(OptCPUs, "%s %s: must be more than 0", opterr.Long(OptCPUs), strconv.FormatFloat(l.CPUs, 'g', -1, 64))
+			return setting.Errorf("{cpus} %s: must be more than 0", strconv.FormatFloat(l.CPUs, 'g', -1, 64))
 		}
 		res.CPUs = l.CPUs
 	}
@@ -79,7 +79,7 @@ func (l Limits) Apply(res *cgroups.Resources, given func(Option) bool) error {
 	}
 	if given(OptCPUWeight) {
 		if l.CPUWeight == 0 {
-			return opterr.Errorf(OptCPUWeight, "%s must be between 1 and 10000", opterr.Long(OptCPUWeight))
+			return setting.Errorf("{cpu-weight} must be between 1 and 10000")
 		}
 		res.CPUWeight = l.CPUWeight
 	}
@@ -88,7 +88,7 @@ func (l Limits) Apply(res *cgroups.Resources, given func(Option) bool) error {
 	}
 	if given(OptPidsLimit) {
 		if l.PidsLimit == 0 {
-			return opterr.Errorf(OptPidsLimit, "%s 0: use a positive number, or -1 for unlimited", opterr.Long(OptPidsLimit))
+			return setting.Errorf("{pids-limit} 0: use a positive number, or -1 for unlimited")
 		}
 		res.PidsLimit = l.PidsLimit
 	}

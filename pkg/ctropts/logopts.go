@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/husk-dev/husk/internal/opterr"
+	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/pkg/runtime"
 )
 
@@ -22,17 +22,17 @@ func ParseLogOpts(opts []string) (runtime.LogLimits, error) {
 			}
 			n, err := ParseSize(v)
 			if err != nil {
-				return l, opterr.Errorf(OptLogOpt, "%s %q: %w, or -1 for no limit", OptLogOpt, o, err)
+				return l, setting.Errorf("{log-opt} %q: %w, or -1 for no limit", o, err)
 			}
 			l.MaxSize = n
 		case "max-file":
 			n, err := strconv.Atoi(strings.TrimSpace(v))
 			if err != nil || n < 1 || n > 100 {
-				return l, opterr.Errorf(OptLogOpt, "%s %q: use a number of files from 1 to 100 (the current one included)", OptLogOpt, o)
+				return l, setting.Errorf("{log-opt} %q: use a number of files from 1 to 100 (the current one included)", o)
 			}
 			l.MaxFiles = n
 		default:
-			return l, opterr.Errorf(OptLogOpt, "unsupported %s %q: use max-size=SIZE or max-file=N", OptLogOpt, o)
+			return l, setting.Errorf("unsupported {log-opt} %q: use max-size=SIZE or max-file=N", o)
 		}
 	}
 	return l, nil

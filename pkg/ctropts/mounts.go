@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/husk-dev/husk/internal/opterr"
+	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/pkg/runtime"
 )
 
@@ -17,17 +17,17 @@ import (
 // later).
 func volumes(vols, mounts, tmpfs []string) ([]runtime.VolumeSpec, error) {
 	var out []runtime.VolumeSpec
-	// Every mount's option and value, for the messages.
+	// Every mount's option (as a message names it) and value.
 	type ref struct {
-		opt Option
+		opt string
 		val string
 	}
 	var given []ref
 	for _, g := range []struct {
-		opt   Option
+		opt   string
 		vals  []string
 		parse func(string) (runtime.VolumeSpec, error)
-	}{{OptVolume, vols, parseVolume}, {OptMount, mounts, parseMount}, {OptTmpfs, tmpfs, parseTmpfs}} {
+	}{{"{-volume}", vols, parseVolume}, {"{mount}", mounts, parseMount}, {"{tmpfs}", tmpfs, parseTmpfs}} {
 		for _, v := range g.vals {
 			vs, err := g.parse(v)
 			if err != nil {
@@ -40,8 +40,8 @@ func volumes(vols, mounts, tmpfs []string) ([]runtime.VolumeSpec, error) {
 	seen := map[string]int{}
 	for i, vs := range out {
 		if j, ok := seen[vs.Destination]; ok {
-			return nil, opterr.Errorf(given[i].opt, "%s %q and %s %q both mount on %s: give each destination once",
-				given[j].opt, given[j].val, given[i].opt, given[i].val, vs.Destination)
+			return nil, setting.Errorf(given[j].opt+" %q and "+given[i].opt+" %q both mount on %s: give each destination once",
+				given[j].val, given[i].val, vs.Destination)
 		}
 		seen[vs.Destination] = i
 	}
@@ -50,17 +50,18 @@ func volumes(vols, mounts, tmpfs []string) ([]runtime.VolumeSpec, error) {
 			continue
 		}
 		if _, err := os.Stat(vs.Source); err != nil {
-			return nil, opterr.Errorf(given[i].opt, "%s %q: bind mount source: %w", given[i].opt, given[i].val, err)
+			return nil, setting.Errorf(given[i].opt+" %q: bind mount source: %w", given[i].val, err)
 		}
 	}
 	return out, nil
 }
 
-// destination validates a mount destination for opt's value v.
-func destination(opt Option, v, dst string) (string, error) {
+// destination validates a mount destination for the value v of opt (as
+// a message names it: {mount}).
+func destination(opt, v, dst string) (string, error) {
 	clean, err := runtime.CheckMountDestination(dst)
 	if err != nil {
-		return "", opterr.Errorf(opt, "%s %q: %w", opt, v, err)
+		return "", setting.Errorf(opt+" %q: %w", v, err)
 	}
 	return clean, nil
 }
@@ -71,11 +72,11 @@ func parseVolume(v string) (runtime.VolumeSpec, error) {
 	parts := strings.Split(v, ":")
 	if len(parts) < 2 || len(parts) > 3 || parts[0] == "" || parts[1] == "" {
 		if len(parts) == 1 && strings.HasPrefix(v, "/") {
-			return runtime.VolumeSpec{}, opterr.Errorf(OptVolume, "%s %q: anonymous volumes are not supported; use NAME:%s", OptVolume, v, v)
+			return runtime.VolumeSpec{}, setting.Errorf("{-volume} %q: anonymous volumes are not supported; use NAME:%s", v, v)
 		}
-		return runtime.VolumeSpec{}, opterr.Errorf(OptVolume, "invalid %s %q: expected HOST-DIR:CTR-DIR[:ro] or NAME:CTR-DIR[:ro]", OptVolume, v)
+		return runtime.VolumeSpec{}, setting.Errorf("invalid {-volume} %q: expected HOST-DIR:CTR-DIR[:ro] or NAME:CTR-DIR[:ro]", v)
 	}
-	dst, err := destination(OptVolume, v, parts[1])
+	dst, err := destination("{-volume}", v, parts[1])
 	if err != nil {
 		return runtime.VolumeSpec{}, err
 	}
@@ -83,11 +84,11 @@ func parseVolume(v string) (runtime.VolumeSpec, error) {
 	if strings.HasPrefix(parts[0], "/") || strings.HasPrefix(parts[0], ".") {
 		abs, err := filepath.Abs(parts[0])
 		if err != nil {
-			return vs, opterr.Errorf(OptVolume, "%s %q: %w", OptVolume, v, err)
+			return vs, setting.Errorf("{-volume} %q: %w", v, err)
 		}
 		vs.Kind, vs.Source = runtime.VolumeBind, abs
 	} else if err := runtime.CheckVolumeName(parts[0]); err != nil {
-		return vs, opterr.Errorf(OptVolume, "%s %q: %w", OptVolume, v, err)
+		return vs, setting.Errorf("{-volume} %q: %w", v, err)
 	}
 	if len(parts) == 3 {
 		for _, o := range strings.Split(parts[2], ",") {
@@ -100,7 +101,7 @@ func parseVolume(v string) (runtime.VolumeSpec, error) {
 			case "private", "rprivate", "shared", "rshared", "slave", "rslave":
 				vs.Options = append(vs.Options, o)
 			default:
-				return vs, opterr.Errorf(OptVolume, "%s %q: unknown option %q (use ro, rw or a propagation mode)", OptVolume, v, o)
+				return vs, setting.Errorf("{-volume} %q: unknown option %q (use ro, rw or a propagation mode)", v, o)
 			}
 		}
 	}
@@ -118,7 +119,7 @@ func parseMount(m string) (runtime.VolumeSpec, error) {
 			case "bind", "tmpfs", "volume":
 				vs.Kind = runtime.VolumeKind(val)
 			default:
-				return vs, opterr.Errorf(OptMount, "%s %q: unsupported type %q (bind, tmpfs, volume)", OptMount, m, val)
+				return vs, setting.Errorf("{mount} %q: unsupported type %q (bind, tmpfs, volume)", m, val)
 			}
 		case "source", "src":
 			vs.Source = val
@@ -131,7 +132,7 @@ func parseMount(m string) (runtime.VolumeSpec, error) {
 			case "false", "0":
 				vs.ReadOnly = false
 			default:
-				return vs, opterr.Errorf(OptMount, "%s %q: readonly takes true or false, not %q", OptMount, m, val)
+				return vs, setting.Errorf("{mount} %q: readonly takes true or false, not %q", m, val)
 			}
 		case "tmpfs-size":
 			vs.Options = append(vs.Options, "size="+val)
@@ -139,17 +140,17 @@ func parseMount(m string) (runtime.VolumeSpec, error) {
 			vs.Options = append(vs.Options, "mode="+val)
 		case "bind-propagation":
 			if !propagation[val] {
-				return vs, opterr.Errorf(OptMount, "%s %q: bind-propagation %q: use private, rprivate, shared, rshared, slave or rslave", OptMount, m, val)
+				return vs, setting.Errorf("{mount} %q: bind-propagation %q: use private, rprivate, shared, rshared, slave or rslave", m, val)
 			}
 			vs.Options = append(vs.Options, val)
 		default:
-			return vs, opterr.Errorf(OptMount, "%s %q: unknown option %q", OptMount, m, k)
+			return vs, setting.Errorf("{mount} %q: unknown option %q", m, k)
 		}
 	}
 	if vs.Kind == "" || vs.Destination == "" {
-		return vs, opterr.Errorf(OptMount, "%s %q: type= and target= are required", OptMount, m)
+		return vs, setting.Errorf("{mount} %q: type= and target= are required", m)
 	}
-	dst, err := destination(OptMount, m, vs.Destination)
+	dst, err := destination("{mount}", m, vs.Destination)
 	if err != nil {
 		return vs, err
 	}
@@ -157,36 +158,36 @@ func parseMount(m string) (runtime.VolumeSpec, error) {
 	switch vs.Kind {
 	case runtime.VolumeBind:
 		if vs.Source == "" {
-			return vs, opterr.Errorf(OptMount, "%s %q: source= is required for bind mounts", OptMount, m)
+			return vs, setting.Errorf("{mount} %q: source= is required for bind mounts", m)
 		}
 		abs, err := filepath.Abs(vs.Source)
 		if err != nil {
-			return vs, opterr.Errorf(OptMount, "%s %q: %w", OptMount, m, err)
+			return vs, setting.Errorf("{mount} %q: %w", m, err)
 		}
 		vs.Source = abs
 	case runtime.VolumeNamed:
 		if vs.Source == "" {
-			return vs, opterr.Errorf(OptMount, "%s %q: source= (the volume name) is required", OptMount, m)
+			return vs, setting.Errorf("{mount} %q: source= (the volume name) is required", m)
 		}
 		if err := runtime.CheckVolumeName(vs.Source); err != nil {
-			return vs, opterr.Errorf(OptMount, "%s %q: %w", OptMount, m, err)
+			return vs, setting.Errorf("{mount} %q: %w", m, err)
 		}
 	case runtime.VolumeTmpfs:
 		if vs.Source != "" {
-			return vs, opterr.Errorf(OptMount, "%s %q: a tmpfs takes no source=", OptMount, m)
+			return vs, setting.Errorf("{mount} %q: a tmpfs takes no source=", m)
 		}
 	}
 	for _, o := range vs.Options {
 		if vs.Kind != runtime.VolumeTmpfs && (strings.HasPrefix(o, "size=") || strings.HasPrefix(o, "mode=")) {
-			return vs, opterr.Errorf(OptMount, "%s %q: tmpfs-size and tmpfs-mode are for type=tmpfs", OptMount, m)
+			return vs, setting.Errorf("{mount} %q: tmpfs-size and tmpfs-mode are for type=tmpfs", m)
 		}
 		if vs.Kind == runtime.VolumeTmpfs && propagation[o] {
-			return vs, opterr.Errorf(OptMount, "%s %q: bind-propagation is for type=bind", OptMount, m)
+			return vs, setting.Errorf("{mount} %q: bind-propagation is for type=bind", m)
 		}
 	}
 	if vs.Kind == runtime.VolumeTmpfs {
 		if err := checkTmpfsOptions(vs.Options); err != nil {
-			return vs, opterr.Errorf(OptMount, "%s %q: %w", OptMount, m, err)
+			return vs, setting.Errorf("{mount} %q: %w", m, err)
 		}
 	}
 	return vs, nil
@@ -197,7 +198,7 @@ var propagation = map[string]bool{"private": true, "rprivate": true, "shared": t
 // parseTmpfs parses --tmpfs CTR-DIR[:OPTIONS].
 func parseTmpfs(t string) (runtime.VolumeSpec, error) {
 	dst, opts, hasOpts := strings.Cut(t, ":")
-	clean, err := destination(OptTmpfs, t, dst)
+	clean, err := destination("{tmpfs}", t, dst)
 	if err != nil {
 		return runtime.VolumeSpec{}, err
 	}
@@ -205,7 +206,7 @@ func parseTmpfs(t string) (runtime.VolumeSpec, error) {
 	if hasOpts {
 		vs.Options = strings.Split(opts, ",")
 		if err := checkTmpfsOptions(vs.Options); err != nil {
-			return vs, opterr.Errorf(OptTmpfs, "%s %q: %w", OptTmpfs, t, err)
+			return vs, setting.Errorf("{tmpfs} %q: %w", t, err)
 		}
 	}
 	return vs, nil

@@ -5,17 +5,8 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/husk-dev/husk/internal/opterr"
+	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/pkg/netns"
-)
-
-// The network options.
-const (
-	OptNetwork   Option = "network"
-	OptDNS       Option = "dns"
-	OptDNSSearch Option = "dns-search"
-	OptDNSOption Option = "dns-option"
-	OptAddHost   Option = "add-host"
 )
 
 // Network are a container's network settings as given.
@@ -48,34 +39,33 @@ func (n Network) Config() (netns.Config, error) {
 		cfg.Ports = append(cfg.Ports, ports...)
 	}
 	if (len(cfg.Ports) > 0 || cfg.PublishAll) && !cfg.OwnNamespace() {
-		return cfg, opterr.Errorf(OptNetwork, "cannot publish ports with %s %s: ports are published only from a private network (pasta or slirp4netns) or a user network", OptNetwork, n.Mode)
+		return cfg, setting.Errorf("cannot publish ports with {network} %s: ports are published only from a private network (pasta or slirp4netns) or a user network", n.Mode)
 	}
 	for _, d := range n.DNS {
 		if net.ParseIP(d) == nil {
-			return cfg, opterr.Errorf(OptDNS, "%s %q: not an IP address", OptDNS, d)
+			return cfg, setting.Errorf("{dns} %q: not an IP address", d)
 		}
 	}
 	if strings.HasPrefix(mode, netns.ContainerPrefix) && len(n.DNS)+len(n.DNSSearch)+len(n.DNSOptions)+len(n.AddHosts) > 0 {
 		// Like docker: the network's owner has these files.
-		return cfg, opterr.Errorf(OptNetwork, "%s, %s, %s and %s cannot be used with %s %s: the other container's settings apply",
-			OptDNS, OptDNSSearch, OptDNSOption, OptAddHost, OptNetwork, n.Mode)
+		return cfg, setting.Errorf("{dns}, {dns-search}, {dns-option} and {add-host} cannot be used with {network} %s: the other container's settings apply", n.Mode)
 	}
 	for _, s := range n.DNSSearch {
 		// White space or a newline would write more into resolv.conf.
 		if s == "" || strings.ContainsRune(s, '/') || hasSpaceOrControl(s) {
-			return cfg, opterr.Errorf(OptDNSSearch, "%s %q: not a domain", OptDNSSearch, s)
+			return cfg, setting.Errorf("{dns-search} %q: not a domain", s)
 		}
 	}
 	if len(n.DNSSearch) > 1 {
 		for _, s := range n.DNSSearch {
 			if s == "." {
-				return cfg, opterr.Errorf(OptDNSSearch, "%s .: means no search domains and cannot be combined with others", OptDNSSearch)
+				return cfg, setting.Errorf("{dns-search} .: means no search domains and cannot be combined with others")
 			}
 		}
 	}
 	for _, o := range n.DNSOptions {
 		if o == "" || hasSpaceOrControl(o) {
-			return cfg, opterr.Errorf(OptDNSOption, "%s %q: not a resolv.conf option", OptDNSOption, o)
+			return cfg, setting.Errorf("{dns-option} %q: not a resolv.conf option", o)
 		}
 	}
 	for _, h := range n.AddHosts {

@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/husk-dev/husk/internal/setting"
 	"golang.org/x/sys/unix"
 )
 
@@ -76,10 +77,10 @@ func ChooseHelper(mode string) (string, error) {
 	case ModePasta, ModeSlirp:
 		h, ok := find(mode)
 		if !ok {
-			return "", fmt.Errorf("--network %s: %s is not installed (Debian/Ubuntu package %s)", mode, mode, h.Package)
+			return "", setting.Errorf("{network} %s: %s is not installed (Debian/Ubuntu package %s)", mode, mode, h.Package)
 		}
 		if h.Problem != "" {
-			return "", fmt.Errorf("--network %s: %s", mode, h.Problem)
+			return "", setting.Errorf("{network} %s: %s", mode, h.Problem)
 		}
 		return mode, nil
 	case "", ModePrivate:
@@ -93,9 +94,9 @@ func ChooseHelper(mode string) (string, error) {
 			}
 		}
 		if len(problems) > 0 {
-			return "", fmt.Errorf("a private network needs pasta or slirp4netns: %s; or use --network none", problems[0])
+			return "", setting.Errorf("a private network needs pasta or slirp4netns: %s; or use {network} none", problems[0])
 		}
-		return "", errors.New("a private network needs pasta (package passt) or slirp4netns: install one, or use --network none")
+		return "", setting.Errorf("a private network needs pasta (package passt) or slirp4netns: install one, or use {network} none")
 	}
 	return "", fmt.Errorf("network mode %q has no helper", mode)
 }
@@ -143,7 +144,7 @@ func Attach(ctx context.Context, runDir, id string, cfg Config, u *UserNS) (*Att
 func (a *Attachment) startPasta(ctx context.Context, cfg Config) error {
 	path, err := exec.LookPath("pasta")
 	if err != nil {
-		return fmt.Errorf("--network pasta: pasta is not installed (package passt)")
+		return setting.Errorf("{network} pasta: pasta is not installed (package passt)")
 	}
 	log, err := os.Create(filepath.Join(a.dir, logFile))
 	if err != nil {
@@ -248,7 +249,7 @@ func ifaceAddr4(name string) string {
 func (a *Attachment) startSlirp(ctx context.Context, cfg Config) error {
 	path, err := exec.LookPath("slirp4netns")
 	if err != nil {
-		return fmt.Errorf("--network slirp4netns: slirp4netns is not installed (package slirp4netns)")
+		return setting.Errorf("{network} slirp4netns: slirp4netns is not installed (package slirp4netns)")
 	}
 	opts, err := parseSlirpOpts(cfg.HelperOpts)
 	if err != nil {

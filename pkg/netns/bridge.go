@@ -17,6 +17,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/husk-dev/husk/internal/setting"
 )
 
 // Network is a user-defined network's definition.
@@ -202,10 +204,10 @@ func chooseSubnet(o NetworkOptions, existing []Network, routes []Route) (*net.IP
 	if o.Subnet != "" {
 		ip, sn, err := net.ParseCIDR(o.Subnet)
 		if err != nil || ip.To4() == nil {
-			return nil, nil, fmt.Errorf("--subnet %q: want an IPv4 CIDR such as 10.90.0.0/24", o.Subnet)
+			return nil, nil, setting.Errorf("{subnet} %q: want an IPv4 CIDR such as 10.90.0.0/24", o.Subnet)
 		}
 		if ones, _ := sn.Mask.Size(); ones > 30 {
-			return nil, nil, fmt.Errorf("--subnet %q: too small (at most /30)", o.Subnet)
+			return nil, nil, setting.Errorf("{subnet} %q: too small (at most /30)", o.Subnet)
 		}
 		if err := checkSubnet(o.Subnet, sn, existing, routes); err != nil {
 			return nil, nil, err
@@ -224,17 +226,17 @@ func chooseSubnet(o NetworkOptions, existing []Network, routes []Route) (*net.IP
 			break
 		}
 		if subnet == nil {
-			return nil, nil, errors.New("no free subnet in 10.89.0.0/16: give --subnet")
+			return nil, nil, setting.Errorf("no free subnet in 10.89.0.0/16: give {subnet}")
 		}
 	}
 	var gw net.IP
 	if o.Gateway != "" {
 		gw = net.ParseIP(o.Gateway).To4()
 		if gw == nil || !subnet.Contains(gw) {
-			return nil, nil, fmt.Errorf("--gateway %q: not an address in %s", o.Gateway, subnet)
+			return nil, nil, setting.Errorf("{gateway} %q: not an address in %s", o.Gateway, subnet)
 		}
 		if gw.Equal(subnet.IP) || gw.Equal(broadcast(subnet)) {
-			return nil, nil, fmt.Errorf("--gateway %q: the network's own or broadcast address; choose a host address in %s", o.Gateway, subnet)
+			return nil, nil, setting.Errorf("{gateway} %q: the network's own or broadcast address; choose a host address in %s", o.Gateway, subnet)
 		}
 	} else {
 		gw = append(net.IP(nil), subnet.IP.To4()...)

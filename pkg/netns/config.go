@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/husk-dev/husk/internal/setting"
 )
 
 // Network modes. A user network's name is any other mode that is not
@@ -120,37 +122,37 @@ func ParseNetworkFlag(s string) (mode string, opts []string, err error) {
 		// bridge is what docker users type; rootless it is a private
 		// namespace.
 		if hasOpts {
-			return "", nil, fmt.Errorf("--network %q: %s takes no options", s, name)
+			return "", nil, setting.Errorf("{network} %q: %s takes no options", s, name)
 		}
 		return ModePrivate, nil, nil
 	case ModeNone, ModeHost:
 		if hasOpts {
-			return "", nil, fmt.Errorf("--network %q: %s takes no options", s, name)
+			return "", nil, setting.Errorf("{network} %q: %s takes no options", s, name)
 		}
 		return name, nil, nil
 	case "container":
 		if rest == "" {
-			return "", nil, fmt.Errorf("--network %q: name the container: container:NAME", s)
+			return "", nil, setting.Errorf("{network} %q: name the container: container:NAME", s)
 		}
 		return s, nil, nil
 	case ModePasta, ModeSlirp:
 		if hasOpts {
 			if rest == "" {
-				return "", nil, fmt.Errorf("--network %q: empty option list", s)
+				return "", nil, setting.Errorf("{network} %q: empty option list", s)
 			}
 			opts = strings.Split(rest, ",")
 		}
 		if name == ModeSlirp {
 			if _, err := parseSlirpOpts(opts); err != nil {
-				return "", nil, fmt.Errorf("--network %q: %w", s, err)
+				return "", nil, setting.Errorf("{network} %q: %w", s, err)
 			}
 		}
 		return name, opts, nil
 	case "ns":
-		return "", nil, fmt.Errorf("--network %q: joining a namespace by path is not supported; use container:NAME", s)
+		return "", nil, setting.Errorf("{network} %q: joining a namespace by path is not supported; use container:NAME", s)
 	}
 	if hasOpts || !IsUserNetwork(name) {
-		return "", nil, fmt.Errorf("--network %q: %w: use private, pasta, slirp4netns, none, host, container:NAME or a network from husk network create", s, ErrUnsupportedMode)
+		return "", nil, setting.Errorf("{network} %q: %w: use private, pasta, slirp4netns, none, host, container:NAME or a network from husk network create", s, ErrUnsupportedMode)
 	}
 	// A user network's name: the caller checks that it exists.
 	return name, nil, nil

@@ -7,6 +7,8 @@ import (
 	"net"
 	"os"
 	"strings"
+
+	"github.com/husk-dev/husk/internal/setting"
 )
 
 // Addresses the helpers give the container.
@@ -196,14 +198,14 @@ func Hosts(cfg Config, hostname string, info Info) []byte {
 func ParseAddHost(s string) (name, addr string, err error) {
 	i := strings.IndexAny(s, ":=")
 	if i <= 0 || i == len(s)-1 {
-		return "", "", fmt.Errorf("--add-host %q: want NAME:IP", s)
+		return "", "", setting.Errorf("{add-host} %q: want NAME:IP", s)
 	}
 	name, addr = s[:i], strings.Trim(s[i+1:], "[]")
 	if addr != "host-gateway" && net.ParseIP(addr) == nil {
-		return "", "", fmt.Errorf("--add-host %q: invalid address %q", s, addr)
+		return "", "", setting.Errorf("{add-host} %q: invalid address %q", s, addr)
 	}
 	if !validHostsName(name) {
-		return "", "", fmt.Errorf("--add-host %q: invalid host name %q: use letters, digits, '-', '_' and '.'", s, name)
+		return "", "", setting.Errorf("{add-host} %q: invalid host name %q: use letters, digits, '-', '_' and '.'", s, name)
 	}
 	return name, addr, nil
 }

@@ -10,6 +10,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/husk-dev/husk/internal/setting"
 )
 
 // Route is one of the host's routes: a destination network and the
@@ -129,17 +131,17 @@ func checkSubnet(given string, sn *net.IPNet, taken []Network, routes []Route) e
 	for _, r := range reservedNets {
 		_, n, _ := net.ParseCIDR(r.cidr)
 		if overlaps(sn, n) {
-			return fmt.Errorf("--subnet %q overlaps %s: choose a private range such as 10.90.0.0/24", given, r.what)
+			return setting.Errorf("{subnet} %q overlaps %s: choose a private range such as 10.90.0.0/24", given, r.what)
 		}
 	}
 	for _, t := range taken {
 		if _, n, err := net.ParseCIDR(t.Subnet); err == nil && overlaps(sn, n) {
-			return fmt.Errorf("--subnet %q overlaps network %q (%s): choose another subnet", given, t.Name, n)
+			return setting.Errorf("{subnet} %q overlaps network %q (%s): choose another subnet", given, t.Name, n)
 		}
 	}
 	for _, r := range routes {
 		if overlaps(sn, r.Net) {
-			return fmt.Errorf("--subnet %q overlaps the host's route to %s (%s): choose a subnet the host does not use", given, r.Net, r.Iface)
+			return setting.Errorf("{subnet} %q overlaps the host's route to %s (%s): choose a subnet the host does not use", given, r.Net, r.Iface)
 		}
 	}
 	return nil

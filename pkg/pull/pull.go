@@ -17,6 +17,7 @@ import (
 	is "go.podman.io/image/v5/storage"
 	"go.podman.io/image/v5/types"
 
+	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/pkg/storage"
 )
 
@@ -189,7 +190,7 @@ func copyIn(ctx context.Context, store *storage.Store, ref types.ImageReference,
 		case tracker.refusal() != nil:
 			err = tracker.refusal()
 		case diskFull(err):
-			return Result{}, fmt.Errorf("pull %s: %w: free space on the file system of %s or pull into another --root", transportName(ref), err, store.GraphRoot)
+			return Result{}, setting.Errorf("pull %s: %w: free space on the file system of %s or pull into another {root}", transportName(ref), err, store.GraphRoot)
 		default:
 			if cerr := findCorrupt(ctx, ref, opts.Sys, tracker); cerr != nil {
 				err = cerr

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/husk-dev/husk/internal/setting"
 	"github.com/opencontainers/go-digest"
 	"go.podman.io/image/v5/manifest"
 	"go.podman.io/image/v5/pkg/blobinfocache/none"
@@ -140,7 +141,7 @@ func (t *blobTracker) learn(blob []byte, mimeType string) error {
 		return nil // containers/image reports it
 	}
 	if n := len(m.LayerInfos()); t.maxLayers > 0 && n > t.maxLayers {
-		return t.refuse(fmt.Errorf("%w: the image has %d layers and the %s storage driver stacks at most %d: use a store with the vfs driver (--storage-driver vfs --root DIR) or an image with fewer layers",
+		return t.refuse(setting.Errorf("%w: the image has %d layers and the %s storage driver stacks at most %d: use a store with the vfs driver ({storage-driver} vfs {root} DIR) or an image with fewer layers",
 			ErrTooManyLayers, n, t.driver, t.maxLayers))
 	}
 	t.mu.Lock()

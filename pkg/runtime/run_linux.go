@@ -21,6 +21,7 @@ import (
 	"go.podman.io/storage/pkg/idtools"
 	"golang.org/x/sys/unix"
 
+	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/pkg/cgroups"
 	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/storage"
@@ -159,7 +160,7 @@ func checkResources(env Env, cfg Config) error {
 		return nil
 	}
 	if env.Cgroups == nil {
-		return fmt.Errorf("%s needs cgroups, which husk could not inspect on this host", cfg.Resources.Limits()[0].Flag)
+		return setting.Errorf("{" + cfg.Resources.Limits()[0].Setting + "} needs cgroups, which husk could not inspect on this host")
 	}
 	return env.Cgroups.Check(cfg.Resources, cfg.CgroupsDisabled)
 }

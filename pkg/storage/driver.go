@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/husk-dev/husk/internal/setting"
 )
 
 // Driver names a way of storing layers. "fuse-overlayfs" is the overlay
@@ -76,7 +78,7 @@ func recordDriver(graphRoot string, d Driver) error {
 func candidates(requested, recorded Driver, graphRoot string) ([]Driver, error) {
 	if recorded != DriverAuto {
 		if requested != DriverAuto && requested != recorded {
-			return nil, fmt.Errorf("%w: the store at %q uses %q, not %q; pass --storage-driver %s, use another --root, or remove everything with 'husk system reset'",
+			return nil, setting.Errorf("%w: the store at %q uses %q, not %q; pass {storage-driver} %s, use another {root}, or remove everything with 'husk system reset'",
 				ErrDriverMismatch, graphRoot, recorded, requested, recorded)
 		}
 		return []Driver{recorded}, nil

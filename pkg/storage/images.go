@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/husk-dev/husk/internal/setting"
 	"github.com/opencontainers/go-digest"
 	"go.podman.io/image/v5/docker/reference"
 	cstorage "go.podman.io/storage"
@@ -191,7 +192,7 @@ func (s *Store) RemoveImage(ref string, opts RemoveOptions) (RemoveResult, error
 		return res, nil
 	}
 	if matched == "" && len(img.Names) > 1 && !opts.Force {
-		return res, fmt.Errorf("image %s has several names (%s): remove them one by one or use --force", img.ID[:12], strings.Join(img.Names, ", "))
+		return res, setting.Errorf("image %s has several names (%s): remove them one by one or use {force}", img.ID[:12], strings.Join(img.Names, ", "))
 	}
 	containers, err := s.Containers()
 	if err != nil {
@@ -202,7 +203,7 @@ func (s *Store) RemoveImage(ref string, opts RemoveOptions) (RemoveResult, error
 			continue
 		}
 		if !opts.Force {
-			return res, fmt.Errorf("image %s is in use by container %s: remove the container first or use --force", img.ID[:12], c.ID[:12])
+			return res, setting.Errorf("image %s is in use by container %s: remove the container first or use {force}", img.ID[:12], c.ID[:12])
 		}
 		if err := s.DeleteContainer(c.ID); err != nil {
 			return res, fmt.Errorf("remove container %s: %w", c.ID[:12], err)

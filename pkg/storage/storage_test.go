@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/husk-dev/husk/internal/setting"
 )
 
 func TestCandidates(t *testing.T) {
@@ -26,7 +28,7 @@ func TestCandidates(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := candidates(tt.requested, tt.recorded, "/x")
 			if tt.err {
-				if !errors.Is(err, ErrDriverMismatch) || !strings.Contains(err.Error(), "--storage-driver overlay") {
+				if !errors.Is(err, ErrDriverMismatch) || !strings.Contains(setting.SpellAll(err, func(n string) string { return "--" + n }), "--storage-driver overlay") {
 					t.Fatalf("got %v", err)
 				}
 				return

@@ -11,15 +11,9 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/husk-dev/husk/internal/opterr"
+	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/pkg/pull/pullopts"
 	"github.com/husk-dev/husk/pkg/storage"
-)
-
-// The options, as errors name them.
-const (
-	OptPull     opterr.Option = "pull"
-	OptPlatform opterr.Option = "platform"
 )
 
 // Options say how to make an image available.
@@ -43,7 +37,7 @@ func Image(ctx context.Context, store *storage.Store, image string, o Options) (
 	switch policy {
 	case "missing", "always", "never":
 	default:
-		return "", opterr.Errorf(OptPull, "invalid %s %q: use missing, always or never", OptPull, policy)
+		return "", setting.Errorf("invalid {pull} %q: use missing, always or never", policy)
 	}
 	if _, err := pullopts.ParsePlatform(o.Platform); err != nil {
 		return "", err
@@ -61,12 +55,12 @@ func Image(ctx context.Context, store *storage.Store, image string, o Options) (
 				return image, nil
 			}
 			if policy == "never" {
-				return "", opterr.Errorf(OptPull, "image %q in the store is for %s, not %s, and %s=never was given: pull it with %s %s first",
-					image, have, o.Platform, OptPull, OptPlatform, o.Platform)
+				return "", setting.Errorf("image %q in the store is for %s, not %s, and {pull}=never was given: pull it with {platform} %s first",
+					image, have, o.Platform, o.Platform)
 			}
 		} else if !errors.Is(err, storage.ErrImageUnknown) || policy == "never" {
 			if policy == "never" && errors.Is(err, storage.ErrImageUnknown) {
-				return "", opterr.Errorf(OptPull, "image %q is not in the store and %s=never was given: pull it first", image, OptPull)
+				return "", setting.Errorf("image %q is not in the store and {pull}=never was given: pull it first", image)
 			}
 			return "", err
 		}

@@ -2,13 +2,12 @@ package ensure
 
 import (
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/husk-dev/husk/internal/opterr"
+	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/pkg/storage"
 )
 
@@ -37,21 +36,20 @@ func TestImagePolicy(t *testing.T) {
 		image, policy, platform string
 		pulls                   bool
 		err                     string
-		opt                     opterr.Option
+		opt                     string
 	}{
 		{"busybox", "missing", "", true, "", ""},
 		{"busybox", "always", "", true, "", ""},
 		{"oci:/x:latest", "never", "", true, "", ""}, // a transport is always read
-		{"busybox", "never", "", false, `image "busybox" is not in the store and pull=never was given: pull it first`, OptPull},
-		{"busybox", "sometimes", "", false, `invalid pull "sometimes": use missing, always or never`, OptPull},
+		{"busybox", "never", "", false, `image "busybox" is not in the store and pull=never was given: pull it first`, "pull"},
+		{"busybox", "sometimes", "", false, `invalid pull "sometimes": use missing, always or never`, "pull"},
 		{"busybox", "missing", "linux", false, "", ""},
 	} {
 		pulled = nil
 		id, err := Image(context.Background(), store, tc.image, Options{Policy: tc.policy, Platform: tc.platform, Pull: pull})
-		var oe *opterr.Error
 		switch {
 		case tc.err != "":
-			if err == nil || err.Error() != tc.err || !errors.As(err, &oe) || oe.Option != tc.opt {
+			if e, ok := setting.As(err); !ok || err.Error() != tc.err || e.Names()[0] != tc.opt {
 				t.Errorf("%+v: %v, want %q", tc, err, tc.err)
 			}
 		case tc.platform != "":

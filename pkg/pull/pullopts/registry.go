@@ -10,6 +10,7 @@ import (
 
 	"go.podman.io/image/v5/types"
 
+	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/internal/userfile"
 )
 
@@ -66,7 +67,7 @@ func (o RegistryOptions) SystemContext() (*types.SystemContext, error) {
 	if o.Creds != "" {
 		user, pass, _ := strings.Cut(o.Creds, ":")
 		if user == "" {
-			return nil, fmt.Errorf("invalid --creds %q: expected user[:password]", o.Creds)
+			return nil, setting.Errorf("invalid {creds} %q: expected user[:password]", o.Creds)
 		}
 		sys.DockerAuthConfig = &types.DockerAuthConfig{Username: user, Password: pass}
 	}
