@@ -60,7 +60,7 @@ func message(err error) string {
 
 // shortFlags are the one-letter flags of the settings that messages name
 // in the short form ({-volume}: -v, the form users type).
-var shortFlags = map[string]string{"volume": "v", "env": "e", "user": "u", "workdir": "w", "output": "o", "input": "i"}
+var shortFlags = map[string]string{"volume": "v", "env": "e", "user": "u", "workdir": "w", "output": "o", "input": "i", "force": "f"}
 
 // flagOf spells a setting as its flag: a library's "memory-swap" is the
 // user's --memory-swap, "cgroups=disabled" is --cgroups=disabled, and

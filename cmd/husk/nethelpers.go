@@ -18,7 +18,7 @@ func (a *app) networkDeps() networkDeps {
 		open: func() (*netns.Networks, error) {
 			return netns.OpenNetworks(runtime.NetworksDir(a.storeOptions().GraphRoot))
 		},
-		users: func(_ context.Context, network string) ([]string, error) {
+		inUse: netns.InUse{Users: func(_ context.Context, network string) ([]string, error) {
 			store, err := a.openStore()
 			if err != nil {
 				return nil, err
@@ -35,12 +35,11 @@ func (a *app) networkDeps() networkDeps {
 				}
 			}
 			return out, nil
-		},
-		remove: func(ctx context.Context, names []string) error {
+		}, Remove: func(ctx context.Context, names []string) error {
 			return a.withContainers(names, func(env runtime.Env, c *runtime.Container) error {
 				return runtime.Remove(ctx, env, c, true)
 			})
-		},
+		}},
 	}
 }
 

@@ -6,7 +6,6 @@ package main
 // --network NAME (pkg/netns, usernet_linux.go).
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -19,12 +18,10 @@ import (
 
 // networkDeps is what the network commands need from the rest of husk:
 // the definitions, and the containers that use a network (which block rm
-// and prune).
+// and prune; network rm -f removes them).
 type networkDeps struct {
 	open  func() (*netns.Networks, error)
-	users func(ctx context.Context, network string) ([]string, error)
-	// remove removes containers (running ones too), for network rm -f.
-	remove func(ctx context.Context, names []string) error
+	inUse netns.InUse
 }
 
 func newNetworkCommand(d networkDeps) *cobra.Command {
@@ -133,25 +130,11 @@ func newNetworkCommand(d networkDeps) *cobra.Command {
 				return err
 			}
 			for _, a := range args {
-				n, err := s.Get(a)
+				name, err := s.RemoveUnused(cmd.Context(), a, d.inUse, force)
 				if err != nil {
 					return err
 				}
-				users, err := d.users(cmd.Context(), n.Name)
-				if err != nil {
-					return err
-				}
-				if len(users) > 0 && force && d.remove != nil {
-					if err := d.remove(cmd.Context(), users); err != nil {
-						return err
-					}
-				} else if len(users) > 0 {
-					return fmt.Errorf("network %q is used by container(s) %s: remove them first, or use -f", n.Name, strings.Join(users, ", "))
-				}
-				if _, err := s.Remove(n.Name); err != nil {
-					return err
-				}
-				fmt.Fprintln(cmd.OutOrStdout(), n.Name)
+				fmt.Fprintln(cmd.OutOrStdout(), name)
 			}
 			return nil
 		},
@@ -167,24 +150,11 @@ func newNetworkCommand(d networkDeps) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			all, err := s.List()
-			if err != nil {
-				return err
+			removed, err := s.Prune(cmd.Context(), d.inUse)
+			for _, n := range removed {
+				fmt.Fprintln(cmd.OutOrStdout(), n)
 			}
-			for _, n := range all {
-				users, err := d.users(cmd.Context(), n.Name)
-				if err != nil {
-					return err
-				}
-				if len(users) > 0 {
-					continue
-				}
-				if _, err := s.Remove(n.Name); err != nil {
-					return err
-				}
-				fmt.Fprintln(cmd.OutOrStdout(), n.Name)
-			}
-			return nil
+			return err
 		},
 	}
 	cmd.AddCommand(create, ls, inspect, rm, prune)

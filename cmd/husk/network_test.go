@@ -15,16 +15,18 @@ func TestNetworkCommand(t *testing.T) {
 	dir := t.TempDir()
 	var removed []string
 	deps := networkDeps{
-		remove: func(_ context.Context, names []string) error {
-			removed = append(removed, names...)
-			return nil
-		},
 		open: func() (*netns.Networks, error) { return netns.OpenNetworks(dir) },
-		users: func(_ context.Context, n string) ([]string, error) {
-			if n == "busy" {
-				return []string{"web"}, nil
-			}
-			return nil, nil
+		inUse: netns.InUse{
+			Remove: func(_ context.Context, names []string) error {
+				removed = append(removed, names...)
+				return nil
+			},
+			Users: func(_ context.Context, n string) ([]string, error) {
+				if n == "busy" {
+					return []string{"web"}, nil
+				}
+				return nil, nil
+			},
 		},
 	}
 	run := func(args ...string) (string, error) {
