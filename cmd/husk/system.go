@@ -5,15 +5,13 @@ package main
 import (
 	"bufio"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/husk-dev/husk/internal/format"
-	"github.com/husk-dev/husk/pkg/runtime"
-	"github.com/husk-dev/husk/pkg/storage"
+	"github.com/husk-dev/husk/internal/sysreset"
 	"github.com/husk-dev/husk/pkg/userns"
 )
 
@@ -139,41 +137,11 @@ func newSystemResetCommand(a *app) *cobra.Command {
 					return &exitCodeError{code: 1, msg: "reset cancelled"}
 				}
 			}
-			// Containers first (running ones are killed: their mounts
-			// keep the store busy), then the namespace holder, then the
-			// store.
-			if store, err := storage.Open(opts); err == nil {
-				if env, err := a.runtimeEnv(store); err == nil {
-					if cs, err := runtime.List(store); err == nil {
-						for _, c := range cs {
-							if err := runtime.Remove(cmd.Context(), env, c, true); err != nil {
-								fmt.Fprintf(a.stderr, "husk: warning: %v\n", err)
-							}
-						}
-					}
-					if err := runtime.ReleaseNetworks(env); err != nil {
-						fmt.Fprintf(a.stderr, "husk: warning: %v\n", err)
-					}
-				}
-				_ = store.Close()
-			}
+			o := sysreset.Options{Store: opts, Env: a.runtimeEnv, Warn: a.stderr}
 			if a.state.Rootless {
-				if err := userns.StopPause(a.runtimeDir); err != nil {
-					fmt.Fprintf(a.stderr, "husk: warning: %v\n", err)
-				}
+				o.StopNamespace = func() error { return userns.StopPause(a.runtimeDir) }
 			}
-			store, err := storage.Open(opts)
-			if err != nil {
-				// A store too damaged to open is removed as files.
-				fmt.Fprintf(a.stderr, "husk: warning: %v; removing the directories directly\n", err)
-				for _, d := range []string{opts.GraphRoot, opts.RunRoot} {
-					if err := os.RemoveAll(d); err != nil {
-						return fmt.Errorf("remove %s: %w", d, err)
-					}
-				}
-				return nil
-			}
-			return store.Reset()
+			return sysreset.Reset(cmd.Context(), o)
 		},
 	}
 	cmd.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation")

@@ -1,0 +1,65 @@
+// Package sysreset is husk system reset: it empties a user's husk, in the
+// order that lets each step succeed: the containers (running ones are
+// killed: their mounts keep the store busy) and their networks, then the
+// process that holds the user namespace, then the store itself.
+package sysreset
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/husk-dev/husk/pkg/runtime"
+	"github.com/husk-dev/husk/pkg/storage"
+)
+
+// Options say what to reset and how.
+type Options struct {
+	// Store is the store's location.
+	Store storage.Options
+	// Env decides the runtime environment for the open store.
+	Env func(*storage.Store) (runtime.Env, error)
+	// StopNamespace stops the user namespace's holder (nil: none, as
+	// root).
+	StopNamespace func() error
+	// Warn gets what could not be removed on the way.
+	Warn io.Writer
+}
+
+// Reset removes every container, the networks' state, the namespace
+// holder and the store; a store too damaged to open is removed as files.
+func Reset(ctx context.Context, o Options) error {
+	warn := func(err error) { fmt.Fprintf(o.Warn, "husk: warning: %v\n", err) }
+	if store, err := storage.Open(o.Store); err == nil {
+		if env, err := o.Env(store); err == nil {
+			if cs, err := runtime.List(store); err == nil {
+				for _, c := range cs {
+					if err := runtime.Remove(ctx, env, c, true); err != nil {
+						warn(err)
+					}
+				}
+			}
+			if err := runtime.ReleaseNetworks(env); err != nil {
+				warn(err)
+			}
+		}
+		_ = store.Close()
+	}
+	if o.StopNamespace != nil {
+		if err := o.StopNamespace(); err != nil {
+			warn(err)
+		}
+	}
+	store, err := storage.Open(o.Store)
+	if err != nil {
+		fmt.Fprintf(o.Warn, "husk: warning: %v; removing the directories directly\n", err)
+		for _, d := range []string{o.Store.GraphRoot, o.Store.RunRoot} {
+			if err := os.RemoveAll(d); err != nil {
+				return fmt.Errorf("remove %s: %w", d, err)
+			}
+		}
+		return nil
+	}
+	return store.Reset()
+}
