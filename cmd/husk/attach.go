@@ -28,13 +28,7 @@ what you type (or pipe) goes to its stdin.`,
 				code, err = attach.Attach(cmd.Context(), env, c, o)
 				return err
 			})
-			if err != nil {
-				return err
-			}
-			if code != 0 {
-				return &exitCodeError{code: code}
-			}
-			return nil
+			return containerExit(code, err)
 		},
 	}
 	cmd.Flags().BoolVar(&noStdin, "no-stdin", false, "do not forward input")

@@ -12,6 +12,7 @@ import (
 
 	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/internal/transfer"
+	"github.com/husk-dev/husk/pkg/runtime"
 )
 
 // Exit codes, as podman and docker use them.
@@ -99,5 +100,22 @@ type spelledError struct {
 
 func (e *spelledError) Error() string { return e.msg }
 func (e *spelledError) Unwrap() error { return e.err }
+
+// containerExit ends husk with a container command's result: its exit
+// code, 127 when the command was not found, 126 when it could not be
+// invoked.
+func containerExit(code int, err error) error {
+	switch {
+	case errors.Is(err, runtime.ErrCommandNotFound):
+		return &exitCodeError{code: exitNotFound, msg: err.Error()}
+	case errors.Is(err, runtime.ErrCannotInvoke):
+		return &exitCodeError{code: exitCannotRun, msg: err.Error()}
+	case err != nil:
+		return err
+	case code != 0:
+		return &exitCodeError{code: code}
+	}
+	return nil
+}
 
 func errorsIs(err, target error) bool { return errors.Is(err, target) }

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"errors"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -32,17 +31,7 @@ func newExecCommand(a *app) *cobra.Command {
 				code, err = runtime.Exec(cmd.Context(), renv, c, o, runtime.Stdio{Stdin: stdinFile(a.stdin), Stdout: a.stdout, Stderr: a.stderr})
 				return err
 			})
-			switch {
-			case errors.Is(err, runtime.ErrCommandNotFound):
-				return &exitCodeError{code: exitNotFound, msg: err.Error()}
-			case errors.Is(err, runtime.ErrCannotInvoke):
-				return &exitCodeError{code: exitCannotRun, msg: err.Error()}
-			case err != nil:
-				return err
-			case code != 0:
-				return &exitCodeError{code: code}
-			}
-			return nil
+			return containerExit(code, err)
 		},
 	}
 	f := cmd.Flags()

@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/husk-dev/husk/internal/childenv"
 	"io"
 	"os"
 	"os/signal"
@@ -193,24 +192,9 @@ func (a *app) setup(cmd *cobra.Command) error {
 		}
 		return out
 	}
-	if !userns.JoinWasExpected() && os.Getenv(childenv.NoPause) == "" {
-		// The usual way in: a per-user pause process holds the namespace
-		// and this command joins it (join.c) after executing itself.
-		if err := userns.EnsurePause(dir, opts); err != nil {
-			return fmt.Errorf("enter user namespace: %w", err)
-		}
-		return userns.JoinByExec(dir)
-	}
-	// Joining failed even though the pause process was there (it died in
-	// between, or setns was refused): run this command in a namespace of
-	// its own instead.
-	if err := userns.JoinError(); err != nil {
-		logrus.Debugf("%v; using a private namespace", err)
-	}
-	opts.Warn = nil // the pause process's creation already warned
-	code, err := userns.Reexec(opts)
+	code, err := userns.Enter(dir, opts)
 	if err != nil {
-		return fmt.Errorf("enter user namespace: %w", err)
+		return err
 	}
 	return &exitCodeError{code: code}
 }

@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -66,19 +65,7 @@ func (a *app) startForeground(ctx context.Context, env runtime.Env, c *runtime.C
 	if started != nil {
 		stdio.Started = func(int) { started() }
 	}
-	code, err := runtime.Start(ctx, env, c, stdio)
-	switch {
-	case errors.Is(err, runtime.ErrCommandNotFound):
-		return &exitCodeError{code: exitNotFound, msg: err.Error()}
-	case errors.Is(err, runtime.ErrCannotInvoke):
-		return &exitCodeError{code: exitCannotRun, msg: err.Error()}
-	case err != nil:
-		return err
-	}
-	if code != 0 {
-		return &exitCodeError{code: code}
-	}
-	return nil
+	return containerExit(runtime.Start(ctx, env, c, stdio))
 }
 
 // stdinFile prefers the process's real stdin file so that the runtime can
