@@ -11,28 +11,12 @@ import (
 
 	"github.com/husk-dev/husk/internal/format"
 	"github.com/husk-dev/husk/pkg/runtime"
+	"github.com/husk-dev/husk/pkg/runtime/volumeuse"
 	"github.com/husk-dev/husk/pkg/storage"
 )
 
 func (a *app) volumeStore(store *storage.Store) *runtime.VolumeStore {
 	return &runtime.VolumeStore{Dir: filepath.Join(store.GraphRoot, "volumes")}
-}
-
-// volumesInUse maps volume names to the containers that mount them.
-func volumesInUse(store *storage.Store) (map[string][]string, error) {
-	cs, err := runtime.List(store)
-	if err != nil {
-		return nil, err
-	}
-	used := map[string][]string{}
-	for _, c := range cs {
-		for _, v := range c.Config.Volumes {
-			if v.Kind == runtime.VolumeNamed {
-				used[v.Source] = append(used[v.Source], c.Name)
-			}
-		}
-	}
-	return used, nil
 }
 
 func newVolumeCommand(a *app) *cobra.Command {
@@ -122,20 +106,11 @@ func newVolumeCommand(a *app) *cobra.Command {
 		Short: "Remove named volumes",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: withStore(func(store *storage.Store, vs *runtime.VolumeStore, args []string) error {
-			used, err := volumesInUse(store)
-			if err != nil {
-				return err
-			}
-			for _, n := range args {
-				if users := used[n]; len(users) > 0 && !force {
-					return fmt.Errorf("volume %q is used by container(s) %s: remove them first or use --force", n, strings.Join(users, ", "))
-				}
-				if err := vs.Remove(n); err != nil {
-					return err
-				}
+			removed, err := volumeuse.Remove(store, vs, args, force)
+			for _, n := range removed {
 				fmt.Fprintln(a.stdout, n)
 			}
-			return nil
+			return err
 		}),
 	}
 	rm.Flags().BoolVarP(&force, "force", "f", false, "remove volumes even if containers use them")
@@ -144,24 +119,11 @@ func newVolumeCommand(a *app) *cobra.Command {
 		Short: "Remove named volumes no container uses",
 		Args:  cobra.NoArgs,
 		RunE: withStore(func(store *storage.Store, vs *runtime.VolumeStore, _ []string) error {
-			used, err := volumesInUse(store)
-			if err != nil {
-				return err
+			removed, err := volumeuse.Prune(store, vs)
+			for _, n := range removed {
+				fmt.Fprintln(a.stdout, n)
 			}
-			vols, err := vs.List()
-			if err != nil {
-				return err
-			}
-			for _, v := range vols {
-				if len(used[v.Name]) > 0 {
-					continue
-				}
-				if err := vs.Remove(v.Name); err != nil {
-					return err
-				}
-				fmt.Fprintln(a.stdout, v.Name)
-			}
-			return nil
+			return err
 		}),
 	}
 	prune.Flags().BoolP("force", "f", false, "do not ask for confirmation (husk never asks)")

@@ -1,0 +1,75 @@
+// Package volumeuse knows which containers use named volumes, and removes
+// volumes as husk volume rm and prune do: not one a container uses,
+// unless forced. (A new directory beside pkg/runtime, whose VolumeStore
+// it uses.)
+package volumeuse
+
+import (
+	"strings"
+
+	"github.com/husk-dev/husk/internal/setting"
+	"github.com/husk-dev/husk/pkg/runtime"
+	"github.com/husk-dev/husk/pkg/storage"
+)
+
+// InUse maps volume names to the containers that mount them.
+func InUse(store *storage.Store) (map[string][]string, error) {
+	cs, err := runtime.List(store)
+	if err != nil {
+		return nil, err
+	}
+	used := map[string][]string{}
+	for _, c := range cs {
+		for _, v := range c.Config.Volumes {
+			if v.Kind == runtime.VolumeNamed {
+				used[v.Source] = append(used[v.Source], c.Name)
+			}
+		}
+	}
+	return used, nil
+}
+
+// Remove removes the named volumes of vs, in order; one a container of
+// store uses only with force. It returns the names removed, before an
+// error too.
+func Remove(store *storage.Store, vs *runtime.VolumeStore, names []string, force bool) ([]string, error) {
+	used, err := InUse(store)
+	if err != nil {
+		return nil, err
+	}
+	var removed []string
+	for _, n := range names {
+		if users := used[n]; len(users) > 0 && !force {
+			return removed, setting.Errorf("volume %q is used by container(s) %s: remove them first or use {force}", n, strings.Join(users, ", "))
+		}
+		if err := vs.Remove(n); err != nil {
+			return removed, err
+		}
+		removed = append(removed, n)
+	}
+	return removed, nil
+}
+
+// Prune removes every volume of vs no container of store uses, and
+// returns their names (before an error too).
+func Prune(store *storage.Store, vs *runtime.VolumeStore) ([]string, error) {
+	used, err := InUse(store)
+	if err != nil {
+		return nil, err
+	}
+	vols, err := vs.List()
+	if err != nil {
+		return nil, err
+	}
+	var removed []string
+	for _, v := range vols {
+		if len(used[v.Name]) > 0 {
+			continue
+		}
+		if err := vs.Remove(v.Name); err != nil {
+			return removed, err
+		}
+		removed = append(removed, v.Name)
+	}
+	return removed, nil
+}

@@ -1,0 +1,39 @@
+package volumeuse
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/husk-dev/husk/pkg/runtime"
+	"github.com/husk-dev/husk/pkg/storage"
+)
+
+func TestRemoveAndPrune(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root (run by make test as root): the storage library chowns its directories")
+	}
+	dir := t.TempDir()
+	store, err := storage.Open(storage.Options{GraphRoot: filepath.Join(dir, "g"), RunRoot: filepath.Join(dir, "r"), Driver: storage.DriverVFS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	vs := &runtime.VolumeStore{Dir: filepath.Join(dir, "volumes")}
+	for _, n := range []string{"a", "b", "c"} {
+		if _, err := vs.Create(n, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if used, err := InUse(store); err != nil || len(used) != 0 {
+		t.Errorf("in use: %v %v", used, err)
+	}
+	removed, err := Remove(store, vs, []string{"a", "nope", "b"}, false)
+	if err == nil || !slices.Equal(removed, []string{"a"}) {
+		t.Errorf("rm a nope b: %q %v", removed, err)
+	}
+	if removed, err := Prune(store, vs); err != nil || !slices.Equal(removed, []string{"b", "c"}) {
+		t.Errorf("prune: %q %v", removed, err)
+	}
+}
