@@ -3,12 +3,11 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
-	"github.com/husk-dev/husk/pkg/runtime"
+	"github.com/husk-dev/husk/internal/ctrlist"
 )
 
 func newContainerCommand(a *app) *cobra.Command {
@@ -43,25 +42,11 @@ func newContainerPruneCommand(a *app) *cobra.Command {
 				return err
 			}
 			defer store.Close()
-			cs, err := runtime.List(store)
-			if err != nil {
-				return err
+			removed, err := ctrlist.RemoveStopped(cmd.Context(), store, env)
+			for _, id := range removed {
+				fmt.Fprintln(a.stdout, id)
 			}
-			for _, c := range cs {
-				if err := runtime.Refresh(env, c); errors.Is(err, runtime.ErrContainerUnknown) {
-					continue
-				} else if err != nil {
-					return err
-				}
-				if c.State.Status == runtime.StatusRunning {
-					continue
-				}
-				if err := runtime.Remove(cmd.Context(), env, c, false); err != nil {
-					return err
-				}
-				fmt.Fprintln(a.stdout, c.ID)
-			}
-			return nil
+			return err
 		},
 	}
 	cmd.Flags().BoolP("force", "f", false, "do not ask for confirmation (husk never asks)")

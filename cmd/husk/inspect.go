@@ -4,41 +4,19 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
+	"github.com/husk-dev/husk/internal/ctrlist"
 	"github.com/husk-dev/husk/internal/format"
 	"github.com/husk-dev/husk/pkg/runtime"
 	"github.com/husk-dev/husk/pkg/storage"
 )
 
-// containerInspect is what husk container inspect prints: the record and
-// the generated config.json, the container's full security profile.
-type containerInspect struct {
-	ID        string          `json:"Id"`
-	Name      string          `json:"Name"`
-	Image     string          `json:"Image"`
-	ImageID   string          `json:"ImageID"`
-	Config    runtime.Config  `json:"Config"`
-	State     runtime.State   `json:"State"`
-	OCIConfig json.RawMessage `json:"OCIConfig,omitempty"`
-	Bundle    string          `json:"Bundle"`
-}
-
 func inspectContainer(_ context.Context, store *storage.Store, ref string) (any, error) {
-	c, err := runtime.Lookup(store, ref)
-	if err != nil {
-		return nil, err
-	}
-	ci := containerInspect{ID: c.ID, Name: c.Name, Image: c.Config.Image, ImageID: c.Config.ImageID, Config: c.Config, State: c.State, Bundle: c.Dir}
-	if b, err := os.ReadFile(c.BundleSpec()); err == nil {
-		ci.OCIConfig = b
-	}
-	return ci, nil
+	return ctrlist.InspectContainer(store, ref)
 }
 
 // newTopInspectCommand is "husk inspect": a container if one has the
