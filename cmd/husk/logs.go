@@ -3,13 +3,12 @@
 package main
 
 import (
-	"context"
-	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/husk-dev/husk/pkg/runtime"
+	"github.com/husk-dev/husk/pkg/runtime/logs"
 )
 
 func newLogsCommand(a *app) *cobra.Command {
@@ -21,22 +20,13 @@ func newLogsCommand(a *app) *cobra.Command {
 		Short: "Show a detached container's output",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var sinceT time.Time
-			if sinceArg != "" {
-				if d, err := time.ParseDuration(sinceArg); err == nil {
-					sinceT = time.Now().Add(-d)
-				} else if t, err := time.Parse(time.RFC3339, sinceArg); err == nil {
-					sinceT = t
-				} else {
-					return fmt.Errorf("invalid --since %q: use a duration (10m) or an RFC 3339 time", sinceArg)
-				}
+			since, err := logs.ParseSince(sinceArg, time.Now())
+			if err != nil {
+				return err
 			}
 			return a.withContainers(args, func(env runtime.Env, c *runtime.Container) error {
-				return returnOnStop(cmd.Context(), func() error {
-					return runtime.FollowLog(cmd.Context(), env, c, runtime.LogOptions{
-						Follow: follow, Tail: tail, Since: sinceT, Timestamps: timestamps,
-						Stdout: a.stdout, Stderr: a.stderr,
-					})
+				return logs.Follow(cmd.Context(), env, c, runtime.LogOptions{
+					Follow: follow, Tail: tail, Since: since, Timestamps: timestamps, Stdout: a.stdout, Stderr: a.stderr,
 				})
 			})
 		},
@@ -47,28 +37,4 @@ func newLogsCommand(a *app) *cobra.Command {
 	f.IntVar(&tail, "tail", -1, "print only the last N lines")
 	f.StringVar(&sinceArg, "since", "", "only output since a time (RFC 3339) or for a duration (e.g. 10m)")
 	return cmd
-}
-
-// logsStopGrace is how long logs may take to stop after SIGINT or
-// SIGTERM. FollowLog stops at its next read, but a write to a pipe whose
-// reader stopped reading blocks; past the grace the command returns and
-// the process exits with the write pending.
-const logsStopGrace = time.Second
-
-// returnOnStop runs fn and returns its error, or nil when ctx was
-// cancelled and fn has not returned within logsStopGrace.
-func returnOnStop(ctx context.Context, fn func() error) error {
-	done := make(chan error, 1)
-	go func() { done <- fn() }()
-	select {
-	case err := <-done:
-		return err
-	case <-ctx.Done():
-	}
-	select {
-	case err := <-done:
-		return err
-	case <-time.After(logsStopGrace):
-		return nil
-	}
 }
