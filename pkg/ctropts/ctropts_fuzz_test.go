@@ -1,3 +1,5 @@
+//go:build linux
+
 package ctropts
 
 // Fuzz targets for the parsers of run/create options and sizes. Seed
