@@ -15,6 +15,7 @@ import (
 	"github.com/husk-dev/husk/internal/userfile"
 	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/runtime"
+	"github.com/husk-dev/husk/pkg/runtime/spec"
 )
 
 // containerFlags are the flags of run and create; config() validates them
@@ -109,7 +110,7 @@ func (c *containerFlags) config(image string, args []string) (runtime.Config, er
 		}
 	}
 	if c.hostname != "" {
-		if err := runtime.CheckHostname(c.hostname); err != nil {
+		if err := spec.CheckHostname(c.hostname); err != nil {
 			return cfg, fmt.Errorf("--hostname: %w", err)
 		}
 	}
@@ -130,7 +131,7 @@ func (c *containerFlags) config(image string, args []string) (runtime.Config, er
 		// explicit --network private says what to install).
 		net.Mode = netns.ModeNone
 	}
-	cfg.Net, cfg.Network = net, runtime.NetworkMode(net.Mode)
+	cfg.Net, cfg.Network = net, spec.NetworkMode(net.Mode)
 	if err := c.resources.apply(&cfg.Resources); err != nil {
 		return cfg, err
 	}
@@ -171,7 +172,7 @@ func (c *containerFlags) config(image string, args []string) (runtime.Config, er
 			if err != nil {
 				return cfg, fmt.Errorf("--security-opt %q: %w", s, err)
 			}
-			if err := runtime.CheckSeccompProfile(string(b)); err != nil {
+			if err := spec.CheckSeccompProfile(string(b)); err != nil {
 				return cfg, fmt.Errorf("--security-opt %q: %w", s, err)
 			}
 			cfg.Seccomp.Profile = string(b)
@@ -256,7 +257,7 @@ func parseEntrypoint(s string) ([]string, error) {
 
 // destination validates a mount destination for flag's value v.
 func destination(flag, v, dst string) (string, error) {
-	clean, err := runtime.CheckMountDestination(dst)
+	clean, err := spec.CheckMountDestination(dst)
 	if err != nil {
 		return "", fmt.Errorf("%s %q: %w", flag, v, err)
 	}

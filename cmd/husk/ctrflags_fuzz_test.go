@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/husk-dev/husk/pkg/runtime"
+	"github.com/husk-dev/husk/pkg/runtime/spec"
 	"github.com/husk-dev/husk/pkg/storage"
 )
 
@@ -30,7 +31,7 @@ func checkDestination(t *testing.T, in, dst string) {
 	case "/", "/proc", "/sys", "/dev":
 		t.Fatalf("%q: destination %q accepted", in, dst)
 	}
-	if _, err := runtime.CheckMountDestination(dst); err != nil {
+	if _, err := spec.CheckMountDestination(dst); err != nil {
 		t.Fatalf("%q: accepted destination %q fails the runtime's check: %v", in, dst, err)
 	}
 }
@@ -183,7 +184,7 @@ func FuzzContainerFlags(f *testing.F) {
 			return
 		}
 		if cfg.Hostname != "" {
-			if err := runtime.CheckHostname(cfg.Hostname); err != nil {
+			if err := spec.CheckHostname(cfg.Hostname); err != nil {
 				t.Fatalf("hostname accepted: %v", err)
 			}
 		}

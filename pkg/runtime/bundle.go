@@ -10,6 +10,8 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
+
+	"github.com/husk-dev/husk/pkg/runtime/spec"
 )
 
 // buildSpec turns the container's config and its image's config into the
@@ -20,7 +22,7 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 	if err != nil {
 		return nil, err
 	}
-	img := ImageConfig{
+	img := spec.ImageConfig{
 		Entrypoint: ic.Config.Entrypoint, Cmd: ic.Config.Cmd, Env: ic.Config.Env,
 		WorkingDir: ic.Config.WorkingDir, User: ic.Config.User, StopSignal: ic.Config.StopSignal,
 	}
@@ -32,7 +34,7 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 	if userSpec == "" {
 		userSpec = img.User
 	}
-	var uidMap, gidMap []IDMap
+	var uidMap, gidMap []spec.IDMap
 	keepIDHome := ""
 	if cfg.KeepID {
 		uidMap, gidMap = keepIDMaps(env)
@@ -85,14 +87,14 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 		return nil, err
 	}
 	mounts = append(mounts, vm...)
-	defaults := []string{"PATH=" + DefaultPath, "HOSTNAME=" + hostname, "HOME=" + u.Home, "container=husk"}
+	defaults := []string{"PATH=" + spec.DefaultPath, "HOSTNAME=" + hostname, "HOME=" + u.Home, "container=husk"}
 	if cfg.TTY {
 		defaults = append(defaults, "TERM=xterm")
 	}
-	return GenerateSpec(SpecOptions{
+	return spec.Generate(spec.Options{
 		Rootfs:          rootfs,
-		Args:            ProcessArgs(img, cfg.Entrypoint, cfg.Command),
-		Env:             MergeEnv(defaults, img.Env, cfg.Env),
+		Args:            spec.ProcessArgs(img, cfg.Entrypoint, cfg.Command),
+		Env:             spec.MergeEnv(defaults, img.Env, cfg.Env),
 		Cwd:             cwd,
 		User:            u,
 		Hostname:        hostname,
@@ -117,7 +119,7 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 
 // mapID translates a container id to husk's namespace through m (identity
 // without a map; unmapped ids become 0).
-func mapID(id uint32, m []IDMap) uint32 {
+func mapID(id uint32, m []spec.IDMap) uint32 {
 	if len(m) == 0 {
 		return id
 	}
@@ -129,12 +131,12 @@ func mapID(id uint32, m []IDMap) uint32 {
 	return 0
 }
 
-func volumeMounts(env Env, rootfs string, vols []VolumeSpec) ([]Mount, error) {
-	var out []Mount
+func volumeMounts(env Env, rootfs string, vols []VolumeSpec) ([]spec.Mount, error) {
+	var out []spec.Mount
 	seen := map[string]bool{}
 	for _, v := range vols {
 		// cmd/ checked these; a record made by an older husk may not be.
-		dst, err := CheckMountDestination(v.Destination)
+		dst, err := spec.CheckMountDestination(v.Destination)
 		if err != nil {
 			return nil, err
 		}
@@ -152,7 +154,7 @@ func volumeMounts(env Env, rootfs string, vols []VolumeSpec) ([]Mount, error) {
 				opts = append(opts, "ro")
 			}
 			opts = append(opts, v.Options...)
-			out = append(out, Mount{Type: "bind", Source: v.Source, Destination: v.Destination, Options: opts})
+			out = append(out, spec.Mount{Type: "bind", Source: v.Source, Destination: v.Destination, Options: opts})
 		case VolumeNamed:
 			if env.Volumes == nil {
 				return nil, fmt.Errorf("named volume %q: no volume store", v.Source)
@@ -172,7 +174,7 @@ func volumeMounts(env Env, rootfs string, vols []VolumeSpec) ([]Mount, error) {
 			if v.ReadOnly {
 				opts = append(opts, "ro")
 			}
-			out = append(out, Mount{Type: "bind", Source: vol.Path, Destination: v.Destination, Options: opts})
+			out = append(out, spec.Mount{Type: "bind", Source: vol.Path, Destination: v.Destination, Options: opts})
 		case VolumeTmpfs:
 			opts := []string{"nosuid", "nodev"}
 			hasMode := false
@@ -188,7 +190,7 @@ func volumeMounts(env Env, rootfs string, vols []VolumeSpec) ([]Mount, error) {
 				opts = append(opts, "ro")
 			}
 			opts = append(opts, v.Options...)
-			out = append(out, Mount{Type: "tmpfs", Source: "tmpfs", Destination: v.Destination, Options: opts})
+			out = append(out, spec.Mount{Type: "tmpfs", Source: "tmpfs", Destination: v.Destination, Options: opts})
 		default:
 			return nil, fmt.Errorf("unknown mount type %q", v.Kind)
 		}

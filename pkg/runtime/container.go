@@ -14,6 +14,7 @@ import (
 
 	"github.com/husk-dev/husk/pkg/cgroups"
 	"github.com/husk-dev/husk/pkg/netns"
+	"github.com/husk-dev/husk/pkg/runtime/spec"
 	"github.com/husk-dev/husk/pkg/storage"
 )
 
@@ -38,30 +39,30 @@ type VolumeSpec struct {
 // Config is what the user asked for when creating a container; it is kept
 // with the container so start can build the bundle again.
 type Config struct {
-	Name        string      `json:"name"`
-	Image       string      `json:"image"`
-	ImageID     string      `json:"imageId"`
-	Entrypoint  *[]string   `json:"entrypoint,omitempty"`
-	Command     []string    `json:"command,omitempty"`
-	Env         []string    `json:"env,omitempty"`
-	User        string      `json:"user,omitempty"`
-	Workdir     string      `json:"workdir,omitempty"`
-	Hostname    string      `json:"hostname,omitempty"`
-	Interactive bool        `json:"interactive,omitempty"`
-	TTY         bool        `json:"tty,omitempty"`
-	ReadOnly    bool        `json:"readOnly,omitempty"`
-	Network     NetworkMode `json:"network"`
+	Name        string           `json:"name"`
+	Image       string           `json:"image"`
+	ImageID     string           `json:"imageId"`
+	Entrypoint  *[]string        `json:"entrypoint,omitempty"`
+	Command     []string         `json:"command,omitempty"`
+	Env         []string         `json:"env,omitempty"`
+	User        string           `json:"user,omitempty"`
+	Workdir     string           `json:"workdir,omitempty"`
+	Hostname    string           `json:"hostname,omitempty"`
+	Interactive bool             `json:"interactive,omitempty"`
+	TTY         bool             `json:"tty,omitempty"`
+	ReadOnly    bool             `json:"readOnly,omitempty"`
+	Network     spec.NetworkMode `json:"network"`
 	// Net is the full network request (mode, ports, DNS, hosts).
-	Net             netns.Config `json:"net"`
-	Volumes         []VolumeSpec `json:"volumes,omitempty"`
-	CapAdd          []string     `json:"capAdd,omitempty"`
-	CapDrop         []string     `json:"capDrop,omitempty"`
-	Privileged      bool         `json:"privileged,omitempty"`
-	Seccomp         SeccompMode  `json:"seccomp"`
-	NoNewPrivileges bool         `json:"noNewPrivileges,omitempty"`
-	KeepID          bool         `json:"keepId,omitempty"`
-	Remove          bool         `json:"remove,omitempty"`
-	Runtime         string       `json:"runtime,omitempty"`
+	Net             netns.Config     `json:"net"`
+	Volumes         []VolumeSpec     `json:"volumes,omitempty"`
+	CapAdd          []string         `json:"capAdd,omitempty"`
+	CapDrop         []string         `json:"capDrop,omitempty"`
+	Privileged      bool             `json:"privileged,omitempty"`
+	Seccomp         spec.SeccompMode `json:"seccomp"`
+	NoNewPrivileges bool             `json:"noNewPrivileges,omitempty"`
+	KeepID          bool             `json:"keepId,omitempty"`
+	Remove          bool             `json:"remove,omitempty"`
+	Runtime         string           `json:"runtime,omitempty"`
 	// StopSignal is the image's STOPSIGNAL ("" = SIGTERM).
 	StopSignal string `json:"stopSignal,omitempty"`
 	// LogMaxSize rotates the container log past this many bytes (0: the

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/husk-dev/husk/pkg/cgroups"
+	"github.com/husk-dev/husk/pkg/runtime/spec"
 )
 
 // ExecOptions describe a process to run in a running container.
@@ -67,16 +68,16 @@ func Exec(ctx context.Context, env Env, c *Container, o ExecOptions, stdio Stdio
 	if err != nil {
 		return 0, fmt.Errorf("read container %s config: %w", c.Name, err)
 	}
-	var spec specs.Spec
-	if err := json.Unmarshal(b, &spec); err != nil || spec.Process == nil {
+	var ociSpec specs.Spec
+	if err := json.Unmarshal(b, &ociSpec); err != nil || ociSpec.Process == nil {
 		return 0, fmt.Errorf("parse container %s config: %v", c.Name, err)
 	}
-	p := *spec.Process
+	p := *ociSpec.Process
 	if len(o.Args) == 0 {
 		return 0, fmt.Errorf("no command given")
 	}
 	p.Args = o.Args
-	p.Env = MergeEnv(p.Env, o.Env)
+	p.Env = spec.MergeEnv(p.Env, o.Env)
 	p.Terminal = o.TTY
 	p.ConsoleSize = nil
 	if o.Workdir != "" {
@@ -89,7 +90,7 @@ func Exec(ctx context.Context, env Env, c *Container, o ExecOptions, stdio Stdio
 		if err := CheckUser(env, fmt.Sprintf("-u %q", o.User), o.User, c.Config.KeepID); err != nil {
 			return 0, err
 		}
-		u, err := ResolveUser(spec.Root.Path, o.User)
+		u, err := ResolveUser(ociSpec.Root.Path, o.User)
 		if err != nil {
 			return 0, err
 		}
@@ -135,7 +136,7 @@ func Exec(ctx context.Context, env Env, c *Container, o ExecOptions, stdio Stdio
 	}
 	cmd := exec.CommandContext(ctx, rt.Path, append(args, c.ID)...)
 	cmd.Env = os.Environ()
-	if c.State.Cgroup != "" && (spec.Linux == nil || spec.Linux.CgroupsPath == "") {
+	if c.State.Cgroup != "" && (ociSpec.Linux == nil || ociSpec.Linux.CgroupsPath == "") {
 		// The container was born in its cgroup (the runtime does not know
 		// it): so is the new process, to be frozen, counted and killed
 		// with the rest, when this process may put it there.

@@ -4,14 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/husk-dev/husk/pkg/cgroups"
-	"github.com/husk-dev/husk/pkg/netns"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/husk-dev/husk/pkg/cgroups"
+	"github.com/husk-dev/husk/pkg/netns"
 
 	"golang.org/x/sys/unix"
 )

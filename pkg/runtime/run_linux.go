@@ -21,10 +21,12 @@ import (
 	"go.podman.io/storage/pkg/idtools"
 	"golang.org/x/sys/unix"
 
+	"github.com/sirupsen/logrus"
+
 	"github.com/husk-dev/husk/pkg/cgroups"
 	"github.com/husk-dev/husk/pkg/netns"
+	"github.com/husk-dev/husk/pkg/runtime/spec"
 	"github.com/husk-dev/husk/pkg/storage"
-	"github.com/sirupsen/logrus"
 )
 
 // Env is what running containers needs from the host, decided once by the
@@ -86,7 +88,7 @@ func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
 		return nil, err
 	}
 	if cfg.Network == "" {
-		cfg.Network = NetworkNone
+		cfg.Network = spec.NetworkNone
 	}
 	if err := checkResources(env, cfg); err != nil {
 		return nil, err
@@ -181,15 +183,15 @@ func runtimeCgroupArgs(rt *OCI, plan cgroups.Plan, disabled bool) []string {
 
 // keepIDMaps maps the user's own uid/gid inside the container to the
 // user's ids on the host (ns id 0), and the rest around it.
-func keepIDMaps(env Env) ([]IDMap, []IDMap) {
-	build := func(id uint32) []IDMap {
+func keepIDMaps(env Env) ([]spec.IDMap, []spec.IDMap) {
+	build := func(id uint32) []spec.IDMap {
 		if env.SingleID {
-			return []IDMap{{ContainerID: id, HostID: 0, Size: 1}}
+			return []spec.IDMap{{ContainerID: id, HostID: 0, Size: 1}}
 		}
 		const size = 65536
-		m := []IDMap{{ContainerID: 0, HostID: 1, Size: id}, {ContainerID: id, HostID: 0, Size: 1}}
+		m := []spec.IDMap{{ContainerID: 0, HostID: 1, Size: id}, {ContainerID: id, HostID: 0, Size: 1}}
 		if id+1 < size {
-			m = append(m, IDMap{ContainerID: id + 1, HostID: id + 1, Size: size - id - 1})
+			m = append(m, spec.IDMap{ContainerID: id + 1, HostID: id + 1, Size: size - id - 1})
 		}
 		if id == 0 {
 			m = m[1:]
@@ -199,7 +201,7 @@ func keepIDMaps(env Env) ([]IDMap, []IDMap) {
 	return build(env.HostUID), build(env.HostGID)
 }
 
-func toIDMap(m []IDMap) []idtools.IDMap {
+func toIDMap(m []spec.IDMap) []idtools.IDMap {
 	var out []idtools.IDMap
 	for _, e := range m {
 		out = append(out, idtools.IDMap{ContainerID: int(e.ContainerID), HostID: int(e.HostID), Size: int(e.Size)})

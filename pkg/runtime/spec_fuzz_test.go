@@ -9,6 +9,8 @@ import (
 
 	imgspecv1 "github.com/opencontainers/image-spec/specs-go/v1"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/husk-dev/husk/pkg/runtime/spec"
 )
 
 // FuzzImageConfigSpec takes an image's config (the JSON an image author
@@ -29,7 +31,7 @@ func FuzzImageConfigSpec(f *testing.F) {
 		if err := json.Unmarshal(b, &ic); err != nil {
 			return
 		}
-		img := ImageConfig{
+		img := spec.ImageConfig{
 			Entrypoint: ic.Config.Entrypoint, Cmd: ic.Config.Cmd, Env: ic.Config.Env,
 			WorkingDir: ic.Config.WorkingDir, User: ic.Config.User, StopSignal: ic.Config.StopSignal,
 		}
@@ -44,20 +46,20 @@ func FuzzImageConfigSpec(f *testing.F) {
 		if !filepath.IsAbs(cwd) {
 			return // buildSpec refuses it
 		}
-		env := MergeEnv([]string{"PATH=" + DefaultPath, "HOSTNAME=h", "HOME=/"}, img.Env, nil)
+		env := spec.MergeEnv([]string{"PATH=" + spec.DefaultPath, "HOSTNAME=h", "HOME=/"}, img.Env, nil)
 		for _, e := range env {
 			if !strings.Contains(e, "=") {
 				t.Fatalf("env entry %q without '='", e)
 			}
 		}
-		spec, err := GenerateSpec(SpecOptions{
-			Rootfs: "/r", Args: ProcessArgs(img, nil, nil), Env: env, Cwd: cwd, Hostname: "h",
-			Network: NetworkNone, Rootless: true,
+		s, err := spec.Generate(spec.Options{
+			Rootfs: "/r", Args: spec.ProcessArgs(img, nil, nil), Env: env, Cwd: cwd, Hostname: "h",
+			Network: spec.NetworkNone, Rootless: true,
 		})
 		if err != nil {
 			return
 		}
-		out, err := json.Marshal(spec)
+		out, err := json.Marshal(s)
 		if err != nil {
 			t.Fatalf("config.json: %v", err)
 		}

@@ -1,22 +1,18 @@
-package runtime
+package spec
 
 import (
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/husk-dev/husk/pkg/cgroups"
 )
 
-func baseOptions() SpecOptions {
-	return SpecOptions{Rootfs: "/r", Args: []string{"/bin/sh"}, Env: []string{"PATH=/bin"}, Cwd: "/", Hostname: "h", Network: NetworkNone, Rootless: true}
+func baseOptions() Options {
+	return Options{Rootfs: "/r", Args: []string{"/bin/sh"}, Env: []string{"PATH=/bin"}, Cwd: "/", Hostname: "h", Network: NetworkNone, Rootless: true}
 }
 
 func TestGenerateSpecDefaults(t *testing.T) {
-	spec, err := GenerateSpec(baseOptions())
+	spec, err := Generate(baseOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,24 +60,24 @@ func sorted(s []string) []string {
 func TestGenerateSpecFlags(t *testing.T) {
 	tests := []struct {
 		name  string
-		mod   func(*SpecOptions)
-		check func(t *testing.T, o SpecOptions)
+		mod   func(*Options)
+		check func(t *testing.T, o Options)
 	}{
-		{"cap-drop ALL", func(o *SpecOptions) { o.CapDrop = []string{"all"} }, nil},
-		{"cap-add", func(o *SpecOptions) { o.CapAdd = []string{"net_admin", "CAP_SYS_PTRACE"} }, nil},
-		{"privileged", func(o *SpecOptions) { o.Privileged = true }, nil},
-		{"seccomp unconfined", func(o *SpecOptions) { o.Seccomp.Unconfined = true }, nil},
-		{"no-new-privileges", func(o *SpecOptions) { o.NoNewPrivileges = true }, nil},
-		{"read-only", func(o *SpecOptions) { o.ReadOnly = true }, nil},
-		{"host network", func(o *SpecOptions) { o.Network = NetworkHost }, nil},
-		{"tty", func(o *SpecOptions) { o.Terminal = true }, nil},
-		{"user", func(o *SpecOptions) { o.User = User{UID: 1000, GID: 1000, AdditionalGids: []uint32{10}} }, nil},
-		{"keep-id", func(o *SpecOptions) {
+		{"cap-drop ALL", func(o *Options) { o.CapDrop = []string{"all"} }, nil},
+		{"cap-add", func(o *Options) { o.CapAdd = []string{"net_admin", "CAP_SYS_PTRACE"} }, nil},
+		{"privileged", func(o *Options) { o.Privileged = true }, nil},
+		{"seccomp unconfined", func(o *Options) { o.Seccomp.Unconfined = true }, nil},
+		{"no-new-privileges", func(o *Options) { o.NoNewPrivileges = true }, nil},
+		{"read-only", func(o *Options) { o.ReadOnly = true }, nil},
+		{"host network", func(o *Options) { o.Network = NetworkHost }, nil},
+		{"tty", func(o *Options) { o.Terminal = true }, nil},
+		{"user", func(o *Options) { o.User = User{UID: 1000, GID: 1000, AdditionalGids: []uint32{10}} }, nil},
+		{"keep-id", func(o *Options) {
 			o.UIDMap = []IDMap{{0, 1, 1000}, {1000, 0, 1}}
 			o.GIDMap = o.UIDMap
 		}, nil},
-		{"single-id devpts", func(o *SpecOptions) { o.SingleID = true }, nil},
-		{"bind and tmpfs", func(o *SpecOptions) {
+		{"single-id devpts", func(o *Options) { o.SingleID = true }, nil},
+		{"bind and tmpfs", func(o *Options) {
 			o.Mounts = []Mount{{Type: "bind", Source: "/src", Destination: "/dst", Options: []string{"ro"}}, {Type: "tmpfs", Source: "tmpfs", Destination: "/tmp", Options: []string{"size=1m"}}}
 		}, nil},
 	}
@@ -89,7 +85,7 @@ func TestGenerateSpecFlags(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			o := baseOptions()
 			tt.mod(&o)
-			spec, err := GenerateSpec(o)
+			spec, err := Generate(o)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -177,17 +173,17 @@ func TestGenerateSpecFlags(t *testing.T) {
 func TestGenerateSpecErrors(t *testing.T) {
 	o := baseOptions()
 	o.Args = nil
-	if _, err := GenerateSpec(o); err == nil || !strings.Contains(err.Error(), "no command") {
+	if _, err := Generate(o); err == nil || !strings.Contains(err.Error(), "no command") {
 		t.Errorf("empty args: %v", err)
 	}
 	o = baseOptions()
 	o.CapAdd = []string{"NOT_A_CAP"}
-	if _, err := GenerateSpec(o); err == nil {
+	if _, err := Generate(o); err == nil {
 		t.Error("unknown capability accepted")
 	}
 	o = baseOptions()
 	o.Seccomp.Profile = "{bad"
-	if _, err := GenerateSpec(o); err == nil {
+	if _, err := Generate(o); err == nil {
 		t.Error("invalid seccomp profile accepted")
 	}
 }
@@ -219,85 +215,5 @@ func TestMergeEnv(t *testing.T) {
 	want := []string{"PATH=" + DefaultPath, "HOME=/root", "A=2", "B=y"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("got %v", got)
-	}
-}
-
-func TestResolveUser(t *testing.T) {
-	root := t.TempDir()
-	os.MkdirAll(filepath.Join(root, "etc"), 0o755)
-	os.WriteFile(filepath.Join(root, "etc/passwd"), []byte("root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n"), 0o644)
-	os.WriteFile(filepath.Join(root, "etc/group"), []byte("root:x:0:\nwheel:x:10:app\napp:x:1000:\nstaff:x:50:\n"), 0o644)
-	tests := []struct {
-		spec string
-		want User
-		err  bool
-	}{
-		{"", User{UID: 0, GID: 0, Home: "/root"}, false},
-		{"app", User{UID: 1000, GID: 1000, AdditionalGids: []uint32{10}, Home: "/home/app"}, false},
-		{"1000", User{UID: 1000, GID: 1000, AdditionalGids: []uint32{10}, Home: "/home/app"}, false},
-		// An explicit group replaces the supplementary ones (runc's rule).
-		{"app:staff", User{UID: 1000, GID: 50, Home: "/home/app"}, false},
-		{"4242:4343", User{UID: 4242, GID: 4343, Home: "/"}, false},
-		{"nobody", User{}, true},
-		{"app:nogroup", User{}, true},
-	}
-	for _, tt := range tests {
-		got, err := ResolveUser(root, tt.spec)
-		if tt.err {
-			if err == nil {
-				t.Errorf("%q: no error", tt.spec)
-			}
-			continue
-		}
-		if err != nil || !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("%q: got %+v %v, want %+v", tt.spec, got, err, tt.want)
-		}
-	}
-	// /etc/passwd as a symlink out of the rootfs resolves inside it.
-	evil := t.TempDir()
-	os.MkdirAll(filepath.Join(evil, "etc"), 0o755)
-	os.Symlink("/etc/passwd", filepath.Join(evil, "etc/passwd"))
-	if _, err := ResolveUser(evil, "root"); err == nil {
-		t.Error("followed /etc/passwd symlink out of the rootfs to the host's file")
-	}
-}
-
-func TestKeepIDMaps(t *testing.T) {
-	u, g := keepIDMaps(Env{HostUID: 1001, HostGID: 1001})
-	want := []IDMap{{0, 1, 1001}, {1001, 0, 1}, {1002, 1002, 65536 - 1002}}
-	if !reflect.DeepEqual(u, want) || !reflect.DeepEqual(g, want) {
-		t.Fatalf("got %v", u)
-	}
-	if got := mapID(1001, u); got != 0 {
-		t.Errorf("container uid 1001 maps to %d", got)
-	}
-	if got := mapID(5, u); got != 6 {
-		t.Errorf("container uid 5 maps to %d", got)
-	}
-	u, _ = keepIDMaps(Env{HostUID: 1001, HostGID: 1001, SingleID: true})
-	if !reflect.DeepEqual(u, []IDMap{{1001, 0, 1}}) {
-		t.Errorf("single: %v", u)
-	}
-}
-
-func TestRuntimeCgroupArgs(t *testing.T) {
-	runc, crun := &OCI{Name: "runc"}, &OCI{Name: "crun"}
-	sd := cgroups.Plan{SpecPath: "user.slice:husk:x", Systemd: true}
-	fs := cgroups.Plan{SpecPath: "/deleg/husk-x"}
-	for _, c := range []struct {
-		rt       *OCI
-		plan     cgroups.Plan
-		disabled bool
-		want     string
-	}{
-		{runc, sd, false, "--systemd-cgroup"},
-		{runc, fs, false, ""},
-		{crun, sd, false, "--cgroup-manager=systemd"},
-		{crun, fs, false, "--cgroup-manager=cgroupfs"},
-		{crun, cgroups.Plan{}, true, "--cgroup-manager=disabled"},
-	} {
-		if got := strings.Join(runtimeCgroupArgs(c.rt, c.plan, c.disabled), " "); got != c.want {
-			t.Errorf("%s %+v disabled=%v: %q, want %q", c.rt.Name, c.plan, c.disabled, got, c.want)
-		}
 	}
 }

@@ -1,9 +1,8 @@
-package runtime
+package spec
 
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/moby/profiles/seccomp"
@@ -73,9 +72,9 @@ type IDMap struct {
 	ContainerID, HostID, Size uint32
 }
 
-// SpecOptions is everything config.json is made from. It is validated
+// Options is everything config.json is made from. It is validated
 // input: cmd/ parsed the flags, the image config was merged in.
-type SpecOptions struct {
+type Options struct {
 	Rootfs   string
 	Args     []string
 	Env      []string
@@ -105,8 +104,8 @@ type SpecOptions struct {
 	Annotations map[string]string
 }
 
-// GenerateSpec builds the OCI runtime config.
-func GenerateSpec(o SpecOptions) (*specs.Spec, error) {
+// Generate builds the OCI runtime config.
+func Generate(o Options) (*specs.Spec, error) {
 	g, err := generate.New("linux")
 	if err != nil {
 		return nil, fmt.Errorf("generate spec: %w", err)
@@ -172,7 +171,7 @@ func GenerateSpec(o SpecOptions) (*specs.Spec, error) {
 	return spec, nil
 }
 
-func setCapabilities(g *generate.Generator, o SpecOptions) error {
+func setCapabilities(g *generate.Generator, o Options) error {
 	caps := map[string]bool{}
 	if o.Privileged {
 		for _, c := range allCapabilities() {
@@ -258,7 +257,7 @@ func allCapabilities() []string {
 	}
 }
 
-func setNamespaces(g *generate.Generator, o SpecOptions) {
+func setNamespaces(g *generate.Generator, o Options) {
 	if o.Network == NetworkHost {
 		_ = g.RemoveLinuxNamespace("network")
 	} else if o.NetnsPath != "" {
@@ -275,7 +274,7 @@ func setNamespaces(g *generate.Generator, o SpecOptions) {
 	}
 }
 
-func setMounts(g *generate.Generator, o SpecOptions) {
+func setMounts(g *generate.Generator, o Options) {
 	var kept []specs.Mount
 	for _, m := range g.Mounts() {
 		switch m.Destination {
@@ -341,7 +340,7 @@ func addHostDevices(spec *specs.Spec) {
 	}
 }
 
-func setSeccomp(spec *specs.Spec, o SpecOptions) error {
+func setSeccomp(spec *specs.Spec, o Options) error {
 	if o.Privileged || o.Seccomp.Unconfined {
 		spec.Linux.Seccomp = nil
 		return nil
@@ -357,77 +356,5 @@ func setSeccomp(spec *specs.Spec, o SpecOptions) error {
 		return fmt.Errorf("seccomp profile: %w", err)
 	}
 	spec.Linux.Seccomp = sc
-	return nil
-}
-
-// maxHostname is the kernel's HOST_NAME_MAX.
-const maxHostname = 64
-
-// CheckHostname refuses a host name the kernel or the container's
-// /etc/hosts cannot take: over 64 bytes (sethostname fails), or with
-// characters other than letters, digits, '-', '_' and '.' (a space or a
-// newline would add entries to /etc/hosts).
-func CheckHostname(h string) error {
-	if h == "" {
-		return fmt.Errorf("empty host name")
-	}
-	if len(h) > maxHostname {
-		return fmt.Errorf("host name %q is longer than %d characters (the kernel's limit)", h, maxHostname)
-	}
-	for i, r := range h {
-		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || (i > 0 && (r == '-' || r == '_' || r == '.'))
-		if !ok {
-			return fmt.Errorf("host name %q: use letters, digits, '-', '_' and '.' (not first)", h)
-		}
-	}
-	return nil
-}
-
-// procMountable are the files inside /proc that runtimes let a container
-// mount over (lxcfs's virtualized views).
-var procMountable = map[string]bool{
-	"/proc/cpuinfo": true, "/proc/diskstats": true, "/proc/meminfo": true, "/proc/stat": true,
-	"/proc/swaps": true, "/proc/uptime": true, "/proc/loadavg": true, "/proc/slabinfo": true,
-	"/proc/net/dev": true, "/proc/sys/kernel/ns_last_pid": true,
-}
-
-// CheckMountDestination validates a mount's destination in the container
-// and returns it cleaned. The root, /proc, /sys and /dev are the
-// runtime's own: a mount over them leaves no container that can run (the
-// runtime fails with a misleading message, or the command is "not
-// found"). Inside /proc the runtimes allow only lxcfs's files.
-func CheckMountDestination(dst string) (string, error) {
-	if dst == "" {
-		return "", fmt.Errorf("empty mount destination")
-	}
-	if !strings.HasPrefix(dst, "/") {
-		return "", fmt.Errorf("mount destination %q is not an absolute path", dst)
-	}
-	if strings.ContainsRune(dst, 0) {
-		return "", fmt.Errorf("mount destination %q contains a NUL byte", dst)
-	}
-	clean := filepath.Clean(dst)
-	switch clean {
-	case "/":
-		return "", fmt.Errorf("mount destination %q is the container's root: mount a directory below it", dst)
-	case "/proc", "/sys", "/dev":
-		return "", fmt.Errorf("mount destination %q would hide the container's %s, which the runtime mounts: choose another directory", dst, clean)
-	}
-	if strings.HasPrefix(clean, "/proc/") && !procMountable[clean] {
-		return "", fmt.Errorf("mount destination %q is inside /proc, where runtimes refuse mounts (except lxcfs's /proc/cpuinfo, /proc/meminfo, ...): choose another directory", dst)
-	}
-	return clean, nil
-}
-
-// CheckSeccompProfile loads a custom seccomp profile the way GenerateSpec
-// will, so that a broken one is refused before the container is created.
-func CheckSeccompProfile(body string) error {
-	g, err := generate.New("linux")
-	if err != nil {
-		return fmt.Errorf("generate spec: %w", err)
-	}
-	if _, err := seccomp.LoadProfile(body, g.Config); err != nil {
-		return fmt.Errorf("seccomp profile: %w", err)
-	}
 	return nil
 }
