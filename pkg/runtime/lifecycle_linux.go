@@ -159,11 +159,7 @@ func Refresh(env Env, c *Container) error {
 	c.State.ExitCode = -1
 	c.State.Error = "the container's process or its monitor disappeared; exit code unknown"
 	c.State.Pid, c.State.MonitorPid = 0, 0
-	for _, rt := range env.Runtimes {
-		if _, err := os.Stat(filepath.Join(rt.Root, c.ID)); err == nil {
-			_ = rt.With(c.State.RuntimeArgs).Delete(context.Background(), c.ID, true)
-		}
-	}
+	deleteFromRuntimes(context.Background(), env, c)
 	if c.State.CgroupOwned {
 		_ = cgroups.Kill(c.State.Cgroup)
 		_ = cgroups.Remove(c.State.Cgroup)

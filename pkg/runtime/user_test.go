@@ -70,11 +70,11 @@ func TestKeepIDMaps(t *testing.T) {
 }
 
 func TestRuntimeCgroupArgs(t *testing.T) {
-	runc, crun := &OCI{Name: "runc"}, &OCI{Name: "crun"}
+	runc, crun := "runc", "crun"
 	sd := cgroups.Plan{SpecPath: "user.slice:husk:x", Systemd: true}
 	fs := cgroups.Plan{SpecPath: "/deleg/husk-x"}
 	for _, c := range []struct {
-		rt       *OCI
+		rt       string
 		plan     cgroups.Plan
 		disabled bool
 		want     string
@@ -86,7 +86,7 @@ func TestRuntimeCgroupArgs(t *testing.T) {
 		{crun, cgroups.Plan{}, true, "--cgroup-manager=disabled"},
 	} {
 		if got := strings.Join(runtimeCgroupArgs(c.rt, c.plan, c.disabled), " "); got != c.want {
-			t.Errorf("%s %+v disabled=%v: %q, want %q", c.rt.Name, c.plan, c.disabled, got, c.want)
+			t.Errorf("%s %+v disabled=%v: %q, want %q", c.rt, c.plan, c.disabled, got, c.want)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package runtime
+package oci
 
 import (
 	"bytes"
@@ -8,12 +8,12 @@ import (
 	"time"
 )
 
-// stderrGate sits between the container's stderr and the user's. While the
+// StderrGate sits between the container's stderr and the user's. While the
 // runtime creates the container the process has not started, so whatever
 // arrives is the runtime's own complaint: it is held back and becomes part
 // of husk's error if create fails. Once create succeeded the gate opens
 // and everything is copied through.
-type stderrGate struct {
+type StderrGate struct {
 	r, w *os.File
 	dst  io.Writer
 	mu   sync.Mutex
@@ -22,17 +22,18 @@ type stderrGate struct {
 	done chan struct{}
 }
 
-func newStderrGate(dst io.Writer) (*stderrGate, error) {
+// NewStderrGate makes a gate in front of dst, shut.
+func NewStderrGate(dst io.Writer) (*StderrGate, error) {
 	r, w, err := os.Pipe()
 	if err != nil {
 		return nil, err
 	}
-	g := &stderrGate{r: r, w: w, dst: dst, done: make(chan struct{})}
+	g := &StderrGate{r: r, w: w, dst: dst, done: make(chan struct{})}
 	go g.copy()
 	return g, nil
 }
 
-func (g *stderrGate) copy() {
+func (g *StderrGate) copy() {
 	defer close(g.done)
 	buf := make([]byte, 32*1024)
 	for {
@@ -52,12 +53,12 @@ func (g *stderrGate) copy() {
 	}
 }
 
-// writer is the end given to the runtime; husk closes its copy after
-// create.
-func (g *stderrGate) writer() *os.File { return g.w }
+// Writer is the end given to the runtime; Release and Failed close this
+// process's copy.
+func (g *StderrGate) Writer() *os.File { return g.w }
 
-// release opens the gate, passing on what was held (runtime warnings).
-func (g *stderrGate) release() {
+// Release opens the gate, passing on what was held (runtime warnings).
+func (g *StderrGate) Release() {
 	g.w.Close()
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -66,8 +67,9 @@ func (g *stderrGate) release() {
 	g.held.Reset()
 }
 
-// failed returns what the runtime wrote; the gate stays shut.
-func (g *stderrGate) failed() string {
+// Failed returns what the runtime wrote, reduced to its message (see
+// Message); the gate stays shut.
+func (g *StderrGate) Failed() string {
 	g.w.Close()
 	select {
 	case <-g.done:
@@ -75,12 +77,12 @@ func (g *stderrGate) failed() string {
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return g.held.String()
+	return Message(g.held.String())
 }
 
-// drain waits for the container's stderr to reach EOF, but not forever: a
+// Drain waits for the container's stderr to reach EOF, but not forever: a
 // daemon the container left behind may hold it open.
-func (g *stderrGate) drain(limit time.Duration) {
+func (g *StderrGate) Drain(limit time.Duration) {
 	select {
 	case <-g.done:
 	case <-time.After(limit):

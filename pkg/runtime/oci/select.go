@@ -1,4 +1,4 @@
-package runtime
+package oci
 
 import (
 	"fmt"
@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-// SelectOptions controls SelectRuntimes.
+// SelectOptions controls Select.
 type SelectOptions struct {
 	// Name is --runtime: "" for the default choice, a known name, or a
 	// path to a runtime binary.
@@ -18,13 +18,13 @@ type SelectOptions struct {
 	StateDir string
 }
 
-// SelectRuntimes returns the runtimes to try, preferred first. By default
+// Select returns the runtimes to try, preferred first. By default
 // that is crun then runc, minus a runtime that already refused this host
 // (remembered in StateDir until reboot); an explicit --runtime gets no
 // fallback, since the user asked for it.
-func SelectRuntimes(o SelectOptions) ([]*OCI, error) {
-	mk := func(name, path string) *OCI {
-		return &OCI{Name: name, Path: path, Root: filepath.Join(o.StateDir, name)}
+func Select(o SelectOptions) ([]Runtime, error) {
+	mk := func(name, path string) Runtime {
+		return NewCLI(name, path, filepath.Join(o.StateDir, name))
 	}
 	if o.Name != "" {
 		path := o.Name
@@ -38,9 +38,9 @@ func SelectRuntimes(o SelectOptions) ([]*OCI, error) {
 		} else if _, err := os.Stat(path); err != nil {
 			return nil, fmt.Errorf("OCI runtime %q: %w", o.Name, err)
 		}
-		return []*OCI{mk(name, path)}, nil
+		return []Runtime{mk(name, path)}, nil
 	}
-	var out []*OCI
+	var out []Runtime
 	for _, name := range KnownRuntimes {
 		p, err := exec.LookPath(name)
 		if err != nil {
@@ -75,4 +75,23 @@ func Refusal(stateDir, name string) string {
 		return ""
 	}
 	return strings.TrimSpace(string(b))
+}
+
+// Lookup returns the runtime called name: one of rts, else the binary of
+// that name in PATH with its state under stateDir (a container created
+// with another --runtime than this command's).
+func Lookup(rts []Runtime, name, stateDir string) (Runtime, bool) {
+	for _, rt := range rts {
+		if rt.Name() == name {
+			return rt, true
+		}
+	}
+	if name == "" || stateDir == "" {
+		return nil, false
+	}
+	p, err := exec.LookPath(name)
+	if err != nil {
+		return nil, false
+	}
+	return NewCLI(name, p, filepath.Join(stateDir, name)), true
 }

@@ -1,12 +1,15 @@
 package runtime
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/husk-dev/husk/pkg/cgroups"
+	"github.com/husk-dev/husk/pkg/runtime/oci"
 )
 
 // ownCgroup returns the running container's cgroup, or an error that says
@@ -94,18 +97,11 @@ func Update(ctx context.Context, env Env, c *Container, res cgroups.Resources) e
 			_, err := ownCgroup(env, c, "update")
 			return err
 		}
-		rt, err := runtimeOf(env, c)
+		drv, err := runtimeOf(env, c)
 		if err != nil {
 			return err
 		}
-		spec := res.Spec(env.Cgroups != nil && env.Cgroups.Mode == cgroups.ModeV2)
-		b, err := json.Marshal(spec)
-		if err != nil {
-			return err
-		}
-		cmd := rt.command(ctx, "update", "--resources", "-", c.ID)
-		cmd.Stdin = bytes.NewReader(b)
-		if err := rt.run(cmd, "update"); err != nil {
+		if err := drv.Update(ctx, c.ID, res.Spec(env.Cgroups != nil && env.Cgroups.Mode == cgroups.ModeV2)); err != nil {
 			return err
 		}
 	}
@@ -114,4 +110,63 @@ func Update(ctx context.Context, env Env, c *Container, res cgroups.Resources) e
 	}
 	c.Config.Resources = res
 	return c.Save()
+}
+
+// runtimeCgroupArgs are the global flags of the runtime called name for a
+// cgroup plan.
+func runtimeCgroupArgs(name string, plan cgroups.Plan, disabled bool) []string {
+	m := oci.CgroupfsManager
+	switch {
+	case disabled:
+		m = oci.NoCgroup
+	case plan.Systemd:
+		m = oci.SystemdManager
+	}
+	return oci.CgroupFlags(name, m)
+}
+
+// placeCgroup plans the container's cgroup (creating it with cgroupfs) and
+// puts it into the spec. The returned file, when not nil, is the cgroup
+// the runtime must be started in.
+func placeCgroup(env Env, c *Container, spec *specs.Spec) (cgroups.Plan, *os.File, error) {
+	c.State.Cgroup, c.State.CgroupOwned, c.State.Paused = "", false, false
+	if env.Cgroups == nil {
+		return cgroups.Plan{}, nil, nil
+	}
+	plan, err := env.Cgroups.Plan(c.ID, c.Config.Resources, c.Config.CgroupsDisabled)
+	if err != nil {
+		return plan, nil, err
+	}
+	spec.Linux.CgroupsPath = plan.SpecPath
+	spec.Linux.Resources = plan.Resources
+	if !plan.SpawnInto {
+		return plan, nil, nil
+	}
+	f, err := cgroups.OpenDir(plan.Dir)
+	if err != nil {
+		_ = cgroups.Remove(plan.Dir)
+		return plan, nil, err
+	}
+	return plan, f, nil
+}
+
+// recordCgroup notes the cgroup the container's init landed in, and fails
+// when it is not the one planned.
+func recordCgroup(env Env, c *Container, plan cgroups.Plan, pid int) error {
+	if env.Cgroups == nil || env.Cgroups.Mount == "" || (plan.Dir == "" && plan.SpecPath == "") {
+		return nil
+	}
+	got, err := cgroups.PidCgroup(pid)
+	if err != nil {
+		return err
+	}
+	dir := filepath.Join(env.Cgroups.Mount, got)
+	if plan.Dir != "" && dir != plan.Dir {
+		return fmt.Errorf("the container's process is in cgroup %s, not in its own %s", dir, plan.Dir)
+	}
+	if got == env.Cgroups.Own {
+		return nil // the runtime placed it in cgroup v1 only (root on a v1/hybrid host)
+	}
+	c.State.Cgroup, c.State.CgroupOwned = dir, plan.Dir != ""
+	return nil
 }

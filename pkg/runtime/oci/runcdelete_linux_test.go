@@ -1,4 +1,4 @@
-package runtime
+package oci
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/husk-dev/husk/pkg/runtime/internal/proc"
 )
 
 // writeRuncState writes a runc-like state.json into a new state directory.
@@ -55,7 +57,7 @@ func TestRuncStoppedCleanup(t *testing.T) {
 	}
 
 	for name, dir := range map[string]string{
-		"live init":       writeRuncState(t, self, procStartTicks(self), nullHooks, true, nil),
+		"live init":       writeRuncState(t, self, proc.StartTicks(self), nullHooks, true, nil),
 		"poststop hook":   writeRuncState(t, deadPid, 1, map[string]any{"poststop": []map[string]string{{"path": "/bin/true"}}}, true, nil),
 		"no pid ns":       writeRuncState(t, deadPid, 1, nullHooks, false, nil),
 		"busy cgroup dir": writeRuncState(t, deadPid, 1, nullHooks, true, map[string]string{"": cg}),
@@ -73,18 +75,20 @@ func TestRuncStoppedCleanup(t *testing.T) {
 }
 
 // With runc's systemd cgroup manager, runc delete also stops the scope:
-// DeleteStopped leaves it to runc (here a stand-in that does nothing).
+// the delete of a reaped container is left to runc (here a stand-in that
+// does nothing).
 func TestDeleteStoppedLeavesSystemdToRunc(t *testing.T) {
 	dir := writeRuncState(t, 1<<22, 1, nil, true, nil)
-	r := &OCI{Name: "runc", Path: "/bin/true", Root: filepath.Dir(dir), Global: []string{"--systemd-cgroup"}}
-	if err := r.DeleteStopped(context.Background(), filepath.Base(dir), ""); err != nil {
+	rt := NewCLI("runc", "/bin/true", filepath.Dir(dir))
+	r := rt.Driver([]string{"--systemd-cgroup"})
+	if err := r.Delete(context.Background(), filepath.Base(dir), DeleteOptions{Reaped: true}); err != nil {
 		t.Fatal(err)
 	}
 	if !exists(dir) {
 		t.Error("state removed in-process although runc manages a systemd scope")
 	}
-	r.Global = nil
-	if err := r.DeleteStopped(context.Background(), filepath.Base(dir), ""); err != nil || exists(dir) {
+	r = rt.Driver(nil)
+	if err := r.Delete(context.Background(), filepath.Base(dir), DeleteOptions{Reaped: true}); err != nil || exists(dir) {
 		t.Errorf("cgroupfs: state left (%v)", err)
 	}
 }

@@ -1,4 +1,4 @@
-package runtime
+package oci
 
 import (
 	"fmt"
@@ -14,17 +14,17 @@ import (
 	"golang.org/x/term"
 )
 
-// consoleSocket receives the pseudo-terminal master that the runtime
+// ConsoleSocket receives the pseudo-terminal master that the runtime
 // creates for a container with process.terminal set.
-type consoleSocket struct {
+type ConsoleSocket struct {
 	path string
 	l    *net.UnixListener
 }
 
-// newConsoleSocket listens in a fresh private directory under the system
+// NewConsoleSocket listens in a fresh private directory under the system
 // temporary directory: socket paths are limited to 108 bytes, which a
 // store path easily exceeds.
-func newConsoleSocket() (*consoleSocket, error) {
+func NewConsoleSocket() (*ConsoleSocket, error) {
 	dir, err := os.MkdirTemp("", "husk-tty-")
 	if err != nil {
 		return nil, fmt.Errorf("console socket directory: %w", err)
@@ -35,11 +35,14 @@ func newConsoleSocket() (*consoleSocket, error) {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("listen on console socket: %w", err)
 	}
-	return &consoleSocket{path: path, l: l}, nil
+	return &ConsoleSocket{path: path, l: l}, nil
 }
 
-// receive waits for the runtime to send the master's fd.
-func (c *consoleSocket) receive() (*os.File, error) {
+// Path is the socket's path, for IO.ConsoleSocket.
+func (c *ConsoleSocket) Path() string { return c.path }
+
+// Receive waits for the runtime to send the master's fd.
+func (c *ConsoleSocket) Receive() (*os.File, error) {
 	conn, err := c.l.AcceptUnix()
 	if err != nil {
 		return nil, fmt.Errorf("accept console: %w", err)
@@ -62,16 +65,17 @@ func (c *consoleSocket) receive() (*os.File, error) {
 	return os.NewFile(uintptr(fds[0]), "console"), nil
 }
 
-func (c *consoleSocket) Close() error {
+// Close stops listening and removes the socket.
+func (c *ConsoleSocket) Close() error {
 	err := c.l.Close()
 	_ = os.RemoveAll(filepath.Dir(c.path))
 	return err
 }
 
-// attachConsole copies between the user's terminal and the container's
+// AttachConsole copies between the user's terminal and the container's
 // console: the terminal goes raw, window size follows SIGWINCH. The
 // returned function restores the terminal and waits for output to drain.
-func attachConsole(master *os.File, stdin io.Reader, stdout io.Writer, interactive bool) func() {
+func AttachConsole(master *os.File, stdin io.Reader, stdout io.Writer, interactive bool) func() {
 	var restore func()
 	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		if st, err := term.MakeRaw(int(f.Fd())); err == nil {
