@@ -74,7 +74,7 @@ list_husk_cgroups() { [[ -n $DELEG ]] && find "$DELEG" -maxdepth 1 -name 'husk-*
 # ------------------------------------------------------------------ setup
 bench_header "cgroups: \`run --rm --network none IMAGE true\` with and without a cgroup of its own, husk vs podman"
 bench_say "runtime: $(runc --version | head -n1), --runtime runc for both"
-bench_say "other:   $(ps -u "$TEST_USER" -o pid= 2>/dev/null | wc -l) processes of $TEST_USER were running at the start (other test runs share this user and machine)"
+bench_say "other:   $({ ps -u "$TEST_USER" -o pid= 2>/dev/null || true; } | wc -l) processes of $TEST_USER were running at the start (other test runs share this user and machine)"
 
 bench_log "pulling $IMAGE into both stores (untimed)"
 U "${HUSK[@]}" pull --tls-verify=false -q "$IMAGE" >"$DATA/husk.pull" 2>&1 ||

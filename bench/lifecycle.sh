@@ -177,7 +177,7 @@ bench_on_exit finish
 
 # ------------------------------------------------------------------ setup
 bench_header "lifecycle: husk vs podman, exec / ps -a / $PAR parallel run --rm, rootless, --runtime runc, --network none"
-others=$(ps -u "$TEST_USER" -o pid= 2>/dev/null | wc -l)
+others=$({ ps -u "$TEST_USER" -o pid= 2>/dev/null || true; } | wc -l)
 bench_say "runtime: $(runc --version | head -n1); $(conmon --version 2>/dev/null | head -n1 || echo 'conmon ?') (podman only)"
 bench_say "image:   $IMAGE"
 bench_say "other:   $others processes of $TEST_USER were running at the start (other test runs share this user and machine)"

@@ -119,7 +119,7 @@ bench_header "network: husk (pasta) vs podman (slirp4netns) default networks: st
 pver=$(dpkg-query -W -f '${Version}' passt 2>/dev/null) || pver="version ?"
 bench_say "tools:   pasta (passt $pver); $(slirp4netns --version | head -n1); $(iperf3 --version | head -n1)"
 bench_say "runtime: $(runc --version | head -n1), --runtime runc for both"
-bench_say "other:   $(ps -u "$TEST_USER" -o pid= 2>/dev/null | wc -l) processes of $TEST_USER were running at the start (other test runs share this user and machine)"
+bench_say "other:   $({ ps -u "$TEST_USER" -o pid= 2>/dev/null || true; } | wc -l) processes of $TEST_USER were running at the start (other test runs share this user and machine)"
 if [[ -n $DELEG ]]; then
 	bench_say "cgroup:  each timed run's session is in its own cgroup inside $DELEG (the test user's delegated subtree)"
 else

@@ -216,7 +216,7 @@ bench_on_exit finish
 
 # ------------------------------------------------------------------ setup
 bench_header "run: husk vs podman vs bare runc, \`run --rm --network none $IMAGE true\`, rootless, runc for all"
-others=$(ps -u "$TEST_USER" -o pid= 2>/dev/null | wc -l)
+others=$({ ps -u "$TEST_USER" -o pid= 2>/dev/null || true; } | wc -l)
 bench_say "runtime: $("$RUNC" --version | head -n1) ($RUNC); $(conmon --version 2>/dev/null | head -n1 || echo 'conmon ?') (podman only)"
 bench_say "other:   $others processes of $TEST_USER were running at the start (other test runs share this user and machine)"
 

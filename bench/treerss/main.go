@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command treerss runs a command and reports the peak memory of its whole
 // process tree, for husk's benchmarks (bench/*.sh).
 //

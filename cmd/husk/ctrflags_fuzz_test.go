@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 // Fuzz targets for the parsers of run/create flags, sizes, --format and

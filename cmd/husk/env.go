@@ -1,8 +1,9 @@
+//go:build linux
+
 package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -37,7 +38,7 @@ func (g *globalOptions) absStorePaths() error {
 // storeOptions derives the store location from the flags and the
 // namespace state.
 func (a *app) storeOptions() storage.Options {
-	graph, run := storage.DefaultPaths(a.state.Rootless, os.Getenv("XDG_RUNTIME_DIR"))
+	graph, run := storage.DefaultPaths(a.state.Rootless, a.runtimeDir)
 	if a.global.root != "" {
 		graph = a.global.root
 	}

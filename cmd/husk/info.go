@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 import (
@@ -83,7 +85,7 @@ func (a *app) gatherInfo(cmd *cobra.Command) hostInfo {
 	info := hostInfo{Version: version, Fixes: []string{}}
 	info.UserNS = usernsInfo{Rootless: a.state.Rootless, Mapping: a.state.Mapping.String(), UIDMap: readMap("/proc/self/uid_map"), GIDMap: readMap("/proc/self/gid_map")}
 	if a.state.Rootless {
-		info.UserNS.PausePid, _ = userns.PausePid(os.Getenv("XDG_RUNTIME_DIR"))
+		info.UserNS.PausePid, _ = userns.PausePid(a.runtimeDir)
 	}
 	if a.state.Mapping == userns.MappingSingle {
 		info.Fixes = append(info.Fixes, fmt.Sprintf("single-id mapping (no subordinate ids): images with files of other owners lose them; as root: usermod --add-subuids 100000-165535 --add-subgids 100000-165535 %s", currentUser()))

@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 import (
@@ -56,8 +58,9 @@ func newMonitorCommand(a *app) *cobra.Command {
 				env.Notices = nil
 				if c.Config.Remove {
 					// The monitor mounts, runs and removes a volatile
-					// container, and writes nothing else to the store.
-					storage.SkipSyncForRemovedContainer()
+					// container, and writes nothing else to the store:
+					// fsync off for the whole (monitor) process.
+					storage.NoFsyncForRestOfProcess()
 				}
 				// Stop signals are the container's business.
 				return runtime.Monitor(context.Background(), env, c)

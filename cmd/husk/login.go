@@ -1,12 +1,11 @@
+//go:build linux
+
 package main
 
 import (
 	"fmt"
-	"io"
-	"os"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/husk-dev/husk/pkg/pull/pullopts"
 )
@@ -63,9 +62,4 @@ func newLogoutCommand(a *app) *cobra.Command {
 	cmd.Flags().BoolVarP(&all, "all", "a", false, "remove the credentials of every registry")
 	cmd.Flags().StringVar(&authFile, "authfile", "", "path of the authentication file")
 	return cmd
-}
-
-func isTerminal(r io.Reader) bool {
-	f, ok := r.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
 }

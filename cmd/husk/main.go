@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command husk is a rootless, daemonless container CLI.
 //
 // husk is a short-lived command: GOMAXPROCS stays the machine's CPU count

@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 // husk network: definitions of user networks. Containers join them with

@@ -1,8 +1,11 @@
+//go:build linux
+
 package main
 
 import (
 	"context"
 	"fmt"
+	"github.com/husk-dev/husk/internal/childenv"
 	"io"
 	"os"
 	"os/signal"
@@ -11,7 +14,6 @@ import (
 
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/husk-dev/husk/pkg/runtime"
 	"github.com/husk-dev/husk/pkg/storage"
@@ -28,23 +30,16 @@ const (
 	annNoNamespace = "husk.io/no-namespace"
 )
 
-// globalOptions are the flags of the root command.
-type globalOptions struct {
-	root          string
-	runRoot       string
-	storageDriver string
-	logLevel      string
-	runtime       string
-	cgroupManager string
-}
-
 // app holds what every command needs; commands get it from their closure.
 type app struct {
 	global globalOptions
 	state  userns.State
-	stdin  io.Reader
-	stdout io.Writer
-	stderr io.Writer
+	// runtimeDir is the user's run directory ($XDG_RUNTIME_DIR, or
+	// husk's private fallback) as setup decided it.
+	runtimeDir string
+	stdin      io.Reader
+	stdout     io.Writer
+	stderr     io.Writer
 	// root is the root command, whose persistent flags a hand-off to the
 	// transfer helper passes on.
 	root *cobra.Command
@@ -75,6 +70,12 @@ func internalError(v any, stack []byte, stderr io.Writer) int {
 }
 
 func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	_, root := newApp(stdin, stdout, stderr)
+	return root
+}
+
+// newApp builds the root command and the app its commands share.
+func newApp(stdin io.Reader, stdout, stderr io.Writer) (*app, *cobra.Command) {
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
 	root := &cobra.Command{
 		Use:           "husk",
@@ -95,13 +96,7 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitCodeError{code: exitHusk, msg: fmt.Sprintf("%v\nSee '%s --help'.", err, c.CommandPath())}
 	})
-	f := root.PersistentFlags()
-	f.StringVar(&a.global.root, "root", "", "storage root directory (default: $XDG_DATA_HOME/husk/storage, /var/lib/husk/storage as root)")
-	f.StringVar(&a.global.runRoot, "runroot", "", "storage run-state directory (default: $XDG_RUNTIME_DIR/husk/storage, /run/husk/storage as root)")
-	f.StringVar(&a.global.storageDriver, "storage-driver", "", "storage driver: overlay, fuse-overlayfs or vfs (default: chosen for the host when the store is created)")
-	f.StringVar(&a.global.logLevel, "log-level", "warn", "log level: debug, info, warn, error")
-	f.StringVar(&a.global.cgroupManager, "cgroup-manager", "", "cgroup manager: systemd (a transient scope through your systemd manager) or cgroupfs (a directory in your delegated cgroup); default: systemd when reachable on a cgroup v2 host")
-	f.StringVar(&a.global.runtime, "runtime", "", "OCI runtime NAME or PATH (default: crun if it can run on this host, else runc)")
+	a.global.register(root.PersistentFlags())
 
 	root.AddCommand(
 		newPullCommand(a),
@@ -145,7 +140,7 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newNetworkCommand(a.networkDeps()),
 	)
 	root.AddCommand(newNetHelperCommands()...)
-	return root
+	return a, root
 }
 
 // setup runs before every command: logging, then the user namespace. A
@@ -167,6 +162,9 @@ func (a *app) setup(cmd *cobra.Command) error {
 		return err
 	}
 	a.state = userns.Current()
+	// Inside the namespace, join.c (or the re-execution) set it to what
+	// the first process decided below.
+	a.runtimeDir = os.Getenv("XDG_RUNTIME_DIR")
 	if needsNoNamespace(cmd) || a.state.Inside {
 		return nil
 	}
@@ -174,10 +172,11 @@ func (a *app) setup(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
+	a.runtimeDir = dir
 	if notice != "" {
 		fmt.Fprintf(a.stderr, "husk: warning: %s\n", notice)
 	}
-	opts := userns.ReexecOptions{Warn: a.stderr, Env: []string{"XDG_RUNTIME_DIR=" + dir}}
+	opts := userns.ReexecOptions{Warn: a.stderr, Env: []string{"XDG_RUNTIME_DIR=" + dir}, PauseArgs: a.globalArgs()}
 	// If the pause process was killed while containers run, their monitors
 	// still hold its namespaces: a new pause process adopts them.
 	opts.Adopt = func() []userns.Adoptee {
@@ -194,7 +193,7 @@ func (a *app) setup(cmd *cobra.Command) error {
 		}
 		return out
 	}
-	if !userns.JoinWasExpected() && os.Getenv("HUSK_NO_PAUSE") == "" {
+	if !userns.JoinWasExpected() && os.Getenv(childenv.NoPause) == "" {
 		// The usual way in: a per-user pause process holds the namespace
 		// and this command joins it (join.c) after executing itself.
 		if err := userns.EnsurePause(dir, opts); err != nil {
@@ -216,20 +215,9 @@ func (a *app) setup(cmd *cobra.Command) error {
 	return &exitCodeError{code: code}
 }
 
-// globalArgs are the global flags this command was given, as arguments
-// for a husk process it starts (a monitor, the transfer helper), which
-// must see the same store, runtime, cgroup manager and log level. It is
-// the one place that hands global settings to children: every persistent
-// flag of the root command is passed on when set.
-func (a *app) globalArgs() []string {
-	var args []string
-	a.root.PersistentFlags().VisitAll(func(f *pflag.Flag) {
-		if f.Changed {
-			args = append(args, "--"+f.Name+"="+f.Value.String())
-		}
-	})
-	return args
-}
+// globalArgs are the global settings for a husk process this command
+// starts (see globalOptions).
+func (a *app) globalArgs() []string { return a.global.args() }
 
 func needsNoNamespace(cmd *cobra.Command) bool {
 	for c := cmd; c != nil; c = c.Parent() {

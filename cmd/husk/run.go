@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 import (
@@ -67,7 +69,7 @@ func (a *app) openEnv() (*storage.Store, runtime.Env, error) {
 
 // cgroupInfo detects the host's cgroups for this user.
 func (a *app) cgroupInfo() (cgroups.Info, error) {
-	return cgroups.Detect(a.state.Rootless, int(a.state.UID), os.Getenv("XDG_RUNTIME_DIR"), cgroups.Manager(a.global.cgroupManager))
+	return cgroups.Detect(a.state.Rootless, int(a.state.UID), a.runtimeDir, cgroups.Manager(a.global.cgroupManager))
 }
 
 // ensureImage applies --pull: the image is pulled when missing (or always).
@@ -177,9 +179,10 @@ func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containe
 	tlog("image ready")
 	if start && !cf.detach && cfg.Remove {
 		// From here this process only creates, runs and removes a
-		// volatile container.
-		storage.SkipSyncForRemovedContainer()
+		// volatile container: fsync off for the whole process.
+		storage.NoFsyncForRestOfProcess()
 	}
+	cfg.Settings = a.global.recorded()
 	c, err := runtime.Create(ctx, env, cfg)
 	if err != nil {
 		return err
@@ -232,6 +235,15 @@ func (a *app) startExisting(ctx context.Context, env runtime.Env, c *runtime.Con
 	if c.Alive() {
 		fmt.Fprintln(a.stdout, c.Name)
 		return nil
+	}
+	// Started as it was created: its recorded settings (runtime, cgroup
+	// manager) stand unless this command gives others.
+	if changed, err := a.global.adopt(c.Config.Settings); err != nil {
+		return err
+	} else if changed {
+		if env, err = a.runtimeEnv(env.Store); err != nil {
+			return err
+		}
 	}
 	if interactive {
 		c.Config.Interactive = true // for this start only

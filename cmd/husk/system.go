@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 import (
@@ -156,7 +158,7 @@ func newSystemResetCommand(a *app) *cobra.Command {
 				_ = store.Close()
 			}
 			if a.state.Rootless {
-				if err := userns.StopPause(os.Getenv("XDG_RUNTIME_DIR")); err != nil {
+				if err := userns.StopPause(a.runtimeDir); err != nil {
 					fmt.Fprintf(a.stderr, "husk: warning: %v\n", err)
 				}
 			}

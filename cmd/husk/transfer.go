@@ -1,6 +1,9 @@
+//go:build linux
+
 package main
 
 import (
+	"github.com/husk-dev/husk/internal/childenv"
 	"github.com/spf13/cobra"
 
 	"github.com/husk-dev/husk/pkg/pull/pullopts"
@@ -8,7 +11,7 @@ import (
 
 // callerVersionEnv carries the command binary's version to its transfer
 // helper (transfer_core.go), which warns when its own differs.
-const callerVersionEnv = "HUSK_CALLER_VERSION"
+const callerVersionEnv = childenv.CallerVersion
 
 func newPushCommand(a *app) *cobra.Command {
 	var quiet bool

@@ -1,4 +1,4 @@
-//go:build husk_core
+//go:build linux && husk_core
 
 package main
 
@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/husk-dev/husk/internal/childenv"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -33,7 +34,7 @@ import (
 const transferHelperName = "husk-transfer"
 
 // transferHelperEnv names a helper to use instead of looking for one.
-const transferHelperEnv = "HUSK_TRANSFER_HELPER"
+const transferHelperEnv = childenv.TransferHelper
 
 // warnCallerSkew: the command binary is nobody's helper.
 func warnCallerSkew() {}

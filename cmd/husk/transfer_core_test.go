@@ -1,4 +1,4 @@
-//go:build husk_core
+//go:build linux && husk_core
 
 package main
 
@@ -63,11 +63,11 @@ func TestCorePullArgs(t *testing.T) {
 // The helper sees the same store, runtime and log level: the root
 // command's flags that were given are passed on, the others are not.
 func TestCorePersistentArgs(t *testing.T) {
-	root := newRootCommand(nil, &bytes.Buffer{}, &bytes.Buffer{})
+	a, root := newApp(nil, &bytes.Buffer{}, &bytes.Buffer{})
 	if err := root.PersistentFlags().Parse([]string{"--root", "/s/root", "--log-level=debug"}); err != nil {
 		t.Fatal(err)
 	}
-	got := (&app{root: root}).persistentArgs()
+	got := a.persistentArgs()
 	want := []string{"--log-level=debug", "--root=/s/root"}
 	if !slices.Equal(got, want) {
 		t.Errorf("persistentArgs = %q, want %q", got, want)
@@ -77,7 +77,7 @@ func TestCorePersistentArgs(t *testing.T) {
 // The same through a subcommand, as husk parses them: every global flag
 // given reaches the helper and the monitor, --cgroup-manager too.
 func TestCoreGlobalArgsThroughSubcommand(t *testing.T) {
-	root := newRootCommand(nil, &bytes.Buffer{}, &bytes.Buffer{})
+	a, root := newApp(nil, &bytes.Buffer{}, &bytes.Buffer{})
 	probe := &cobra.Command{Use: "probe", PersistentPreRunE: func(*cobra.Command, []string) error { return nil },
 		RunE: func(*cobra.Command, []string) error { return nil }}
 	root.AddCommand(probe)
@@ -86,7 +86,6 @@ func TestCoreGlobalArgsThroughSubcommand(t *testing.T) {
 	if err := root.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	a := &app{root: root}
 	want := []string{"--cgroup-manager=cgroupfs", "--root=/s/root", "--runroot=/s/run", "--runtime=runc", "--storage-driver=vfs"}
 	if got := a.persistentArgs(); !slices.Equal(got, want) {
 		t.Errorf("persistentArgs = %q, want %q", got, want)

@@ -1,4 +1,4 @@
-//go:build !husk_core
+//go:build linux && !husk_core
 
 package main
 
@@ -173,6 +173,11 @@ func spoolStdin(r io.Reader) (string, error) {
 		return "", fmt.Errorf("spool stdin: %w", err)
 	}
 	return f.Name(), nil
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 func (a *app) runLogin(ctx context.Context, registry string, o loginOptions) error {

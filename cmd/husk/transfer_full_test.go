@@ -1,4 +1,4 @@
-//go:build !husk_core
+//go:build linux && !husk_core
 
 package main
 

@@ -39,6 +39,9 @@ type VolumeSpec struct {
 // Config is what the user asked for when creating a container; it is kept
 // with the container so start can build the bundle again.
 type Config struct {
+	// Settings are the global settings the container was created with, so
+	// that later commands start it as the user chose.
+	Settings    Settings         `json:"settings,omitempty"`
 	Name        string           `json:"name"`
 	Image       string           `json:"image"`
 	ImageID     string           `json:"imageId"`
@@ -221,6 +224,14 @@ func Lookup(s *storage.Store, ref string) (*Container, error) {
 		return nil, fmt.Errorf("container %q: ID prefix matches %d containers", ref, len(hits))
 	}
 	return nil, fmt.Errorf("%w: %q", ErrContainerUnknown, ref)
+}
+
+// Settings are the global settings (--runtime, --cgroup-manager, ...) a
+// container was created with; "" is the default of the command at hand.
+type Settings struct {
+	Runtime       string `json:"runtime,omitempty"`
+	CgroupManager string `json:"cgroupManager,omitempty"`
+	StorageDriver string `json:"storageDriver,omitempty"`
 }
 
 // storageMetadata marks the storage library's containers that husk makes

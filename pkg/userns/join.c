@@ -1,3 +1,5 @@
+//go:build linux
+
 // Joining husk's per-user namespaces before the Go runtime starts.
 //
 // setns() into a user namespace needs a single-threaded process, and the Go

@@ -1,3 +1,5 @@
+//go:build linux
+
 package userns
 
 // extern int husk_join_state;

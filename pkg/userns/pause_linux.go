@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/husk-dev/husk/internal/childenv"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -100,7 +101,7 @@ func EnsurePause(runtimeDir string, opts ReexecOptions) error {
 	}
 	if opts.Adopt != nil {
 		for _, a := range opts.Adopt() {
-			if err := adoptPause(runtimeDir, a); err == nil {
+			if err := adoptPause(runtimeDir, a, opts.PauseArgs); err == nil {
 				if _, ok := PausePid(runtimeDir); ok {
 					return nil
 				}
@@ -112,14 +113,14 @@ func EnsurePause(runtimeDir string, opts ReexecOptions) error {
 		return fmt.Errorf("create pipe: %w", err)
 	}
 	defer readyR.Close()
-	cmd, err := startMapped(opts, []string{PauseArg}, func(c *exec.Cmd) {
+	cmd, err := startMapped(opts, append([]string{PauseArg}, opts.PauseArgs...), func(c *exec.Cmd) {
 		c.Stdin, c.Stdout, c.Stderr = nil, nil, nil
 		c.Dir = "/"
 		c.ExtraFiles = append(c.ExtraFiles, readyW) // fd 5
 		c.Env = append(c.Env,
 			"_Containers-setsid=1",
-			"HUSK_PAUSE_PIDFILE="+PausePidFile(runtimeDir),
-			"HUSK_PAUSE_READY_FD=5",
+			childenv.PausePidFile+"="+PausePidFile(runtimeDir),
+			childenv.PauseReadyFD+"=5",
 		)
 	})
 	readyW.Close()
@@ -154,8 +155,8 @@ func EnsurePause(runtimeDir string, opts ReexecOptions) error {
 // RunPause is the pause process: publish the pid, report ready, then sleep
 // until killed. It runs inside the new namespace.
 func RunPause() {
-	pidFile := os.Getenv("HUSK_PAUSE_PIDFILE")
-	readyFD, _ := strconv.Atoi(os.Getenv("HUSK_PAUSE_READY_FD"))
+	pidFile := os.Getenv(childenv.PausePidFile)
+	readyFD, _ := strconv.Atoi(os.Getenv(childenv.PauseReadyFD))
 	if pidFile == "" || readyFD < 3 {
 		fmt.Fprintln(os.Stderr, "husk: __pause is internal to husk")
 		os.Exit(125)
@@ -180,8 +181,8 @@ func RunPause() {
 	// Wait in join.c's constructor instead of in Go: the same pid and
 	// namespaces, a fraction of the memory. Ignored signals stay ignored
 	// across exec.
-	env := append(os.Environ(), "HUSK_PAUSE_SLEEP=1")
-	_ = syscall.Exec("/proc/self/exe", []string{os.Args[0], PauseArg}, env)
+	env := append(os.Environ(), childenv.PauseSleep+"=1")
+	_ = syscall.Exec("/proc/self/exe", os.Args, env)
 	for {
 		_ = unix.Pause()
 	}
@@ -230,7 +231,7 @@ func findPause(runtimeDir string) []int {
 	if s := Current(); s.Rootless {
 		uid = s.UID
 	}
-	want := []byte("HUSK_PAUSE_PIDFILE=" + PausePidFile(runtimeDir))
+	want := []byte(childenv.PausePidFile + "=" + PausePidFile(runtimeDir))
 	ents, err := os.ReadDir("/proc")
 	if err != nil {
 		return nil
@@ -291,30 +292,30 @@ func JoinByExec(runtimeDir string) error {
 
 // envJoinExpected marks a husk that was executed to join: if the join did
 // not happen, it must not try again (no loops).
-const envJoinExpected = "HUSK_JOIN_EXPECTED"
+const envJoinExpected = childenv.JoinExpected
 
 // JoinWasExpected reports whether this process was executed to join.
 func JoinWasExpected() bool { return os.Getenv(envJoinExpected) == "1" }
 
 // adoptPause starts a pause process that joins the namespaces a process
 // lives in (join.c does the joining, as for any command).
-func adoptPause(runtimeDir string, a Adoptee) error {
+func adoptPause(runtimeDir string, a Adoptee, args []string) error {
 	pid := a.Pid
 	readyR, readyW, err := os.Pipe()
 	if err != nil {
 		return err
 	}
 	defer readyR.Close()
-	cmd := exec.Command("/proc/self/exe", PauseArg)
+	cmd := exec.Command("/proc/self/exe", append([]string{PauseArg}, args...)...)
 	cmd.Args[0] = os.Args[0]
 	cmd.Dir = "/"
 	cmd.ExtraFiles = []*os.File{readyW}
 	cmd.Env = append(os.Environ(),
 		"XDG_RUNTIME_DIR="+runtimeDir,
-		"HUSK_ADOPT_PID="+strconv.Itoa(pid),
-		"HUSK_ADOPT_KIND="+string(a.Kind),
-		"HUSK_PAUSE_PIDFILE="+PausePidFile(runtimeDir),
-		"HUSK_PAUSE_READY_FD=3",
+		childenv.AdoptPID+"="+strconv.Itoa(pid),
+		childenv.AdoptKind+"="+string(a.Kind),
+		childenv.PausePidFile+"="+PausePidFile(runtimeDir),
+		childenv.PauseReadyFD+"=3",
 	)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	err = cmd.Start()

@@ -31,6 +31,10 @@ type ReexecOptions struct {
 	ProcRoot string
 	// Env is added to the child's environment.
 	Env []string
+	// PauseArgs follow the pause process's own argument: the global
+	// settings of the command that starts it, as every husk process it
+	// starts gets them.
+	PauseArgs []string
 	// Adopt lists processes that may still live in the namespaces of a
 	// pause process that was killed (containers' monitors, then their
 	// inits), best first: a new pause process joins the first that works,

@@ -2,6 +2,7 @@ package userns
 
 import (
 	"fmt"
+	"github.com/husk-dev/husk/internal/childenv"
 	"os"
 	"strconv"
 )
@@ -32,13 +33,12 @@ func (m Mapping) String() string {
 }
 
 // Environment variables that carry the namespace's facts into the
-// re-executed husk. The _CONTAINERS_* names are the ones
-// go.podman.io/storage/pkg/unshare reads to know it is already inside.
+// re-executed husk (internal/childenv lists them all).
 const (
-	envConfigured  = "_CONTAINERS_USERNS_CONFIGURED"
-	envRootlessUID = "_CONTAINERS_ROOTLESS_UID"
-	envRootlessGID = "_CONTAINERS_ROOTLESS_GID"
-	envMapping     = "HUSK_USERNS_MAPPING"
+	envConfigured  = childenv.UsernsConfigured
+	envRootlessUID = childenv.RootlessUID
+	envRootlessGID = childenv.RootlessGID
+	envMapping     = childenv.UsernsMapping
 )
 
 // State describes the process husk runs in.

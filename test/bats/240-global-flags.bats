@@ -28,14 +28,55 @@ load helpers
 	run_husk --root "$st/root" --runroot "$st/run" --storage-driver vfs system reset -f
 }
 
-@test "a detached container's monitor gets the global flags (--cgroup-manager, --runtime)" {
-	use_store monitor-flags
+# ALL_FLAGS: every global flag, given explicitly (values this host takes).
+all_flags() {
+	local st=$BATS_FILE_TMPDIR/all
+	mkdir -p "$st/root" "$st/run"
+	GLOBALS=(--root="$st/root" --runroot="$st/run" --storage-driver=overlay --log-level=info
+		--cgroup-manager=cgroupfs --runtime=runc)
+}
+
+# expect_all_flags WHAT CMDLINE: CMDLINE carries every global flag.
+expect_all_flags() {
+	local f
+	for f in "${GLOBALS[@]}"; do
+		expect_contains "$2" "$f" "$1"
+	done
+}
+
+@test "every global flag reaches every husk process a command starts: the transfer helper, the pause process, the monitor" {
+	use_store all-flags
+	all_flags
+	# The transfer helper: a wrapper that records its command line.
+	local helper=$BATS_FILE_TMPDIR/helper
+	printf '#!/bin/sh\necho "$*" >>"%s.log"\nexec "%s" "$@"\n' "$helper" "$(dirname "$HUSK")/husk-transfer" >"$helper"
+	chmod 0755 "$helper"
+	HUSK_TRANSFER_HELPER=$helper run_husk "${GLOBALS[@]}" run -d --name mon "$R/busybox" sleep 1000
+	expect_all_flags "the transfer helper's command line" "$(cat "$helper.log")"
+	local mpid pause
+	mpid=$("$HUSK" "${GLOBALS[@]}" container inspect --format '{{.State.MonitorPid}}' mon)
+	expect_all_flags "the monitor's command line" "$(tr '\0' ' ' <"/proc/$mpid/cmdline")"
+	pause=$(cat "$XDG_RUNTIME_DIR/husk/pause.pid")
+	expect_all_flags "the pause process's command line" "$(tr '\0' ' ' <"/proc/$pause/cmdline")"
+	run_husk "${GLOBALS[@]}" rm -f mon
+	run_husk "${GLOBALS[@]}" system reset -f
+}
+
+@test "a container starts with the runtime and cgroup manager it was created with, unless start is given others" {
+	use_store recorded
 	"$HUSK" pull -q "$R/busybox" >/dev/null
-	run_husk --cgroup-manager=cgroupfs --runtime runc run -d --name mon "$R/busybox" sleep 1000
-	local mpid cmd
-	mpid=$(ctr_monitor_pid mon)
-	cmd=$(tr '\0' ' ' <"/proc/$mpid/cmdline")
-	expect_contains "$cmd" "--cgroup-manager=cgroupfs" "the monitor's command line"
-	expect_contains "$cmd" "--runtime=runc" "the monitor's command line"
-	run_husk rm -f mon
+	run_husk --cgroup-manager=cgroupfs --runtime runc create --name rec "$R/busybox" sleep 1000
+	run_husk container inspect --format '{{.Config.Settings.Runtime}} {{.Config.Settings.CgroupManager}}' rec
+	expect_eq "$output" "runc cgroupfs" "the recorded settings"
+	run_husk start rec
+	local cmd
+	cmd=$(tr '\0' ' ' <"/proc/$(ctr_monitor_pid rec)/cmdline")
+	expect_contains "$cmd" "--cgroup-manager=cgroupfs" "the monitor of a plain start"
+	expect_contains "$cmd" "--runtime=runc" "the monitor of a plain start"
+	run_husk stop -t 0 rec
+	run_husk --log-level=info start rec
+	cmd=$(tr '\0' ' ' <"/proc/$(ctr_monitor_pid rec)/cmdline")
+	expect_contains "$cmd" "--runtime=runc" "the monitor of a start with other flags"
+	expect_contains "$cmd" "--log-level=info" "the monitor of a start with other flags"
+	run_husk rm -f rec
 }

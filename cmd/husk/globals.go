@@ -1,0 +1,112 @@
+//go:build linux
+
+package main
+
+import (
+	"sort"
+
+	"github.com/spf13/pflag"
+
+	"github.com/husk-dev/husk/pkg/runtime"
+)
+
+// globalOptions are husk's global settings: one description of them,
+// given as flags of the root command, handed on the same way (args) to
+// every husk process a command starts (a detached container's monitor,
+// the transfer helper, the pause process), and recorded in a container at
+// create (recorded) so that later commands start it as the user chose.
+type globalOptions struct {
+	root          string
+	runRoot       string
+	storageDriver string
+	logLevel      string
+	runtime       string
+	cgroupManager string
+
+	// flags are the flags the settings were parsed from (which of them
+	// were given).
+	flags *pflag.FlagSet
+}
+
+// globalFlag is one global setting's flag.
+type globalFlag struct {
+	name, def, usage string
+	value            func(*globalOptions) *string
+}
+
+var globalFlags = []globalFlag{
+	{"root", "", "storage root directory (default: $XDG_DATA_HOME/husk/storage, /var/lib/husk/storage as root)",
+		func(g *globalOptions) *string { return &g.root }},
+	{"runroot", "", "storage run-state directory (default: $XDG_RUNTIME_DIR/husk/storage, /run/husk/storage as root)",
+		func(g *globalOptions) *string { return &g.runRoot }},
+	{"storage-driver", "", "storage driver: overlay, fuse-overlayfs or vfs (default: chosen for the host when the store is created)",
+		func(g *globalOptions) *string { return &g.storageDriver }},
+	{"log-level", "warn", "log level: debug, info, warn, error",
+		func(g *globalOptions) *string { return &g.logLevel }},
+	{"cgroup-manager", "", "cgroup manager: systemd (a transient scope through your systemd manager) or cgroupfs (a directory in your delegated cgroup); default: systemd when reachable on a cgroup v2 host",
+		func(g *globalOptions) *string { return &g.cgroupManager }},
+	{"runtime", "", "OCI runtime NAME or PATH (default: crun if it can run on this host, else runc)",
+		func(g *globalOptions) *string { return &g.runtime }},
+}
+
+// register declares the global flags on fs.
+func (g *globalOptions) register(fs *pflag.FlagSet) {
+	g.flags = fs
+	for _, f := range globalFlags {
+		fs.StringVar(f.value(g), f.name, f.def, f.usage)
+	}
+}
+
+// args are the settings that were given (or taken from a container's
+// record), as arguments for a husk process this one starts.
+func (g *globalOptions) args() []string {
+	var out []string
+	for _, f := range globalFlags {
+		if fl := g.flags.Lookup(f.name); fl != nil && fl.Changed {
+			out = append(out, "--"+f.name+"="+*f.value(g))
+		}
+	}
+	sort.Strings(out) // by flag name: the same line for the same settings
+	return out
+}
+
+// given reports whether the setting of flag name was given.
+func (g *globalOptions) given(name string) bool {
+	fl := g.flags.Lookup(name)
+	return fl != nil && fl.Changed
+}
+
+// recorded is what a container created now records of the settings: the
+// ones that were given.
+func (g *globalOptions) recorded() runtime.Settings {
+	var s runtime.Settings
+	if g.given("runtime") {
+		s.Runtime = g.runtime
+	}
+	if g.given("cgroup-manager") {
+		s.CgroupManager = g.cgroupManager
+	}
+	if g.given("storage-driver") {
+		s.StorageDriver = g.storageDriver
+	}
+	return s
+}
+
+// adopt takes a container's recorded settings for those not given now,
+// and reports whether any changed (the environment must then be made
+// again).
+func (g *globalOptions) adopt(s runtime.Settings) (bool, error) {
+	changed := false
+	for _, r := range []struct{ name, value string }{
+		{"runtime", s.Runtime}, {"cgroup-manager", s.CgroupManager}, {"storage-driver", s.StorageDriver},
+	} {
+		if r.value == "" || g.given(r.name) {
+			continue
+		}
+		if err := g.flags.Set(r.name, r.value); err != nil {
+			return false, err
+		}
+		changed = true
+	}
+	return changed, nil
+}

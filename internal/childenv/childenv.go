@@ -1,0 +1,101 @@
+// Package childenv names every environment variable that carries state
+// from one husk process to another: a command that executes itself again
+// to join its user namespace, the pause process, a detached container's
+// monitor, the transfer helper. The variables are the only state that
+// crosses an exec besides argv (global settings travel as flags, see
+// cmd/husk/globals.go) and inherited descriptors, so they are listed in
+// one place with who sets each one and who reads it. A test fails when
+// husk's source (Go or C) uses a HUSK_ or _CONTAINERS_ name that is not
+// here.
+//
+// join.c (pkg/userns) reads some of them before the Go runtime starts;
+// it spells the names out, and the test checks them against this list.
+package childenv
+
+// Join: the user namespace a command joins before its Go runtime starts.
+const (
+	// JoinExpected ("1") marks a husk executed to join the pause
+	// process's namespaces (userns.JoinByExec). Read by
+	// userns.JoinWasExpected: when the join did not happen the process
+	// must not try again.
+	JoinExpected = "HUSK_JOIN_EXPECTED"
+
+	// UsernsConfigured ("done"), RootlessUID and RootlessGID are set by
+	// join.c's Go side (userns, join_cgo.go) once inside the namespace,
+	// and read by userns.Current. The names are the ones
+	// go.podman.io/storage/pkg/unshare reads to know it already runs in
+	// a user namespace; join.c skips joining when UsernsConfigured is
+	// set (a child of a joined husk is inside already).
+	UsernsConfigured = "_CONTAINERS_USERNS_CONFIGURED"
+	RootlessUID      = "_CONTAINERS_ROOTLESS_UID"
+	RootlessGID      = "_CONTAINERS_ROOTLESS_GID"
+
+	// UsernsMapping ("single-id" or "subordinate-ids") is set by join.c
+	// beside them and read by userns.Current: how the namespace maps ids.
+	UsernsMapping = "HUSK_USERNS_MAPPING"
+
+	// NoJoin, set by the user (any value), makes join.c skip joining:
+	// a debugging switch, documented in docs/design.md.
+	NoJoin = "HUSK_NO_JOIN"
+
+	// NoPause, set by the user (any value), makes a command set up a
+	// user namespace of its own instead of starting or joining the
+	// pause process: a debugging switch, documented in docs/design.md.
+	NoPause = "HUSK_NO_PAUSE"
+)
+
+// Pause: the per-user process that holds the user namespace.
+const (
+	// PausePidFile is the file the pause process writes its pid to; set
+	// by userns.EnsurePause and adoptPause, read by the pause process
+	// (userns.RunPause). userns finds a pause process whose run
+	// directory was wiped by this variable in its environment.
+	PausePidFile = "HUSK_PAUSE_PIDFILE"
+
+	// PauseReadyFD is the descriptor the pause process writes one byte
+	// to once it waits in its final state (join.c, after PauseSleep).
+	PauseReadyFD = "HUSK_PAUSE_READY_FD"
+
+	// PauseSleep makes join.c wait forever before the Go runtime starts:
+	// set by the pause process when it executes itself for the last time.
+	PauseSleep = "HUSK_PAUSE_SLEEP"
+
+	// AdoptPID and AdoptKind make a new pause process join the
+	// namespaces of a process that still lives in them ("monitor",
+	// "init" or "init-parent", see userns.AdoptKind) instead of reading
+	// the pid file. Set by adoptPause, read and unset by join.c.
+	AdoptPID  = "HUSK_ADOPT_PID"
+	AdoptKind = "HUSK_ADOPT_KIND"
+)
+
+// Monitor: the process that runs a detached container.
+const (
+	// MonitorReadyFD is the descriptor the monitor reports the start's
+	// outcome on; set by runtime.SpawnMonitor, read by runtime.Monitor.
+	MonitorReadyFD = "HUSK_MONITOR_READY_FD"
+
+	// MonitorLockFD is the monitor's descriptor of the container's start
+	// lock, shared with the command that started it; set by
+	// runtime.SpawnMonitor, read by runtime.Monitor.
+	MonitorLockFD = "HUSK_MONITOR_LOCK_FD"
+)
+
+// Transfer helper: the binary that pulls and pushes for the command.
+const (
+	// TransferHelper, set by the user (or a test), names the helper
+	// binary to run instead of looking for husk-transfer.
+	TransferHelper = "HUSK_TRANSFER_HELPER"
+
+	// CallerVersion carries the calling husk's version to the helper,
+	// which warns when its own differs.
+	CallerVersion = "HUSK_CALLER_VERSION"
+)
+
+// All lists every name above, for the test that keeps the source honest.
+var All = []string{
+	JoinExpected, UsernsConfigured, RootlessUID, RootlessGID, UsernsMapping,
+	NoJoin, NoPause,
+	PausePidFile, PauseReadyFD, PauseSleep, AdoptPID, AdoptKind,
+	MonitorReadyFD, MonitorLockFD,
+	TransferHelper, CallerVersion,
+}
