@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/moby/profiles/seccomp"
 	"github.com/opencontainers/runtime-tools/generate"
 )
 
@@ -75,7 +74,7 @@ func CheckSeccompProfile(body string) error {
 	if err != nil {
 		return fmt.Errorf("generate spec: %w", err)
 	}
-	if _, err := seccomp.LoadProfile(body, g.Config); err != nil {
+	if _, err := loadSeccomp(body, g.Config); err != nil {
 		return fmt.Errorf("seccomp profile: %w", err)
 	}
 	return nil

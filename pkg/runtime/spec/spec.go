@@ -5,7 +5,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/moby/profiles/seccomp"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/opencontainers/runtime-tools/generate"
 	"golang.org/x/sys/unix"
@@ -348,9 +347,9 @@ func setSeccomp(spec *specs.Spec, o Options) error {
 	var sc *specs.LinuxSeccomp
 	var err error
 	if o.Seccomp.Profile != "" {
-		sc, err = seccomp.LoadProfile(o.Seccomp.Profile, spec)
+		sc, err = loadSeccomp(o.Seccomp.Profile, spec)
 	} else {
-		sc, err = seccomp.GetDefaultProfile(spec)
+		sc, err = defaultSeccomp(spec)
 	}
 	if err != nil {
 		return fmt.Errorf("seccomp profile: %w", err)

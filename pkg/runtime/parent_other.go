@@ -1,7 +1,0 @@
-//go:build !linux
-
-package runtime
-
-import "errors"
-
-func setChildSubreaper() error { return errors.New("containers run on Linux only") }
