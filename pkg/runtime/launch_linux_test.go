@@ -300,9 +300,10 @@ func TestStartFallsBack(t *testing.T) {
 	}
 }
 
-// running starts c in the background and returns once its process runs;
-// the returned function waits for Start's result.
-func (h *testHost) running(t *testing.T, c *Container) func() (int, error) {
+// running starts c in the background and returns once its process runs,
+// with another command's view of the container (c is Start's) and a
+// function that waits for Start's result.
+func (h *testHost) running(t *testing.T, c *Container) (*Container, func() (int, error)) {
 	t.Helper()
 	var code int
 	var err error
@@ -318,16 +319,16 @@ func (h *testHost) running(t *testing.T, c *Container) func() (int, error) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the container did not start")
 	}
-	if rerr := c.Reload(); rerr != nil {
-		t.Fatal(rerr)
+	view, lerr := Lookup(h.env.Store, c.ID)
+	if lerr != nil {
+		t.Fatal(lerr)
 	}
-	return func() (int, error) { wg.Wait(); return code, err }
+	return view, func() (int, error) { wg.Wait(); return code, err }
 }
 
 func TestExec(t *testing.T) {
 	h := newTestHost(t)
-	c := h.create(t, "sleep 60")
-	done := h.running(t, c)
+	c, done := h.running(t, h.create(t, "sleep 60"))
 	defer func() { _ = Remove(context.Background(), h.env, c, true); _, _ = done() }()
 
 	stdout, stderr := newOutput(t), newOutput(t)
@@ -399,8 +400,7 @@ func TestExecNotRunning(t *testing.T) {
 // container too.
 func TestKillStopAndForwarding(t *testing.T) {
 	h := newTestHost(t)
-	c := h.create(t, "sleep 60")
-	done := h.running(t, c)
+	c, done := h.running(t, h.create(t, "sleep 60"))
 	if err := Kill(h.env, c, unix.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -411,7 +411,7 @@ func TestKillStopAndForwarding(t *testing.T) {
 		t.Errorf("Kill of an exited container: %v", err)
 	}
 
-	done = h.running(t, c)
+	c, done = h.running(t, c)
 	c.Config.StopSignal = "USR1"
 	if err := Stop(context.Background(), h.env, c, 5*time.Second); err != nil {
 		t.Fatal(err)
@@ -443,8 +443,7 @@ func TestKillStopAndForwarding(t *testing.T) {
 
 func TestRemoveRunning(t *testing.T) {
 	h := newTestHost(t)
-	c := h.create(t, "sleep 60")
-	done := h.running(t, c)
+	c, done := h.running(t, h.create(t, "sleep 60"))
 	if err := Remove(context.Background(), h.env, c, false); err == nil || !strings.Contains(err.Error(), "is running") {
 		t.Errorf("Remove without force: %v", err)
 	}
