@@ -30,34 +30,9 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 		c.Config.StopSignal = img.StopSignal
 	}
 	cfg := c.Config
-	userSpec := cfg.User
-	if userSpec == "" {
-		userSpec = img.User
-	}
-	var uidMap, gidMap []spec.IDMap
-	keepIDHome := ""
-	if cfg.KeepID {
-		uidMap, gidMap = keepIDMaps(env)
-		if userSpec == "" {
-			userSpec = fmt.Sprintf("%d:%d", env.HostUID, env.HostGID)
-			if keepIDHome, err = addKeepIDAccount(rootfs, hostAccount(env.HostUID, env.HostGID)); err != nil {
-				return nil, err
-			}
-		}
-	}
-	u, err := ResolveUser(rootfs, userSpec)
+	u, uidMap, gidMap, err := specUser(env, c, rootfs, img.User)
 	if err != nil {
 		return nil, err
-	}
-	if err := checkResolvedUser(env, userSpec, u, cfg.KeepID); err != nil {
-		return nil, err
-	}
-	if keepIDHome != "" {
-		// The account's home exists for it, as its own.
-		u.Home = keepIDHome
-		if err := MkdirInRoot(rootfs, keepIDHome, mapID(u.UID, uidMap), mapID(u.GID, gidMap)); err != nil {
-			return nil, err
-		}
 	}
 	cwd := cfg.Workdir
 	if cwd == "" {
@@ -115,6 +90,41 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 		GIDMap:          gidMap,
 		Annotations:     map[string]string{"io.husk.container.name": c.Name, "io.husk.image": cfg.Image},
 	})
+}
+
+// specUser resolves the user the container's process runs as (--user,
+// else the image's), with the id maps of keep-id: then the user's own
+// account, when no user is asked for, is added to the rootfs with its
+// home.
+func specUser(env Env, c *Container, rootfs, imageUser string) (u spec.User, uidMap, gidMap []spec.IDMap, err error) {
+	userSpec := c.Config.User
+	if userSpec == "" {
+		userSpec = imageUser
+	}
+	keepIDHome := ""
+	if c.Config.KeepID {
+		uidMap, gidMap = keepIDMaps(env)
+		if userSpec == "" {
+			userSpec = fmt.Sprintf("%d:%d", env.HostUID, env.HostGID)
+			if keepIDHome, err = addKeepIDAccount(rootfs, hostAccount(env.HostUID, env.HostGID)); err != nil {
+				return u, nil, nil, err
+			}
+		}
+	}
+	if u, err = ResolveUser(rootfs, userSpec); err != nil {
+		return u, nil, nil, err
+	}
+	if err := checkResolvedUser(env, userSpec, u, c.Config.KeepID); err != nil {
+		return u, nil, nil, err
+	}
+	if keepIDHome != "" {
+		// The account's home exists for it, as its own.
+		u.Home = keepIDHome
+		if err := MkdirInRoot(rootfs, keepIDHome, mapID(u.UID, uidMap), mapID(u.GID, gidMap)); err != nil {
+			return u, nil, nil, err
+		}
+	}
+	return u, uidMap, gidMap, nil
 }
 
 // mapID translates a container id to husk's namespace through m (identity

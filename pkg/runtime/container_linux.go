@@ -321,3 +321,26 @@ func Reachable(graphRoot string) (monitors, inits, keepIDInits []int) {
 	}
 	return monitors, inits, keepIDInits
 }
+
+// Rename gives a container a new name.
+func Rename(env Env, c *Container, name string) error {
+	if err := validName(name); err != nil {
+		return err
+	}
+	if other, err := env.Store.Container(name); err == nil && other.ID != c.ID {
+		return fmt.Errorf("the container name %q is already in use by %s: remove that container or choose another name", name, short(other.ID))
+	}
+	unlock, err := c.Lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if err := env.Store.SetNames(c.ID, []string{name}); err != nil {
+		return fmt.Errorf("rename container %s to %q: %w", c.Name, name, err)
+	}
+	if err := c.Reload(); err != nil {
+		return err
+	}
+	c.Name, c.Config.Name = name, name
+	return c.Save()
+}
