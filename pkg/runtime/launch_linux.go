@@ -26,10 +26,10 @@ import (
 //     socket, or the caller's streams with stderr behind a gate while
 //     the runtime may still complain (launchIO);
 //  3. create asks the runtime for the process, whose pid comes back in a
-//     pid file;
+//     pid file, and placed checks where it landed (its cgroup);
 //  4. the terminal is attached and the signals caught go to the process
 //     (an exec'd process's are caught from here on, unless detached);
-//  5. created runs while the process waits (network, cgroup, state), then
+//  5. created runs while the process waits (state, network), then
 //     start lets it run (nil: create started it already) and running is
 //     told;
 //  6. unless detached, the launch waits for the process (exited is told
@@ -53,7 +53,10 @@ type launch struct {
 	// cgroup, when not nil, is the cgroup the process is born in.
 	cgroup *os.File
 
-	create  func(ctx context.Context, io *launchIO) error
+	create func(ctx context.Context, io *launchIO) error
+	// placed checks the new process before its terminal is attached;
+	// created does what is left to do before it runs.
+	placed  func(pid int) error
 	created func(pid int) error
 	start   func() error
 	running func(pid int)
@@ -87,6 +90,12 @@ func (l *launch) run(ctx context.Context) (int, error) {
 	pid, err := readPid(l.pidFile)
 	if err != nil {
 		return 0, err
+	}
+	if l.placed != nil {
+		if err := l.placed(pid); err != nil {
+			killAndReap(pid)
+			return 0, err
+		}
 	}
 	if err := lio.attachConsole(); err != nil {
 		killAndReap(pid)

@@ -41,7 +41,7 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 	l := &launch{
 		tty: c.Config.TTY, interactive: c.Config.Interactive, stdio: stdio, signalsFromCreate: true,
 		pidFile: filepath.Join(c.Dir, "pidfile"), cgroup: s.cgroupFD,
-		create: s.create, created: s.created, running: s.running,
+		create: s.create, placed: s.placed, created: s.created, running: s.running,
 		// The teardown, as the start, must be finished by a later
 		// command if this process is killed in the middle of it.
 		exited: func() { _ = markStarting(c) },
@@ -185,13 +185,13 @@ func (s *starter) create(_ context.Context, lio *launchIO) error {
 	return fmt.Errorf("no OCI runtime to run container %s with", c.Name)
 }
 
-// created records the created container's cgroup and its running state,
-// and waits for its network.
+// placed records the cgroup the created container's process is in.
+func (s *starter) placed(pid int) error { return recordCgroup(s.env, s.c, s.plan, pid) }
+
+// created records the container's running state and waits for its
+// network.
 func (s *starter) created(pid int) error {
-	env, c := s.env, s.c
-	if err := recordCgroup(env, c, s.plan, pid); err != nil {
-		return err
-	}
+	c := s.c
 	// The process that waits for the container (a monitor, or this
 	// foreground husk) is what other commands wait for to record the exit.
 	if c.State.MonitorPid == 0 {
