@@ -14,6 +14,7 @@ import (
 	"time"
 
 	imgspecv1 "github.com/opencontainers/image-spec/specs-go/v1"
+	"golang.org/x/sys/unix"
 
 	"github.com/husk-dev/husk/pkg/runtime/oci"
 	"github.com/husk-dev/husk/pkg/runtime/oci/ocitest"
@@ -295,5 +296,44 @@ func TestStartFallsBack(t *testing.T) {
 	h.env.Runtimes = nil
 	if _, err := Start(context.Background(), h.env, c, Stdio{}); err == nil || !strings.Contains(err.Error(), "no OCI runtime") {
 		t.Errorf("no runtime: %v", err)
+	}
+}
+
+// A launch that fails between create and running kills and reaps what
+// the runtime created.
+func TestLaunchKillsWhatFailsBeforeRunning(t *testing.T) {
+	for _, step := range []string{"placed", "created"} {
+		t.Run(step, func(t *testing.T) {
+			b := ocitest.FakeBundle(t, "", "/bin/sh", "-c", "sleep 60")
+			drv := ocitest.NewFake("fake").Driver(nil)
+			var pid int
+			fail := func(p int) error { pid = p; return errors.New("refused at " + step) }
+			l := &launch{pidFile: filepath.Join(b, "pid"), stdio: Stdio{Stderr: newOutput(t).w}}
+			l.create = func(ctx context.Context, lio *launchIO) error {
+				o, err := lio.attempt()
+				if err == nil {
+					err = drv.Create(ctx, "c", oci.CreateOptions{Bundle: b, IO: o})
+				}
+				if err == nil {
+					lio.made()
+				}
+				return err
+			}
+			if step == "placed" {
+				l.placed = fail
+			} else {
+				l.created = fail
+			}
+			if _, err := l.run(context.Background()); err == nil || !strings.Contains(err.Error(), "refused at "+step) {
+				t.Fatalf("run: %v", err)
+			}
+			if pid <= 0 || procStartTicks(pid) != 0 {
+				t.Errorf("process %d still there", pid)
+			}
+			var ws unix.WaitStatus
+			if _, err := unix.Wait4(pid, &ws, unix.WNOHANG, nil); !errors.Is(err, unix.ECHILD) {
+				t.Errorf("process %d not reaped: %v", pid, err)
+			}
+		})
 	}
 }
