@@ -11,9 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/husk-dev/husk/pkg/runtime/spec"
 	"github.com/spf13/pflag"
-
-	"github.com/husk-dev/husk/pkg/runtime"
 )
 
 // checkDestination: an accepted destination is absolute, clean and none
@@ -27,7 +26,7 @@ func checkDestination(t *testing.T, in, dst string) {
 	case "/", "/proc", "/sys", "/dev":
 		t.Fatalf("%q: destination %q accepted", in, dst)
 	}
-	if _, err := runtime.CheckMountDestination(dst); err != nil {
+	if _, err := spec.CheckMountDestination(dst); err != nil {
 		t.Fatalf("%q: accepted destination %q fails the runtime's check: %v", in, dst, err)
 	}
 }
@@ -72,7 +71,7 @@ func FuzzContainerFlags(f *testing.F) {
 			return
 		}
 		if cfg.Hostname != "" {
-			if err := runtime.CheckHostname(cfg.Hostname); err != nil {
+			if err := spec.CheckHostname(cfg.Hostname); err != nil {
 				t.Fatalf("hostname accepted: %v", err)
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/husk-dev/husk/pkg/cgroups"
 	"github.com/husk-dev/husk/pkg/pull/pullopts"
 	"github.com/husk-dev/husk/pkg/runtime"
+	"github.com/husk-dev/husk/pkg/runtime/oci"
 	"github.com/husk-dev/husk/pkg/storage"
 	"github.com/husk-dev/husk/pkg/userns"
 )
@@ -102,7 +103,7 @@ func (a *app) withContainers(names []string, fn func(runtime.Env, *runtime.Conta
 // here once.
 func (a *app) runtimeEnv(store *storage.Store) (runtime.Env, error) {
 	stateDir := filepath.Join(store.RunRoot, "husk-runtime")
-	rts, err := runtime.SelectRuntimes(runtime.SelectOptions{Name: a.global.runtime, StateDir: stateDir})
+	rts, err := oci.Select(oci.SelectOptions{Name: a.global.runtime, StateDir: stateDir})
 	if err != nil {
 		return runtime.Env{}, err
 	}

@@ -13,7 +13,7 @@ import (
 
 	"github.com/husk-dev/husk/pkg/cgroups"
 	"github.com/husk-dev/husk/pkg/netns"
-	"github.com/husk-dev/husk/pkg/runtime"
+	"github.com/husk-dev/husk/pkg/runtime/oci"
 	"github.com/husk-dev/husk/pkg/storage"
 	"github.com/husk-dev/husk/pkg/userns"
 )
@@ -111,7 +111,7 @@ func Gather(ctx context.Context, o Options) Info {
 		info.Fixes = append(info.Fixes, "fuse-overlayfs not found: install the fuse-overlayfs package for overlay storage where native overlay is not allowed")
 	}
 	anyRuntime := false
-	for _, r := range runtime.FindRuntimes(ctx) {
+	for _, r := range oci.FindRuntimes(ctx) {
 		t := Tool{Name: r.Name, Path: r.Path, Version: r.Version}
 		if r.Path == "" {
 			t.Problem = "not installed (package " + r.Name + ")"

@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/husk-dev/husk/pkg/runtime"
+	"github.com/husk-dev/husk/pkg/runtime/spec"
 )
 
 // checkDestination: an accepted destination is absolute, clean and none
@@ -28,7 +29,7 @@ func checkDestination(t *testing.T, in, dst string) {
 	case "/", "/proc", "/sys", "/dev":
 		t.Fatalf("%q: destination %q accepted", in, dst)
 	}
-	if _, err := runtime.CheckMountDestination(dst); err != nil {
+	if _, err := spec.CheckMountDestination(dst); err != nil {
 		t.Fatalf("%q: accepted destination %q fails the runtime's check: %v", in, dst, err)
 	}
 }

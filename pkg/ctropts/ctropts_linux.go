@@ -14,6 +14,7 @@ import (
 	"github.com/husk-dev/husk/internal/userfile"
 	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/runtime"
+	"github.com/husk-dev/husk/pkg/runtime/spec"
 )
 
 // Option is a setting's name, as errors name it (internal/setting: the
@@ -101,7 +102,7 @@ func (o *Options) Config(image string, args []string) (runtime.Config, error) {
 		}
 	}
 	if o.Hostname != "" {
-		if err := runtime.CheckHostname(o.Hostname); err != nil {
+		if err := spec.CheckHostname(o.Hostname); err != nil {
 			return cfg, setting.Errorf("{hostname}: %w", err)
 		}
 	}
@@ -122,7 +123,7 @@ func (o *Options) Config(image string, args []string) (runtime.Config, error) {
 		// explicit --network private says what to install).
 		net.Mode = netns.ModeNone
 	}
-	cfg.Net, cfg.Network = net, runtime.NetworkMode(net.Mode)
+	cfg.Net, cfg.Network = net, spec.NetworkMode(net.Mode)
 	if err := o.Limits.Apply(&cfg.Resources, o.Given); err != nil {
 		return cfg, err
 	}
@@ -179,7 +180,7 @@ func securityOpts(cfg *runtime.Config, opts []string) error {
 			if err != nil {
 				return setting.Errorf("{security-opt} %q: %w", s, err)
 			}
-			if err := runtime.CheckSeccompProfile(string(b)); err != nil {
+			if err := spec.CheckSeccompProfile(string(b)); err != nil {
 				return setting.Errorf("{security-opt} %q: %w", s, err)
 			}
 			cfg.Seccomp.Profile = string(b)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/pkg/runtime"
+	"github.com/husk-dev/husk/pkg/runtime/spec"
 )
 
 // volumes parses -v, --mount and --tmpfs values, in that order, and
@@ -59,7 +60,7 @@ func volumes(vols, mounts, tmpfs []string) ([]runtime.VolumeSpec, error) {
 // destination validates a mount destination for the value v of opt (as
 // a message names it: {mount}).
 func destination(opt, v, dst string) (string, error) {
-	clean, err := runtime.CheckMountDestination(dst)
+	clean, err := spec.CheckMountDestination(dst)
 	if err != nil {
 		return "", setting.Errorf(opt+" %q: %w", v, err)
 	}

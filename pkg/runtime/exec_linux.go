@@ -3,19 +3,17 @@ package runtime
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
-	"os/exec"
-	"os/signal"
 	"path/filepath"
-	"syscall"
-	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/sirupsen/logrus"
-	"golang.org/x/sys/unix"
 
 	"github.com/husk-dev/husk/pkg/cgroups"
+	"github.com/husk-dev/husk/pkg/runtime/oci"
+	"github.com/husk-dev/husk/pkg/runtime/spec"
 )
 
 // ExecOptions describe a process to run in a running container.
@@ -29,200 +27,133 @@ type ExecOptions struct {
 	Detach      bool
 }
 
-// runtimeOf returns the runtime that runs c.
-func runtimeOf(env Env, c *Container) (*OCI, error) {
-	for _, rt := range env.Runtimes {
-		if rt.Name == c.State.Runtime {
-			return rt.With(c.State.RuntimeArgs), nil
-		}
+// runtimeOf returns the driver of the runtime that runs c.
+func runtimeOf(env Env, c *Container) (oci.Driver, error) {
+	rt, ok := oci.Lookup(env.Runtimes, c.State.Runtime, env.StateDir)
+	if !ok {
+		return nil, fmt.Errorf("container %s runs under %q, which is not available", c.Name, c.State.Runtime)
 	}
-	if len(env.Runtimes) > 0 && c.State.Runtime != "" {
-		if p, err := exec.LookPath(c.State.Runtime); err == nil {
-			return &OCI{Name: c.State.Runtime, Path: p, Root: filepath.Join(filepath.Dir(env.Runtimes[0].Root), c.State.Runtime), Global: c.State.RuntimeArgs}, nil
-		}
-	}
-	return nil, fmt.Errorf("container %s runs under %q, which is not available", c.Name, c.State.Runtime)
+	return rt.Driver(c.State.RuntimeArgs), nil
 }
 
 // Exec runs a process in the running container c, with the container's
 // own security settings, and returns its exit code (0 when detached).
 func Exec(ctx context.Context, env Env, c *Container, o ExecOptions, stdio Stdio) (int, error) {
-	if err := Refresh(env, c); err != nil {
+	if err := checkExecTarget(env, c); err != nil {
 		return 0, err
+	}
+	drv, err := runtimeOf(env, c)
+	if err != nil {
+		return 0, err
+	}
+	p, cgroupsPath, err := execProcess(env, c, o)
+	if err != nil {
+		return 0, err
+	}
+	l := &launch{tty: o.TTY, interactive: o.Interactive, detach: o.Detach, stdio: stdio}
+	if c.State.Cgroup != "" && cgroupsPath == "" {
+		// The container was born in its cgroup (the runtime does not know
+		// it): so is the new process, to be frozen, counted and killed
+		// with the rest, when this process may put it there.
+		if l.cgroup, err = execCgroup(env, c); err != nil {
+			return 0, err
+		}
+		if l.cgroup != nil {
+			defer l.cgroup.Close()
+		}
+	}
+	pf, err := os.CreateTemp(c.Dir, "exec-*.pid")
+	if err != nil {
+		return 0, fmt.Errorf("exec pid file: %w", err)
+	}
+	pf.Close()
+	l.pidFile = pf.Name()
+	defer os.Remove(l.pidFile)
+	// The runtime always starts the process detached and husk, as child
+	// subreaper, waits for it. The runtime's own errors come before it
+	// exits, so they are held back from the process's stderr (the same
+	// gate as for run).
+	l.create = func(ctx context.Context, lio *launchIO) error {
+		io, err := lio.attempt()
+		if err != nil {
+			return err
+		}
+		err = drv.Exec(ctx, c.ID, oci.ExecOptions{Process: p, IO: io})
+		if err == nil {
+			lio.made()
+			return nil
+		}
+		var re *oci.Error
+		if held := lio.failed(); held != "" && errors.As(err, &re) && re.Msg == "" {
+			re.Msg = held
+		}
+		return err
+	}
+	return l.run(ctx)
+}
+
+// checkExecTarget refuses to exec into a container that does not run, is
+// paused or cannot be reached.
+func checkExecTarget(env Env, c *Container) error {
+	if err := Refresh(env, c); err != nil {
+		return err
 	}
 	if !c.Alive() {
-		return 0, fmt.Errorf("%w: %s: start it first", ErrNotRunning, c.Name)
+		return fmt.Errorf("%w: %s: start it first", ErrNotRunning, c.Name)
 	}
 	if c.State.Paused {
-		return 0, fmt.Errorf("container %s is paused: unpause it first (husk unpause %s)", c.Name, c.Name)
+		return fmt.Errorf("container %s is paused: unpause it first (husk unpause %s)", c.Name, c.Name)
 	}
-	if err := checkReachable(c); err != nil {
-		return 0, err
-	}
-	rt, err := runtimeOf(env, c)
-	if err != nil {
-		return 0, err
-	}
+	return checkReachable(c)
+}
+
+// execProcess is the process to exec: the container's own (its security
+// settings) with the command, environment, terminal, directory and user
+// of o. cgroupsPath is the container's config.json's.
+func execProcess(env Env, c *Container, o ExecOptions) (*specs.Process, string, error) {
 	b, err := os.ReadFile(c.BundleSpec())
 	if err != nil {
-		return 0, fmt.Errorf("read container %s config: %w", c.Name, err)
+		return nil, "", fmt.Errorf("read container %s config: %w", c.Name, err)
 	}
-	var spec specs.Spec
-	if err := json.Unmarshal(b, &spec); err != nil || spec.Process == nil {
-		return 0, fmt.Errorf("parse container %s config: %v", c.Name, err)
+	var cs specs.Spec
+	if err := json.Unmarshal(b, &cs); err != nil || cs.Process == nil {
+		return nil, "", fmt.Errorf("parse container %s config: %v", c.Name, err)
 	}
-	p := *spec.Process
+	var cgroupsPath string
+	if cs.Linux != nil {
+		cgroupsPath = cs.Linux.CgroupsPath
+	}
+	p := *cs.Process
 	if len(o.Args) == 0 {
-		return 0, fmt.Errorf("no command given")
+		return nil, "", fmt.Errorf("no command given")
 	}
 	p.Args = o.Args
-	p.Env = MergeEnv(p.Env, o.Env)
+	p.Env = spec.MergeEnv(p.Env, o.Env)
 	p.Terminal = o.TTY
 	p.ConsoleSize = nil
 	if o.Workdir != "" {
 		if !filepath.IsAbs(o.Workdir) {
-			return 0, fmt.Errorf("working directory %q is not absolute", o.Workdir)
+			return nil, "", fmt.Errorf("working directory %q is not absolute", o.Workdir)
 		}
 		p.Cwd = o.Workdir
 	}
 	if o.User != "" {
 		if err := CheckUser(env, fmt.Sprintf("-u %q", o.User), o.User, c.Config.KeepID); err != nil {
-			return 0, err
+			return nil, "", err
 		}
-		u, err := ResolveUser(spec.Root.Path, o.User)
+		u, err := ResolveUser(cs.Root.Path, o.User)
 		if err != nil {
-			return 0, err
+			return nil, "", err
 		}
 		if err := checkResolvedUser(env, o.User, u, c.Config.KeepID); err != nil {
-			return 0, err
+			return nil, "", err
 		}
 		p.User = specs.User{UID: u.UID, GID: u.GID, AdditionalGids: u.AdditionalGids}
 		if p.User.UID != 0 && p.Capabilities != nil {
 			p.Capabilities.Effective, p.Capabilities.Permitted = nil, nil
 		}
 	}
-	pf, err := os.CreateTemp(c.Dir, "exec-*.json")
-	if err != nil {
-		return 0, fmt.Errorf("exec process file: %w", err)
-	}
-	defer os.Remove(pf.Name())
-	if err := json.NewEncoder(pf).Encode(&p); err != nil {
-		pf.Close()
-		return 0, fmt.Errorf("exec process file: %w", err)
-	}
-	if err := pf.Close(); err != nil {
-		return 0, fmt.Errorf("exec process file: %w", err)
-	}
-	logPath := pf.Name() + ".log"
-	defer os.Remove(logPath)
-	// The runtime always starts the process detached and husk, as child
-	// subreaper, waits for it: runc accepts a console socket only so, and
-	// the runtime's own errors come before it exits, so they are held back
-	// from the process's stderr (the same gate as for run).
-	pidFile := pf.Name() + ".pid"
-	defer os.Remove(pidFile)
-	args := append(append([]string{"--root", rt.Root}, rt.Global...), "--log", logPath, "--log-format", "json", "exec", "--detach", "--pid-file", pidFile, "--process", pf.Name())
-	var console *consoleSocket
-	if o.TTY {
-		if console, err = newConsoleSocket(); err != nil {
-			return 0, err
-		}
-		defer console.Close()
-		args = append(args, "--tty", "--console-socket", console.path)
-	}
-	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
-		return 0, fmt.Errorf("become subreaper: %w", err)
-	}
-	cmd := exec.CommandContext(ctx, rt.Path, append(args, c.ID)...)
-	cmd.Env = os.Environ()
-	if c.State.Cgroup != "" && (spec.Linux == nil || spec.Linux.CgroupsPath == "") {
-		// The container was born in its cgroup (the runtime does not know
-		// it): so is the new process, to be frozen, counted and killed
-		// with the rest, when this process may put it there.
-		cg, err := execCgroup(env, c)
-		if err != nil {
-			return 0, err
-		}
-		if cg != nil {
-			defer cg.Close()
-			cmd.SysProcAttr = &syscall.SysProcAttr{UseCgroupFD: true, CgroupFD: int(cg.Fd())}
-		}
-	}
-	var gate *stderrGate
-	if !o.TTY && !o.Detach {
-		if o.Interactive {
-			cmd.Stdin = stdio.Stdin
-		}
-		cmd.Stdout = stdio.Stdout
-		if stdio.Stderr != nil {
-			if gate, err = newStderrGate(stdio.Stderr); err != nil {
-				return 0, err
-			}
-			cmd.Stderr = gate.writer()
-		}
-	}
-	var masterCh chan *os.File
-	if console != nil {
-		masterCh = make(chan *os.File, 1)
-		go func() {
-			if m, err := console.receive(); err == nil {
-				masterCh <- m
-			}
-			close(masterCh)
-		}()
-	}
-	err = cmd.Run()
-	if err != nil {
-		msg := logMessage(logPath)
-		if gate != nil {
-			if held := runtimeMessage(gate.failed()); msg == "" {
-				msg = held
-			}
-		}
-		if msg == "" {
-			msg = err.Error()
-		}
-		return classify(fmt.Errorf("%w: %s exec: %s", ErrRuntime, rt.Name, msg))
-	}
-	if gate != nil {
-		gate.release()
-	}
-	pid, err := readPid(pidFile)
-	if err != nil {
-		return 0, err
-	}
-	var detach func()
-	if console != nil {
-		select {
-		case m, ok := <-masterCh:
-			if ok && o.Detach {
-				m.Close()
-			} else if ok {
-				detach = attachConsole(m, stdio.Stdin, stdio.Stdout, o.Interactive)
-			}
-		case <-time.After(5 * time.Second):
-			return 0, fmt.Errorf("the runtime sent no terminal")
-		}
-	}
-	if o.Detach {
-		return 0, nil
-	}
-	sigs := make(chan os.Signal, 16)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2)
-	defer signal.Stop(sigs)
-	go func() {
-		for s := range sigs {
-			_ = unix.Kill(pid, s.(syscall.Signal))
-		}
-	}()
-	code, err := wait(pid)
-	if detach != nil {
-		detach()
-	}
-	if gate != nil {
-		gate.drain(time.Second)
-	}
-	return code, err
+	return &p, cgroupsPath, nil
 }
 
 // execCgroup opens the container's cgroup for a new process. From a shell

@@ -4,14 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/husk-dev/husk/pkg/cgroups"
-	"github.com/husk-dev/husk/pkg/netns"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/husk-dev/husk/pkg/cgroups"
+	"github.com/husk-dev/husk/pkg/netns"
+	"github.com/husk-dev/husk/pkg/runtime/internal/proc"
 
 	"golang.org/x/sys/unix"
 )
@@ -91,24 +93,7 @@ func (c *Container) Reload() error {
 
 // procStartTicks reads a process's start time; 0 when it is gone or a
 // zombie.
-func procStartTicks(pid int) uint64 {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return 0
-	}
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return 0
-	}
-	f := strings.Fields(s[i+1:])
-	// f[0] is the state, field 22 of stat (starttime) is f[19].
-	if len(f) < 20 || f[0] == "Z" || f[0] == "X" {
-		return 0
-	}
-	t, _ := strconv.ParseUint(f[19], 10, 64)
-	return t
-}
+func procStartTicks(pid int) uint64 { return proc.StartTicks(pid) }
 
 // Alive reports whether the container's init process still runs.
 func (c *Container) Alive() bool {
@@ -158,11 +143,7 @@ func Refresh(env Env, c *Container) error {
 	c.State.ExitCode = -1
 	c.State.Error = "the container's process or its monitor disappeared; exit code unknown"
 	c.State.Pid, c.State.MonitorPid = 0, 0
-	for _, rt := range env.Runtimes {
-		if _, err := os.Stat(filepath.Join(rt.Root, c.ID)); err == nil {
-			_ = rt.With(c.State.RuntimeArgs).Delete(context.Background(), c.ID, true)
-		}
-	}
+	deleteFromRuntimes(context.Background(), env, c)
 	if c.State.CgroupOwned {
 		_ = cgroups.Kill(c.State.Cgroup)
 		_ = cgroups.Remove(c.State.Cgroup)

@@ -86,99 +86,39 @@ func SpawnMonitor(c *Container, argv []string, startLock *os.File) error {
 // Monitor is the body of "husk __monitor": start c detached and stay with
 // it until it exits.
 func Monitor(ctx context.Context, env Env, c *Container) error {
-	var ready *os.File
-	if fd, err := strconv.Atoi(os.Getenv(envMonitorReady)); err == nil && fd > 2 {
-		// Inherited without close-on-exec: helpers the monitor starts
-		// (pasta) must not hold it, or "run -d" waits for them.
-		unix.CloseOnExec(fd)
-		ready = os.NewFile(uintptr(fd), "ready")
-		os.Unsetenv(envMonitorReady)
-	}
-	var startLock *os.File
-	if fd, err := strconv.Atoi(os.Getenv(envMonitorLock)); err == nil && fd > 2 {
-		unix.CloseOnExec(fd)
-		startLock = os.NewFile(uintptr(fd), "start.lock")
-		os.Unsetenv(envMonitorLock)
-	}
-	report := func(code int, msg string) {
-		if startLock != nil {
-			startLock.Close()
-			startLock = nil
-		}
-		if ready == nil {
-			return
-		}
-		if code == 0 {
-			fmt.Fprint(ready, "0")
-		} else {
-			fmt.Fprintf(ready, "%d %s", code, msg)
-		}
-		ready.Close()
-		ready = nil
-	}
-	logf, err := OpenLog(c.LogPath(), LogLimits{MaxSize: c.Config.LogMaxSize, MaxFiles: c.Config.LogMaxFiles})
+	r := inheritedReporter()
+	out, err := openMonitorOutput(c)
 	if err != nil {
-		report(125, err.Error())
+		r.report(125, err.Error())
 		return err
 	}
-	defer logf.Close()
-	outR, outW, err := os.Pipe()
-	if err != nil {
-		report(125, err.Error())
-		return err
-	}
-	errR, errW, err := os.Pipe()
-	if err != nil {
-		report(125, err.Error())
-		return err
-	}
-	var copies sync.WaitGroup
-	copies.Add(2)
-	go func() { defer copies.Done(); logf.Copy("stdout", outR) }()
-	go func() { defer copies.Done(); logf.Copy("stderr", errR) }()
-
+	defer out.close()
 	// With -i, the monitor keeps the container's stdin and feeds it what
 	// "husk attach" sends over a socket.
-	var stdinR *os.File
+	var stdin io.Reader
 	if c.Config.Interactive {
-		r, w, err := os.Pipe()
+		stdinR, stop, err := serveAttach(c)
 		if err != nil {
-			report(125, err.Error())
+			r.report(125, err.Error())
 			return err
 		}
-		stdinR = r
-		if l, path, err := listenAttach(c); err == nil {
-			c.State.AttachSocket = path
-			defer func() { l.Close(); os.Remove(path) }()
-			go func() {
-				for {
-					conn, err := l.Accept()
-					if err != nil {
-						return
-					}
-					go func() { _, _ = io.Copy(w, conn); conn.Close() }()
-				}
-			}()
-		}
+		defer stop()
+		stdin = stdinR
 	}
 	c.State.MonitorPid = os.Getpid()
 	stopReaper := make(chan struct{})
 	defer close(stopReaper)
-	var stdin io.Reader
-	if stdinR != nil {
-		stdin = stdinR
-	}
-	code, err := Start(ctx, env, c, Stdio{
+	_, err = Start(ctx, env, c, Stdio{
 		Stdin:  stdin,
-		Stdout: outW,
-		Stderr: errW,
+		Stdout: out.stdoutW,
+		Stderr: out.stderrW,
 		Started: func(pid int) {
-			report(0, "")
+			r.report(0, "")
 			go reapOthers(pid, stopReaper)
 		},
 	})
-	outW.Close()
-	errW.Close()
+	out.stdoutW.Close()
+	out.stderrW.Close()
 	if err != nil {
 		rc := 125
 		switch {
@@ -187,16 +127,9 @@ func Monitor(ctx context.Context, env Env, c *Container) error {
 		case errors.Is(err, ErrCannotInvoke):
 			rc = ExitCannotInvoke
 		}
-		report(rc, err.Error())
+		r.report(rc, err.Error())
 	}
-	done := make(chan struct{})
-	go func() { copies.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(2 * time.Second):
-		// A process the container left behind still holds the pipes.
-	}
-	_ = code
+	out.drain()
 	// Reap what else was re-parented to the monitor (the processes of a
 	// runtime that refused the host, for one).
 	for {
@@ -206,6 +139,119 @@ func Monitor(ctx context.Context, env Env, c *Container) error {
 		}
 	}
 	return err
+}
+
+// startReporter tells the command that spawned the monitor how the start
+// went, over the pipe it inherited, and lets go of the start lock it
+// shares with that command.
+type startReporter struct {
+	ready, startLock *os.File
+}
+
+// inheritedReporter takes the descriptors SpawnMonitor passed (none when
+// the monitor runs otherwise).
+func inheritedReporter() *startReporter {
+	r := &startReporter{}
+	if fd, err := strconv.Atoi(os.Getenv(envMonitorReady)); err == nil && fd > 2 {
+		// Inherited without close-on-exec: helpers the monitor starts
+		// (pasta) must not hold it, or "run -d" waits for them.
+		unix.CloseOnExec(fd)
+		r.ready = os.NewFile(uintptr(fd), "ready")
+		os.Unsetenv(envMonitorReady)
+	}
+	if fd, err := strconv.Atoi(os.Getenv(envMonitorLock)); err == nil && fd > 2 {
+		unix.CloseOnExec(fd)
+		r.startLock = os.NewFile(uintptr(fd), "start.lock")
+		os.Unsetenv(envMonitorLock)
+	}
+	return r
+}
+
+// report says once that the start worked (code 0) or why it failed.
+func (r *startReporter) report(code int, msg string) {
+	if r.startLock != nil {
+		r.startLock.Close()
+		r.startLock = nil
+	}
+	if r.ready == nil {
+		return
+	}
+	if code == 0 {
+		fmt.Fprint(r.ready, "0")
+	} else {
+		fmt.Fprintf(r.ready, "%d %s", code, msg)
+	}
+	r.ready.Close()
+	r.ready = nil
+}
+
+// monitorOutput copies the container's stdout and stderr, through pipes,
+// to its log.
+type monitorOutput struct {
+	logf             *LogFile
+	stdoutW, stderrW *os.File
+	copies           sync.WaitGroup
+}
+
+func openMonitorOutput(c *Container) (*monitorOutput, error) {
+	logf, err := OpenLog(c.LogPath(), LogLimits{MaxSize: c.Config.LogMaxSize, MaxFiles: c.Config.LogMaxFiles})
+	if err != nil {
+		return nil, err
+	}
+	o := &monitorOutput{logf: logf}
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		logf.Close()
+		return nil, err
+	}
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		logf.Close()
+		return nil, err
+	}
+	o.stdoutW, o.stderrW = outW, errW
+	o.copies.Add(2)
+	go func() { defer o.copies.Done(); logf.Copy("stdout", outR) }()
+	go func() { defer o.copies.Done(); logf.Copy("stderr", errR) }()
+	return o, nil
+}
+
+// drain waits for the copies to end, but not long: a process the
+// container left behind may still hold the pipes.
+func (o *monitorOutput) drain() {
+	done := make(chan struct{})
+	go func() { o.copies.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+	}
+}
+
+func (o *monitorOutput) close() { o.logf.Close() }
+
+// serveAttach makes the container's stdin a pipe that the attach socket
+// feeds (when the socket can be made; else nothing feeds it), recorded
+// in c's state. stop closes the socket.
+func serveAttach(c *Container) (io.Reader, func(), error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	l, path, err := listenAttach(c)
+	if err != nil {
+		return r, func() {}, nil
+	}
+	c.State.AttachSocket = path
+	go func() {
+		for {
+			conn, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() { _, _ = io.Copy(w, conn); conn.Close() }()
+		}
+	}()
+	return r, func() { l.Close(); os.Remove(path) }, nil
 }
 
 // reapOthers reaps the monitor's children other than the container's init

@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	"github.com/husk-dev/husk/pkg/netns"
+	"github.com/husk-dev/husk/pkg/runtime/spec"
 )
 
 // netRunDir holds the network namespaces and helper state of containers.
@@ -65,7 +66,7 @@ func keepIDUserNS(env Env, c *Container) *netns.UserNS {
 		return nil
 	}
 	uidMap, gidMap := keepIDMaps(env)
-	conv := func(m []IDMap) []syscall.SysProcIDMap {
+	conv := func(m []spec.IDMap) []syscall.SysProcIDMap {
 		var out []syscall.SysProcIDMap
 		for _, e := range m {
 			out = append(out, syscall.SysProcIDMap{ContainerID: int(e.ContainerID), HostID: int(e.HostID), Size: int(e.Size)})
@@ -118,7 +119,7 @@ func normalizeNetwork(env Env, cfg *Config, exposed map[string]struct{}) error {
 		}
 		n.Ports = ports
 	}
-	cfg.Network = NetworkMode(n.Mode)
+	cfg.Network = spec.NetworkMode(n.Mode)
 	return nil
 }
 

@@ -84,11 +84,7 @@ func reconcileStart(env Env, c *Container) error {
 		unlock()
 		return err
 	}
-	for _, rt := range env.Runtimes {
-		if _, err := os.Stat(filepath.Join(rt.Root, c.ID)); err == nil {
-			_ = rt.With(c.State.RuntimeArgs).Delete(context.Background(), c.ID, true)
-		}
-	}
+	deleteFromRuntimes(context.Background(), env, c)
 	if dir := startCgroup(env, c); dir != "" {
 		_ = cgroups.Kill(dir)
 		_ = cgroups.Remove(dir)

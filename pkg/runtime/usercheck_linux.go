@@ -3,6 +3,8 @@ package runtime
 import (
 	"fmt"
 	"os"
+
+	"github.com/husk-dev/husk/pkg/runtime/spec"
 )
 
 // namespaceIDs reads the ids of the user namespace a container of env
@@ -36,7 +38,7 @@ func namespaceIDs(env Env, keepID bool) (NamespaceIDs, error) {
 	return ids, nil
 }
 
-func containerSpans(m []IDMap) []IDSpan {
+func containerSpans(m []spec.IDMap) []IDSpan {
 	out := make([]IDSpan, 0, len(m))
 	for _, e := range m {
 		out = append(out, IDSpan{First: uint64(e.ContainerID), Count: uint64(e.Size)})
@@ -70,7 +72,7 @@ func checkCreateUser(env Env, cfg Config, imageUser string) error {
 }
 
 // checkResolvedUser checks the ids a -u name resolved to.
-func checkResolvedUser(env Env, spec string, u User, keepID bool) error {
+func checkResolvedUser(env Env, spec string, u spec.User, keepID bool) error {
 	ids, err := namespaceIDs(env, keepID)
 	if err != nil {
 		return err

@@ -1,0 +1,241 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+
+	"github.com/husk-dev/husk/pkg/runtime/spec"
+)
+
+// buildSpec turns the container's config and its image's config into the
+// runtime spec, preparing what the rootfs needs (working directory,
+// /etc files).
+func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np netPlan) (*specs.Spec, error) {
+	ic, err := env.Store.ImageConfig(c.Config.ImageID)
+	if err != nil {
+		return nil, err
+	}
+	img := spec.ImageConfig{
+		Entrypoint: ic.Config.Entrypoint, Cmd: ic.Config.Cmd, Env: ic.Config.Env,
+		WorkingDir: ic.Config.WorkingDir, User: ic.Config.User, StopSignal: ic.Config.StopSignal,
+	}
+	if c.Config.StopSignal == "" {
+		c.Config.StopSignal = img.StopSignal
+	}
+	cfg := c.Config
+	u, uidMap, gidMap, err := specUser(env, c, rootfs, img.User)
+	if err != nil {
+		return nil, err
+	}
+	cwd := cfg.Workdir
+	if cwd == "" {
+		cwd = img.WorkingDir
+	}
+	if cwd == "" {
+		cwd = "/"
+	}
+	if !filepath.IsAbs(cwd) {
+		return nil, fmt.Errorf("working directory %q is not absolute", cwd)
+	}
+	// The rootfs as husk sees it is owned by namespace ids: translate the
+	// container user's ids through the container's own map.
+	if err := MkdirInRoot(rootfs, cwd, mapID(u.UID, uidMap), mapID(u.GID, gidMap)); err != nil {
+		return nil, err
+	}
+	hostname := cfg.Hostname
+	if hostname == "" {
+		hostname = c.ID[:12]
+	}
+	mounts, err := writeEtcFiles(c.Dir, hostname, cfg.Net, np.info, np.shareFrom)
+	if err != nil {
+		return nil, err
+	}
+	vm, err := volumeMounts(env, rootfs, cfg.Volumes)
+	if err != nil {
+		return nil, err
+	}
+	mounts = append(mounts, vm...)
+	defaults := []string{"PATH=" + spec.DefaultPath, "HOSTNAME=" + hostname, "HOME=" + u.Home, "container=husk"}
+	if cfg.TTY {
+		defaults = append(defaults, "TERM=xterm")
+	}
+	return spec.Generate(spec.Options{
+		Rootfs:          rootfs,
+		Args:            spec.ProcessArgs(img, cfg.Entrypoint, cfg.Command),
+		Env:             spec.MergeEnv(defaults, img.Env, cfg.Env),
+		Cwd:             cwd,
+		User:            u,
+		Hostname:        hostname,
+		Terminal:        cfg.TTY,
+		ReadOnly:        cfg.ReadOnly,
+		Network:         cfg.Network,
+		NetnsPath:       np.nsPath,
+		UsernsPath:      np.usernsPath,
+		Mounts:          mounts,
+		CapAdd:          cfg.CapAdd,
+		CapDrop:         cfg.CapDrop,
+		Privileged:      cfg.Privileged,
+		Seccomp:         cfg.Seccomp,
+		NoNewPrivileges: cfg.NoNewPrivileges,
+		Rootless:        env.Rootless,
+		SingleID:        env.SingleID,
+		UIDMap:          uidMap,
+		GIDMap:          gidMap,
+		Annotations:     map[string]string{"io.husk.container.name": c.Name, "io.husk.image": cfg.Image},
+	})
+}
+
+// specUser resolves the user the container's process runs as (--user,
+// else the image's), with the id maps of keep-id: then the user's own
+// account, when no user is asked for, is added to the rootfs with its
+// home.
+func specUser(env Env, c *Container, rootfs, imageUser string) (u spec.User, uidMap, gidMap []spec.IDMap, err error) {
+	userSpec := c.Config.User
+	if userSpec == "" {
+		userSpec = imageUser
+	}
+	keepIDHome := ""
+	if c.Config.KeepID {
+		uidMap, gidMap = keepIDMaps(env)
+		if userSpec == "" {
+			userSpec = fmt.Sprintf("%d:%d", env.HostUID, env.HostGID)
+			if keepIDHome, err = addKeepIDAccount(rootfs, hostAccount(env.HostUID, env.HostGID)); err != nil {
+				return u, nil, nil, err
+			}
+		}
+	}
+	if u, err = ResolveUser(rootfs, userSpec); err != nil {
+		return u, nil, nil, err
+	}
+	if err := checkResolvedUser(env, userSpec, u, c.Config.KeepID); err != nil {
+		return u, nil, nil, err
+	}
+	if keepIDHome != "" {
+		// The account's home exists for it, as its own.
+		u.Home = keepIDHome
+		if err := MkdirInRoot(rootfs, keepIDHome, mapID(u.UID, uidMap), mapID(u.GID, gidMap)); err != nil {
+			return u, nil, nil, err
+		}
+	}
+	return u, uidMap, gidMap, nil
+}
+
+// mapID translates a container id to husk's namespace through m (identity
+// without a map; unmapped ids become 0).
+func mapID(id uint32, m []spec.IDMap) uint32 {
+	if len(m) == 0 {
+		return id
+	}
+	for _, e := range m {
+		if id >= e.ContainerID && id < e.ContainerID+e.Size {
+			return e.HostID + (id - e.ContainerID)
+		}
+	}
+	return 0
+}
+
+func volumeMounts(env Env, rootfs string, vols []VolumeSpec) ([]spec.Mount, error) {
+	var out []spec.Mount
+	seen := map[string]bool{}
+	for _, v := range vols {
+		// cmd/ checked these; a record made by an older husk may not be.
+		dst, err := spec.CheckMountDestination(v.Destination)
+		if err != nil {
+			return nil, err
+		}
+		if seen[dst] {
+			return nil, fmt.Errorf("two mounts on %q: give each destination once", dst)
+		}
+		seen[dst] = true
+		switch v.Kind {
+		case VolumeBind:
+			if _, err := os.Stat(v.Source); err != nil {
+				return nil, fmt.Errorf("bind mount source %q: %w", v.Source, err)
+			}
+			opts := []string{"rprivate"}
+			if v.ReadOnly {
+				opts = append(opts, "ro")
+			}
+			opts = append(opts, v.Options...)
+			out = append(out, spec.Mount{Type: "bind", Source: v.Source, Destination: v.Destination, Options: opts})
+		case VolumeNamed:
+			if env.Volumes == nil {
+				return nil, fmt.Errorf("named volume %q: no volume store", v.Source)
+			}
+			vol, created, err := env.Volumes.Ensure(v.Source)
+			if err != nil {
+				return nil, err
+			}
+			// Like docker and podman: a new volume starts with what the
+			// image has at the mount point (unless nocopy).
+			if created && !slices.Contains(v.Options, "nocopy") {
+				if err := seedVolume(rootfs, v.Destination, vol.Path); err != nil {
+					return nil, fmt.Errorf("fill volume %q from the image: %w", v.Source, err)
+				}
+			}
+			opts := []string{"rprivate"}
+			if v.ReadOnly {
+				opts = append(opts, "ro")
+			}
+			out = append(out, spec.Mount{Type: "bind", Source: vol.Path, Destination: v.Destination, Options: opts})
+		case VolumeTmpfs:
+			opts := []string{"nosuid", "nodev"}
+			hasMode := false
+			for _, o := range v.Options {
+				if strings.HasPrefix(o, "mode=") {
+					hasMode = true
+				}
+			}
+			if !hasMode {
+				opts = append(opts, "mode=1777")
+			}
+			if v.ReadOnly {
+				opts = append(opts, "ro")
+			}
+			opts = append(opts, v.Options...)
+			out = append(out, spec.Mount{Type: "tmpfs", Source: "tmpfs", Destination: v.Destination, Options: opts})
+		default:
+			return nil, fmt.Errorf("unknown mount type %q", v.Kind)
+		}
+	}
+	return out, nil
+}
+
+// seedVolume copies the image's directory at dst (if any) into a new
+// volume, keeping modes and owners. Both sides are reached through their
+// roots (ctrRoot): another container may already use the volume.
+func seedVolume(rootfs, dst, volPath string) error {
+	src, err := openCtrRoot(rootfs)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	if st, err := src.Stat(dst); err != nil || st.Mode&unix.S_IFMT != unix.S_IFDIR {
+		return nil
+	}
+	vol, err := openCtrRoot(volPath)
+	if err != nil {
+		return err
+	}
+	defer vol.Close()
+	return src.Walk(dst, func(rel string, e ctrEntry) error {
+		target := "/" + rel
+		if rel != "." {
+			if err := copyEntry(vol, target, copySource{mode: e.Mode, open: e.Open, readlink: e.Readlink}); err != nil {
+				return err
+			}
+		}
+		_ = vol.Lchown(target, e.UID, e.GID)
+		if rel == "." {
+			return vol.ChmodDir(target, e.Mode.Perm())
+		}
+		return nil
+	})
+}

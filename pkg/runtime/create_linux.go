@@ -1,0 +1,197 @@
+package runtime
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	cstorage "go.podman.io/storage"
+	"go.podman.io/storage/pkg/idtools"
+
+	"github.com/husk-dev/husk/internal/setting"
+	"github.com/husk-dev/husk/pkg/netns"
+	"github.com/husk-dev/husk/pkg/runtime/spec"
+)
+
+// Create records a new container for an image already in the store. The
+// rootfs is not mounted until Start.
+func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
+	img, _, err := env.Store.Lookup(cfg.Image)
+	if err != nil {
+		return nil, err
+	}
+	cfg.ImageID = img.ID
+	if cfg.Name == "" {
+		cfg.Name = randomName()
+	} else if err := validName(cfg.Name); err != nil {
+		return nil, err
+	}
+	if cfg.Network == "" {
+		cfg.Network = spec.NetworkNone
+	}
+	if err := checkResources(env, cfg); err != nil {
+		return nil, err
+	}
+	// A --rm container does not outlive a reboot: its records go to the
+	// run root without fsync (as podman does), which saves most of the
+	// storage work of a short run.
+	opts := &cstorage.ContainerOptions{Volatile: cfg.Remove}
+	if cfg.KeepID {
+		if !env.Rootless {
+			return nil, fmt.Errorf("--userns=keep-id is for rootless use: as root the container already runs with your ids")
+		}
+		uidMap, gidMap := keepIDMaps(env)
+		opts.UIDMap = toIDMap(uidMap)
+		opts.GIDMap = toIDMap(gidMap)
+	}
+	var exposed map[string]struct{}
+	imageUser := ""
+	if ic, err := env.Store.ImageConfig(img.ID); err == nil {
+		if cfg.StopSignal == "" {
+			cfg.StopSignal = ic.Config.StopSignal
+		}
+		exposed = ic.Config.ExposedPorts
+		imageUser = ic.Config.User
+	}
+	if err := checkCreateUser(env, cfg, imageUser); err != nil {
+		return nil, err
+	}
+	if err := normalizeNetwork(env, &cfg, exposed); err != nil {
+		return nil, err
+	}
+	sc, err := env.Store.CreateContainer("", []string{cfg.Name}, img.ID, "", storageMetadata, opts)
+	if err != nil {
+		if errors.Is(err, cstorage.ErrDuplicateName) {
+			return nil, fmt.Errorf("the container name %q is already in use: remove that container or choose another name", cfg.Name)
+		}
+		return nil, fmt.Errorf("create container: %w", err)
+	}
+	dir, err := env.Store.ContainerDirectory(sc.ID)
+	if err == nil {
+		err = os.MkdirAll(dir, 0o700)
+	}
+	if err != nil {
+		_ = env.Store.DeleteContainer(sc.ID)
+		return nil, fmt.Errorf("container directory: %w", err)
+	}
+	c := &Container{ID: sc.ID, Name: cfg.Name, Config: cfg, Dir: dir,
+		State: State{Status: StatusCreated, CreatedAt: time.Now().UTC()}}
+	// This process works on the container until Start has it running (run)
+	// or Prepare has written its bundle (create): a kill in between leaves
+	// a container a later command reconciles (a --rm one is removed).
+	err = markStarting(c)
+	if err == nil {
+		err = c.Save()
+	}
+	if err != nil {
+		_ = env.Store.DeleteContainer(sc.ID)
+		return nil, err
+	}
+	return c, nil
+}
+
+// checkResources refuses, before anything is created or started, limits
+// that are invalid or that the host cannot enforce.
+func checkResources(env Env, cfg Config) error {
+	if err := cfg.Resources.Validate(); err != nil {
+		return err
+	}
+	if cfg.Resources.Empty() {
+		return nil
+	}
+	if env.Cgroups == nil {
+		return setting.Errorf("{" + cfg.Resources.Limits()[0].Setting + "} needs cgroups, which husk could not inspect on this host")
+	}
+	return env.Cgroups.Check(cfg.Resources, cfg.CgroupsDisabled)
+}
+
+// runtimeCgroupArgs are the runtime's global flags for a cgroup plan.
+func keepIDMaps(env Env) ([]spec.IDMap, []spec.IDMap) {
+	build := func(id uint32) []spec.IDMap {
+		if env.SingleID {
+			return []spec.IDMap{{ContainerID: id, HostID: 0, Size: 1}}
+		}
+		const size = 65536
+		m := []spec.IDMap{{ContainerID: 0, HostID: 1, Size: id}, {ContainerID: id, HostID: 0, Size: 1}}
+		if id+1 < size {
+			m = append(m, spec.IDMap{ContainerID: id + 1, HostID: id + 1, Size: size - id - 1})
+		}
+		if id == 0 {
+			m = m[1:]
+		}
+		return m
+	}
+	return build(env.HostUID), build(env.HostGID)
+}
+
+func toIDMap(m []spec.IDMap) []idtools.IDMap {
+	var out []idtools.IDMap
+	for _, e := range m {
+		out = append(out, idtools.IDMap{ContainerID: int(e.ContainerID), HostID: int(e.HostID), Size: int(e.Size)})
+	}
+	return out
+}
+
+// Prepare writes the bundle's config.json for a created container, so
+// that inspect shows the complete security profile before it first runs.
+// Start writes it again (the mount may differ).
+func Prepare(ctx context.Context, env Env, c *Container) error {
+	rootfs, err := env.Store.Mount(c.ID, "")
+	if err != nil {
+		return fmt.Errorf("mount container %s: %w", c.Name, err)
+	}
+	defer func() { _, _ = env.Store.Unmount(c.ID, false) }()
+	np := netPlan{info: netns.ModeInfo(c.Config.Net.Mode)}
+	if c.Config.Net.OwnNamespace() {
+		np.nsPath = netns.NetnsPath(netRunDir(env), c.ID)
+	}
+	spec, err := buildSpec(ctx, env, c, rootfs, np)
+	if err != nil {
+		return err
+	}
+	if env.Cgroups != nil {
+		spec.Linux.CgroupsPath, spec.Linux.Resources = env.Cgroups.SpecFor(c.ID, c.Config.Resources, c.Config.CgroupsDisabled)
+	}
+	if err := writeSpec(c, spec); err != nil {
+		return err
+	}
+	unmarkStarting(c) // created: nothing more is in progress
+	return nil
+}
+
+func writeSpec(c *Container, spec any) error {
+	b, err := json.MarshalIndent(spec, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode config.json: %w", err)
+	}
+	if err := os.WriteFile(c.BundleSpec(), b, 0o600); err != nil {
+		return fmt.Errorf("write config.json: %w", err)
+	}
+	return nil
+}
+
+func randomName() string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	adjectives := []string{"brave", "calm", "eager", "fond", "keen", "quiet", "swift", "wise", "bold", "kind"}
+	nouns := []string{"husk", "kernel", "seed", "grain", "shell", "pod", "hull", "bran", "chaff", "corn"}
+	return adjectives[int(b[0])%len(adjectives)] + "_" + nouns[int(b[1])%len(nouns)] + "_" + hex.EncodeToString(b[2:])
+}
+
+func validName(n string) error {
+	for i, r := range n {
+		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || (i > 0 && (r == '_' || r == '.' || r == '-'))
+		if !ok {
+			return fmt.Errorf("invalid container name %q: use letters, digits, '_', '.', '-' (not first)", n)
+		}
+	}
+	if n == "" {
+		return fmt.Errorf("empty container name")
+	}
+	return nil
+}

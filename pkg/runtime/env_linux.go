@@ -1,0 +1,56 @@
+package runtime
+
+import (
+	"io"
+
+	"github.com/husk-dev/husk/pkg/cgroups"
+	"github.com/husk-dev/husk/pkg/runtime/oci"
+	"github.com/husk-dev/husk/pkg/storage"
+)
+
+// Env is what running containers needs from the host, decided once by the
+// caller.
+type Env struct {
+	Store *storage.Store
+	// Runtimes to try in order; later ones are fallbacks used (with a
+	// notice) only when an earlier one refuses the host.
+	Runtimes []oci.Runtime
+	// Volumes keeps named volumes.
+	Volumes *VolumeStore
+	// Rootless: husk runs in a user namespace as the user.
+	Rootless bool
+	// SingleID: that namespace maps only the user (no subordinate ids).
+	SingleID bool
+	// HostUID/HostGID are the user's ids on the host (keep-id).
+	HostUID, HostGID uint32
+	// Notices receives one-line notices (runtime fallback).
+	Notices io.Writer
+	// StateDir holds the runtimes' state directories (a container's
+	// runtime that is not among Runtimes is found there again) and their
+	// refusals of the host ("" to forget them).
+	StateDir string
+	// Cgroups is the host's cgroup set-up (nil: not detected, no cgroups).
+	Cgroups *cgroups.Info
+}
+
+// Stdio are the streams of a container.
+type Stdio struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Started, if set, is called once the container's process runs.
+	Started func(pid int)
+}
+
+// Exit codes husk uses for failures around the container's command.
+const (
+	ExitCannotInvoke = 126
+	ExitNotFound     = 127
+)
+
+// ErrCannotInvoke and ErrCommandNotFound classify runtime errors about the
+// container's command (see oci.Classify).
+var (
+	ErrCannotInvoke    = oci.ErrCannotInvoke
+	ErrCommandNotFound = oci.ErrCommandNotFound
+)

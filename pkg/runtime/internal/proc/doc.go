@@ -1,0 +1,3 @@
+// Package proc reads what pkg/runtime needs to know of processes from
+// /proc.
+package proc

@@ -1,0 +1,213 @@
+package oci
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+// CLI drives a runtime binary through its command line: runc and crun are
+// two configurations of it. Its state lives under its root directory,
+// which must be private to the user.
+type CLI struct {
+	name, path, root string
+	// flags come before every command (the cgroup manager).
+	flags []string
+}
+
+// NewCLI returns the runtime named name, run from path, with its state
+// under root.
+func NewCLI(name, path, root string) *CLI {
+	return &CLI{name: name, path: path, root: root}
+}
+
+// Name implements Runtime.
+func (r *CLI) Name() string { return r.name }
+
+// Driver implements Runtime.
+func (r *CLI) Driver(flags []string) Driver {
+	c := *r
+	c.flags = flags
+	return &c
+}
+
+func (r *CLI) command(ctx context.Context, args ...string) *exec.Cmd {
+	full := append(append([]string{"--root", r.root}, r.flags...), args...)
+	cmd := exec.CommandContext(ctx, r.path, full...)
+	cmd.Env = os.Environ()
+	return cmd
+}
+
+// run executes the runtime and returns its error with stderr's text.
+func (r *CLI) run(cmd *exec.Cmd, op string) error {
+	var errb bytes.Buffer
+	if cmd.Stderr == nil {
+		cmd.Stderr = &errb
+	}
+	if err := cmd.Run(); err != nil {
+		return &Error{Runtime: r.name, Op: op, Msg: Message(errb.String()), Err: err}
+	}
+	return nil
+}
+
+// runLogged executes the runtime with its log in logPath: the process's
+// stdio are the runtime's, so its own messages must go elsewhere.
+func (r *CLI) runLogged(cmd *exec.Cmd, logPath, op string) error {
+	if err := cmd.Run(); err != nil {
+		return &Error{Runtime: r.name, Op: op, Msg: logMessage(logPath), Err: err}
+	}
+	return nil
+}
+
+// known reports whether the runtime has state for the container.
+func (r *CLI) known(id string) bool {
+	_, err := os.Lstat(filepath.Join(r.root, id))
+	return err == nil
+}
+
+// Create implements Driver with "runtime create" (or "run --detach"). The
+// runtime's messages go to runtime.log in the bundle.
+func (r *CLI) Create(ctx context.Context, id string, o CreateOptions) error {
+	logPath := filepath.Join(o.Bundle, "runtime.log")
+	verb := []string{"create"}
+	if o.StartNow {
+		verb = []string{"run", "--detach"}
+	}
+	args := append([]string{"--log", logPath, "--log-format", "json"}, verb...)
+	args = append(args, "--bundle", o.Bundle, "--pid-file", o.PidFile)
+	if o.ConsoleSocket != "" {
+		args = append(args, "--console-socket", o.ConsoleSocket)
+	}
+	cmd := r.command(ctx, append(args, id)...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = o.Stdin, o.Stdout, o.Stderr
+	// Keep the runtime (and so the container) out of husk's terminal
+	// signals: husk forwards what it receives.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := bornIn(cmd, o.CgroupFD); err != nil {
+		return err
+	}
+	return r.runLogged(cmd, logPath, verb[0])
+}
+
+// Start implements Driver with "runtime start".
+func (r *CLI) Start(ctx context.Context, id string) error {
+	return r.run(r.command(ctx, "start", id), "start")
+}
+
+// Exec implements Driver with "runtime exec --detach": runc accepts a
+// console socket only so. The process description and the runtime's log
+// go next to the pid file.
+func (r *CLI) Exec(ctx context.Context, id string, o ExecOptions) error {
+	pf, err := os.CreateTemp(filepath.Dir(o.PidFile), "exec-*.json")
+	if err != nil {
+		return fmt.Errorf("exec process file: %w", err)
+	}
+	defer os.Remove(pf.Name())
+	if err := json.NewEncoder(pf).Encode(o.Process); err != nil {
+		pf.Close()
+		return fmt.Errorf("exec process file: %w", err)
+	}
+	if err := pf.Close(); err != nil {
+		return fmt.Errorf("exec process file: %w", err)
+	}
+	logPath := pf.Name() + ".log"
+	defer os.Remove(logPath)
+	args := []string{"--log", logPath, "--log-format", "json", "exec", "--detach", "--pid-file", o.PidFile, "--process", pf.Name()}
+	if o.ConsoleSocket != "" {
+		args = append(args, "--tty", "--console-socket", o.ConsoleSocket)
+	}
+	cmd := r.command(ctx, append(args, id)...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = o.Stdin, o.Stdout, o.Stderr
+	if err := bornIn(cmd, o.CgroupFD); err != nil {
+		return err
+	}
+	return r.runLogged(cmd, logPath, "exec")
+}
+
+// Delete implements Driver with "runtime delete --force", or in-process
+// for a reaped runc container (see deleteStopped).
+func (r *CLI) Delete(ctx context.Context, id string, o DeleteOptions) error {
+	if !r.known(id) {
+		return nil
+	}
+	if o.Reaped && r.deleteStopped(id, o.KeepCgroup) {
+		return nil
+	}
+	return r.run(r.command(ctx, "delete", "--force", id), "delete")
+}
+
+// State implements Driver with "runtime state".
+func (r *CLI) State(ctx context.Context, id string) (State, error) {
+	var st State
+	if !r.known(id) {
+		return st, fmt.Errorf("%w: %s %s", ErrNotExist, r.name, id)
+	}
+	cmd := r.command(ctx, "state", id)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	if err := r.run(cmd, "state"); err != nil {
+		return st, err
+	}
+	if err := json.Unmarshal(out.Bytes(), &st); err != nil {
+		return st, fmt.Errorf("parse %s state: %w", r.name, err)
+	}
+	return st, nil
+}
+
+// Update implements Driver with "runtime update --resources -".
+func (r *CLI) Update(ctx context.Context, id string, res *specs.LinuxResources) error {
+	b, err := json.Marshal(res)
+	if err != nil {
+		return err
+	}
+	cmd := r.command(ctx, "update", "--resources", "-", id)
+	cmd.Stdin = bytes.NewReader(b)
+	return r.run(cmd, "update")
+}
+
+// Message reduces runc/crun stderr (plain or logrus-formatted) to its
+// last meaningful line.
+func Message(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		l := strings.TrimSpace(lines[i])
+		if l == "" {
+			continue
+		}
+		if j := strings.Index(l, `msg="`); j >= 0 {
+			if m, err := strconv.Unquote(l[j+4:]); err == nil {
+				return m
+			}
+		}
+		if j := strings.Index(l, "msg="); j >= 0 {
+			return strings.Trim(l[j+4:], `"`)
+		}
+		return l
+	}
+	return ""
+}
+
+// logMessage returns the last error in a runtime's JSON log.
+func logMessage(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		var entry struct{ Level, Msg string }
+		if json.Unmarshal([]byte(lines[i]), &entry) == nil && entry.Msg != "" && (entry.Level == "error" || entry.Level == "fatal" || entry.Level == "") {
+			return entry.Msg
+		}
+	}
+	return Message(string(b))
+}

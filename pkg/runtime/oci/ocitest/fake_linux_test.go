@@ -1,0 +1,7 @@
+package ocitest
+
+import "testing"
+
+func TestFakeKeepsTheContract(t *testing.T) {
+	Suite(t, NewFake("fake"), FakeBundle)
+}

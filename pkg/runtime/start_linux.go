@@ -1,0 +1,278 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/husk-dev/husk/pkg/cgroups"
+	"github.com/husk-dev/husk/pkg/netns"
+	"github.com/husk-dev/husk/pkg/runtime/oci"
+)
+
+// Start builds the bundle, runs the container in the foreground with the
+// given stdio and returns its exit code. The lifecycle follows the runtime
+// spec: create, start, wait, delete. With cfg.Remove everything of the
+// container goes afterwards, also when something fails.
+func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, err error) {
+	if c.State.Status == StatusRunning {
+		return 0, fmt.Errorf("container %s is already running", c.Name)
+	}
+	// Limits the host cannot enforce (any more) are refused before
+	// anything is mounted, attached or started.
+	if err := checkResources(env, c.Config); err != nil {
+		return 0, err
+	}
+	s := &starter{env: env, c: c, stdio: stdio, t0: time.Now()}
+	defer func() {
+		if rerr := s.teardown(); rerr != nil && err == nil {
+			err = rerr
+		}
+	}()
+	if err := s.prepare(ctx); err != nil {
+		return 0, err
+	}
+	l := &launch{
+		tty: c.Config.TTY, interactive: c.Config.Interactive, stdio: stdio, signalsFromCreate: true,
+		pidFile: filepath.Join(c.Dir, "pidfile"), cgroup: s.cgroupFD,
+		create: s.create, placed: s.placed, created: s.created, running: s.running,
+		// The teardown, as the start, must be finished by a later
+		// command if this process is killed in the middle of it.
+		exited: func() { _ = markStarting(c) },
+		trace:  s.tlog,
+	}
+	// Without a network helper to wait for, nothing happens in the
+	// created state (the cgroup is given to the runtime), so create and
+	// start are one runtime call. A terminal gets its size in the created
+	// state, before the process can look at it.
+	s.startNow = !c.Config.TTY && s.net.attachment == nil
+	if !s.startNow {
+		l.start = func() error { return s.drv.Start(context.Background(), c.ID) }
+	}
+	code, err = l.run(ctx)
+	if !s.ran {
+		if c.State.Status == StatusRunning {
+			// Killed (and reaped) after it was recorded as running.
+			c.State.Status, c.State.FinishedAt = StatusExited, time.Now().UTC()
+			_ = c.SaveState()
+		}
+		return code, err
+	}
+	return code, s.exited(code, err)
+}
+
+// starter is what Start knows of the container it starts, from preparing
+// the bundle to the teardown.
+type starter struct {
+	env   Env
+	c     *Container
+	stdio Stdio
+	t0    time.Time
+
+	net      netPlan
+	plan     cgroups.Plan
+	cgroupFD *os.File
+	startNow bool
+	// drv is the driver of the runtime that created the container.
+	drv oci.Driver
+	// ran: the container's process ran (and was waited for).
+	ran bool
+	// cleanup runs in reverse order at the teardown; background ones run
+	// side by side with it and are waited for at its end.
+	cleanup    []func()
+	background []func()
+}
+
+func (s *starter) tlog(what string) { logrus.Debugf("timing: %s at %v", what, time.Since(s.t0)) }
+
+// prepare mounts the rootfs, attaches the network, writes config.json and
+// places the cgroup; each leaves its undoing to the teardown.
+func (s *starter) prepare(ctx context.Context) error {
+	env, c := s.env, s.c
+	rootfs, err := env.Store.Mount(c.ID, "")
+	s.tlog("mounted")
+	if err != nil {
+		return fmt.Errorf("mount container %s: %w", c.Name, err)
+	}
+	if !c.Config.Remove {
+		// (A --rm container is unmounted as it is deleted.)
+		s.cleanup = append(s.cleanup, func() { _, _ = env.Store.Unmount(c.ID, false) })
+	}
+	if s.net, err = prepareNetwork(ctx, env, c); err != nil {
+		return err
+	}
+	if s.net.attachment != nil {
+		s.cleanup = append(s.cleanup, func() {
+			if err := netns.Detach(netRunDir(env), c.ID); err != nil {
+				logrus.Warnf("%v", err)
+			}
+		})
+	}
+	s.tlog("network prepared")
+	spec, err := buildSpec(ctx, env, c, rootfs, s.net)
+	if err != nil {
+		return err
+	}
+	s.tlog("spec built")
+	if s.plan, s.cgroupFD, err = placeCgroup(env, c, spec); err != nil {
+		return err
+	}
+	if s.plan.Dir != "" {
+		// Removed alongside the rest of the cleanup: the kernel may still
+		// count the last processes for a moment after the init was reaped.
+		s.background = append(s.background, func() {
+			if err := cgroups.Remove(s.plan.Dir); err != nil {
+				logrus.Warnf("%v", err)
+			}
+		})
+	}
+	if s.cgroupFD != nil {
+		s.cleanup = append(s.cleanup, func() { s.cgroupFD.Close() })
+	}
+	if err := writeSpec(c, spec); err != nil {
+		return err
+	}
+	// From here until the process runs, a kill of this process leaves
+	// things that a later command must clean up (reconcileStart).
+	return markStarting(c)
+}
+
+// create has the first runtime that takes it create the container. A
+// runtime that refuses the host is skipped, with a notice, for the next
+// one, and remembered.
+func (s *starter) create(_ context.Context, lio *launchIO) error {
+	env, c := s.env, s.c
+	for i, rt := range env.Runtimes {
+		drv := rt.Driver(runtimeCgroupArgs(rt.Name(), s.plan, c.Config.CgroupsDisabled))
+		o, err := lio.attempt()
+		if err != nil {
+			return err
+		}
+		// A signal to this process must not cancel the create: it goes
+		// to the container once it runs.
+		err = drv.Create(context.Background(), c.ID, oci.CreateOptions{Bundle: c.Dir, StartNow: s.startNow, IO: o})
+		if err == nil {
+			lio.made()
+			s.drv = drv
+			c.State.Runtime, c.State.RuntimeArgs = rt.Name(), runtimeCgroupArgs(rt.Name(), s.plan, c.Config.CgroupsDisabled)
+			return nil
+		}
+		if msg := lio.failed(); msg != "" && !strings.Contains(err.Error(), msg) {
+			err = fmt.Errorf("%w (%s)", err, msg)
+		}
+		_ = drv.Delete(context.Background(), c.ID, oci.DeleteOptions{})
+		if i+1 < len(env.Runtimes) && oci.RefusesHost(err) {
+			reason := oci.Message(err.Error())
+			if env.Notices != nil {
+				fmt.Fprintf(env.Notices, "husk: notice: %s cannot run containers on this host (%s); using %s\n", rt.Name(), reason, env.Runtimes[i+1].Name())
+			}
+			if env.StateDir != "" {
+				oci.RememberRefusal(env.StateDir, rt.Name(), reason)
+			}
+			continue
+		}
+		if oci.RefusesHost(err) {
+			err = fmt.Errorf("%w; choose another runtime with --runtime (e.g. --runtime runc)", err)
+		}
+		return err
+	}
+	return fmt.Errorf("no OCI runtime to run container %s with", c.Name)
+}
+
+// placed records the cgroup the created container's process is in.
+func (s *starter) placed(pid int) error { return recordCgroup(s.env, s.c, s.plan, pid) }
+
+// created records the container's running state and waits for its
+// network.
+func (s *starter) created(pid int) error {
+	c := s.c
+	// The process that waits for the container (a monitor, or this
+	// foreground husk) is what other commands wait for to record the exit.
+	if c.State.MonitorPid == 0 {
+		c.State.MonitorPid = os.Getpid()
+	}
+	c.State.Net = &s.net.info
+	c.State.Status, c.State.Pid, c.State.StartedAt = StatusRunning, pid, time.Now().UTC()
+	c.State.StartTicks, c.State.ExitCode, c.State.Error = procStartTicks(pid), 0, ""
+	if err := c.SaveState(); err != nil {
+		return err
+	}
+	if s.net.attachment != nil {
+		if err := s.net.attachment.Ready(); err != nil {
+			return err
+		}
+		s.tlog("network ready")
+	}
+	return nil
+}
+
+func (s *starter) running(pid int) {
+	s.ran = true
+	unmarkStarting(s.c)
+	if s.stdio.Started != nil {
+		s.stdio.Started(pid)
+	}
+}
+
+// exited records the exit of the container's process; err is how waiting
+// for it went.
+func (s *starter) exited(code int, err error) error {
+	c := s.c
+	c.State.Status, c.State.Pid, c.State.ExitCode, c.State.FinishedAt = StatusExited, 0, code, time.Now().UTC()
+	c.State.MonitorPid, c.State.Paused = 0, false
+	if serr := c.SaveState(); serr != nil && err == nil {
+		// "rm -f" from another shell may have removed the container
+		// meanwhile: its exit code is still this command's.
+		if _, gone := s.env.Store.Container(c.ID); gone == nil {
+			err = serr
+		}
+	}
+	return err
+}
+
+// teardown undoes what the start did: the runtime's delete and the other
+// cleanups (unmount, network, cgroup) run side by side to keep --rm
+// quick; with --rm the container's storage goes too. Everything is done
+// when it returns.
+func (s *starter) teardown() error {
+	env, c := s.env, s.c
+	t1 := time.Now()
+	logrus.Debugf("timing: cleanup starts")
+	var wg sync.WaitGroup
+	goDo := func(f func()) {
+		wg.Add(1)
+		go func() { defer wg.Done(); f() }()
+	}
+	if s.drv != nil {
+		goDo(func() {
+			// A reaped runc container's state goes in-process.
+			_ = s.drv.Delete(context.Background(), c.ID, oci.DeleteOptions{Reaped: c.State.Status == StatusExited, KeepCgroup: s.plan.Dir})
+			logrus.Debugf("timing: runtime delete took %v", time.Since(t1))
+		})
+	}
+	for _, f := range s.background {
+		goDo(f)
+	}
+	for i := len(s.cleanup) - 1; i >= 0; i-- {
+		s.cleanup[i]()
+	}
+	logrus.Debugf("timing: cleanups took %v", time.Since(t1))
+	var err error
+	if c.Config.Remove {
+		// The record goes; the exit code stays for "husk wait".
+		if c.State.Status == StatusExited {
+			recordExit(env, c)
+		}
+		err = removeStorage(env, c)
+		logrus.Debugf("timing: storage removed after %v", time.Since(t1))
+	}
+	wg.Wait()
+	unmarkStarting(c)
+	return err
+}
