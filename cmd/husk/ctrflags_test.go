@@ -11,8 +11,8 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/runtime"
-	"github.com/husk-dev/husk/pkg/runtime/spec"
 )
 
 func parseContainerFlags(t *testing.T, args ...string) (runtime.Config, error) {
@@ -52,7 +52,7 @@ func TestContainerFlags(t *testing.T) {
 		t.Errorf("entrypoint %v", cfg.Entrypoint)
 	}
 	if cfg.User != "app" || cfg.Workdir != "/w" || cfg.Hostname != "hn" || !cfg.Interactive || !cfg.TTY || !cfg.ReadOnly ||
-		cfg.Network != spec.NetworkHost || !cfg.NoNewPrivileges || !cfg.Seccomp.Unconfined || !cfg.KeepID || !cfg.Remove {
+		cfg.Net.Mode != netns.ModeHost || !cfg.NoNewPrivileges || !cfg.Seccomp.Unconfined || !cfg.KeepID || !cfg.Remove {
 		t.Errorf("scalars: %+v", cfg)
 	}
 	want := []runtime.VolumeSpec{

@@ -122,6 +122,8 @@ func (a *app) runtimeEnv(store *storage.Store) (runtime.Env, error) {
 		HostGID:  a.state.GID,
 		Notices:  a.stderr,
 		StateDir: stateDir,
+		// Decided once in setup.
+		RuntimeDir: a.runtimeDir,
 	}, nil
 }
 

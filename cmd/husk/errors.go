@@ -107,9 +107,9 @@ func (e *spelledError) Unwrap() error { return e.err }
 func containerExit(code int, err error) error {
 	switch {
 	case errors.Is(err, runtime.ErrCommandNotFound):
-		return &exitCodeError{code: exitNotFound, msg: err.Error()}
+		return &exitCodeError{code: exitNotFound, msg: message(err)}
 	case errors.Is(err, runtime.ErrCannotInvoke):
-		return &exitCodeError{code: exitCannotRun, msg: err.Error()}
+		return &exitCodeError{code: exitCannotRun, msg: message(err)}
 	case err != nil:
 		return err
 	case code != 0:

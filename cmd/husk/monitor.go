@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -33,12 +32,7 @@ func (a *app) startDetached(c *runtime.Container, startLock *os.File) error {
 		defer f.Close()
 		startLock = f
 	}
-	err := runtime.SpawnMonitor(c, a.monitorArgv(c.ID), startLock)
-	var se *runtime.StartError
-	if errors.As(err, &se) {
-		return &exitCodeError{code: se.Code, msg: se.Msg}
-	}
-	return err
+	return containerExit(0, runtime.SpawnMonitor(c, a.monitorArgv(c.ID), startLock))
 }
 
 func newMonitorCommand(a *app) *cobra.Command {

@@ -123,7 +123,7 @@ func (o *Options) Config(image string, args []string) (runtime.Config, error) {
 		// explicit --network private says what to install).
 		net.Mode = netns.ModeNone
 	}
-	cfg.Net, cfg.Network = net, spec.NetworkMode(net.Mode)
+	cfg.Net = net
 	if err := o.Limits.Apply(&cfg.Resources, o.Given); err != nil {
 		return cfg, err
 	}

@@ -11,6 +11,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
+	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/runtime/spec"
 )
 
@@ -75,7 +76,7 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 		Hostname:        hostname,
 		Terminal:        cfg.TTY,
 		ReadOnly:        cfg.ReadOnly,
-		Network:         cfg.Network,
+		HostNetwork:     cfg.NetworkMode() == netns.ModeHost,
 		NetnsPath:       np.nsPath,
 		UsernsPath:      np.usernsPath,
 		Mounts:          mounts,

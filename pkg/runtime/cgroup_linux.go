@@ -8,6 +8,7 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
+	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/pkg/cgroups"
 	"github.com/husk-dev/husk/pkg/runtime/oci"
 )
@@ -25,7 +26,7 @@ func ownCgroup(env Env, c *Container, what string) (string, error) {
 		return c.State.Cgroup, nil
 	}
 	if c.Config.CgroupsDisabled {
-		return "", fmt.Errorf("cannot %s container %s: it runs without a cgroup (--cgroups=disabled)", what, c.Name)
+		return "", setting.Errorf("cannot %s container %s: it runs without a cgroup ({cgroups=disabled})", what, c.Name)
 	}
 	fix := "it has no cgroup of its own"
 	if env.Cgroups != nil && env.Cgroups.Rootless && env.Cgroups.Delegated == "" {

@@ -41,20 +41,22 @@ type VolumeSpec struct {
 type Config struct {
 	// Settings are the global settings the container was created with, so
 	// that later commands start it as the user chose.
-	Settings    Settings         `json:"settings,omitempty"`
-	Name        string           `json:"name"`
-	Image       string           `json:"image"`
-	ImageID     string           `json:"imageId"`
-	Entrypoint  *[]string        `json:"entrypoint,omitempty"`
-	Command     []string         `json:"command,omitempty"`
-	Env         []string         `json:"env,omitempty"`
-	User        string           `json:"user,omitempty"`
-	Workdir     string           `json:"workdir,omitempty"`
-	Hostname    string           `json:"hostname,omitempty"`
-	Interactive bool             `json:"interactive,omitempty"`
-	TTY         bool             `json:"tty,omitempty"`
-	ReadOnly    bool             `json:"readOnly,omitempty"`
-	Network     spec.NetworkMode `json:"network"`
+	Settings    Settings  `json:"settings,omitempty"`
+	Name        string    `json:"name"`
+	Image       string    `json:"image"`
+	ImageID     string    `json:"imageId"`
+	Entrypoint  *[]string `json:"entrypoint,omitempty"`
+	Command     []string  `json:"command,omitempty"`
+	Env         []string  `json:"env,omitempty"`
+	User        string    `json:"user,omitempty"`
+	Workdir     string    `json:"workdir,omitempty"`
+	Hostname    string    `json:"hostname,omitempty"`
+	Interactive bool      `json:"interactive,omitempty"`
+	TTY         bool      `json:"tty,omitempty"`
+	ReadOnly    bool      `json:"readOnly,omitempty"`
+	// OldNetwork is the network mode in records written before Net had
+	// one; read, never set (NetworkMode says which mode applies).
+	OldNetwork string `json:"network,omitempty"`
 	// Net is the full network request (mode, ports, DNS, hosts).
 	Net             netns.Config     `json:"net"`
 	Volumes         []VolumeSpec     `json:"volumes,omitempty"`
@@ -343,4 +345,16 @@ func Rename(env Env, c *Container, name string) error {
 	}
 	c.Name, c.Config.Name = name, name
 	return c.Save()
+}
+
+// NetworkMode is the container's network mode: Net's, else that of an
+// older record, else none.
+func (c Config) NetworkMode() string {
+	switch {
+	case c.Net.Mode != "":
+		return c.Net.Mode
+	case c.OldNetwork != "":
+		return c.OldNetwork
+	}
+	return netns.ModeNone
 }

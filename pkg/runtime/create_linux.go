@@ -31,9 +31,6 @@ func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
 	} else if err := validName(cfg.Name); err != nil {
 		return nil, err
 	}
-	if cfg.Network == "" {
-		cfg.Network = spec.NetworkNone
-	}
 	if err := checkResources(env, cfg); err != nil {
 		return nil, err
 	}
@@ -43,7 +40,7 @@ func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
 	opts := &cstorage.ContainerOptions{Volatile: cfg.Remove}
 	if cfg.KeepID {
 		if !env.Rootless {
-			return nil, fmt.Errorf("--userns=keep-id is for rootless use: as root the container already runs with your ids")
+			return nil, setting.Errorf("{userns=keep-id} is for rootless use: as root the container already runs with your ids")
 		}
 		uidMap, gidMap := keepIDMaps(env)
 		opts.UIDMap = toIDMap(uidMap)

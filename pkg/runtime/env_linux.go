@@ -31,6 +31,10 @@ type Env struct {
 	StateDir string
 	// Cgroups is the host's cgroup set-up (nil: not detected, no cgroups).
 	Cgroups *cgroups.Info
+	// RuntimeDir is the user's runtime directory as the command decided
+	// it ($XDG_RUNTIME_DIR or its fallback; "" for none): attach sockets
+	// go there.
+	RuntimeDir string
 }
 
 // Stdio are the streams of a container.
@@ -41,12 +45,6 @@ type Stdio struct {
 	// Started, if set, is called once the container's process runs.
 	Started func(pid int)
 }
-
-// Exit codes husk uses for failures around the container's command.
-const (
-	ExitCannotInvoke = 126
-	ExitNotFound     = 127
-)
 
 // ErrCannotInvoke and ErrCommandNotFound classify runtime errors about the
 // container's command (see oci.Classify).

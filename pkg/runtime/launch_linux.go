@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -313,14 +312,8 @@ func readPid(path string) (int, error) {
 	return pid, nil
 }
 
-// classify maps runtime errors about the command to 126/127, like podman.
+// classify marks runtime errors about the command with ErrCommandNotFound
+// or ErrCannotInvoke; the command maps those to exit codes (127, 126).
 func classify(err error) (int, error) {
-	err = oci.Classify(err)
-	switch {
-	case errors.Is(err, ErrCommandNotFound):
-		return ExitNotFound, err
-	case errors.Is(err, ErrCannotInvoke):
-		return ExitCannotInvoke, err
-	}
-	return 0, err
+	return 0, oci.Classify(err)
 }

@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/pkg/cgroups"
 	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/runtime/internal/proc"
@@ -160,7 +161,7 @@ func Refresh(env Env, c *Container) error {
 		if err := removeStorage(env, c); err != nil {
 			return err
 		}
-		return fmt.Errorf("%w: %s was removed: its --rm run ended without its process", ErrContainerUnknown, c.Name)
+		return setting.Errorf("%w: %s was removed: its {rm} run ended without its process", ErrContainerUnknown, c.Name)
 	}
 	return nil
 }

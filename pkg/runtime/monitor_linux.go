@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/husk-dev/husk/internal/childenv"
+	"github.com/husk-dev/husk/internal/setting"
 	"golang.org/x/sys/unix"
 )
 
@@ -26,21 +28,69 @@ import (
 // command runs. It is not a daemon: one per running container, gone when
 // the container is.
 
-const envMonitorReady = "HUSK_MONITOR_READY_FD"
+const envMonitorReady = childenv.MonitorReadyFD
 
 // envMonitorLock names the monitor's descriptor of the container's start
 // lock, shared with the command that started it: another start waits
 // until the container runs, even if that command is killed meanwhile.
-const envMonitorLock = "HUSK_MONITOR_LOCK_FD"
+const envMonitorLock = childenv.MonitorLockFD
 
-// ErrStart wraps why a detached container failed to start; Code is the
-// exit code husk should end with (125, 126 or 127).
-type StartError struct {
-	Code int
-	Msg  string
+// startFailure is why a detached container did not start, as its monitor
+// reported it: the error's text with the settings it names (see
+// internal/setting) and, for a command that was not found or cannot be
+// invoked, ErrCommandNotFound or ErrCannotInvoke for errors.Is.
+type startFailure struct {
+	class error
+	err   error
 }
 
-func (e *StartError) Error() string { return e.Msg }
+func (e *startFailure) Error() string { return e.err.Error() }
+
+func (e *startFailure) Unwrap() []error {
+	if e.class == nil {
+		return []error{e.err}
+	}
+	return []error{e.class, e.err}
+}
+
+// The monitor's report on its ready pipe: "0" when the container runs,
+// else a class and the encoded error (setting.Encode).
+const (
+	reportError        = "error"
+	reportNotFound     = "not-found"
+	reportCannotInvoke = "cannot-invoke"
+)
+
+// encodeFailure is the monitor's report of err.
+func encodeFailure(err error) string {
+	class := reportError
+	switch {
+	case errors.Is(err, ErrCommandNotFound):
+		class = reportNotFound
+	case errors.Is(err, ErrCannotInvoke):
+		class = reportCannotInvoke
+	}
+	return class + " " + setting.Encode(err)
+}
+
+// decodeFailure reads a report back; ok is false when it is not one.
+func decodeFailure(msg string) (err error, ok bool) {
+	class, text, ok := strings.Cut(msg, " ")
+	if !ok {
+		return nil, false
+	}
+	f := &startFailure{err: setting.Decode(text)}
+	switch class {
+	case reportNotFound:
+		f.class = ErrCommandNotFound
+	case reportCannotInvoke:
+		f.class = ErrCannotInvoke
+	case reportError:
+	default:
+		return nil, false
+	}
+	return f, true
+}
 
 // SpawnMonitor starts the monitor for c with argv (husk's own arguments,
 // ending in "__monitor ID") and waits until the container runs or failed
@@ -76,11 +126,10 @@ func SpawnMonitor(c *Container, argv []string, startLock *os.File) error {
 		return cmd.Process.Release()
 	}
 	_ = cmd.Wait()
-	if code, text, ok := strings.Cut(msg, " "); ok {
-		n, _ := strconv.Atoi(code)
-		return &StartError{Code: n, Msg: text}
+	if err, ok := decodeFailure(msg); ok {
+		return err
 	}
-	return &StartError{Code: 125, Msg: fmt.Sprintf("the monitor of container %s exited before starting it", c.Name)}
+	return fmt.Errorf("the monitor of container %s exited before starting it", c.Name)
 }
 
 // Monitor is the body of "husk __monitor": start c detached and stay with
@@ -89,7 +138,7 @@ func Monitor(ctx context.Context, env Env, c *Container) error {
 	r := inheritedReporter()
 	out, err := openMonitorOutput(c)
 	if err != nil {
-		r.report(125, err.Error())
+		r.report(err)
 		return err
 	}
 	defer out.close()
@@ -97,9 +146,9 @@ func Monitor(ctx context.Context, env Env, c *Container) error {
 	// "husk attach" sends over a socket.
 	var stdin io.Reader
 	if c.Config.Interactive {
-		stdinR, stop, err := serveAttach(c)
+		stdinR, stop, err := serveAttach(c, env.RuntimeDir)
 		if err != nil {
-			r.report(125, err.Error())
+			r.report(err)
 			return err
 		}
 		defer stop()
@@ -113,21 +162,14 @@ func Monitor(ctx context.Context, env Env, c *Container) error {
 		Stdout: out.stdoutW,
 		Stderr: out.stderrW,
 		Started: func(pid int) {
-			r.report(0, "")
+			r.report(nil)
 			go reapOthers(pid, stopReaper)
 		},
 	})
 	out.stdoutW.Close()
 	out.stderrW.Close()
 	if err != nil {
-		rc := 125
-		switch {
-		case errors.Is(err, ErrCommandNotFound):
-			rc = ExitNotFound
-		case errors.Is(err, ErrCannotInvoke):
-			rc = ExitCannotInvoke
-		}
-		r.report(rc, err.Error())
+		r.report(err)
 	}
 	out.drain()
 	// Reap what else was re-parented to the monitor (the processes of a
@@ -167,8 +209,8 @@ func inheritedReporter() *startReporter {
 	return r
 }
 
-// report says once that the start worked (code 0) or why it failed.
-func (r *startReporter) report(code int, msg string) {
+// report says once that the start worked (err nil) or why it failed.
+func (r *startReporter) report(err error) {
 	if r.startLock != nil {
 		r.startLock.Close()
 		r.startLock = nil
@@ -176,10 +218,10 @@ func (r *startReporter) report(code int, msg string) {
 	if r.ready == nil {
 		return
 	}
-	if code == 0 {
+	if err == nil {
 		fmt.Fprint(r.ready, "0")
 	} else {
-		fmt.Fprintf(r.ready, "%d %s", code, msg)
+		fmt.Fprint(r.ready, encodeFailure(err))
 	}
 	r.ready.Close()
 	r.ready = nil
@@ -232,12 +274,12 @@ func (o *monitorOutput) close() { o.logf.Close() }
 // serveAttach makes the container's stdin a pipe that the attach socket
 // feeds (when the socket can be made; else nothing feeds it), recorded
 // in c's state. stop closes the socket.
-func serveAttach(c *Container) (io.Reader, func(), error) {
+func serveAttach(c *Container, runtimeDir string) (io.Reader, func(), error) {
 	r, w, err := os.Pipe()
 	if err != nil {
 		return nil, nil, err
 	}
-	l, path, err := listenAttach(c)
+	l, path, err := listenAttach(c, runtimeDir)
 	if err != nil {
 		return r, func() {}, nil
 	}
@@ -288,10 +330,10 @@ func reapOthers(keep int, stop <-chan struct{}) {
 // listenAttach listens on the container's attach socket: in the runtime
 // directory, or under the system temporary directory when that path would
 // exceed the 108-byte limit of socket names.
-func listenAttach(c *Container) (net.Listener, string, error) {
-	dir := filepath.Join(os.Getenv("XDG_RUNTIME_DIR"), "husk", "attach")
+func listenAttach(c *Container, runtimeDir string) (net.Listener, string, error) {
+	dir := filepath.Join(runtimeDir, "husk", "attach")
 	path := filepath.Join(dir, c.ID[:12]+".sock")
-	if len(path) > 100 || os.Getenv("XDG_RUNTIME_DIR") == "" {
+	if len(path) > 100 || runtimeDir == "" {
 		dir = filepath.Join(os.TempDir(), fmt.Sprintf("husk-attach-%d", os.Getuid()))
 		path = filepath.Join(dir, c.ID[:12]+".sock")
 	}

@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/pkg/runtime/oci"
 )
 
@@ -212,4 +214,35 @@ func TestLookupAndList(t *testing.T) {
 // ociCreate is the runtime's create of c as Start asks for it.
 func ociCreate(c *Container) oci.CreateOptions {
 	return oci.CreateOptions{Bundle: c.Dir, IO: oci.IO{PidFile: filepath.Join(c.Dir, "pidfile")}}
+}
+
+// The monitor's report keeps what the caller needs: the class of the
+// failure for the exit code, and the settings the error names.
+func TestStartFailureReport(t *testing.T) {
+	for _, tc := range []struct {
+		err   error
+		class error
+	}{
+		{oci.Classify(errors.New(`exec: "/x": executable file not found in $PATH`)), ErrCommandNotFound},
+		{oci.Classify(errors.New(`exec /x: permission denied`)), ErrCannotInvoke},
+		{fmt.Errorf("start: %w", setting.Errorf("{network} %s: %s", "pasta", "not installed")), nil},
+	} {
+		back, ok := decodeFailure(encodeFailure(tc.err))
+		if !ok {
+			t.Fatalf("decodeFailure(encodeFailure(%v)) not ok", tc.err)
+		}
+		if back.Error() != tc.err.Error() {
+			t.Errorf("text %q, want %q", back.Error(), tc.err.Error())
+		}
+		if tc.class != nil && !errors.Is(back, tc.class) {
+			t.Errorf("%v: lost its class %v", back, tc.class)
+		}
+		flag := func(n string) string { return "--" + n }
+		if got, want := setting.SpellAll(back, flag), setting.SpellAll(tc.err, flag); got != want {
+			t.Errorf("spelled %q, want %q", got, want)
+		}
+	}
+	if _, ok := decodeFailure("125"); ok {
+		t.Error("a report without a class was read")
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/runtime/spec"
 )
@@ -27,7 +28,7 @@ func userNetwork(env Env, name string) (netns.Network, error) {
 	}
 	n, err := nets.Get(name)
 	if err != nil {
-		return n, fmt.Errorf("--network %s: %w (husk network create %s)", name, err, name)
+		return n, setting.Errorf("{network} %s: %w (husk network create %s)", name, err, name)
 	}
 	return n, nil
 }
@@ -56,7 +57,7 @@ type netPlan struct {
 // in husk's user namespace: that network namespace is out of reach from
 // the keep-id container's own user namespace, so exec would fail.
 func keepIDJoinError(name, other string) error {
-	return fmt.Errorf("%s (--userns=keep-id) cannot join the network of container %s, which has no user namespace of its own: run %s with --userns=keep-id as well, or drop keep-id", name, other, other)
+	return setting.Errorf("%s ({userns=keep-id}) cannot join the network of container %s, which has no user namespace of its own: run %s with {userns=keep-id} as well, or drop keep-id", name, other, other)
 }
 
 // keepIDUserNS is the user namespace a keep-id container's network
@@ -82,16 +83,11 @@ func keepIDUserNS(env Env, c *Container) *netns.UserNS {
 // ports, and free host ports chosen.
 func normalizeNetwork(env Env, cfg *Config, exposed map[string]struct{}) error {
 	n := &cfg.Net
-	if n.Mode == "" {
-		n.Mode = string(cfg.Network)
-	}
-	if n.Mode == "" {
-		n.Mode = netns.ModeNone
-	}
+	n.Mode = cfg.NetworkMode()
 	if name, ok := strings.CutPrefix(n.Mode, netns.ContainerPrefix); ok {
 		other, err := Lookup(env.Store, name)
 		if err != nil {
-			return fmt.Errorf("--network %s: %w", n.Mode, err)
+			return setting.Errorf("{network} %s: %w", n.Mode, err)
 		}
 		if cfg.KeepID && !other.Config.KeepID {
 			return keepIDJoinError(cfg.Name, other.Name)
@@ -119,7 +115,6 @@ func normalizeNetwork(env Env, cfg *Config, exposed map[string]struct{}) error {
 		}
 		n.Ports = ports
 	}
-	cfg.Network = spec.NetworkMode(n.Mode)
 	return nil
 }
 
@@ -129,9 +124,7 @@ func normalizeNetwork(env Env, cfg *Config, exposed map[string]struct{}) error {
 // it joins. Published ports are checked first.
 func prepareNetwork(ctx context.Context, env Env, c *Container) (netPlan, error) {
 	n := c.Config.Net
-	if n.Mode == "" {
-		n.Mode = string(c.Config.Network)
-	}
+	n.Mode = c.Config.NetworkMode()
 	switch {
 	case n.UsesNamespace():
 		if err := netns.CheckPorts(n.Ports); err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/pkg/cgroups"
 	"github.com/husk-dev/husk/pkg/netns"
 )
@@ -107,7 +108,7 @@ func reconcileStart(env Env, c *Container) error {
 		if err := removeStorage(env, c); err != nil {
 			return err
 		}
-		return fmt.Errorf("%w: %s was removed: its --rm run was interrupted", ErrContainerUnknown, c.Name)
+		return setting.Errorf("%w: %s was removed: its {rm} run was interrupted", ErrContainerUnknown, c.Name)
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	cstorage "go.podman.io/storage"
 	"golang.org/x/sys/unix"
 
+	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/pkg/cgroups"
 	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/runtime/oci"
@@ -28,7 +29,7 @@ func Remove(ctx context.Context, env Env, c *Container, force bool) error {
 	}
 	if c.Alive() {
 		if !force {
-			return fmt.Errorf("container %s is running: stop it first or use --force", c.Name)
+			return setting.Errorf("container %s is running: stop it first or use {force}", c.Name)
 		}
 		// Every process of the container goes with its pid namespace's
 		// init (and its cgroup, when it has one); the monitor then

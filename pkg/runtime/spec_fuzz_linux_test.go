@@ -54,7 +54,7 @@ func FuzzImageConfigSpec(f *testing.F) {
 		}
 		s, err := spec.Generate(spec.Options{
 			Rootfs: "/r", Args: spec.ProcessArgs(img, nil, nil), Env: env, Cwd: cwd, Hostname: "h",
-			Network: spec.NetworkNone, Rootless: true,
+			Rootless: true,
 		})
 		if err != nil {
 			return

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/pkg/cgroups"
 	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/runtime/oci"
@@ -178,7 +179,7 @@ func (s *starter) create(_ context.Context, lio *launchIO) error {
 			continue
 		}
 		if oci.RefusesHost(err) {
-			err = fmt.Errorf("%w; choose another runtime with --runtime (e.g. --runtime runc)", err)
+			err = setting.Errorf("%w; choose another runtime with {runtime} (e.g. {runtime} runc)", err)
 		}
 		return err
 	}

@@ -7,6 +7,8 @@ import (
 	"os/user"
 	"strconv"
 	"strings"
+
+	"github.com/husk-dev/husk/internal/setting"
 )
 
 // IDSpan is a run of ids that exist in a user namespace (First to
@@ -137,11 +139,11 @@ func (ids NamespaceIDs) check(what, kind string, id uint64, spans []IDSpan) erro
 		if u, err := user.LookupId(name); err == nil {
 			name = u.Username
 		}
-		return fmt.Errorf("%s: %s %d does not exist here: the single-id mapping has only %s %s (user %q has no subordinate ids); run as that id, or to fix, as root: usermod --add-subuids 100000-165535 --add-subgids 100000-165535 %s",
+		return setting.Errorf("%s: %s %d does not exist here: the single-id mapping has only %s %s (user %q has no subordinate ids); run as that id, or to fix, as root: usermod --add-subuids 100000-165535 --add-subgids 100000-165535 %s",
 			what, kind, id, kind, spansString(spans), name, name)
 	}
 	if ids.KeepID {
-		return fmt.Errorf("%s: %s %d is not mapped with --userns=keep-id, which maps %ss %s; use one of those",
+		return setting.Errorf("%s: %s %d is not mapped with {userns=keep-id}, which maps %ss %s; use one of those",
 			what, kind, id, kind, spansString(spans))
 	}
 	file := "/etc/subuid"

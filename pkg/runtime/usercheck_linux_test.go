@@ -66,7 +66,7 @@ func TestCheckUserSpec(t *testing.T) {
 			t.Errorf("%q: %v", tc.spec, err)
 		case tc.want != "" && err == nil:
 			t.Errorf("%q accepted", tc.spec)
-		case tc.want != "" && !strings.Contains(err.Error(), tc.want):
+		case tc.want != "" && !strings.Contains(asFlags(err), tc.want):
 			t.Errorf("%q: %q, want it to contain %q", tc.spec, err, tc.want)
 		}
 	}

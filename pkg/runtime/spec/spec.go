@@ -34,14 +34,6 @@ var readonlyPaths = []string{
 	"/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
 }
 
-// NetworkMode is how the container sees the network.
-type NetworkMode string
-
-const (
-	NetworkNone NetworkMode = "none"
-	NetworkHost NetworkMode = "host"
-)
-
 // SeccompMode selects the seccomp profile.
 type SeccompMode struct {
 	Unconfined bool
@@ -82,7 +74,8 @@ type Options struct {
 	Hostname string
 	Terminal bool
 	ReadOnly bool
-	Network  NetworkMode
+	// HostNetwork: the container shares the host's network namespace.
+	HostNetwork bool
 	// NetnsPath is the network namespace to join ("" for a new one).
 	NetnsPath       string
 	Mounts          []Mount
@@ -257,7 +250,7 @@ func allCapabilities() []string {
 }
 
 func setNamespaces(g *generate.Generator, o Options) {
-	if o.Network == NetworkHost {
+	if o.HostNetwork {
 		_ = g.RemoveLinuxNamespace("network")
 	} else if o.NetnsPath != "" {
 		_ = g.AddOrReplaceLinuxNamespace("network", o.NetnsPath)
@@ -283,7 +276,7 @@ func setMounts(g *generate.Generator, o Options) {
 				m.Options = without(m.Options, "gid=5")
 			}
 		case "/sys":
-			if (o.Network == NetworkHost && o.Rootless) || (o.NetnsPath != "" && len(o.UIDMap) > 0 && o.UsernsPath == "") {
+			if (o.HostNetwork && o.Rootless) || (o.NetnsPath != "" && len(o.UIDMap) > 0 && o.UsernsPath == "") {
 				// sysfs can only be mounted by the owner of the network
 				// namespace: share the host's, read-only. (A container
 				// with a user namespace of its own owns the namespace

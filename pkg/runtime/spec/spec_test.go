@@ -8,7 +8,7 @@ import (
 )
 
 func baseOptions() Options {
-	return Options{Rootfs: "/r", Args: []string{"/bin/sh"}, Env: []string{"PATH=/bin"}, Cwd: "/", Hostname: "h", Network: NetworkNone, Rootless: true}
+	return Options{Rootfs: "/r", Args: []string{"/bin/sh"}, Env: []string{"PATH=/bin"}, Cwd: "/", Hostname: "h", Rootless: true}
 }
 
 func TestGenerateSpecDefaults(t *testing.T) {
@@ -72,7 +72,7 @@ func TestGenerateSpecFlags(t *testing.T) {
 		{"seccomp unconfined", func(o *Options) { o.Seccomp.Unconfined = true }, nil},
 		{"no-new-privileges", func(o *Options) { o.NoNewPrivileges = true }, nil},
 		{"read-only", func(o *Options) { o.ReadOnly = true }, nil},
-		{"host network", func(o *Options) { o.Network = NetworkHost }, nil},
+		{"host network", func(o *Options) { o.HostNetwork = true }, nil},
 		{"tty", func(o *Options) { o.Terminal = true }, nil},
 		{"user", func(o *Options) { o.User = User{UID: 1000, GID: 1000, AdditionalGids: []uint32{10}} }, nil},
 		{"keep-id", func(o *Options) {
