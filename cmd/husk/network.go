@@ -31,6 +31,12 @@ func newNetworkCommand(d networkDeps) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
+	cmd.AddCommand(newNetworkCreateCommand(d), newNetworkLsCommand(d), newNetworkInspectCommand(d),
+		newNetworkRmCommand(d), newNetworkPruneCommand(d))
+	return cmd
+}
+
+func newNetworkCreateCommand(d networkDeps) *cobra.Command {
 	var o netns.NetworkOptions
 	var labels []string
 	create := &cobra.Command{
@@ -61,7 +67,10 @@ func newNetworkCommand(d networkDeps) *cobra.Command {
 	create.Flags().StringVar(&o.Gateway, "gateway", "", "gateway address in the subnet (default: its first address)")
 	create.Flags().BoolVar(&o.Internal, "internal", false, "no route out of the network")
 	create.Flags().StringArrayVar(&labels, "label", nil, "KEY=VALUE label")
+	return create
+}
 
+func newNetworkLsCommand(d networkDeps) *cobra.Command {
 	var quiet bool
 	ls := &cobra.Command{
 		Use:     "ls",
@@ -92,7 +101,10 @@ func newNetworkCommand(d networkDeps) *cobra.Command {
 		},
 	}
 	ls.Flags().BoolVarP(&quiet, "quiet", "q", false, "print names only")
+	return ls
+}
 
+func newNetworkInspectCommand(d networkDeps) *cobra.Command {
 	inspect := &cobra.Command{
 		Use:   "inspect NETWORK...",
 		Short: "Show networks as JSON",
@@ -118,7 +130,10 @@ func newNetworkCommand(d networkDeps) *cobra.Command {
 			return nil
 		},
 	}
+	return inspect
+}
 
+func newNetworkRmCommand(d networkDeps) *cobra.Command {
 	var force bool
 	rm := &cobra.Command{
 		Use:   "rm [flags] NETWORK...",
@@ -140,7 +155,10 @@ func newNetworkCommand(d networkDeps) *cobra.Command {
 		},
 	}
 	rm.Flags().BoolVarP(&force, "force", "f", false, "remove the containers that use the network (running ones too)")
+	return rm
+}
 
+func newNetworkPruneCommand(d networkDeps) *cobra.Command {
 	prune := &cobra.Command{
 		Use:   "prune",
 		Short: "Remove every network no container uses",
@@ -157,6 +175,5 @@ func newNetworkCommand(d networkDeps) *cobra.Command {
 			return err
 		},
 	}
-	cmd.AddCommand(create, ls, inspect, rm, prune)
-	return cmd
+	return prune
 }

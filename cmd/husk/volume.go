@@ -28,22 +28,30 @@ func newVolumeCommand(a *app) *cobra.Command {
 			return cmd.Help()
 		},
 	}
-	withStore := func(fn func(*storage.Store, *runtime.VolumeStore, []string) error) func(*cobra.Command, []string) error {
-		return func(cmd *cobra.Command, args []string) error {
-			store, err := a.openStore()
-			if err != nil {
-				return err
-			}
-			defer store.Close()
-			return fn(store, a.volumeStore(store), args)
+	cmd.AddCommand(newVolumeCreateCommand(a), newVolumeLsCommand(a), newVolumeInspectCommand(a),
+		newVolumeRmCommand(a), newVolumePruneCommand(a))
+	return cmd
+}
+
+// withVolumes runs fn with the store and its volumes open.
+func (a *app) withVolumes(fn func(*storage.Store, *runtime.VolumeStore, []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		store, err := a.openStore()
+		if err != nil {
+			return err
 		}
+		defer store.Close()
+		return fn(store, a.volumeStore(store), args)
 	}
+}
+
+func newVolumeCreateCommand(a *app) *cobra.Command {
 	var labels []string
 	create := &cobra.Command{
 		Use:   "create [flags] NAME",
 		Short: "Create a named volume",
 		Args:  cobra.ExactArgs(1),
-		RunE: withStore(func(_ *storage.Store, vs *runtime.VolumeStore, args []string) error {
+		RunE: a.withVolumes(func(_ *storage.Store, vs *runtime.VolumeStore, args []string) error {
 			l := map[string]string{}
 			for _, kv := range labels {
 				k, v, _ := strings.Cut(kv, "=")
@@ -58,13 +66,17 @@ func newVolumeCommand(a *app) *cobra.Command {
 		}),
 	}
 	create.Flags().StringArrayVarP(&labels, "label", "l", nil, "set a label KEY=VALUE")
+	return create
+}
+
+func newVolumeLsCommand(a *app) *cobra.Command {
 	var quiet bool
 	ls := &cobra.Command{
 		Use:     "ls [flags]",
 		Aliases: []string{"list"},
 		Short:   "List named volumes",
 		Args:    cobra.NoArgs,
-		RunE: withStore(func(_ *storage.Store, vs *runtime.VolumeStore, _ []string) error {
+		RunE: a.withVolumes(func(_ *storage.Store, vs *runtime.VolumeStore, _ []string) error {
 			vols, err := vs.List()
 			if err != nil {
 				return err
@@ -84,11 +96,15 @@ func newVolumeCommand(a *app) *cobra.Command {
 		}),
 	}
 	ls.Flags().BoolVarP(&quiet, "quiet", "q", false, "print only names")
+	return ls
+}
+
+func newVolumeInspectCommand(a *app) *cobra.Command {
 	inspect := &cobra.Command{
 		Use:   "inspect VOLUME [VOLUME...]",
 		Short: "Show named volumes as JSON",
 		Args:  cobra.MinimumNArgs(1),
-		RunE: withStore(func(_ *storage.Store, vs *runtime.VolumeStore, args []string) error {
+		RunE: a.withVolumes(func(_ *storage.Store, vs *runtime.VolumeStore, args []string) error {
 			var out []*runtime.Volume
 			for _, n := range args {
 				v, err := vs.Get(n)
@@ -100,12 +116,16 @@ func newVolumeCommand(a *app) *cobra.Command {
 			return format.JSON(a.stdout, out)
 		}),
 	}
+	return inspect
+}
+
+func newVolumeRmCommand(a *app) *cobra.Command {
 	var force bool
 	rm := &cobra.Command{
 		Use:   "rm [flags] VOLUME [VOLUME...]",
 		Short: "Remove named volumes",
 		Args:  cobra.MinimumNArgs(1),
-		RunE: withStore(func(store *storage.Store, vs *runtime.VolumeStore, args []string) error {
+		RunE: a.withVolumes(func(store *storage.Store, vs *runtime.VolumeStore, args []string) error {
 			removed, err := volumeuse.Remove(store, vs, args, force)
 			for _, n := range removed {
 				fmt.Fprintln(a.stdout, n)
@@ -114,11 +134,15 @@ func newVolumeCommand(a *app) *cobra.Command {
 		}),
 	}
 	rm.Flags().BoolVarP(&force, "force", "f", false, "remove volumes even if containers use them")
+	return rm
+}
+
+func newVolumePruneCommand(a *app) *cobra.Command {
 	prune := &cobra.Command{
 		Use:   "prune [flags]",
 		Short: "Remove named volumes no container uses",
 		Args:  cobra.NoArgs,
-		RunE: withStore(func(store *storage.Store, vs *runtime.VolumeStore, _ []string) error {
+		RunE: a.withVolumes(func(store *storage.Store, vs *runtime.VolumeStore, _ []string) error {
 			removed, err := volumeuse.Prune(store, vs)
 			for _, n := range removed {
 				fmt.Fprintln(a.stdout, n)
@@ -127,6 +151,5 @@ func newVolumeCommand(a *app) *cobra.Command {
 		}),
 	}
 	prune.Flags().BoolP("force", "f", false, "do not ask for confirmation (husk never asks)")
-	cmd.AddCommand(create, ls, inspect, rm, prune)
-	return cmd
+	return prune
 }

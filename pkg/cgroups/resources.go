@@ -101,6 +101,8 @@ func (r Resources) Controllers() []string {
 }
 
 // Validate checks values and combinations, like docker does.
+//
+// Complexity ~27: a flat list of independent range checks, one per limit.
 func (r Resources) Validate() error {
 	const minMemory = 6 << 20
 	if r.Memory < 0 || r.MemoryReservation < 0 {

@@ -60,6 +60,10 @@ func (s *Store) Images() ([]ImageSummary, error) {
 // docker normalizes, a missing tag meaning latest), by name@digest, or by a
 // short name matching the last components of exactly one stored name. The
 // second result is the stored name that matched ("" for an ID).
+//
+// Complexity ~29: the forms are tried in docker's order of precedence, and
+// each must refuse an ambiguous match itself; one function keeps that
+// order readable top to bottom.
 func (s *Store) Lookup(ref string) (*cstorage.Image, string, error) {
 	if strings.TrimSpace(ref) == "" {
 		return nil, "", ErrEmptyName
