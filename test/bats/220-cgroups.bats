@@ -62,14 +62,22 @@ cg_dirs() {
 # cg_dirs listing) and stay, empty: what a command of this test left behind.
 # The test user's other sessions (a suite running in parallel) come and go
 # in the same cgroup; their containers' cgroups hold processes or vanish.
+# Another session's container that just ended is removed by its monitor
+# soon, but on a loaded machine that can take seconds: a cgroup counts as
+# left only if it is still there, empty, after up to 10 s. A leak stays.
 cgroups_left_since() {
-	local new d
+	local new d left tries
 	new=$(comm -13 <(echo "$1") <(cg_dirs))
 	[[ -n $new ]] || return 0
-	sleep 2
-	for d in $new; do
-		[[ -d $(deleg_dir)/$d && ! -s $(deleg_dir)/$d/cgroup.procs ]] && echo "$d"
+	for ((tries = 0; tries < 20; tries++)); do
+		sleep 0.5
+		left=()
+		for d in $new; do
+			[[ -d $(deleg_dir)/$d && ! -s $(deleg_dir)/$d/cgroup.procs ]] && left+=("$d")
+		done
+		((${#left[@]})) || return 0
 	done
+	printf '%s\n' "${left[@]}"
 	return 0
 }
 
