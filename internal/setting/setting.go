@@ -22,10 +22,14 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
-// ref matches a setting's name in a format.
-var ref = regexp.MustCompile(`\{(-?[a-z][a-z0-9-]*(?:=[a-z0-9.-]+)?)\}`)
+// ref matches a setting's name in a format. Compiled on first use, not
+// at start-up: most commands never render an error.
+var ref = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\{(-?[a-z][a-z0-9-]*(?:=[a-z0-9.-]+)?)\}`)
+})
 
 // Error is an error about one or more of the caller's settings.
 type Error struct {
@@ -55,11 +59,11 @@ func (e *Error) Spell(name func(string) string) string {
 
 func (e *Error) render(name func(string) string) error {
 	if e.text != "" {
-		return errors.New(marked.ReplaceAllStringFunc(e.text, func(m string) string {
+		return errors.New(marked().ReplaceAllStringFunc(e.text, func(m string) string {
 			return name(m[1 : len(m)-1])
 		}))
 	}
-	f := ref.ReplaceAllStringFunc(e.format, func(m string) string {
+	f := ref().ReplaceAllStringFunc(e.format, func(m string) string {
 		return strings.ReplaceAll(name(m[1:len(m)-1]), "%", "%%")
 	})
 	return fmt.Errorf(f, e.args...)
@@ -79,7 +83,7 @@ func (e *Error) Unwrap() []error {
 // Names lists the settings the format names, in order.
 func (e *Error) Names() []string {
 	var out []string
-	for _, m := range ref.FindAllStringSubmatch(e.format, -1) {
+	for _, m := range ref().FindAllStringSubmatch(e.format, -1) {
 		out = append(out, Plain(m[1]))
 	}
 	return out
@@ -100,7 +104,9 @@ func SpellAll(err error, name func(string) string) string {
 // unit separators, which no message has otherwise.
 const markOpen, markClose = "\x1e", "\x1f"
 
-var marked = regexp.MustCompile(markOpen + `-?[a-z][a-z0-9-]*(?:=[a-z0-9.-]+)?` + markClose)
+var marked = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(markOpen + `-?[a-z][a-z0-9-]*(?:=[a-z0-9.-]+)?` + markClose)
+})
 
 // Encode renders err's message for another process, keeping which words
 // are settings (Decode reads it back). Text that cannot pass as a
