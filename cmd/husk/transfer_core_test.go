@@ -49,10 +49,10 @@ func TestCorePersistentArgs(t *testing.T) {
 	if err := root.PersistentFlags().Parse([]string{"--root", "/s/root", "--log-level=debug"}); err != nil {
 		t.Fatal(err)
 	}
-	got := a.persistentArgs()
+	got := a.globalArgs()
 	want := []string{"--log-level=debug", "--root=/s/root"}
 	if !slices.Equal(got, want) {
-		t.Errorf("persistentArgs = %q, want %q", got, want)
+		t.Errorf("globalArgs = %q, want %q", got, want)
 	}
 }
 
@@ -69,8 +69,8 @@ func TestCoreGlobalArgsThroughSubcommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{"--cgroup-manager=cgroupfs", "--root=/s/root", "--runroot=/s/run", "--runtime=runc", "--storage-driver=vfs"}
-	if got := a.persistentArgs(); !slices.Equal(got, want) {
-		t.Errorf("persistentArgs = %q, want %q", got, want)
+	if got := a.globalArgs(); !slices.Equal(got, want) {
+		t.Errorf("globalArgs = %q, want %q", got, want)
 	}
 	if got := a.monitorArgv("ID"); !slices.Equal(got, append(want, monitorCommand, "ID")) {
 		t.Errorf("monitorArgv = %q", got)
