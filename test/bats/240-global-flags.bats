@@ -52,13 +52,18 @@ expect_all_flags() {
 	printf '#!/bin/sh\necho "$*" >>"%s.log"\nexec "%s" "$@"\n' "$helper" "$(dirname "$HUSK")/husk-transfer" >"$helper"
 	chmod 0755 "$helper"
 	HUSK_TRANSFER_HELPER=$helper run_husk "${GLOBALS[@]}" run -d --name mon "$R/busybox" sleep 1000
-	expect_all_flags "the transfer helper's command line" "$(cat "$helper.log")"
+	expect_all_flags "the transfer helper's command line (run)" "$(cat "$helper.log")"
+	# create of an image the store does not have pulls it the same way.
+	: >"$helper.log"
+	HUSK_TRANSFER_HELPER=$helper run_husk "${GLOBALS[@]}" create --name made "$R/multilayer" true
+	expect_contains "$(cat "$helper.log")" "multilayer" "create ran the transfer helper"
+	expect_all_flags "the transfer helper's command line (create)" "$(cat "$helper.log")"
 	local mpid pause
 	mpid=$("$HUSK" "${GLOBALS[@]}" container inspect --format '{{.State.MonitorPid}}' mon)
 	expect_all_flags "the monitor's command line" "$(tr '\0' ' ' <"/proc/$mpid/cmdline")"
 	pause=$(cat "$XDG_RUNTIME_DIR/husk/pause.pid")
 	expect_all_flags "the pause process's command line" "$(tr '\0' ' ' <"/proc/$pause/cmdline")"
-	run_husk "${GLOBALS[@]}" rm -f mon
+	run_husk "${GLOBALS[@]}" rm -f mon made
 	run_husk "${GLOBALS[@]}" system reset -f
 }
 
