@@ -155,15 +155,15 @@ func Monitor(ctx context.Context, env Env, c *Container) error {
 		stdin = stdinR
 	}
 	c.State.MonitorPid = os.Getpid()
-	stopReaper := make(chan struct{})
-	defer close(stopReaper)
+	var reaper *orphanReaper
+	defer func() { reaper.stop() }()
 	_, err = Start(ctx, env, c, Stdio{
 		Stdin:  stdin,
 		Stdout: out.stdoutW,
 		Stderr: out.stderrW,
 		Started: func(pid int) {
 			r.report(nil)
-			go reapOthers(pid, stopReaper)
+			reaper = reapOrphans(pid)
 		},
 	})
 	out.stdoutW.Close()
@@ -294,37 +294,6 @@ func serveAttach(c *Container, runtimeDir string) (io.Reader, func(), error) {
 		}
 	}()
 	return r, func() { l.Close(); os.Remove(path) }, nil
-}
-
-// reapOthers reaps the monitor's children other than the container's init
-// (which Start waits for): processes of a runtime that refused the host,
-// re-parented to the monitor as subreaper, would stay zombies for the
-// container's whole life.
-func reapOthers(keep int, stop <-chan struct{}) {
-	tick := time.NewTicker(500 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		tasks, _ := filepath.Glob("/proc/self/task/*/children")
-		for _, t := range tasks {
-			b, err := os.ReadFile(t)
-			if err != nil {
-				continue
-			}
-			for _, f := range strings.Fields(string(b)) {
-				pid, err := strconv.Atoi(f)
-				if err != nil || pid == keep {
-					continue
-				}
-				var ws unix.WaitStatus
-				_, _ = unix.Wait4(pid, &ws, unix.WNOHANG, nil)
-			}
-		}
-		select {
-		case <-stop:
-			return
-		case <-tick.C:
-		}
-	}
 }
 
 // listenAttach listens on the container's attach socket: in the runtime
