@@ -4,23 +4,14 @@ import (
 	"context"
 	"errors"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/husk-dev/husk/pkg/runtime"
-	"github.com/husk-dev/husk/pkg/storage"
+	"github.com/husk-dev/husk/pkg/storage/storagetest"
 )
 
 func TestEmptyStore(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root (run by make test as root): the storage library chowns its directories")
-	}
-	dir := t.TempDir()
-	store, err := storage.Open(storage.Options{GraphRoot: filepath.Join(dir, "g"), RunRoot: filepath.Join(dir, "r"), Driver: storage.DriverVFS})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	store := storagetest.VFS(t)
 	if _, err := InspectContainer(store, "web"); !errors.Is(err, runtime.ErrContainerUnknown) {
 		t.Errorf("inspect of none: %v", err)
 	}

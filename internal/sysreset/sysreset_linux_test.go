@@ -11,14 +11,11 @@ import (
 
 	"github.com/husk-dev/husk/pkg/runtime"
 	"github.com/husk-dev/husk/pkg/storage"
+	"github.com/husk-dev/husk/pkg/storage/storagetest"
 )
 
 func TestReset(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root (run by make test as root): the storage library chowns its directories")
-	}
-	dir := t.TempDir()
-	opts := storage.Options{GraphRoot: filepath.Join(dir, "g"), RunRoot: filepath.Join(dir, "r"), Driver: storage.DriverVFS}
+	opts := storagetest.Options(t)
 	s, err := storage.Open(opts)
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"go.podman.io/image/v5/types"
 
 	"github.com/husk-dev/husk/pkg/storage"
+	"github.com/husk-dev/husk/pkg/storage/storagetest"
 )
 
 func TestParseSource(t *testing.T) {
@@ -102,19 +103,7 @@ func testImages(t *testing.T) string {
 	return d
 }
 
-func openStore(t *testing.T) *storage.Store {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root (make test runs unit tests as root)")
-	}
-	dir := t.TempDir()
-	s, err := storage.Open(storage.Options{GraphRoot: filepath.Join(dir, "g"), RunRoot: filepath.Join(dir, "r"), Driver: storage.DriverVFS})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	return s
-}
+func openStore(t *testing.T) *storage.Store { return storagetest.VFS(t) }
 
 func TestPullOCILayoutAndSaveLoad(t *testing.T) {
 	imgs := testImages(t)

@@ -18,7 +18,7 @@ import (
 
 	"github.com/husk-dev/husk/pkg/runtime/oci"
 	"github.com/husk-dev/husk/pkg/runtime/oci/ocitest"
-	"github.com/husk-dev/husk/pkg/storage"
+	"github.com/husk-dev/husk/pkg/storage/storagetest"
 )
 
 // testHost is a store with one image ("localhost/test") and a fake OCI
@@ -33,18 +33,8 @@ type testHost struct {
 
 func newTestHost(t *testing.T, runtimes ...*ocitest.Fake) *testHost {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root: the storage library chowns its directories")
-	}
+	s := storagetest.VFS(t)
 	dir := t.TempDir()
-	s, err := storage.Open(storage.Options{GraphRoot: filepath.Join(dir, "g"), RunRoot: filepath.Join(dir, "r"), Driver: storage.DriverVFS})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_, _ = s.Shutdown(true)
-		_ = s.Close()
-	})
 	cfg, err := json.Marshal(imgspecv1.Image{Config: imgspecv1.ImageConfig{Env: []string{"PATH=/usr/bin:/bin", "FROM_IMAGE=1"}, Cmd: []string{"/bin/true"}}})
 	if err != nil {
 		t.Fatal(err)

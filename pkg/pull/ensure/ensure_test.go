@@ -2,28 +2,15 @@ package ensure
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/pkg/storage"
+	"github.com/husk-dev/husk/pkg/storage/storagetest"
 )
 
-func openStore(t *testing.T) *storage.Store {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root (run by make test as root): the storage library chowns its directories")
-	}
-	dir := t.TempDir()
-	s, err := storage.Open(storage.Options{GraphRoot: filepath.Join(dir, "g"), RunRoot: filepath.Join(dir, "r"), Driver: storage.DriverVFS})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	return s
-}
+func openStore(t *testing.T) *storage.Store { return storagetest.VFS(t) }
 
 func TestImagePolicy(t *testing.T) {
 	store := openStore(t)
