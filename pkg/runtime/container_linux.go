@@ -14,6 +14,7 @@ import (
 
 	"github.com/husk-dev/husk/pkg/cgroups"
 	"github.com/husk-dev/husk/pkg/netns"
+	"github.com/husk-dev/husk/pkg/runtime/internal/proc"
 	"github.com/husk-dev/husk/pkg/runtime/spec"
 	"github.com/husk-dev/husk/pkg/storage"
 )
@@ -238,17 +239,42 @@ type Settings struct {
 
 // storageMetadata marks the storage library's containers that husk makes
 // (others in the store, such as a build's working containers, are not
-// husk's to list or to clean up).
-const storageMetadata = `{"husk":1}`
+// husk's to list or to clean up), with the process that makes it: until
+// the record is written, only that process may finish the container.
+type storageMetadata struct {
+	Husk    int    `json:"husk"`
+	Creator int    `json:"creator,omitempty"`
+	Ticks   uint64 `json:"ticks,omitempty"`
+}
+
+// newStorageMetadata is the metadata of a container this process makes.
+func newStorageMetadata() string {
+	b, _ := json.Marshal(storageMetadata{Husk: 1, Creator: os.Getpid(), Ticks: proc.StartTicks(os.Getpid())})
+	return string(b)
+}
 
 // orphanAge is how old a container of husk's without a record must be to
-// be taken for an interrupted create (Create writes the record within
-// milliseconds of making the container).
+// be taken for an interrupted create when its creator is not known
+// (records of older versions): Create writes the record within
+// milliseconds of making the container.
 const orphanAge = time.Minute
+
+// interruptedCreate reports whether sc is husk's and its create was
+// interrupted: its creator is gone (or, not recorded, it is old).
+func interruptedCreate(sc *cstorage.Container) bool {
+	var m storageMetadata
+	if json.Unmarshal([]byte(sc.Metadata), &m) != nil || m.Husk != 1 {
+		return false
+	}
+	if m.Creator > 0 && m.Ticks != 0 {
+		return proc.StartTicks(m.Creator) != m.Ticks
+	}
+	return time.Since(sc.Created) > orphanAge
+}
 
 // List returns every container with its record. A container husk made
 // whose record was never written (its creator was killed in between) is
-// removed once it is old enough.
+// removed once its creator is gone.
 func List(s *storage.Store) ([]*Container, error) {
 	all, err := s.Containers()
 	if err != nil {
@@ -258,7 +284,7 @@ func List(s *storage.Store) ([]*Container, error) {
 	for i := range all {
 		c, err := load(s, &all[i])
 		if err != nil {
-			if all[i].Metadata == storageMetadata && time.Since(all[i].Created) > orphanAge {
+			if interruptedCreate(&all[i]) {
 				if dir := storageDir(s, all[i].ID); dir != "" && missing(filepath.Join(dir, recordFile)) {
 					logrus.Debugf("removing container %s: its create was interrupted before its record was written", short(all[i].ID))
 					_ = s.DeleteContainer(all[i].ID)

@@ -61,7 +61,7 @@ func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
 	if err := normalizeNetwork(env, &cfg, exposed); err != nil {
 		return nil, err
 	}
-	sc, err := env.Store.CreateContainer("", []string{cfg.Name}, img.ID, "", storageMetadata, opts)
+	sc, err := env.Store.CreateContainer("", []string{cfg.Name}, img.ID, "", newStorageMetadata(), opts)
 	if err != nil {
 		if errors.Is(err, cstorage.ErrDuplicateName) {
 			return nil, fmt.Errorf("the container name %q is already in use: remove that container or choose another name", cfg.Name)
