@@ -4,6 +4,9 @@
 
 GO ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
 TAGS := containers_image_openpgp,exclude_graphdriver_btrfs
+# The helper runs builds: buildah puts RUN steps under seccomp only with
+# this tag (libseccomp-dev, which test/setup installs).
+HELPER_TAGS := $(TAGS),seccomp
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 export CGO_ENABLED := 1
@@ -24,7 +27,7 @@ all: build
 # bin/husk hands it (cmd/husk/transfer_core.go).
 build:
 	$(GO) build -tags $(TAGS),husk_core -ldflags '$(LDFLAGS)' -o bin/husk ./cmd/husk
-	$(GO) build -tags $(TAGS) -ldflags '$(LDFLAGS)' -o bin/husk-transfer ./cmd/husk
+	$(GO) build -tags $(HELPER_TAGS) -ldflags '$(LDFLAGS)' -o bin/husk-transfer ./cmd/husk
 
 setup:
 	test/setup/setup.sh

@@ -99,6 +99,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) (*app, *cobra.Command) {
 
 	root.AddCommand(
 		newPullCommand(a),
+		newBuildCommand(a),
 		newPushCommand(a),
 		newImagesCommand(a),
 		newImageCommand(a),

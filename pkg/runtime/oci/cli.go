@@ -211,3 +211,6 @@ func logMessage(path string) string {
 	}
 	return Message(string(b))
 }
+
+// Path is the runtime binary's path.
+func (r *CLI) Path() string { return r.path }
