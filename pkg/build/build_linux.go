@@ -77,6 +77,12 @@ func Build(ctx context.Context, env Env, o buildopts.Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	before, keyErr := makeReuseKey(env, o)
+	if keyErr == nil {
+		if id, ok := lookupReuse(env, before); ok {
+			return reuse(env, o, before, id)
+		}
+	}
 	nw, err := attachNetwork(ctx, env, o, &bo)
 	if err != nil {
 		return Result{}, err
@@ -103,6 +109,7 @@ func Build(ctx context.Context, env Env, o buildopts.Options) (Result, error) {
 		if ref != nil {
 			r.Ref = ref.String()
 		}
+		remember(env, o, before, keyErr, id)
 		return r, nil
 	}
 	return Result{}, errors.New("unreachable")
@@ -319,4 +326,17 @@ func refusal(out string) string {
 		}
 	}
 	return "it refused"
+}
+
+// remember records a successful build's key, when its inputs did not
+// change while it ran (before is the key made before it, keyErr why there
+// was none: a base image that had to be pulled first, say).
+func remember(env Env, o buildopts.Options, before reuseKey, keyErr error, id string) {
+	after, err := makeReuseKey(env, o)
+	if err != nil || after.context != before.context || (keyErr == nil && after.key != before.key) {
+		return
+	}
+	if err := recordReuse(env, after, id); err != nil {
+		logrus.Debugf("record the build's inputs: %v", err)
+	}
 }
