@@ -5,7 +5,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 
 	"github.com/spf13/cobra"
@@ -131,21 +130,4 @@ Each step's layer is cached: a rebuild with nothing changed reuses them all.`,
 	}
 	f.register(cmd.Flags())
 	return cmd
-}
-
-// absPaths makes the paths a build names absolute, for the helper.
-func absPaths(paths []string) ([]string, error) {
-	out := make([]string, 0, len(paths))
-	for _, p := range paths {
-		if p == "-" {
-			out = append(out, p)
-			continue
-		}
-		abs, err := filepath.Abs(p)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, abs)
-	}
-	return out, nil
 }

@@ -128,3 +128,20 @@ func (a *app) buildEnv(store *storage.Store, o buildopts.Options) (build.Env, er
 	}
 	return env, nil
 }
+
+// absPaths makes the paths a build names absolute ("-" stays: stdin).
+func absPaths(paths []string) ([]string, error) {
+	out := make([]string, 0, len(paths))
+	for _, p := range paths {
+		if p == "-" {
+			out = append(out, p)
+			continue
+		}
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, abs)
+	}
+	return out, nil
+}

@@ -20,6 +20,7 @@ import (
 	"go.podman.io/image/v5/types"
 	"golang.org/x/sys/unix"
 
+	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/pkg/build/buildopts"
 	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/runtime/oci"
@@ -167,7 +168,7 @@ func buildOptions(env Env, o buildopts.Options) (define.BuildOptions, error) {
 	for _, p := range o.Platforms {
 		pl, err := platforms.Parse(p)
 		if err != nil {
-			return bo, fmt.Errorf("--platform %q: %w", p, err)
+			return bo, setting.Errorf("{platform} %q: %w", p, err)
 		}
 		bo.Platforms = append(bo.Platforms, struct{ OS, Arch, Variant string }{pl.OS, pl.Architecture, pl.Variant})
 	}
@@ -175,11 +176,11 @@ func buildOptions(env Env, o buildopts.Options) (define.BuildOptions, error) {
 		flag string
 		in   []string
 		out  *[]reference.Named
-	}{{"--cache-from", o.CacheFrom, &bo.CacheFrom}, {"--cache-to", o.CacheTo, &bo.CacheTo}} {
+	}{{"{cache-from}", o.CacheFrom, &bo.CacheFrom}, {"{cache-to}", o.CacheTo, &bo.CacheTo}} {
 		for _, s := range list.in {
 			ref, err := reference.ParseNormalizedNamed(s)
 			if err != nil {
-				return bo, fmt.Errorf("%s %q: %w", list.flag, s, err)
+				return bo, setting.Errorf(list.flag+" %q: %w", s, err)
 			}
 			*list.out = append(*list.out, ref)
 		}
