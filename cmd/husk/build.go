@@ -41,7 +41,7 @@ func (f *buildFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.labels, "label", nil, "set a label KEY=VALUE on the image")
 	fs.StringArrayVar(&f.annotations, "annotation", nil, "set an annotation KEY=VALUE on the image's manifest")
 	fs.StringSliceVar(&f.platforms, "platform", nil, "build for OS/ARCH[/VARIANT] (RUN steps need that architecture to run here)")
-	fs.StringVar(&f.network, "network", "private", "RUN steps' network: private, none or host")
+	fs.StringVar(&f.network, "network", "private", "RUN steps' network: private (a namespace of their own: slirp4netns, else pasta), pasta, slirp4netns, none or host")
 	fs.StringArrayVar(&f.secrets, "secret", nil, "a secret for RUN --mount=type=secret: id=ID,src=PATH or id=ID,env=VAR")
 	fs.StringVar(&f.iidFile, "iidfile", "", "write the image's ID to this file")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "print only the image's ID")

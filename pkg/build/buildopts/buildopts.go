@@ -50,6 +50,8 @@ const (
 	NetworkPrivate = "private"
 	NetworkNone    = "none"
 	NetworkHost    = "host"
+	NetworkPasta   = "pasta"
+	NetworkSlirp   = "slirp4netns"
 )
 
 // Formats of the built image.
@@ -194,9 +196,9 @@ func ReadStdinContainerfile(r io.Reader, dir string) (string, error) {
 // Validate checks the settings that need no file system.
 func (o *Options) Validate() error {
 	switch o.Network {
-	case "", NetworkPrivate, NetworkNone, NetworkHost:
+	case "", NetworkPrivate, NetworkNone, NetworkHost, NetworkPasta, NetworkSlirp:
 	default:
-		return setting.Errorf("{network} %q: a build's RUN steps take private (the default), none or host", o.Network)
+		return setting.Errorf("{network} %q: a build's RUN steps take private (the default), none, host, pasta or slirp4netns", o.Network)
 	}
 	switch o.Format {
 	case "", FormatOCI, FormatDocker:
