@@ -39,6 +39,7 @@ func newPsCommand(a *app) *cobra.Command {
 	f.BoolVarP(&o.All, "all", "a", false, "show all containers, not only running ones")
 	f.BoolVarP(&quiet, "quiet", "q", false, "print only container IDs")
 	f.BoolVar(&o.NoTrunc, "no-trunc", false, "do not truncate IDs and commands")
+	f.BoolVar(&o.External, "external", false, "also list the store's containers that are not husk's (a build's working containers), with the status Storage")
 	f.StringVar(&outFormat, "format", "", "json or a Go template (e.g. '{{.Names}} {{.Status}}')")
 	f.StringArrayVarP(&o.Filters, "filter", "f", nil, "filter: name=NAME, status=created|running|exited, ancestor=IMAGE, id=ID")
 	return cmd
