@@ -7,6 +7,7 @@ import (
 
 	"github.com/husk-dev/husk/internal/ctrlist"
 	"github.com/husk-dev/husk/internal/format"
+	"github.com/husk-dev/husk/pkg/build/leftover"
 )
 
 func newPsCommand(a *app) *cobra.Command {
@@ -28,6 +29,8 @@ func newPsCommand(a *app) *cobra.Command {
 				return err
 			}
 			defer store.Close()
+			// What killed builds left goes before anyone sees it.
+			leftover.Clean(cmd.Context(), store)
 			rows, err := ctrlist.List(store, env, o, a.stderr)
 			if err != nil {
 				return err
