@@ -3,21 +3,13 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
-	"github.com/husk-dev/husk/internal/format"
+	"github.com/husk-dev/husk/internal/ctrlist"
 	"github.com/husk-dev/husk/pkg/runtime"
 )
-
-// mountedJSON is one entry of husk mount --format json (podman's keys).
-type mountedJSON struct {
-	ID         string   `json:"id"`
-	Names      []string `json:"Names"`
-	Mountpoint string   `json:"mountpoint"`
-}
 
 func newMountCommand(a *app) *cobra.Command {
 	var all, noTrunc bool
@@ -80,21 +72,7 @@ func (a *app) listMounted(env runtime.Env, cs []*runtime.Container, outFormat st
 	if err != nil {
 		return err
 	}
-	if outFormat == "json" {
-		out := make([]mountedJSON, 0, len(ms))
-		for _, m := range ms {
-			out = append(out, mountedJSON{ID: m.ID, Names: []string{m.Name}, Mountpoint: m.Mountpoint})
-		}
-		return format.JSON(a.stdout, out)
-	}
-	for _, m := range ms {
-		id := m.ID
-		if !noTrunc {
-			id = id[:12]
-		}
-		fmt.Fprintf(a.stdout, "%s  %s\n", id, m.Mountpoint)
-	}
-	return nil
+	return ctrlist.WriteMounted(a.stdout, ms, outFormat == "json", noTrunc)
 }
 
 func newUnmountCommand(a *app) *cobra.Command {
@@ -124,29 +102,11 @@ takes back all of them. The mount a running container holds stays.`,
 				return err
 			}
 			defer store.Close()
-			cs, err := runtime.List(store)
-			if err != nil {
-				return err
+			ids, err := ctrlist.UnmountAll(store, env, force)
+			for _, id := range ids {
+				fmt.Fprintln(a.stdout, id)
 			}
-			ms, err := runtime.MountedContainers(env, cs)
-			if err != nil {
-				return err
-			}
-			byID := map[string]*runtime.Container{}
-			for _, c := range cs {
-				byID[c.ID] = c
-			}
-			for _, m := range ms {
-				err := runtime.Unmount(env, byID[m.ID], force)
-				if errors.Is(err, runtime.ErrRunningMount) {
-					continue // a running container keeps its own mount
-				}
-				if err != nil {
-					return err
-				}
-				fmt.Fprintln(a.stdout, m.ID)
-			}
-			return nil
+			return err
 		},
 	}
 	cmd.Flags().BoolVarP(&all, "all", "a", false, "unmount every mounted container")

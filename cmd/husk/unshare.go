@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -45,29 +44,13 @@ husk needs no namespace and the command simply runs.`,
 				return &exitCodeError{code: exitNotFound, msg: fmt.Sprintf("unshare: %v", err)}
 			}
 			opts := a.storeOptions()
-			env := unshareEnv(os.Environ(), opts.GraphRoot, opts.RunRoot)
+			env := childenv.Unshare(os.Environ(), opts.GraphRoot, opts.RunRoot)
 			err = syscall.Exec(path, args, env)
 			return &exitCodeError{code: exitCannotRun, msg: fmt.Sprintf("unshare: run %s: %v", args[0], err)}
 		},
 	}
 	cmd.Flags().SetInterspersed(false)
 	return cmd
-}
-
-// unshareEnv is the command's environment: the caller's, with the store's
-// paths, without what marked this process as one executed to join the
-// namespace (a husk the command runs is inside already).
-func unshareEnv(environ []string, graphRoot, runRoot string) []string {
-	out := make([]string, 0, len(environ)+2)
-	for _, kv := range environ {
-		k, _, _ := strings.Cut(kv, "=")
-		switch k {
-		case childenv.JoinExpected, "CONTAINERS_GRAPHROOT", "CONTAINERS_RUNROOT":
-			continue
-		}
-		out = append(out, kv)
-	}
-	return append(out, "CONTAINERS_GRAPHROOT="+graphRoot, "CONTAINERS_RUNROOT="+runRoot)
 }
 
 // checkUnshare refuses, as podman does, a command marked annUnshare that
