@@ -33,6 +33,9 @@ func newImagesCommand(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if !all {
+				imgs = imagelist.HideIntermediate(imgs)
+			}
 			if imgs, err = imagelist.Filter(imgs, filters, args); err != nil {
 				return err
 			}
@@ -43,7 +46,7 @@ func newImagesCommand(a *app) *cobra.Command {
 	f.BoolVarP(&o.Quiet, "quiet", "q", false, "print only image IDs")
 	f.BoolVar(&o.Digests, "digests", false, "show digests")
 	f.BoolVar(&o.NoTrunc, "no-trunc", false, "do not truncate IDs")
-	f.BoolVarP(&all, "all", "a", false, "show all images (husk keeps no intermediate images; accepted for compatibility)")
+	f.BoolVarP(&all, "all", "a", false, "show all images, with the intermediate images of builds (untagged parents of other images)")
 	f.StringVar(&outFormat, "format", "", "output format: json or a Go template (e.g. '{{.Repository}}:{{.Tag}}')")
 	f.StringArrayVarP(&filters, "filter", "f", nil, "filter: dangling=true|false, reference=PATTERN")
 	return cmd

@@ -7,6 +7,7 @@ import (
 
 	"github.com/husk-dev/husk/internal/ctrlist"
 	"github.com/husk-dev/husk/internal/format"
+	"github.com/husk-dev/husk/pkg/build/leftover"
 )
 
 func newPsCommand(a *app) *cobra.Command {
@@ -28,6 +29,8 @@ func newPsCommand(a *app) *cobra.Command {
 				return err
 			}
 			defer store.Close()
+			// What killed builds left goes before anyone sees it.
+			leftover.Clean(cmd.Context(), store)
 			rows, err := ctrlist.List(store, env, o, a.stderr)
 			if err != nil {
 				return err
@@ -39,6 +42,7 @@ func newPsCommand(a *app) *cobra.Command {
 	f.BoolVarP(&o.All, "all", "a", false, "show all containers, not only running ones")
 	f.BoolVarP(&quiet, "quiet", "q", false, "print only container IDs")
 	f.BoolVar(&o.NoTrunc, "no-trunc", false, "do not truncate IDs and commands")
+	f.BoolVar(&o.External, "external", false, "also list the store's containers that are not husk's (a build's working containers), with the status Storage")
 	f.StringVar(&outFormat, "format", "", "json or a Go template (e.g. '{{.Names}} {{.Status}}')")
 	f.StringArrayVarP(&o.Filters, "filter", "f", nil, "filter: name=NAME, status=created|running|exited, ancestor=IMAGE, id=ID")
 	return cmd

@@ -31,6 +31,15 @@ func newRmCommand(a *app) *cobra.Command {
 				}
 			}
 			for _, ref := range args {
+				if e, ok := runtime.LookupExternal(store, ref); ok {
+					// A build's working container (podman rm removes
+					// its storage containers too).
+					if err := runtime.RemoveExternal(store, e, force); err != nil {
+						return err
+					}
+					fmt.Fprintln(a.stdout, ref)
+					continue
+				}
 				c, err := runtime.Lookup(store, ref)
 				if err != nil {
 					return err

@@ -37,7 +37,11 @@ func newRmiCommand(a *app) *cobra.Command {
 				}
 			}
 			var firstErr error
+			gone := map[string]bool{}
 			for _, ref := range args {
+				if all && gone[ref] {
+					continue // went with an image it was the parent of
+				}
 				res, err := store.RemoveImage(ref, storage.RemoveOptions{Force: force || all})
 				if err != nil {
 					fmt.Fprintf(a.stderr, "husk: %s\n", message(err))
@@ -49,8 +53,11 @@ func newRmiCommand(a *app) *cobra.Command {
 				for _, n := range res.Untagged {
 					fmt.Fprintf(a.stdout, "Untagged: %s\n", n)
 				}
-				if res.Deleted != "" {
-					fmt.Fprintf(a.stdout, "Deleted: %s\n", res.Deleted)
+				for _, id := range append([]string{res.Deleted}, res.Parents...) {
+					if id != "" {
+						gone[id] = true
+						fmt.Fprintf(a.stdout, "Deleted: %s\n", id)
+					}
 				}
 			}
 			if firstErr != nil {

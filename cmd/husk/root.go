@@ -84,6 +84,9 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) (*app, *cobra.Command) {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkUnshare(cmd, args); err != nil {
+				return err
+			}
 			return a.setup(cmd)
 		},
 	}
@@ -133,6 +136,9 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) (*app, *cobra.Command) {
 		newPortCommand(a.containerPorts),
 		newRenameCommand(a),
 		newCpCommand(a),
+		newMountCommand(a),
+		newUnmountCommand(a),
+		newUnshareCommand(a),
 		newTopCommand(a),
 		newAttachCommand(a),
 		newTopInspectCommand(a),

@@ -12,6 +12,7 @@ import (
 
 	"github.com/husk-dev/husk/internal/format"
 	"github.com/husk-dev/husk/internal/sysreset"
+	"github.com/husk-dev/husk/pkg/build/leftover"
 	"github.com/husk-dev/husk/pkg/userns"
 )
 
@@ -85,6 +86,8 @@ need them) without touching healthy images; containers are removed only with
 				return err
 			}
 			defer store.Close()
+			// A killed build's leftovers are not damage: they go first.
+			leftover.Clean(cmd.Context(), store)
 			res, err := store.Check(maxAge)
 			if err != nil {
 				return err

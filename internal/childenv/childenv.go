@@ -12,6 +12,8 @@
 // it spells the names out, and the test checks them against this list.
 package childenv
 
+import "strings"
+
 // Join: the user namespace a command joins before its Go runtime starts.
 const (
 	// JoinExpected ("1") marks a husk executed to join the pause
@@ -90,6 +92,22 @@ const (
 	// which warns when its own differs.
 	CallerVersion = "HUSK_CALLER_VERSION"
 )
+
+// Unshare is the environment of the command husk unshare runs: the
+// caller's, with the store's paths (podman's names), without JoinExpected
+// (a husk the command runs is inside the namespace already).
+func Unshare(environ []string, graphRoot, runRoot string) []string {
+	out := make([]string, 0, len(environ)+2)
+	for _, kv := range environ {
+		k, _, _ := strings.Cut(kv, "=")
+		switch k {
+		case JoinExpected, "CONTAINERS_GRAPHROOT", "CONTAINERS_RUNROOT":
+			continue
+		}
+		out = append(out, kv)
+	}
+	return append(out, "CONTAINERS_GRAPHROOT="+graphRoot, "CONTAINERS_RUNROOT="+runRoot)
+}
 
 // All lists every name above, for the test that keeps the source honest.
 var All = []string{

@@ -29,6 +29,9 @@ type Options struct {
 	Filters []string
 	// NoTrunc shows whole IDs and commands.
 	NoTrunc bool
+	// External lists the store's containers that are not husk's too
+	// (a build's working containers), with the status Storage.
+	External bool
 }
 
 // List brings the store's containers' states up to date and returns the
@@ -57,7 +60,44 @@ func List(store *storage.Store, env runtime.Env, o Options, warn io.Writer) ([]R
 			rows = append(rows, MakeRow(c, o.NoTrunc))
 		}
 	}
+	if !o.External {
+		return rows, nil
+	}
+	ext, err := runtime.ListExternal(store)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range ext {
+		c := &runtime.Container{ID: e.ID, Name: e.Name, Config: runtime.Config{Image: e.Image, ImageID: e.ImageID},
+			State: runtime.State{Status: StatusStorage}}
+		ok, err := Match(c, o.Filters)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			rows = append(rows, MakeExternalRow(e, o.NoTrunc))
+		}
+	}
 	return rows, nil
+}
+
+// StatusStorage is the state of a container that is not husk's (podman's
+// word for its storage containers).
+const StatusStorage runtime.Status = "storage"
+
+// MakeExternalRow is the row of a container that is not husk's: podman
+// shows buildah's as COMMAND buildah, others as storage.
+func MakeExternalRow(e runtime.External, noTrunc bool) Row {
+	id := e.ID
+	if !noTrunc && len(id) > 12 {
+		id = id[:12]
+	}
+	command := "storage"
+	if e.Buildah {
+		command = "buildah"
+	}
+	return Row{ID: id, Image: e.Image, Command: command, Created: format.Since(e.Created), Status: "Storage",
+		Names: e.Name, State: string(StatusStorage), CreatedAt: e.Created}
 }
 
 // Write prints rows: only their IDs with quiet, else as fm says (a table

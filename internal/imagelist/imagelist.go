@@ -99,6 +99,18 @@ func Write(w io.Writer, imgs []storage.ImageSummary, fm *format.Formatter, o Opt
 	return tw.Flush()
 }
 
+// HideIntermediate drops the intermediate images (husk images without
+// --all).
+func HideIntermediate(imgs []storage.ImageSummary) []storage.ImageSummary {
+	out := imgs[:0:0]
+	for _, img := range imgs {
+		if !img.Intermediate {
+			out = append(out, img)
+		}
+	}
+	return out
+}
+
 // Filter keeps the images that pass every filter (dangling=,
 // reference=) and, if any references are given, match one of them.
 func Filter(imgs []storage.ImageSummary, filters, args []string) ([]storage.ImageSummary, error) {

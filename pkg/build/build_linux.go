@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -84,7 +82,13 @@ func Build(ctx context.Context, env Env, o buildopts.Options) (Result, error) {
 			return reuse(env, o, before, id)
 		}
 	}
-	nw, err := attachNetwork(ctx, env, o, &bo)
+	acct, end, err := beginAccount(ctx, env)
+	if err != nil {
+		return Result{}, err
+	}
+	defer end()
+	bo.ContainerSuffix = acct.ContainerSuffix()
+	nw, err := attachNetwork(ctx, env, o, &bo, acct.NetworkID())
 	if err != nil {
 		return Result{}, err
 	}
@@ -95,6 +99,7 @@ func Build(ctx context.Context, env Env, o buildopts.Options) (Result, error) {
 	bo.Err = tail
 	for i, rt := range env.Runtimes {
 		bo.Runtime = rt.Path
+		bo.RuntimeArgs = []string{"--root", acct.RuntimeRoot(rt.Name)}
 		tail.reset()
 		id, ref, err := imagebuildah.BuildDockerfiles(ctx, env.Store.Store, bo, o.Containerfiles...)
 		if err != nil && i+1 < len(env.Runtimes) && oci.RefusesHost(errors.New(tail.String()+err.Error())) {
@@ -102,6 +107,9 @@ func Build(ctx context.Context, env Env, o buildopts.Options) (Result, error) {
 			oci.RememberRefusal(env.StateDir, rt.Name, reason)
 			fmt.Fprintf(env.Stderr, "husk: notice: %s cannot run on this host (%s); building with %s\n", rt.Name, reason, env.Runtimes[i+1].Name)
 			continue
+		}
+		if err != nil && ctx.Err() != nil {
+			return Result{}, fmt.Errorf("build interrupted at: %w", err)
 		}
 		if err != nil {
 			return Result{}, err
@@ -219,7 +227,7 @@ func (n *network) detach() {
 }
 
 // attachNetwork gives RUN steps the network o asks for.
-func attachNetwork(ctx context.Context, env Env, o buildopts.Options, bo *define.BuildOptions) (*network, error) {
+func attachNetwork(ctx context.Context, env Env, o buildopts.Options, bo *define.BuildOptions, id string) (*network, error) {
 	cfg := netns.Config{Mode: o.Network, DNS: o.DNS, DNSSearch: o.DNSSearch, DNSOptions: o.DNSOptions}
 	switch o.Network {
 	case buildopts.NetworkNone:
@@ -231,7 +239,6 @@ func attachNetwork(ctx context.Context, env Env, o buildopts.Options, bo *define
 		return nil, nil
 	}
 	cfg.Mode = privateHelper(o.Network)
-	id := "build-" + randomID()
 	att, err := netns.Attach(ctx, env.NetRunDir, id, cfg, nil)
 	if err != nil {
 		return nil, fmt.Errorf("the build's network: %w", err)
@@ -271,12 +278,6 @@ func parseResolvConf(b []byte) (servers, search, options []string) {
 		}
 	}
 	return servers, search, options
-}
-
-func randomID() string {
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }
 
 // hostUlimits are this process's nofile and nproc limits, which RUN steps

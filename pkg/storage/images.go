@@ -31,13 +31,20 @@ type ImageSummary struct {
 	Digest  digest.Digest
 	Created time.Time
 	Size    int64
-	// Dangling images have no name.
+	// Dangling images have no name and are no other image's parent.
 	Dangling bool
+	// Intermediate images have no name and are another image's parent
+	// (the steps of a build with layers).
+	Intermediate bool
 }
 
 // Images lists the store's images, newest first.
 func (s *Store) Images() ([]ImageSummary, error) {
 	imgs, err := s.Store.Images()
+	if err != nil {
+		return nil, fmt.Errorf("list images: %w", err)
+	}
+	children, err := s.childrenOf(imgs, untagged(imgs))
 	if err != nil {
 		return nil, fmt.Errorf("list images: %w", err)
 	}
@@ -47,9 +54,10 @@ func (s *Store) Images() ([]ImageSummary, error) {
 		if err != nil {
 			size = -1
 		}
+		parent := len(children[img.ID]) > 0
 		out = append(out, ImageSummary{
 			ID: img.ID, Names: img.Names, Digest: img.Digest, Created: img.Created,
-			Size: size, Dangling: len(img.Names) == 0,
+			Size: size, Dangling: len(img.Names) == 0 && !parent, Intermediate: len(img.Names) == 0 && parent,
 		})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Created.After(out[j].Created) })
@@ -178,6 +186,9 @@ type RemoveOptions struct {
 type RemoveResult struct {
 	Untagged []string
 	Deleted  string
+	// Parents are the untagged parents that went with the image (the
+	// intermediate images of its build) as nothing else used them.
+	Parents []string
 }
 
 // RemoveImage untags the name the user gave; when that was the last name
@@ -213,40 +224,104 @@ func (s *Store) RemoveImage(ref string, opts RemoveOptions) (RemoveResult, error
 			return res, fmt.Errorf("remove container %s: %w", c.ID[:12], err)
 		}
 	}
+	imgs, err := s.Store.Images()
+	if err != nil {
+		return res, fmt.Errorf("list images: %w", err)
+	}
+	children, err := s.childrenOf(imgs, untagged(imgs))
+	if err != nil {
+		return res, fmt.Errorf("list images: %w", err)
+	}
 	if _, err := s.DeleteImage(img.ID, true); err != nil {
 		return res, fmt.Errorf("remove image %s: %w", img.ID[:12], err)
 	}
 	res.Untagged = img.Names
 	res.Deleted = img.ID
+	used := map[string]bool{}
+	for _, c := range containers {
+		used[c.ImageID] = true
+	}
+	res.Parents = s.removeOrphanedParents(children, used, img.ID)
 	return res, nil
 }
 
-// PruneImages removes images without a name that no container uses (all
-// unused images with all set) and returns their IDs.
+// removeOrphanedParents removes the untagged images that were parents of
+// the image gone and now have no child left, nor a container, up the
+// chain, and returns their IDs. A parent that cannot be removed stays
+// (it shows as dangling).
+func (s *Store) removeOrphanedParents(children map[string][]string, used map[string]bool, gone string) []string {
+	removed := map[string]bool{gone: true}
+	var out []string
+	for changed := true; changed; {
+		changed = false
+		for p, cs := range children {
+			if removed[p] || used[p] || !allIn(cs, removed) {
+				continue
+			}
+			if _, err := s.DeleteImage(p, true); err != nil {
+				continue
+			}
+			removed[p], changed = true, true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func allIn(ids []string, set map[string]bool) bool {
+	for _, id := range ids {
+		if !set[id] {
+			return false
+		}
+	}
+	return true
+}
+
+// PruneImages removes images without a name that no container uses and
+// that are no other image's parent (all unused images with all set), and
+// returns their IDs. Without all it goes on while removing makes more
+// such images: the intermediate images of a build whose image went.
 func (s *Store) PruneImages(all bool) ([]string, error) {
+	var removed []string
+	for {
+		n, err := s.pruneOnce(all, &removed)
+		if err != nil || n == 0 || all {
+			return removed, err
+		}
+	}
+}
+
+func (s *Store) pruneOnce(all bool, removed *[]string) (int, error) {
 	imgs, err := s.Store.Images()
 	if err != nil {
-		return nil, fmt.Errorf("list images: %w", err)
+		return 0, fmt.Errorf("list images: %w", err)
 	}
 	containers, err := s.Containers()
 	if err != nil {
-		return nil, fmt.Errorf("list containers: %w", err)
+		return 0, fmt.Errorf("list containers: %w", err)
 	}
 	used := map[string]bool{}
 	for _, c := range containers {
 		used[c.ImageID] = true
 	}
-	var removed []string
+	children := map[string][]string{}
+	if !all {
+		if children, err = s.childrenOf(imgs, untagged(imgs)); err != nil {
+			return 0, fmt.Errorf("list images: %w", err)
+		}
+	}
+	n := 0
 	for _, img := range imgs {
-		if used[img.ID] || (!all && len(img.Names) > 0) {
+		if used[img.ID] || (!all && (len(img.Names) > 0 || len(children[img.ID]) > 0)) {
 			continue
 		}
 		if _, err := s.DeleteImage(img.ID, true); err != nil {
-			return removed, fmt.Errorf("remove image %s: %w", img.ID[:12], err)
+			return n, fmt.Errorf("remove image %s: %w", img.ID[:12], err)
 		}
-		removed = append(removed, img.ID)
+		*removed = append(*removed, img.ID)
+		n++
 	}
-	return removed, nil
+	return n, nil
 }
 
 // Tag adds names to an image. Names without a registry get localhost/

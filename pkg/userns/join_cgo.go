@@ -46,3 +46,8 @@ func init() {
 	os.Setenv(envMapping, m.String())
 	os.Setenv("XDG_RUNTIME_DIR", C.GoString(C.husk_dir()))
 }
+
+// JoinedAtStart reports whether this process joined the pause process's
+// namespaces as it started: it was started outside them (a process that
+// husk unshare runs starts inside and joins nothing).
+func JoinedAtStart() bool { return joined() }
