@@ -130,7 +130,6 @@ func buildOptions(env Env, o buildopts.Options) (define.BuildOptions, error) {
 		Annotations:             o.Annotations,
 		IIDFile:                 o.IIDFile,
 		Quiet:                   o.Quiet,
-		Squash:                  o.Squash,
 		IgnoreFile:              o.IgnoreFile,
 		Envs:                    o.Envs,
 		AddCapabilities:         o.CapAdd,
@@ -147,6 +146,13 @@ func buildOptions(env Env, o buildopts.Options) (define.BuildOptions, error) {
 	}
 	if env.Rootless {
 		bo.Isolation = define.IsolationOCIRootless
+	}
+	if o.Squash {
+		// podman build --squash: the build's new layers become one and
+		// the base image's stay, which is buildah's Layers=false;
+		// buildah's own Squash would fold the base image in too (podman's
+		// --squash-all).
+		bo.Layers = false
 	}
 	if o.Format == buildopts.FormatDocker {
 		bo.OutputFormat = define.Dockerv2ImageManifest
