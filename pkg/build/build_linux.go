@@ -73,6 +73,9 @@ func Build(ctx context.Context, env Env, o buildopts.Options) (Result, error) {
 	if len(env.Runtimes) == 0 {
 		return Result{}, errors.New("no OCI runtime to run RUN steps with")
 	}
+	if err := checkSyntax(o.Containerfiles); err != nil {
+		return Result{}, err
+	}
 	bo, err := buildOptions(env, o)
 	if err != nil {
 		return Result{}, err
