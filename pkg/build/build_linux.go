@@ -100,7 +100,7 @@ func Build(ctx context.Context, env Env, o buildopts.Options) (Result, error) {
 			continue
 		}
 		if err != nil {
-			return Result{}, err
+			return Result{}, nameTheContext(err, o.ContextDir)
 		}
 		r := Result{ID: id}
 		if ref != nil {
