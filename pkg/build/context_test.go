@@ -18,6 +18,11 @@ func TestNameTheContext(t *testing.T) {
 	if !errors.Is(err, fs.ErrNotExist) {
 		t.Error("the error chain is lost")
 	}
+	dump := errors.New(`building at STEP "COPY . /ctx/": reading "/var/tmp/buildah-context-1/overlay/2/merge": error during bulk transfer for copier.request{Request:"GET", Root:"/", GetOptions:copier.GetOptions{UIDMap:[]idtools.IDMap(nil)}, RemoveOptions:copier.RemoveOptions{All:false}}: copier: get: "/"("/"): opening file for adding its contents to archive: open /rootonly.txt: permission denied`)
+	want = `building at STEP "COPY . /ctx/": reading "/home/u/app": copier: get: "/"("/"): opening file for adding its contents to archive: open /rootonly.txt: permission denied (a file of the build context you cannot read: make it readable, or exclude it in .containerignore)`
+	if got := nameTheContext(dump, "/home/u/app").Error(); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
 	other := errors.New("while running runtime: exit status 7")
 	if nameTheContext(other, "/ctx") != other {
 		t.Error("an error naming no overlay was changed")
