@@ -17,11 +17,11 @@
 
 : "${HUSK_BUILD_CORPUS:=$BATS_TEST_DIRNAME/../build}"
 
-# build_base: the corpus's base image, localhost/busybox: the test
-# registry's busybox under a local name, so that the Containerfiles name
-# no registry address.
+# build_base [PULL FLAGS...]: the corpus's base image, localhost/busybox:
+# the test registry's busybox under a local name, so that the
+# Containerfiles name no registry address.
 build_base() {
-	"$HUSK" pull -q "$R/busybox" >/dev/null
+	"$HUSK" pull -q "$@" "$R/busybox" >/dev/null
 	"$HUSK" tag "$R/busybox" localhost/busybox
 }
 
