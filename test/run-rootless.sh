@@ -10,6 +10,7 @@ rm -rf "$STAGE"
 mkdir -p "$STAGE"
 cp bin/husk bin/husk-transfer "$STAGE/"
 cp -r test/bats "$STAGE/bats"
+cp -r test/build "$STAGE/build"
 "$GO" test -c -tags "$TAGS" -o "$STAGE/integration.test" ./test/integration || exit 1
 chmod -R a+rX "$STAGE"
 

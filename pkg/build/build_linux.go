@@ -72,6 +72,9 @@ func Build(ctx context.Context, env Env, o buildopts.Options) (Result, error) {
 	if len(env.Runtimes) == 0 {
 		return Result{}, errors.New("no OCI runtime to run RUN steps with")
 	}
+	if err := checkSyntax(o.Containerfiles); err != nil {
+		return Result{}, err
+	}
 	bo, err := buildOptions(env, o)
 	if err != nil {
 		return Result{}, err
@@ -112,7 +115,7 @@ func Build(ctx context.Context, env Env, o buildopts.Options) (Result, error) {
 			return Result{}, fmt.Errorf("build interrupted at: %w", err)
 		}
 		if err != nil {
-			return Result{}, err
+			return Result{}, nameTheContext(err, o.ContextDir)
 		}
 		r := Result{ID: id}
 		if ref != nil {
@@ -146,7 +149,6 @@ func buildOptions(env Env, o buildopts.Options) (define.BuildOptions, error) {
 		Annotations:             o.Annotations,
 		IIDFile:                 o.IIDFile,
 		Quiet:                   o.Quiet,
-		Squash:                  o.Squash,
 		IgnoreFile:              o.IgnoreFile,
 		Envs:                    o.Envs,
 		AddCapabilities:         o.CapAdd,
@@ -163,6 +165,13 @@ func buildOptions(env Env, o buildopts.Options) (define.BuildOptions, error) {
 	}
 	if env.Rootless {
 		bo.Isolation = define.IsolationOCIRootless
+	}
+	if o.Squash {
+		// podman build --squash: the build's new layers become one and
+		// the base image's stay, which is buildah's Layers=false;
+		// buildah's own Squash would fold the base image in too (podman's
+		// --squash-all).
+		bo.Layers = false
 	}
 	if o.Format == buildopts.FormatDocker {
 		bo.OutputFormat = define.Dockerv2ImageManifest

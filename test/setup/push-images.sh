@@ -8,6 +8,10 @@
 #   - the registry is started if needed (test/setup/registry.sh start)
 #   - after pushing, the "tampered" image's second layer is corrupted in the
 #     registry's storage: same size, same digest in the manifest, wrong bytes
+#   - a Debian image (DEBIAN, for husk build's dpkg test) is made once from
+#     debootstrap --variant=minbase with its defaults and kept as a layout;
+#     without debootstrap, or when it fails, a warning says so and the tests
+#     that need it skip
 #   - the hostile corpus (HOSTILE) goes up byte for byte through the
 #     registry API, since skopeo refuses some of it (a 10 MiB config); the
 #     layout-only ones (LAYOUT_ONLY: no registry stores an index that names
@@ -57,6 +61,41 @@ else
 	touch "$stamp"
 fi
 
+# ---------------------------------------------------------------- debian
+# A minimal Debian (the host's release, debootstrap's default mirror): one
+# layer, apt's lists and downloaded packages removed as Debian's own images
+# do. Made once; takes about two minutes on a fresh machine.
+DEBIAN=debian
+make_debian() {
+	local dir=$OUT/$DEBIAN tmp suite
+	[[ -f $dir/index.json ]] && return 0
+	command -v debootstrap >/dev/null || { log "warning: no debootstrap (run test/setup/setup.sh): no $DEBIAN image"; return 1; }
+	[[ $(id -u) -eq 0 ]] || { log "warning: debootstrap needs root: no $DEBIAN image"; return 1; }
+	suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+	[[ -n $suite ]] || { log "warning: no VERSION_CODENAME in /etc/os-release: no $DEBIAN image"; return 1; }
+	tmp=$(mktemp -d "$OUT/.debian.XXXXXX")
+	log "making the $DEBIAN image: debootstrap --variant=minbase $suite (a few minutes)"
+	if ! debootstrap --variant=minbase "$suite" "$tmp/rootfs" >"$tmp/debootstrap.log" 2>&1; then
+		log "warning: debootstrap failed (last lines below): no $DEBIAN image"
+		tail -5 "$tmp/debootstrap.log" >&2
+		rm -rf "$tmp"
+		return 1
+	fi
+	rm -rf "$tmp"/rootfs/var/lib/apt/lists/* "$tmp"/rootfs/var/cache/apt/archives/*.deb \
+		"$tmp"/rootfs/var/log/* "$tmp"/rootfs/proc/* "$tmp"/rootfs/sys/* "$tmp"/rootfs/dev/*
+	tar -C "$tmp/rootfs" --numeric-owner --sort=name -cf "$tmp/layer.tar" . &&
+		umoci init --layout "$tmp/layout" &&
+		umoci new --image "$tmp/layout:latest" &&
+		umoci raw add-layer --image "$tmp/layout:latest" "$tmp/layer.tar" &&
+		umoci config --image "$tmp/layout:latest" --os linux --architecture "$(dpkg --print-architecture)" \
+			--config.env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+			--config.cmd bash --author "husk test/setup/push-images.sh: debootstrap --variant=minbase $suite" &&
+		umoci gc --layout "$tmp/layout" || { rm -rf "$tmp"; die "making the $DEBIAN layout failed"; }
+	chmod -R a+rX "$tmp/layout"
+	mv "$tmp/layout" "$dir"
+	rm -rf "$tmp"
+}
+
 # ---------------------------------------------------------------- push
 "$registry" start >&2
 addr=$("$registry" addr)
@@ -73,6 +112,13 @@ for n in "${IMAGES[@]}"; do
 	skopeo copy "${copy_opts[@]}" "oci:$OUT/$n:latest" "docker://$addr/$NAMESPACE/$n:latest" >&2 ||
 		die "pushing $n failed"
 done
+
+debian_pushed=no
+if make_debian; then
+	skopeo copy "${copy_opts[@]}" "oci:$OUT/$DEBIAN:latest" "docker://$addr/$NAMESPACE/$DEBIAN:latest" >&2 ||
+		die "pushing $DEBIAN failed"
+	debian_pushed=yes
+fi
 
 # push_raw NAME: upload every blob of layout NAME and the manifest its
 # index.json names, unchanged, with the registry's HTTP API.
@@ -118,5 +164,6 @@ printf 'HUSK-TAMPERED!!!' | dd of="$data" bs=1 seek=$((size / 2)) conv=notrunc s
 actual=$(sha256sum "$data" | cut -d' ' -f1)
 [[ $actual != "$hex" ]] || die "corrupting $data did not change its content"
 
+[[ $debian_pushed == yes ]] || log "warning: no $DEBIAN image in the registry: husk build's dpkg test will skip"
 printf 'push-images: pushed %d images (%s) and %d hostile ones (%s) to %s/%s/NAME:latest; layouts in %s (%s only there); tampered layer %s corrupted in %s\n' \
 	"${#IMAGES[@]}" "${IMAGES[*]}" "${#HOSTILE[@]}" "${HOSTILE[*]}" "$addr" "$NAMESPACE" "$OUT" "${LAYOUT_ONLY[*]}" "${hex:0:12}" "$storage"

@@ -18,7 +18,7 @@ SUBID_MIN=100000
 PACKAGES=(
 	runc crun uidmap fuse-overlayfs slirp4netns passt docker-registry skopeo
 	umoci podman busybox-static bats iproute2 procps util-linux gcc make git
-	curl socat iperf3 libseccomp-dev
+	curl socat iperf3 libseccomp-dev debootstrap
 )
 
 log() { printf 'setup: %s\n' "$*"; }
