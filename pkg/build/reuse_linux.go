@@ -346,7 +346,7 @@ func reuse(env Env, o buildopts.Options, k reuseKey, id string) (Result, error) 
 		for _, s := range k.steps {
 			fmt.Fprintln(&b, s)
 			if s.n > 1 { // buildah says nothing more of FROM
-				b.WriteString("--> Using cache\n")
+				b.WriteString("--> Using cache (unchanged build)\n")
 			}
 		}
 		fmt.Fprintf(&b, "--> Nothing changed since the build of %.12s: its image is reused\n", id)

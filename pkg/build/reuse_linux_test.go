@@ -173,7 +173,7 @@ func TestReuseRecordAndLookup(t *testing.T) {
 	if err != nil || r.ID != img.ID || r.Ref != "localhost/app:1" {
 		t.Fatalf("reuse = %+v, %v", r, err)
 	}
-	for _, want := range []string{"STEP 1/2: FROM localhost/base\nSTEP 2/2: RUN true\n--> Using cache\n", "Successfully tagged localhost/app:1\n" + img.ID + "\n"} {
+	for _, want := range []string{"STEP 1/2: FROM localhost/base\nSTEP 2/2: RUN true\n--> Using cache (unchanged build)\n", "Successfully tagged localhost/app:1\n" + img.ID + "\n"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}

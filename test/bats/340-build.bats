@@ -221,6 +221,20 @@ build_cached() {
 6 cached" "steps of the rebuild (FROM has nothing to cache)"
 	expect_eq "$ID" "$first" "image ID of the rebuild"
 	expect_eq "$(grep -c 'Using cache' <<<"$output")" 5 "Using cache lines"
+	# Nothing changed and the inputs are all visible to husk's key
+	# (docs/build.md): the engine is not started at all.
+	expect_contains "$output" "its image is reused"
+	# A change to a file the build reads goes back to the engine.
+	echo a2 >"$CTX/a.txt"
+	build_cached
+	expect_not_contains "$output" "its image is reused"
+	expect_eq "$(build_steps)" "1 built
+2 cached
+3 built
+4 built
+5 built
+6 built" "steps after a.txt changed"
+	[[ $ID != "$first" ]] || die "a changed COPY source kept the image ID"
 }
 
 @test "cache: a changed COPY source rebuilds that step and the later ones; --no-cache rebuilds all" {
