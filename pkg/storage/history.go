@@ -62,9 +62,9 @@ func (s *Store) History(ref string) ([]HistoryEntry, error) {
 			if !h.EmptyLayer {
 				e.Size = layer.UncompressedSize
 			}
-			if imgs := byTop[layer.ID]; len(imgs) > 0 && !used[imgs[0].ID] {
-				e.ID = imgs[0].ID
-				used[e.ID] = true
+			if id := s.stepImage(byTop[layer.ID], i+1, used); id != "" {
+				e.ID = id
+				used[id] = true
 			}
 			for _, o := range byTop[layer.ID] {
 				e.Tags = append(e.Tags, o.Names...)
@@ -79,6 +79,26 @@ func (s *Store) History(ref string) ([]HistoryEntry, error) {
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// stepImage picks, among the images ending with a step's layer, the one
+// that ends with that step: a build with cached layers keeps an image for
+// each step, and steps that make no layer (LABEL) share their layer with
+// the step before. It is the image whose history has steps entries, else
+// (as podman) the first one; "" when that one is already shown.
+func (s *Store) stepImage(imgs []cstorage.Image, steps int, used map[string]bool) string {
+	for _, img := range imgs {
+		if used[img.ID] {
+			continue
+		}
+		if cfg, err := s.ImageConfig(img.ID); err == nil && len(cfg.History) == steps {
+			return img.ID
+		}
+	}
+	if len(imgs) > 0 && !used[imgs[0].ID] {
+		return imgs[0].ID
+	}
+	return ""
 }
 
 // parentLayer is l's parent, nil for a base layer.
