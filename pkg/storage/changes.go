@@ -3,6 +3,7 @@ package storage
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"go.podman.io/storage/pkg/archive"
 )
@@ -23,7 +24,7 @@ type Change struct {
 }
 
 // LayerChanges lists what the layer changes over its parent (everything,
-// for a base layer), sorted by path as podman diff shows them.
+// for a base layer), sorted by path as podman diff shows them on overlay.
 func (s *Store) LayerChanges(layerID string) ([]Change, error) {
 	changes, err := s.Changes("", layerID)
 	if err != nil {
@@ -33,9 +34,14 @@ func (s *Store) LayerChanges(layerID string) ([]Change, error) {
 	for _, c := range changes {
 		out = append(out, Change{Kind: changeKind(c.Kind), Path: c.Path})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	// Component by component, so that a directory's contents follow it
+	// (/a, /a/x, /a-b): the order of an overlay layer's walk, which podman
+	// diff shows on its default driver.
+	sort.Slice(out, func(i, j int) bool { return pathKey(out[i].Path) < pathKey(out[j].Path) })
 	return out, nil
 }
+
+func pathKey(p string) string { return strings.ReplaceAll(p, "/", "\x00") }
 
 func changeKind(k archive.ChangeType) ChangeKind {
 	switch k {

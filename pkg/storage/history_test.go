@@ -50,6 +50,7 @@ func TestLayerChangesAndHistory(t *testing.T) {
 		tar.Header{Name: "etc/", Typeflag: tar.TypeDir, Mode: 0o755},
 		tar.Header{Name: "etc/hosts", Typeflag: tar.TypeReg, Mode: 0o644},
 		tar.Header{Name: "a", Typeflag: tar.TypeReg, Mode: 0o644},
+		tar.Header{Name: "z-b", Typeflag: tar.TypeReg, Mode: 0o644},
 	)))
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +63,8 @@ func TestLayerChangesAndHistory(t *testing.T) {
 	for _, c := range changes {
 		got = append(got, string(c.Kind)+" "+c.Path)
 	}
-	want := []string{"A /a", "C /bin", "D /bin/true", "C /etc", "A /etc/hosts", "A /z", "A /z/new"}
+	// A directory's contents follow it, before /z-b ('-' < '/').
+	want := []string{"A /a", "C /bin", "D /bin/true", "C /etc", "A /etc/hosts", "A /z", "A /z/new", "A /z-b"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("changes = %q, want %q", got, want)
 	}
@@ -70,7 +72,7 @@ func TestLayerChangesAndHistory(t *testing.T) {
 	for _, c := range WithoutMountTargets(changes) {
 		got = append(got, string(c.Kind)+" "+c.Path)
 	}
-	if want := []string{"A /a", "C /bin", "D /bin/true", "C /etc", "A /z", "A /z/new"}; !reflect.DeepEqual(got, want) {
+	if want := []string{"A /a", "C /bin", "D /bin/true", "C /etc", "A /z", "A /z/new", "A /z-b"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("without mount targets = %q, want %q", got, want)
 	}
 
