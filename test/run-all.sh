@@ -26,7 +26,7 @@ test/run-rootless.sh || rc=1
 
 echo "== userns edge cases (root switching to the edge-case users)"
 HUSK=$STAGE/husk HUSK_TEST_REGISTRY=$REGISTRY HUSK_TEST_IMAGES=$IMAGES_DIR \
-	bats --tap "$STAGE/bats/root-userns.bats" "$STAGE/bats/root-cgroups.bats" "$STAGE/bats/root-pull-faults.bats" "$STAGE/bats/root-mount.bats" "$STAGE/bats/root-build.bats" 2>&1 | tee "$out/root-bats.out"
+	bats --tap "$STAGE/bats/root-userns.bats" "$STAGE/bats/root-cgroups.bats" "$STAGE/bats/root-pull-faults.bats" "$STAGE/bats/root-mount.bats" "$STAGE/bats/root-build.bats" "$STAGE/bats/root-commit.bats" 2>&1 | tee "$out/root-bats.out"
 [[ ${PIPESTATUS[0]} -eq 0 ]] || rc=1
 
 echo "== fuzz targets, ${FUZZTIME:-3s} each (test/fuzz.sh)"

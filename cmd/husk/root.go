@@ -144,6 +144,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) (*app, *cobra.Command) {
 		newTopInspectCommand(a),
 		newGenDocsCommand(a, root),
 		newNetworkCommand(a.networkDeps()),
+		newCommitCommand(a), newDiffCommand(a), newHistoryCommand(a), newExportCommand(a), newImportCommand(a),
 	)
 	root.AddCommand(newNetHelperCommands()...)
 	return a, root

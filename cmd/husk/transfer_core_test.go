@@ -33,6 +33,8 @@ func TestCoreLinksNoTransferMachinery(t *testing.T) {
 		"github.com/containers/ocicrypt",
 		"github.com/spf13/cobra/doc",
 		"github.com/husk-dev/husk/pkg/build",
+		"github.com/husk-dev/husk/pkg/commit",
+		"go.podman.io/common/libimage",
 		"go.podman.io/buildah",
 		"go.podman.io/common/pkg/config",
 		"github.com/moby/buildkit/frontend/dockerfile/parser",

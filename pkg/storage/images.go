@@ -334,20 +334,32 @@ func (s *Store) Tag(ref string, names []string) error {
 	}
 	var full []string
 	for _, n := range names {
-		if !hasDomain(n) {
-			n = "localhost/" + n
-		}
-		named, err := reference.ParseNormalizedNamed(n)
+		name, err := NormalizeName(n)
 		if err != nil {
-			return fmt.Errorf("invalid name %q: %w", n, err)
+			return err
 		}
-		if _, ok := named.(reference.Canonical); ok {
-			return fmt.Errorf("invalid name %q: a tag cannot contain a digest", n)
-		}
-		full = append(full, reference.TagNameOnly(named).String())
+		full = append(full, name)
 	}
 	if err := s.AddNames(img.ID, full); err != nil {
 		return fmt.Errorf("tag %s: %w", short(img.ID), err)
 	}
 	return nil
+}
+
+// NormalizeName is the full name an image gets when the user names it n:
+// localhost/ when n has no registry (as podman does), :latest when it has
+// no tag.
+func NormalizeName(n string) (string, error) {
+	full := n
+	if !hasDomain(n) {
+		full = "localhost/" + n
+	}
+	named, err := reference.ParseNormalizedNamed(full)
+	if err != nil {
+		return "", fmt.Errorf("invalid name %q: %w", n, err)
+	}
+	if _, ok := named.(reference.Canonical); ok {
+		return "", fmt.Errorf("invalid name %q: a tag cannot contain a digest", n)
+	}
+	return reference.TagNameOnly(named).String(), nil
 }
