@@ -79,8 +79,10 @@ func Build(ctx context.Context, env Env, o buildopts.Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	before, keyErr := makeReuseKey(env, o)
-	if keyErr == nil {
+	// --no-cache skips the lookup, not the record: its image is what a
+	// later build with nothing changed gets from buildah's cache as well.
+	before, keyErr := makeReuseKey(env, keyed(o))
+	if keyErr == nil && !o.NoCache {
 		if id, ok := lookupReuse(env, before); ok {
 			return reuse(env, o, before, id)
 		}
@@ -343,7 +345,7 @@ func refusal(out string) string {
 // change while it ran (before is the key made before it, keyErr why there
 // was none: a base image that had to be pulled first, say).
 func remember(env Env, o buildopts.Options, before reuseKey, keyErr error, id string) {
-	after, err := makeReuseKey(env, o)
+	after, err := makeReuseKey(env, keyed(o))
 	if err != nil || after.context != before.context || (keyErr == nil && after.key != before.key) {
 		return
 	}
@@ -364,4 +366,11 @@ func privateHelper(mode string) string {
 		return netns.ModeSlirp
 	}
 	return netns.ModePrivate
+}
+
+// keyed is o as its reuse key sees it: --no-cache changes how a build
+// runs, not what it makes.
+func keyed(o buildopts.Options) buildopts.Options {
+	o.NoCache = false
+	return o
 }
