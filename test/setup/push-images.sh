@@ -66,6 +66,16 @@ fi
 # layer, apt's lists and downloaded packages removed as Debian's own images
 # do. Made once; takes about two minutes on a fresh machine.
 DEBIAN=debian
+# apt_mirror: the first http(s) URI of the host's Debian sources (deb822
+# .sources files, then sources.list), if any.
+apt_mirror() {
+	local u
+	u=$(awk '/^URIs:/ {for (i = 2; i <= NF; i++) if ($i ~ /^https?:\/\/.*\/debian\/?$/) {print $i; exit}}' \
+		/etc/apt/sources.list.d/*.sources 2>/dev/null | head -n1)
+	[[ -n $u ]] || u=$(awk '$1 == "deb" && $2 ~ /^https?:\/\/.*\/debian\/?$/ {print $2; exit}' \
+		/etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | head -n1)
+	[[ -n $u ]] && echo "$u"
+}
 make_debian() {
 	local dir=$OUT/$DEBIAN tmp suite
 	[[ -f $dir/index.json ]] && return 0
@@ -74,8 +84,13 @@ make_debian() {
 	suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 	[[ -n $suite ]] || { log "warning: no VERSION_CODENAME in /etc/os-release: no $DEBIAN image"; return 1; }
 	tmp=$(mktemp -d "$OUT/.debian.XXXXXX")
+	# The mirror apt already uses on this host, where one is configured
+	# (a machine may reach Debian's packages only through it); else
+	# debootstrap's default.
+	local mirror=() m
+	m=$(apt_mirror) && mirror=("$m")
 	log "making the $DEBIAN image: debootstrap --variant=minbase $suite (a few minutes)"
-	if ! debootstrap --variant=minbase "$suite" "$tmp/rootfs" >"$tmp/debootstrap.log" 2>&1; then
+	if ! debootstrap --variant=minbase "$suite" "$tmp/rootfs" "${mirror[@]}" >"$tmp/debootstrap.log" 2>&1; then
 		log "warning: debootstrap failed (last lines below): no $DEBIAN image"
 		tail -5 "$tmp/debootstrap.log" >&2
 		rm -rf "$tmp"
