@@ -234,10 +234,16 @@ func checkInstruction(n *parser.Node, stages map[string]bool) error {
 // file contents, without following links; it gives up on a context over
 // the bounds.
 func hashTree(dir string) (string, error) {
+	// The context may be named through a link (buildah follows it);
+	// WalkDir would digest the link alone.
+	dir, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return "", err
+	}
 	h := sha256.New()
 	var bytesRead int64
 	entries := 0
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}

@@ -219,3 +219,25 @@ func TestQualify(t *testing.T) {
 		}
 	}
 }
+
+// A context named through a link is digested through it: its files count.
+func TestHashTreeThroughLink(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real")
+	if err := os.Mkdir(real, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(real, "f"), "1")
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink("real", link); err != nil {
+		t.Fatal(err)
+	}
+	before, err := hashTree(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(real, "f"), "2")
+	if after, _ := hashTree(link); after == before {
+		t.Error("a changed file behind the context's link kept the digest")
+	}
+}
