@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make demo: husk's main job on a built-in local image, as an ordinary
 # user (the test user): pull into the per-user store, list, inspect, run
-# in the foreground and detached (with a published port), exec, stats, logs.
+# in the foreground and detached (with a published port), exec, stats, logs;
+# then build an image from a Containerfile, run it, and build it again
+# unchanged.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . test/lib.sh
@@ -36,5 +38,14 @@ show "$STAGE/husk" exec husk-demo sh -c 'echo "exec sees: $(cat /etc/hostname)"'
 show "$STAGE/husk" stats --no-stream husk-demo
 show "$STAGE/husk" logs husk-demo
 show "$STAGE/husk" rm -f husk-demo
+ctx=$STAGE/demo-build
+rm -rf "$ctx"
+mkdir -p "$ctx"
+printf 'FROM %s\nRUN echo "built by husk build, run by husk run" > /built\nCMD ["cat", "/built"]\n' \
+	"$REGISTRY/husk-test/busybox:latest" >"$ctx/Containerfile"
+chmod -R a+rX "$ctx"
+show "$STAGE/husk" build -t localhost/husk-demo-built "$ctx"
+show "$STAGE/husk" run --rm localhost/husk-demo-built
+show "$STAGE/husk" build -t localhost/husk-demo-built "$ctx"
 show "$STAGE/husk" system df
 show "$STAGE/husk" info
