@@ -3,11 +3,13 @@ package build
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/openshift/imagebuilder/dockerfile/command"
 	"github.com/openshift/imagebuilder/dockerfile/parser"
+
+	"github.com/husk-dev/husk/internal/userfile"
+	"github.com/husk-dev/husk/pkg/build/buildopts"
 )
 
 // maxLinesForLineSearch bounds the search for the line of a parse error
@@ -25,7 +27,7 @@ func checkSyntax(paths []string) error {
 		if strings.HasSuffix(p, ".in") {
 			continue
 		}
-		b, err := os.ReadFile(p)
+		b, err := userfile.Read(p, buildopts.MaxContainerfileSize)
 		if err != nil {
 			return fmt.Errorf("read the Containerfile: %w", err)
 		}

@@ -28,3 +28,11 @@ func TestCheckContainerfile(t *testing.T) {
 		})
 	}
 }
+
+// A Containerfile is read on the user's word: a device or a FIFO is an
+// error, not an endless read.
+func TestCheckSyntaxReadsOnlyRegularFiles(t *testing.T) {
+	if err := checkSyntax([]string{"/dev/zero"}); err == nil {
+		t.Error("/dev/zero was read as a Containerfile")
+	}
+}
