@@ -113,25 +113,24 @@ hpause=$(husk_pause_pid) || hpause=
 pause=$(pause_pid) || pause=
 
 # ---------------------------------------------------------------- rounds
-bench_log "timed rounds: N=$BENCH_N"
-for ((r = 1; r <= BENCH_N; r++)); do
-	for c in "${CASES[@]}"; do
-		if ((r % 2)); then order=(husk podman); else order=(podman husk); fi
-		for tool in "${order[@]}"; do
-			measure time "$tool" "$c"
-		done
-	done
-done
-if ((BENCH_MEM_N > 0)); then
-	bench_log "memory rounds: N=$BENCH_MEM_N"
-	for ((r = 1; r <= BENCH_MEM_N; r++)); do
+# rounds MODE N FIRST SECOND: N rounds of every case, the two tools taking
+# turns at going first (FIRST in odd rounds).
+rounds() {
+	local mode=$1 n=$2 r c tool order
+	for ((r = 1; r <= n; r++)); do
 		for c in "${CASES[@]}"; do
-			if ((r % 2)); then order=(podman husk); else order=(husk podman); fi
+			if ((r % 2)); then order=("$3" "$4"); else order=("$4" "$3"); fi
 			for tool in "${order[@]}"; do
-				measure mem "$tool" "$c"
+				measure "$mode" "$tool" "$c"
 			done
 		done
 	done
+}
+bench_log "timed rounds: N=$BENCH_N"
+rounds time "$BENCH_N" husk podman
+if ((BENCH_MEM_N > 0)); then
+	bench_log "memory rounds: N=$BENCH_MEM_N"
+	rounds mem "$BENCH_MEM_N" podman husk
 fi
 
 # ---------------------------------------------------------------- report
