@@ -28,6 +28,7 @@ all: build
 build:
 	$(GO) build -tags $(TAGS),husk_core -ldflags '$(LDFLAGS)' -o bin/husk ./cmd/husk
 	$(GO) build -tags $(HELPER_TAGS) -ldflags '$(LDFLAGS)' -o bin/husk-transfer ./cmd/husk
+	$(GO) build -tags $(TAGS) -ldflags '$(LDFLAGS)' -o bin/husk-reexec ./cmd/husk-reexec
 
 setup:
 	test/setup/setup.sh

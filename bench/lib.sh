@@ -55,7 +55,10 @@ bench_init() {
 	[[ $BENCH_N =~ ^[1-9][0-9]*$ ]] || bench_die "BENCH_N must be a positive number, not '$BENCH_N'"
 	[[ $BENCH_MEM_N =~ ^[0-9]+$ ]] || bench_die "BENCH_MEM_N must be a number, not '$BENCH_MEM_N'"
 	[[ -x /usr/bin/time ]] || bench_die "/usr/bin/time missing: apt-get install time"
-	[[ -x $REPO_DIR/bin/husk && -x $REPO_DIR/bin/husk-transfer ]] || bench_die "bin/husk or bin/husk-transfer missing: make build"
+	local b
+	for b in husk husk-transfer husk-reexec; do
+		[[ -x $REPO_DIR/bin/$b ]] || bench_die "bin/$b missing: make build"
+	done
 	curl -fsS -o /dev/null --max-time 2 "http://$REGISTRY/v2/" 2>/dev/null ||
 		bench_die "no registry at $REGISTRY: make images (test/setup/registry.sh start; test/setup/push-images.sh)"
 
@@ -63,7 +66,9 @@ bench_init() {
 	mkdir -p "$BENCH_STAGE" "$BENCH_RESULTS"
 	chmod 755 "$BENCH_STAGE"
 	install -m 755 "$REPO_DIR/bin/husk" "$HUSK_BIN"
-	install -m 755 "$REPO_DIR/bin/husk-transfer" "$(dirname "$HUSK_BIN")/husk-transfer"
+	for b in husk-transfer husk-reexec; do
+		install -m 755 "$REPO_DIR/bin/$b" "$(dirname "$HUSK_BIN")/$b"
+	done
 	(cd "$REPO_DIR" && CGO_ENABLED=0 "$GO" build -o "$TREERSS" ./bench/treerss) ||
 		bench_die "building bench/treerss failed"
 	chmod 755 "$TREERSS"

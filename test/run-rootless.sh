@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 rm -rf "$STAGE"
 mkdir -p "$STAGE"
-cp bin/husk bin/husk-transfer "$STAGE/"
+cp bin/husk bin/husk-transfer bin/husk-reexec "$STAGE/"
 cp -r test/bats "$STAGE/bats"
 cp -r test/build "$STAGE/build"
 "$GO" test -c -tags "$TAGS" -o "$STAGE/integration.test" ./test/integration || exit 1

@@ -134,6 +134,39 @@ setup_file() {
 	[[ -s $BATS_TEST_TMPDIR/q.tar ]] || die "husk save wrote nothing"
 }
 
+@test "build jobs run in husk-reexec from the same build; without it, or with one from another build, in the helper" {
+	local ctx=$BATS_TEST_TMPDIR/ctx dir
+	dir=$(dirname "$HUSK")
+	mkdir -p "$ctx/files"
+	echo one >"$ctx/files/a"
+	printf 'FROM localhost/busybox\nRUN echo ran > /r\nCOPY files/ /files/\n' >"$ctx/Containerfile"
+	run_husk --log-level=debug build -q --no-cache -t localhost/slim "$ctx"
+	expect_contains "$stderr" "build jobs run in $dir/husk-reexec" "the helper's choice"
+	run_husk run --rm localhost/slim cat /r /files/a
+	expect_eq "$output" $'ran\none'
+	# Run by hand, it is not a command.
+	run "$dir/husk-reexec" build
+	[[ $status == 125 && $output == *"it is not a command"* ]] || die "husk-reexec by hand: status $status, output: $output"
+
+	local lone=$BATS_TEST_TMPDIR/lone
+	mkdir -p "$lone"
+	cp "$HUSK" "$dir/husk-transfer" "$lone/"
+	echo two >"$ctx/files/a"
+	HUSK=$lone/husk run_husk --log-level=debug build -q --no-cache -t localhost/slim "$ctx"
+	expect_contains "$stderr" "build jobs run in the helper" "without husk-reexec"
+	expect_not_contains "$stderr" "level=warning" "a missing husk-reexec is no warning"
+	run_husk run --rm localhost/slim cat /r /files/a
+	expect_eq "$output" $'ran\ntwo'
+
+	# A program of this build that is not the job runner is refused.
+	cp "$HUSK" "$lone/husk-reexec"
+	echo three >"$ctx/files/a"
+	HUSK=$lone/husk run_husk build -q --no-cache -t localhost/slim "$ctx"
+	expect_contains "$stderr" "is not husk-reexec's job runner" "a wrong husk-reexec warns"
+	run_husk run --rm localhost/slim cat /r /files/a
+	expect_eq "$output" $'ran\nthree'
+}
+
 @test "- reads the Containerfile from stdin with an empty context; -f - with a context" {
 	run_husk build -q -t localhost/stdin - <<<$'FROM localhost/busybox\nRUN echo from-stdin > /s'
 	run_husk run --rm localhost/stdin cat /s
