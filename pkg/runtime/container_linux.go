@@ -55,6 +55,10 @@ type Config struct {
 	Interactive bool      `json:"interactive,omitempty"`
 	TTY         bool      `json:"tty,omitempty"`
 	ReadOnly    bool      `json:"readOnly,omitempty"`
+	// Labels are the container's labels: the image's, overridden by
+	// --label and --label-file. Annotations go into config.json as well.
+	Labels      map[string]string `json:"labels,omitempty"`
+	Annotations map[string]string `json:"annotations,omitempty"`
 	// OldNetwork is the network mode in records written before Net had
 	// one; read, never set (NetworkMode says which mode applies).
 	OldNetwork string `json:"network,omitempty"`
