@@ -49,6 +49,22 @@ func TestParseSource(t *testing.T) {
 	}
 }
 
+func TestParseSourceDropsATagBesideADigest(t *testing.T) {
+	const dg = "@sha256:c2251132d4a637ddb2307d849f6c062b6e6b7d69442c04cc423ccf59dbf00c40"
+	for in, want := range map[string]string{
+		"busybox:latest" + dg:                                   "busybox" + dg,
+		"127.0.0.1:5055/husk-test/busybox:1.36" + dg:            "127.0.0.1:5055/husk-test/busybox" + dg,
+		"docker://127.0.0.1:5055/husk-test/busybox:latest" + dg: "127.0.0.1:5055/husk-test/busybox" + dg,
+		"127.0.0.1:5055/husk-test/busybox" + dg:                 "127.0.0.1:5055/husk-test/busybox" + dg,
+		"127.0.0.1:5055/husk-test/busybox:latest":               "127.0.0.1:5055/husk-test/busybox:latest",
+	} {
+		s, err := ParseSource(in)
+		if err != nil || s.Name != want {
+			t.Errorf("ParseSource(%q) = %q, %v; want %q", in, s.Name, err, want)
+		}
+	}
+}
+
 func TestParsePlatform(t *testing.T) {
 	p, err := ParsePlatform("linux/arm64/v8")
 	if err != nil || p != (Platform{OS: "linux", Arch: "arm64", Variant: "v8"}) {

@@ -32,7 +32,7 @@ func ParseSource(s string) (Source, error) {
 		return Source{}, fmt.Errorf("%w: empty", ErrBadReference)
 	}
 	if strings.HasPrefix(s, "docker://") {
-		name := strings.TrimPrefix(s, "docker://")
+		name := withoutTagBesideDigest(strings.TrimPrefix(s, "docker://"))
 		if _, err := reference.ParseNormalizedNamed(name); err != nil {
 			return Source{}, fmt.Errorf("%w %q: %v", ErrBadReference, s, err)
 		}
@@ -48,7 +48,22 @@ func ParseSource(s string) (Source, error) {
 	if _, err := reference.ParseNormalizedNamed(s); err != nil {
 		return Source{}, fmt.Errorf("%w %q: %v", ErrBadReference, s, err)
 	}
-	return Source{Name: s}, nil
+	return Source{Name: withoutTagBesideDigest(s)}, nil
+}
+
+// withoutTagBesideDigest drops the tag of "repo:tag@sha256:…": the digest
+// names the image and the tag says nothing more, as podman has it (the
+// registry transport refuses a reference with both).
+func withoutTagBesideDigest(s string) string {
+	name, digest, ok := strings.Cut(s, "@")
+	if !ok {
+		return s
+	}
+	slash := strings.LastIndex(name, "/")
+	if colon := strings.LastIndex(name, ":"); colon > slash {
+		name = name[:colon]
+	}
+	return name + "@" + digest
 }
 
 // localName is the store name for an image from a non-registry transport

@@ -46,6 +46,28 @@ load helpers
 	expect_eq "$(json 'd[0]["RepoDigests"]')" "[\"$R/busybox@$digest\"]" "RepoDigests"
 }
 
+# podman 4.3.1 (and later) takes NAME:TAG@DIGEST as NAME@DIGEST: the image
+# is pulled by digest and named by it, and run, inspect and rmi accept the
+# same string.
+@test "NAME:TAG@DIGEST is pulled, run and removed by its digest, as podman does" {
+	use_store tagdigest
+	local digest
+	digest=$(oci_manifest_digest busybox)
+	run_husk pull -q "$R/busybox:latest@$digest"
+	expect_eq "$output" "$(oci_image_id busybox)" "image ID"
+	run_husk image inspect --format '{{json .RepoTags}} {{json .RepoDigests}}' "$R/busybox:latest@$digest"
+	expect_eq "$output" "[] [\"$R/busybox@$digest\"]" "the name it is stored under"
+	run_husk run --rm --network none "$R/busybox:latest@$digest" echo ran
+	expect_eq "$output" ran
+	run_husk rmi "$R/busybox:latest@$digest"
+	expect_contains "$output" "Untagged: $R/busybox@$digest"
+	run_husk images -q
+	expect_eq "$output" "" "images after rmi"
+	# run of a missing image pulls it by the digest too.
+	run_husk run --rm --network none "docker://$R/busybox:1.0@$digest" echo pulled
+	expect_eq "$output" pulled
+}
+
 @test "pull oci: layout" {
 	run_husk pull -q "oci:$HUSK_TEST_IMAGES/busybox:latest"
 	expect_eq "$output" "$(oci_image_id busybox)" "image ID"
