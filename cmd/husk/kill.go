@@ -18,6 +18,9 @@ func newKillCommand(a *app) *cobra.Command {
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sig, err := runtime.ParseSignal(signal)
+			if signal == "0" {
+				sig, err = 0, nil // checks that the container runs, as kill(1)
+			}
 			if err != nil {
 				return err
 			}

@@ -7,6 +7,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -146,7 +147,9 @@ func newNetworkRmCommand(d networkDeps) *cobra.Command {
 			}
 			for _, a := range args {
 				name, err := s.RemoveUnused(cmd.Context(), a, d.inUse, force)
-				if err != nil {
+				if errors.Is(err, netns.ErrNoSuchNetwork) {
+					return &exitCodeError{code: 1, msg: message(err)} // as podman
+				} else if err != nil {
 					return err
 				}
 				fmt.Fprintln(cmd.OutOrStdout(), name)

@@ -3,7 +3,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -11,51 +13,67 @@ import (
 )
 
 func newRmCommand(a *app) *cobra.Command {
-	var force, all bool
+	var (
+		o       runtime.RemoveOptions
+		timeout int
+	)
 	cmd := &cobra.Command{
 		Use:   "rm [flags] CONTAINER [CONTAINER...]",
 		Short: "Remove containers",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if all == (len(args) > 0) {
-				return fmt.Errorf("give container names or --all")
+			if o.All == (len(args)+len(o.CIDFiles) > 0) {
+				return fmt.Errorf("give container names or --cidfile, or --all alone")
+			}
+			if cmd.Flags().Changed("time") {
+				if !o.Force {
+					return fmt.Errorf("--time needs --force: it is how long a running container gets to stop")
+				}
+				t := time.Duration(timeout) * time.Second
+				o.Timeout = &t
 			}
 			store, env, err := a.openEnv()
 			if err != nil {
 				return err
 			}
 			defer store.Close()
-			var targets []*runtime.Container
-			if all {
-				if targets, err = runtime.List(store); err != nil {
-					return err
-				}
-			}
-			for _, ref := range args {
-				if e, ok := runtime.LookupExternal(store, ref); ok {
-					// A build's working container (podman rm removes
-					// its storage containers too).
-					if err := runtime.RemoveExternal(store, e, force); err != nil {
-						return err
-					}
-					fmt.Fprintln(a.stdout, ref)
+			done, err := runtime.RemoveSet(cmd.Context(), env, args, o)
+			var last error
+			for _, r := range done {
+				if r.Err == nil {
+					fmt.Fprintln(a.stdout, r.Ref)
 					continue
 				}
-				c, err := runtime.Lookup(store, ref)
-				if err != nil {
-					return err
+				if last != nil {
+					fmt.Fprintf(a.stderr, "husk: %s\n", message(last))
 				}
-				targets = append(targets, c)
+				last = r.Err
 			}
-			for _, c := range targets {
-				if err := runtime.Remove(cmd.Context(), env, c, force); err != nil {
-					return err
-				}
-				fmt.Fprintln(a.stdout, c.ID)
+			if err != nil {
+				return rmExit(err)
 			}
-			return nil
+			return rmExit(last)
 		},
 	}
-	cmd.Flags().BoolVarP(&force, "force", "f", false, "kill running containers first")
-	cmd.Flags().BoolVarP(&all, "all", "a", false, "remove all containers")
+	f := cmd.Flags()
+	f.BoolVarP(&o.Force, "force", "f", false, "remove running containers too (killed at once, or stopped with their stop signal first with --time)")
+	f.BoolVarP(&o.All, "all", "a", false, "remove all containers")
+	f.BoolVarP(&o.Ignore, "ignore", "i", false, "skip names that are not containers (and a --cidfile that does not exist)")
+	f.BoolVar(&o.Depend, "depend", false, "remove the containers that use a container's namespaces first")
+	f.StringArrayVar(&o.CIDFiles, "cidfile", nil, "remove the container whose ID the file holds (run --cidfile)")
+	f.IntVarP(&timeout, "time", "t", 10, "with --force, seconds a running container gets to stop after its stop signal before it is killed")
 	return cmd
+}
+
+// rmExit gives rm's errors podman's exit codes: 1 for a name that is no
+// container, 2 for a running container without --force.
+func rmExit(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, runtime.ErrContainerUnknown):
+		return &exitCodeError{code: 1, msg: message(err)}
+	case errors.Is(err, runtime.ErrContainerRunning):
+		return &exitCodeError{code: 2, msg: message(err)}
+	}
+	return err
 }

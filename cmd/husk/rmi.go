@@ -11,7 +11,7 @@ import (
 )
 
 func newRmiCommand(a *app) *cobra.Command {
-	var force, all bool
+	var force, all, ignore bool
 	cmd := &cobra.Command{
 		Use:   "rmi [flags] IMAGE [IMAGE...]",
 		Short: "Remove images (or untag one of their names)",
@@ -43,6 +43,9 @@ func newRmiCommand(a *app) *cobra.Command {
 					continue // went with an image it was the parent of
 				}
 				res, err := store.RemoveImage(ref, storage.RemoveOptions{Force: force || all})
+				if ignore && errorsIs(err, storage.ErrImageUnknown) {
+					continue
+				}
 				if err != nil {
 					fmt.Fprintf(a.stderr, "husk: %s\n", message(err))
 					if firstErr == nil {
@@ -68,6 +71,7 @@ func newRmiCommand(a *app) *cobra.Command {
 	}
 	cmd.Flags().BoolVarP(&force, "force", "f", false, "remove images with several names or in use by containers (those containers go too)")
 	cmd.Flags().BoolVarP(&all, "all", "a", false, "remove all images")
+	cmd.Flags().BoolVarP(&ignore, "ignore", "i", false, "skip names that are no image")
 	return cmd
 }
 

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -129,6 +130,9 @@ func newVolumeRmCommand(a *app) *cobra.Command {
 			removed, err := volumeuse.Remove(store, vs, args, force)
 			for _, n := range removed {
 				fmt.Fprintln(a.stdout, n)
+			}
+			if errors.Is(err, runtime.ErrVolumeUnknown) {
+				return &exitCodeError{code: 1, msg: message(err)} // as podman
 			}
 			return err
 		}),

@@ -19,6 +19,10 @@ import (
 	"github.com/husk-dev/husk/pkg/runtime/oci"
 )
 
+// ErrContainerRunning is returned for removing a running container
+// without force.
+var ErrContainerRunning = errors.New("container is running")
+
 // Remove deletes a container: runtime state, mount, storage and files.
 // A running container is refused unless force is set (then it is killed).
 func Remove(ctx context.Context, env Env, c *Container, force bool) error {
@@ -29,7 +33,7 @@ func Remove(ctx context.Context, env Env, c *Container, force bool) error {
 	}
 	if c.Alive() {
 		if !force {
-			return setting.Errorf("container %s is running: stop it first or use {force}", c.Name)
+			return setting.Errorf("cannot remove container %s: %w: stop it first or use {force}", c.Name, ErrContainerRunning)
 		}
 		// Every process of the container goes with its pid namespace's
 		// init (and its cgroup, when it has one); the monitor then

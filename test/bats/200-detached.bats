@@ -115,7 +115,7 @@ elapsed_ms() {
 	expect_eq "$output" $'started\nstopping\nstarted\nstopping' "logs of both runs"
 
 	run_husk rm life
-	expect_eq "$output" "$id" "rm's stdout"
+	expect_eq "$output" life "rm's stdout"
 	expect_container_gone life
 	wait_until 5 pid_gone "$mpid2"
 	expect_no_container_leftovers
@@ -141,7 +141,7 @@ elapsed_ms() {
 	expect_eq "$output" cs "start of a running container"
 	expect_eq "$(ctr_pid cs)" "$pid" "State.pid after the second start"
 	run_husk rm -f cs
-	expect_eq "$output" "$id"
+	expect_eq "$output" cs
 	expect_container_gone cs
 }
 
@@ -572,7 +572,7 @@ husk_logs_bytes() {
 	expect_one_error_line
 	expect_contains "$stderr" "running"
 	run_husk rm -f victim
-	expect_eq "$output" "$id" "rm -f's stdout"
+	expect_eq "$output" victim "rm -f's stdout"
 	expect_eq "$stderr" "" "rm -f's stderr"
 	pid_gone "$pid" || die "the container's process $pid is alive"
 	wait_until 5 pid_gone "$child"
@@ -705,7 +705,7 @@ husk_logs_bytes() {
 	# The old name is free again.
 	run_husk run --rm --name old-name "$R/busybox" true
 	run_husk rm new-name
-	expect_eq "$output" "$id"
+	expect_eq "$output" new-name
 }
 
 @test "rename to a name another container has is refused; both keep their names" {
@@ -748,7 +748,7 @@ husk_logs_bytes() {
 	run_husk container prune
 	expect_eq "$output" "" "second prune"
 	run_husk rm -f keep
-	expect_eq "$output" "$keep"
+	expect_eq "$output" keep
 }
 
 # ---------------------------------------------------------------- concurrency

@@ -47,7 +47,7 @@ no_overlay_mount() {
 	expect_eq "$(store_overlay_mounts "$layer")" "" "overlay mount of the dead container"
 	expect_eq "$(ls -A "$(runc_state_dir)" 2>/dev/null)" "" "runtime state of the dead container"
 	run_husk rm -f orphan
-	expect_eq "$output" "$id" "rm -f"
+	expect_eq "$output" orphan "rm -f"
 	expect_eq "$(storage_containers)" "" "storage containers"
 	expect_no_container_leftovers
 }
@@ -122,7 +122,7 @@ no_overlay_mount() {
 	pause2=$(pause_pid)
 	((pause2 > 0 && pause2 != pause)) || die "pause process after the reboot: $pause2 (before: $pause)"
 	run_husk rm -f boot
-	expect_eq "$output" "$id" "rm -f"
+	expect_eq "$output" boot "rm -f"
 	expect_eq "$(storage_containers)" "" "storage containers"
 	run_husk '?' run --rm "$R/busybox" echo after-reboot
 	expect_eq "$status" 0 "run --rm after the reboot"
@@ -164,7 +164,7 @@ no_overlay_mount() {
 	expect_eq "$output" $'ready\ngot TERM' "logs after stop"
 	run_husk rm survivor
 	run_husk rm -f survivor2
-	expect_eq "$output" "$id2" "rm -f of a running container"
+	expect_eq "$output" survivor2 "rm -f of a running container"
 	expect_eq "$(storage_containers)" "" "storage containers"
 
 	run_husk run --rm "$R/busybox" echo new-run
