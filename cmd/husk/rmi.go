@@ -27,38 +27,24 @@ func newRmiCommand(a *app) *cobra.Command {
 				return err
 			}
 			defer store.Close()
-			if all {
-				imgs, err := store.Images()
-				if err != nil {
-					return err
-				}
-				for _, img := range imgs {
-					args = append(args, img.ID)
-				}
+			done, err := store.RemoveImages(args, storage.RemoveOptions{Force: force}, all, ignore)
+			if err != nil {
+				return err
 			}
 			var firstErr error
-			gone := map[string]bool{}
-			for _, ref := range args {
-				if all && gone[ref] {
-					continue // went with an image it was the parent of
-				}
-				res, err := store.RemoveImage(ref, storage.RemoveOptions{Force: force || all})
-				if ignore && errorsIs(err, storage.ErrImageUnknown) {
-					continue
-				}
-				if err != nil {
-					fmt.Fprintf(a.stderr, "husk: %s\n", message(err))
+			for _, r := range done {
+				if r.Err != nil {
+					fmt.Fprintf(a.stderr, "husk: %s\n", message(r.Err))
 					if firstErr == nil {
-						firstErr = err
+						firstErr = r.Err
 					}
 					continue
 				}
-				for _, n := range res.Untagged {
+				for _, n := range r.Result.Untagged {
 					fmt.Fprintf(a.stdout, "Untagged: %s\n", n)
 				}
-				for _, id := range append([]string{res.Deleted}, res.Parents...) {
+				for _, id := range append([]string{r.Result.Deleted}, r.Result.Parents...) {
 					if id != "" {
-						gone[id] = true
 						fmt.Fprintf(a.stdout, "Deleted: %s\n", id)
 					}
 				}

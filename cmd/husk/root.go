@@ -145,6 +145,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) (*app, *cobra.Command) {
 		newGenDocsCommand(a, root),
 		newNetworkCommand(a.networkDeps()),
 		newCommitCommand(a), newDiffCommand(a), newHistoryCommand(a), newExportCommand(a), newImportCommand(a),
+		newManifestCommand(a),
 	)
 	root.AddCommand(newNetHelperCommands()...)
 	return a, root

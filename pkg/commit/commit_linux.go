@@ -16,6 +16,7 @@ import (
 	"go.podman.io/image/v5/types"
 
 	"github.com/husk-dev/husk/pkg/commit/commitopts"
+	"github.com/husk-dev/husk/pkg/pull"
 	"github.com/husk-dev/husk/pkg/storage"
 )
 
@@ -74,7 +75,7 @@ func Commit(ctx context.Context, env Env, src Source, dest string, o commitopts.
 		return "", err
 	}
 	defer release()
-	policy, err := policyPath(env.Sys, tmp)
+	policy, err := pull.PolicyFile(env.Sys, tmp)
 	if err != nil {
 		return "", err
 	}

@@ -3,8 +3,6 @@ package commit
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"go.podman.io/image/v5/signature"
 	"go.podman.io/image/v5/types"
@@ -22,27 +20,6 @@ func policy(sys *types.SystemContext) (*signature.Policy, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load signature policy: %w", err)
-	}
-	return p, nil
-}
-
-// acceptAnything is policy's fallback, as a file.
-const acceptAnything = `{"default":[{"type":"insecureAcceptAnything"}]}`
-
-// policyPath is the policy file for buildah, which reads one: "" for
-// policy.json where the ecosystem keeps it, else a file in dir that
-// accepts anything.
-func policyPath(sys *types.SystemContext, dir string) (string, error) {
-	_, err := signature.DefaultPolicy(sys)
-	if err == nil {
-		return "", nil
-	}
-	if !errors.Is(err, configfile.ErrConfigFileNotFound) {
-		return "", fmt.Errorf("load signature policy: %w", err)
-	}
-	p := filepath.Join(dir, "policy.json")
-	if err := os.WriteFile(p, []byte(acceptAnything), 0o600); err != nil {
-		return "", fmt.Errorf("write signature policy: %w", err)
 	}
 	return p, nil
 }

@@ -1,0 +1,45 @@
+package storage
+
+import "errors"
+
+// ImageRemoval is what RemoveImages did with one name: its result, or
+// why it failed.
+type ImageRemoval struct {
+	Ref    string
+	Result RemoveResult
+	Err    error
+}
+
+// RemoveImages removes the images refs name (every image with all), each
+// on its own, as husk rmi does: with ignore, a name that is no image is
+// skipped; with all, the build parents that went with an image are not
+// removed again.
+func (s *Store) RemoveImages(refs []string, o RemoveOptions, all, ignore bool) ([]ImageRemoval, error) {
+	if all {
+		imgs, err := s.Images()
+		if err != nil {
+			return nil, err
+		}
+		refs = nil
+		for _, img := range imgs {
+			refs = append(refs, img.ID)
+		}
+		o.Force = true
+	}
+	var out []ImageRemoval
+	gone := map[string]bool{}
+	for _, ref := range refs {
+		if all && gone[ref] {
+			continue // went with an image it was the parent of
+		}
+		res, err := s.RemoveImage(ref, o)
+		if ignore && errors.Is(err, ErrImageUnknown) {
+			continue
+		}
+		for _, id := range append([]string{res.Deleted}, res.Parents...) {
+			gone[id] = true
+		}
+		out = append(out, ImageRemoval{Ref: ref, Result: res, Err: err})
+	}
+	return out, nil
+}
