@@ -28,6 +28,7 @@ func newContainerCommand(a *app) *cobra.Command {
 		newStopCommand(a), newKillCommand(a), newWaitCommand(a), newRestartCommand(a), newLogsCommand(a),
 		newExecCommand(a), newRenameCommand(a), newContainerPruneCommand(a), newCpCommand(a), newTopCommand(a),
 		newAttachCommand(a))
+	cmd.AddCommand(newContainerMoreCommands(a)...)
 	return cmd
 }
 

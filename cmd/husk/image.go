@@ -28,6 +28,7 @@ func newImageCommand(a *app) *cobra.Command {
 	rm.Aliases = nil
 	cmd.AddCommand(ls, newImageInspectCommand(a), rm, newImagePruneCommand(a),
 		newTagCommand(a), newPullCommand(a), newPushCommand(a), newSaveCommand(a), newLoadCommand(a))
+	cmd.AddCommand(newImageMoreCommands(a)...)
 	return cmd
 }
 

@@ -33,31 +33,18 @@ husk mount inside 'husk unshare', where the paths can be used.`,
 				return err
 			}
 			defer store.Close()
-			cs, err := runtime.List(store)
-			if err != nil {
-				return err
-			}
 			if !all && len(args) == 0 {
-				return a.listMounted(env, cs, outFormat, noTrunc)
-			}
-			if !all {
-				cs = cs[:0]
-				for _, ref := range args {
-					c, err := runtime.Lookup(store, ref)
-					if err != nil {
-						return err
-					}
-					cs = append(cs, c)
-				}
-			}
-			for _, c := range cs {
-				p, err := runtime.Mount(env, c)
+				cs, err := runtime.List(store)
 				if err != nil {
 					return err
 				}
+				return a.listMounted(env, cs, outFormat, noTrunc)
+			}
+			paths, err := runtime.MountSet(env, args, all)
+			for _, p := range paths {
 				fmt.Fprintln(a.stdout, p)
 			}
-			return nil
+			return err
 		},
 	}
 	f := cmd.Flags()

@@ -37,17 +37,7 @@ func newRmCommand(a *app) *cobra.Command {
 			}
 			defer store.Close()
 			done, err := runtime.RemoveSet(cmd.Context(), env, args, o)
-			var last error
-			for _, r := range done {
-				if r.Err == nil {
-					fmt.Fprintln(a.stdout, r.Ref)
-					continue
-				}
-				if last != nil {
-					fmt.Fprintf(a.stderr, "husk: %s\n", message(last))
-				}
-				last = r.Err
-			}
+			last := runtime.WriteRemovals(a.stdout, a.stderr, done, message)
 			if err != nil {
 				return rmExit(err)
 			}

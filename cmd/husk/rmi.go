@@ -31,24 +31,7 @@ func newRmiCommand(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var firstErr error
-			for _, r := range done {
-				if r.Err != nil {
-					fmt.Fprintf(a.stderr, "husk: %s\n", message(r.Err))
-					if firstErr == nil {
-						firstErr = r.Err
-					}
-					continue
-				}
-				for _, n := range r.Result.Untagged {
-					fmt.Fprintf(a.stdout, "Untagged: %s\n", n)
-				}
-				for _, id := range append([]string{r.Result.Deleted}, r.Result.Parents...) {
-					if id != "" {
-						fmt.Fprintf(a.stdout, "Deleted: %s\n", id)
-					}
-				}
-			}
+			firstErr := storage.WriteImageRemovals(a.stdout, a.stderr, done, message)
 			if firstErr != nil {
 				return &exitCodeError{code: rmiExitCode(firstErr)}
 			}

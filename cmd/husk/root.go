@@ -145,7 +145,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) (*app, *cobra.Command) {
 		newGenDocsCommand(a, root),
 		newNetworkCommand(a.networkDeps()),
 		newCommitCommand(a), newDiffCommand(a), newHistoryCommand(a), newExportCommand(a), newImportCommand(a),
-		newManifestCommand(a),
+		newManifestCommand(a), newUntagCommand(a),
 	)
 	root.AddCommand(newNetHelperCommands()...)
 	return a, root

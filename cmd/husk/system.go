@@ -4,6 +4,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/husk-dev/husk/internal/format"
 	"github.com/husk-dev/husk/internal/sysreset"
 	"github.com/husk-dev/husk/pkg/build/leftover"
+	"github.com/husk-dev/husk/pkg/storage"
 	"github.com/husk-dev/husk/pkg/userns"
 )
 
@@ -52,16 +54,7 @@ func newSystemDFCommand(a *app) *cobra.Command {
 			if outFormat != "" {
 				return fmt.Errorf("unknown --format %q: use json", outFormat)
 			}
-			tw := format.NewTable(a.stdout)
-			fmt.Fprintln(tw, "TYPE\tTOTAL\tACTIVE\tSIZE\tRECLAIMABLE")
-			pct := 0
-			if u.ImagesSize > 0 {
-				pct = int(u.Reclaimable * 100 / u.ImagesSize)
-			}
-			fmt.Fprintf(tw, "Images\t%d\t%d\t%s\t%s (%d%%)\n", u.Images, u.ActiveImages, format.HumanSize(u.ImagesSize), format.HumanSize(u.Reclaimable), pct)
-			fmt.Fprintf(tw, "Layers\t%d\t-\t%s\t-\n", u.Layers, format.HumanSize(u.LayersSize))
-			fmt.Fprintf(tw, "Containers\t%d\t-\t-\t-\n", u.Containers)
-			return tw.Flush()
+			return storage.WriteUsage(a.stdout, u)
 		},
 	}
 	cmd.Flags().StringVar(&outFormat, "format", "", "output format: json")
@@ -88,35 +81,12 @@ need them) without touching healthy images; containers are removed only with
 			defer store.Close()
 			// A killed build's leftovers are not damage: they go first.
 			leftover.Clean(cmd.Context(), store)
-			res, err := store.Check(maxAge)
-			if err != nil {
-				return err
+			err = store.CheckAndRepair(a.stdout, maxAge, repair, force)
+			var pe *storage.ProblemsError
+			if errors.As(err, &pe) {
+				return &exitCodeError{code: 1, msg: message(pe.Unwrap())}
 			}
-			if res.OK() {
-				fmt.Fprintln(a.stdout, "No problems found")
-				return nil
-			}
-			for _, p := range res.Problems {
-				fmt.Fprintln(a.stdout, p)
-			}
-			if !repair {
-				return &exitCodeError{code: 1, msg: fmt.Sprintf("%d problem(s) found; run 'husk system check --repair' to remove damaged items", len(res.Problems))}
-			}
-			if err := store.Repair(res, force); err != nil {
-				return fmt.Errorf("repair store: %w", err)
-			}
-			after, err := store.Check(maxAge)
-			if err != nil {
-				return err
-			}
-			if !after.OK() {
-				for _, p := range after.Problems {
-					fmt.Fprintln(a.stdout, "remaining: "+p)
-				}
-				return &exitCodeError{code: 1, msg: fmt.Sprintf("%d problem(s) remain after repair", len(after.Problems))}
-			}
-			fmt.Fprintf(a.stdout, "Repaired %d problem(s)\n", len(res.Problems))
-			return nil
+			return err
 		},
 	}
 	cmd.Flags().BoolVarP(&repair, "repair", "r", false, "remove damaged layers and the images that use them")

@@ -93,6 +93,14 @@ const (
 	CallerVersion = "HUSK_CALLER_VERSION"
 )
 
+// Build jobs: the short processes the build engine starts in a chroot.
+const (
+	// SlimReexec names bin/husk-reexec; set by slimexec.Enable in the
+	// helper once it checked that program, read by slimexec.c's
+	// constructor in the helper's re-executed jobs, which then run there.
+	SlimReexec = "HUSK_SLIM_REEXEC"
+)
+
 // Unshare is the environment of the command husk unshare runs: the
 // caller's, with the store's paths (podman's names), without JoinExpected
 // (a husk the command runs is inside the namespace already).
@@ -116,4 +124,5 @@ var All = []string{
 	PausePidFile, PauseReadyFD, PauseSleep, AdoptPID, AdoptKind,
 	MonitorReadyFD, MonitorLockFD,
 	TransferHelper, CallerVersion,
+	SlimReexec,
 }

@@ -13,11 +13,13 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+
+	"github.com/husk-dev/husk/internal/childenv"
 )
 
 const (
 	// Env names the slim binary for the constructor in slimexec.c.
-	Env = "HUSK_SLIM_REEXEC"
+	Env = childenv.SlimReexec
 	// Name is the slim binary's file name; it lies beside the helper.
 	Name = "husk-reexec"
 )

@@ -10,6 +10,7 @@ import (
 	"github.com/opencontainers/go-digest"
 
 	"github.com/husk-dev/husk/pkg/manifest/manifestopts"
+	"github.com/husk-dev/husk/pkg/storage"
 )
 
 // ErrNoList is Do's answer to "exists" for a name that is no stored list.
@@ -99,12 +100,7 @@ func removeLists(env Env, names []string, stdout, stderr io.Writer) error {
 			}
 			continue
 		}
-		for _, u := range res.Untagged {
-			fmt.Fprintf(stdout, "Untagged: %s\n", u)
-		}
-		if res.Deleted != "" {
-			fmt.Fprintf(stdout, "Deleted: %s\n", res.Deleted)
-		}
+		storage.WriteRemoval(stdout, res)
 	}
 	return first
 }

@@ -95,3 +95,46 @@ func MountedContainers(env Env, cs []*Container) ([]Mounted, error) {
 	}
 	return out, nil
 }
+
+// Cleanup releases what a stopped container still holds, as podman
+// container cleanup does: its root file system mounts (its monitor
+// normally does this as the container stops; a killed monitor leaves
+// them). A running container is refused.
+func Cleanup(env Env, c *Container) error {
+	if err := Refresh(env, c); err != nil {
+		return err
+	}
+	if c.Alive() {
+		return fmt.Errorf("clean up container %s: %w: stop it first", c.Name, ErrRunningMount)
+	}
+	return Unmount(env, c, true)
+}
+
+// MountSet mounts the root file system of each container refs names (of
+// every container with all), as husk mount does, and returns where; every
+// name is looked up first.
+func MountSet(env Env, refs []string, all bool) ([]string, error) {
+	cs, err := List(env.Store)
+	if err != nil {
+		return nil, err
+	}
+	if !all {
+		cs = cs[:0]
+		for _, ref := range refs {
+			c, err := Lookup(env.Store, ref)
+			if err != nil {
+				return nil, err
+			}
+			cs = append(cs, c)
+		}
+	}
+	var paths []string
+	for _, c := range cs {
+		p, err := Mount(env, c)
+		if err != nil {
+			return paths, err
+		}
+		paths = append(paths, p)
+	}
+	return paths, nil
+}

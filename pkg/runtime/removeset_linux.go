@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"strings"
 	"time"
@@ -208,4 +209,22 @@ func ReadCIDFile(path string, ignore bool) (string, error) {
 		return "", setting.Errorf("the {cidfile} %s is empty", path)
 	}
 	return id, nil
+}
+
+// WriteRemovals prints the ref of each container removed on stdout and
+// the errors on stderr (spelled by msg), all but the last one, which it
+// returns for the caller to report.
+func WriteRemovals(stdout, stderr io.Writer, done []Removal, msg func(error) string) error {
+	var last error
+	for _, r := range done {
+		if r.Err == nil {
+			fmt.Fprintln(stdout, r.Ref)
+			continue
+		}
+		if last != nil {
+			fmt.Fprintf(stderr, "husk: %s\n", msg(last))
+		}
+		last = r.Err
+	}
+	return last
 }

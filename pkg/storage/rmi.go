@@ -1,6 +1,10 @@
 package storage
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+	"io"
+)
 
 // ImageRemoval is what RemoveImages did with one name: its result, or
 // why it failed.
@@ -42,4 +46,21 @@ func (s *Store) RemoveImages(refs []string, o RemoveOptions, all, ignore bool) (
 		out = append(out, ImageRemoval{Ref: ref, Result: res, Err: err})
 	}
 	return out, nil
+}
+
+// WriteImageRemovals prints what each removal did on stdout, and each
+// error (spelled by msg) on stderr; it returns the first error.
+func WriteImageRemovals(stdout, stderr io.Writer, done []ImageRemoval, msg func(error) string) error {
+	var first error
+	for _, r := range done {
+		if r.Err != nil {
+			fmt.Fprintf(stderr, "husk: %s\n", msg(r.Err))
+			if first == nil {
+				first = r.Err
+			}
+			continue
+		}
+		WriteRemoval(stdout, r.Result)
+	}
+	return first
 }

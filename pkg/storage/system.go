@@ -3,6 +3,7 @@ package storage
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -10,6 +11,9 @@ import (
 	"time"
 
 	cstorage "go.podman.io/storage"
+
+	"github.com/husk-dev/husk/internal/format"
+	"github.com/husk-dev/husk/internal/setting"
 )
 
 // Usage is what husk system df shows.
@@ -262,4 +266,71 @@ func short(id string) string {
 		return id[:12]
 	}
 	return id
+}
+
+// ProblemsError is CheckAndRepair's error when the store has problems
+// after it (or it was not asked to repair).
+type ProblemsError struct{ error }
+
+func (e *ProblemsError) Unwrap() error { return e.error }
+
+// CheckAndRepair checks the store, lists each problem on w, and with
+// repair removes what is damaged (containers too with removeContainers)
+// and checks again, as husk system check does.
+func (s *Store) CheckAndRepair(w io.Writer, maxUnreferenced time.Duration, repair, removeContainers bool) error {
+	res, err := s.Check(maxUnreferenced)
+	if err != nil {
+		return err
+	}
+	if res.OK() {
+		fmt.Fprintln(w, "No problems found")
+		return nil
+	}
+	for _, p := range res.Problems {
+		fmt.Fprintln(w, p)
+	}
+	if !repair {
+		return &ProblemsError{setting.Errorf("%d problem(s) found; run 'husk system check {repair}' to remove damaged items", len(res.Problems))}
+	}
+	if err := s.Repair(res, removeContainers); err != nil {
+		return fmt.Errorf("repair store: %w", err)
+	}
+	after, err := s.Check(maxUnreferenced)
+	if err != nil {
+		return err
+	}
+	if !after.OK() {
+		for _, p := range after.Problems {
+			fmt.Fprintln(w, "remaining: "+p)
+		}
+		return &ProblemsError{fmt.Errorf("%d problem(s) remain after repair", len(after.Problems))}
+	}
+	fmt.Fprintf(w, "Repaired %d problem(s)\n", len(res.Problems))
+	return nil
+}
+
+// WriteUsage prints u as husk system df's table.
+func WriteUsage(w io.Writer, u Usage) error {
+	tw := format.NewTable(w)
+	fmt.Fprintln(tw, "TYPE\tTOTAL\tACTIVE\tSIZE\tRECLAIMABLE")
+	pct := 0
+	if u.ImagesSize > 0 {
+		pct = int(u.Reclaimable * 100 / u.ImagesSize)
+	}
+	fmt.Fprintf(tw, "Images\t%d\t%d\t%s\t%s (%d%%)\n", u.Images, u.ActiveImages, format.HumanSize(u.ImagesSize), format.HumanSize(u.Reclaimable), pct)
+	fmt.Fprintf(tw, "Layers\t%d\t-\t%s\t-\n", u.Layers, format.HumanSize(u.LayersSize))
+	fmt.Fprintf(tw, "Containers\t%d\t-\t-\t-\n", u.Containers)
+	return tw.Flush()
+}
+
+// WriteRemoval prints what removing an image did, as rmi does.
+func WriteRemoval(w io.Writer, r RemoveResult) {
+	for _, n := range r.Untagged {
+		fmt.Fprintf(w, "Untagged: %s\n", n)
+	}
+	for _, id := range append([]string{r.Deleted}, r.Parents...) {
+		if id != "" {
+			fmt.Fprintf(w, "Deleted: %s\n", id)
+		}
+	}
 }
