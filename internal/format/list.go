@@ -2,12 +2,13 @@ package format
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"reflect"
 	"strings"
 	"text/tabwriter"
 	"unicode"
+
+	"github.com/husk-dev/husk/internal/setting"
 )
 
 // List says how a list command (ps, images, volume ls, network ls) shows
@@ -26,9 +27,9 @@ type List struct {
 }
 
 // WriteList prints rows as podman's list commands do: JSON (jsonRows,
-// "[]" for none); through a template; or, for the default format and
-// "table TEMPLATE", as a table whose header row is the template run on
-// the columns' names.
+// "[]" for none); through a template, as it writes them (tabs stay
+// tabs); or, for the default format and "table TEMPLATE", as a table
+// whose header row is the template run on the columns' names.
 func (f *Formatter) WriteList(w io.Writer, rows []any, jsonRows any, l List) error {
 	if f.Format == "json" {
 		if jsonRows == nil || reflect.ValueOf(jsonRows).Len() == 0 {
@@ -43,31 +44,36 @@ func (f *Formatter) WriteList(w io.Writer, rows []any, jsonRows any, l List) err
 			return err
 		}
 	}
-	if !g.Table {
-		return g.Render(w, rows)
+	var out io.Writer = w
+	var tw *tabwriter.Writer
+	if g.Table {
+		tw = tabwriter.NewWriter(w, 12, 2, 2, ' ', 0)
+		out = tw
 	}
-	tw := tabwriter.NewWriter(w, 12, 2, 2, ' ', 0)
 	var buf bytes.Buffer
-	if !l.NoHeading {
+	if g.Table && !l.NoHeading {
 		row := l.Row
 		if len(rows) > 0 {
 			row = rows[0]
 		}
 		if err := g.tmpl.Execute(&limitedWriter{w: &buf, left: maxRowOutput}, Headers(row, l.Headers)); err != nil {
-			return fmt.Errorf("render the header of --format: %w", err)
+			return setting.Errorf("render the header of {format}: %w", err)
 		}
-		if _, err := tw.Write(buf.Bytes()); err != nil {
+		if _, err := out.Write(buf.Bytes()); err != nil {
 			return err
 		}
 	}
 	for _, r := range rows {
 		buf.Reset()
 		if err := g.tmpl.Execute(&limitedWriter{w: &buf, left: maxRowOutput}, r); err != nil {
-			return fmt.Errorf("render --format: %w", err)
+			return setting.Errorf("render {format}: %w", err)
 		}
-		if _, err := tw.Write(buf.Bytes()); err != nil {
+		if _, err := out.Write(buf.Bytes()); err != nil {
 			return err
 		}
+	}
+	if tw == nil {
+		return nil
 	}
 	return tw.Flush()
 }
@@ -106,7 +112,7 @@ func header(name string) string {
 	var b strings.Builder
 	for i, r := range rs {
 		if i > 0 && unicode.IsUpper(r) &&
-			(unicode.IsLower(rs[i-1]) || (i+1 < len(rs) && unicode.IsLower(rs[i+1]) && unicode.IsUpper(rs[i-1]))) {
+			(unicode.IsLower(rs[i-1]) || unicode.IsDigit(rs[i-1]) || (i+1 < len(rs) && unicode.IsLower(rs[i+1]) && unicode.IsUpper(rs[i-1]))) {
 			b.WriteByte(' ')
 		}
 		b.WriteRune(unicode.ToUpper(r))
