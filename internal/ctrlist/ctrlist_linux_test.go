@@ -34,7 +34,7 @@ func TestMakeRow(t *testing.T) {
 	if r.ID != "0123456789ab" || r.ImageID != "ffffffffffff" || r.Command != "/bin/sh -c sleep ..." || r.Status != "Up 3 hours (Paused)" ||
 		r.State != "paused" || r.Created != "5 minutes ago" || r.CreatedHuman != "5 minutes ago" || r.RunningFor != "5 minutes ago" ||
 		r.Ports != "0.0.0.0:8080->80/tcp, 127.0.0.1:9000-9001->9000-9001/udp" || r.Pid != 42 ||
-		!slices.Equal(r.Mounts, []string{"/data", "/srv"}) || !slices.Equal(r.Networks, []string{"mynet"}) || r.Labels["app"] != "web" {
+		!slices.Equal(r.Mounts, []string{"/data", "/srv"}) || r.Networks != "mynet" || r.Labels["app"] != "web" {
 		t.Errorf("%+v", r)
 	}
 	r = MakeRow(container(runtime.StatusExited, false), true, now)
@@ -195,7 +195,7 @@ func TestSortRows(t *testing.T) {
 	}
 	rows := []Row{mk("b", "img2", time.Hour, 0, "true"), mk("a", "img3", 3*time.Hour, time.Minute, "sleep"), mk("c", "img1", 2*time.Hour, 2*time.Hour, "echo")}
 	for key, want := range map[string]string{
-		"created": "a c b", "names": "a b c", "id": "a b c", "image": "c b a", "command": "c a b", "runningfor": "b c a", "status": "b c a",
+		"created": "a c b", "names": "a b c", "id": "a b c", "image": "c b a", "command": "c a b", "runningfor": "b c a", "status": "b a c",
 	} {
 		rs := slices.Clone(rows)
 		sortRows(rs, key)

@@ -25,8 +25,10 @@ type Row struct {
 	Status, State string
 	Ports, Names  string
 	Labels        map[string]string
-	// Mounts are the destinations of the container's volumes and binds.
-	Mounts, Networks []string
+	// Mounts are the destinations of the container's volumes and binds;
+	// Networks the user networks it is on, joined by commas.
+	Mounts   []string
+	Networks string
 	// Size is "RW (virtual ROOTFS)" with --size, else "".
 	Size          string
 	Pod, PodName  string
@@ -127,7 +129,7 @@ func makeRow(c *runtime.Container, o rowOptions) Row {
 	r := Row{ID: trunc(c.ID, o.noTrunc), Image: c.Config.Image, ImageID: trunc(c.Config.ImageID, o.noTrunc), Command: command,
 		CreatedAt: c.State.CreatedAt, CreatedHuman: created, RunningFor: created, Created: created,
 		Status: StatusWords(c, o.now), State: stateOf(c), Names: c.Name, Labels: c.Config.Labels,
-		Mounts: mountsOf(c), Networks: networksOf(c), Ports: portsOf(c.Config.Net.Ports), ExitCode: c.State.ExitCode,
+		Mounts: mountsOf(c), Networks: strings.Join(networksOf(c), ","), Ports: portsOf(c.Config.Net.Ports), ExitCode: c.State.ExitCode,
 		Pid: c.State.Pid, StartedAt: c.State.StartedAt, ExitedAt: c.State.FinishedAt,
 		Exited: c.State.Status == runtime.StatusExited, AutoRemove: c.Config.Remove}
 	if r.Labels == nil {
@@ -149,7 +151,7 @@ func makeRow(c *runtime.Container, o rowOptions) Row {
 	}
 	r.json = JSON{AutoRemove: r.AutoRemove, Command: args, CreatedAt: created, Exited: r.Exited, ExitedAt: unix(c.State.FinishedAt),
 		ExitCode: r.ExitCode, ID: c.ID, Image: r.Image, ImageID: c.Config.ImageID, Labels: c.Config.Labels, Mounts: r.Mounts,
-		Names: []string{c.Name}, Namespaces: ns, Networks: r.Networks, Pid: r.Pid, Ports: jsonPorts(c.Config.Net.Ports),
+		Names: []string{c.Name}, Namespaces: ns, Networks: networksOf(c), Pid: r.Pid, Ports: jsonPorts(c.Config.Net.Ports),
 		Size: size, StartedAt: unix(c.State.StartedAt), State: r.State, Status: r.Status, Created: unix(c.State.CreatedAt)}
 	return r
 }
@@ -277,7 +279,8 @@ var sortKeys = []string{"command", "created", "id", "image", "names", "runningfo
 
 // sortRows orders rows by key, in ascending order as podman does:
 // created (oldest first), runningfor (by start, never started first),
-// size (smallest first), the others by their text.
+// size (smallest first), status by the state's name, the others by their
+// text.
 func sortRows(rows []Row, key string) {
 	less := map[string]func(a, b Row) bool{
 		"command":    func(a, b Row) bool { return strings.Join(a.json.Command, " ") < strings.Join(b.json.Command, " ") },
@@ -286,7 +289,7 @@ func sortRows(rows []Row, key string) {
 		"id":         func(a, b Row) bool { return a.json.ID < b.json.ID },
 		"image":      func(a, b Row) bool { return a.Image < b.Image },
 		"names":      func(a, b Row) bool { return a.Names < b.Names },
-		"status":     func(a, b Row) bool { return a.Status < b.Status },
+		"status":     func(a, b Row) bool { return a.State < b.State },
 		"size":       func(a, b Row) bool { return sizeOf(a) < sizeOf(b) },
 	}[key]
 	if less != nil {

@@ -110,7 +110,10 @@ func write(w io.Writer, imgs []Image, fm *format.Formatter, o Options, now time.
 	var rows []Row
 	for _, img := range imgs {
 		js = append(js, makeJSON(img))
-		names := img.Names
+		// one row per name, in order (podman's order for names tagged
+		// in any order)
+		sorted := slices.Sorted(slices.Values(img.Names))
+		names := sorted
 		if len(names) == 0 {
 			names = []string{"<none>:<none>"}
 		}
@@ -121,7 +124,7 @@ func write(w io.Writer, imgs []Image, fm *format.Formatter, o Options, now time.
 				Repository: repo, Tag: tag, ID: shortID(img.ID, o.NoTrunc), Digest: img.Digest.String(),
 				CreatedSince: created, Created: created, CreatedAt: img.Created, Size: format.HumanSize(img.Size),
 				VirtualSize: img.Size, Labels: labels(img.Labels), Dangling: img.Dangling, Containers: img.Containers,
-				ReadOnly: img.ReadOnly, History: strings.Join(img.Names, ", "), Names: img.Names,
+				ReadOnly: img.ReadOnly, History: strings.Join(img.Names, ", "), Names: sorted,
 			})
 		}
 	}

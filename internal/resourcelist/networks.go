@@ -39,7 +39,7 @@ type NetworkJSON struct {
 	Name             string            `json:"name"`
 	ID               string            `json:"id"`
 	Driver           string            `json:"driver"`
-	NetworkInterface string            `json:"network_interface,omitempty"`
+	NetworkInterface string            `json:"network_interface"`
 	Created          string            `json:"created"`
 	Subnets          []Subnet          `json:"subnets,omitempty"`
 	IPv6Enabled      bool              `json:"ipv6_enabled"`
