@@ -95,9 +95,9 @@ func (f *Filter) add(k, v string, lookup func(ref string) (*runtime.Container, e
 }
 
 // All reports whether the filters ask for stopped containers too
-// (status=, exited=: podman lists them without --all).
+// (status=: podman lists them without --all).
 func (f *Filter) All() bool {
-	return len(f.values["status"]) > 0 || len(f.values["exited"]) > 0
+	return len(f.values["status"]) > 0
 }
 
 // Match reports whether c passes the filters.
@@ -152,10 +152,24 @@ func matchValue(c *runtime.Container, k, v string) bool {
 	return false
 }
 
+// isAncestor reports whether c's image is v: its name with or without
+// the tag latest, the name's last components, or its ID or a prefix.
 func isAncestor(c *runtime.Container, v string) bool {
-	img := c.Config.Image
-	return img == v || strings.HasPrefix(c.Config.ImageID, v) || strings.HasSuffix(img, "/"+v) ||
-		strings.HasSuffix(img, "/"+v+":latest") || img == v+":latest"
+	img := withTag(c.Config.Image)
+	tagged := withTag(v)
+	return img == tagged || strings.HasPrefix(c.Config.ImageID, v) || strings.HasSuffix(img, "/"+tagged)
+}
+
+// withTag is an image name with the tag latest if it has no tag or
+// digest.
+func withTag(name string) string {
+	if name == "" || strings.Contains(name, "@") {
+		return name
+	}
+	if i := strings.LastIndex(name, ":"); i < 0 || strings.Contains(name[i:], "/") {
+		return name + ":latest"
+	}
+	return name
 }
 
 // hasLabel reports whether c has the label KEY (any value) or KEY=VALUE.
