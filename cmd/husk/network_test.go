@@ -65,6 +65,9 @@ func TestNetworkCommand(t *testing.T) {
 		t.Errorf("ls --filter name (twice) --noheading: %q %v", out, err)
 	}
 	out, err = run("ls", "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
 	var js []map[string]any
 	if err := json.Unmarshal([]byte(out), &js); err != nil || len(js) != 3 || js[2]["name"] != "third" || js[2]["subnets"].([]any)[0].(map[string]any)["subnet"] != "10.99.0.0/24" {
 		t.Errorf("ls --format json: %q %v", out, err)
