@@ -11,9 +11,8 @@ import (
 
 func newImagesCommand(a *app) *cobra.Command {
 	var o imagelist.Options
-	var all bool
+	var lo imagelist.ListOptions
 	var outFormat string
-	var filters []string
 	cmd := &cobra.Command{
 		Use:     "images [flags] [REPOSITORY[:TAG]]",
 		Aliases: []string{"list"},
@@ -29,14 +28,9 @@ func newImagesCommand(a *app) *cobra.Command {
 				return err
 			}
 			defer store.Close()
-			imgs, err := store.Images()
+			lo.Refs = args
+			imgs, err := imagelist.List(store, lo)
 			if err != nil {
-				return err
-			}
-			if !all {
-				imgs = imagelist.HideIntermediate(imgs)
-			}
-			if imgs, err = imagelist.Filter(imgs, filters, args); err != nil {
 				return err
 			}
 			return imagelist.Write(a.stdout, imgs, fm, o)
@@ -46,8 +40,11 @@ func newImagesCommand(a *app) *cobra.Command {
 	f.BoolVarP(&o.Quiet, "quiet", "q", false, "print only image IDs")
 	f.BoolVar(&o.Digests, "digests", false, "show digests")
 	f.BoolVar(&o.NoTrunc, "no-trunc", false, "do not truncate IDs")
-	f.BoolVarP(&all, "all", "a", false, "show all images, with the intermediate images of builds (untagged parents of other images)")
-	f.StringVar(&outFormat, "format", "", "output format: json or a Go template (e.g. '{{.Repository}}:{{.Tag}}')")
-	f.StringArrayVarP(&filters, "filter", "f", nil, "filter: dangling=true|false, reference=PATTERN")
+	f.BoolVarP(&o.NoHeading, "noheading", "n", false, "do not print the header row of a table")
+	f.StringVar(&o.Sort, "sort", "created", "order by created, id, repository, size or tag")
+	f.BoolVarP(&lo.All, "all", "a", false, "show all images, with the intermediate images of builds (untagged parents of other images)")
+	f.StringVar(&outFormat, "format", "", "json, or a Go template ('{{.Repository}}:{{.Tag}}'; 'table {{.Repository}} {{.ID}}' adds a header)")
+	f.StringArrayVarP(&lo.Filters, "filter", "f", nil,
+		"filter KEY=VALUE: dangling=true|false, intermediate=true|false, readonly=true|false, label=KEY[=VALUE], reference=PATTERN (wildcards), before=IMAGE, since=IMAGE")
 	return cmd
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/husk-dev/husk/internal/format"
+	"github.com/husk-dev/husk/internal/resourcelist"
 	"github.com/husk-dev/husk/pkg/netns"
 )
 
@@ -72,13 +73,18 @@ func newNetworkCreateCommand(d networkDeps) *cobra.Command {
 }
 
 func newNetworkLsCommand(d networkDeps) *cobra.Command {
-	var quiet bool
+	var o resourcelist.Options
+	var outFormat string
 	ls := &cobra.Command{
 		Use:     "ls",
 		Aliases: []string{"list"},
 		Short:   "List networks",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			fm, err := format.New(outFormat)
+			if err != nil {
+				return err
+			}
 			s, err := d.open()
 			if err != nil {
 				return err
@@ -87,21 +93,18 @@ func newNetworkLsCommand(d networkDeps) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if quiet {
-				for _, n := range all {
-					fmt.Fprintln(cmd.OutOrStdout(), n.Name)
-				}
-				return nil
+			inUse := func(name string) (bool, error) {
+				users, err := d.inUse.Users(cmd.Context(), name)
+				return len(users) > 0, err
 			}
-			tw := format.NewTable(cmd.OutOrStdout())
-			fmt.Fprintln(tw, "NETWORK ID\tNAME\tDRIVER\tSUBNET")
-			for _, n := range all {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", n.ID[:12], n.Name, n.Driver, n.Subnet)
-			}
-			return tw.Flush()
+			return resourcelist.WriteNetworks(cmd.OutOrStdout(), fm, all, inUse, o)
 		},
 	}
-	ls.Flags().BoolVarP(&quiet, "quiet", "q", false, "print names only")
+	f := ls.Flags()
+	f.BoolVarP(&o.Quiet, "quiet", "q", false, "print names only")
+	f.BoolVar(&o.NoHeading, "noheading", false, "do not print the header row of a table")
+	f.StringVar(&outFormat, "format", "", "json, or a Go template ('{{.Name}}'; 'table {{.Name}} {{.Subnets}}' adds a header)")
+	f.StringArrayVarP(&o.Filters, "filter", "f", nil, "filter KEY=VALUE: name (a regular expression), id (a prefix), label=KEY[=VALUE], driver, dangling=true|false (no container uses it)")
 	return ls
 }
 

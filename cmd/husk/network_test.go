@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -46,9 +47,33 @@ func TestNetworkCommand(t *testing.T) {
 	if _, err := run("create", "--subnet", "10.99.0.0/24", "--label", "a=b", "third"); err != nil {
 		t.Fatal(err)
 	}
+	// podman's columns; the subnet through a template
 	out, err := run("ls")
-	if err != nil || !strings.Contains(out, "NETWORK ID") || !strings.Contains(out, "10.99.0.0/24") {
+	if err != nil || !strings.HasPrefix(out, "NETWORK ID    NAME        DRIVER\n") || !strings.Contains(out, "  third       bridge\n") {
 		t.Errorf("%q %v", out, err)
+	}
+	out, err = run("ls", "--filter", "label=a=b", "--format", "table {{.Name}} {{.Subnets}} {{.Labels}}")
+	if err != nil || out != "NAME        SUBNETS         LABELS\nthird       [10.99.0.0/24]  map[a:b]\n" {
+		t.Errorf("ls --format table: %q %v", out, err)
+	}
+	out, err = run("ls", "--filter", "dangling=true", "--format", "{{.Name}}")
+	if err != nil || out != "free\nthird\n" {
+		t.Errorf("ls --filter dangling=true: %q %v", out, err)
+	}
+	out, err = run("ls", "--filter", "name=^b", "--filter", "name=ird$", "--noheading")
+	if err != nil || !strings.Contains(out, "  busy ") || !strings.Contains(out, "  third ") || strings.Contains(out, "free") || strings.Contains(out, "NAME") {
+		t.Errorf("ls --filter name (twice) --noheading: %q %v", out, err)
+	}
+	out, err = run("ls", "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var js []map[string]any
+	if err := json.Unmarshal([]byte(out), &js); err != nil || len(js) != 3 || js[2]["name"] != "third" || js[2]["subnets"].([]any)[0].(map[string]any)["subnet"] != "10.99.0.0/24" {
+		t.Errorf("ls --format json: %q %v", out, err)
+	}
+	if _, err := run("ls", "--filter", "color=red"); err == nil || !strings.Contains(err.Error(), "dangling, driver, id, label, name") {
+		t.Errorf("ls --filter color=red: %v", err)
 	}
 	out, err = run("inspect", "third")
 	if err != nil || !strings.Contains(out, `"a": "b"`) {

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/husk-dev/husk/internal/format"
+	"github.com/husk-dev/husk/internal/resourcelist"
 	"github.com/husk-dev/husk/pkg/runtime"
 	"github.com/husk-dev/husk/pkg/runtime/volumeuse"
 	"github.com/husk-dev/husk/pkg/storage"
@@ -71,32 +72,38 @@ func newVolumeCreateCommand(a *app) *cobra.Command {
 }
 
 func newVolumeLsCommand(a *app) *cobra.Command {
-	var quiet bool
+	var o resourcelist.Options
+	var outFormat string
 	ls := &cobra.Command{
 		Use:     "ls [flags]",
 		Aliases: []string{"list"},
 		Short:   "List named volumes",
 		Args:    cobra.NoArgs,
-		RunE: a.withVolumes(func(_ *storage.Store, vs *runtime.VolumeStore, _ []string) error {
+		RunE: a.withVolumes(func(store *storage.Store, vs *runtime.VolumeStore, _ []string) error {
+			fm, err := format.New(outFormat)
+			if err != nil {
+				return err
+			}
 			vols, err := vs.List()
 			if err != nil {
 				return err
 			}
-			if quiet {
-				for _, v := range vols {
-					fmt.Fprintln(a.stdout, v.Name)
-				}
-				return nil
+			used, err := volumeuse.InUse(store)
+			if err != nil {
+				return err
 			}
-			tw := format.NewTable(a.stdout)
-			fmt.Fprintln(tw, "DRIVER\tVOLUME NAME")
-			for _, v := range vols {
-				fmt.Fprintf(tw, "%s\t%s\n", v.Driver, v.Name)
+			users := map[string]int{}
+			for name, cs := range used {
+				users[name] = len(cs)
 			}
-			return tw.Flush()
+			return resourcelist.WriteVolumes(a.stdout, fm, vols, users, o)
 		}),
 	}
-	ls.Flags().BoolVarP(&quiet, "quiet", "q", false, "print only names")
+	f := ls.Flags()
+	f.BoolVarP(&o.Quiet, "quiet", "q", false, "print only names")
+	f.BoolVar(&o.NoHeading, "noheading", false, "do not print the header row of a table")
+	f.StringVar(&outFormat, "format", "", "json, or a Go template ('{{.Name}}'; 'table {{.Name}} {{.Labels}}' adds a header)")
+	f.StringArrayVarP(&o.Filters, "filter", "f", nil, "filter KEY=VALUE: name (a regular expression), label=KEY[=VALUE], driver, dangling=true|false (no container uses it)")
 	return ls
 }
 

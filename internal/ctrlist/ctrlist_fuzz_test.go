@@ -11,7 +11,8 @@ import (
 
 // FuzzMatch feeds --filter values of husk ps.
 func FuzzMatch(f *testing.F) {
-	for _, s := range []string{"name=web", "id=0123", "status=running", "ancestor=busybox", "nokey", "=", "x=y"} {
+	for _, s := range []string{"name=web", "id=0123", "status=running", "ancestor=busybox", "nokey", "=", "x=y",
+		"label=a", "label=a=b", "label!=a", "exited=3", "name=(", "id=^0", "volume=v", "network=n", "health=none", "before=x"} {
 		f.Add(s)
 	}
 	c := &runtime.Container{ID: strings.Repeat("0123456789abcdef", 4), Name: "web",

@@ -96,6 +96,12 @@ type Formatter struct {
 // New checks format: "" (a table), "json", or a Go template.
 func New(format string) (*Formatter, error) {
 	f := &Formatter{Format: format}
+	if strings.TrimSpace(format) == "table" {
+		// docker's and podman's word for the default table
+		f.Format = ""
+		f.Table = true
+		return f, nil
+	}
 	if format == "" || format == "json" {
 		return f, nil
 	}
@@ -105,6 +111,9 @@ func New(format string) (*Formatter, error) {
 		text = strings.TrimPrefix(text, "table ")
 	}
 	text = strings.ReplaceAll(text, `\t`, "\t")
+	if f.Table {
+		text = tableColumns(text)
+	}
 	t, err := template.New("format").Funcs(template.FuncMap{
 		"json": func(v any) (string, error) {
 			b, err := json.Marshal(v)

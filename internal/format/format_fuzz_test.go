@@ -35,3 +35,31 @@ func FuzzFormat(f *testing.F) {
 		}
 	})
 }
+
+// FuzzWriteList feeds --format values of the list commands: a "table"
+// template runs on the headers as well; whatever it says, nothing panics
+// and the output stays bounded.
+func FuzzWriteList(f *testing.F) {
+	for _, s := range []string{"table {{.ID}} {{.Names}}", "table {{.Labels.x}}", "table {{range .Names}}{{.}}{{end}}", "table", "",
+		"table {{json .}}", "{{.Names}} {{", "table {{upper .ID}} x {{join .Names \", \"}}", "json"} {
+		f.Add(s)
+	}
+	type row struct {
+		ID     string
+		Names  []string
+		Labels map[string]string
+	}
+	rows := []any{row{ID: "0123", Names: []string{"a"}, Labels: map[string]string{"x": "y"}}, row{ID: "4567"}}
+	l := List{Default: "table {{.ID}}\t{{.Names}}", Headers: map[string]string{"ID": "CONTAINER ID"}, Row: row{}}
+	f.Fuzz(func(t *testing.T, s string) {
+		fm, err := New(s)
+		if err != nil {
+			return
+		}
+		var out strings.Builder
+		_ = fm.WriteList(&out, rows, []int{}, l)
+		if out.Len() > (len(rows)+1)*(maxRowOutput+1024) {
+			t.Fatalf("%q: %d bytes of output", s, out.Len())
+		}
+	})
+}

@@ -1,55 +1,99 @@
 // Package imagelist is husk images: which stored images it lists
 // (--filter, a reference) and how it shows them: IDs, a table, JSON or
-// rows through a template.
+// rows through a template, as podman's images does.
 package imagelist
 
 import (
 	"fmt"
 	"io"
+	"slices"
+	"sort"
 	"strings"
 	"time"
 
 	"github.com/husk-dev/husk/internal/format"
+	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/pkg/storage"
 )
 
-// Row is one line of husk images; its fields are what --format templates
-// see.
-type Row struct {
-	Repository   string
-	Tag          string
-	ID           string
-	Digest       string
-	Created      time.Time
-	CreatedSince string
-	Size         string
-	VirtualSize  int64
+// Image is a stored image with what images shows of it besides the
+// store's summary.
+type Image struct {
+	storage.ImageSummary
+	// Labels are the image config's labels.
+	Labels map[string]string
+	// Containers is how many of husk's containers use the image.
+	Containers int
+	// ReadOnly images are in a read-only additional store.
+	ReadOnly bool
 }
 
-// JSON is one entry of husk images --format json.
+// Row is one line of husk images; its fields are what --format templates
+// see (podman's names).
+type Row struct {
+	Repository, Tag, ID, Digest string
+	// CreatedSince and Created say how long ago the image was created
+	// ("2 years ago"); CreatedAt is when.
+	CreatedSince, Created string
+	CreatedAt             time.Time
+	// Size is the size in words ("2.13 MB"); VirtualSize is in bytes.
+	Size        string
+	VirtualSize int64
+	SharedSize  int64
+	Labels      map[string]string
+	Dangling    bool
+	Containers  int
+	ReadOnly    bool
+	// History is the image's names, joined; Names are they as a list.
+	History string
+	Names   []string
+}
+
+// headers are the columns whose header is not the field's name in words.
+var headers = map[string]string{"ID": "IMAGE ID", "CreatedSince": "CREATED", "Created": "CREATED", "ReadOnly": "R/O"}
+
+// JSON is one entry of husk images --format json: podman's keys.
 type JSON struct {
-	ID       string    `json:"Id"`
-	Names    []string  `json:"Names"`
-	Digest   string    `json:"Digest"`
-	Created  time.Time `json:"Created"`
-	Size     int64     `json:"Size"`
-	Dangling bool      `json:"Dangling"`
+	ID          string            `json:"Id"`
+	ParentID    string            `json:"ParentId"`
+	RepoTags    []string          `json:"RepoTags"`
+	RepoDigests []string          `json:"RepoDigests"`
+	Size        int64             `json:"Size"`
+	SharedSize  int64             `json:"SharedSize"`
+	VirtualSize int64             `json:"VirtualSize"`
+	Labels      map[string]string `json:"Labels"`
+	Containers  int               `json:"Containers"`
+	Names       []string          `json:"Names"`
+	Digest      string            `json:"Digest"`
+	History     []string          `json:"History"`
+	Created     int64             `json:"Created"`
+	CreatedAt   string            `json:"CreatedAt"`
+	// Dangling is always there (podman leaves it out when false), as
+	// scripts ask for it.
+	Dangling bool `json:"Dangling"`
+	ReadOnly bool `json:"ReadOnly,omitempty"`
 }
 
 // Options say how to show images.
 type Options struct {
-	Quiet, Digests, NoTrunc bool
+	Quiet, Digests, NoTrunc, NoHeading bool
+	// Sort orders the rows: created (newest first, the default), id,
+	// repository, size or tag.
+	Sort string
 }
+
+// SortKeys are the values of Options.Sort.
+var SortKeys = []string{"created", "id", "repository", "size", "tag"}
 
 // Write prints imgs as fm and o say: JSON, their IDs, through a template
 // or as a table.
-func Write(w io.Writer, imgs []storage.ImageSummary, fm *format.Formatter, o Options) error {
-	if fm.Format == "json" {
-		out := make([]JSON, 0, len(imgs))
-		for _, img := range imgs {
-			out = append(out, JSON{ID: img.ID, Names: img.Names, Digest: img.Digest.String(), Created: img.Created, Size: img.Size, Dangling: img.Dangling})
-		}
-		return format.JSON(w, out)
+func Write(w io.Writer, imgs []Image, fm *format.Formatter, o Options) error {
+	return write(w, imgs, fm, o, time.Now())
+}
+
+func write(w io.Writer, imgs []Image, fm *format.Formatter, o Options, now time.Time) error {
+	if o.Sort != "" && !slices.Contains(SortKeys, o.Sort) {
+		return setting.Errorf("{sort} %q: use one of %s", o.Sort, strings.Join(SortKeys, ", "))
 	}
 	if o.Quiet {
 		seen := map[string]bool{}
@@ -62,46 +106,81 @@ func Write(w io.Writer, imgs []storage.ImageSummary, fm *format.Formatter, o Opt
 		}
 		return nil
 	}
-	var rows []any
+	js := make([]JSON, 0, len(imgs))
+	var rows []Row
 	for _, img := range imgs {
-		names := img.Names
+		js = append(js, makeJSON(img))
+		// one row per name, in order (podman's order for names tagged
+		// in any order)
+		sorted := slices.Sorted(slices.Values(img.Names))
+		names := sorted
 		if len(names) == 0 {
 			names = []string{"<none>:<none>"}
 		}
 		for _, n := range names {
 			repo, tag := splitName(n)
+			created := format.Ago(img.Created, now)
 			rows = append(rows, Row{
 				Repository: repo, Tag: tag, ID: shortID(img.ID, o.NoTrunc), Digest: img.Digest.String(),
-				Created: img.Created, CreatedSince: format.Since(img.Created), Size: format.HumanSize(img.Size), VirtualSize: img.Size,
+				CreatedSince: created, Created: created, CreatedAt: img.Created, Size: format.HumanSize(img.Size),
+				VirtualSize: img.Size, Labels: labels(img.Labels), Dangling: img.Dangling, Containers: img.Containers,
+				ReadOnly: img.ReadOnly, History: strings.Join(img.Names, ", "), Names: sorted,
 			})
 		}
 	}
-	if fm.Template() {
-		if fm.Table {
-			fmt.Fprintln(w, strings.ToUpper(strings.NewReplacer("{{", "", "}}", "", ".", "").Replace(strings.TrimPrefix(fm.Format, "table "))))
-		}
-		return fm.Render(w, rows)
-	}
-	tw := format.NewTable(w)
-	if o.Digests {
-		fmt.Fprintln(tw, "REPOSITORY\tTAG\tDIGEST\tIMAGE ID\tCREATED\tSIZE")
-	} else {
-		fmt.Fprintln(tw, "REPOSITORY\tTAG\tIMAGE ID\tCREATED\tSIZE")
-	}
+	sortRows(rows, o.Sort)
+	items := make([]any, 0, len(rows))
 	for _, r := range rows {
-		row := r.(Row)
-		if o.Digests {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", row.Repository, row.Tag, row.Digest, row.ID, row.CreatedSince, row.Size)
-		} else {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", row.Repository, row.Tag, row.ID, row.CreatedSince, row.Size)
+		items = append(items, r)
+	}
+	def := "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
+	if o.Digests {
+		def = "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
+	}
+	return fm.WriteList(w, items, js, format.List{Default: def, Headers: headers, Row: Row{}, NoHeading: o.NoHeading})
+}
+
+func labels(l map[string]string) map[string]string {
+	if l == nil {
+		return map[string]string{}
+	}
+	return l
+}
+
+func makeJSON(img Image) JSON {
+	j := JSON{ID: img.ID, Size: img.Size, VirtualSize: img.Size, Labels: img.Labels, Containers: img.Containers,
+		Names: img.Names, Digest: img.Digest.String(), Created: img.Created.Unix(), CreatedAt: img.Created.UTC().Format(time.RFC3339Nano),
+		Dangling: img.Dangling, ReadOnly: img.ReadOnly}
+	for _, n := range img.Names {
+		repo, tag := splitName(n)
+		if tag != "<none>" {
+			j.RepoTags = append(j.RepoTags, n)
+		}
+		if img.Digest != "" {
+			j.RepoDigests = append(j.RepoDigests, repo+"@"+img.Digest.String())
 		}
 	}
-	return tw.Flush()
+	j.History = img.Names
+	return j
+}
+
+// sortRows orders rows by key as podman does: created newest first,
+// size largest first, the others in ascending order.
+func sortRows(rows []Row, key string) {
+	less := map[string]func(a, b Row) bool{
+		"":           func(a, b Row) bool { return a.CreatedAt.After(b.CreatedAt) },
+		"created":    func(a, b Row) bool { return a.CreatedAt.After(b.CreatedAt) },
+		"id":         func(a, b Row) bool { return a.ID < b.ID },
+		"repository": func(a, b Row) bool { return a.Repository < b.Repository },
+		"tag":        func(a, b Row) bool { return a.Tag < b.Tag },
+		"size":       func(a, b Row) bool { return a.VirtualSize > b.VirtualSize },
+	}[key]
+	sort.SliceStable(rows, func(i, j int) bool { return less(rows[i], rows[j]) })
 }
 
 // HideIntermediate drops the intermediate images (husk images without
 // --all).
-func HideIntermediate(imgs []storage.ImageSummary) []storage.ImageSummary {
+func HideIntermediate(imgs []Image) []Image {
 	out := imgs[:0:0]
 	for _, img := range imgs {
 		if !img.Intermediate {
@@ -109,57 +188,6 @@ func HideIntermediate(imgs []storage.ImageSummary) []storage.ImageSummary {
 		}
 	}
 	return out
-}
-
-// Filter keeps the images that pass every filter (dangling=,
-// reference=) and, if any references are given, match one of them.
-func Filter(imgs []storage.ImageSummary, filters, args []string) ([]storage.ImageSummary, error) {
-	var refs []string
-	var dangling *bool
-	for _, f := range filters {
-		k, v, ok := strings.Cut(f, "=")
-		if !ok {
-			return nil, fmt.Errorf("invalid filter %q: expected KEY=VALUE", f)
-		}
-		switch k {
-		case "dangling":
-			b := v == "true"
-			if v != "true" && v != "false" {
-				return nil, fmt.Errorf("invalid filter %q: dangling takes true or false", f)
-			}
-			dangling = &b
-		case "reference":
-			refs = append(refs, v)
-		default:
-			return nil, fmt.Errorf("unknown filter %q: use dangling= or reference=", k)
-		}
-	}
-	refs = append(refs, args...)
-	var out []storage.ImageSummary
-	for _, img := range imgs {
-		if dangling != nil && img.Dangling != *dangling {
-			continue
-		}
-		if len(refs) > 0 && !matchesAny(img.Names, refs) {
-			continue
-		}
-		out = append(out, img)
-	}
-	return out, nil
-}
-
-// matchesAny reports whether a name equals a pattern or ends with
-// "/pattern", with or without the tag.
-func matchesAny(names, patterns []string) bool {
-	for _, n := range names {
-		repo, _ := splitName(n)
-		for _, p := range patterns {
-			if n == p || repo == p || strings.HasSuffix(n, "/"+p) || strings.HasSuffix(repo, "/"+p) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // splitName splits "host/repo:tag" into repository and tag.

@@ -663,10 +663,11 @@ husk_logs_bytes() {
 	run_husk ps -a --format json
 	expect_valid_json
 	expect_eq "$(json 'len(d)')" 4 "entries"
+	# podman 4.3.1's keys (Id, Names as a list, times in Unix seconds)
 	expect_eq "$(json 'sorted(d[0].keys())')" \
-		'["Command", "Created", "CreatedAt", "ExitCode", "ID", "Image", "Names", "Pid", "State", "Status"]' "keys"
-	expect_eq "$(json '[(x["State"], x["ExitCode"]) for x in d if x["Names"] == "web-2"]')" '[["exited", 3]]' "web-2"
-	expect_eq "$(json '[x["Pid"] > 0 for x in d if x["Names"] == "web-1"]')" '[true]' "web-1's Pid"
+		'["AutoRemove", "Command", "Created", "CreatedAt", "ExitCode", "Exited", "ExitedAt", "Id", "Image", "ImageID", "IsInfra", "Labels", "Mounts", "Names", "Namespaces", "Networks", "Pid", "Pod", "PodName", "Ports", "Size", "StartedAt", "State", "Status"]' "keys"
+	expect_eq "$(json '[(x["State"], x["ExitCode"]) for x in d if x["Names"] == ["web-2"]]')" '[["exited", 3]]' "web-2"
+	expect_eq "$(json '[x["Pid"] > 0 for x in d if x["Names"] == ["web-1"]]')" '[true]' "web-1's Pid"
 	run_husk ps --format json --filter name=nothing-matches
 	expect_eq "$(json 'd')" "[]" "json of no containers"
 	run_husk ps -a --filter name=web-2 --format '{{.Names}}|{{.State}}|{{.ExitCode}}|{{.Image}}|{{.Pid}}'
@@ -675,7 +676,7 @@ husk_logs_bytes() {
 	expect_match "$output" "^${web1:0:12} sleep 1000 Up " "template ID, Command, Status"
 
 	run_husk ps -a
-	expect_match "${lines[0]}" '^CONTAINER ID +IMAGE +COMMAND +CREATED +STATUS +NAMES$' "table header"
+	expect_match "${lines[0]}" '^CONTAINER ID +IMAGE +COMMAND +CREATED +STATUS +PORTS +NAMES$' "table header (podman's)"
 	expect_eq "${#lines[@]}" 5 "table lines"
 
 	run_husk 125 ps --filter nosuchkey=1

@@ -164,7 +164,7 @@ build_leftovers() {
 	run_husk ps -a --external --format json
 	expect_eq "$(json 'd[0]["State"]')" "storage"
 	local name
-	name=$(json 'd[0]["Names"]')
+	name=$(json 'd[0]["Names"][0]') # a list, as podman's
 	run_husk 125 rm "$name"
 	expect_contains "$stderr" "mounted"
 	run_husk system check
