@@ -8,11 +8,11 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/husk-dev/husk/internal/format"
+	"github.com/husk-dev/husk/internal/labels"
 	"github.com/husk-dev/husk/pkg/netns"
 )
 
@@ -38,7 +38,7 @@ func newNetworkCommand(d networkDeps) *cobra.Command {
 
 func newNetworkCreateCommand(d networkDeps) *cobra.Command {
 	var o netns.NetworkOptions
-	var labels []string
+	var labelVals, labelFiles []string
 	create := &cobra.Command{
 		Use:   "create [flags] NAME",
 		Short: "Define a bridge network",
@@ -48,12 +48,8 @@ func newNetworkCreateCommand(d networkDeps) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			for _, kv := range labels {
-				k, v, _ := strings.Cut(kv, "=")
-				if o.Labels == nil {
-					o.Labels = map[string]string{}
-				}
-				o.Labels[k] = v
+			if o.Labels, err = labels.Parse(labelVals, labelFiles); err != nil {
+				return withFlagNames(err)
 			}
 			n, err := s.Create(args[0], o)
 			if err != nil {
@@ -66,7 +62,8 @@ func newNetworkCreateCommand(d networkDeps) *cobra.Command {
 	create.Flags().StringVar(&o.Subnet, "subnet", "", "IPv4 subnet in CIDR form (default: a free 10.89.N.0/24)")
 	create.Flags().StringVar(&o.Gateway, "gateway", "", "gateway address in the subnet (default: its first address)")
 	create.Flags().BoolVar(&o.Internal, "internal", false, "no route out of the network")
-	create.Flags().StringArrayVar(&labels, "label", nil, "KEY=VALUE label")
+	create.Flags().StringArrayVar(&labelVals, "label", nil, "set a label KEY=VALUE (KEY alone: an empty value)")
+	create.Flags().StringArrayVar(&labelFiles, "label-file", nil, "read labels from a file of KEY=VALUE lines")
 	return create
 }
 

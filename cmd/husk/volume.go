@@ -5,11 +5,11 @@ package main
 import (
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/husk-dev/husk/internal/format"
+	"github.com/husk-dev/husk/internal/labels"
 	"github.com/husk-dev/husk/pkg/runtime"
 	"github.com/husk-dev/husk/pkg/runtime/volumeuse"
 	"github.com/husk-dev/husk/pkg/storage"
@@ -46,16 +46,15 @@ func (a *app) withVolumes(fn func(*storage.Store, *runtime.VolumeStore, []string
 }
 
 func newVolumeCreateCommand(a *app) *cobra.Command {
-	var labels []string
+	var labelVals, labelFiles []string
 	create := &cobra.Command{
 		Use:   "create [flags] NAME",
 		Short: "Create a named volume",
 		Args:  cobra.ExactArgs(1),
 		RunE: a.withVolumes(func(_ *storage.Store, vs *runtime.VolumeStore, args []string) error {
-			l := map[string]string{}
-			for _, kv := range labels {
-				k, v, _ := strings.Cut(kv, "=")
-				l[k] = v
+			l, err := labels.Parse(labelVals, labelFiles)
+			if err != nil {
+				return withFlagNames(err)
 			}
 			v, err := vs.Create(args[0], l)
 			if err != nil {
@@ -65,7 +64,8 @@ func newVolumeCreateCommand(a *app) *cobra.Command {
 			return nil
 		}),
 	}
-	create.Flags().StringArrayVarP(&labels, "label", "l", nil, "set a label KEY=VALUE")
+	create.Flags().StringArrayVarP(&labelVals, "label", "l", nil, "set a label KEY=VALUE (KEY alone: an empty value)")
+	create.Flags().StringArrayVar(&labelFiles, "label-file", nil, "read labels from a file of KEY=VALUE lines")
 	return create
 }
 

@@ -13,6 +13,7 @@ import (
 	cstorage "go.podman.io/storage"
 	"go.podman.io/storage/pkg/idtools"
 
+	"github.com/husk-dev/husk/internal/labels"
 	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/runtime/spec"
@@ -54,6 +55,8 @@ func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
 		}
 		exposed = ic.Config.ExposedPorts
 		imageUser = ic.Config.User
+		// As podman: the image's labels, then --label-file, then --label.
+		cfg.Labels = labels.Merge(ic.Config.Labels, cfg.Labels)
 	}
 	if err := checkCreateUser(env, cfg, imageUser); err != nil {
 		return nil, err
