@@ -13,6 +13,7 @@ import (
 
 	"github.com/husk-dev/husk/internal/format"
 	"github.com/husk-dev/husk/internal/labels"
+	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/netns"
 )
 
@@ -22,6 +23,15 @@ import (
 type networkDeps struct {
 	open  func() (*netns.Networks, error)
 	inUse netns.InUse
+	// event records a network event.
+	event func(s events.Status, id, name string)
+}
+
+// emit records a network event (when the deps record any).
+func (d networkDeps) emit(s events.Status, id, name string) {
+	if d.event != nil {
+		d.event(s, id, name)
+	}
 }
 
 func newNetworkCommand(d networkDeps) *cobra.Command {
@@ -55,6 +65,7 @@ func newNetworkCreateCommand(d networkDeps) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			d.emit(events.Create, n.ID, n.Name)
 			fmt.Fprintln(cmd.OutOrStdout(), n.Name)
 			return nil
 		},
@@ -146,6 +157,7 @@ func newNetworkRmCommand(d networkDeps) *cobra.Command {
 				if err != nil {
 					return err
 				}
+				d.emit(events.Remove, "", name)
 				fmt.Fprintln(cmd.OutOrStdout(), name)
 			}
 			return nil
@@ -167,6 +179,7 @@ func newNetworkPruneCommand(d networkDeps) *cobra.Command {
 			}
 			removed, err := s.Prune(cmd.Context(), d.inUse)
 			for _, n := range removed {
+				d.emit(events.Remove, "", n)
 				fmt.Fprintln(cmd.OutOrStdout(), n)
 			}
 			return err

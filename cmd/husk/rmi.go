@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/storage"
 )
 
@@ -42,6 +43,7 @@ func newRmiCommand(a *app) *cobra.Command {
 				if all && gone[ref] {
 					continue // went with an image it was the parent of
 				}
+				id := imageID(store, ref)
 				res, err := store.RemoveImage(ref, storage.RemoveOptions{Force: force || all})
 				if err != nil {
 					fmt.Fprintf(a.stderr, "husk: %s\n", message(err))
@@ -51,7 +53,11 @@ func newRmiCommand(a *app) *cobra.Command {
 					continue
 				}
 				for _, n := range res.Untagged {
+					a.record(events.Image, events.Untag, id, n)
 					fmt.Fprintf(a.stdout, "Untagged: %s\n", n)
+				}
+				if res.Deleted != "" {
+					a.record(events.Image, events.Remove, res.Deleted, ref)
 				}
 				for _, id := range append([]string{res.Deleted}, res.Parents...) {
 					if id != "" {

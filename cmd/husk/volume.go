@@ -10,6 +10,7 @@ import (
 
 	"github.com/husk-dev/husk/internal/format"
 	"github.com/husk-dev/husk/internal/labels"
+	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/runtime"
 	"github.com/husk-dev/husk/pkg/runtime/volumeuse"
 	"github.com/husk-dev/husk/pkg/storage"
@@ -60,6 +61,7 @@ func newVolumeCreateCommand(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			a.record(events.Volume, events.Create, "", v.Name)
 			fmt.Fprintln(a.stdout, v.Name)
 			return nil
 		}),
@@ -128,6 +130,7 @@ func newVolumeRmCommand(a *app) *cobra.Command {
 		RunE: a.withVolumes(func(store *storage.Store, vs *runtime.VolumeStore, args []string) error {
 			removed, err := volumeuse.Remove(store, vs, args, force)
 			for _, n := range removed {
+				a.record(events.Volume, events.Remove, "", n)
 				fmt.Fprintln(a.stdout, n)
 			}
 			return err
@@ -145,6 +148,7 @@ func newVolumePruneCommand(a *app) *cobra.Command {
 		RunE: a.withVolumes(func(store *storage.Store, vs *runtime.VolumeStore, _ []string) error {
 			removed, err := volumeuse.Prune(store, vs)
 			for _, n := range removed {
+				a.record(events.Volume, events.Remove, "", n)
 				fmt.Fprintln(a.stdout, n)
 			}
 			return err

@@ -15,6 +15,7 @@ import (
 
 	"github.com/husk-dev/husk/internal/labels"
 	"github.com/husk-dev/husk/internal/setting"
+	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/runtime/spec"
 )
@@ -92,6 +93,7 @@ func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
 		_ = env.Store.DeleteContainer(sc.ID)
 		return nil, err
 	}
+	RecordEvent(env, c, events.Create)
 	return c, nil
 }
 

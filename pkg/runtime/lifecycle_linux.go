@@ -13,6 +13,7 @@ import (
 
 	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/pkg/cgroups"
+	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/runtime/internal/proc"
 
@@ -195,6 +196,7 @@ func Kill(env Env, c *Container, sig syscall.Signal) error {
 	if err := unix.Kill(c.State.Pid, sig); err != nil {
 		return fmt.Errorf("signal container %s: %w", c.Name, err)
 	}
+	RecordEvent(env, c, events.Kill)
 	return nil
 }
 
@@ -247,6 +249,7 @@ func Stop(ctx context.Context, env Env, c *Container, timeout time.Duration) err
 		sig = syscall.SIGTERM
 	}
 	_ = unix.Kill(c.State.Pid, sig)
+	defer RecordEvent(env, c, events.Stop)
 	if c.State.Paused {
 		// A frozen container cannot act on the signal: thaw it (as
 		// docker does), so that it stops.
