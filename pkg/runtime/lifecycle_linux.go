@@ -193,10 +193,12 @@ func Kill(env Env, c *Container, sig syscall.Signal) error {
 	if !c.Alive() {
 		return fmt.Errorf("%w: %s", ErrNotRunning, c.Name)
 	}
+	// Recorded before the signal, so that it comes before the "died"
+	// the container's monitor records.
+	RecordEvent(env, c, events.Kill)
 	if err := unix.Kill(c.State.Pid, sig); err != nil {
 		return fmt.Errorf("signal container %s: %w", c.Name, err)
 	}
-	RecordEvent(env, c, events.Kill)
 	return nil
 }
 
@@ -248,8 +250,9 @@ func Stop(ctx context.Context, env Env, c *Container, timeout time.Duration) err
 	if err != nil {
 		sig = syscall.SIGTERM
 	}
+	// Recorded before the signal, as Kill's.
+	RecordEvent(env, c, events.Stop)
 	_ = unix.Kill(c.State.Pid, sig)
-	defer RecordEvent(env, c, events.Stop)
 	if c.State.Paused {
 		// A frozen container cannot act on the signal: thaw it (as
 		// docker does), so that it stops.
