@@ -308,3 +308,13 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+func BenchmarkAppend(b *testing.B) {
+	j := New(b.TempDir())
+	e := Event{Type: Container, Status: Start, ID: strings.Repeat("a", 64), Name: "name", Image: "127.0.0.1:5055/husk-test/busybox", Attributes: map[string]string{"a": "b"}}
+	for i := 0; i < b.N; i++ {
+		if err := j.Append(e); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -156,12 +156,16 @@ func Refresh(env Env, c *Container) error {
 	if err := c.Save(); err != nil {
 		return err
 	}
+	// What the monitor would have recorded, late.
+	recordEvent(env, c, events.Died, events.ExitCode(c.State.ExitCode))
+	RecordEvent(env, c, events.Cleanup)
 	if c.Config.Remove {
 		// Its --rm run (or monitor) is gone: remove it as that would have.
 		recordExit(env, c)
 		if err := removeStorage(env, c); err != nil {
 			return err
 		}
+		RecordEvent(env, c, events.Remove)
 		return setting.Errorf("%w: %s was removed: its {rm} run ended without its process", ErrContainerUnknown, c.Name)
 	}
 	return nil

@@ -90,6 +90,19 @@ with open(sys.argv[1], "w") as f:
 	expect_eq "$(echo $output)" "0 4" "exec_died exit codes"
 }
 
+@test "monitor and process killed: the next command records died (exit code -1) and cleanup in the monitor's place" {
+	run_husk run -d --name gone "$R/busybox" sleep 1000
+	local pid mpid
+	pid=$(ctr_pid gone)
+	mpid=$(ctr_monitor_pid gone)
+	kill_and_wait "$mpid" "$pid"
+	run_husk ps -a --format '{{.Names}} {{.State}}'
+	expect_contains "$output" "gone exited"
+	expect_eq "$(statuses --filter container=gone)" "create init start died cleanup"
+	run_husk events --stream=false --filter container=gone --filter event=died --format '{{.ContainerExitCode}}'
+	expect_eq "$output" -1 "ContainerExitCode"
+}
+
 @test "pause and unpause" {
 	local deleg
 	deleg=$("$HUSK" info --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["cgroups"].get("delegated", ""))')
