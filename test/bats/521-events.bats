@@ -132,6 +132,11 @@ load $id localhost/evtag:latest
 push $id $HUSK_TEST_REGISTRY/bats-events/busybox:$TAG"
 	expect_eq "$(head -6 <<<"$output")" "$want" "image events"
 	expect_match "$(tail -n +7 <<<"$output" | tr '\n' ' ')" "^(untag $id [^ ]+ )+remove $id $id $" "rmi -f's events"
+
+	# run pulls what is missing: a pull event too.
+	run_husk run --rm "$R/busybox" true
+	run_husk events --stream=false --filter type=image --filter event=pull --format '{{.Status}} {{.ID}} {{.Name}}'
+	expect_eq "$(tail -1 <<<"$output")" "pull $id $R/busybox" "run's pull"
 }
 
 @test "volumes and networks: create and remove (rm and prune)" {
