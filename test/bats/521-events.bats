@@ -113,7 +113,7 @@ with open(sys.argv[1], "w") as f:
 	expect_eq "$(statuses --filter container=pz --filter event=pause --filter event=unpause)" "pause unpause"
 }
 
-@test "images: pull, tag, untag, save, load, push, remove" {
+@test "images: pull, tag, untag, save, load, push, remove (rmi and image prune)" {
 	use_store images
 	run_husk pull -q "$R/busybox"
 	local id=$output
@@ -137,6 +137,9 @@ push $id $HUSK_TEST_REGISTRY/bats-events/busybox:$TAG"
 	run_husk run --rm "$R/busybox" true
 	run_husk events --stream=false --filter type=image --filter event=pull --format '{{.Status}} {{.ID}} {{.Name}}'
 	expect_eq "$(tail -1 <<<"$output")" "pull $id $R/busybox" "run's pull"
+	run_husk image prune -a -f
+	run_husk events --stream=false --filter type=image --format '{{.Status}} {{.ID}}'
+	expect_eq "$(tail -1 <<<"$output")" "remove $id" "image prune's event"
 }
 
 @test "volumes and networks: create and remove (rm and prune)" {
