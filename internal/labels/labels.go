@@ -1,7 +1,3 @@
-// Package labels reads the labels and annotations a user gives husk
-// (--label KEY=VALUE, --label-file FILE, --annotation KEY=VALUE) for
-// containers, volumes and networks, as podman reads them: a KEY alone is
-// an empty value, files come first and the flags override them.
 package labels
 
 import (
