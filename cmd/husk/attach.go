@@ -5,6 +5,7 @@ package main
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/runtime"
 	"github.com/husk-dev/husk/pkg/runtime/attach"
 )
@@ -25,6 +26,7 @@ what you type (or pipe) goes to its stdin.`,
 			}
 			var code int
 			err := a.withContainers(args, func(env runtime.Env, c *runtime.Container) (err error) {
+				runtime.RecordEvent(env, c, events.Attach)
 				code, err = attach.Attach(cmd.Context(), env, c, o)
 				return err
 			})

@@ -56,6 +56,9 @@ func addContainerFlags(fs *pflag.FlagSet) *containerFlags {
 		runtime.DefaultLogMaxSize>>20, runtime.DefaultLogMaxFiles))
 	c.resources = addResourceFlags(fs)
 	fs.StringVar(&o.Cgroups, "cgroups", "enabled", "enabled: the container gets a cgroup of its own; disabled: it stays in husk's")
+	fs.StringArrayVarP(&o.Labels, "label", "l", nil, "set a label KEY=VALUE (KEY alone: an empty value); these override --label-file's and the image's")
+	fs.StringArrayVar(&o.LabelFiles, "label-file", nil, "read labels from a file of KEY=VALUE lines")
+	fs.StringArrayVar(&o.Annotations, "annotation", nil, "add an annotation KEY=VALUE to the container's OCI config")
 	return c
 }
 

@@ -124,6 +124,7 @@ func (a *app) runtimeEnv(store *storage.Store) (runtime.Env, error) {
 		StateDir: stateDir,
 		// Decided once in setup.
 		RuntimeDir: a.runtimeDir,
+		Events:     a.journal(),
 	}, nil
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/storage"
 )
 
@@ -54,6 +55,7 @@ func newImagePruneCommand(a *app) *cobra.Command {
 			defer store.Close()
 			removed, err := store.PruneImages(all)
 			for _, id := range removed {
+				a.record(events.Image, events.Remove, id, id)
 				fmt.Fprintln(a.stdout, id)
 			}
 			return err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/storage"
 )
 
@@ -56,7 +57,11 @@ func newUntagCommand(a *app) *cobra.Command {
 		Short: "Remove names from an image (all of them when none is given); the image stays",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: a.storeRunE(func(store *storage.Store, args []string) error {
-			return store.Untag(args[0], args[1:])
+			id, gone, err := store.Untag(args[0], args[1:])
+			for _, n := range gone {
+				a.record(events.Image, events.Untag, id, n)
+			}
+			return err
 		}),
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/runtime"
 )
@@ -15,6 +16,7 @@ import (
 // store's layers, users from the containers' records.
 func (a *app) networkDeps() networkDeps {
 	return networkDeps{
+		event: func(s events.Status, id, name string) { a.record(events.Network, s, id, name) },
 		open: func() (*netns.Networks, error) {
 			return netns.OpenNetworks(runtime.NetworksDir(a.storeOptions().GraphRoot))
 		},

@@ -9,12 +9,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/husk-dev/husk/internal/format"
 	"github.com/husk-dev/husk/internal/resourcelist"
+	"github.com/husk-dev/husk/internal/labels"
+	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/netns"
 )
 
@@ -24,6 +25,15 @@ import (
 type networkDeps struct {
 	open  func() (*netns.Networks, error)
 	inUse netns.InUse
+	// event records a network event.
+	event func(s events.Status, id, name string)
+}
+
+// emit records a network event (when the deps record any).
+func (d networkDeps) emit(s events.Status, id, name string) {
+	if d.event != nil {
+		d.event(s, id, name)
+	}
 }
 
 func newNetworkCommand(d networkDeps) *cobra.Command {
@@ -40,7 +50,7 @@ func newNetworkCommand(d networkDeps) *cobra.Command {
 
 func newNetworkCreateCommand(d networkDeps) *cobra.Command {
 	var o netns.NetworkOptions
-	var labels []string
+	var labelVals, labelFiles []string
 	create := &cobra.Command{
 		Use:   "create [flags] NAME",
 		Short: "Define a bridge network",
@@ -50,17 +60,14 @@ func newNetworkCreateCommand(d networkDeps) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			for _, kv := range labels {
-				k, v, _ := strings.Cut(kv, "=")
-				if o.Labels == nil {
-					o.Labels = map[string]string{}
-				}
-				o.Labels[k] = v
+			if o.Labels, err = labels.Parse(labelVals, labelFiles); err != nil {
+				return withFlagNames(err)
 			}
 			n, err := s.Create(args[0], o)
 			if err != nil {
 				return err
 			}
+			d.emit(events.Create, n.ID, n.Name)
 			fmt.Fprintln(cmd.OutOrStdout(), n.Name)
 			return nil
 		},
@@ -68,7 +75,8 @@ func newNetworkCreateCommand(d networkDeps) *cobra.Command {
 	create.Flags().StringVar(&o.Subnet, "subnet", "", "IPv4 subnet in CIDR form (default: a free 10.89.N.0/24)")
 	create.Flags().StringVar(&o.Gateway, "gateway", "", "gateway address in the subnet (default: its first address)")
 	create.Flags().BoolVar(&o.Internal, "internal", false, "no route out of the network")
-	create.Flags().StringArrayVar(&labels, "label", nil, "KEY=VALUE label")
+	create.Flags().StringArrayVar(&labelVals, "label", nil, "set a label KEY=VALUE (KEY alone: an empty value)")
+	create.Flags().StringArrayVar(&labelFiles, "label-file", nil, "read labels from a file of KEY=VALUE lines")
 	return create
 }
 
@@ -155,6 +163,7 @@ func newNetworkRmCommand(d networkDeps) *cobra.Command {
 				} else if err != nil {
 					return err
 				}
+				d.emit(events.Remove, "", name)
 				fmt.Fprintln(cmd.OutOrStdout(), name)
 			}
 			return nil
@@ -176,6 +185,7 @@ func newNetworkPruneCommand(d networkDeps) *cobra.Command {
 			}
 			removed, err := s.Prune(cmd.Context(), d.inUse)
 			for _, n := range removed {
+				d.emit(events.Remove, "", n)
 				fmt.Fprintln(cmd.OutOrStdout(), n)
 			}
 			return err

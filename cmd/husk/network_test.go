@@ -9,14 +9,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/netns"
 )
 
 func TestNetworkCommand(t *testing.T) {
 	dir := t.TempDir()
-	var removed []string
+	var removed, recorded []string
 	deps := networkDeps{
-		open: func() (*netns.Networks, error) { return netns.OpenNetworks(dir) },
+		event: func(s events.Status, _, name string) { recorded = append(recorded, string(s)+" "+name) },
+		open:  func() (*netns.Networks, error) { return netns.OpenNetworks(dir) },
 		inUse: netns.InUse{
 			Remove: func(_ context.Context, names []string) error {
 				removed = append(removed, names...)
@@ -92,5 +94,11 @@ func TestNetworkCommand(t *testing.T) {
 	}
 	if out, err := run("rm", "-f", "busy"); err != nil || out != "busy\n" || len(removed) != 1 || removed[0] != "web" {
 		t.Errorf("rm -f busy: %q %v, removed %q", out, err, removed)
+	}
+	if got, want := strings.Join(recorded, ","), "create busy,create free,create third,remove free,remove third,remove busy"; got != want {
+		t.Errorf("events %q, want %q", got, want)
+	}
+	if _, err := run("create", "--label-file", "/dev/null", "x"); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("--label-file /dev/null: %v", err)
 	}
 }

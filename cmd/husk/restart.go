@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/runtime"
 )
 
@@ -24,7 +25,11 @@ func newRestartCommand(a *app) *cobra.Command {
 				if err := c.Reload(); err != nil {
 					return err
 				}
-				return a.startExisting(cmd.Context(), env, c, false, false)
+				if err := a.startExisting(cmd.Context(), env, c, false, false); err != nil {
+					return err
+				}
+				runtime.RecordEvent(env, c, events.Restart)
+				return nil
 			})
 		},
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/storage"
 )
 
@@ -30,6 +31,17 @@ func newRmiCommand(a *app) *cobra.Command {
 			done, err := store.RemoveImages(args, storage.RemoveOptions{Force: force}, all, ignore)
 			if err != nil {
 				return err
+			}
+			for _, r := range done {
+				if r.Err != nil {
+					continue
+				}
+				for _, n := range r.Result.Untagged {
+					a.record(events.Image, events.Untag, r.ID, n)
+				}
+				if r.Result.Deleted != "" {
+					a.record(events.Image, events.Remove, r.Result.Deleted, r.Ref)
+				}
 			}
 			firstErr := storage.WriteImageRemovals(a.stdout, a.stderr, done, message)
 			if firstErr != nil {

@@ -142,6 +142,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) (*app, *cobra.Command) {
 		newTopCommand(a),
 		newAttachCommand(a),
 		newTopInspectCommand(a),
+		newEventsCommand(a),
 		newGenDocsCommand(a, root),
 		newNetworkCommand(a.networkDeps()),
 		newCommitCommand(a), newDiffCommand(a), newHistoryCommand(a), newExportCommand(a), newImportCommand(a),

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/runtime"
 )
 
@@ -62,8 +63,11 @@ func (a *app) startExisting(ctx context.Context, env runtime.Env, c *runtime.Con
 
 func (a *app) startForeground(ctx context.Context, env runtime.Env, c *runtime.Container, started func()) error {
 	stdio := runtime.Stdio{Stdin: stdinFile(a.stdin), Stdout: a.stdout, Stderr: a.stderr}
-	if started != nil {
-		stdio.Started = func(int) { started() }
+	stdio.Started = func(int) {
+		runtime.RecordEvent(env, c, events.Attach)
+		if started != nil {
+			started()
+		}
 	}
 	return containerExit(runtime.Start(ctx, env, c, stdio))
 }

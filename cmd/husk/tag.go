@@ -4,6 +4,8 @@ package main
 
 import (
 	"github.com/spf13/cobra"
+
+	"github.com/husk-dev/husk/pkg/events"
 )
 
 func newTagCommand(a *app) *cobra.Command {
@@ -17,7 +19,14 @@ func newTagCommand(a *app) *cobra.Command {
 				return err
 			}
 			defer store.Close()
-			return store.Tag(args[0], args[1:])
+			if err := store.Tag(args[0], args[1:]); err != nil {
+				return err
+			}
+			id := imageID(store, args[0])
+			for _, n := range args[1:] {
+				a.record(events.Image, events.Tag, id, n)
+			}
+			return nil
 		},
 	}
 }

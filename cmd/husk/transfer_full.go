@@ -11,6 +11,7 @@ import (
 
 	"github.com/husk-dev/husk/internal/hostinfo"
 	"github.com/husk-dev/husk/internal/transfer"
+	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/pull"
 	"github.com/husk-dev/husk/pkg/pull/pullopts"
 	"github.com/husk-dev/husk/pkg/storage"
@@ -56,6 +57,7 @@ func (a *app) runPull(ctx context.Context, image string, ro pullopts.RegistryOpt
 	if err != nil {
 		return err
 	}
+	a.record(events.Image, events.Pull, res.ID, image)
 	fmt.Fprintln(a.stdout, res.ID)
 	return nil
 }
@@ -71,6 +73,7 @@ func (a *app) pullImage(ctx context.Context, store *storage.Store, image string,
 	if err != nil {
 		return "", err
 	}
+	a.record(events.Image, events.Pull, res.ID, image)
 	return res.ID, nil
 }
 
@@ -80,7 +83,11 @@ func (a *app) runPush(ctx context.Context, src, dest string, ro pullopts.Registr
 		return err
 	}
 	defer store.Close()
-	return pull.Push(ctx, store, src, dest, pull.PushOptions{Sys: sys, Progress: a.progress(quiet)})
+	if err := pull.Push(ctx, store, src, dest, pull.PushOptions{Sys: sys, Progress: a.progress(quiet)}); err != nil {
+		return err
+	}
+	a.record(events.Image, events.Push, imageID(store, src), dest)
+	return nil
 }
 
 func (a *app) runSave(ctx context.Context, image, output string, format pullopts.ArchiveFormat, quiet bool) error {
@@ -90,7 +97,11 @@ func (a *app) runSave(ctx context.Context, image, output string, format pullopts
 			return err
 		}
 		defer store.Close()
-		return pull.Save(ctx, store, image, path, pull.SaveOptions{Format: format, Progress: a.progress(quiet || toStdout)})
+		if err := pull.Save(ctx, store, image, path, pull.SaveOptions{Format: format, Progress: a.progress(quiet || toStdout)}); err != nil {
+			return err
+		}
+		a.record(events.Image, events.Save, imageID(store, image), image)
+		return nil
 	})
 }
 
@@ -105,6 +116,7 @@ func (a *app) runLoad(ctx context.Context, input string, quiet bool) error {
 		if err != nil {
 			return err
 		}
+		a.record(events.Image, events.Load, res.ID, res.Name)
 		fmt.Fprintf(a.stdout, "Loaded image: %s\n", res.Name)
 		return nil
 	})

@@ -6,12 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/husk-dev/husk/internal/format"
 	"github.com/husk-dev/husk/internal/resourcelist"
+	"github.com/husk-dev/husk/internal/labels"
+	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/runtime"
 	"github.com/husk-dev/husk/pkg/runtime/volumeuse"
 	"github.com/husk-dev/husk/pkg/storage"
@@ -48,26 +49,27 @@ func (a *app) withVolumes(fn func(*storage.Store, *runtime.VolumeStore, []string
 }
 
 func newVolumeCreateCommand(a *app) *cobra.Command {
-	var labels []string
+	var labelVals, labelFiles []string
 	create := &cobra.Command{
 		Use:   "create [flags] NAME",
 		Short: "Create a named volume",
 		Args:  cobra.ExactArgs(1),
 		RunE: a.withVolumes(func(_ *storage.Store, vs *runtime.VolumeStore, args []string) error {
-			l := map[string]string{}
-			for _, kv := range labels {
-				k, v, _ := strings.Cut(kv, "=")
-				l[k] = v
+			l, err := labels.Parse(labelVals, labelFiles)
+			if err != nil {
+				return withFlagNames(err)
 			}
 			v, err := vs.Create(args[0], l)
 			if err != nil {
 				return err
 			}
+			a.record(events.Volume, events.Create, "", v.Name)
 			fmt.Fprintln(a.stdout, v.Name)
 			return nil
 		}),
 	}
-	create.Flags().StringArrayVarP(&labels, "label", "l", nil, "set a label KEY=VALUE")
+	create.Flags().StringArrayVarP(&labelVals, "label", "l", nil, "set a label KEY=VALUE (KEY alone: an empty value)")
+	create.Flags().StringArrayVar(&labelFiles, "label-file", nil, "read labels from a file of KEY=VALUE lines")
 	return create
 }
 
@@ -136,6 +138,7 @@ func newVolumeRmCommand(a *app) *cobra.Command {
 		RunE: a.withVolumes(func(store *storage.Store, vs *runtime.VolumeStore, args []string) error {
 			removed, err := volumeuse.Remove(store, vs, args, force)
 			for _, n := range removed {
+				a.record(events.Volume, events.Remove, "", n)
 				fmt.Fprintln(a.stdout, n)
 			}
 			if errors.Is(err, runtime.ErrVolumeUnknown) {
@@ -156,6 +159,7 @@ func newVolumePruneCommand(a *app) *cobra.Command {
 		RunE: a.withVolumes(func(store *storage.Store, vs *runtime.VolumeStore, _ []string) error {
 			removed, err := volumeuse.Prune(store, vs)
 			for _, n := range removed {
+				a.record(events.Volume, events.Remove, "", n)
 				fmt.Fprintln(a.stdout, n)
 			}
 			return err

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/husk-dev/husk/internal/labels"
 	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/internal/userfile"
 	"github.com/husk-dev/husk/pkg/netns"
@@ -57,7 +58,10 @@ type Options struct {
 	LogOpts     []string
 	Limits      Limits
 	Cgroups     string
-	Given       func(Option) bool
+	// Labels (--label), LabelFiles (--label-file) and Annotations
+	// (--annotation); the image's labels are added at create.
+	Labels, LabelFiles, Annotations []string
+	Given                           func(Option) bool
 	// LookupEnv reads husk's own environment for -e NAME (nil:
 	// os.LookupEnv).
 	LookupEnv func(string) (string, bool)
@@ -81,7 +85,7 @@ func (o *Options) lookupEnv() func(string) (string, bool) {
 // are the image and its command. Everything the options alone can tell is
 // checked here, before the store is opened or anything is created.
 //
-// Long (~85 lines, complexity ~27) on purpose: one check or assignment
+// Long (~90 lines, complexity ~29) on purpose: one check or assignment
 // per option, in flag order, so that a reader finds each option once.
 func (o *Options) Config(image string, args []string) (runtime.Config, error) {
 	cfg := runtime.Config{
@@ -167,7 +171,11 @@ func (o *Options) Config(image string, args []string) (runtime.Config, error) {
 		return cfg, err
 	}
 	cfg.LogMaxSize, cfg.LogMaxFiles = logLimits.MaxSize, logLimits.MaxFiles
-	return cfg, nil
+	if cfg.Labels, err = labels.Parse(o.Labels, o.LabelFiles); err != nil {
+		return cfg, err
+	}
+	cfg.Annotations, err = labels.Annotations(o.Annotations)
+	return cfg, err
 }
 
 // securityOpts applies --security-opt values.

@@ -11,6 +11,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
+	"github.com/husk-dev/husk/internal/labels"
 	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/runtime/spec"
 )
@@ -89,7 +90,8 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 		SingleID:        env.SingleID,
 		UIDMap:          uidMap,
 		GIDMap:          gidMap,
-		Annotations:     map[string]string{"io.husk.container.name": c.Name, "io.husk.image": cfg.Image},
+		// The user's annotations, and husk's own, which they cannot hide.
+		Annotations: labels.Merge(cfg.Annotations, map[string]string{"io.husk.container.name": c.Name, "io.husk.image": cfg.Image}),
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/pkg/cgroups"
+	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/runtime/oci"
 )
 
@@ -48,7 +49,11 @@ func Pause(env Env, c *Container) error {
 		return err
 	}
 	c.State.Paused = true
-	return c.SaveState()
+	if err := c.SaveState(); err != nil {
+		return err
+	}
+	RecordEvent(env, c, events.Pause)
+	return nil
 }
 
 // Unpause thaws a paused container.
@@ -64,7 +69,11 @@ func Unpause(env Env, c *Container) error {
 		return err
 	}
 	c.State.Paused = false
-	return c.SaveState()
+	if err := c.SaveState(); err != nil {
+		return err
+	}
+	RecordEvent(env, c, events.Unpause)
+	return nil
 }
 
 // Stats reads the container's cgroup statistics.

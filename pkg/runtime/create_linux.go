@@ -13,7 +13,9 @@ import (
 	cstorage "go.podman.io/storage"
 	"go.podman.io/storage/pkg/idtools"
 
+	"github.com/husk-dev/husk/internal/labels"
 	"github.com/husk-dev/husk/internal/setting"
+	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/runtime/spec"
 )
@@ -54,6 +56,8 @@ func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
 		}
 		exposed = ic.Config.ExposedPorts
 		imageUser = ic.Config.User
+		// As podman: the image's labels, then --label-file, then --label.
+		cfg.Labels = labels.Merge(ic.Config.Labels, cfg.Labels)
 	}
 	if err := checkCreateUser(env, cfg, imageUser); err != nil {
 		return nil, err
@@ -89,6 +93,7 @@ func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
 		_ = env.Store.DeleteContainer(sc.ID)
 		return nil, err
 	}
+	RecordEvent(env, c, events.Create)
 	return c, nil
 }
 

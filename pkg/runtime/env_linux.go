@@ -4,6 +4,7 @@ import (
 	"io"
 
 	"github.com/husk-dev/husk/pkg/cgroups"
+	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/runtime/oci"
 	"github.com/husk-dev/husk/pkg/storage"
 )
@@ -35,6 +36,8 @@ type Env struct {
 	// it ($XDG_RUNTIME_DIR or its fallback; "" for none): attach sockets
 	// go there.
 	RuntimeDir string
+	// Events is the event journal (nil: events are not recorded).
+	Events *events.Journal
 }
 
 // Stdio are the streams of a container.

@@ -12,6 +12,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/husk-dev/husk/pkg/cgroups"
+	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/runtime/oci"
 	"github.com/husk-dev/husk/pkg/runtime/spec"
 )
@@ -81,6 +82,7 @@ func Exec(ctx context.Context, env Env, c *Container, o ExecOptions, stdio Stdio
 		err = drv.Exec(ctx, c.ID, oci.ExecOptions{Process: p, IO: io})
 		if err == nil {
 			lio.made()
+			RecordEvent(env, c, events.Exec)
 			return nil
 		}
 		var re *oci.Error
@@ -89,7 +91,11 @@ func Exec(ctx context.Context, env Env, c *Container, o ExecOptions, stdio Stdio
 		}
 		return err
 	}
-	return l.run(ctx)
+	code, err := l.run(ctx)
+	if err == nil && !o.Detach {
+		recordEvent(env, c, events.ExecDied, events.ExitCode(code))
+	}
+	return code, err
 }
 
 // checkExecTarget refuses to exec into a container that does not run, is

@@ -13,6 +13,7 @@ import (
 
 	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/pkg/cgroups"
+	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/runtime/internal/proc"
 
@@ -155,12 +156,16 @@ func Refresh(env Env, c *Container) error {
 	if err := c.Save(); err != nil {
 		return err
 	}
+	// What the monitor would have recorded, late.
+	recordEvent(env, c, events.Died, events.ExitCode(c.State.ExitCode))
+	RecordEvent(env, c, events.Cleanup)
 	if c.Config.Remove {
 		// Its --rm run (or monitor) is gone: remove it as that would have.
 		recordExit(env, c)
 		if err := removeStorage(env, c); err != nil {
 			return err
 		}
+		RecordEvent(env, c, events.Remove)
 		return setting.Errorf("%w: %s was removed: its {rm} run ended without its process", ErrContainerUnknown, c.Name)
 	}
 	return nil
@@ -192,6 +197,9 @@ func Kill(env Env, c *Container, sig syscall.Signal) error {
 	if !c.Alive() {
 		return fmt.Errorf("%w: %s", ErrNotRunning, c.Name)
 	}
+	// Recorded before the signal, so that it comes before the "died"
+	// the container's monitor records.
+	RecordEvent(env, c, events.Kill)
 	if err := unix.Kill(c.State.Pid, sig); err != nil {
 		return fmt.Errorf("signal container %s: %w", c.Name, err)
 	}
@@ -246,6 +254,8 @@ func Stop(ctx context.Context, env Env, c *Container, timeout time.Duration) err
 	if err != nil {
 		sig = syscall.SIGTERM
 	}
+	// Recorded before the signal, as Kill's.
+	RecordEvent(env, c, events.Stop)
 	_ = unix.Kill(c.State.Pid, sig)
 	if c.State.Paused {
 		// A frozen container cannot act on the signal: thaw it (as

@@ -15,6 +15,7 @@ import (
 
 	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/pkg/cgroups"
+	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/runtime/oci"
 )
@@ -69,7 +70,11 @@ func Remove(ctx context.Context, env Env, c *Container, force bool) error {
 	if err := netns.Detach(netRunDir(env), c.ID); err != nil {
 		return err
 	}
-	return removeStorage(env, c)
+	if err := removeStorage(env, c); err != nil {
+		return err
+	}
+	RecordEvent(env, c, events.Remove)
+	return nil
 }
 
 // deleteFromRuntimes removes the container from whichever runtime has it,

@@ -13,6 +13,7 @@ import (
 
 	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/pkg/cgroups"
+	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/runtime/oci"
 )
@@ -204,6 +205,7 @@ func (s *starter) created(pid int) error {
 	if err := c.SaveState(); err != nil {
 		return err
 	}
+	RecordEvent(s.env, c, events.Init)
 	if s.net.attachment != nil {
 		if err := s.net.attachment.Ready(); err != nil {
 			return err
@@ -216,6 +218,7 @@ func (s *starter) created(pid int) error {
 func (s *starter) running(pid int) {
 	s.ran = true
 	unmarkStarting(s.c)
+	RecordEvent(s.env, s.c, events.Start)
 	if s.stdio.Started != nil {
 		s.stdio.Started(pid)
 	}
@@ -227,6 +230,7 @@ func (s *starter) exited(code int, err error) error {
 	c := s.c
 	c.State.Status, c.State.Pid, c.State.ExitCode, c.State.FinishedAt = StatusExited, 0, code, time.Now().UTC()
 	c.State.MonitorPid, c.State.Paused = 0, false
+	recordEvent(s.env, c, events.Died, events.ExitCode(code))
 	if serr := c.SaveState(); serr != nil && err == nil {
 		// "rm -f" from another shell may have removed the container
 		// meanwhile: its exit code is still this command's.
@@ -275,5 +279,11 @@ func (s *starter) teardown() error {
 	}
 	wg.Wait()
 	unmarkStarting(c)
+	if s.drv != nil {
+		RecordEvent(env, c, events.Cleanup)
+	}
+	if c.Config.Remove && err == nil {
+		RecordEvent(env, c, events.Remove)
+	}
 	return err
 }

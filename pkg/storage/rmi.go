@@ -9,7 +9,10 @@ import (
 // ImageRemoval is what RemoveImages did with one name: its result, or
 // why it failed.
 type ImageRemoval struct {
-	Ref    string
+	Ref string
+	// ID is the image's ID, looked up before the removal ("" when the
+	// name is no image).
+	ID     string
 	Result RemoveResult
 	Err    error
 }
@@ -36,6 +39,10 @@ func (s *Store) RemoveImages(refs []string, o RemoveOptions, all, ignore bool) (
 		if all && gone[ref] {
 			continue // went with an image it was the parent of
 		}
+		id := ""
+		if img, _, err := s.Lookup(ref); err == nil {
+			id = img.ID
+		}
 		res, err := s.RemoveImage(ref, o)
 		if ignore && errors.Is(err, ErrImageUnknown) {
 			continue
@@ -43,7 +50,7 @@ func (s *Store) RemoveImages(refs []string, o RemoveOptions, all, ignore bool) (
 		for _, id := range append([]string{res.Deleted}, res.Parents...) {
 			gone[id] = true
 		}
-		out = append(out, ImageRemoval{Ref: ref, Result: res, Err: err})
+		out = append(out, ImageRemoval{Ref: ref, ID: id, Result: res, Err: err})
 	}
 	return out, nil
 }

@@ -10,33 +10,36 @@ import (
 
 // Untag removes names from the image ref names (every name when none is
 // given), as podman image untag does; the image stays. A name the image
-// does not have is an error.
-func (s *Store) Untag(ref string, names []string) error {
+// does not have is an error. It returns the image's ID and the names
+// removed.
+func (s *Store) Untag(ref string, names []string) (string, []string, error) {
 	img, _, err := s.Lookup(ref)
 	if err != nil {
-		return err
+		return "", nil, err
 	}
 	drop := map[string]bool{}
 	for _, n := range names {
 		full, err := NormalizeName(n)
 		if err != nil {
-			return err
+			return "", nil, err
 		}
 		if !hasName(img.Names, full) {
-			return fmt.Errorf("untag %s: %q: %w", short(img.ID), n, ErrImageUnknown)
+			return "", nil, fmt.Errorf("untag %s: %q: %w", short(img.ID), n, ErrImageUnknown)
 		}
 		drop[full] = true
 	}
-	var keep []string
+	var keep, gone []string
 	for _, n := range img.Names {
 		if len(names) > 0 && !drop[n] {
 			keep = append(keep, n)
+		} else {
+			gone = append(gone, n)
 		}
 	}
 	if err := s.SetNames(img.ID, keep); err != nil {
-		return fmt.Errorf("untag %s: %w", short(img.ID), err)
+		return "", nil, fmt.Errorf("untag %s: %w", short(img.ID), err)
 	}
-	return nil
+	return img.ID, gone, nil
 }
 
 func hasName(names []string, n string) bool {
