@@ -113,7 +113,7 @@ func write(w io.Writer, imgs []Image, fm *format.Formatter, o Options, now time.
 		// one row per name, in order (podman's order for names tagged
 		// in any order)
 		sorted := slices.Sorted(slices.Values(img.Names))
-		names := sorted
+		names := rowNames(sorted)
 		if len(names) == 0 {
 			names = []string{"<none>:<none>"}
 		}
@@ -156,8 +156,8 @@ func makeJSON(img Image) JSON {
 		if tag != "<none>" {
 			j.RepoTags = append(j.RepoTags, n)
 		}
-		if img.Digest != "" {
-			j.RepoDigests = append(j.RepoDigests, repo+"@"+img.Digest.String())
+		if d := repo + "@" + img.Digest.String(); img.Digest != "" && !slices.Contains(j.RepoDigests, d) {
+			j.RepoDigests = append(j.RepoDigests, d)
 		}
 	}
 	j.History = img.Names
@@ -186,6 +186,27 @@ func HideIntermediate(imgs []Image) []Image {
 		if !img.Intermediate {
 			out = append(out, img)
 		}
+	}
+	return out
+}
+
+// rowNames are the names that get a row: a name by digest
+// ("repo@sha256:…", what a pull by digest records) gets one, as "repo
+// <none>", only when no tagged name of the image has that repository, as
+// podman has it.
+func rowNames(names []string) []string {
+	tagged := map[string]bool{}
+	for _, n := range names {
+		if repo, tag := splitName(n); tag != "<none>" {
+			tagged[repo] = true
+		}
+	}
+	var out []string
+	for _, n := range names {
+		if repo, _ := splitName(n); strings.Contains(n, "@") && tagged[repo] {
+			continue
+		}
+		out = append(out, n)
 	}
 	return out
 }

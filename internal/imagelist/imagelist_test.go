@@ -149,3 +149,17 @@ func TestWrite(t *testing.T) {
 		t.Errorf("--sort bogus: %v", err)
 	}
 }
+
+func TestRowNames(t *testing.T) {
+	const d = "@sha256:c2251132d4a637ddb2307d849f6c062b6e6b7d69442c04cc423ccf59dbf00c40"
+	for _, tc := range []struct{ in, want []string }{
+		{[]string{"r/b" + d, "r/b:latest"}, []string{"r/b:latest"}},
+		{[]string{"r/b" + d}, []string{"r/b" + d}},
+		{[]string{"r/b" + d, "r/c:1"}, []string{"r/b" + d, "r/c:1"}},
+		{nil, nil},
+	} {
+		if got := rowNames(tc.in); strings.Join(got, ",") != strings.Join(tc.want, ",") {
+			t.Errorf("rowNames(%v) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}

@@ -68,6 +68,24 @@ load helpers
 	expect_eq "$output" pulled
 }
 
+# podman lists an image by its tags: a name by digest gets a "<none>" row
+# only when the image has no tag in that repository.
+@test "a pull by digest of a tagged image adds no <none> row; rmi of the digest name takes only that name" {
+	use_store digestrow
+	local digest
+	digest=$(oci_manifest_digest busybox)
+	run_husk pull -q "$R/busybox:latest"
+	run_husk pull -q "$R/busybox@$digest"
+	run_husk images --format '{{.Repository}} {{.Tag}}'
+	expect_eq "$output" "$R/busybox latest" "one row"
+	run_husk images --format json
+	expect_eq "$(json 'd[0]["RepoDigests"]')" "[\"$R/busybox@$digest\"]" "RepoDigests, once"
+	run_husk rmi "$R/busybox@$digest"
+	expect_eq "$output" "Untagged: $R/busybox@$digest"
+	run_husk images --format '{{.Repository}} {{.Tag}}'
+	expect_eq "$output" "$R/busybox latest" "the tag stays"
+}
+
 @test "pull oci: layout" {
 	run_husk pull -q "oci:$HUSK_TEST_IMAGES/busybox:latest"
 	expect_eq "$output" "$(oci_image_id busybox)" "image ID"
