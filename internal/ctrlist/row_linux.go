@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/docker/go-units"
+
 	"github.com/husk-dev/husk/internal/format"
 	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/runtime"
@@ -255,17 +257,8 @@ func jsonPorts(ps []netns.PortMapping) []Port {
 }
 
 // compactSize is a size as podman's SIZE column of ps gives it: "12B",
-// "1.99MB".
-func compactSize(n int64) string {
-	units := []string{"B", "kB", "MB", "GB", "TB"}
-	f := float64(n)
-	i := 0
-	for f >= 1000 && i < len(units)-1 {
-		f /= 1000
-		i++
-	}
-	return fmt.Sprintf("%.3g%s", f, units[i])
-}
+// "1.99MB" (three significant digits, as podman asks go-units for).
+func compactSize(n int64) string { return units.HumanSizeWithPrecision(float64(n), 3) }
 
 func entrypointOf(c *runtime.Container) []string {
 	if c.Config.Entrypoint != nil {

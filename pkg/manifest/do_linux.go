@@ -36,7 +36,7 @@ func Do(ctx context.Context, env Env, r manifestopts.Request, stdout, stderr io.
 	case "inspect":
 		return Inspect(ctx, env, r.Args[0], stdout)
 	case "push":
-		return push(ctx, env, r)
+		return pushRequest(ctx, env, r)
 	case "rm":
 		return removeLists(env, r.Args, stdout, stderr)
 	case "remove":
@@ -58,7 +58,7 @@ func Do(ctx context.Context, env Env, r manifestopts.Request, stdout, stderr io.
 	return fmt.Errorf("unknown manifest command %q", r.Op)
 }
 
-func push(ctx context.Context, env Env, r manifestopts.Request) error {
+func pushRequest(ctx context.Context, env Env, r manifestopts.Request) error {
 	dest := r.Args[0]
 	if len(r.Args) == 2 {
 		dest = r.Args[1]

@@ -43,6 +43,20 @@ func (env Env) runtime() (*libimage.Runtime, error) {
 	return rt, nil
 }
 
+// withList runs fn with the stored list name names.
+func (env Env) withList(name string, fn func(*libimage.ManifestList) error) error {
+	rt, err := env.runtime()
+	if err != nil {
+		return err
+	}
+	defer rt.Shutdown(false) //nolint:errcheck // nothing was mounted
+	l, err := lookup(rt, name)
+	if err != nil {
+		return err
+	}
+	return fn(l)
+}
+
 // lookup finds the list name names.
 func lookup(rt *libimage.Runtime, name string) (*libimage.ManifestList, error) {
 	l, err := rt.LookupManifestList(name)
@@ -79,17 +93,12 @@ func Create(ctx context.Context, env Env, name string, images []string, o manife
 
 // Add adds image (a registry name, or a transport:reference) to the list
 // and returns the instance's digest.
-func Add(ctx context.Context, env Env, list, image string, o manifestopts.Add) (digest.Digest, error) {
-	rt, err := env.runtime()
-	if err != nil {
-		return "", err
-	}
-	defer rt.Shutdown(false) //nolint:errcheck // nothing was mounted
-	l, err := lookup(rt, list)
-	if err != nil {
-		return "", err
-	}
-	return add(ctx, l, image, o)
+func Add(ctx context.Context, env Env, list, image string, o manifestopts.Add) (d digest.Digest, err error) {
+	err = env.withList(list, func(l *libimage.ManifestList) error {
+		d, err = add(ctx, l, image, o)
+		return err
+	})
+	return d, err
 }
 
 func add(ctx context.Context, l *libimage.ManifestList, image string, o manifestopts.Add) (digest.Digest, error) {
@@ -116,19 +125,12 @@ func add(ctx context.Context, l *libimage.ManifestList, image string, o manifest
 
 // RemoveInstance removes the instance d from the list.
 func RemoveInstance(env Env, list string, d digest.Digest) error {
-	rt, err := env.runtime()
-	if err != nil {
-		return err
-	}
-	defer rt.Shutdown(false) //nolint:errcheck // nothing was mounted
-	l, err := lookup(rt, list)
-	if err != nil {
-		return err
-	}
-	if err := l.RemoveInstance(d); err != nil {
-		return fmt.Errorf("remove %s from the manifest list %q: %w", d, list, err)
-	}
-	return nil
+	return env.withList(list, func(l *libimage.ManifestList) error {
+		if err := l.RemoveInstance(d); err != nil {
+			return fmt.Errorf("remove %s from the manifest list %q: %w", d, list, err)
+		}
+		return nil
+	})
 }
 
 // Exists reports whether name is a manifest list in the store.
@@ -202,16 +204,18 @@ func writeJSON(w io.Writer, v any) error {
 
 // Push copies the list (and its instances with o.All) to dest, a registry
 // name or transport:reference, and returns the pushed list's digest.
-func Push(ctx context.Context, env Env, list, dest string, o manifestopts.Push) (digest.Digest, error) {
-	rt, err := env.runtime()
+func Push(ctx context.Context, env Env, list, dest string, o manifestopts.Push) (d digest.Digest, err error) {
+	err = env.withList(list, func(l *libimage.ManifestList) error {
+		d, err = push(ctx, env, l, dest, o)
+		return err
+	})
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("push manifest list %q to %q: %w", list, dest, err)
 	}
-	defer rt.Shutdown(false) //nolint:errcheck // nothing was mounted
-	l, err := lookup(rt, list)
-	if err != nil {
-		return "", err
-	}
+	return d, nil
+}
+
+func push(ctx context.Context, env Env, l *libimage.ManifestList, dest string, o manifestopts.Push) (digest.Digest, error) {
 	tmp, err := os.MkdirTemp(env.Store.RunRoot, "manifest-push-")
 	if err != nil {
 		return "", fmt.Errorf("push manifest list: %w", err)
@@ -234,11 +238,7 @@ func Push(ctx context.Context, env Env, list, dest string, o manifestopts.Push) 
 	case manifestopts.FormatV2S2:
 		po.ManifestMIMEType = manifest.DockerV2ListMediaType
 	}
-	d, err := l.Push(ctx, dest, po)
-	if err != nil {
-		return "", fmt.Errorf("push manifest list %q to %q: %w", list, dest, err)
-	}
-	return d, nil
+	return l.Push(ctx, dest, po)
 }
 
 // Remove removes the list name from the store, as rmi would, and refuses
