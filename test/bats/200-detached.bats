@@ -568,7 +568,7 @@ husk_logs_bytes() {
 	layer=$(ctr_layer "$id")
 	wait_until 5 pgrep -u "$(id -u)" -xf 'sleep 1001' >/dev/null
 	child=$(pgrep -u "$(id -u)" -xf 'sleep 1001')
-	run_husk 125 rm victim
+	run_husk 2 rm victim # podman: 2 for a running container (540-rm.bats)
 	expect_one_error_line
 	expect_contains "$stderr" "running"
 	run_husk rm -f victim
