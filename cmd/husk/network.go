@@ -6,13 +6,13 @@ package main
 // --network NAME (pkg/netns, usernet_linux.go).
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/husk-dev/husk/internal/format"
+	"github.com/husk-dev/husk/internal/inspect"
 	"github.com/husk-dev/husk/pkg/netns"
 )
 
@@ -114,20 +114,15 @@ func newNetworkInspectCommand(d networkDeps) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var out []netns.Network
+			var out []inspect.Network
 			for _, a := range args {
 				n, err := s.Get(a)
 				if err != nil {
 					return err
 				}
-				out = append(out, n)
+				out = append(out, inspect.FromNetwork(n, netns.BridgeName(n)))
 			}
-			b, err := json.MarshalIndent(out, "", "    ")
-			if err != nil {
-				return err
-			}
-			fmt.Fprintln(cmd.OutOrStdout(), string(b))
-			return nil
+			return format.JSON(cmd.OutOrStdout(), out)
 		},
 	}
 	return inspect

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/husk-dev/husk/internal/format"
+	"github.com/husk-dev/husk/internal/inspect"
 	"github.com/husk-dev/husk/pkg/runtime"
 	"github.com/husk-dev/husk/pkg/runtime/volumeuse"
 	"github.com/husk-dev/husk/pkg/storage"
@@ -105,13 +106,13 @@ func newVolumeInspectCommand(a *app) *cobra.Command {
 		Short: "Show named volumes as JSON",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: a.withVolumes(func(_ *storage.Store, vs *runtime.VolumeStore, args []string) error {
-			var out []*runtime.Volume
+			var out []inspect.Volume
 			for _, n := range args {
 				v, err := vs.Get(n)
 				if err != nil {
 					return err
 				}
-				out = append(out, v)
+				out = append(out, inspect.FromVolume(v))
 			}
 			return format.JSON(a.stdout, out)
 		}),
