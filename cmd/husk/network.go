@@ -105,16 +105,21 @@ func newNetworkLsCommand(d networkDeps) *cobra.Command {
 }
 
 func newNetworkInspectCommand(d networkDeps) *cobra.Command {
-	inspect := &cobra.Command{
-		Use:   "inspect NETWORK...",
-		Short: "Show networks as JSON",
+	var outFormat string
+	cmd := &cobra.Command{
+		Use:   "inspect [flags] NETWORK...",
+		Short: "Show networks as JSON (podman's keys)",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			fm, err := format.New(outFormat)
+			if err != nil {
+				return err
+			}
 			s, err := d.open()
 			if err != nil {
 				return err
 			}
-			var out []inspect.Network
+			var out []any
 			for _, a := range args {
 				n, err := s.Get(a)
 				if err != nil {
@@ -122,10 +127,14 @@ func newNetworkInspectCommand(d networkDeps) *cobra.Command {
 				}
 				out = append(out, inspect.FromNetwork(n, netns.BridgeName(n)))
 			}
+			if fm.Template() {
+				return fm.Render(cmd.OutOrStdout(), out)
+			}
 			return format.JSON(cmd.OutOrStdout(), out)
 		},
 	}
-	return inspect
+	cmd.Flags().StringVarP(&outFormat, "format", "f", "", "Go template applied to each network (default: JSON)")
+	return cmd
 }
 
 func newNetworkRmCommand(d networkDeps) *cobra.Command {

@@ -101,12 +101,17 @@ func newVolumeLsCommand(a *app) *cobra.Command {
 }
 
 func newVolumeInspectCommand(a *app) *cobra.Command {
-	inspect := &cobra.Command{
-		Use:   "inspect VOLUME [VOLUME...]",
-		Short: "Show named volumes as JSON",
+	var outFormat string
+	cmd := &cobra.Command{
+		Use:   "inspect [flags] VOLUME [VOLUME...]",
+		Short: "Show named volumes as JSON (podman's keys)",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: a.withVolumes(func(_ *storage.Store, vs *runtime.VolumeStore, args []string) error {
-			var out []inspect.Volume
+			fm, err := format.New(outFormat)
+			if err != nil {
+				return err
+			}
+			var out []any
 			for _, n := range args {
 				v, err := vs.Get(n)
 				if err != nil {
@@ -114,10 +119,14 @@ func newVolumeInspectCommand(a *app) *cobra.Command {
 				}
 				out = append(out, inspect.FromVolume(v))
 			}
+			if fm.Template() {
+				return fm.Render(a.stdout, out)
+			}
 			return format.JSON(a.stdout, out)
 		}),
 	}
-	return inspect
+	cmd.Flags().StringVarP(&outFormat, "format", "f", "", "Go template applied to each volume (default: JSON)")
+	return cmd
 }
 
 func newVolumeRmCommand(a *app) *cobra.Command {

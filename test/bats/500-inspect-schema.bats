@@ -191,6 +191,18 @@ same_schema() {
 	same_schema "network inspect" network inspect b500net -- network inspect b500net
 }
 
+@test "volume inspect and network inspect --format: podman's field names" {
+	local vf='{{.Name}} {{.Driver}} {{.Scope}} {{len .Options}} {{.MountCount}}' nf='{{.Name}} {{.Driver}} {{.Internal}} {{.Labels}} {{len .Subnets}}'
+	run_husk volume inspect --format "$vf" b500v
+	expect_eq "$output" "b500v local local 0 0"
+	run_husk network inspect --format "$nf" b500net
+	expect_eq "$output" "b500net bridge false map[x:y] 1"
+	if [[ -z $PODMAN_PROBLEM ]]; then
+		expect_eq "$("$HUSK" volume inspect --format "$vf" b500v)" "$(P volume inspect --format "$vf" b500v)" "husk and podman: $vf"
+		expect_eq "$("$HUSK" network inspect --format "$nf" b500net)" "$(P network inspect --format "$nf" b500net)" "husk and podman: $nf"
+	fi
+}
+
 @test "info --format json: podman's sections, keys and types (husk's own beside them)" {
 	need_podman
 	same_schema "info" info --format json -- info --format json
