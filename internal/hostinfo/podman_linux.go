@@ -14,6 +14,7 @@ import (
 
 	"github.com/husk-dev/husk/pkg/cgroups"
 	"github.com/husk-dev/husk/pkg/runtime"
+	"github.com/husk-dev/husk/pkg/runtime/oci"
 	"github.com/husk-dev/husk/pkg/runtime/spec"
 	"github.com/husk-dev/husk/pkg/storage"
 )
@@ -94,11 +95,8 @@ func hostOf(ctx context.Context, info *Info, o Options) HostInfo {
 	}
 	mem := meminfo()
 	h.MemFree, h.MemTotal, h.SwapFree, h.SwapTotal = mem["MemFree"], mem["MemTotal"], mem["SwapFree"], mem["SwapTotal"]
-	for _, r := range info.Runtimes {
-		if r.Path != "" && (o.Runtime == "" && h.OCIRuntime.Path == "" || r.Name == o.Runtime) {
-			h.OCIRuntime = OCIRuntimeInfo{Name: r.Name, Path: r.Path, Version: r.Version}
-		}
-	}
+	h.OCIRuntime = ociRuntime(info.Runtimes, o)
+
 	for _, n := range info.Network {
 		if n.Name == "slirp4netns" && n.Path != "" {
 			h.Slirp4NetNS = SlirpInfo{Executable: n.Path}
@@ -106,6 +104,21 @@ func hostOf(ctx context.Context, info *Info, o Options) HostInfo {
 	}
 	h.Uptime = uptime()
 	return h
+}
+
+// ociRuntime is the runtime containers get: the one the user chose, else
+// the first found that has not refused this host (oci.Select's choice).
+func ociRuntime(found []Tool, o Options) OCIRuntimeInfo {
+	stateDir := filepath.Join(o.Store.RunRoot, "husk-runtime")
+	for _, r := range found {
+		if r.Path == "" {
+			continue
+		}
+		if o.Runtime == r.Name || o.Runtime == r.Path || o.Runtime == "" && oci.Refusal(stateDir, r.Name) == "" {
+			return OCIRuntimeInfo{Name: r.Name, Path: r.Path, Version: r.Version}
+		}
+	}
+	return OCIRuntimeInfo{Name: o.Runtime}
 }
 
 func exists(p string) bool {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/husk-dev/husk/pkg/cgroups"
+	"github.com/husk-dev/husk/pkg/runtime/oci"
 	"github.com/husk-dev/husk/pkg/storage"
 	"github.com/husk-dev/husk/pkg/userns"
 )
@@ -84,5 +85,22 @@ func TestParseMap(t *testing.T) {
 	got := parseMap(f)
 	if len(got) != 2 || got[1] != (IDMap{ContainerID: 1, HostID: 100000, Size: 65536}) {
 		t.Errorf("%+v", got)
+	}
+}
+
+func TestOCIRuntimeSkipsRefusals(t *testing.T) {
+	run := t.TempDir()
+	found := []Tool{{Name: "crun", Path: "/usr/bin/crun"}, {Name: "runc", Path: "/usr/bin/runc"}}
+	o := Options{Store: storage.Options{RunRoot: run}}
+	if got := ociRuntime(found, o); got.Name != "crun" {
+		t.Errorf("default: %+v", got)
+	}
+	oci.RememberRefusal(run+"/husk-runtime", "crun", "cgroups in hybrid mode")
+	if got := ociRuntime(found, o); got.Name != "runc" {
+		t.Errorf("crun refused: %+v", got)
+	}
+	o.Runtime = "crun"
+	if got := ociRuntime(found, o); got.Name != "crun" {
+		t.Errorf("--runtime crun: %+v", got)
 	}
 }
