@@ -47,20 +47,20 @@ func InspectContainer(store *storage.Store, ref string, o InspectOptions) (inspe
 		}
 		return ""
 	}
-	src.Network = func(name string) (int, string, string) {
+	src.Network = func(name string) (int, string) {
 		nets, err := netns.OpenNetworks(runtime.NetworksDir(store.GraphRoot))
 		if err != nil {
-			return 0, "", ""
+			return 0, ""
 		}
 		n, err := nets.Get(name)
 		if err != nil {
-			return 0, "", ""
+			return 0, ""
 		}
 		bits := 0
 		if _, sub, err := net.ParseCIDR(n.Subnet); err == nil {
 			bits, _ = sub.Mask.Size()
 		}
-		return bits, n.Gateway, n.ID
+		return bits, n.Gateway
 	}
 	return inspect.FromContainer(c, src), nil
 }

@@ -32,7 +32,7 @@ type Source struct {
 	// VolumePath gives a named volume's directory ("" when unknown).
 	VolumePath func(name string) string
 	// Network gives a user network's subnet prefix length and gateway.
-	Network func(name string) (prefixLen int, gateway string, id string)
+	Network func(name string) (prefixLen int, gateway string)
 }
 
 // dockerDefaultCaps are the capabilities podman compares a container's
@@ -254,7 +254,7 @@ func ports(maps []netns.PortMapping) map[string][]HostPort {
 	return out
 }
 
-func networkOf(c *runtime.Container, network func(string) (int, string, string)) NetworkSettings {
+func networkOf(c *runtime.Container, network func(string) (int, string)) NetworkSettings {
 	ns := NetworkSettings{Ports: ports(c.Config.Net.Ports)}
 	if c.State.Status != runtime.StatusRunning {
 		return ns
@@ -267,8 +267,10 @@ func networkOf(c *runtime.Container, network func(string) (int, string, string))
 		return ns
 	}
 	el := &NetworkElement{IPAddress: ns.IPAddress, Links: nil, Aliases: []string{c.ID[:min(12, len(c.ID))]}}
+	// NetworkID is the network's name, as podman fills it.
+	el.NetworkID = mode
 	if network != nil {
-		el.IPPrefixLen, el.Gateway, el.NetworkID = network(mode)
+		el.IPPrefixLen, el.Gateway = network(mode)
 	}
 	ns.Gateway, ns.IPPrefixLen = el.Gateway, el.IPPrefixLen
 	ns.Networks = map[string]*NetworkElement{mode: el}

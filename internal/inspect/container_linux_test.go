@@ -87,6 +87,18 @@ func TestFromContainerRunning(t *testing.T) {
 	check("husk's own", []any{got.Bundle, got.HuskState.(runtime.State).MonitorPid, got.ID()}, []any{"/b", 41, testID})
 }
 
+func TestFromContainerOnUserNetwork(t *testing.T) {
+	c := running()
+	c.Config.Net.Mode = "appnet"
+	src := testSource()
+	src.Network = func(name string) (int, string) { return 24, "10.89.3.1" }
+	got := FromContainer(c, src)
+	want := map[string]*NetworkElement{"appnet": {IPAddress: "192.0.2.2", IPPrefixLen: 24, Gateway: "10.89.3.1", NetworkID: "appnet", Aliases: []string{testID[:12]}}}
+	if !reflect.DeepEqual(got.NetworkSettings.Networks, want) || got.HostConfig.NetworkMode != "bridge" {
+		t.Errorf("%+v %q", got.NetworkSettings.Networks["appnet"], got.HostConfig.NetworkMode)
+	}
+}
+
 func TestFromContainerStates(t *testing.T) {
 	c := running()
 	c.State.Paused = true

@@ -36,6 +36,7 @@ setup_file() {
 	"$HUSK" network create --label x=y b500net >/dev/null
 	"$HUSK" run -d --name web -p "$HPORT:80" -v b500v:/data -e FOO=bar $LABEL_ARGS "$R/busybox" sleep 1000 >/dev/null
 	"$HUSK" run --name done "$R/busybox" sh -c 'exit 3' || true
+	"$HUSK" run -d --name onnet --network b500net "$R/busybox" sleep 1000 >/dev/null
 	export PODMAN_PROBLEM="" PODMAN_RUNTIME=crun
 	if ! command -v podman >/dev/null; then
 		PODMAN_PROBLEM="needs podman to compare with (apt-get install podman)"
@@ -59,14 +60,15 @@ setup_file() {
 	P network create --label x=y b500net >/dev/null
 	P run -d --name web -p "$PPORT:80" -v b500v:/data -e FOO=bar $LABEL_ARGS "$R/busybox" sleep 1000 >/dev/null
 	P run --name done "$R/busybox" sh -c 'exit 3' || true
+	P run -d --name onnet --network b500net "$R/busybox" sleep 1000 >/dev/null
 }
 
 teardown_file() {
 	if [[ -z ${HUSK_SKIP_REASON:-} && -d $BATS_FILE_TMPDIR/podman/data ]]; then
-		P rm -f -t 0 web done >/dev/null 2>&1 || true
+		P rm -f -t 0 web done onnet >/dev/null 2>&1 || true
 		P system reset -f >/dev/null 2>&1 || true
 	fi
-	"$HUSK" rm -f web done >/dev/null 2>&1 || true
+	"$HUSK" rm -f web done onnet >/dev/null 2>&1 || true
 	husk_teardown_file
 }
 
@@ -182,6 +184,22 @@ same_schema() {
 	need_podman
 	same_schema "inspect of a running container" inspect web -- inspect web
 	same_schema "container inspect of an exited one" container inspect done -- container inspect done
+	same_schema "inspect of a container on a user network" inspect onnet -- inspect onnet
+}
+
+@test "inspect of a container on a user network: NetworkSettings.Networks as podman fills it" {
+	local f='{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{$v.NetworkID}} {{$v.IPPrefixLen}} {{$v.Gateway}} {{len $v.Aliases}}{{end}} {{.HostConfig.NetworkMode}}'
+	run_husk inspect --format "$f" onnet
+	local gw
+	gw=$("$HUSK" network inspect --format '{{(index .Subnets 0).Gateway}}' b500net)
+	expect_eq "$output" "b500net b500net 24 $gw 1 bridge"
+	run_husk inspect --format '{{(index .NetworkSettings.Networks "b500net").IPAddress}}' onnet
+	expect_match "$output" '^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$'
+	if [[ -z $PODMAN_PROBLEM ]]; then
+		local pgw
+		pgw=$(P network inspect --format '{{(index .Subnets 0).Gateway}}' b500net)
+		expect_eq "$(P inspect --format "$f" onnet)" "b500net b500net 24 $pgw 1 bridge" "podman's"
+	fi
 }
 
 @test "image inspect, volume inspect and network inspect: podman's keys and types" {
@@ -268,7 +286,7 @@ same_schema() {
 	run_husk info --format '{{.Host.OCIRuntime.Name}} {{.Host.Security.Rootless}} {{.Store.GraphRoot}} {{.Host.CgroupsVersion}}'
 	expect_match "$output" "^(crun|runc) true $XDG_DATA_HOME/husk/storage v[12]\$"
 	run_husk info --format '{{.Store.ImageStore.Number}} {{.Store.ContainerStore.Number}} {{.Store.GraphDriverName}} {{.Host.OS}}/{{.Host.Arch}}'
-	expect_match "$output" '^1 2 (overlay|vfs) linux/'
+	expect_match "$output" '^1 3 (overlay|vfs) linux/' "one image; web, done and onnet"
 	if [[ -z $PODMAN_PROBLEM ]]; then
 		local f='{{.Host.Security.Rootless}} {{.Host.CgroupsVersion}} {{.Host.OS}} {{.Host.Arch}} {{.Host.Kernel}} {{.Host.Hostname}} {{.Store.ImageStore.Number}} {{.Store.ContainerStore.Number}} {{.Host.IDMappings.UIDMap}}'
 		expect_eq "$("$HUSK" info --format "$f")" "$(P info --format "$f")" "husk and podman: $f"
