@@ -224,7 +224,7 @@ func mountsOf(vols []runtime.VolumeSpec, volumePath func(string) string) []Mount
 		case runtime.VolumeTmpfs:
 			continue
 		case runtime.VolumeNamed:
-			m.Name, m.Driver, m.Options = v.Source, "local", append([]string{"nosuid", "nodev"}, m.Options...)
+			m.Name, m.Driver = v.Source, "local"
 			if volumePath != nil {
 				m.Source = volumePath(v.Source)
 			}
@@ -323,7 +323,11 @@ func hostConfigOf(c *runtime.Container, src Source, oci *specs.Spec) HostConfig 
 	}
 	for _, v := range k.Volumes {
 		if v.Kind == runtime.VolumeTmpfs {
-			h.Tmpfs[v.Destination] = strings.Join(append([]string{"rw", "noexec", "nosuid", "nodev"}, v.Options...), ",")
+			mode := "rw"
+			if v.ReadOnly {
+				mode = "ro"
+			}
+			h.Tmpfs[v.Destination] = strings.Join(append([]string{mode, "rprivate", "nosuid", "nodev"}, v.Options...), ",")
 		}
 	}
 	for _, m := range mountsOf(k.Volumes, nil) {
@@ -350,12 +354,20 @@ func hostConfigOf(c *runtime.Container, src Source, oci *specs.Spec) HostConfig 
 	return h
 }
 
-// logSize is --log-opt max-size as podman shows it ("0B": no limit).
+// logSize is --log-opt max-size as podman shows it: decimal units, four
+// significant digits ("0B": no limit).
 func logSize(n int64) string {
 	if n <= 0 {
 		return "0B"
 	}
-	return strconv.FormatInt(n, 10) + "B"
+	f := float64(n)
+	units := []string{"B", "kB", "MB", "GB", "TB", "PB"}
+	i := 0
+	for f >= 1000 && i < len(units)-1 {
+		f /= 1000
+		i++
+	}
+	return strconv.FormatFloat(f, 'g', 4, 64) + units[i]
 }
 
 // capDiff is podman's CapAdd and CapDrop: the container's bounding set

@@ -76,15 +76,23 @@ func TestFromContainerRunning(t *testing.T) {
 	check("PortBindings", got.HostConfig.PortBindings, wantPorts)
 	check("IPAddress", got.NetworkSettings.IPAddress, "192.0.2.2")
 	check("Mounts", got.Mounts, []Mount{
-		{Type: "volume", Name: "v1", Source: "/vols/v1/_data", Destination: "/data", Driver: "local", Options: []string{"nosuid", "nodev", "rbind"}, RW: true, Propagation: "rprivate"},
+		{Type: "volume", Name: "v1", Source: "/vols/v1/_data", Destination: "/data", Driver: "local", Options: []string{"rbind"}, RW: true, Propagation: "rprivate"},
 		{Type: "bind", Source: "/tmp", Destination: "/t", Options: []string{"rbind"}, Propagation: "rshared"},
 	})
-	check("Binds", got.HostConfig.Binds, []string{"v1:/data:rw,rprivate,nosuid,nodev,rbind", "/tmp:/t:ro,rshared,rbind"})
-	check("Tmpfs", got.HostConfig.Tmpfs, map[string]string{"/run": "rw,noexec,nosuid,nodev,size=1m"})
+	check("Binds", got.HostConfig.Binds, []string{"v1:/data:rw,rprivate,rbind", "/tmp:/t:ro,rshared,rbind"})
+	check("Tmpfs", got.HostConfig.Tmpfs, map[string]string{"/run": "rw,rprivate,nosuid,nodev,size=1m"})
 	check("HostConfig", []any{got.HostConfig.AutoRemove, got.HostConfig.Dns, got.HostConfig.NetworkMode, got.HostConfig.CgroupManager},
 		[]any{true, []string{"1.1.1.1"}, "pasta", "cgroupfs"})
 	check("Ulimits", got.HostConfig.Ulimits, []Ulimit{{Name: "RLIMIT_NOFILE", Soft: 10, Hard: 20}})
 	check("husk's own", []any{got.Bundle, got.HuskState.(runtime.State).MonitorPid, got.ID()}, []any{"/b", 41, testID})
+}
+
+func TestLogSize(t *testing.T) {
+	for n, want := range map[int64]string{0: "0B", -1: "0B", 999: "999B", 10000000: "10MB", 20 << 20: "20.97MB", 1 << 40: "1.1TB"} {
+		if got := logSize(n); got != want {
+			t.Errorf("%d: %q, want %q", n, got, want)
+		}
+	}
 }
 
 func TestFromContainerOnUserNetwork(t *testing.T) {
