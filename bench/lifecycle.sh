@@ -203,7 +203,7 @@ for t in "${TOOLS[@]}"; do
 	U "${T[@]}" run -d --name lc-sleep --network none "$IMAGE" sleep 100000 </dev/null >"$DATA/$t.runalive" 2>&1 ||
 		{ cat "$DATA/$t.runalive" >&2; bench_die "$t run -d failed"; }
 done
-read -r HMON HCTR < <(U "${HUSK[@]}" container inspect --format '{{.State.MonitorPid}} {{.State.Pid}}' lc-sleep)
+read -r HMON HCTR < <(U "${HUSK[@]}" container inspect --format '{{.State.ConmonPid}} {{.State.Pid}}' lc-sleep)
 read -r PMON PCTR < <(U "${PODMAN[@]}" inspect --format '{{.State.ConmonPid}} {{.State.Pid}}' lc-sleep)
 record_pids "$HMON" "$HCTR" "$PMON" "$PCTR"
 bench_say "detached: husk monitor pid $HMON (PSS $(pss_mib "$HMON") MiB), container pid $HCTR;" \

@@ -20,7 +20,7 @@ func newContainerCommand(a *app) *cobra.Command {
 		},
 	}
 	inspect := newInspectCommand(a, "inspect [flags] CONTAINER [CONTAINER...]",
-		"Show a container's configuration, state and generated OCI config.json", inspectContainer)
+		"Show a container's configuration, state and generated OCI config.json", a.inspectContainer)
 	rm := newRmCommand(a)
 	ls := newPsCommand(a)
 	ls.Use, ls.Aliases = "ls [flags]", []string{"list", "ps"}

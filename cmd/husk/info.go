@@ -3,8 +3,6 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 
 	"github.com/husk-dev/husk/internal/format"
@@ -18,20 +16,24 @@ func newInfoCommand(a *app) *cobra.Command {
 		Short: "Show the user namespace, store, runtimes, cgroups and network helpers husk will use",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			fm, err := format.New(outFormat)
+			if err != nil {
+				return err
+			}
 			info := hostinfo.Gather(cmd.Context(), hostinfo.Options{
 				Version: version, State: a.state, RuntimeDir: a.runtimeDir, Store: a.storeOptions(),
-				OpenStore: a.openStore, Cgroups: a.cgroupInfo, Transfers: transfersInfo(),
+				OpenStore: a.openStore, Cgroups: a.cgroupInfo, Transfers: transfersInfo(), Runtime: a.global.runtime,
 			})
-			if outFormat == "json" {
+			switch {
+			case outFormat == "json":
 				return format.JSON(a.stdout, info)
-			}
-			if outFormat != "" {
-				return fmt.Errorf("unknown --format %q: use json", outFormat)
+			case fm.Template():
+				return fm.Render(a.stdout, []any{info})
 			}
 			info.WriteText(a.stdout)
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&outFormat, "format", "f", "", "output format: json")
+	cmd.Flags().StringVarP(&outFormat, "format", "f", "", "output format: json, or a Go template over podman's fields ({{.Host.OCIRuntime.Name}})")
 	return cmd
 }

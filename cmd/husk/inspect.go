@@ -15,8 +15,16 @@ import (
 	"github.com/husk-dev/husk/pkg/storage"
 )
 
-func inspectContainer(_ context.Context, store *storage.Store, ref string) (any, error) {
-	return ctrlist.InspectContainer(store, ref)
+func (a *app) inspectContainer(_ context.Context, store *storage.Store, ref string) (any, error) {
+	manager := a.global.cgroupManager
+	if manager == "" {
+		manager = "cgroupfs"
+	}
+	c, err := ctrlist.InspectContainer(store, ref, ctrlist.InspectOptions{CgroupManager: manager})
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
 }
 
 // newTopInspectCommand is "husk inspect": a container if one has the
@@ -25,7 +33,7 @@ func newTopInspectCommand(a *app) *cobra.Command {
 	return newInspectCommand(a, "inspect [flags] CONTAINER|IMAGE [...]",
 		"Show containers or images as JSON (containers first, as podman does)",
 		func(ctx context.Context, store *storage.Store, ref string) (any, error) {
-			v, err := inspectContainer(ctx, store, ref)
+			v, err := a.inspectContainer(ctx, store, ref)
 			if err == nil || !errors.Is(err, runtime.ErrContainerUnknown) {
 				return v, err
 			}

@@ -6,15 +6,15 @@ package main
 // --network NAME (pkg/netns, usernet_linux.go).
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/husk-dev/husk/internal/format"
-	"github.com/husk-dev/husk/internal/resourcelist"
+	"github.com/husk-dev/husk/internal/inspect"
 	"github.com/husk-dev/husk/internal/labels"
+	"github.com/husk-dev/husk/internal/resourcelist"
 	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/netns"
 )
@@ -117,32 +117,36 @@ func newNetworkLsCommand(d networkDeps) *cobra.Command {
 }
 
 func newNetworkInspectCommand(d networkDeps) *cobra.Command {
-	inspect := &cobra.Command{
-		Use:   "inspect NETWORK...",
-		Short: "Show networks as JSON",
+	var outFormat string
+	cmd := &cobra.Command{
+		Use:   "inspect [flags] NETWORK...",
+		Short: "Show networks as JSON (podman's keys)",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			fm, err := format.New(outFormat)
+			if err != nil {
+				return err
+			}
 			s, err := d.open()
 			if err != nil {
 				return err
 			}
-			var out []netns.Network
+			var out []any
 			for _, a := range args {
 				n, err := s.Get(a)
 				if err != nil {
 					return err
 				}
-				out = append(out, n)
+				out = append(out, inspect.FromNetwork(n, netns.BridgeName(n)))
 			}
-			b, err := json.MarshalIndent(out, "", "    ")
-			if err != nil {
-				return err
+			if fm.Template() {
+				return fm.Render(cmd.OutOrStdout(), out)
 			}
-			fmt.Fprintln(cmd.OutOrStdout(), string(b))
-			return nil
+			return format.JSON(cmd.OutOrStdout(), out)
 		},
 	}
-	return inspect
+	cmd.Flags().StringVarP(&outFormat, "format", "f", "", "Go template applied to each network (default: JSON)")
+	return cmd
 }
 
 func newNetworkRmCommand(d networkDeps) *cobra.Command {

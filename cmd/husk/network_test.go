@@ -81,6 +81,10 @@ func TestNetworkCommand(t *testing.T) {
 	if err != nil || !strings.Contains(out, `"a": "b"`) {
 		t.Errorf("%q %v", out, err)
 	}
+	out, err = run("inspect", "--format", "{{.Name}} {{(index .Subnets 0).Subnet}} {{.Labels}}", "third")
+	if err != nil || out != "third 10.99.0.0/24 map[a:b]\n" {
+		t.Errorf("inspect --format: %q %v", out, err)
+	}
 	if _, err := run("rm", "busy"); err == nil || !strings.Contains(err.Error(), "used by container(s) web") {
 		t.Errorf("rm busy: %v", err)
 	}

@@ -10,8 +10,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/husk-dev/husk/internal/format"
-	"github.com/husk-dev/husk/internal/resourcelist"
+	"github.com/husk-dev/husk/internal/inspect"
 	"github.com/husk-dev/husk/internal/labels"
+	"github.com/husk-dev/husk/internal/resourcelist"
 	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/runtime"
 	"github.com/husk-dev/husk/pkg/runtime/volumeuse"
@@ -110,23 +111,32 @@ func newVolumeLsCommand(a *app) *cobra.Command {
 }
 
 func newVolumeInspectCommand(a *app) *cobra.Command {
-	inspect := &cobra.Command{
-		Use:   "inspect VOLUME [VOLUME...]",
-		Short: "Show named volumes as JSON",
+	var outFormat string
+	cmd := &cobra.Command{
+		Use:   "inspect [flags] VOLUME [VOLUME...]",
+		Short: "Show named volumes as JSON (podman's keys)",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: a.withVolumes(func(_ *storage.Store, vs *runtime.VolumeStore, args []string) error {
-			var out []*runtime.Volume
+			fm, err := format.New(outFormat)
+			if err != nil {
+				return err
+			}
+			var out []any
 			for _, n := range args {
 				v, err := vs.Get(n)
 				if err != nil {
 					return err
 				}
-				out = append(out, v)
+				out = append(out, inspect.FromVolume(v))
+			}
+			if fm.Template() {
+				return fm.Render(a.stdout, out)
 			}
 			return format.JSON(a.stdout, out)
 		}),
 	}
-	return inspect
+	cmd.Flags().StringVarP(&outFormat, "format", "f", "", "Go template applied to each volume (default: JSON)")
+	return cmd
 }
 
 func newVolumeRmCommand(a *app) *cobra.Command {

@@ -2,38 +2,67 @@ package ctrlist
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
+	"net"
 	"os"
+	"path/filepath"
+	"strings"
 
+	"github.com/husk-dev/husk/internal/inspect"
+	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/runtime"
+	"github.com/husk-dev/husk/pkg/runtime/spec"
 	"github.com/husk-dev/husk/pkg/storage"
 )
 
-// Inspect is what husk container inspect prints: the record and the
-// generated config.json, the container's full security profile.
-type Inspect struct {
-	ID        string          `json:"Id"`
-	Name      string          `json:"Name"`
-	Image     string          `json:"Image"`
-	ImageID   string          `json:"ImageID"`
-	Config    runtime.Config  `json:"Config"`
-	State     runtime.State   `json:"State"`
-	OCIConfig json.RawMessage `json:"OCIConfig,omitempty"`
-	Bundle    string          `json:"Bundle"`
+// InspectOptions are husk's settings inspect reports a container with.
+type InspectOptions struct {
+	// CgroupManager is the manager of containers whose settings name none.
+	CgroupManager string
 }
 
-// InspectContainer is the container ref's Inspect.
-func InspectContainer(store *storage.Store, ref string) (Inspect, error) {
+// InspectContainer is the container ref as podman's container inspect
+// shows it, with husk's record and config.json beside it.
+func InspectContainer(store *storage.Store, ref string, o InspectOptions) (inspect.Container, error) {
 	c, err := runtime.Lookup(store, ref)
 	if err != nil {
-		return Inspect{}, err
+		return inspect.Container{}, err
 	}
-	ci := Inspect{ID: c.ID, Name: c.Name, Image: c.Config.Image, ImageID: c.Config.ImageID, Config: c.Config, State: c.State, Bundle: c.Dir}
+	src := inspect.Source{Driver: string(store.Driver), CgroupManager: o.CgroupManager}
 	if b, err := os.ReadFile(c.BundleSpec()); err == nil {
-		ci.OCIConfig = b
+		src.OCIConfig = b
 	}
-	return ci, nil
+	if ic, err := store.ImageConfig(c.Config.ImageID); err == nil {
+		src.Image = &spec.ImageConfig{Entrypoint: ic.Config.Entrypoint, Cmd: ic.Config.Cmd, Env: ic.Config.Env,
+			WorkingDir: ic.Config.WorkingDir, User: ic.Config.User, StopSignal: ic.Config.StopSignal}
+	}
+	if img, err := store.Image(c.Config.ImageID); err == nil {
+		src.ImageDigest = img.Digest.String()
+		src.ImageName = fullName(c.Config.Image, img.Names)
+	}
+	vs := &runtime.VolumeStore{Dir: filepath.Join(store.GraphRoot, "volumes")}
+	src.VolumePath = func(name string) string {
+		if v, err := vs.Get(name); err == nil {
+			return v.Path
+		}
+		return ""
+	}
+	src.Network = func(name string) (int, string) {
+		nets, err := netns.OpenNetworks(runtime.NetworksDir(store.GraphRoot))
+		if err != nil {
+			return 0, ""
+		}
+		n, err := nets.Get(name)
+		if err != nil {
+			return 0, ""
+		}
+		bits := 0
+		if _, sub, err := net.ParseCIDR(n.Subnet); err == nil {
+			bits, _ = sub.Mask.Size()
+		}
+		return bits, n.Gateway
+	}
+	return inspect.FromContainer(c, src), nil
 }
 
 // RemoveStopped removes every container that is not running (husk
@@ -59,4 +88,15 @@ func RemoveStopped(ctx context.Context, store *storage.Store, env runtime.Env) (
 		removed = append(removed, c.ID)
 	}
 	return removed, nil
+}
+
+// fullName is the image's stored name the container was created with
+// (with its tag, as podman shows it), else ref as given.
+func fullName(ref string, names []string) string {
+	for _, n := range names {
+		if n == ref || n == ref+":latest" || strings.HasSuffix(n, "/"+ref) || strings.HasSuffix(n, "/"+ref+":latest") {
+			return n
+		}
+	}
+	return ref
 }

@@ -12,7 +12,7 @@ import (
 
 func TestEmptyStore(t *testing.T) {
 	store := storagetest.VFS(t)
-	if _, err := InspectContainer(store, "web"); !errors.Is(err, runtime.ErrContainerUnknown) {
+	if _, err := InspectContainer(store, "web", InspectOptions{}); !errors.Is(err, runtime.ErrContainerUnknown) {
 		t.Errorf("inspect of none: %v", err)
 	}
 	if removed, err := RemoveStopped(context.Background(), store, runtime.Env{Store: store}); err != nil || len(removed) != 0 {

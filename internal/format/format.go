@@ -122,7 +122,7 @@ func New(format string) (*Formatter, error) {
 		"upper": strings.ToUpper,
 		"lower": strings.ToLower,
 		"join":  strings.Join,
-	}).Parse(text + "\n")
+	}).Funcs(templateFuncs).Parse(text + "\n")
 	if err != nil {
 		return nil, setting.Errorf("parse {format} %q: %w", format, err)
 	}

@@ -18,14 +18,19 @@ import (
 	"github.com/husk-dev/husk/pkg/userns"
 )
 
-// Info is what husk info reports; every missing piece carries a fix.
+// Info is what husk info reports: podman's sections (Host, Store,
+// Registries, Plugins, Version), then husk's own, where every missing
+// piece carries a fix.
 type Info struct {
-	Version  string       `json:"version"`
-	UserNS   UserNS       `json:"userns"`
-	Store    Store        `json:"store"`
-	Runtimes []Tool       `json:"runtimes"`
-	Cgroups  cgroups.Info `json:"cgroups"`
-	Network  []Tool       `json:"network"`
+	Host       HostInfo       `json:"host"`
+	Store      Store          `json:"store"`
+	Registries map[string]any `json:"registries"`
+	Plugins    Plugins        `json:"plugins"`
+	Version    Version        `json:"version"`
+	UserNS     UserNS         `json:"userns"`
+	Runtimes   []Tool         `json:"runtimes"`
+	Cgroups    cgroups.Info   `json:"cgroups"`
+	Network    []Tool         `json:"network"`
 	// Transfers says where pull, push, save, load and login run: in
 	// process, or in the transfer helper (its path).
 	Transfers Tool `json:"transfers"`
@@ -44,13 +49,24 @@ type UserNS struct {
 	GIDMap   string `json:"gidMap"`
 }
 
-// Store is the store and its driver.
+// Store is podman's store section; Driver, Images and Error are husk's
+// keys of before.
 type Store struct {
-	Driver    string `json:"driver"`
-	GraphRoot string `json:"graphRoot"`
-	RunRoot   string `json:"runRoot"`
-	Images    int    `json:"images"`
-	Error     string `json:"error,omitempty"`
+	ConfigFile         string            `json:"configFile"`
+	ContainerStore     ContainerStore    `json:"containerStore"`
+	GraphDriverName    string            `json:"graphDriverName"`
+	GraphOptions       map[string]string `json:"graphOptions"`
+	GraphRoot          string            `json:"graphRoot"`
+	GraphRootAllocated uint64            `json:"graphRootAllocated"`
+	GraphRootUsed      uint64            `json:"graphRootUsed"`
+	GraphStatus        map[string]string `json:"graphStatus"`
+	ImageCopyTmpDir    string            `json:"imageCopyTmpDir"`
+	ImageStore         ImageStore        `json:"imageStore"`
+	RunRoot            string            `json:"runRoot"`
+	VolumePath         string            `json:"volumePath"`
+	Driver             string            `json:"driver"`
+	Images             int               `json:"images"`
+	Error              string            `json:"error,omitempty"`
 }
 
 // Tool is a program husk uses, and what is wrong with it.
@@ -76,6 +92,8 @@ type Options struct {
 	Cgroups func() (cgroups.Info, error)
 	// Transfers says where image transfers run.
 	Transfers Tool
+	// Runtime is the OCI runtime the user chose ("" for the first found).
+	Runtime string
 }
 
 // Gather checks the host: every program, permission and setting husk
@@ -84,7 +102,7 @@ type Options struct {
 // Long (~90 lines, complexity ~30) on purpose: a flat list of independent
 // checks in the order info prints them, each an if and a fix.
 func Gather(ctx context.Context, o Options) Info {
-	info := Info{Version: o.Version, Fixes: []string{}}
+	info := Info{Version: NewVersion(o.Version), Fixes: []string{}}
 	info.UserNS = UserNS{Rootless: o.State.Rootless, Mapping: o.State.Mapping.String(), UIDMap: readMap("/proc/self/uid_map"), GIDMap: readMap("/proc/self/gid_map")}
 	if o.State.Rootless {
 		info.UserNS.PausePid, _ = userns.PausePid(o.RuntimeDir)
@@ -99,15 +117,12 @@ func Gather(ctx context.Context, o Options) Info {
 			}
 		}
 	}
-	info.Store = Store{GraphRoot: o.Store.GraphRoot, RunRoot: o.Store.RunRoot}
+	info.Store = newStore(o.Store)
 	if store, err := o.OpenStore(); err != nil {
 		info.Store.Error = err.Error()
 		info.Fixes = append(info.Fixes, "store: "+err.Error())
 	} else {
-		info.Store.Driver = string(store.Driver)
-		if imgs, err := store.Images(); err == nil {
-			info.Store.Images = len(imgs)
-		}
+		fillStore(&info.Store, store)
 		store.Close()
 	}
 	if _, err := exec.LookPath("fuse-overlayfs"); err != nil && info.Store.Driver != "overlay" {
@@ -171,6 +186,8 @@ func Gather(ctx context.Context, o Options) Info {
 	if !helperFound {
 		info.Fixes = append(info.Fixes, "no usable network helper: install the passt (pasta) or slirp4netns package for private container networks")
 	}
+	info.Host = hostOf(ctx, &info, o)
+	info.Registries, info.Plugins = map[string]any{}, newPlugins()
 	return info
 }
 
@@ -184,7 +201,7 @@ func readMap(path string) string {
 
 // WriteText prints the information for people.
 func (info Info) WriteText(w io.Writer) {
-	fmt.Fprintf(w, "husk %s\n", info.Version)
+	fmt.Fprintf(w, "husk %s\n", info.Version.Version)
 	fmt.Fprintf(w, "user namespace:\n  rootless: %v\n  mapping: %s\n  uid map: %s\n  gid map: %s\n", info.UserNS.Rootless, info.UserNS.Mapping, info.UserNS.UIDMap, info.UserNS.GIDMap)
 	if info.UserNS.PausePid > 0 {
 		fmt.Fprintf(w, "  held by pause process: %d\n", info.UserNS.PausePid)

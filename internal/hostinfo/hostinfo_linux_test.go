@@ -25,7 +25,7 @@ func TestGatherReportsFixes(t *testing.T) {
 		},
 		Transfers: Tool{Name: "helper", Problem: "helper missing: install it"},
 	})
-	if info.Version != "1.2.3" || info.Store.GraphRoot != "/g" || info.Store.Error != "store is broken" || info.UserNS.Mapping != userns.MappingSingle.String() {
+	if info.Version.Version != "1.2.3" || info.Store.GraphRoot != "/g" || info.Store.Error != "store is broken" || info.UserNS.Mapping != userns.MappingSingle.String() {
 		t.Errorf("%+v", info)
 	}
 	for _, want := range []string{

@@ -391,6 +391,10 @@ func handleIn(path string) (*netlink.Handle, error) {
 // bridgeName is nw's bridge in the rootless namespace.
 func bridgeName(nw Network) string { return "hk-" + shortID(nw.ID, 12) }
 
+// BridgeName is nw's bridge in the rootless namespace (network inspect's
+// network_interface).
+func BridgeName(nw Network) string { return bridgeName(nw) }
+
 // ensureBridge makes nw's bridge with the gateway address (and refreshes
 // the NAT rules) unless it is there.
 func ensureBridge(hr *netlink.Handle, runDir string, st *userState, nw Network) (*netState, error) {

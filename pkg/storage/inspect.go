@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -13,25 +14,52 @@ import (
 	is "go.podman.io/image/v5/storage"
 )
 
-// ImageInfo is what husk image inspect prints.
+// ImageInfo is what husk image inspect prints: podman 4.3.1's keys and
+// types (Layers, the manifest's blobs, is husk's own).
 type ImageInfo struct {
 	ID           string                `json:"Id"`
 	Digest       digest.Digest         `json:"Digest"`
 	RepoTags     []string              `json:"RepoTags"`
 	RepoDigests  []string              `json:"RepoDigests"`
-	Created      *time.Time            `json:"Created,omitempty"`
-	Author       string                `json:"Author,omitempty"`
-	Architecture string                `json:"Architecture"`
-	Variant      string                `json:"Variant,omitempty"`
-	Os           string                `json:"Os"`
+	Parent       string                `json:"Parent"`
+	Comment      string                `json:"Comment"`
+	Created      *time.Time            `json:"Created"`
 	Config       imgspecv1.ImageConfig `json:"Config"`
-	RootFS       imgspecv1.RootFS      `json:"RootFS"`
+	Version      string                `json:"Version"`
+	Author       string                `json:"Author"`
+	Architecture string                `json:"Architecture"`
+	Os           string                `json:"Os"`
+	Variant      string                `json:"Variant,omitempty"`
 	Size         int64                 `json:"Size"`
+	VirtualSize  int64                 `json:"VirtualSize"`
+	GraphDriver  GraphDriver           `json:"GraphDriver"`
+	RootFS       RootFS                `json:"RootFS"`
+	Labels       map[string]string     `json:"Labels"`
+	Annotations  map[string]string     `json:"Annotations"`
+	ManifestType string                `json:"ManifestType"`
+	User         string                `json:"User"`
+	History      []imgspecv1.History   `json:"History"`
+	NamesHistory []string              `json:"NamesHistory"`
 	// Layers are the manifest's (compressed) layer blobs, in order.
-	Layers       []LayerInfo         `json:"Layers"`
-	History      []imgspecv1.History `json:"History,omitempty"`
-	ManifestType string              `json:"ManifestType"`
-	Labels       map[string]string   `json:"Labels,omitempty"`
+	Layers []LayerInfo `json:"Layers"`
+}
+
+// RootFS is the image's layers as podman shows them (the config's
+// diff_ids).
+type RootFS struct {
+	Type   string          `json:"Type"`
+	Layers []digest.Digest `json:"Layers"`
+}
+
+// DiffIDs lets templates written for husk's earlier output
+// ({{.RootFS.DiffIDs}}) work.
+func (r RootFS) DiffIDs() []digest.Digest { return r.Layers }
+
+// GraphDriver is the store's driver (podman's Data, the layer
+// directories, is left empty).
+type GraphDriver struct {
+	Name string            `json:"Name"`
+	Data map[string]string `json:"Data"`
 }
 
 // LayerInfo is one layer blob of an image.
@@ -40,6 +68,10 @@ type LayerInfo struct {
 	Size      int64         `json:"Size"`
 	MediaType string        `json:"MediaType"`
 }
+
+// maxConfigSize bounds an image config read into memory (the store
+// checked it when the image was pulled).
+const maxConfigSize = 64 << 20
 
 // InspectImage reads an image's config and manifest from the store.
 func (s *Store) InspectImage(ctx context.Context, ref string) (*ImageInfo, error) {
@@ -69,8 +101,12 @@ func (s *Store) InspectImage(ctx context.Context, ref string) (*ImageInfo, error
 		return nil, fmt.Errorf("read config of %s: %w", short(img.ID), err)
 	}
 	defer cfgBlob.Close()
+	cfgBytes, err := io.ReadAll(io.LimitReader(cfgBlob, maxConfigSize))
+	if err != nil {
+		return nil, fmt.Errorf("read config of %s: %w", short(img.ID), err)
+	}
 	var cfg imgspecv1.Image
-	if err := json.NewDecoder(cfgBlob).Decode(&cfg); err != nil {
+	if err := json.Unmarshal(cfgBytes, &cfg); err != nil {
 		return nil, fmt.Errorf("parse config of %s: %w", short(img.ID), err)
 	}
 	size, err := s.ImageSize(img.ID)
@@ -80,7 +116,23 @@ func (s *Store) InspectImage(ctx context.Context, ref string) (*ImageInfo, error
 	info := &ImageInfo{
 		ID: img.ID, Digest: img.Digest, RepoTags: tags(img.Names), RepoDigests: repoDigests(img.Names, img.Digests),
 		Created: cfg.Created, Author: cfg.Author, Architecture: cfg.Architecture, Variant: cfg.Variant, Os: cfg.OS,
-		Config: cfg.Config, RootFS: cfg.RootFS, Size: size, History: cfg.History, ManifestType: mime, Labels: cfg.Config.Labels,
+		Config: cfg.Config, RootFS: RootFS{Type: cfg.RootFS.Type, Layers: cfg.RootFS.DiffIDs}, Size: size, VirtualSize: size, History: cfg.History, ManifestType: mime,
+		Labels: cfg.Config.Labels, User: cfg.Config.User, GraphDriver: GraphDriver{Name: string(s.Driver)},
+		Annotations: manifestAnnotations(rawManifest, mime), NamesHistory: img.NamesHistory,
+	}
+	if info.History == nil {
+		info.History = []imgspecv1.History{}
+	}
+	if info.NamesHistory == nil {
+		info.NamesHistory = []string{}
+	}
+	// docker's configs say what image-spec's have no field for.
+	var docker struct {
+		Comment       string `json:"comment"`
+		DockerVersion string `json:"docker_version"`
+	}
+	if json.Unmarshal(cfgBytes, &docker) == nil {
+		info.Comment, info.Version = docker.Comment, docker.DockerVersion
 	}
 	for _, l := range m.LayerInfos() {
 		info.Layers = append(info.Layers, LayerInfo{Digest: l.Digest, Size: l.Size, MediaType: l.MediaType})
@@ -142,4 +194,20 @@ func (s *Store) ImageConfig(id string) (*imgspecv1.Image, error) {
 		return nil, fmt.Errorf("parse config of image %s: %w", short(id), err)
 	}
 	return &cfg, nil
+}
+
+// manifestAnnotations are an OCI manifest's annotations ({} for other
+// manifests, as podman shows them).
+func manifestAnnotations(raw []byte, mime string) map[string]string {
+	out := map[string]string{}
+	if mime != imgspecv1.MediaTypeImageManifest {
+		return out
+	}
+	var m imgspecv1.Manifest
+	if json.Unmarshal(raw, &m) == nil {
+		for k, v := range m.Annotations {
+			out[k] = v
+		}
+	}
+	return out
 }

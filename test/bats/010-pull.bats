@@ -158,7 +158,7 @@ load helpers
 @test "pull an image with 20000 files" {
 	run_husk pull -q "$R/manyfiles"
 	expect_eq "$output" "$(oci_image_id manyfiles)" "image ID"
-	run_husk image inspect --format '{{len .RootFS.DiffIDs}}' "$R/manyfiles"
+	run_husk image inspect --format '{{len .RootFS.Layers}}' "$R/manyfiles"
 	expect_eq "$output" 2 "number of layers"
 }
 
@@ -170,8 +170,8 @@ load helpers
 	expect_eq "$(layer_count)" 4 "layers after pulling multilayer (1 shared + 3 own)"
 
 	run_husk image inspect "$R/busybox" "$R/multilayer"
-	expect_eq "$(json 'd[0]["RootFS"]["diff_ids"][0] == d[1]["RootFS"]["diff_ids"][0]')" True "first diff ID shared"
-	expect_eq "$(json 'len(d[1]["RootFS"]["diff_ids"])')" 4 "multilayer diff IDs"
+	expect_eq "$(json 'd[0]["RootFS"]["Layers"][0] == d[1]["RootFS"]["Layers"][0]')" True "first diff ID shared"
+	expect_eq "$(json 'len(d[1]["RootFS"]["Layers"])')" 4 "multilayer diff IDs"
 	expect_eq "$(json 'd[0]["Layers"][0]["Digest"] == d[1]["Layers"][0]["Digest"]')" True "first layer blob shared"
 
 	run_husk system df

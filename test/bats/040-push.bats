@@ -29,7 +29,7 @@ TAG=bats-$(date +%s)-$$-$RANDOM
 	use_store pushed-b
 	run_husk pull -q "docker://$dest"
 	expect_eq "$output" "$id" "ID of the image pulled back"
-	run_husk image inspect --format '{{len .RootFS.DiffIDs}}' "$dest"
+	run_husk image inspect --format '{{len .RootFS.Layers}}' "$dest"
 	expect_eq "$output" 4 "layers of the image pulled back"
 }
 

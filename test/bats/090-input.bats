@@ -298,7 +298,7 @@ EOF
 	run_husk network create n2
 	run_husk network inspect n2
 	local sn
-	sn=$(json 'd[0]["subnet"]')
+	sn=$(json 'd[0]["subnets"][0]["subnet"]')
 	expect_match "$sn" '^10\.89\.' "automatic subnet"
 	run_husk network rm n2
 	[[ -n $route ]] || skip "no route other than the default one in /proc/net/route"

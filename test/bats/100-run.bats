@@ -522,7 +522,7 @@ race_signal() {
 		expect_eq "$stderr" "" "the refusal is remembered: no second notice"
 	fi
 	run_husk container inspect first
-	expect_match "$(json 'd[0]["State"]["runtime"]')" '^(crun|runc)$' "State.runtime"
+	expect_match "$(json 'd[0]["OCIRuntime"]')" '^(crun|runc)$' "State.runtime"
 	run_husk rm first
 }
 
@@ -532,7 +532,7 @@ race_signal() {
 	expect_eq "$output" "ok"
 	expect_eq "$stderr" ""
 	run_husk container inspect rt-runc
-	expect_eq "$(json 'd[0]["State"]["runtime"]')" "runc"
+	expect_eq "$(json 'd[0]["OCIRuntime"]')" "runc"
 	run_husk rm rt-runc
 	run_husk --runtime "$(command -v runc)" run --rm "$R/busybox" echo ok
 	expect_eq "$output" "ok"

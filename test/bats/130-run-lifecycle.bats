@@ -35,17 +35,17 @@ expect_container_gone() {
 	expect_valid_json
 	expect_eq "$(json 'd[0]["Id"]')" "$id" "Id"
 	expect_eq "$(json 'd[0]["Name"]')" life "Name"
-	expect_eq "$(json 'd[0]["State"]["status"]')" created "State.status after create"
-	expect_eq "$(json 'd[0]["Image"]')" "$R/busybox" "Image"
-	expect_eq "$(json 'd[0]["ImageID"]')" "$(oci_image_id busybox)" "ImageID"
+	expect_eq "$(json 'd[0]["State"]["Status"]')" created "State.status after create"
+	expect_eq "$(json 'd[0]["ImageName"]')" "$R/busybox:latest" "ImageName (with its tag, as podman)"
+	expect_eq "$(json 'd[0]["Image"]')" "$(oci_image_id busybox)" "Image (the ID, as podman)"
 
 	run_husk 3 start -a life
 	expect_eq "$output" "run 0" "first start"
 	run_husk container inspect life
-	expect_eq "$(json 'd[0]["State"]["status"]')" exited "State.status"
-	expect_eq "$(json 'd[0]["State"]["exitCode"]')" 3 "State.exitCode"
-	expect_eq "$(json 'd[0]["State"]["startedAt"] <= d[0]["State"]["finishedAt"]')" True "startedAt <= finishedAt"
-	expect_eq "$(json 'd[0]["State"]["runtime"] in ("runc", "crun")')" True "State.runtime"
+	expect_eq "$(json 'd[0]["State"]["Status"]')" exited "State.status"
+	expect_eq "$(json 'd[0]["State"]["ExitCode"]')" 3 "State.exitCode"
+	expect_eq "$(json 'd[0]["State"]["StartedAt"] <= d[0]["State"]["FinishedAt"]')" True "startedAt <= finishedAt"
+	expect_eq "$(json 'd[0]["OCIRuntime"] in ("runc", "crun")')" True "State.runtime"
 	expect_eq "$(runc_state_dir_entries)" "" "runtime state after the container exited"
 
 	# The container keeps its filesystem between starts.
@@ -113,7 +113,7 @@ runc_state_dir_entries() {
 		'["/dev", "/etc/hostname", "/etc/hosts", "/etc/resolv.conf", "/proc"]' "standard mounts"
 	expect_eq "$(json '"network" in [n["type"] for n in d[0]["OCIConfig"]["linux"]["namespaces"]]')" True "network namespace (--network none)"
 	expect_eq "$(json '"/proc/kcore" in d[0]["OCIConfig"]["linux"]["maskedPaths"]')" True "maskedPaths"
-	expect_eq "$(json 'd[0]["Config"]["hostname"], d[0]["Config"]["user"]')" "('hn', 'app')" "Config"
+	expect_eq "$(json 'd[0]["Config"]["Hostname"], d[0]["Config"]["User"]')" "('hn', 'app')" "Config"
 
 	run_husk container inspect --format '{{.Name}} {{.State.Status}}' insp
 	expect_eq "$output" "insp created" "--format"
@@ -125,9 +125,9 @@ runc_state_dir_entries() {
 	husk_bg "$out" run --rm --name running "$R/busybox" sh -c 'trap "exit 143" TERM; echo ready; sleep 60 & wait'
 	wait_for_line "$out" '^ready$'
 	run_husk container inspect running
-	expect_eq "$(json 'd[0]["State"]["status"]')" running "State.status"
+	expect_eq "$(json 'd[0]["State"]["Status"]')" running "State.status"
 	local pid
-	pid=$(json 'd[0]["State"]["pid"]')
+	pid=$(json 'd[0]["State"]["Pid"]')
 	((pid > 0)) || die "State.pid is $pid"
 	kill -0 "$pid" || die "State.pid $pid is not alive"
 	expect_eq "$(tr '\0' ' ' <"/proc/$pid/cmdline")" 'sh -c trap "exit 143" TERM; echo ready; sleep 60 & wait ' "command line of State.pid"
@@ -207,7 +207,7 @@ runc_state_dir_entries() {
 	run_husk run --name kept "$R/busybox" true
 	expect_eq "$(storage_containers | wc -l)" "$((before + 1))" "storage containers"
 	run_husk container inspect kept
-	expect_eq "$(json 'd[0]["State"]["status"]')" exited
+	expect_eq "$(json 'd[0]["State"]["Status"]')" exited
 	expect_no_container_leftovers
 	run_husk rm kept
 	expect_eq "$(storage_containers | wc -l)" "$before" "storage containers after rm"

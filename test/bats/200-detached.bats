@@ -60,10 +60,10 @@ elapsed_ms() {
 	run_husk ps -q
 	expect_eq "$output" "${id:0:12}" "ps -q"
 	run_husk container inspect life
-	expect_eq "$(json 'd[0]["State"]["status"]')" running "State.status"
+	expect_eq "$(json 'd[0]["State"]["Status"]')" running "State.status"
 	local pid mpid
-	pid=$(json 'd[0]["State"]["pid"]')
-	mpid=$(json 'd[0]["State"]["monitorPid"]')
+	pid=$(json 'd[0]["State"]["Pid"]')
+	mpid=$(json 'd[0]["State"]["ConmonPid"]')
 	pid_alive "$pid" || die "State.pid $pid is not alive"
 	pid_alive "$mpid" || die "State.monitorPid $mpid is not alive"
 	[[ $pid != "$mpid" ]] || die "pid and monitorPid are both $pid"
@@ -90,10 +90,10 @@ elapsed_ms() {
 	run_husk ps -a --format '{{.Names}} {{.State}} {{.ExitCode}} {{.Status}}'
 	expect_match "$output" '^life exited 7 Exited \(7\) ' "ps -a after stop"
 	run_husk container inspect life
-	expect_eq "$(json 'd[0]["State"]["status"]')" exited "State.status after stop"
-	expect_eq "$(json 'd[0]["State"]["exitCode"]')" 7 "State.exitCode"
-	expect_eq "$(json 'd[0]["State"].get("pid", 0)')" 0 "State.pid after stop"
-	expect_eq "$(json 'd[0]["State"]["startedAt"] <= d[0]["State"]["finishedAt"]')" True "startedAt <= finishedAt"
+	expect_eq "$(json 'd[0]["State"]["Status"]')" exited "State.status after stop"
+	expect_eq "$(json 'd[0]["State"]["ExitCode"]')" 7 "State.exitCode"
+	expect_eq "$(json 'd[0]["State"]["Pid"]')" 0 "State.pid after stop"
+	expect_eq "$(json 'd[0]["State"]["StartedAt"] <= d[0]["State"]["FinishedAt"]')" True "startedAt <= finishedAt"
 	pid_gone "$pid" || die "the container's process $pid is still alive"
 	wait_until 5 pid_gone "$mpid"
 	wait_until 5 no_overlay_mount "$layer"
@@ -487,7 +487,7 @@ husk_logs_bytes() {
 	local image=$output
 	expect_match "$image" "$HEX64" "pulled image ID"
 	run_husk run -d --name usr1 "$image" sh -c 'trap "echo got USR1; exit 42" USR1; echo ready; sleep 1000 & wait'
-	expect_eq "$(ctr_field usr1 '{{.Config.StopSignal}}')" SIGUSR1 "Config.StopSignal"
+	expect_eq "$(ctr_field usr1 '{{.Config.StopSignal}} {{.HuskConfig.StopSignal}}')" "10 SIGUSR1" "Config.StopSignal (a number, as podman) and the record's"
 	wait_until 5 logs_contain usr1 ready
 	local t0 took
 	t0=$(now_ms)
@@ -726,9 +726,9 @@ husk_logs_bytes() {
 @test "a rename while the container runs is not undone when it exits (the monitor's record)" {
 	run_husk run -d --name before-rename "$R/busybox" sh -c "$OBEYS_TERM"
 	run_husk rename before-rename after-rename
-	expect_eq "$(ctr_field after-rename '{{.Name}} {{.Config.Name}}')" "after-rename after-rename" "names after rename"
+	expect_eq "$(ctr_field after-rename '{{.Name}} {{.HuskConfig.Name}}')" "after-rename after-rename" "names after rename"
 	run_husk stop after-rename
-	expect_eq "$(ctr_field after-rename '{{.Name}} {{.Config.Name}}')" "after-rename after-rename" "names after the container exited"
+	expect_eq "$(ctr_field after-rename '{{.Name}} {{.HuskConfig.Name}}')" "after-rename after-rename" "names after the container exited"
 	run_husk rm after-rename
 }
 

@@ -55,7 +55,7 @@ peak_rss_kb() {
 	size=$(stat -c %s "$log")
 	((size > 100000000)) || die "big's log is only $size bytes"
 	[[ ! -e $log.1 ]] || die "max-size=-1 rotated the log: $(ls -l "$log"*)"
-	expect_eq "$(ctr_field big '{{.Config.LogMaxSize}}')" -1 "LogMaxSize with max-size=-1"
+	expect_eq "$(ctr_field big '{{.HuskConfig.LogMaxSize}}')" -1 "LogMaxSize with max-size=-1"
 
 	local t0 ms rss out=$BATS_TEST_TMPDIR/out
 	t0=$(now_ms)
@@ -194,8 +194,8 @@ expect_log_bounded() {
 	run_husk run -d --name chatty --log-opt max-size=1m "$R/busybox" sh -c "$cmd"
 	run_husk run -d --name chatty3 --log-opt max-size=512k --log-opt max-file=3 "$R/busybox" sh -c "$cmd"
 	run_husk wait chatty chatty3
-	expect_eq "$(ctr_field chatty '{{.Config.LogMaxSize}} {{.Config.LogMaxFiles}}')" "1048576 2" "chatty's limits in inspect"
-	expect_eq "$(ctr_field chatty3 '{{.Config.LogMaxSize}} {{.Config.LogMaxFiles}}')" "524288 3" "chatty3's limits in inspect"
+	expect_eq "$(ctr_field chatty '{{.HuskConfig.LogMaxSize}} {{.HuskConfig.LogMaxFiles}}')" "1048576 2" "chatty's limits in inspect"
+	expect_eq "$(ctr_field chatty3 '{{.HuskConfig.LogMaxSize}} {{.HuskConfig.LogMaxFiles}}')" "524288 3" "chatty3's limits in inspect"
 	expect_log_bounded chatty $((1 << 20)) 2
 	expect_eq "$(log_files chatty | tr '\n' ' ')" "ctr.log ctr.log.1 " "chatty's log files"
 	expect_log_bounded chatty3 $((512 << 10)) 3
@@ -212,7 +212,7 @@ expect_log_bounded() {
 @test "without --log-opt the default limits (20m, 2 files) apply and inspect shows them" {
 	run_husk run -d --name deflt "$R/busybox" true
 	run_husk wait deflt
-	expect_eq "$(ctr_field deflt '{{.Config.LogMaxSize}} {{.Config.LogMaxFiles}}')" "$((20 << 20)) 2" "the default limits in inspect"
+	expect_eq "$(ctr_field deflt '{{.HuskConfig.LogMaxSize}} {{.HuskConfig.LogMaxFiles}}')" "$((20 << 20)) 2" "the default limits in inspect"
 	run_husk 125 run -d --log-opt max-size=0 "$R/busybox" true
 	expect_one_error_line
 	expect_contains "$stderr" "-1 for no limit"

@@ -41,7 +41,7 @@ no_overlay_mount() {
 	expect_match "$output" '^orphan exited -1 Exited \(-1\) ' "ps -a once the process is gone too"
 	expect_eq "$stderr" "" "ps -a's stderr"
 	run_husk container inspect orphan
-	[[ -n $(json 'd[0]["State"].get("error", "")') ]] || die "State.error does not say what happened"
+	[[ -n $(json 'd[0]["State"]["Error"]') ]] || die "State.error does not say what happened"
 	run_husk wait orphan
 	expect_eq "$output" -1 "wait"
 	expect_eq "$(store_overlay_mounts "$layer")" "" "overlay mount of the dead container"
@@ -95,8 +95,8 @@ no_overlay_mount() {
 	run_husk ps -a --format '{{.Names}} {{.Status}}'
 	expect_match "$output" '^shot Exited \(137\) ' "ps -a"
 	run_husk container inspect shot
-	expect_eq "$(json 'd[0]["State"]["exitCode"]')" 137 "State.exitCode"
-	expect_eq "$(json 'd[0]["State"].get("monitorPid", 0)')" 0 "State.monitorPid"
+	expect_eq "$(json 'd[0]["State"]["ExitCode"]')" 137 "State.exitCode"
+	expect_eq "$(json 'd[0]["HuskState"].get("monitorPid", 0)')" 0 "State.monitorPid"
 	wait_until 5 pid_gone "$mpid"
 	wait_until 5 no_overlay_mount "$layer"
 	expect_eq "$(ls -A "$(runc_state_dir)" 2>/dev/null)" "" "runtime state"

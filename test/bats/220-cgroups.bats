@@ -205,7 +205,7 @@ expect_nothing_new() {
 	run_husk run -d --name place "$R/busybox" sh -c 'sleep 1000 & sleep 1001 & wait'
 	local id=$output
 	local cg
-	cg=$(ctr_field place '{{.State.Cgroup}}')
+	cg=$(ctr_field place '{{.HuskState.Cgroup}}')
 	expect_eq "$cg" "$(deleg_dir)/husk-$id" "State.Cgroup"
 	[[ -d $cg ]] || die "$cg does not exist"
 	expect_eq "$(stat -c %u "$cg")" "$(id -u)" "owner of $cg"
@@ -227,7 +227,7 @@ expect_nothing_new() {
 	need_delegated
 	run_husk run -d --name execcg "$R/busybox" sleep 1000
 	local id=$output cg
-	cg=$(ctr_field execcg '{{.State.Cgroup}}')
+	cg=$(ctr_field execcg '{{.HuskState.Cgroup}}')
 	run_husk exec -d execcg sleep 1001
 	local epid
 	wait_until 5 eval '[[ -n $(pgrep -u "$(id -u)" -f "^sleep 1001$") ]]'
@@ -246,7 +246,7 @@ expect_nothing_new() {
 	cg="$(deleg_dir)/husk-$id"
 	[[ ! -e $cg ]] || die "$cg exists for a container that was only created"
 	run_husk start cs
-	expect_eq "$(ctr_field cs '{{.State.Cgroup}}')" "$cg" "State.Cgroup after start"
+	expect_eq "$(ctr_field cs '{{.HuskState.Cgroup}}')" "$cg" "State.Cgroup after start"
 	expect_eq "$(procs_of "$cg")" "$(ctr_pid cs)" "cgroup.procs"
 	run_husk kill cs
 	wait_until 10 dir_gone "$cg"
@@ -262,7 +262,7 @@ expect_nothing_new() {
 	need_delegated
 	run_husk run -d --name frz "$R/busybox" sh -c 'i=0; while :; do i=$((i+1)); echo $i; sleep 0.05; done'
 	local cg
-	cg=$(ctr_field frz '{{.State.Cgroup}}')
+	cg=$(ctr_field frz '{{.HuskState.Cgroup}}')
 	wait_until 5 more_log_lines frz 2
 	run_husk pause frz
 	expect_eq "$output" frz "pause's stdout"
@@ -305,7 +305,7 @@ expect_nothing_new() {
 	need_delegated
 	run_husk run -d --name pst "$R/busybox" sh -c 'trap "echo got-term; exit 3" TERM; echo ready; while :; do sleep 0.05; done'
 	local cg
-	cg=$(ctr_field pst '{{.State.Cgroup}}')
+	cg=$(ctr_field pst '{{.HuskState.Cgroup}}')
 	wait_until 5 logs_contain pst ready
 	run_husk pause pst
 	local t0
@@ -338,7 +338,7 @@ expect_nothing_new() {
 	need_delegated
 	run_husk run -d --name kil "$R/busybox" sh -c 'trap "" TERM; sleep 1000 & sleep 1001 & (sleep 1002 &); wait'
 	local cg
-	cg=$(ctr_field kil '{{.State.Cgroup}}')
+	cg=$(ctr_field kil '{{.HuskState.Cgroup}}')
 	wait_until 5 procs_count "$cg" 4
 	local pids
 	pids=$(procs_of "$cg")
@@ -362,7 +362,7 @@ expect_nothing_new() {
 	need_delegated
 	run_husk run -d --name busy "$R/busybox" sh -c 'while :; do :; done'
 	run_husk run -d --name three "$R/busybox" sh -c 'sleep 1000 & sleep 1001 & wait'
-	wait_until 5 procs_count "$(ctr_field three '{{.State.Cgroup}}')" 3
+	wait_until 5 procs_count "$(ctr_field three '{{.HuskState.Cgroup}}')" 3
 	run_husk create --name idle "$R/busybox" true
 
 	run_husk stats --no-stream --format json
@@ -438,7 +438,7 @@ limit_refused() {
 # cg_of NAME: the cgroup directory of a running container (fails when none).
 cg_of() {
 	local cg
-	cg=$(ctr_field "$1" '{{.State.Cgroup}}')
+	cg=$(ctr_field "$1" '{{.HuskState.Cgroup}}')
 	[[ -n $cg && -d $cg ]] || die "container $1 has no cgroup ('$cg')"
 	echo "$cg"
 }
@@ -575,7 +575,7 @@ cg_of() {
 		[[ $CG_MODE == v1 ]] || expect_contains "$stderr" "Delegate=cpu cpuset io memory pids"
 	done
 	run_husk container inspect upd
-	expect_eq "$(json 'd[0]["Config"]["resources"]')" "{}" "Config.resources after refused updates"
+	expect_eq "$(json 'd[0]["HuskConfig"]["resources"]')" "{}" "Config.resources after refused updates"
 	expect_eq "$(ctr_status upd)" running "the container's state"
 
 	run_husk 125 update upd
@@ -598,7 +598,7 @@ cg_of() {
 	run_husk update --pids-limit 20 upd2
 	expect_eq "$(cat "$cg/pids.max")" 20 "pids.max after update"
 	run_husk container inspect upd2
-	expect_eq "$(json 'd[0]["Config"]["resources"]["pidsLimit"]')" 20 "Config.resources.pidsLimit"
+	expect_eq "$(json 'd[0]["HuskConfig"]["resources"]["pidsLimit"]')" 20 "Config.resources.pidsLimit"
 	run_husk rm -f upd2
 }
 
@@ -611,7 +611,7 @@ cg_of() {
 	run_husk run --rm --cgroups=disabled "$R/busybox" sed -n 's/^0:://p' /proc/self/cgroup
 	expect_eq "$output" "$(my_cgroup $$)" "the container's cgroup with --cgroups=disabled"
 	run_husk run -d --name nocg --cgroups=disabled "$R/busybox" sleep 1000
-	expect_eq "$(ctr_field nocg '{{.State.Cgroup}}')" "" "State.Cgroup"
+	expect_eq "$(ctr_field nocg '{{.HuskState.Cgroup}}')" "" "State.Cgroup"
 	expect_eq "$(my_cgroup "$(ctr_pid nocg)")" "$(my_cgroup $$)" "cgroup of the container's init"
 	expect_eq "$(cgroups_left_since "$before")" "" "cgroups created for --cgroups=disabled containers"
 	run_husk 125 pause nocg

@@ -59,7 +59,7 @@ expect_all_flags() {
 	expect_contains "$(cat "$helper.log")" "multilayer" "create ran the transfer helper"
 	expect_all_flags "the transfer helper's command line (create)" "$(cat "$helper.log")"
 	local mpid pause
-	mpid=$("$HUSK" "${GLOBALS[@]}" container inspect --format '{{.State.MonitorPid}}' mon)
+	mpid=$("$HUSK" "${GLOBALS[@]}" container inspect --format '{{.HuskState.MonitorPid}}' mon)
 	expect_all_flags "the monitor's command line" "$(tr '\0' ' ' <"/proc/$mpid/cmdline")"
 	pause=$(cat "$XDG_RUNTIME_DIR/husk/pause.pid")
 	expect_all_flags "the pause process's command line" "$(tr '\0' ' ' <"/proc/$pause/cmdline")"
@@ -71,7 +71,7 @@ expect_all_flags() {
 	use_store recorded
 	"$HUSK" pull -q "$R/busybox" >/dev/null
 	run_husk --cgroup-manager=cgroupfs --runtime runc create --name rec "$R/busybox" sleep 1000
-	run_husk container inspect --format '{{.Config.Settings.Runtime}} {{.Config.Settings.CgroupManager}}' rec
+	run_husk container inspect --format '{{.HuskConfig.Settings.Runtime}} {{.HuskConfig.Settings.CgroupManager}}' rec
 	expect_eq "$output" "runc cgroupfs" "the recorded settings"
 	run_husk start rec
 	local cmd

@@ -59,8 +59,8 @@ helper_pids() {
 	expect_match "$output" 'inet [0-9.]+/[0-9]+ .*(eth0|tap0)' "an address besides loopback"
 	expect_contains "$output" "default via" "a default route"
 	run_husk container inspect priv
-	expect_eq "$(json 'd[0]["Config"]["net"]["mode"]')" private "Config.net.mode"
-	expect_eq "$(json 'd[0]["State"]["netInfo"]["mode"]')" pasta "State.netInfo.mode"
+	expect_eq "$(json 'd[0]["HuskConfig"]["net"]["mode"]')" private "Config.net.mode"
+	expect_eq "$(json 'd[0]["HuskState"]["netInfo"]["mode"]')" pasta "State.netInfo.mode"
 	# Not the host's namespace.
 	[[ $("$HUSK" run --rm "$R/busybox" readlink /proc/self/ns/net) != $(readlink /proc/self/ns/net) ]] ||
 		die "the container shares the host's network namespace"

@@ -78,7 +78,7 @@ SERVE='while :; do echo "hello from $(hostname)" | nc -l -p 80; done'
 	run_husk network create app
 	run_husk run -d --name web --network app "$R/busybox" sh -c "$SERVE"
 	local ip
-	ip=$(ctr_field web '{{.State.Net.IP}}')
+	ip=$(ctr_field web '{{.NetworkSettings.IPAddress}}')
 	[[ $ip =~ ^10\. ]] || die "web's address: '$ip'"
 	run_husk run --rm --network app "$R/busybox" sh -c '
 		cat /etc/resolv.conf

@@ -42,8 +42,8 @@ inspect_image() {
 	run_husk run --rm "$R/busybox" sh -c 'test -e /new || echo clean; test -e /bin/true && echo has-true'
 	expect_eq "$output" $'clean\nhas-true'
 	# One layer more than the base image: the container's.
-	expect_eq "$(inspect_image localhost/c1img 'len(d["RootFS"]["diff_ids"])')" \
-		"$(($(inspect_image "$R/busybox" 'len(d["RootFS"]["diff_ids"])') + 1))" "layers"
+	expect_eq "$(inspect_image localhost/c1img 'len(d["RootFS"]["Layers"])')" \
+		"$(($(inspect_image "$R/busybox" 'len(d["RootFS"]["Layers"])') + 1))" "layers"
 	# The command the container ran is the image's command, as podman.
 	expect_eq "$(inspect_image localhost/c1img 'd["Config"]["Cmd"][0]')" sh
 }
@@ -310,7 +310,7 @@ $(inspect_image "$R/busybox" 'd["Id"][:12]')"
 	local id=${output#sha256:}
 	run_husk run --rm localhost/imp1 sh -c 'cat /new /d/e/f'
 	expect_eq "$output" $'hi\nf'
-	expect_eq "$(inspect_image localhost/imp1 'len(d["RootFS"]["diff_ids"])')" 1 "layers"
+	expect_eq "$(inspect_image localhost/imp1 'len(d["RootFS"]["Layers"])')" 1 "layers"
 	expect_eq "$(inspect_image localhost/imp1 'd["Id"]')" "$id"
 
 	"$HUSK" export -o "$BATS_TEST_TMPDIR/i1.tar" i1

@@ -454,7 +454,7 @@ ctr_field() {
 # ctr_pid NAME, ctr_monitor_pid NAME, ctr_status NAME: the container's
 # init process, its monitor (0 when none) and its state.
 ctr_pid() { ctr_field "$1" '{{.State.Pid}}'; }
-ctr_monitor_pid() { ctr_field "$1" '{{.State.MonitorPid}}'; }
+ctr_monitor_pid() { ctr_field "$1" '{{.HuskState.MonitorPid}}'; }
 ctr_status() { ctr_field "$1" '{{.State.Status}}'; }
 
 # ctr_layer ID: the storage layer of a container (its overlay mount is

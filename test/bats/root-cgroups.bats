@@ -102,7 +102,7 @@ no_container_cgroups() { [[ -z $(container_cgroups "$1") ]]; }
 	bundle=$(json 'd[0]["Bundle"]')
 	expect_eq "$(python3 -c 'import json,sys; l=json.load(open(sys.argv[1]))["linux"]; print(l["cgroupsPath"], json.dumps(l["resources"], sort_keys=True))' "$bundle/config.json")" \
 		"/husk/$id $want" "$bundle/config.json"
-	expect_eq "$(json 'd[0]["Config"]["resources"]["pidsLimit"]')" 50 "Config.resources.pidsLimit"
+	expect_eq "$(json 'd[0]["HuskConfig"]["resources"]["pidsLimit"]')" 50 "Config.resources.pidsLimit"
 
 	# The init is in /husk/<id> of every hierarchy.
 	local pid
@@ -201,7 +201,7 @@ host_has_io_weight() {
 	expect_eq "$(json 'd[0]["OCIConfig"]["linux"]["cgroupsPath"]')" "/husk/$id" "linux.cgroupsPath"
 	expect_eq "$(json 'd[0]["OCIConfig"]["linux"].get("resources")')" None "linux.resources"
 	[[ $CG_MODE == v1 ]] ||
-		expect_match "$(ctr_field plain '{{.State.Cgroup}}')" "^/sys/fs/cgroup(/unified)?/husk/$id\$" "State.Cgroup"
+		expect_match "$(ctr_field plain '{{.HuskState.Cgroup}}')" "^/sys/fs/cgroup(/unified)?/husk/$id\$" "State.Cgroup"
 	run_husk rm -f plain
 	wait_until 5 no_container_cgroups "$id"
 
@@ -260,8 +260,8 @@ host_has_io_weight() {
 	expect_eq "$(cat "$(v1_file pids "$id" pids.max)")" 20 "pids.max after update"
 	expect_eq "$(cat "$(v1_file memory "$id" memory.limit_in_bytes)")" 67108864 "memory.limit_in_bytes (kept)"
 	run_husk container inspect upd
-	expect_eq "$(json 'd[0]["Config"]["resources"]["pidsLimit"]')" 20 "Config.resources.pidsLimit"
-	expect_eq "$(json 'd[0]["Config"]["resources"]["memory"]')" 67108864 "Config.resources.memory"
+	expect_eq "$(json 'd[0]["HuskConfig"]["resources"]["pidsLimit"]')" 20 "Config.resources.pidsLimit"
+	expect_eq "$(json 'd[0]["HuskConfig"]["resources"]["memory"]')" 67108864 "Config.resources.memory"
 	run_husk rm -f upd
 	wait_until 5 no_container_cgroups "$id"
 }

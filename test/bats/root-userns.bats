@@ -173,7 +173,7 @@ run_as() {
 @test "user without subordinate ids: pull multilayer (files of uid 1000) works; they belong to the user" {
 	run_as "$NOSUB" pull -q "$R/multilayer"
 	expect_eq "$output" "$(oci_image_id multilayer)" "image ID"
-	run_as "$NOSUB" image inspect --format '{{len .RootFS.DiffIDs}}' "$R/multilayer"
+	run_as "$NOSUB" image inspect --format '{{len .RootFS.Layers}}' "$R/multilayer"
 	expect_eq "$output" 4 "layers"
 	run_as "$NOSUB" system check
 	expect_eq "$output" "No problems found"
@@ -259,7 +259,7 @@ run_as() {
 	# The container is made from a session in the delegated subtree (it
 	# gets a cgroup of its own there), exec comes from root's cgroup.
 	IN_CGROUP=$deleg run_as "$NORMAL" run -d --name fx --network none "$R/busybox" sleep 300
-	run_as "$NORMAL" inspect --format '{{.State.Cgroup}}' fx
+	run_as "$NORMAL" inspect --format '{{.HuskState.Cgroup}}' fx
 	local cg=$output
 	expect_match "$cg" "^$deleg/" "the container's cgroup"
 

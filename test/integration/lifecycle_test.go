@@ -24,11 +24,11 @@ type ctrState struct {
 
 func (e *env) state(t *testing.T, name string) ctrState {
 	t.Helper()
-	var out []struct{ State ctrState }
+	var out []struct{ HuskState ctrState }
 	if err := json.Unmarshal([]byte(e.husk("container", "inspect", name)), &out); err != nil || len(out) != 1 {
 		t.Fatalf("inspect %s: %v", name, err)
 	}
-	return out[0].State
+	return out[0].HuskState
 }
 
 func alive(pid int) bool {
