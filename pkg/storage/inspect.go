@@ -11,6 +11,7 @@ import (
 	"github.com/opencontainers/go-digest"
 	imgspecv1 "github.com/opencontainers/image-spec/specs-go/v1"
 	"go.podman.io/image/v5/manifest"
+	"go.podman.io/image/v5/types"
 	is "go.podman.io/image/v5/storage"
 )
 
@@ -91,6 +92,15 @@ func (s *Store) InspectImage(ctx context.Context, ref string) (*ImageInfo, error
 	rawManifest, mime, err := src.GetManifest(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("read manifest of %s: %w", short(img.ID), err)
+	}
+	if manifest.MIMETypeIsMultiImage(mime) {
+		// A manifest list (husk manifest create): podman shows the
+		// stored image it has for this platform.
+		id, err := s.listInstance(ctx, rawManifest, mime)
+		if err != nil {
+			return nil, fmt.Errorf("manifest list %s: %w", short(img.ID), err)
+		}
+		return s.InspectImage(ctx, id)
 	}
 	m, err := manifest.FromBlob(rawManifest, mime)
 	if err != nil {
@@ -210,4 +220,22 @@ func manifestAnnotations(raw []byte, mime string) map[string]string {
 		}
 	}
 	return out
+}
+
+// listInstance is the ID of the stored image a manifest list has for this
+// platform.
+func (s *Store) listInstance(ctx context.Context, raw []byte, mime string) (string, error) {
+	list, err := manifest.ListFromBlob(raw, mime)
+	if err != nil {
+		return "", err
+	}
+	d, err := list.ChooseInstance(&types.SystemContext{})
+	if err != nil {
+		return "", err
+	}
+	imgs, err := s.ImagesByDigest(d)
+	if err != nil || len(imgs) == 0 {
+		return "", fmt.Errorf("its image for this platform (%s) is not in the store: pull it: %w", d, ErrImageUnknown)
+	}
+	return imgs[0].ID, nil
 }

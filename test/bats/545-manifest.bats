@@ -110,3 +110,15 @@ for a, b in zip(sorted(h["manifests"], key=key), sorted(p["manifests"], key=key)
 assert len(h["manifests"]) == len(p["manifests"]) == 3
 PY
 }
+
+# podman image inspect of a list shows the stored image the list has for
+# this platform.
+@test "image inspect of a manifest list is its image for this platform; without it, an error that says to pull it" {
+	use_store listinspect
+	run_husk manifest create localhost/ilist "$R/busybox:latest"
+	run_husk 125 image inspect localhost/ilist
+	expect_contains "$stderr" "pull it"
+	run_husk pull -q "$R/busybox:latest"
+	run_husk image inspect --format '{{.Id}}' localhost/ilist
+	expect_eq "$output" "$(oci_image_id busybox)"
+}
