@@ -58,6 +58,10 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 	if err != nil {
 		return nil, err
 	}
+	mounts, extra, err := runOptionsSpec(c, rootfs, mounts, &u)
+	if err != nil {
+		return nil, err
+	}
 	vm, err := volumeMounts(env, rootfs, cfg.Volumes)
 	if err != nil {
 		return nil, err
@@ -70,7 +74,7 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 	return spec.Generate(spec.Options{
 		Rootfs:          rootfs,
 		Args:            spec.ProcessArgs(img, cfg.Entrypoint, cfg.Command),
-		Env:             spec.MergeEnv(defaults, img.Env, cfg.Env),
+		Env:             processEnv(cfg, defaults, img.Env),
 		Cwd:             cwd,
 		User:            u,
 		Hostname:        hostname,
@@ -90,6 +94,7 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 		UIDMap:          uidMap,
 		GIDMap:          gidMap,
 		Annotations:     map[string]string{"io.husk.container.name": c.Name, "io.husk.image": cfg.Image},
+		Extra:           extra,
 	})
 }
 

@@ -84,6 +84,8 @@ type Config struct {
 	Resources cgroups.Resources `json:"resources"`
 	// CgroupsDisabled runs the container without a cgroup of its own.
 	CgroupsDisabled bool `json:"cgroupsDisabled,omitempty"`
+	// RunOptions are the settings of run's later flags (runopts_linux.go).
+	RunOptions
 }
 
 // Status is a container's lifecycle state.

@@ -34,6 +34,9 @@ func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
 	if err := checkResources(env, cfg); err != nil {
 		return nil, err
 	}
+	if err := checkRunOptions(env, cfg); err != nil {
+		return nil, err
+	}
 	// A --rm container does not outlive a reboot: its records go to the
 	// run root without fsync (as podman does), which saves most of the
 	// storage work of a short run.
@@ -58,7 +61,7 @@ func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
 	if err := checkCreateUser(env, cfg, imageUser); err != nil {
 		return nil, err
 	}
-	if err := normalizeNetwork(env, &cfg, exposed); err != nil {
+	if err := normalizeNetwork(env, &cfg, withExposed(exposed, cfg.Expose)); err != nil {
 		return nil, err
 	}
 	sc, err := env.Store.CreateContainer("", []string{cfg.Name}, img.ID, "", newStorageMetadata(), opts)

@@ -1,0 +1,261 @@
+package ctropts
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/husk-dev/husk/internal/childenv"
+	"github.com/husk-dev/husk/internal/setting"
+	"github.com/husk-dev/husk/pkg/netns"
+	"github.com/husk-dev/husk/pkg/runtime"
+	"github.com/husk-dev/husk/pkg/runtime/spec"
+)
+
+// The run options whose zero value means something (Options.Given).
+const (
+	OptStopTimeout Option = "stop-timeout"
+	OptUmask       Option = "umask"
+	OptShmSize     Option = "shm-size"
+)
+
+// RunFlags are the settings of run and create's later flags, as given
+// (see RunFlags.apply for what each does).
+type RunFlags struct {
+	StopSignal  string
+	StopTimeout uint
+	Ulimits     []string
+	ShmSize     string
+	Sysctls     []string
+	GroupAdd    []string
+	Expose      []string
+	NoHosts     bool
+	Umask       string
+	Timezone    string
+	UnsetEnv    []string
+	UnsetEnvAll bool
+	// EnvHost copies husk's whole environment into the container's.
+	EnvHost bool
+	// HTTPProxy copies husk's proxy variables (http_proxy, ...) into the
+	// container's environment (the command's default).
+	HTTPProxy bool
+	// Environ is husk's environment for EnvHost (nil: os.Environ).
+	Environ func() []string
+}
+
+// proxyVars are the variables HTTPProxy copies, as podman does.
+var proxyVars = []string{"http_proxy", "https_proxy", "ftp_proxy", "no_proxy",
+	"HTTP_PROXY", "HTTPS_PROXY", "FTP_PROXY", "NO_PROXY"}
+
+// namespacedSysctls are the sysctls a container's own namespaces scope
+// (IPC); net.* and fs.mqueue.* are by prefix.
+var namespacedSysctls = map[string]bool{
+	"kernel.msgmax": true, "kernel.msgmnb": true, "kernel.msgmni": true, "kernel.sem": true,
+	"kernel.shmall": true, "kernel.shmmax": true, "kernel.shmmni": true, "kernel.shm_rmid_forced": true,
+}
+
+// apply checks the flags into cfg; env comes before the user's -e and
+// --env-file variables (inheritedEnv).
+//
+// Long (~70 lines) on purpose: one check per flag, in flag order.
+func (r *RunFlags) apply(cfg *runtime.Config, given func(Option) bool, network Network) error {
+	ro := &cfg.RunOptions
+	if r.StopSignal != "" {
+		if _, err := runtime.ParseSignal(r.StopSignal); err != nil {
+			return setting.Errorf("invalid {stop-signal} %q: give a signal name (TERM, SIGINT) or number", r.StopSignal)
+		}
+		cfg.StopSignal = r.StopSignal
+	}
+	if given(OptStopTimeout) {
+		t := r.StopTimeout
+		ro.StopTimeout = &t
+	}
+	for _, u := range r.Ulimits {
+		if u == "host" {
+			ro.UlimitHost = true
+			continue
+		}
+		l, err := ParseUlimit(u)
+		if err != nil {
+			return setting.Errorf("{ulimit} %q: %w", u, err)
+		}
+		ro.Ulimits = append(ro.Ulimits, l)
+	}
+	if given(OptShmSize) {
+		n, err := ParseSize(r.ShmSize)
+		if err != nil {
+			return setting.Errorf("{shm-size} %q: %w", r.ShmSize, err)
+		}
+		ro.ShmSize = n
+	}
+	sysctls, err := parseSysctls(r.Sysctls, network.Mode == netns.ModeHost)
+	if err != nil {
+		return err
+	}
+	ro.Sysctls = sysctls
+	for _, g := range r.GroupAdd {
+		switch {
+		case g == "keep-groups" && len(r.GroupAdd) > 1:
+			return setting.Errorf("{group-add}=keep-groups cannot be given with other groups: give either")
+		case g == "keep-groups":
+			ro.KeepGroups = true
+		case strings.TrimSpace(g) == "" || strings.ContainsAny(g, ":\n"):
+			return setting.Errorf("invalid {group-add} %q: give a group name or id", g)
+		default:
+			ro.GroupAdd = append(ro.GroupAdd, g)
+		}
+	}
+	for _, e := range r.Expose {
+		port, err := ParseExpose(e)
+		if err != nil {
+			return setting.Errorf("{expose} %q: %w", e, err)
+		}
+		ro.Expose = append(ro.Expose, port)
+	}
+	if r.NoHosts && len(network.AddHosts) > 0 {
+		return setting.Errorf("{no-hosts} and {add-host} cannot be given together: {add-host} writes the /etc/hosts that {no-hosts} leaves to the image")
+	}
+	ro.NoHosts = r.NoHosts
+	if given(OptUmask) {
+		m, err := strconv.ParseUint(r.Umask, 8, 32)
+		if err != nil || m > 0o777 {
+			return setting.Errorf("invalid {umask} %q: give an octal mask from 0000 to 0777", r.Umask)
+		}
+		u := uint32(m)
+		ro.Umask = &u
+	}
+	if r.Timezone != "" {
+		if _, err := runtime.TimezoneFile(r.Timezone); err != nil {
+			return err
+		}
+		ro.Timezone = r.Timezone
+	}
+	for _, n := range r.UnsetEnv {
+		if strings.TrimSpace(n) == "" || strings.Contains(n, "=") {
+			return setting.Errorf("invalid {unsetenv} %q: give a variable name", n)
+		}
+	}
+	ro.UnsetEnv, ro.UnsetEnvAll = r.UnsetEnv, r.UnsetEnvAll
+	return nil
+}
+
+// inheritedEnv is what the container's environment takes from husk's:
+// all of it with EnvHost (but HOSTNAME, the container's own, and husk's
+// internal variables), the proxy
+// variables with HTTPProxy.
+func (r *RunFlags) inheritedEnv(lookup func(string) (string, bool)) []string {
+	var out []string
+	if r.EnvHost {
+		environ := r.Environ
+		if environ == nil {
+			environ = os.Environ
+		}
+		for _, kv := range environ() {
+			name, _, ok := strings.Cut(kv, "=")
+			// husk's own state between its processes is not the user's.
+			internal := slices.Contains(childenv.All, name)
+			if ok && strings.TrimSpace(name) != "" && name != "HOSTNAME" && !internal && !strings.ContainsRune(kv, 0) {
+				out = append(out, kv)
+			}
+		}
+	}
+	if r.HTTPProxy {
+		for _, n := range proxyVars {
+			if v, ok := lookup(n); ok {
+				out = append(out, n+"="+v)
+			}
+		}
+	}
+	return out
+}
+
+// ParseUlimit reads NAME=SOFT[:HARD] (-1: unlimited; HARD defaults to
+// SOFT).
+func ParseUlimit(s string) (spec.Rlimit, error) {
+	name, vals, ok := strings.Cut(s, "=")
+	if !ok {
+		return spec.Rlimit{}, fmt.Errorf("give NAME=SOFT[:HARD], e.g. nofile=1024:2048, or host")
+	}
+	if _, known := spec.Rlimits[name]; !known {
+		return spec.Rlimit{}, fmt.Errorf("unknown limit %q: use core, cpu, data, fsize, locks, memlock, msgqueue, nice, nofile, nproc, rss, rtprio, rttime, sigpending or stack", name)
+	}
+	softS, hardS, hasHard := strings.Cut(vals, ":")
+	soft, err := parseRlimitValue(softS)
+	if err != nil {
+		return spec.Rlimit{}, err
+	}
+	hard := soft
+	if hasHard {
+		if hard, err = parseRlimitValue(hardS); err != nil {
+			return spec.Rlimit{}, err
+		}
+	}
+	if soft > hard {
+		return spec.Rlimit{}, fmt.Errorf("the soft limit %s is above the hard limit %s: give SOFT <= HARD", softS, hardS)
+	}
+	return spec.Rlimit{Type: spec.RlimitType(name), Soft: soft, Hard: hard}, nil
+}
+
+func parseRlimitValue(s string) (uint64, error) {
+	if s == "-1" || s == "unlimited" {
+		return math.MaxUint64, nil
+	}
+	n, err := strconv.ParseUint(s, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("invalid limit %q: give a number or -1 (unlimited)", s)
+	}
+	return n, nil
+}
+
+// parseSysctls reads NAME=VALUE sysctls, only those the container's own
+// namespaces scope (a sysctl of the host's kernel is not the container's
+// to set); net.* ones not with the host's network.
+func parseSysctls(vals []string, hostNetwork bool) (map[string]string, error) {
+	if len(vals) == 0 {
+		return nil, nil
+	}
+	out := map[string]string{}
+	for _, s := range vals {
+		name, v, ok := strings.Cut(s, "=")
+		if !ok || name == "" || strings.TrimSpace(name) != name || strings.TrimSpace(v) != v {
+			return nil, setting.Errorf("invalid {sysctl} %q: give NAME=VALUE (no spaces)", s)
+		}
+		isNet := strings.HasPrefix(name, "net.")
+		if !namespacedSysctls[name] && !isNet && !strings.HasPrefix(name, "fs.mqueue.") {
+			return nil, setting.Errorf("{sysctl} %q is not allowed: only sysctls of the container's own namespaces (kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*, net.*) can be set", name)
+		}
+		if isNet && hostNetwork {
+			return nil, setting.Errorf("{sysctl} %q cannot be set with {network}=host: the container shares the host's network namespace", name)
+		}
+		out[name] = v
+	}
+	return out, nil
+}
+
+// ParseExpose reads PORT[-PORT][/PROTO] into the image config's form,
+// PORT[-PORT]/PROTO.
+func ParseExpose(s string) (string, error) {
+	port, proto, ok := strings.Cut(s, "/")
+	if !ok {
+		proto = "tcp"
+	}
+	if proto != "tcp" && proto != "udp" && proto != "sctp" {
+		return "", fmt.Errorf("unknown protocol %q: use tcp, udp or sctp", proto)
+	}
+	lo, hi, isRange := strings.Cut(port, "-")
+	first, err := strconv.ParseUint(lo, 10, 16)
+	last := first
+	if err == nil && isRange {
+		last, err = strconv.ParseUint(hi, 10, 16)
+	}
+	if err != nil || first == 0 || last < first {
+		return "", fmt.Errorf("invalid port: give PORT or PORT-PORT (1-65535), optionally /tcp, /udp or /sctp")
+	}
+	if last == first {
+		return fmt.Sprintf("%d/%s", first, proto), nil
+	}
+	return fmt.Sprintf("%d-%d/%s", first, last, proto), nil
+}
