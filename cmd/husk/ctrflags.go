@@ -22,6 +22,7 @@ type containerFlags struct {
 	platform  string
 	registry  *registryFlags
 	detach    bool
+	run       *runFlags
 }
 
 func addContainerFlags(fs *pflag.FlagSet) *containerFlags {
@@ -48,7 +49,7 @@ func addContainerFlags(fs *pflag.FlagSet) *containerFlags {
 	fs.StringArrayVar(&o.SecurityOpt, "security-opt", nil, "seccomp=unconfined|PROFILE.json, no-new-privileges")
 	fs.StringVar(&o.Userns, "userns", "", "user namespace mode: keep-id runs as your uid and gid, mapped to yours on the host, with your account in the image's /etc/passwd when it has none")
 	fs.BoolVar(&o.Remove, "rm", false, "remove the container when it exits")
-	fs.StringVar(&c.pull, "pull", "missing", "pull the image: missing, always or never")
+	fs.StringVar(&c.pull, "pull", "missing", "pull the image: missing, always, never or newer (newer: when the registry's differs from the stored one)")
 	fs.StringVar(&c.platform, "platform", "", "OS/ARCH[/VARIANT] of the image to pull")
 	c.registry = addRegistryFlags(fs, true)
 	fs.BoolVarP(&c.detach, "detach", "d", false, "run in the background and print the container ID")
@@ -56,6 +57,7 @@ func addContainerFlags(fs *pflag.FlagSet) *containerFlags {
 		runtime.DefaultLogMaxSize>>20, runtime.DefaultLogMaxFiles))
 	c.resources = addResourceFlags(fs)
 	fs.StringVar(&o.Cgroups, "cgroups", "enabled", "enabled: the container gets a cgroup of its own; disabled: it stays in husk's")
+	c.run = addRunFlags(fs, &o.Run)
 	return c
 }
 

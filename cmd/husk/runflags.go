@@ -1,0 +1,73 @@
+//go:build linux
+
+package main
+
+import (
+	"github.com/spf13/pflag"
+
+	"github.com/husk-dev/husk/pkg/ctropts"
+	"github.com/husk-dev/husk/pkg/runtime"
+)
+
+// runFlags are run and create's later flags: the process and sandbox
+// settings read into ctropts.RunFlags, and what the command itself does
+// around the container (--cidfile, --replace, --quiet).
+type runFlags struct {
+	cidfile string
+	replace bool
+	quiet   bool
+}
+
+func addRunFlags(fs *pflag.FlagSet, r *ctropts.RunFlags) *runFlags {
+	f := &runFlags{}
+	fs.StringVar(&f.cidfile, "cidfile", "", "write the container's ID to this file (which must not exist)")
+	fs.BoolVar(&f.replace, "replace", false, "remove the container of the same --name first, if there is one")
+	fs.BoolVarP(&f.quiet, "quiet", "q", false, "no pull progress")
+	fs.StringVar(&r.StopSignal, "stop-signal", "", "signal that stops the container (default: the image's STOPSIGNAL, else SIGTERM)")
+	fs.UintVar(&r.StopTimeout, "stop-timeout", 10, "seconds stop waits for the stop signal to work before it kills the container")
+	fs.StringArrayVar(&r.Ulimits, "ulimit", nil, "resource limit NAME=SOFT[:HARD] (e.g. nofile=1024:2048, -1: unlimited), or host for all of husk's own")
+	fs.StringVar(&r.ShmSize, "shm-size", "64m", "size of /dev/shm")
+	fs.StringArrayVar(&r.Sysctls, "sysctl", nil, "set a sysctl of the container's namespaces: NAME=VALUE (kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*, net.*)")
+	fs.StringArrayVar(&r.GroupAdd, "group-add", nil, "add a supplementary group (name in the image's /etc/group, or id); keep-groups keeps your own groups (crun)")
+	fs.StringArrayVar(&r.Expose, "expose", nil, "expose a port or range (PORT[-PORT][/tcp|/udp|/sctp]) besides the image's: --publish-all publishes it")
+	fs.BoolVar(&r.NoHosts, "no-hosts", false, "do not write /etc/hosts: the container keeps the image's")
+	fs.StringVar(&r.Umask, "umask", "0022", "umask of the container's process (octal)")
+	fs.StringVar(&r.Timezone, "tz", "", "time zone of the container: a zone such as Europe/Paris, or local (the host's)")
+	fs.StringArrayVar(&r.UnsetEnv, "unsetenv", nil, "unset a variable of husk's defaults or of the image")
+	fs.BoolVar(&r.UnsetEnvAll, "unsetenv-all", false, "unset all variables of husk's defaults and of the image (HOSTNAME and HOME stay)")
+	fs.BoolVar(&r.EnvHost, "env-host", false, "copy husk's whole environment into the container's (-e and --env-file still win)")
+	fs.BoolVar(&r.HTTPProxy, "http-proxy", true, "copy husk's proxy variables (http_proxy, https_proxy, ftp_proxy, no_proxy, in either case) into the container")
+	return f
+}
+
+// idFile is the --cidfile reserved for the container's ID (nil: none).
+type idFile struct{ f *runtime.IDFile }
+
+// reserveIDFile reserves --cidfile, if given, before anything is made.
+func (f *runFlags) reserveIDFile() (*idFile, error) {
+	if f.cidfile == "" {
+		return &idFile{}, nil
+	}
+	r, err := runtime.ReserveIDFile(f.cidfile)
+	if err != nil {
+		return nil, withFlagNames(err)
+	}
+	return &idFile{f: r}, nil
+}
+
+// write writes the ID; the file is then the container's.
+func (i *idFile) write(id string) error {
+	if i.f == nil {
+		return nil
+	}
+	f := i.f
+	i.f = nil
+	return f.Write(id)
+}
+
+// abandon removes the file when no container got it.
+func (i *idFile) abandon() {
+	if i.f != nil {
+		i.f.Abandon()
+	}
+}

@@ -1,0 +1,293 @@
+#!/usr/bin/env bats
+# run and create's process and sandbox flags (issue 14): --cidfile,
+# --replace, --stop-signal, --stop-timeout, --ulimit, --shm-size, --sysctl,
+# --group-add, --expose, --no-hosts, --umask, --tz, --unsetenv,
+# --unsetenv-all, --env-host, --http-proxy, -q and --pull=newer. Each takes
+# effect inside the container, or is refused with 125 and the reason; the
+# last test compares the effects with podman 4.3.1's. Real runc, as the test
+# user.
+
+load helpers
+
+setup_file() { husk_setup_run_file busybox multilayer; }
+
+teardown() {
+	[[ -n ${HUSK_SKIP_REASON:-} ]] || "$HUSK" rm -a -f >/dev/null 2>&1 || true
+}
+
+# refused ARGS...: husk run ARGS exits 125 with one error line (left in
+# $stderr) and creates no container.
+refused() {
+	local before
+	before=$("$HUSK" ps -a -q --no-trunc)
+	run_husk 125 run --rm "$@"
+	expect_one_error_line
+	expect_eq "$output" "" "stdout of a refused run"
+	expect_eq "$("$HUSK" ps -a -q --no-trunc)" "$before" "containers after a refused run"
+}
+
+@test "--cidfile: the ID is written; an existing file is refused and kept" {
+	local f=$BATS_TEST_TMPDIR/cid
+	run_husk create --cidfile "$f" --name cid1 "$R/busybox" true
+	local id=$output
+	expect_match "$id" "$HEX64"
+	expect_eq "$(cat "$f")" "$id" "the ID file"
+	run_husk rm cid1
+	echo keep >"$f"
+	run_husk 125 run --rm --cidfile "$f" "$R/busybox" true
+	expect_one_error_line
+	expect_contains "$stderr" "--cidfile \"$f\" exists"
+	expect_eq "$(cat "$f")" keep "the existing ID file"
+	run_husk ps -a -q
+	expect_eq "$output" "" "containers after the refusal"
+	# A run that fails after the file was reserved leaves none behind.
+	run_husk 125 run --rm --cidfile "$BATS_TEST_TMPDIR/cid2" "$R/no-such-image-here" true
+	[[ ! -e $BATS_TEST_TMPDIR/cid2 ]] || die "the ID file of a failed run is left"
+}
+
+@test "--replace removes the running container of that name first; without --name it is refused" {
+	run_husk run -d --name rep "$R/busybox" sleep 3141
+	local old=$output
+	run_husk run --replace --name rep -d "$R/busybox" sleep 2718
+	local new=$output
+	[[ $new != "$old" ]] || die "the container was not replaced"
+	run_husk ps -a -q --no-trunc
+	expect_eq "$output" "$new" "containers after --replace"
+	# No container of that name: --replace just creates it.
+	run_husk run --replace --rm --name rep2 "$R/busybox" echo fresh
+	expect_eq "$output" fresh
+	refused --replace "$R/busybox" true
+	expect_contains "$stderr" "--replace needs --name"
+}
+
+@test "--stop-signal is what stop sends; an unknown signal is refused" {
+	run_husk run -d --name sig --stop-signal USR1 "$R/busybox" sh -c \
+		'trap "echo got-usr1; exit 3" USR1; echo ready; while :; do sleep 0.1; done'
+	wait_until 10 logs_contain sig ready
+	run_husk stop sig
+	wait_until 10 logs_contain sig got-usr1
+	expect_eq "$(ctr_field sig '{{.State.ExitCode}}')" 3 "exit code after stop"
+	refused --stop-signal BOGUS "$R/busybox" true
+	expect_contains "$stderr" '--stop-signal "BOGUS"'
+}
+
+@test "--stop-timeout is how long stop waits before SIGKILL (-t still wins)" {
+	# The container ignores SIGTERM: stop must kill it after the timeout.
+	run_husk run -d --name st --stop-timeout 1 "$R/busybox" sh -c 'trap "" TERM; echo ready; while :; do sleep 0.1; done'
+	wait_until 10 logs_contain st ready
+	expect_eq "$(ctr_field st '{{.Config.StopTimeout}}')" 1 "recorded stop timeout"
+	local t0
+	t0=$(now_ms)
+	run_husk stop st
+	local took=$(($(now_ms) - t0))
+	# The default would be 10 s; 1 s plus the kill is well under 8 s.
+	((took < 8000)) || die "stop with --stop-timeout 1 took ${took} ms"
+	expect_eq "$(ctr_field st '{{.State.ExitCode}}')" 137 "exit code after the kill"
+	run_husk run -d --name st2 --stop-timeout 600 "$R/busybox" sh -c 'trap "" TERM; echo ready; while :; do sleep 0.1; done'
+	wait_until 10 logs_contain st2 ready
+	t0=$(now_ms)
+	run_husk stop -t 0 st2
+	took=$(($(now_ms) - t0))
+	((took < 8000)) || die "stop -t 0 of a --stop-timeout 600 container took ${took} ms"
+}
+
+@test "--ulimit sets soft and hard limits, host copies husk's; raising the hard limit rootless is refused" {
+	run_husk run --rm --ulimit nofile=100:200 --ulimit core=0 "$R/busybox" sh -c 'ulimit -n; ulimit -Hn; ulimit -c'
+	expect_eq "$output" $'100\n200\n0'
+	run_husk run --rm --ulimit nofile=64 "$R/busybox" sh -c 'ulimit -n; ulimit -Hn'
+	expect_eq "$output" $'64\n64' "NAME=SOFT sets both"
+	run_husk run --rm --ulimit host "$R/busybox" sh -c 'ulimit -Hn; ulimit -Hs'
+	expect_eq "$output" "$(ulimit -Hn)"$'\n'"$(ulimit -Hs)" "--ulimit host"
+	local hard
+	hard=$(ulimit -Hn)
+	if [[ $hard != unlimited ]]; then
+		refused --ulimit "nofile=100:$((hard + 1))" "$R/busybox" true
+		expect_contains "$stderr" "cannot be raised above your own hard limit ($hard)"
+	fi
+	refused --ulimit bogus=1 "$R/busybox" true
+	expect_contains "$stderr" 'unknown limit "bogus"'
+	refused --ulimit nofile=200:100 "$R/busybox" true
+	expect_contains "$stderr" "above the hard limit"
+}
+
+@test "--shm-size sizes /dev/shm" {
+	run_husk run --rm --shm-size 10m "$R/busybox" sh -c "df -k /dev/shm | awk 'NR==2 {print \$2}'"
+	expect_eq "$output" 10240 "size of /dev/shm in KiB"
+	run_husk run --rm "$R/busybox" sh -c "df -k /dev/shm | awk 'NR==2 {print \$2}'"
+	expect_eq "$output" 65536 "default size of /dev/shm in KiB"
+	refused --shm-size lots "$R/busybox" true
+}
+
+@test "--sysctl sets the container's namespaced sysctls; the host's are refused" {
+	run_husk run --rm --sysctl kernel.shmmax=1000 --sysctl net.ipv4.ip_unprivileged_port_start=80 \
+		--network none "$R/busybox" cat /proc/sys/kernel/shmmax /proc/sys/net/ipv4/ip_unprivileged_port_start
+	expect_eq "$output" $'1000\n80'
+	refused --sysctl kernel.panic=1 "$R/busybox" true
+	expect_contains "$stderr" '--sysctl "kernel.panic" is not allowed'
+	refused --network host --sysctl net.ipv4.ip_forward=1 "$R/busybox" true
+	expect_contains "$stderr" "cannot be set with --network=host"
+	refused --sysctl noequals "$R/busybox" true
+}
+
+@test "--group-add adds groups by id or by the image's names; keep-groups needs crun and stands alone" {
+	run_husk run --rm --group-add 4242 --group-add app "$R/busybox" id -G
+	expect_eq "$output" "0 10 1000 4242" "groups of root (wheel from the image)"
+	run_husk run --rm -u 1000:1000 --group-add wheel "$R/busybox" id -G
+	expect_eq "$output" "1000 10" "groups of a user"
+	refused --group-add nosuchgroup "$R/busybox" true
+	expect_contains "$stderr" "nosuchgroup"
+	refused --group-add keep-groups --group-add 10 "$R/busybox" true
+	expect_contains "$stderr" "keep-groups cannot be given with other groups"
+	# runc has no way to keep the caller's groups: never accepted and ignored.
+	run_husk 125 --runtime runc run --rm --group-add keep-groups "$R/busybox" true
+	expect_one_error_line
+	expect_contains "$stderr" "needs the crun runtime"
+}
+
+@test "--expose adds ports that --publish-all publishes" {
+	[[ $("$HUSK" info --format json) == *'"pasta"'* || $("$HUSK" info --format json) == *'"slirp4netns"'* ]] ||
+		skip "needs pasta or slirp4netns"
+	run_husk run -d --name ex -P --expose 8080 --expose 9000-9001/udp "$R/multilayer" sleep 3141
+	run_husk port ex
+	expect_match "$output" $'^80/tcp -> 0\\.0\\.0\\.0:[0-9]+\n8080/tcp -> 0\\.0\\.0\\.0:[0-9]+\n81/tcp -> 0\\.0\\.0\\.0:[0-9]+\n9000/udp -> 0\\.0\\.0\\.0:[0-9]+\n9001/udp -> 0\\.0\\.0\\.0:[0-9]+$' "husk port"
+	refused --expose 0 "$R/busybox" true
+	refused --expose 80/icmp "$R/busybox" true
+}
+
+@test "--no-hosts leaves /etc/hosts to the image; with --add-host it is refused" {
+	run_husk run --rm --hostname hh "$R/busybox" cat /etc/hosts
+	expect_contains "$output" "hh"
+	# The test image has no /etc/hosts of its own.
+	run_husk 1 run --rm --no-hosts "$R/busybox" cat /etc/hosts
+	expect_contains "$stderr" "No such file or directory"
+	run_husk run --rm --no-hosts "$R/busybox" cat /etc/hostname /etc/resolv.conf
+	refused --no-hosts --add-host a:10.0.0.1 "$R/busybox" true
+	expect_contains "$stderr" "--no-hosts and --add-host cannot be given together"
+}
+
+@test "--umask is the process's umask; an invalid one is refused" {
+	run_husk run --rm --umask 0077 "$R/busybox" sh -c 'umask; touch /tmp/f; stat -c %a /tmp/f'
+	expect_eq "$output" $'0077\n600'
+	run_husk run --rm "$R/busybox" sh -c umask
+	expect_eq "$output" 0022 "default umask"
+	refused --umask 0999 "$R/busybox" true
+	refused --umask 1777 "$R/busybox" true
+}
+
+@test "--tz places a zone (or the host's, local) at /etc/localtime" {
+	[[ -f /usr/share/zoneinfo/Asia/Tokyo ]] || skip "needs the host's time zone files (tzdata)"
+	run_husk run --rm --tz Asia/Tokyo "$R/busybox" date +%Z
+	expect_eq "$output" JST
+	run_husk run --rm --tz local "$R/busybox" date +%z
+	expect_eq "$output" "$(date +%z)" "offset with --tz local"
+	refused --tz Nowhere/Nothing "$R/busybox" true
+	expect_contains "$stderr" '--tz "Nowhere/Nothing"'
+	refused --tz ../../etc/passwd "$R/busybox" true
+}
+
+@test "--unsetenv drops default and image variables, --unsetenv-all all of them; -e still wins" {
+	run_husk run --rm --unsetenv PATH --unsetenv container -e A=1 "$R/busybox" /bin/env
+	expect_not_contains "$output" "PATH="
+	expect_not_contains "$output" "container="
+	expect_contains "$output" "A=1"
+	expect_contains "$output" "HOME=/root"
+	run_husk run --rm --unsetenv-all -e A=1 "$R/busybox" /bin/env
+	expect_eq "$(grep -v '^HOSTNAME=' <<<"$output" | sort | tr '\n' ' ')" "A=1 HOME=/root " "environment with --unsetenv-all"
+	run_husk run --rm --unsetenv PATH -e PATH=/bin "$R/busybox" /bin/env
+	expect_contains "$output" "PATH=/bin"
+	refused --unsetenv A=1 "$R/busybox" true
+}
+
+@test "--env-host copies husk's environment; proxy variables pass unless --http-proxy=false" {
+	run env FOO=bar http_proxy=http://proxy:3128 NO_PROXY=.local "$HUSK" run --rm --env-host -e FOO=mine "$R/busybox" /bin/env
+	expect_eq "$status" 0
+	expect_contains "$output" "FOO=mine"
+	expect_contains "$output" "HOME=$HOME"
+	expect_contains "$output" "USER=$USER"
+	expect_not_contains "$output" "_CONTAINERS_" "husk's internal variables"
+	expect_not_contains "$output" "HUSK_USERNS" "husk's internal variables"
+	run env FOO=bar http_proxy=http://proxy:3128 NO_PROXY=.local "$HUSK" run --rm "$R/busybox" /bin/env
+	expect_eq "$status" 0
+	expect_contains "$output" "http_proxy=http://proxy:3128"
+	expect_contains "$output" "NO_PROXY=.local"
+	expect_not_contains "$output" "FOO="
+	run env http_proxy=http://proxy:3128 "$HUSK" run --rm --http-proxy=false "$R/busybox" /bin/env
+	expect_eq "$status" 0
+	expect_not_contains "$output" "http_proxy"
+	run env http_proxy=http://proxy:3128 "$HUSK" run --rm -e http_proxy=mine "$R/busybox" /bin/env
+	expect_contains "$output" "http_proxy=mine"
+}
+
+@test "-q: a run that pulls shows no progress" {
+	# runc named: no notice of a fallback from crun on a new store either.
+	use_store quiet
+	run_husk --runtime runc run --rm -q "$R/busybox" echo hi
+	expect_eq "$output" hi
+	expect_eq "$stderr" "" "stderr of run -q that pulled"
+	use_store quiet-not
+	run_husk --runtime runc run --rm "$R/busybox" echo hi
+	[[ -n $stderr ]] || die "run without -q that pulled showed no progress"
+}
+
+@test "--pull=newer pulls when the registry's image differs from the stored one" {
+	local img=$HUSK_TEST_REGISTRY/bats-runflags/newer:t$$-$RANDOM
+	run_husk push -q "$R/busybox" "$img"
+	run_husk run --rm "$img" true
+	local first
+	first=$("$HUSK" image inspect --format '{{.Id}}' "$img")
+	run_husk push -q "$R/multilayer" "$img"
+	run_husk run --rm --pull=missing "$img" true
+	expect_eq "$("$HUSK" image inspect --format '{{.Id}}' "$img")" "$first" "image after --pull=missing"
+	run_husk run --rm --pull=newer "$img" true
+	expect_eq "$("$HUSK" image inspect --format '{{.Id}}' "$img")" "$(oci_image_id multilayer)" "image after --pull=newer"
+	run_husk run --rm --pull=newer "$img" true
+	refused --pull=sometimes "$R/busybox" true
+}
+
+# podman_user ARGS...: podman 4.3.1 as the test user, in its own store
+# (husk's test stores are not podman's); runc, as husk uses here.
+podman_user() {
+	env -u XDG_DATA_HOME -u XDG_CONFIG_HOME -u TMPDIR XDG_RUNTIME_DIR="/run/user/$(id -u)" \
+		podman --runtime runc "$@"
+}
+
+@test "the flags do what podman 4.3.1's do (same output, same refusals)" {
+	command -v podman >/dev/null || skip "needs podman to compare with"
+	command -v runc >/dev/null || skip "needs runc (the runtime both use here)"
+	podman_user image exists "$R/busybox" || podman_user pull -q --tls-verify=false "$R/busybox" >/dev/null ||
+		skip "podman cannot pull the test image"
+	podman_user run --rm "$R/busybox" true 2>/dev/null || skip "podman cannot run containers here"
+	# Flags, then the shell script both run (absolute paths: some cases
+	# unset PATH). podman sets TERM=xterm without a terminal too, and its
+	# own container=podman: not these flags' business.
+	local cases=(
+		"--ulimit nofile=100:200" "ulimit -n; ulimit -Hn"
+		"--shm-size 10m" "/bin/df -k /dev/shm | /bin/awk 'NR==2 {print \$2}'"
+		"--sysctl kernel.shmmax=1000" "/bin/cat /proc/sys/kernel/shmmax"
+		"--umask 0077" "umask"
+		"--tz Asia/Tokyo" "/bin/date +%Z"
+		"--group-add 4242 --group-add app" "/bin/id -G"
+		"-u 1000:1000 --group-add wheel" "/bin/id -G"
+		"--unsetenv-all -e A=1" "/bin/env | /bin/grep -v -e ^HOSTNAME= -e ^PWD= -e ^SHLVL= | /bin/sort"
+		"--unsetenv PATH -e A=1" "/bin/env | /bin/grep -v -e ^HOSTNAME= -e ^PWD= -e ^SHLVL= -e ^container= -e ^TERM= | /bin/sort"
+		"--no-hosts" "/bin/cat /etc/hosts 2>&1; echo \$?"
+	)
+	local k flags script mine
+	for ((k = 0; k < ${#cases[@]}; k += 2)); do
+		flags=${cases[k]} script=${cases[k + 1]}
+		# shellcheck disable=SC2086 # the flags are words
+		run_expect 0 "$HUSK" run --rm $flags "$R/busybox" /bin/sh -c "$script"
+		mine=$output
+		# shellcheck disable=SC2086
+		run_expect 0 podman_user run --rm $flags "$R/busybox" /bin/sh -c "$script"
+		expect_eq "$mine" "$output" "husk's output with $flags (podman's expected)"
+	done
+	for flags in "--sysctl kernel.panic=1" "--umask 0999" "--ulimit bogus=1" "--stop-signal BOGUS" \
+		"--no-hosts --add-host a:10.0.0.1" "--group-add keep-groups --group-add 10" "--replace" \
+		"--tz Nowhere/Nothing" "--sysctl net.ipv4.ip_forward=1 --network host"; do
+		# shellcheck disable=SC2086
+		run_expect 125 "$HUSK" run --rm $flags "$R/busybox" true
+		# shellcheck disable=SC2086
+		run_expect 125 podman_user run --rm $flags "$R/busybox" true
+	done
+}
