@@ -20,6 +20,7 @@ const (
 	OptStopTimeout Option = "stop-timeout"
 	OptUmask       Option = "umask"
 	OptShmSize     Option = "shm-size"
+	OptOOMScoreAdj Option = "oom-score-adj"
 )
 
 // RunFlags are the settings of run and create's later flags, as given
@@ -44,6 +45,11 @@ type RunFlags struct {
 	HTTPProxy bool
 	// Environ is husk's environment for EnvHost (nil: os.Environ).
 	Environ func() []string
+	// IPC, PID, UTS and Cgroupns are namespace modes: private, host,
+	// container:NAME or ns:PATH.
+	IPC, PID, UTS, Cgroupns string
+	OOMScoreAdj             int
+	Personality             string
 }
 
 // proxyVars are the variables HTTPProxy copies, as podman does.
@@ -91,7 +97,10 @@ func (r *RunFlags) apply(cfg *runtime.Config, given func(Option) bool, network N
 		}
 		ro.ShmSize = n
 	}
-	sysctls, err := parseSysctls(r.Sysctls, network.Mode == netns.ModeHost)
+	if err := r.namespaces(cfg, given); err != nil {
+		return err
+	}
+	sysctls, err := parseSysctls(r.Sysctls, network.Mode == netns.ModeHost, ro.IPC == spec.NSHost)
 	if err != nil {
 		return err
 	}
@@ -213,7 +222,7 @@ func parseRlimitValue(s string) (uint64, error) {
 // parseSysctls reads NAME=VALUE sysctls, only those the container's own
 // namespaces scope (a sysctl of the host's kernel is not the container's
 // to set); net.* ones not with the host's network.
-func parseSysctls(vals []string, hostNetwork bool) (map[string]string, error) {
+func parseSysctls(vals []string, hostNetwork, hostIPC bool) (map[string]string, error) {
 	if len(vals) == 0 {
 		return nil, nil
 	}
@@ -229,6 +238,9 @@ func parseSysctls(vals []string, hostNetwork bool) (map[string]string, error) {
 		}
 		if isNet && hostNetwork {
 			return nil, setting.Errorf("{sysctl} %q cannot be set with {network}=host: the container shares the host's network namespace", name)
+		}
+		if !isNet && hostIPC {
+			return nil, setting.Errorf("{sysctl} %q cannot be set with {ipc}=host: the container shares the host's IPC namespace", name)
 		}
 		out[name] = v
 	}
@@ -258,4 +270,66 @@ func ParseExpose(s string) (string, error) {
 		return fmt.Sprintf("%d/%s", first, proto), nil
 	}
 	return fmt.Sprintf("%d-%d/%s", first, last, proto), nil
+}
+
+// namespaces checks the namespace modes, the OOM score and the
+// personality into cfg.
+func (r *RunFlags) namespaces(cfg *runtime.Config, given func(Option) bool) error {
+	ro := &cfg.RunOptions
+	for _, ns := range []struct {
+		name     string
+		in       string
+		out      *string
+		joinable bool
+	}{{"ipc", r.IPC, &ro.IPC, true}, {"pid", r.PID, &ro.PID, true}, {"uts", r.UTS, &ro.UTS, true}, {"cgroupns", r.Cgroupns, &ro.Cgroupns, false}} {
+		mode, err := namespaceMode(ns.in, ns.joinable)
+		if err != nil {
+			return setting.Errorf("invalid {"+ns.name+"} %q: %w", ns.in, err)
+		}
+		*ns.out = mode
+	}
+	if ro.UTS != "" && ro.UTS != spec.NSPrivate && cfg.Hostname != "" {
+		return setting.Errorf("{hostname} cannot be given with {uts} %s: the host name is that namespace's", ro.UTS)
+	}
+	if given(OptOOMScoreAdj) {
+		if r.OOMScoreAdj < -1000 || r.OOMScoreAdj > 1000 {
+			return setting.Errorf("invalid {oom-score-adj} %d: give a number from -1000 to 1000", r.OOMScoreAdj)
+		}
+		v := r.OOMScoreAdj
+		ro.OOMScoreAdj = &v
+	}
+	switch p := strings.ToUpper(r.Personality); p {
+	case "":
+	case "LINUX", "LINUX32":
+		ro.Personality = p
+	default:
+		return setting.Errorf("invalid {personality} %q: use LINUX or LINUX32", r.Personality)
+	}
+	return nil
+}
+
+// namespaceMode reads private, host, container:NAME or ns:PATH
+// (shareable, podman's word for an IPC namespace others may join, is
+// private: every container's is).
+func namespaceMode(s string, joinable bool) (string, error) {
+	switch {
+	case s == "" || s == spec.NSPrivate || s == spec.NSHost:
+		return s, nil
+	case s == "shareable":
+		return spec.NSPrivate, nil
+	case !joinable:
+		return "", fmt.Errorf("use private or host")
+	case strings.HasPrefix(s, runtime.NSContainerPrefix) && len(s) > len(runtime.NSContainerPrefix):
+		return s, nil
+	case strings.HasPrefix(s, runtime.NSPathPrefix):
+		p := strings.TrimPrefix(s, runtime.NSPathPrefix)
+		if !strings.HasPrefix(p, "/") {
+			return "", fmt.Errorf("the namespace path must be absolute")
+		}
+		if _, err := os.Stat(p); err != nil {
+			return "", err
+		}
+		return s, nil
+	}
+	return "", fmt.Errorf("use private, host, container:NAME or ns:PATH")
 }

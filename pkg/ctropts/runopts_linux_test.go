@@ -52,7 +52,7 @@ func TestParseExpose(t *testing.T) {
 }
 
 func TestParseSysctls(t *testing.T) {
-	got, err := parseSysctls([]string{"kernel.shmmax=1000", "net.ipv4.ip_forward=1", "fs.mqueue.msg_max=20", "kernel.sem=1 2 3 4"}, false)
+	got, err := parseSysctls([]string{"kernel.shmmax=1000", "net.ipv4.ip_forward=1", "fs.mqueue.msg_max=20", "kernel.sem=1 2 3 4"}, false, false)
 	want := map[string]string{"kernel.shmmax": "1000", "net.ipv4.ip_forward": "1", "fs.mqueue.msg_max": "20", "kernel.sem": "1 2 3 4"}
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("parseSysctls = %v, %v; want %v", got, err, want)
@@ -70,7 +70,7 @@ func TestParseSysctls(t *testing.T) {
 		{"=1", false, "NAME=VALUE"},
 		{"kernel.shmmax = 1", false, "no spaces"},
 	} {
-		if _, err := parseSysctls([]string{tc.in}, tc.host); err == nil || !strings.Contains(err.Error(), tc.msg) {
+		if _, err := parseSysctls([]string{tc.in}, tc.host, false); err == nil || !strings.Contains(err.Error(), tc.msg) {
 			t.Errorf("parseSysctls(%q, host=%v) = %v, want an error with %q", tc.in, tc.host, err, tc.msg)
 		}
 	}
@@ -163,5 +163,38 @@ func TestRunFlagsEnv(t *testing.T) {
 	o = Options{LookupEnv: lookup}
 	if cfg, err = o.Config("img", nil); err != nil || len(cfg.Env) != 0 {
 		t.Errorf("--http-proxy=false: %q, %v", cfg.Env, err)
+	}
+}
+
+func TestNamespaceFlags(t *testing.T) {
+	o := Options{Run: RunFlags{IPC: "shareable", PID: "host", UTS: "container:web", Cgroupns: "private", OOMScoreAdj: 0, Personality: "linux32"},
+		Given: func(o Option) bool { return o == OptOOMScoreAdj }}
+	cfg, err := o.Config("img", nil)
+	r := cfg.RunOptions
+	if err != nil || r.IPC != "private" || r.PID != "host" || r.UTS != "container:web" || r.Cgroupns != "private" ||
+		r.OOMScoreAdj == nil || *r.OOMScoreAdj != 0 || r.Personality != "LINUX32" {
+		t.Errorf("%+v, %v", r, err)
+	}
+	for _, tc := range []struct {
+		o   Options
+		msg string
+	}{
+		{Options{Run: RunFlags{PID: "bogus"}}, `invalid pid "bogus": use private, host, container:NAME or ns:PATH`},
+		{Options{Run: RunFlags{IPC: "container:"}}, `invalid ipc "container:"`},
+		{Options{Run: RunFlags{UTS: "ns:rel"}}, `must be absolute`},
+		{Options{Run: RunFlags{UTS: "ns:/no/such/husk/ns"}}, `invalid uts "ns:/no/such/husk/ns"`},
+		{Options{Run: RunFlags{Cgroupns: "container:x"}}, `invalid cgroupns "container:x": use private or host`},
+		{Options{Hostname: "h", Run: RunFlags{UTS: "host"}}, "hostname cannot be given with uts host"},
+		{Options{Run: RunFlags{IPC: "host", Sysctls: []string{"kernel.shmmax=1"}}}, "cannot be set with ipc=host"},
+		{Options{Run: RunFlags{OOMScoreAdj: -1001}, Given: func(o Option) bool { return o == OptOOMScoreAdj }}, "invalid oom-score-adj -1001"},
+		{Options{Run: RunFlags{Personality: "LINUX64"}}, `invalid personality "LINUX64"`},
+	} {
+		if _, err := tc.o.Config("img", nil); err == nil || !strings.Contains(err.Error(), tc.msg) {
+			t.Errorf("%+v: %v, want an error with %q", tc.o.Run, err, tc.msg)
+		}
+	}
+	// A private UTS namespace takes a host name.
+	if _, err := (&Options{Hostname: "h", Run: RunFlags{UTS: "private"}}).Config("img", nil); err != nil {
+		t.Errorf("--uts private --hostname: %v", err)
 	}
 }

@@ -50,15 +50,15 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 	if err := MkdirInRoot(rootfs, cwd, mapID(u.UID, uidMap), mapID(u.GID, gidMap)); err != nil {
 		return nil, err
 	}
-	hostname := cfg.Hostname
-	if hostname == "" {
-		hostname = c.ID[:12]
+	hostname, err := containerHostname(c)
+	if err != nil {
+		return nil, err
 	}
 	mounts, err := writeEtcFiles(c.Dir, hostname, cfg.Net, np.info, np.shareFrom)
 	if err != nil {
 		return nil, err
 	}
-	mounts, extra, err := runOptionsSpec(c, rootfs, mounts, &u)
+	mounts, extra, err := runOptionsSpec(env, c, np.preparing, rootfs, mounts, &u)
 	if err != nil {
 		return nil, err
 	}

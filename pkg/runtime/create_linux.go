@@ -37,6 +37,9 @@ func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
 	if err := checkRunOptions(env, cfg); err != nil {
 		return nil, err
 	}
+	if err := resolveNamespaceContainers(env, &cfg); err != nil {
+		return nil, err
+	}
 	// A --rm container does not outlive a reboot: its records go to the
 	// run root without fsync (as podman does), which saves most of the
 	// storage work of a short run.
@@ -146,7 +149,7 @@ func Prepare(ctx context.Context, env Env, c *Container) error {
 		return fmt.Errorf("mount container %s: %w", c.Name, err)
 	}
 	defer func() { _, _ = env.Store.Unmount(c.ID, false) }()
-	np := netPlan{info: netns.ModeInfo(c.Config.Net.Mode)}
+	np := netPlan{info: netns.ModeInfo(c.Config.Net.Mode), preparing: true}
 	if c.Config.Net.OwnNamespace() {
 		np.nsPath = netns.NetnsPath(netRunDir(env), c.ID)
 	}

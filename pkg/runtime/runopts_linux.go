@@ -49,6 +49,15 @@ type RunOptions struct {
 	// UnsetEnvAll drops them all (HOSTNAME and HOME stay, as in podman).
 	UnsetEnv    []string `json:"unsetEnv,omitempty"`
 	UnsetEnvAll bool     `json:"unsetEnvAll,omitempty"`
+	// IPC, PID, UTS and Cgroupns are namespace modes (nsopts_linux.go).
+	IPC      string `json:"ipc,omitempty"`
+	PID      string `json:"pid,omitempty"`
+	UTS      string `json:"uts,omitempty"`
+	Cgroupns string `json:"cgroupns,omitempty"`
+	// OOMScoreAdj of the container's process (nil: husk's own).
+	OOMScoreAdj *int `json:"oomScoreAdj,omitempty"`
+	// Personality is the execution domain: LINUX or LINUX32 (crun only).
+	Personality string `json:"personality,omitempty"`
 }
 
 // ZoneinfoDir holds the time zones --tz names.
@@ -128,8 +137,12 @@ func processEnv(cfg Config, defaults, image []string) []string {
 
 // runOptionsSpec applies the options to the container's /etc mounts
 // (--no-hosts, --tz) and makes the spec's settings of them.
-func runOptionsSpec(c *Container, rootfs string, etc []spec.Mount, u *spec.User) ([]spec.Mount, spec.Extra, error) {
+func runOptionsSpec(env Env, c *Container, preparing bool, rootfs string, etc []spec.Mount, u *spec.User) ([]spec.Mount, spec.Extra, error) {
 	cfg := c.Config
+	modes, err := namespaceModes(env, cfg, preparing)
+	if err != nil {
+		return nil, spec.Extra{}, err
+	}
 	if cfg.NoHosts {
 		etc = slices.DeleteFunc(etc, func(m spec.Mount) bool { return m.Destination == "/etc/hosts" })
 	}
@@ -138,13 +151,15 @@ func runOptionsSpec(c *Container, rootfs string, etc []spec.Mount, u *spec.User)
 		return nil, spec.Extra{}, err
 	}
 	extra, err := extraSpec(cfg, rootfs, u)
+	extra.Namespaces = modes
 	return append(etc, tzm...), extra, err
 }
 
 // extraSpec turns the options into the spec's, resolving --group-add's
 // names in the rootfs's /etc/group.
 func extraSpec(cfg Config, rootfs string, u *spec.User) (spec.Extra, error) {
-	e := spec.Extra{ShmSize: cfg.ShmSize, Sysctls: cfg.Sysctls, Umask: cfg.Umask, KeepGroups: cfg.KeepGroups}
+	e := spec.Extra{ShmSize: cfg.ShmSize, Sysctls: cfg.Sysctls, Umask: cfg.Umask, KeepGroups: cfg.KeepGroups,
+		OOMScoreAdj: cfg.OOMScoreAdj, Personality: cfg.Personality}
 	if cfg.UlimitHost {
 		for name, res := range spec.Rlimits {
 			var lim unix.Rlimit
@@ -222,6 +237,9 @@ func rlimitString(v uint64) string {
 // host or mode cannot honour.
 func checkRunOptions(env Env, cfg Config) error {
 	if err := CheckUlimits(cfg.Ulimits, env.Rootless); err != nil {
+		return err
+	}
+	if err := checkNamespaceOptions(env, cfg); err != nil {
 		return err
 	}
 	if cfg.KeepGroups {

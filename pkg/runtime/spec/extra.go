@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"os"
 	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -33,10 +34,34 @@ type Extra struct {
 	Umask *uint32
 	// KeepGroups keeps the user's own supplementary groups (crun only).
 	KeepGroups bool
+	// Namespaces sets the ipc, pid, uts and cgroup namespaces: NSHost
+	// (none of the container's own), NSPrivate (a new one) or the path of
+	// one to join; a kind not in the map keeps the default.
+	Namespaces map[string]string
+	// OOMScoreAdj of the process (nil: inherited).
+	OOMScoreAdj *int
+	// Personality is the execution domain (LINUX, LINUX32; "": the
+	// default).
+	Personality string
 }
 
-// applyExtra sets e on the generated spec.
-func applyExtra(s *specs.Spec, e Extra) error {
+// The namespace modes of Extra.Namespaces besides a path.
+const (
+	NSHost    = "host"
+	NSPrivate = "private"
+)
+
+// applyExtra sets o.Extra on the generated spec.
+func applyExtra(s *specs.Spec, o Options) error {
+	e := o.Extra
+	applyNamespaces(s, e.Namespaces, o.Rootless)
+	if e.OOMScoreAdj != nil {
+		v := *e.OOMScoreAdj
+		s.Process.OOMScoreAdj = &v
+	}
+	if e.Personality != "" {
+		s.Linux.Personality = &specs.LinuxPersonality{Domain: specs.LinuxPersonalityDomain(e.Personality)}
+	}
 	for _, r := range e.Rlimits {
 		kept := s.Process.Rlimits[:0]
 		for _, old := range s.Process.Rlimits {
@@ -85,4 +110,44 @@ func applyExtra(s *specs.Spec, e Extra) error {
 		s.Process.User.AdditionalGids = nil
 	}
 	return nil
+}
+
+// applyNamespaces sets the namespace modes, and the mounts that depend on
+// them: in the host's PID namespace, rootless, the container gets
+// the host's /proc bound (proc cannot be mounted for a PID namespace the
+// user does not own); without an IPC namespace, the host's /dev/mqueue.
+func applyNamespaces(s *specs.Spec, modes map[string]string, rootless bool) {
+	for kind, mode := range modes {
+		var kept []specs.LinuxNamespace
+		for _, ns := range s.Linux.Namespaces {
+			if string(ns.Type) != kind {
+				kept = append(kept, ns)
+			}
+		}
+		switch mode {
+		case NSHost:
+		case NSPrivate:
+			kept = append(kept, specs.LinuxNamespace{Type: specs.LinuxNamespaceType(kind)})
+		default:
+			kept = append(kept, specs.LinuxNamespace{Type: specs.LinuxNamespaceType(kind), Path: mode})
+		}
+		s.Linux.Namespaces = kept
+	}
+	if modes["uts"] != "" && modes["uts"] != NSPrivate {
+		s.Hostname = "" // the host's, or the joined namespace's
+	}
+	var mounts []specs.Mount
+	for _, m := range s.Mounts {
+		switch {
+		case m.Destination == "/proc" && modes["pid"] == NSHost && rootless:
+			m = specs.Mount{Destination: "/proc", Type: "bind", Source: "/proc", Options: []string{"rbind", "nosuid", "noexec", "nodev"}}
+		case m.Destination == "/dev/mqueue" && modes["ipc"] == NSHost && rootless:
+			if _, err := os.Stat("/dev/mqueue"); err != nil {
+				continue // the host has none either
+			}
+			m = specs.Mount{Destination: "/dev/mqueue", Type: "bind", Source: "/dev/mqueue", Options: []string{"rbind", "nosuid", "noexec", "nodev"}}
+		}
+		mounts = append(mounts, m)
+	}
+	s.Mounts = mounts
 }

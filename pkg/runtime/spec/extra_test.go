@@ -49,3 +49,33 @@ func TestExtra(t *testing.T) {
 		t.Errorf("keep-groups: annotations %v, groups %v", s.Annotations, s.Process.User.AdditionalGids)
 	}
 }
+
+func TestExtraNamespaces(t *testing.T) {
+	o := Options{Rootfs: "/r", Args: []string{"true"}, Cwd: "/", Hostname: "h", Rootless: true}
+	o.Extra.Namespaces = map[string]string{"pid": NSHost, "ipc": "/proc/1/ns/ipc", "uts": NSHost, "cgroup": NSPrivate}
+	s, err := Generate(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, ns := range s.Linux.Namespaces {
+		got[string(ns.Type)] = ns.Path
+	}
+	if _, ok := got["pid"]; ok {
+		t.Errorf("a PID namespace with --pid host")
+	}
+	if _, ok := got["uts"]; ok || s.Hostname != "" {
+		t.Errorf("a UTS namespace or host name (%q) with --uts host", s.Hostname)
+	}
+	if p, ok := got["cgroup"]; !ok || p != "" {
+		t.Errorf("cgroup namespace %q, %v; want a new one", p, ok)
+	}
+	if got["ipc"] != "/proc/1/ns/ipc" {
+		t.Errorf("ipc namespace %q", got["ipc"])
+	}
+	for _, m := range s.Mounts {
+		if m.Destination == "/proc" && (m.Type != "bind" || m.Source != "/proc") {
+			t.Errorf("rootless with the host's PID namespace, /proc is %+v; want the host's bound", m)
+		}
+	}
+}

@@ -162,7 +162,7 @@ func Generate(o Options) (*specs.Spec, error) {
 	if err := setSeccomp(spec, o); err != nil {
 		return nil, err
 	}
-	if err := applyExtra(spec, o.Extra); err != nil {
+	if err := applyExtra(spec, o); err != nil {
 		return nil, err
 	}
 	return spec, nil
