@@ -36,6 +36,12 @@ func addRunFlags(fs *pflag.FlagSet, r *ctropts.RunFlags) *runFlags {
 	fs.StringArrayVar(&r.UnsetEnv, "unsetenv", nil, "unset a variable of husk's defaults or of the image")
 	fs.BoolVar(&r.UnsetEnvAll, "unsetenv-all", false, "unset all variables of husk's defaults and of the image (HOSTNAME and HOME stay)")
 	fs.BoolVar(&r.EnvHost, "env-host", false, "copy husk's whole environment into the container's (-e and --env-file still win)")
+	fs.StringVar(&r.IPC, "ipc", "", "IPC namespace: private (default), host, container:NAME or ns:PATH")
+	fs.StringVar(&r.PID, "pid", "", "PID namespace: private (default), host, container:NAME or ns:PATH")
+	fs.StringVar(&r.UTS, "uts", "", "UTS namespace (host name): private (default), host, container:NAME or ns:PATH")
+	fs.StringVar(&r.Cgroupns, "cgroupns", "", "cgroup namespace: private or host (default: husk's, the host's)")
+	fs.IntVar(&r.OOMScoreAdj, "oom-score-adj", 0, "OOM score adjustment of the container's process (-1000 to 1000; rootless, not below husk's own)")
+	fs.StringVar(&r.Personality, "personality", "", "execution domain: LINUX or LINUX32 (needs crun)")
 	fs.BoolVar(&r.HTTPProxy, "http-proxy", true, "copy husk's proxy variables (http_proxy, https_proxy, ftp_proxy, no_proxy, in either case) into the container")
 	return f
 }

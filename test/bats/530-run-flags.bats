@@ -291,3 +291,83 @@ podman_user() {
 		run_expect 125 podman_user run --rm $flags "$R/busybox" true
 	done
 }
+
+# ---------------------------------------------------------------- namespaces, OOM score, personality
+
+@test "--pid, --ipc, --uts host: the host's namespaces (host name included); --hostname with --uts host is refused" {
+	run_husk run --rm --pid host --ipc host --uts host "$R/busybox" sh -c \
+		'for n in pid ipc uts; do readlink /proc/self/ns/$n; done; hostname; cat /etc/hostname; echo $HOSTNAME; ps -o pid | wc -l'
+	local -a l=("${lines[@]}")
+	expect_eq "${l[0]}" "$(readlink /proc/self/ns/pid)" "PID namespace"
+	expect_eq "${l[1]}" "$(readlink /proc/self/ns/ipc)" "IPC namespace"
+	expect_eq "${l[2]}" "$(readlink /proc/self/ns/uts)" "UTS namespace"
+	expect_eq "${l[3]}" "$(hostname)" "hostname"
+	expect_eq "${l[4]}" "$(hostname)" "/etc/hostname"
+	expect_eq "${l[5]}" "$(hostname)" "HOSTNAME"
+	((l[6] > 10)) || die "ps in the host's PID namespace shows only ${l[6]} lines"
+	run_husk run --rm "$R/busybox" readlink /proc/self/ns/pid
+	[[ $output != "$(readlink /proc/self/ns/pid)" ]] || die "the default PID namespace is the host's"
+	refused --uts host --hostname foo "$R/busybox" true
+	expect_contains "$stderr" "--hostname cannot be given with --uts host"
+	refused --ipc host --sysctl kernel.shmmax=1 "$R/busybox" true
+	expect_contains "$stderr" "cannot be set with --ipc=host"
+	refused --pid bogus "$R/busybox" true
+	refused --ipc ns:relative "$R/busybox" true
+	refused --uts ns:/no/such/ns "$R/busybox" true
+	refused --pid container:no-such-ctr "$R/busybox" true
+	refused --cgroupns container:x "$R/busybox" true
+}
+
+@test "--pid, --ipc, --uts container:NAME join a running container's namespaces" {
+	run_husk run -d --name nsowner --hostname ownerhost "$R/busybox" sh -c 'echo ready; exec sleep 3141'
+	wait_until 10 logs_contain nsowner ready
+	local pid
+	pid=$(ctr_pid nsowner)
+	run_husk run --rm --pid container:nsowner --ipc container:nsowner --uts container:nsowner "$R/busybox" sh -c \
+		'for n in pid ipc uts; do readlink /proc/self/ns/$n; done; hostname; ps -o args | grep -c "^sleep 3141"'
+	expect_eq "${lines[0]}" "$(readlink "/proc/$pid/ns/pid")" "PID namespace"
+	expect_eq "${lines[1]}" "$(readlink "/proc/$pid/ns/ipc")" "IPC namespace"
+	expect_eq "${lines[2]}" "$(readlink "/proc/$pid/ns/uts")" "UTS namespace"
+	expect_eq "${lines[3]}" ownerhost "host name of the joined UTS namespace"
+	expect_eq "${lines[4]}" 1 "the owner's sleep seen in its PID namespace"
+	# ns:PATH joins the same namespace by its path.
+	run_husk run --rm --ipc "ns:/proc/$pid/ns/ipc" "$R/busybox" readlink /proc/self/ns/ipc
+	expect_eq "$output" "$(readlink "/proc/$pid/ns/ipc")" "IPC namespace joined by path"
+	# Created while the owner runs, started after it stopped: refused then.
+	run_husk create --name joiner --pid container:nsowner "$R/busybox" true
+	run_husk stop -t 0 nsowner
+	run_husk 125 start joiner
+	expect_contains "$stderr" "not running: start it first"
+}
+
+@test "--cgroupns private gives the container its own cgroup root; host keeps the host's view" {
+	[[ -e /proc/self/ns/cgroup ]] || skip "needs cgroup namespaces"
+	run_husk run --rm --cgroupns private "$R/busybox" readlink /proc/self/ns/cgroup
+	[[ $output != "$(readlink /proc/self/ns/cgroup)" ]] || die "--cgroupns private: the host's cgroup namespace"
+	run_husk run --rm --cgroupns host "$R/busybox" readlink /proc/self/ns/cgroup
+	expect_eq "$output" "$(readlink /proc/self/ns/cgroup)" "--cgroupns host"
+	refused --cgroupns bogus "$R/busybox" true
+}
+
+@test "--oom-score-adj sets the process's score; rootless, lowering it below husk's own is refused" {
+	run_husk run --rm --oom-score-adj 500 "$R/busybox" cat /proc/self/oom_score_adj
+	expect_eq "$output" 500
+	local own
+	own=$(cat /proc/self/oom_score_adj)
+	if ((own > -1000)); then
+		refused --oom-score-adj $((own - 1)) "$R/busybox" true
+		expect_contains "$stderr" "cannot be lowered below husk's own ($own)"
+	fi
+	refused --oom-score-adj 1001 "$R/busybox" true
+}
+
+@test "--personality LINUX32: refused with runc, which would ignore it; with crun uname says 32-bit" {
+	run_husk 125 --runtime runc run --rm --personality LINUX32 "$R/busybox" uname -m
+	expect_one_error_line
+	expect_contains "$stderr" "--personality needs the crun runtime"
+	refused --personality LINUX64 "$R/busybox" true
+	if "$HUSK" --runtime crun run --rm "$R/busybox" true 2>/dev/null; then
+		run_husk --runtime crun run --rm --personality LINUX32 "$R/busybox" uname -m
+		expect_match "$output" '^i[3-6]86$' "uname -m with LINUX32"
+	fi
+}
