@@ -61,6 +61,13 @@ func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containe
 	t0 := time.Now()
 	tlog := func(what string) { logrus.Debugf("timing: %s at %v", what, time.Since(t0)) }
 	defer tlog("closed")
+	streams, err := cf.run.streams(start && !cf.detach)
+	if err != nil {
+		return err
+	}
+	// As podman: -i connects stdin whatever -a says; -a stdin implies -i.
+	streams.Stdin = streams.Stdin || cfg.Interactive
+	cfg.Interactive = streams.Stdin && (cfg.Interactive || len(cf.run.attach) > 0)
 	idFile, err := cf.run.reserveIDFile()
 	if err != nil {
 		return err
@@ -130,5 +137,5 @@ func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containe
 		return nil
 	}
 	defer tlog("container done")
-	return a.startForeground(ctx, env, c, nil)
+	return a.startForeground(ctx, env, c, nil, streams)
 }

@@ -3,8 +3,11 @@
 package main
 
 import (
+	"os"
+
 	"github.com/spf13/pflag"
 
+	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/pkg/ctropts"
 	"github.com/husk-dev/husk/pkg/runtime"
 )
@@ -16,6 +19,7 @@ type runFlags struct {
 	cidfile string
 	replace bool
 	quiet   bool
+	attach  []string
 }
 
 func addRunFlags(fs *pflag.FlagSet, r *ctropts.RunFlags) *runFlags {
@@ -23,6 +27,7 @@ func addRunFlags(fs *pflag.FlagSet, r *ctropts.RunFlags) *runFlags {
 	fs.StringVar(&f.cidfile, "cidfile", "", "write the container's ID to this file (which must not exist)")
 	fs.BoolVar(&f.replace, "replace", false, "remove the container of the same --name first, if there is one")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "no pull progress")
+	fs.StringArrayVarP(&f.attach, "attach", "a", nil, "attach only these streams of a foreground run: stdin, stdout, stderr (the others are discarded)")
 	fs.StringVar(&r.StopSignal, "stop-signal", "", "signal that stops the container (default: the image's STOPSIGNAL, else SIGTERM)")
 	fs.UintVar(&r.StopTimeout, "stop-timeout", 10, "seconds stop waits for the stop signal to work before it kills the container")
 	fs.StringArrayVar(&r.Ulimits, "ulimit", nil, "resource limit NAME=SOFT[:HARD] (e.g. nofile=1024:2048, -1: unlimited), or host for all of husk's own")
@@ -76,4 +81,39 @@ func (i *idFile) abandon() {
 	if i.f != nil {
 		i.f.Abandon()
 	}
+}
+
+// streams checks --attach for a run in the foreground (start) or not.
+func (f *runFlags) streams(foreground bool) (ctropts.Streams, error) {
+	s, err := ctropts.ParseAttach(f.attach)
+	if err != nil {
+		return s, withFlagNames(err)
+	}
+	if len(f.attach) > 0 && !foreground {
+		return s, withFlagNames(setting.Errorf("{-attach} is for a run in the foreground: without {-detach}, or attach later with husk attach"))
+	}
+	return s, nil
+}
+
+// attachedStdio is stdio with the streams --attach leaves out going to
+// /dev/null (a file, which the runtime hands to the container as it is:
+// a pipe would be copied until the container's last process closes it).
+func attachedStdio(stdio runtime.Stdio, s ctropts.Streams) (runtime.Stdio, func(), error) {
+	if s.Stdin && s.Stdout && s.Stderr {
+		return stdio, func() {}, nil
+	}
+	null, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
+	if err != nil {
+		return stdio, nil, err
+	}
+	if !s.Stdin {
+		stdio.Stdin = null
+	}
+	if !s.Stdout {
+		stdio.Stdout = null
+	}
+	if !s.Stderr {
+		stdio.Stderr = null
+	}
+	return stdio, func() { _ = null.Close() }, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/husk-dev/husk/pkg/ctropts"
 	"github.com/husk-dev/husk/pkg/runtime"
 )
 
@@ -57,11 +58,15 @@ func (a *app) startExisting(ctx context.Context, env runtime.Env, c *runtime.Con
 		fmt.Fprintln(a.stdout, c.Name)
 		return nil
 	}
-	return a.startForeground(ctx, env, c, release)
+	return a.startForeground(ctx, env, c, release, ctropts.Streams{Stdin: true, Stdout: true, Stderr: true})
 }
 
-func (a *app) startForeground(ctx context.Context, env runtime.Env, c *runtime.Container, started func()) error {
-	stdio := runtime.Stdio{Stdin: stdinFile(a.stdin), Stdout: a.stdout, Stderr: a.stderr}
+func (a *app) startForeground(ctx context.Context, env runtime.Env, c *runtime.Container, started func(), streams ctropts.Streams) error {
+	stdio, done, err := attachedStdio(runtime.Stdio{Stdin: stdinFile(a.stdin), Stdout: a.stdout, Stderr: a.stderr}, streams)
+	if err != nil {
+		return err
+	}
+	defer done()
 	if started != nil {
 		stdio.Started = func(int) { started() }
 	}

@@ -333,3 +333,28 @@ func namespaceMode(s string, joinable bool) (string, error) {
 	}
 	return "", fmt.Errorf("use private, host, container:NAME or ns:PATH")
 }
+
+// Streams says which of a foreground run's streams are attached.
+type Streams struct{ Stdin, Stdout, Stderr bool }
+
+// ParseAttach reads --attach values (stdin, stdout, stderr); none given
+// attaches all three.
+func ParseAttach(vals []string) (Streams, error) {
+	if len(vals) == 0 {
+		return Streams{Stdin: true, Stdout: true, Stderr: true}, nil
+	}
+	var s Streams
+	for _, v := range vals {
+		switch strings.ToLower(v) {
+		case "stdin":
+			s.Stdin = true
+		case "stdout":
+			s.Stdout = true
+		case "stderr":
+			s.Stderr = true
+		default:
+			return s, setting.Errorf("invalid {-attach} stream %q: use stdin, stdout or stderr", v)
+		}
+	}
+	return s, nil
+}

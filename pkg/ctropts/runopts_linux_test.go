@@ -198,3 +198,21 @@ func TestNamespaceFlags(t *testing.T) {
 		t.Errorf("--uts private --hostname: %v", err)
 	}
 }
+
+func TestParseAttach(t *testing.T) {
+	for _, tc := range []struct {
+		in   []string
+		want Streams
+	}{
+		{nil, Streams{true, true, true}},
+		{[]string{"stdout"}, Streams{Stdout: true}},
+		{[]string{"STDERR", "stdin"}, Streams{Stdin: true, Stderr: true}},
+	} {
+		if got, err := ParseAttach(tc.in); err != nil || got != tc.want {
+			t.Errorf("ParseAttach(%q) = %+v, %v; want %+v", tc.in, got, err, tc.want)
+		}
+	}
+	if _, err := ParseAttach([]string{"stdall"}); err == nil || !strings.Contains(err.Error(), `invalid attach stream "stdall"`) {
+		t.Errorf("ParseAttach(stdall): %v", err)
+	}
+}

@@ -371,3 +371,23 @@ podman_user() {
 		expect_match "$output" '^i[3-6]86$' "uname -m with LINUX32"
 	fi
 }
+
+# ---------------------------------------------------------------- streams
+
+@test "-a picks the streams of a foreground run; -i still connects stdin; with -d it is refused" {
+	run_husk run --rm -a stdout "$R/busybox" sh -c 'echo out; echo err >&2'
+	expect_eq "$output" out "stdout"
+	expect_eq "$stderr" "" "stderr (not attached)"
+	run_husk 3 run --rm -a stderr "$R/busybox" sh -c 'echo out; echo err >&2; exit 3'
+	expect_eq "$output" "" "stdout (not attached)"
+	expect_eq "$stderr" err "stderr"
+	run_husk run --rm -a stdin -a stdout "$R/busybox" cat <<<"typed"
+	expect_eq "$output" typed "stdin attached by -a stdin"
+	run_husk run --rm -i -a stdout "$R/busybox" cat <<<"typed"
+	expect_eq "$output" typed "stdin with -i (as podman)"
+	run_husk run --rm -a stdout "$R/busybox" cat <<<"typed"
+	expect_eq "$output" "" "stdin not attached"
+	refused -a bogus "$R/busybox" true
+	expect_contains "$stderr" 'invalid --attach stream "bogus"'
+	refused -d -a stdout "$R/busybox" true
+}
