@@ -61,13 +61,10 @@ func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containe
 	t0 := time.Now()
 	tlog := func(what string) { logrus.Debugf("timing: %s at %v", what, time.Since(t0)) }
 	defer tlog("closed")
-	streams, err := cf.run.streams(start && !cf.detach)
+	streams, err := cf.run.streams(&cfg, start && !cf.detach)
 	if err != nil {
 		return err
 	}
-	// As podman: -i connects stdin whatever -a says; -a stdin implies -i.
-	streams.Stdin = streams.Stdin || cfg.Interactive
-	cfg.Interactive = streams.Stdin && (cfg.Interactive || len(cf.run.attach) > 0)
 	idFile, err := cf.run.reserveIDFile()
 	if err != nil {
 		return err

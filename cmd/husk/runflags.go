@@ -83,8 +83,9 @@ func (i *idFile) abandon() {
 	}
 }
 
-// streams checks --attach for a run in the foreground (start) or not.
-func (f *runFlags) streams(foreground bool) (ctropts.Streams, error) {
+// streams checks --attach for a run in the foreground or not. As
+// podman, -i connects stdin whatever -a says; -a stdin implies -i.
+func (f *runFlags) streams(cfg *runtime.Config, foreground bool) (ctropts.Streams, error) {
 	s, err := ctropts.ParseAttach(f.attach)
 	if err != nil {
 		return s, withFlagNames(err)
@@ -92,6 +93,8 @@ func (f *runFlags) streams(foreground bool) (ctropts.Streams, error) {
 	if len(f.attach) > 0 && !foreground {
 		return s, withFlagNames(setting.Errorf("{-attach} is for a run in the foreground: without {-detach}, or attach later with husk attach"))
 	}
+	s.Stdin = s.Stdin || cfg.Interactive
+	cfg.Interactive = s.Stdin && (cfg.Interactive || len(f.attach) > 0)
 	return s, nil
 }
 
