@@ -47,6 +47,7 @@ func addRunFlags(fs *pflag.FlagSet, r *ctropts.RunFlags) *runFlags {
 	fs.StringVar(&r.Cgroupns, "cgroupns", "", "cgroup namespace: private or host (default: husk's, the host's)")
 	fs.IntVar(&r.OOMScoreAdj, "oom-score-adj", 0, "OOM score adjustment of the container's process (-1000 to 1000; rootless, not below husk's own)")
 	fs.StringVar(&r.Personality, "personality", "", "execution domain: LINUX or LINUX32 (needs crun)")
+	fs.StringVar(&r.LogDriver, "log-driver", "k8s-file", "where a detached container's output goes: k8s-file (husk logs reads it; json-file is the same), none, or passthrough (husk's own stdio: a run in the foreground only)")
 	fs.BoolVar(&r.HTTPProxy, "http-proxy", true, "copy husk's proxy variables (http_proxy, https_proxy, ftp_proxy, no_proxy, in either case) into the container")
 	return f
 }
@@ -89,6 +90,9 @@ func (f *runFlags) streams(cfg *runtime.Config, foreground bool) (ctropts.Stream
 	s, err := ctropts.ParseAttach(f.attach)
 	if err != nil {
 		return s, withFlagNames(err)
+	}
+	if cfg.LogDriver == runtime.LogDriverPassthrough && !foreground {
+		return s, withFlagNames(setting.Errorf("{log-driver}=passthrough hands husk's own stdio to the container: only for a run in the foreground (without {-detach})"))
 	}
 	if len(f.attach) > 0 && !foreground {
 		return s, withFlagNames(setting.Errorf("{-attach} is for a run in the foreground: without {-detach}, or attach later with husk attach"))

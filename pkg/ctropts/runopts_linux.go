@@ -50,6 +50,9 @@ type RunFlags struct {
 	IPC, PID, UTS, Cgroupns string
 	OOMScoreAdj             int
 	Personality             string
+	// LogDriver: k8s-file (the default), json-file (the same, as in
+	// podman), none, or passthrough (for a run in the foreground).
+	LogDriver string
 }
 
 // proxyVars are the variables HTTPProxy copies, as podman does.
@@ -148,6 +151,14 @@ func (r *RunFlags) apply(cfg *runtime.Config, given func(Option) bool, network N
 		}
 	}
 	ro.UnsetEnv, ro.UnsetEnvAll = r.UnsetEnv, r.UnsetEnvAll
+	switch r.LogDriver {
+	case "", runtime.LogDriverFile, "json-file":
+		// podman too writes json-file logs as k8s-file.
+	case runtime.LogDriverNone, runtime.LogDriverPassthrough:
+		ro.LogDriver = r.LogDriver
+	default:
+		return setting.Errorf("unsupported {log-driver} %q: use k8s-file, json-file, none or passthrough", r.LogDriver)
+	}
 	return nil
 }
 

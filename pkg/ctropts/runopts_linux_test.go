@@ -188,6 +188,7 @@ func TestNamespaceFlags(t *testing.T) {
 		{Options{Run: RunFlags{IPC: "host", Sysctls: []string{"kernel.shmmax=1"}}}, "cannot be set with ipc=host"},
 		{Options{Run: RunFlags{OOMScoreAdj: -1001}, Given: func(o Option) bool { return o == OptOOMScoreAdj }}, "invalid oom-score-adj -1001"},
 		{Options{Run: RunFlags{Personality: "LINUX64"}}, `invalid personality "LINUX64"`},
+		{Options{Run: RunFlags{LogDriver: "journald"}}, `unsupported log-driver "journald"`},
 	} {
 		if _, err := tc.o.Config("img", nil); err == nil || !strings.Contains(err.Error(), tc.msg) {
 			t.Errorf("%+v: %v, want an error with %q", tc.o.Run, err, tc.msg)
@@ -214,5 +215,14 @@ func TestParseAttach(t *testing.T) {
 	}
 	if _, err := ParseAttach([]string{"stdall"}); err == nil || !strings.Contains(err.Error(), `invalid attach stream "stdall"`) {
 		t.Errorf("ParseAttach(stdall): %v", err)
+	}
+}
+
+func TestLogDriver(t *testing.T) {
+	for in, want := range map[string]string{"": "", "k8s-file": "", "json-file": "", "none": "none", "passthrough": "passthrough"} {
+		cfg, err := (&Options{Run: RunFlags{LogDriver: in}}).Config("img", nil)
+		if err != nil || cfg.LogDriver != want {
+			t.Errorf("--log-driver %q: %q, %v; want %q", in, cfg.LogDriver, err, want)
+		}
 	}
 }

@@ -58,6 +58,34 @@ type RunOptions struct {
 	OOMScoreAdj *int `json:"oomScoreAdj,omitempty"`
 	// Personality is the execution domain: LINUX or LINUX32 (crun only).
 	Personality string `json:"personality,omitempty"`
+	// LogDriver is where a detached container's output goes: "" (the
+	// default, LogDriverFile), LogDriverNone or LogDriverPassthrough.
+	LogDriver string `json:"logDriver,omitempty"`
+}
+
+// The log drivers (--log-driver).
+const (
+	// LogDriverFile is husk's log file, in podman's k8s-file format.
+	LogDriverFile = "k8s-file"
+	// LogDriverNone keeps no output.
+	LogDriverNone = "none"
+	// LogDriverPassthrough hands husk's own stdio to the container: what
+	// a run in the foreground does anyway.
+	LogDriverPassthrough = "passthrough"
+)
+
+// discardOutput is the output of a container that keeps none.
+func discardOutput() (*monitorOutput, error) {
+	outW, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		return nil, err
+	}
+	errW, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		outW.Close()
+		return nil, err
+	}
+	return &monitorOutput{stdoutW: outW, stderrW: errW}, nil
 }
 
 // ZoneinfoDir holds the time zones --tz names.

@@ -391,3 +391,24 @@ podman_user() {
 	expect_contains "$stderr" 'invalid --attach stream "bogus"'
 	refused -d -a stdout "$R/busybox" true
 }
+
+@test "--log-driver: k8s-file and json-file keep the log, none keeps nothing (logs says so), passthrough is for the foreground" {
+	run_husk run -d --name lk --log-driver json-file "$R/busybox" echo kept
+	run_husk wait lk
+	run_husk logs lk
+	expect_eq "$output" kept "logs with json-file"
+	run_husk run -d --name lnone --log-driver none "$R/busybox" sh -c 'echo gone; echo gone >&2'
+	run_husk wait lnone
+	run_husk 125 logs lnone
+	expect_one_error_line
+	expect_contains "$stderr" "uses --log-driver=none: its output is not kept"
+	local dir
+	dir=$(ctr_field lnone '{{.Bundle}}')
+	[[ ! -e ${dir%/config.json}/ctr.log ]] || die "a log file with --log-driver none: $(cat "${dir%/config.json}/ctr.log")"
+	run_husk run --rm --log-driver passthrough "$R/busybox" sh -c 'echo out; echo err >&2'
+	expect_eq "$output" out
+	expect_eq "$stderr" err
+	refused -d --log-driver passthrough "$R/busybox" true
+	refused --log-driver journald "$R/busybox" true
+	expect_contains "$stderr" 'unsupported --log-driver "journald"'
+}
