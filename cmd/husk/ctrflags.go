@@ -65,6 +65,11 @@ func addContainerFlags(fs *pflag.FlagSet) *containerFlags {
 // the positional arguments.
 func (c *containerFlags) config(image string, args []string) (runtime.Config, error) {
 	c.o.Network, c.o.Limits, c.o.Given = c.net.n, c.resources.l, flagsGiven(c.fs)
+	platform, err := c.run.platform(c.platform)
+	if err != nil {
+		return runtime.Config{}, err
+	}
+	c.platform = platform
 	cfg, err := c.o.Config(image, args)
 	return cfg, withFlagNames(err)
 }

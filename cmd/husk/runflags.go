@@ -9,6 +9,7 @@ import (
 
 	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/pkg/ctropts"
+	"github.com/husk-dev/husk/pkg/pull/pullopts"
 	"github.com/husk-dev/husk/pkg/runtime"
 )
 
@@ -20,6 +21,8 @@ type runFlags struct {
 	replace bool
 	quiet   bool
 	attach  []string
+	// os, arch and variant make a --platform.
+	os, arch, variant string
 }
 
 func addRunFlags(fs *pflag.FlagSet, r *ctropts.RunFlags) *runFlags {
@@ -27,6 +30,9 @@ func addRunFlags(fs *pflag.FlagSet, r *ctropts.RunFlags) *runFlags {
 	fs.StringVar(&f.cidfile, "cidfile", "", "write the container's ID to this file (which must not exist)")
 	fs.BoolVar(&f.replace, "replace", false, "remove the container of the same --name first, if there is one")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "no pull progress")
+	fs.StringVar(&f.os, "os", "", "OS of the image to pull (--platform OS/ARCH with the host's architecture)")
+	fs.StringVar(&f.arch, "arch", "", "architecture of the image to pull (--platform OS/ARCH with the host's OS)")
+	fs.StringVar(&f.variant, "variant", "", "variant of the image's architecture to pull (e.g. v8)")
 	fs.StringArrayVarP(&f.attach, "attach", "a", nil, "attach only these streams of a foreground run: stdin, stdout, stderr (the others are discarded)")
 	fs.StringVar(&r.StopSignal, "stop-signal", "", "signal that stops the container (default: the image's STOPSIGNAL, else SIGTERM)")
 	fs.UintVar(&r.StopTimeout, "stop-timeout", 10, "seconds stop waits for the stop signal to work before it kills the container")
@@ -123,4 +129,16 @@ func attachedStdio(stdio runtime.Stdio, s ctropts.Streams) (runtime.Stdio, func(
 		stdio.Stderr = null
 	}
 	return stdio, func() { _ = null.Close() }, nil
+}
+
+// platform is --platform, or the one --os, --arch and --variant make.
+func (f *runFlags) platform(given string) (string, error) {
+	joined := pullopts.JoinPlatform(f.os, f.arch, f.variant)
+	if joined != "" && given != "" {
+		return "", withFlagNames(setting.Errorf("{platform} cannot be given with {os}, {arch} or {variant}: give one or the others"))
+	}
+	if joined != "" {
+		return joined, nil
+	}
+	return given, nil
 }

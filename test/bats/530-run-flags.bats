@@ -412,3 +412,19 @@ podman_user() {
 	refused --log-driver journald "$R/busybox" true
 	expect_contains "$stderr" 'unsupported --log-driver "journald"'
 }
+
+# ---------------------------------------------------------------- images
+
+@test "--arch, --os and --variant pick the image as --platform does; with --platform they are refused" {
+	use_store arch
+	run_husk run --rm -q --network none --arch arm64 "$R/multiarch" cat /arch
+	expect_eq "$output" arm64 "/arch of the image run with --arch arm64"
+	run_husk image inspect --format '{{.Os}}/{{.Architecture}}' "$R/multiarch"
+	expect_eq "$output" linux/arm64
+	run_husk run --rm -q --network none --os linux --arch amd64 "$R/multiarch" cat /arch
+	expect_eq "$output" amd64 "/arch with --os linux --arch amd64"
+	refused --arch arm64 --platform linux/arm64 "$R/multiarch" true
+	expect_contains "$stderr" "--platform cannot be given with --os, --arch or --variant"
+	refused --arch nosucharch "$R/multiarch" true
+	expect_contains "$stderr" 'unknown architecture "nosucharch"'
+}
