@@ -53,6 +53,8 @@ type RunFlags struct {
 	// LogDriver: k8s-file (the default), json-file (the same, as in
 	// podman), none, or passthrough (for a run in the foreground).
 	LogDriver string
+	// VolumesFrom: NAME[:ro|rw].
+	VolumesFrom []string
 }
 
 // proxyVars are the variables HTTPProxy copies, as podman does.
@@ -151,6 +153,16 @@ func (r *RunFlags) apply(cfg *runtime.Config, given func(Option) bool, network N
 		}
 	}
 	ro.UnsetEnv, ro.UnsetEnvAll = r.UnsetEnv, r.UnsetEnvAll
+	for _, v := range r.VolumesFrom {
+		name, mode, _ := strings.Cut(v, ":")
+		if strings.TrimSpace(name) == "" || (mode != "" && mode != "ro" && mode != "rw" && mode != "z" && mode != "Z") {
+			return setting.Errorf("invalid {volumes-from} %q: give CONTAINER[:ro|rw]", v)
+		}
+		if mode == "z" || mode == "Z" {
+			v = name // SELinux relabelling: nothing to do without SELinux labels
+		}
+		ro.VolumesFrom = append(ro.VolumesFrom, v)
+	}
 	switch r.LogDriver {
 	case "", runtime.LogDriverFile, "json-file":
 		// podman too writes json-file logs as k8s-file.

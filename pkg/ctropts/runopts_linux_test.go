@@ -189,6 +189,10 @@ func TestNamespaceFlags(t *testing.T) {
 		{Options{Run: RunFlags{OOMScoreAdj: -1001}, Given: func(o Option) bool { return o == OptOOMScoreAdj }}, "invalid oom-score-adj -1001"},
 		{Options{Run: RunFlags{Personality: "LINUX64"}}, `invalid personality "LINUX64"`},
 		{Options{Run: RunFlags{LogDriver: "journald"}}, `unsupported log-driver "journald"`},
+		{Options{Run: RunFlags{VolumesFrom: []string{"a:rx"}}}, `invalid volumes-from "a:rx"`},
+		{Options{Run: RunFlags{VolumesFrom: []string{":ro"}}}, `invalid volumes-from ":ro"`},
+		{Options{Mounts: []string{"type=devpts,target=/d,src=x"}}, `type=devpts takes only target= and readonly`},
+		{Options{Mounts: []string{"type=ramfs,target=/d,tmpfs-size=1m"}}, `type=ramfs takes only target= and readonly`},
 	} {
 		if _, err := tc.o.Config("img", nil); err == nil || !strings.Contains(err.Error(), tc.msg) {
 			t.Errorf("%+v: %v, want an error with %q", tc.o.Run, err, tc.msg)
@@ -224,5 +228,18 @@ func TestLogDriver(t *testing.T) {
 		if err != nil || cfg.LogDriver != want {
 			t.Errorf("--log-driver %q: %q, %v; want %q", in, cfg.LogDriver, err, want)
 		}
+	}
+}
+
+func TestMountRamfsDevpts(t *testing.T) {
+	cfg, err := (&Options{Mounts: []string{"type=ramfs,target=/r,ro", "type=devpts,target=/d"}, Run: RunFlags{VolumesFrom: []string{"a", "b:ro", "c:z"}}}).Config("img", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Volumes) != 2 || cfg.Volumes[0].Kind != "ramfs" || !cfg.Volumes[0].ReadOnly || cfg.Volumes[1].Kind != "devpts" {
+		t.Errorf("volumes %+v", cfg.Volumes)
+	}
+	if !reflect.DeepEqual(cfg.VolumesFrom, []string{"a", "b:ro", "c"}) {
+		t.Errorf("volumes-from %q", cfg.VolumesFrom)
 	}
 }

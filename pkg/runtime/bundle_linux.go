@@ -207,6 +207,8 @@ func volumeMounts(env Env, rootfs string, vols []VolumeSpec) ([]spec.Mount, erro
 			}
 			opts = append(opts, v.Options...)
 			out = append(out, spec.Mount{Type: "tmpfs", Source: "tmpfs", Destination: v.Destination, Options: opts})
+		case VolumeRamfs, VolumeDevpts:
+			out = append(out, fsMount(v))
 		default:
 			return nil, fmt.Errorf("unknown mount type %q", v.Kind)
 		}

@@ -26,6 +26,9 @@ const (
 	VolumeBind  VolumeKind = "bind"
 	VolumeTmpfs VolumeKind = "tmpfs"
 	VolumeNamed VolumeKind = "volume"
+	// VolumeRamfs and VolumeDevpts are --mount type=ramfs and type=devpts.
+	VolumeRamfs  VolumeKind = "ramfs"
+	VolumeDevpts VolumeKind = "devpts"
 )
 
 // VolumeSpec is one parsed -v, --mount or --tmpfs entry.

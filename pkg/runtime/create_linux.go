@@ -40,6 +40,9 @@ func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
 	if err := resolveNamespaceContainers(env, &cfg); err != nil {
 		return nil, err
 	}
+	if err := addVolumesFrom(env, &cfg); err != nil {
+		return nil, err
+	}
 	// A --rm container does not outlive a reboot: its records go to the
 	// run root without fsync (as podman does), which saves most of the
 	// storage work of a short run.

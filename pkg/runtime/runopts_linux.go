@@ -61,6 +61,9 @@ type RunOptions struct {
 	// LogDriver is where a detached container's output goes: "" (the
 	// default, LogDriverFile), LogDriverNone or LogDriverPassthrough.
 	LogDriver string `json:"logDriver,omitempty"`
+	// VolumesFrom are the containers (NAME[:ro|rw]) whose bind mounts and
+	// named volumes Create adds to Volumes.
+	VolumesFrom []string `json:"volumesFrom,omitempty"`
 }
 
 // The log drivers (--log-driver).
@@ -357,4 +360,17 @@ func StopTimeoutOf(c *Container, def time.Duration) time.Duration {
 		return time.Duration(*c.Config.StopTimeout) * time.Second
 	}
 	return def
+}
+
+// fsMount is a --mount type=ramfs or type=devpts (a new instance of its
+// own, not the container's /dev/pts).
+func fsMount(v VolumeSpec) spec.Mount {
+	opts := []string{"nosuid", "nodev"}
+	if v.Kind == VolumeDevpts {
+		opts = []string{"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"}
+	}
+	if v.ReadOnly {
+		opts = append(opts, "ro")
+	}
+	return spec.Mount{Type: string(v.Kind), Source: string(v.Kind), Destination: v.Destination, Options: opts}
 }

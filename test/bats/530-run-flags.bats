@@ -428,3 +428,34 @@ podman_user() {
 	refused --arch nosucharch "$R/multiarch" true
 	expect_contains "$stderr" 'unknown architecture "nosucharch"'
 }
+
+# ---------------------------------------------------------------- mounts
+
+@test "--mount type=ramfs and type=devpts mount new instances; they take no source" {
+	run_husk run --rm --mount type=ramfs,target=/r --mount type=devpts,target=/dp "$R/busybox" sh -c \
+		'grep -e " /r " -e " /dp " /proc/mounts | cut -d" " -f1-3; echo x >/r/f; cat /r/f'
+	expect_eq "$output" $'ramfs /r ramfs\ndevpts /dp devpts\nx'
+	run_husk run --rm --mount type=ramfs,target=/r,readonly "$R/busybox" sh -c 'grep " /r " /proc/mounts | cut -d" " -f4'
+	expect_match "$output" '^ro,' "options of a read-only ramfs"
+	refused --mount type=ramfs,target=/r,source=x "$R/busybox" true
+	expect_contains "$stderr" "type=ramfs takes only target= and readonly"
+	refused --mount type=image,target=/i,source=x "$R/busybox" true
+}
+
+@test "--volumes-from mounts another container's bind mounts and volumes; :ro and :rw override; -v wins" {
+	mkdir -p "$BATS_TEST_TMPDIR/shared"
+	echo hostfile >"$BATS_TEST_TMPDIR/shared/f"
+	run_husk create --name vsrc -v "$BATS_TEST_TMPDIR/shared:/shared:ro" -v vfvol:/data "$R/busybox" true
+	run_husk run --rm --volumes-from vsrc "$R/busybox" sh -c 'cat /shared/f; echo in-volume >/data/v; touch /shared/x 2>/dev/null || echo read-only'
+	expect_eq "$output" $'hostfile\nread-only'
+	run_husk run --rm --volumes-from vsrc:rw "$R/busybox" sh -c 'cat /data/v; touch /shared/x && echo writable'
+	expect_eq "$output" $'in-volume\nwritable'
+	run_husk run --rm --volumes-from vsrc:ro "$R/busybox" sh -c 'touch /data/y 2>/dev/null || echo read-only'
+	expect_eq "$output" read-only
+	run_husk run --rm --volumes-from vsrc --tmpfs /data "$R/busybox" sh -c 'ls /data | wc -l'
+	expect_eq "$output" 0 "own mount on /data wins"
+	refused --volumes-from no-such-ctr "$R/busybox" true
+	refused --volumes-from vsrc:rx "$R/busybox" true
+	run_husk rm vsrc
+	run_husk volume rm vfvol
+}
