@@ -55,6 +55,8 @@ type RunFlags struct {
 	LogDriver string
 	// VolumesFrom: NAME[:ro|rw].
 	VolumesFrom []string
+	// HostUsers are host accounts to add to the container's /etc/passwd.
+	HostUsers []string
 }
 
 // proxyVars are the variables HTTPProxy copies, as podman does.
@@ -153,6 +155,12 @@ func (r *RunFlags) apply(cfg *runtime.Config, given func(Option) bool, network N
 		}
 	}
 	ro.UnsetEnv, ro.UnsetEnvAll = r.UnsetEnv, r.UnsetEnvAll
+	for _, u := range r.HostUsers {
+		if _, err := runtime.LookupHostUser(u); err != nil {
+			return err
+		}
+	}
+	ro.HostUsers = r.HostUsers
 	for _, v := range r.VolumesFrom {
 		name, mode, _ := strings.Cut(v, ":")
 		if strings.TrimSpace(name) == "" || (mode != "" && mode != "ro" && mode != "rw" && mode != "z" && mode != "Z") {

@@ -31,6 +31,10 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 		c.Config.StopSignal = img.StopSignal
 	}
 	cfg := c.Config
+	// --hostuser's accounts first: -u may name them.
+	if err := addHostUsers(rootfs, cfg.HostUsers); err != nil {
+		return nil, err
+	}
 	u, uidMap, gidMap, err := specUser(env, c, rootfs, img.User)
 	if err != nil {
 		return nil, err

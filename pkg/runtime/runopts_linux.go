@@ -64,6 +64,9 @@ type RunOptions struct {
 	// VolumesFrom are the containers (NAME[:ro|rw]) whose bind mounts and
 	// named volumes Create adds to Volumes.
 	VolumesFrom []string `json:"volumesFrom,omitempty"`
+	// HostUsers are host accounts (names or uids) added to the
+	// container's /etc/passwd.
+	HostUsers []string `json:"hostUsers,omitempty"`
 }
 
 // The log drivers (--log-driver).

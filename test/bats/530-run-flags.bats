@@ -459,3 +459,14 @@ podman_user() {
 	run_husk rm vsrc
 	run_husk volume rm vfvol
 }
+
+@test "--hostuser adds a host account to the container's /etc/passwd (-u may name it); an unknown one is refused" {
+	local me
+	me=$(id -un)
+	run_husk run --rm --hostuser "$me" -u "$me" "$R/busybox" sh -c "grep ^$me: /etc/passwd; id -u"
+	expect_eq "$output" "$me:*:$(id -u):$(id -g):$(getent passwd "$me" | cut -d: -f5):/:/bin/sh"$'\n'"$(id -u)" "as podman 4.3.1 writes it"
+	run_husk run --rm --hostuser 0 "$R/busybox" grep -c ^root: /etc/passwd
+	expect_eq "$output" 1 "root entries (the image's kept, no second one)"
+	refused --hostuser no-such-host-user "$R/busybox" true
+	expect_contains "$stderr" "no such user in the host's /etc/passwd"
+}
