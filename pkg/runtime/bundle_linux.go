@@ -31,10 +31,6 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 		c.Config.StopSignal = img.StopSignal
 	}
 	cfg := c.Config
-	// --hostuser's accounts first: -u may name them.
-	if err := addHostUsers(rootfs, cfg.HostUsers); err != nil {
-		return nil, err
-	}
 	u, uidMap, gidMap, err := specUser(env, c, rootfs, img.User)
 	if err != nil {
 		return nil, err
@@ -107,6 +103,10 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 // account, when no user is asked for, is added to the rootfs with its
 // home.
 func specUser(env Env, c *Container, rootfs, imageUser string) (u spec.User, uidMap, gidMap []spec.IDMap, err error) {
+	// --hostuser's accounts first: -u may name them.
+	if err := addHostUsers(rootfs, c.Config.HostUsers); err != nil {
+		return u, nil, nil, err
+	}
 	userSpec := c.Config.User
 	if userSpec == "" {
 		userSpec = imageUser
