@@ -61,7 +61,7 @@ func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containe
 	t0 := time.Now()
 	tlog := func(what string) { logrus.Debugf("timing: %s at %v", what, time.Since(t0)) }
 	defer tlog("closed")
-	streams, err := cf.run.streams(&cfg, start && !cf.detach)
+	fio, err := cf.run.foregroundIO(&cfg, start && !cf.detach)
 	if err != nil {
 		return err
 	}
@@ -134,5 +134,5 @@ func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containe
 		return nil
 	}
 	defer tlog("container done")
-	return a.startForeground(ctx, env, c, nil, streams)
+	return a.startForeground(ctx, env, c, nil, fio)
 }

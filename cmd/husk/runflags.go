@@ -21,6 +21,8 @@ type runFlags struct {
 	replace bool
 	quiet   bool
 	attach  []string
+	// preserveFDs passes descriptors 3.. to a foreground container.
+	preserveFDs uint
 	// os, arch and variant make a --platform.
 	os, arch, variant string
 }
@@ -33,6 +35,7 @@ func addRunFlags(fs *pflag.FlagSet, r *ctropts.RunFlags) *runFlags {
 	fs.StringVar(&f.os, "os", "", "OS of the image to pull (--platform OS/ARCH with the host's architecture)")
 	fs.StringVar(&f.arch, "arch", "", "architecture of the image to pull (--platform OS/ARCH with the host's OS)")
 	fs.StringVar(&f.variant, "variant", "", "variant of the image's architecture to pull (e.g. v8)")
+	fs.UintVar(&f.preserveFDs, "preserve-fds", 0, "pass husk's descriptors 3 to 3+N-1 to the container (a run in the foreground)")
 	fs.StringArrayVarP(&f.attach, "attach", "a", nil, "attach only these streams of a foreground run: stdin, stdout, stderr (the others are discarded)")
 	fs.StringVar(&r.StopSignal, "stop-signal", "", "signal that stops the container (default: the image's STOPSIGNAL, else SIGTERM)")
 	fs.UintVar(&r.StopTimeout, "stop-timeout", 10, "seconds stop waits for the stop signal to work before it kills the container")
@@ -92,6 +95,31 @@ func (i *idFile) abandon() {
 	}
 }
 
+// foregroundIO is what a run in the foreground connects to the
+// container: the streams --attach picks, the descriptors --preserve-fds
+// passes.
+type foregroundIO struct {
+	streams ctropts.Streams
+	files   []*os.File
+}
+
+// allStreams is a foreground run's default.
+var allStreams = foregroundIO{streams: ctropts.Streams{Stdin: true, Stdout: true, Stderr: true}}
+
+// foregroundIO checks --attach and --preserve-fds for a run in the
+// foreground or not.
+func (f *runFlags) foregroundIO(cfg *runtime.Config, foreground bool) (foregroundIO, error) {
+	s, err := f.streams(cfg, foreground)
+	if err != nil || f.preserveFDs == 0 {
+		return foregroundIO{streams: s}, err
+	}
+	if !foreground {
+		return foregroundIO{}, withFlagNames(setting.Errorf("{preserve-fds} is for a run in the foreground (without {-detach})"))
+	}
+	files, err := runtime.InheritedFiles(f.preserveFDs)
+	return foregroundIO{streams: s, files: files}, withFlagNames(err)
+}
+
 // streams checks --attach for a run in the foreground or not. As
 // podman, -i connects stdin whatever -a says; -a stdin implies -i.
 func (f *runFlags) streams(cfg *runtime.Config, foreground bool) (ctropts.Streams, error) {
@@ -113,7 +141,9 @@ func (f *runFlags) streams(cfg *runtime.Config, foreground bool) (ctropts.Stream
 // attachedStdio is stdio with the streams --attach leaves out going to
 // /dev/null (a file, which the runtime hands to the container as it is:
 // a pipe would be copied until the container's last process closes it).
-func attachedStdio(stdio runtime.Stdio, s ctropts.Streams) (runtime.Stdio, func(), error) {
+func attachedStdio(stdio runtime.Stdio, fio foregroundIO) (runtime.Stdio, func(), error) {
+	s := fio.streams
+	stdio.ExtraFiles = fio.files
 	if s.Stdin && s.Stdout && s.Stderr {
 		return stdio, func() {}, nil
 	}

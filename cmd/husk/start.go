@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/husk-dev/husk/pkg/ctropts"
 	"github.com/husk-dev/husk/pkg/runtime"
 )
 
@@ -58,11 +57,11 @@ func (a *app) startExisting(ctx context.Context, env runtime.Env, c *runtime.Con
 		fmt.Fprintln(a.stdout, c.Name)
 		return nil
 	}
-	return a.startForeground(ctx, env, c, release, ctropts.Streams{Stdin: true, Stdout: true, Stderr: true})
+	return a.startForeground(ctx, env, c, release, allStreams)
 }
 
-func (a *app) startForeground(ctx context.Context, env runtime.Env, c *runtime.Container, started func(), streams ctropts.Streams) error {
-	stdio, done, err := attachedStdio(runtime.Stdio{Stdin: stdinFile(a.stdin), Stdout: a.stdout, Stderr: a.stderr}, streams)
+func (a *app) startForeground(ctx context.Context, env runtime.Env, c *runtime.Container, started func(), fio foregroundIO) error {
+	stdio, done, err := attachedStdio(runtime.Stdio{Stdin: stdinFile(a.stdin), Stdout: a.stdout, Stderr: a.stderr}, fio)
 	if err != nil {
 		return err
 	}

@@ -377,3 +377,18 @@ func fsMount(v VolumeSpec) spec.Mount {
 	}
 	return spec.Mount{Type: string(v.Kind), Source: string(v.Kind), Destination: v.Destination, Options: opts}
 }
+
+// InheritedFiles are husk's descriptors 3 to 3+n-1, for --preserve-fds:
+// each must be open, and inherited: one without close-on-exec (every
+// descriptor Go opens has it, the runtime's own epoll among them, which
+// takes the lowest free number).
+func InheritedFiles(n uint) ([]*os.File, error) {
+	var files []*os.File
+	for fd := 3; fd < 3+int(n); fd++ {
+		if flags, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != nil || flags&unix.FD_CLOEXEC != 0 {
+			return nil, setting.Errorf("{preserve-fds} %d: descriptor %d was not passed to husk: open descriptors 3 to %d for it (e.g. 3<FILE)", n, fd, 2+n)
+		}
+		files = append(files, os.NewFile(uintptr(fd), fmt.Sprintf("fd%d", fd)))
+	}
+	return files, nil
+}

@@ -470,3 +470,17 @@ podman_user() {
 	refused --hostuser no-such-host-user "$R/busybox" true
 	expect_contains "$stderr" "no such user in the host's /etc/passwd"
 }
+
+@test "--preserve-fds N passes descriptors 3.. to a foreground container; missing ones and -d are refused" {
+	echo three >"$BATS_TEST_TMPDIR/f3"
+	echo four >"$BATS_TEST_TMPDIR/f4"
+	run_husk run --rm --preserve-fds 2 "$R/busybox" sh -c 'cat <&3; cat <&4; test -e /proc/self/fd/5 || echo no-5' \
+		3<"$BATS_TEST_TMPDIR/f3" 4<"$BATS_TEST_TMPDIR/f4" 5<&-
+	expect_eq "$output" $'three\nfour\nno-5'
+	run_husk 125 run --rm --preserve-fds 2 "$R/busybox" true 3<"$BATS_TEST_TMPDIR/f3" 4<&-
+	expect_one_error_line
+	expect_contains "$stderr" "descriptor 4 was not passed to husk"
+	run_husk 125 run -d --preserve-fds 1 "$R/busybox" true 3<"$BATS_TEST_TMPDIR/f3"
+	expect_one_error_line
+	expect_contains "$stderr" "--preserve-fds is for a run in the foreground"
+}
