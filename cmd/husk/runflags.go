@@ -59,6 +59,7 @@ func addRunFlags(fs *pflag.FlagSet, r *ctropts.RunFlags) *runFlags {
 	fs.StringVar(&r.LogDriver, "log-driver", "k8s-file", "where a detached container's output goes: k8s-file (husk logs reads it; json-file is the same), none, or passthrough (husk's own stdio: a run in the foreground only)")
 	fs.StringArrayVar(&r.VolumesFrom, "volumes-from", nil, "mount the bind mounts and named volumes of a container (CONTAINER[:ro|rw]) at the same places")
 	fs.StringArrayVar(&r.HostUsers, "hostuser", nil, "add a host account (name or uid) to the container's /etc/passwd, as the host has it")
+	fs.StringVar(&r.PasswdEntry, "passwd-entry", "", "write this /etc/passwd line for the user when the image has none for its uid ($USERNAME, $UID, $GID, $NAME, $HOME are filled in)")
 	fs.BoolVar(&r.HTTPProxy, "http-proxy", true, "copy husk's proxy variables (http_proxy, https_proxy, ftp_proxy, no_proxy, in either case) into the container")
 	return f
 }

@@ -57,6 +57,8 @@ type RunFlags struct {
 	VolumesFrom []string
 	// HostUsers are host accounts to add to the container's /etc/passwd.
 	HostUsers []string
+	// PasswdEntry is the template of the container user's passwd line.
+	PasswdEntry string
 }
 
 // proxyVars are the variables HTTPProxy copies, as podman does.
@@ -161,6 +163,10 @@ func (r *RunFlags) apply(cfg *runtime.Config, given func(Option) bool, network N
 		}
 	}
 	ro.HostUsers = r.HostUsers
+	if strings.ContainsAny(r.PasswdEntry, "\n\x00") || (r.PasswdEntry != "" && strings.Count(r.PasswdEntry, ":") != 6) {
+		return setting.Errorf("invalid {passwd-entry} %q: give one passwd line of 7 fields, e.g. $USERNAME:*:$UID:$GID:$NAME:$HOME:/bin/sh", r.PasswdEntry)
+	}
+	ro.PasswdEntry = r.PasswdEntry
 	for _, v := range r.VolumesFrom {
 		name, mode, _ := strings.Cut(v, ":")
 		if strings.TrimSpace(name) == "" || (mode != "" && mode != "ro" && mode != "rw" && mode != "z" && mode != "Z") {

@@ -116,7 +116,9 @@ func specUser(env Env, c *Container, rootfs, imageUser string) (u spec.User, uid
 		uidMap, gidMap = keepIDMaps(env)
 		if userSpec == "" {
 			userSpec = fmt.Sprintf("%d:%d", env.HostUID, env.HostGID)
-			if keepIDHome, err = addKeepIDAccount(rootfs, hostAccount(env.HostUID, env.HostGID)); err != nil {
+			acct := hostAccount(env.HostUID, env.HostGID)
+			acct.Entry = c.Config.PasswdEntry
+			if keepIDHome, err = addKeepIDAccount(rootfs, acct); err != nil {
 				return u, nil, nil, err
 			}
 		}
@@ -126,6 +128,11 @@ func specUser(env Env, c *Container, rootfs, imageUser string) (u spec.User, uid
 	}
 	if err := checkResolvedUser(env, userSpec, u, c.Config.KeepID); err != nil {
 		return u, nil, nil, err
+	}
+	if c.Config.PasswdEntry != "" && keepIDHome == "" {
+		if err := addPasswdEntry(rootfs, c.Config.PasswdEntry, u); err != nil {
+			return u, nil, nil, err
+		}
 	}
 	if keepIDHome != "" {
 		// The account's home exists for it, as its own.

@@ -3,11 +3,13 @@ package runtime
 import (
 	"bufio"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/moby/sys/user"
 
 	"github.com/husk-dev/husk/internal/setting"
+	"github.com/husk-dev/husk/pkg/runtime/spec"
 )
 
 // LookupHostUser finds a host account --hostuser names (a name or uid) in
@@ -71,4 +73,22 @@ func hasName(rootfs, name string) (bool, error) {
 		}
 	}
 	return false, sc.Err()
+}
+
+// addPasswdEntry writes --passwd-entry's line for u when rootfs's
+// /etc/passwd has no entry for its uid, as podman does for a -u UID the
+// image does not know (name: the uid, GECOS: "container user").
+func addPasswdEntry(rootfs, template string, u spec.User) error {
+	if _, found, err := passwdHome(rootfs, u.UID); err != nil || found {
+		return err
+	}
+	return appendInRoot(rootfs, "/etc/passwd", expandPasswdEntry(template, strconv.FormatUint(uint64(u.UID), 10), u.UID, u.GID, "container user", u.Home))
+}
+
+// expandPasswdEntry fills --passwd-entry's variables; the line ends with
+// a newline.
+func expandPasswdEntry(template, name string, uid, gid uint32, gecos, home string) string {
+	r := strings.NewReplacer("$USERNAME", name, "$UID", strconv.FormatUint(uint64(uid), 10),
+		"$GID", strconv.FormatUint(uint64(gid), 10), "$NAME", gecos, "$HOME", home)
+	return strings.TrimRight(r.Replace(template), "\n") + "\n"
 }

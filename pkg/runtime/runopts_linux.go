@@ -67,6 +67,10 @@ type RunOptions struct {
 	// HostUsers are host accounts (names or uids) added to the
 	// container's /etc/passwd.
 	HostUsers []string `json:"hostUsers,omitempty"`
+	// PasswdEntry is the template of the /etc/passwd line written for the
+	// container's user when the image has none for its uid (and for
+	// keep-id's account): $USERNAME, $UID, $GID, $NAME, $HOME.
+	PasswdEntry string `json:"passwdEntry,omitempty"`
 }
 
 // The log drivers (--log-driver).

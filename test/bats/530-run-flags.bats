@@ -484,3 +484,15 @@ podman_user() {
 	expect_one_error_line
 	expect_contains "$stderr" "--preserve-fds is for a run in the foreground"
 }
+
+@test "--passwd-entry writes the user's passwd line when the image has none (as podman 4.3.1), keep-id's too" {
+	local tmpl='$USERNAME:x:$UID:$GID:$NAME:$HOME:/bin/false'
+	run_husk run --rm -u 4242:4343 --passwd-entry "$tmpl" "$R/busybox" sh -c 'grep ^4242: /etc/passwd; whoami'
+	expect_eq "$output" $'4242:x:4242:4343:container user:/:/bin/false\n4242'
+	run_husk run --rm --passwd-entry "$tmpl" "$R/busybox" grep -c :/bin/false /etc/passwd
+	expect_eq "$output" 1 "lines with /bin/false (nobody's; root is the image's: nothing added)"
+	run_husk run --rm --userns keep-id --passwd-entry "$tmpl" "$R/busybox" grep "^$(id -un):" /etc/passwd
+	expect_match "$output" "^$(id -un):x:$(id -u):$(id -g):[^:]*:[^:]*:/bin/false$"
+	refused --passwd-entry 'x:x:$UID' "$R/busybox" true
+	expect_contains "$stderr" "give one passwd line of 7 fields"
+}
