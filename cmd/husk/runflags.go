@@ -23,6 +23,10 @@ type runFlags struct {
 	attach  []string
 	// preserveFDs passes descriptors 3.. to a foreground container.
 	preserveFDs uint
+	// sigProxy and detachKeys are only what husk does: forwarded
+	// signals, no detaching.
+	sigProxy   bool
+	detachKeys string
 	// os, arch and variant make a --platform.
 	os, arch, variant string
 }
@@ -36,6 +40,8 @@ func addRunFlags(fs *pflag.FlagSet, r *ctropts.RunFlags) *runFlags {
 	fs.StringVar(&f.arch, "arch", "", "architecture of the image to pull (--platform OS/ARCH with the host's OS)")
 	fs.StringVar(&f.variant, "variant", "", "variant of the image's architecture to pull (e.g. v8)")
 	fs.UintVar(&f.preserveFDs, "preserve-fds", 0, "pass husk's descriptors 3 to 3+N-1 to the container (a run in the foreground)")
+	fs.BoolVar(&f.sigProxy, "sig-proxy", true, "forward the signals husk receives to a foreground container (false: refused, husk cannot leave it running)")
+	fs.StringVar(&f.detachKeys, "detach-keys", "", "keys that detach from the container's terminal: only \"\" (none) — husk cannot detach a foreground run; use -d and husk attach")
 	fs.StringArrayVarP(&f.attach, "attach", "a", nil, "attach only these streams of a foreground run: stdin, stdout, stderr (the others are discarded)")
 	fs.StringVar(&r.StopSignal, "stop-signal", "", "signal that stops the container (default: the image's STOPSIGNAL, else SIGTERM)")
 	fs.UintVar(&r.StopTimeout, "stop-timeout", 10, "seconds stop waits for the stop signal to work before it kills the container")
@@ -110,6 +116,9 @@ var allStreams = foregroundIO{streams: ctropts.Streams{Stdin: true, Stdout: true
 // foregroundIO checks --attach and --preserve-fds for a run in the
 // foreground or not.
 func (f *runFlags) foregroundIO(cfg *runtime.Config, foreground bool) (foregroundIO, error) {
+	if err := f.checkForeground(foreground); err != nil {
+		return foregroundIO{}, err
+	}
 	s, err := f.streams(cfg, foreground)
 	if err != nil || f.preserveFDs == 0 {
 		return foregroundIO{streams: s}, err
@@ -174,4 +183,17 @@ func (f *runFlags) platform(given string) (string, error) {
 		return joined, nil
 	}
 	return given, nil
+}
+
+// checkForeground refuses what husk cannot do with a run in the
+// foreground, which is its own child: leave it running when a signal
+// ends husk (--sig-proxy=false), or detach from it (--detach-keys).
+func (f *runFlags) checkForeground(foreground bool) error {
+	if !f.sigProxy && foreground {
+		return withFlagNames(setting.Errorf("{sig-proxy}=false: husk cannot leave a foreground container running when a signal ends husk: run it with {-detach} and use husk attach, or keep the default"))
+	}
+	if f.detachKeys != "" {
+		return withFlagNames(setting.Errorf("{detach-keys} %q: husk cannot detach from a container's terminal: run it with {-detach} and use husk attach (\"\" disables detaching, husk's behaviour)", f.detachKeys))
+	}
+	return nil
 }

@@ -496,3 +496,16 @@ podman_user() {
 	refused --passwd-entry 'x:x:$UID' "$R/busybox" true
 	expect_contains "$stderr" "give one passwd line of 7 fields"
 }
+
+@test "--sig-proxy: true is what husk does; false (foreground) and --detach-keys other than \"\" are refused with the reason" {
+	run_husk run --rm --sig-proxy=true "$R/busybox" echo ok
+	expect_eq "$output" ok
+	refused --sig-proxy=false "$R/busybox" true
+	expect_contains "$stderr" "cannot leave a foreground container running"
+	# Detached, husk forwards nothing anyway: false is what happens.
+	run_husk run -d --name sp --sig-proxy=false "$R/busybox" true
+	run_husk run --rm --detach-keys= "$R/busybox" echo ok
+	expect_eq "$output" ok
+	refused --detach-keys ctrl-p,ctrl-q "$R/busybox" true
+	expect_contains "$stderr" "cannot detach from a container's terminal"
+}
