@@ -22,6 +22,7 @@ type containerFlags struct {
 	platform  string
 	registry  *registryFlags
 	detach    bool
+	run       *runFlags
 }
 
 func addContainerFlags(fs *pflag.FlagSet) *containerFlags {
@@ -48,7 +49,7 @@ func addContainerFlags(fs *pflag.FlagSet) *containerFlags {
 	fs.StringArrayVar(&o.SecurityOpt, "security-opt", nil, "seccomp=unconfined|PROFILE.json, no-new-privileges")
 	fs.StringVar(&o.Userns, "userns", "", "user namespace mode: keep-id runs as your uid and gid, mapped to yours on the host, with your account in the image's /etc/passwd when it has none")
 	fs.BoolVar(&o.Remove, "rm", false, "remove the container when it exits")
-	fs.StringVar(&c.pull, "pull", "missing", "pull the image: missing, always or never")
+	fs.StringVar(&c.pull, "pull", "missing", "pull the image: missing, always, never or newer (newer: when the registry's differs from the stored one)")
 	fs.StringVar(&c.platform, "platform", "", "OS/ARCH[/VARIANT] of the image to pull")
 	c.registry = addRegistryFlags(fs, true)
 	fs.BoolVarP(&c.detach, "detach", "d", false, "run in the background and print the container ID")
@@ -59,6 +60,7 @@ func addContainerFlags(fs *pflag.FlagSet) *containerFlags {
 	fs.StringArrayVarP(&o.Labels, "label", "l", nil, "set a label KEY=VALUE (KEY alone: an empty value); these override --label-file's and the image's")
 	fs.StringArrayVar(&o.LabelFiles, "label-file", nil, "read labels from a file of KEY=VALUE lines")
 	fs.StringArrayVar(&o.Annotations, "annotation", nil, "add an annotation KEY=VALUE to the container's OCI config")
+	c.run = addRunFlags(fs, &o.Run)
 	return c
 }
 
@@ -66,6 +68,11 @@ func addContainerFlags(fs *pflag.FlagSet) *containerFlags {
 // the positional arguments.
 func (c *containerFlags) config(image string, args []string) (runtime.Config, error) {
 	c.o.Network, c.o.Limits, c.o.Given = c.net.n, c.resources.l, flagsGiven(c.fs)
+	platform, err := c.run.platform(c.platform)
+	if err != nil {
+		return runtime.Config{}, err
+	}
+	c.platform = platform
 	cfg, err := c.o.Config(image, args)
 	return cfg, withFlagNames(err)
 }

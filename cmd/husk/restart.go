@@ -3,8 +3,6 @@
 package main
 
 import (
-	"time"
-
 	"github.com/spf13/cobra"
 
 	"github.com/husk-dev/husk/pkg/events"
@@ -19,7 +17,7 @@ func newRestartCommand(a *app) *cobra.Command {
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withContainers(args, func(env runtime.Env, c *runtime.Container) error {
-				if err := runtime.Stop(cmd.Context(), env, c, time.Duration(timeout)*time.Second); err != nil {
+				if err := runtime.Stop(cmd.Context(), env, c, stopTimeout(cmd.Flags().Changed("time"), timeout, c)); err != nil {
 					return err
 				}
 				if err := c.Reload(); err != nil {

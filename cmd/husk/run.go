@@ -61,6 +61,15 @@ func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containe
 	t0 := time.Now()
 	tlog := func(what string) { logrus.Debugf("timing: %s at %v", what, time.Since(t0)) }
 	defer tlog("closed")
+	fio, err := cf.run.foregroundIO(&cfg, start && !cf.detach)
+	if err != nil {
+		return err
+	}
+	idFile, err := cf.run.reserveIDFile()
+	if err != nil {
+		return err
+	}
+	defer idFile.abandon()
 	store, err := a.openStore()
 	tlog("store open")
 	if err != nil {
@@ -70,7 +79,9 @@ func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containe
 	ro := cf.registry.options()
 	ro.Platform = cf.platform
 	id, err := ensure.Image(ctx, store, cfg.Image, ensure.Options{Policy: cf.pull, Platform: cf.platform, Warn: a.stderr,
-		Pull: func(ctx context.Context, image string) (string, error) { return a.pullImage(ctx, store, image, ro) }})
+		Pull: func(ctx context.Context, image string) (string, error) {
+			return a.pullImage(ctx, store, image, ro, cf.run.quiet)
+		}})
 	if err != nil {
 		return err
 	}
@@ -89,8 +100,17 @@ func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containe
 		storage.NoFsyncForRestOfProcess()
 	}
 	cfg.Settings = a.global.recorded()
+	if cf.run.replace {
+		if err := runtime.RemoveNamed(ctx, env, cfg.Name); err != nil {
+			return withFlagNames(err)
+		}
+	}
 	c, err := runtime.Create(ctx, env, cfg)
 	if err != nil {
+		return withFlagNames(err)
+	}
+	if err := idFile.write(c.ID); err != nil {
+		_ = runtime.Remove(context.Background(), env, c, true)
 		return err
 	}
 	tlog("container created")
@@ -114,5 +134,5 @@ func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containe
 		return nil
 	}
 	defer tlog("container done")
-	return a.startForeground(ctx, env, c, nil)
+	return a.startForeground(ctx, env, c, nil, fio)
 }

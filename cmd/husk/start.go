@@ -58,11 +58,15 @@ func (a *app) startExisting(ctx context.Context, env runtime.Env, c *runtime.Con
 		fmt.Fprintln(a.stdout, c.Name)
 		return nil
 	}
-	return a.startForeground(ctx, env, c, release)
+	return a.startForeground(ctx, env, c, release, allStreams)
 }
 
-func (a *app) startForeground(ctx context.Context, env runtime.Env, c *runtime.Container, started func()) error {
-	stdio := runtime.Stdio{Stdin: stdinFile(a.stdin), Stdout: a.stdout, Stderr: a.stderr}
+func (a *app) startForeground(ctx context.Context, env runtime.Env, c *runtime.Container, started func(), fio foregroundIO) error {
+	stdio, done, err := attachedStdio(runtime.Stdio{Stdin: stdinFile(a.stdin), Stdout: a.stdout, Stderr: a.stderr}, fio)
+	if err != nil {
+		return err
+	}
+	defer done()
 	stdio.Started = func(int) {
 		runtime.RecordEvent(env, c, events.Attach)
 		if started != nil {

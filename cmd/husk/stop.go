@@ -19,7 +19,7 @@ func newStopCommand(a *app) *cobra.Command {
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withContainers(args, func(env runtime.Env, c *runtime.Container) error {
-				if err := runtime.Stop(cmd.Context(), env, c, time.Duration(timeout)*time.Second); err != nil {
+				if err := runtime.Stop(cmd.Context(), env, c, stopTimeout(cmd.Flags().Changed("time"), timeout, c)); err != nil {
 					return err
 				}
 				fmt.Fprintln(a.stdout, c.Name)
@@ -27,6 +27,15 @@ func newStopCommand(a *app) *cobra.Command {
 			})
 		},
 	}
-	cmd.Flags().IntVarP(&timeout, "time", "t", 10, "seconds to wait before killing the container")
+	cmd.Flags().IntVarP(&timeout, "time", "t", 10, "seconds to wait before killing the container (default: its --stop-timeout, else 10)")
 	return cmd
+}
+
+// stopTimeout is -t when given, else the container's --stop-timeout.
+func stopTimeout(given bool, seconds int, c *runtime.Container) time.Duration {
+	d := time.Duration(seconds) * time.Second
+	if given {
+		return d
+	}
+	return runtime.StopTimeoutOf(c, d)
 }

@@ -53,8 +53,8 @@ func (a *app) runLogout(string, bool, string) error { return a.handOff() }
 
 // pullImage pulls for run and create (--pull) through "helper pull":
 // progress and errors go straight to stderr, the ID comes back.
-func (a *app) pullImage(ctx context.Context, _ *storage.Store, image string, ro pullopts.RegistryOptions) (string, error) {
-	return transfer.Pull(ctx, transfer.PullRequest{Image: image, Registry: ro, GlobalArgs: a.globalArgs(), Version: version, Stderr: a.stderr})
+func (a *app) pullImage(ctx context.Context, _ *storage.Store, image string, ro pullopts.RegistryOptions, quiet bool) (string, error) {
+	return transfer.Pull(ctx, transfer.PullRequest{Image: image, Registry: ro, GlobalArgs: a.globalArgs(), Version: version, Stderr: a.stderr, Quiet: quiet})
 }
 
 func (a *app) generateDocs(*cobra.Command, string, string) error { return a.handOff() }

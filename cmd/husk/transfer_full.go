@@ -64,12 +64,12 @@ func (a *app) runPull(ctx context.Context, image string, ro pullopts.RegistryOpt
 
 // pullImage pulls for run and create (--pull), with progress on stderr,
 // and returns the image ID.
-func (a *app) pullImage(ctx context.Context, store *storage.Store, image string, ro pullopts.RegistryOptions) (string, error) {
+func (a *app) pullImage(ctx context.Context, store *storage.Store, image string, ro pullopts.RegistryOptions, quiet bool) (string, error) {
 	sys, err := a.withCache(ro).SystemContext()
 	if err != nil {
 		return "", err
 	}
-	res, err := pull.Pull(ctx, store, image, pull.Options{Sys: sys, Progress: a.stderr})
+	res, err := pull.Pull(ctx, store, image, pull.Options{Sys: sys, Progress: a.progress(quiet)})
 	if err != nil {
 		return "", err
 	}

@@ -104,6 +104,8 @@ type PullRequest struct {
 	Version string
 	// Stderr gets the helper's progress and errors.
 	Stderr io.Writer
+	// Quiet: errors only, no progress.
+	Quiet bool
 }
 
 // Pull pulls through the helper's "pull" command and returns the image
@@ -113,7 +115,11 @@ func Pull(ctx context.Context, r PullRequest) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	cmd := exec.CommandContext(ctx, p, append(append([]string{}, r.GlobalArgs...), PullArgs(r.Image, r.Registry)...)...)
+	args := PullArgs(r.Image, r.Registry)
+	if r.Quiet {
+		args = append([]string{args[0], "--quiet"}, args[1:]...)
+	}
+	cmd := exec.CommandContext(ctx, p, append(append([]string{}, r.GlobalArgs...), args...)...)
 	// Interrupted, the helper gets to clean up its partial pull, as husk
 	// pulling in-process would.
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }

@@ -61,7 +61,9 @@ type Options struct {
 	// Labels (--label), LabelFiles (--label-file) and Annotations
 	// (--annotation); the image's labels are added at create.
 	Labels, LabelFiles, Annotations []string
-	Given                           func(Option) bool
+	// Run are the settings of run's later flags (runopts_linux.go).
+	Run   RunFlags
+	Given func(Option) bool
 	// LookupEnv reads husk's own environment for -e NAME (nil:
 	// os.LookupEnv).
 	LookupEnv func(string) (string, bool)
@@ -148,6 +150,10 @@ func (o *Options) Config(image string, args []string) (runtime.Config, error) {
 	default:
 		return cfg, setting.Errorf("unsupported {userns} %q: use keep-id", o.Userns)
 	}
+	if err := o.Run.apply(&cfg, o.given, o.Network); err != nil {
+		return cfg, err
+	}
+	cfg.Env = o.Run.inheritedEnv(o.lookupEnv())
 	for _, f := range o.EnvFiles {
 		vars, err := readEnvFile(f, o.lookupEnv())
 		if err != nil {

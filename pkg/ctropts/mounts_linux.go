@@ -122,10 +122,10 @@ func parseMount(m string) (runtime.VolumeSpec, error) {
 		switch k {
 		case "type":
 			switch val {
-			case "bind", "tmpfs", "volume":
+			case "bind", "tmpfs", "volume", "ramfs", "devpts":
 				vs.Kind = runtime.VolumeKind(val)
 			default:
-				return vs, setting.Errorf("{mount} %q: unsupported type %q (bind, tmpfs, volume)", m, val)
+				return vs, setting.Errorf("{mount} %q: unsupported type %q (bind, tmpfs, volume, ramfs, devpts)", m, val)
 			}
 		case "source", "src":
 			vs.Source = val
@@ -181,6 +181,10 @@ func parseMount(m string) (runtime.VolumeSpec, error) {
 	case runtime.VolumeTmpfs:
 		if vs.Source != "" {
 			return vs, setting.Errorf("{mount} %q: a tmpfs takes no source=", m)
+		}
+	case runtime.VolumeRamfs, runtime.VolumeDevpts:
+		if vs.Source != "" || len(vs.Options) > 0 {
+			return vs, setting.Errorf("{mount} %q: type=%s takes only target= and readonly", m, vs.Kind)
 		}
 	}
 	for _, o := range vs.Options {

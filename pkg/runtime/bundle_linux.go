@@ -51,11 +51,15 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 	if err := MkdirInRoot(rootfs, cwd, mapID(u.UID, uidMap), mapID(u.GID, gidMap)); err != nil {
 		return nil, err
 	}
-	hostname := cfg.Hostname
-	if hostname == "" {
-		hostname = c.ID[:12]
+	hostname, err := containerHostname(c)
+	if err != nil {
+		return nil, err
 	}
 	mounts, err := writeEtcFiles(c.Dir, hostname, cfg.Net, np.info, np.shareFrom)
+	if err != nil {
+		return nil, err
+	}
+	mounts, extra, err := runOptionsSpec(env, c, np.preparing, rootfs, mounts, &u)
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +75,7 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 	return spec.Generate(spec.Options{
 		Rootfs:          rootfs,
 		Args:            spec.ProcessArgs(img, cfg.Entrypoint, cfg.Command),
-		Env:             spec.MergeEnv(defaults, img.Env, cfg.Env),
+		Env:             processEnv(cfg, defaults, img.Env),
 		Cwd:             cwd,
 		User:            u,
 		Hostname:        hostname,
@@ -92,6 +96,7 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 		GIDMap:          gidMap,
 		// The user's annotations, and husk's own, which they cannot hide.
 		Annotations: labels.Merge(cfg.Annotations, map[string]string{"io.husk.container.name": c.Name, "io.husk.image": cfg.Image}),
+		Extra:       extra,
 	})
 }
 
@@ -100,6 +105,10 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 // account, when no user is asked for, is added to the rootfs with its
 // home.
 func specUser(env Env, c *Container, rootfs, imageUser string) (u spec.User, uidMap, gidMap []spec.IDMap, err error) {
+	// --hostuser's accounts first: -u may name them.
+	if err := addHostUsers(rootfs, c.Config.HostUsers); err != nil {
+		return u, nil, nil, err
+	}
 	userSpec := c.Config.User
 	if userSpec == "" {
 		userSpec = imageUser
@@ -109,7 +118,9 @@ func specUser(env Env, c *Container, rootfs, imageUser string) (u spec.User, uid
 		uidMap, gidMap = keepIDMaps(env)
 		if userSpec == "" {
 			userSpec = fmt.Sprintf("%d:%d", env.HostUID, env.HostGID)
-			if keepIDHome, err = addKeepIDAccount(rootfs, hostAccount(env.HostUID, env.HostGID)); err != nil {
+			acct := hostAccount(env.HostUID, env.HostGID)
+			acct.Entry = c.Config.PasswdEntry
+			if keepIDHome, err = addKeepIDAccount(rootfs, acct); err != nil {
 				return u, nil, nil, err
 			}
 		}
@@ -119,6 +130,11 @@ func specUser(env Env, c *Container, rootfs, imageUser string) (u spec.User, uid
 	}
 	if err := checkResolvedUser(env, userSpec, u, c.Config.KeepID); err != nil {
 		return u, nil, nil, err
+	}
+	if c.Config.PasswdEntry != "" && keepIDHome == "" {
+		if err := addPasswdEntry(rootfs, c.Config.PasswdEntry, u); err != nil {
+			return u, nil, nil, err
+		}
 	}
 	if keepIDHome != "" {
 		// The account's home exists for it, as its own.
@@ -204,6 +220,8 @@ func volumeMounts(env Env, rootfs string, vols []VolumeSpec) ([]spec.Mount, erro
 			}
 			opts = append(opts, v.Options...)
 			out = append(out, spec.Mount{Type: "tmpfs", Source: "tmpfs", Destination: v.Destination, Options: opts})
+		case VolumeRamfs, VolumeDevpts:
+			out = append(out, fsMount(v))
 		default:
 			return nil, fmt.Errorf("unknown mount type %q", v.Kind)
 		}

@@ -26,6 +26,9 @@ const (
 	VolumeBind  VolumeKind = "bind"
 	VolumeTmpfs VolumeKind = "tmpfs"
 	VolumeNamed VolumeKind = "volume"
+	// VolumeRamfs and VolumeDevpts are --mount type=ramfs and type=devpts.
+	VolumeRamfs  VolumeKind = "ramfs"
+	VolumeDevpts VolumeKind = "devpts"
 )
 
 // VolumeSpec is one parsed -v, --mount or --tmpfs entry.
@@ -84,6 +87,8 @@ type Config struct {
 	Resources cgroups.Resources `json:"resources"`
 	// CgroupsDisabled runs the container without a cgroup of its own.
 	CgroupsDisabled bool `json:"cgroupsDisabled,omitempty"`
+	// RunOptions are the settings of run's later flags (runopts_linux.go).
+	RunOptions
 }
 
 // Status is a container's lifecycle state.

@@ -33,7 +33,7 @@ func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
 	} else if err := validName(cfg.Name); err != nil {
 		return nil, err
 	}
-	if err := checkResources(env, cfg); err != nil {
+	if err := checkCreate(env, &cfg); err != nil {
 		return nil, err
 	}
 	// A --rm container does not outlive a reboot: its records go to the
@@ -62,7 +62,7 @@ func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
 	if err := checkCreateUser(env, cfg, imageUser); err != nil {
 		return nil, err
 	}
-	if err := normalizeNetwork(env, &cfg, exposed); err != nil {
+	if err := normalizeNetwork(env, &cfg, withExposed(exposed, cfg.Expose)); err != nil {
 		return nil, err
 	}
 	sc, err := env.Store.CreateContainer("", []string{cfg.Name}, img.ID, "", newStorageMetadata(), opts)
@@ -95,6 +95,21 @@ func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
 	}
 	RecordEvent(env, c, events.Create)
 	return c, nil
+}
+
+// checkCreate checks what the container asks for before anything is
+// created, and resolves the containers it names.
+func checkCreate(env Env, cfg *Config) error {
+	if err := checkResources(env, *cfg); err != nil {
+		return err
+	}
+	if err := checkRunOptions(env, *cfg); err != nil {
+		return err
+	}
+	if err := resolveNamespaceContainers(env, cfg); err != nil {
+		return err
+	}
+	return addVolumesFrom(env, cfg)
 }
 
 // checkResources refuses, before anything is created or started, limits
@@ -148,7 +163,7 @@ func Prepare(ctx context.Context, env Env, c *Container) error {
 		return fmt.Errorf("mount container %s: %w", c.Name, err)
 	}
 	defer func() { _, _ = env.Store.Unmount(c.ID, false) }()
-	np := netPlan{info: netns.ModeInfo(c.Config.Net.Mode)}
+	np := netPlan{info: netns.ModeInfo(c.Config.Net.Mode), preparing: true}
 	if c.Config.Net.OwnNamespace() {
 		np.nsPath = netns.NetnsPath(netRunDir(env), c.ID)
 	}

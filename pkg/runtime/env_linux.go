@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"io"
+	"os"
 
 	"github.com/husk-dev/husk/pkg/cgroups"
 	"github.com/husk-dev/husk/pkg/events"
@@ -47,6 +48,9 @@ type Stdio struct {
 	Stderr io.Writer
 	// Started, if set, is called once the container's process runs.
 	Started func(pid int)
+	// ExtraFiles reach a foreground container's process as descriptors
+	// 3, 4, ... (--preserve-fds).
+	ExtraFiles []*os.File
 }
 
 // ErrCannotInvoke and ErrCommandNotFound classify runtime errors about the

@@ -14,6 +14,9 @@ import (
 type keepIDAccount struct {
 	Name, Home string
 	UID, GID   uint32
+	// Entry is --passwd-entry's template for the passwd line ("": the
+	// default one).
+	Entry string
 }
 
 // hostAccount looks up the user's host account (name and home) for
@@ -44,6 +47,9 @@ func addKeepIDAccount(rootfs string, a keepIDAccount) (string, error) {
 	if !found {
 		home = a.Home
 		line := fmt.Sprintf("%s:*:%d:%d:%s:%s:/bin/sh\n", a.Name, a.UID, a.GID, a.Name, a.Home)
+		if a.Entry != "" {
+			line = expandPasswdEntry(a.Entry, a.Name, a.UID, a.GID, a.Name, a.Home)
+		}
 		if err := appendInRoot(rootfs, "/etc/passwd", line); err != nil {
 			return "", err
 		}

@@ -158,6 +158,9 @@ func (l *launch) note(what string) {
 // when detached).
 func (l *launch) openIO() (*launchIO, error) {
 	lio := &launchIO{base: oci.IO{PidFile: l.pidFile, CgroupFD: l.cgroup}, stdio: l.stdio, interactive: l.interactive, detach: l.detach}
+	if !l.detach {
+		lio.base.ExtraFiles = l.stdio.ExtraFiles
+	}
 	switch {
 	case l.tty:
 		c, err := oci.NewConsoleSocket()

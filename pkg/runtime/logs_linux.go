@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"time"
+
+	"github.com/husk-dev/husk/internal/setting"
 )
 
 // LogOptions control FollowLog.
@@ -33,6 +35,9 @@ const logReadBuf = 64 * 1024
 // from the end, so neither time nor memory grows with the log's size. It
 // stops, returning nil, when ctx is cancelled.
 func FollowLog(ctx context.Context, env Env, c *Container, o LogOptions) error {
+	if c.Config.LogDriver == LogDriverNone {
+		return setting.Errorf("container %s uses {log-driver}=none: its output is not kept", c.Name)
+	}
 	files, err := openLogFiles(c.LogPath())
 	if err != nil {
 		return err

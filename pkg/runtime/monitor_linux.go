@@ -236,6 +236,9 @@ type monitorOutput struct {
 }
 
 func openMonitorOutput(c *Container) (*monitorOutput, error) {
+	if c.Config.LogDriver == LogDriverNone {
+		return discardOutput()
+	}
 	logf, err := OpenLog(c.LogPath(), LogLimits{MaxSize: c.Config.LogMaxSize, MaxFiles: c.Config.LogMaxFiles})
 	if err != nil {
 		return nil, err
@@ -269,7 +272,11 @@ func (o *monitorOutput) drain() {
 	}
 }
 
-func (o *monitorOutput) close() { o.logf.Close() }
+func (o *monitorOutput) close() {
+	if o.logf != nil {
+		o.logf.Close()
+	}
+}
 
 // serveAttach makes the container's stdin a pipe that the attach socket
 // feeds (when the socket can be made; else nothing feeds it), recorded

@@ -51,6 +51,9 @@ type netPlan struct {
 	// one, or none): the owner of nsPath, for a container with a user
 	// namespace of its own (see netns.UserNS).
 	usernsPath string
+	// preparing: the bundle is written for create (Prepare), not to
+	// start: other containers whose namespaces it joins may be stopped.
+	preparing bool
 }
 
 // keepIDJoinError refuses a keep-id container joining the network of one

@@ -11,8 +11,8 @@ import (
 	"github.com/opencontainers/go-digest"
 	imgspecv1 "github.com/opencontainers/image-spec/specs-go/v1"
 	"go.podman.io/image/v5/manifest"
-	"go.podman.io/image/v5/types"
 	is "go.podman.io/image/v5/storage"
+	"go.podman.io/image/v5/types"
 )
 
 // ImageInfo is what husk image inspect prints: podman 4.3.1's keys and

@@ -475,7 +475,7 @@ race_signal() {
 
 	run_husk 125 run --rm --pull=sometimes "$R/busybox" true
 	expect_one_error_line
-	expect_contains "$stderr" "missing, always or never"
+	expect_contains "$stderr" "missing, always, never or newer"
 }
 
 @test "run: an image the registry does not have is husk's error 125" {

@@ -18,7 +18,9 @@ import (
 
 // Options say how to make an image available.
 type Options struct {
-	// Policy is missing (the default), always or never.
+	// Policy is missing (the default), always, never or newer (as
+	// always: a pull fetches only what the registry has that differs
+	// from the stored image, and stores the registry's).
 	Policy string
 	// Platform is the OS/ARCH[/VARIANT] asked for ("": any stored image,
 	// the host's when pulling).
@@ -36,8 +38,10 @@ func Image(ctx context.Context, store *storage.Store, image string, o Options) (
 	policy := o.Policy
 	switch policy {
 	case "missing", "always", "never":
+	case "newer":
+		policy = "always"
 	default:
-		return "", setting.Errorf("invalid {pull} %q: use missing, always or never", policy)
+		return "", setting.Errorf("invalid {pull} %q: use missing, always, never or newer", policy)
 	}
 	if _, err := pullopts.ParsePlatform(o.Platform); err != nil {
 		return "", err

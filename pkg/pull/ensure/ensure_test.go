@@ -27,9 +27,10 @@ func TestImagePolicy(t *testing.T) {
 	}{
 		{"busybox", "missing", "", true, "", ""},
 		{"busybox", "always", "", true, "", ""},
+		{"busybox", "newer", "", true, "", ""},
 		{"oci:/x:latest", "never", "", true, "", ""}, // a transport is always read
 		{"busybox", "never", "", false, `image "busybox" is not in the store and pull=never was given: pull it first`, "pull"},
-		{"busybox", "sometimes", "", false, `invalid pull "sometimes": use missing, always or never`, "pull"},
+		{"busybox", "sometimes", "", false, `invalid pull "sometimes": use missing, always, never or newer`, "pull"},
 		{"busybox", "missing", "linux", false, "", ""},
 	} {
 		pulled = nil

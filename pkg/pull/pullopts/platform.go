@@ -86,3 +86,23 @@ func (p Platform) Matches(os, arch, variant string) bool {
 	}
 	return want.Variant == "" || variant == "" || variant == want.Variant
 }
+
+// JoinPlatform forms OS/ARCH[/VARIANT] from the parts given (--os, --arch,
+// --variant), with the host's OS and architecture for the others; "" when
+// none is given.
+func JoinPlatform(osName, arch, variant string) string {
+	if osName == "" && arch == "" && variant == "" {
+		return ""
+	}
+	if osName == "" {
+		osName = runtime.GOOS
+	}
+	if arch == "" {
+		arch = runtime.GOARCH
+	}
+	p := osName + "/" + arch
+	if variant != "" {
+		p += "/" + variant
+	}
+	return p
+}

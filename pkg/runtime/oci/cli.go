@@ -87,8 +87,12 @@ func (r *CLI) Create(ctx context.Context, id string, o CreateOptions) error {
 	if o.ConsoleSocket != "" {
 		args = append(args, "--console-socket", o.ConsoleSocket)
 	}
+	if len(o.ExtraFiles) > 0 {
+		args = append(args, "--preserve-fds", strconv.Itoa(len(o.ExtraFiles)))
+	}
 	cmd := r.command(ctx, append(args, id)...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = o.Stdin, o.Stdout, o.Stderr
+	cmd.ExtraFiles = o.ExtraFiles
 	// Keep the runtime (and so the container) out of husk's terminal
 	// signals: husk forwards what it receives.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

@@ -37,6 +37,16 @@ func ProcessArgs(img ImageConfig, entrypoint *[]string, args []string) []string 
 // MergeEnv layers environment lists: later lists override earlier ones by
 // name. PATH defaults to DefaultPath.
 func MergeEnv(lists ...[]string) []string {
+	return mergeEnv(true, lists)
+}
+
+// JoinEnv layers environment lists as MergeEnv does, without a default
+// PATH.
+func JoinEnv(lists ...[]string) []string {
+	return mergeEnv(false, lists)
+}
+
+func mergeEnv(defaultPath bool, lists [][]string) []string {
 	var order []string
 	vals := map[string]string{}
 	for _, l := range lists {
@@ -48,7 +58,7 @@ func MergeEnv(lists ...[]string) []string {
 			vals[k] = v
 		}
 	}
-	if _, ok := vals["PATH"]; !ok {
+	if _, ok := vals["PATH"]; !ok && defaultPath {
 		order = append([]string{"PATH"}, order...)
 		vals["PATH"] = DefaultPath
 	}

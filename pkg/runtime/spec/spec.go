@@ -94,6 +94,8 @@ type Options struct {
 	// owner of NetnsPath); "" lets the runtime make it.
 	UsernsPath  string
 	Annotations map[string]string
+	// Extra are the settings of run's later flags (extra.go).
+	Extra Extra
 }
 
 // Generate builds the OCI runtime config.
@@ -158,6 +160,9 @@ func Generate(o Options) (*specs.Spec, error) {
 		addHostDevices(spec)
 	}
 	if err := setSeccomp(spec, o); err != nil {
+		return nil, err
+	}
+	if err := applyExtra(spec, o); err != nil {
 		return nil, err
 	}
 	return spec, nil
