@@ -34,7 +34,7 @@ func addContainerFlags(fs *pflag.FlagSet) *containerFlags {
 	fs.StringArrayVarP(&o.Env, "env", "e", nil, "set an environment variable: NAME=VALUE, or NAME to copy it from husk's environment")
 	fs.StringArrayVar(&o.EnvFiles, "env-file", nil, "read environment variables from a file (NAME=VALUE lines)")
 	fs.StringVarP(&o.User, "user", "u", "", "run as name|uid[:group|gid] (resolved in the image's /etc/passwd and /etc/group)")
-	fs.StringVarP(&o.Workdir, "workdir", "w", "", "working directory in the container (created if missing)")
+	fs.StringVarP(&o.Workdir, "workdir", "w", "", "working directory in the container: it must exist (or be a volume's destination), as podman has it; the image's WORKDIR is created")
 	fs.StringVar(&o.Hostname, "hostname", "", "container host name (default: the short container ID)")
 	fs.BoolVarP(&o.Interactive, "interactive", "i", false, "keep stdin open and connected to the container")
 	fs.BoolVarP(&o.TTY, "tty", "t", false, "allocate a pseudo-terminal")

@@ -303,8 +303,9 @@ func parseEnvFile(b []byte, lookup func(string) (string, bool)) ([]string, error
 	return out, nil
 }
 
-// ParseSize reads "512", "10k", "10kb", "10m", "1g", "1t" (powers of
-// 1024, like docker; any case).
+// ParseSize reads "512", "10k", "10kb", "10m", "1g", "1t", and fractions
+// such as "3.055m" (powers of 1024, like docker; any case; rounded down to
+// a byte).
 func ParseSize(s string) (int64, error) {
 	bad := fmt.Errorf("invalid size: use a number with an optional k, m or g suffix")
 	t := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(s)), "b")
@@ -326,7 +327,18 @@ func ParseSize(s string) (int64, error) {
 			t = t[:n-1]
 		}
 	}
-	if !isDigits(t) {
+	whole, frac, hasFrac := strings.Cut(t, ".")
+	if !isDigits(whole) || (hasFrac && !isDigits(frac)) {
+		return 0, bad
+	}
+	if hasFrac {
+		f, err := strconv.ParseFloat(t, 64)
+		if err != nil || f*float64(mult) >= math.MaxInt64 {
+			return 0, fmt.Errorf("invalid size: %q is too large", s)
+		}
+		if n := int64(f * float64(mult)); n > 0 {
+			return n, nil
+		}
 		return 0, bad
 	}
 	n, err := strconv.ParseInt(t, 10, 64)

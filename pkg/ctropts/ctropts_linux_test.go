@@ -15,12 +15,14 @@ import (
 )
 
 func TestParseSize(t *testing.T) {
-	for in, want := range map[string]int64{"512": 512, "512b": 512, "10k": 10 << 10, "10KB": 10 << 10, " 2m ": 2 << 20, "1g": 1 << 30, "1gb": 1 << 30, "2t": 2 << 40, "8191p": 8191 << 50} {
+	for in, want := range map[string]int64{"512": 512, "512b": 512, "10k": 10 << 10, "10KB": 10 << 10, " 2m ": 2 << 20, "1g": 1 << 30, "1gb": 1 << 30, "2t": 2 << 40, "8191p": 8191 << 50,
+		// Fractions, as docker's and podman's --log-opt max-size=3.055m.
+		"1.5g": 3 << 29, "3.055m": 3203399, "0.5k": 512} {
 		if got, err := ParseSize(in); err != nil || got != want {
 			t.Errorf("ParseSize(%q) = %d, %v; want %d", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"", "b", "k", "kb", "-1", "0", "+5", "1.5g", "10kbkb", "1bb", "1x", "8192p", "9223372036854775808", "99999999999999999999g"} {
+	for _, in := range []string{"", "b", "k", "kb", "-1", "0", "+5", "1.", ".5", "1.2.3", "0.0001", "1e3", "10kbkb", "1bb", "1x", "8192p", "9223372036854775808", "99999999999999999999g"} {
 		if got, err := ParseSize(in); err == nil {
 			t.Errorf("ParseSize(%q) = %d, accepted", in, got)
 		}
@@ -119,5 +121,19 @@ func TestLimitsApplyOnlyGiven(t *testing.T) {
 	}
 	if err := l.Apply(&res, nil); err != nil || res.Memory != 64<<20 {
 		t.Errorf("nothing given: %+v %v", res, err)
+	}
+}
+
+// --memory=0 is no limit; on a container that has one (update), it would
+// say nothing, so it is refused.
+func TestMemoryZero(t *testing.T) {
+	var res cgroups.Resources
+	if err := (Limits{Memory: "0"}).Apply(&res, given(OptMemory)); err != nil || res.Memory != 0 {
+		t.Fatalf("--memory=0: %v, memory %d", err, res.Memory)
+	}
+	res.Memory = 64 << 20
+	err := (Limits{Memory: "0"}).Apply(&res, given(OptMemory))
+	if err == nil || !strings.Contains(err.Error(), "cannot lift") || res.Memory != 64<<20 {
+		t.Fatalf("--memory=0 over a limit: %v, memory %d", err, res.Memory)
 	}
 }

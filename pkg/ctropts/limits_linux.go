@@ -2,6 +2,7 @@ package ctropts
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/pkg/cgroups"
@@ -50,6 +51,15 @@ func (l Limits) Apply(res *cgroups.Resources, given func(Option) bool) error {
 		}
 		if allowUnlimited && v == "-1" {
 			*dst = -1
+			return nil
+		}
+		if strings.TrimSpace(v) == "0" {
+			// No limit, as podman and docker read it; a limit the
+			// container has cannot be lifted this way (0 is "not set").
+			if *dst > 0 {
+				return setting.Errorf("{"+opt+"} 0 (no limit) cannot lift the container's limit of %d bytes: give a larger limit, or create the container again", *dst)
+			}
+			*dst = 0
 			return nil
 		}
 		n, err := ParseSize(v)

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
+	"strings"
 
 	"github.com/moby/sys/user"
 	"golang.org/x/sys/unix"
@@ -102,4 +104,33 @@ func MkdirInRoot(rootfs, dir string, uid, gid uint32) error {
 		return fmt.Errorf("create %q: %w", dir, err)
 	}
 	return nil
+}
+
+// checkWorkdir refuses a working directory the rootfs does not have
+// (ErrCannotInvoke: the command cannot be run there).
+func checkWorkdir(rootfs, dir string) error {
+	r, err := openCtrRoot(rootfs)
+	if err != nil {
+		return fmt.Errorf("open the rootfs: %w", err)
+	}
+	defer r.Close()
+	st, err := r.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("%w: workdir %q does not exist in the container: create it in the image, or give a --workdir that exists", ErrCannotInvoke, dir)
+	}
+	if st.Mode&unix.S_IFMT != unix.S_IFDIR {
+		return fmt.Errorf("%w: workdir %q is not a directory", ErrCannotInvoke, dir)
+	}
+	return nil
+}
+
+// underVolume reports whether dir lies at or below a volume's destination.
+func underVolume(dir string, vols []VolumeSpec) bool {
+	for _, v := range vols {
+		d := filepath.Clean(v.Destination)
+		if dir == d || strings.HasPrefix(dir, d+"/") {
+			return true
+		}
+	}
+	return false
 }

@@ -93,14 +93,14 @@ runc_state_dir_entries() {
 @test "container inspect: OCIConfig holds process args, env, user, capabilities, seccomp, mounts, hostname" {
 	local d=$BATS_TEST_TMPDIR/b
 	mkdir -p "$d"
-	run_husk create --name insp --hostname hn -e FOO=bar -u app -w /w -v "$d:/b:ro" --tmpfs /t --cap-drop KILL \
+	run_husk create --name insp --hostname hn -e FOO=bar -u app -w /tmp -v "$d:/b:ro" --tmpfs /t --cap-drop KILL \
 		--security-opt no-new-privileges "$R/busybox" sh -c 'exit 0'
 	run_husk container inspect insp
 	expect_valid_json
 	expect_eq "$(json 'd[0]["OCIConfig"]["process"]["args"]')" '["sh", "-c", "exit 0"]' "process.args"
 	expect_eq "$(json '"FOO=bar" in d[0]["OCIConfig"]["process"]["env"]')" True "FOO in process.env"
 	expect_eq "$(json 'd[0]["OCIConfig"]["process"]["user"]["uid"], d[0]["OCIConfig"]["process"]["user"]["gid"]')" "(1000, 1000)" "process.user"
-	expect_eq "$(json 'd[0]["OCIConfig"]["process"]["cwd"]')" /w "process.cwd"
+	expect_eq "$(json 'd[0]["OCIConfig"]["process"]["cwd"]')" /tmp "process.cwd"
 	expect_eq "$(json 'd[0]["OCIConfig"]["process"]["noNewPrivileges"]')" True "process.noNewPrivileges"
 	expect_eq "$(json '"CAP_KILL" in d[0]["OCIConfig"]["process"]["capabilities"]["bounding"]')" False "CAP_KILL dropped"
 	expect_eq "$(json '"CAP_CHOWN" in d[0]["OCIConfig"]["process"]["capabilities"]["bounding"]')" True "CAP_CHOWN kept"
