@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -43,18 +42,7 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 	if cwd == "" {
 		cwd = "/"
 	}
-	if !filepath.IsAbs(cwd) {
-		return nil, fmt.Errorf("working directory %q is not absolute", cwd)
-	}
-	// A --workdir the image lacks is an error (126), as podman has it,
-	// unless a mount provides it; the image's WORKDIR is created. The
-	// rootfs as husk sees it is owned by namespace ids: translate the
-	// container user's ids through the container's own map.
-	if cfg.Workdir != "" && !underVolume(cfg.Workdir, cfg.Volumes) {
-		if err := checkWorkdir(rootfs, cfg.Workdir); err != nil {
-			return nil, err
-		}
-	} else if err := MkdirInRoot(rootfs, cwd, mapID(u.UID, uidMap), mapID(u.GID, gidMap)); err != nil {
+	if err := prepareWorkdir(rootfs, cfg, cwd, mapID(u.UID, uidMap), mapID(u.GID, gidMap)); err != nil {
 		return nil, err
 	}
 	hostname, err := containerHostname(c)
@@ -65,11 +53,9 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 	if err != nil {
 		return nil, err
 	}
-	ce, err := containerEnvMount(c.Dir, c, env.Rootless)
-	if err != nil {
+	if mounts, err = withContainerEnv(mounts, c, env.Rootless); err != nil {
 		return nil, err
 	}
-	mounts = append(mounts, ce)
 	mounts, extra, err := runOptionsSpec(env, c, np.preparing, rootfs, mounts, &u)
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"github.com/moby/sys/user"
 	"golang.org/x/sys/unix"
 
+	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/internal/userfile"
 	"github.com/husk-dev/husk/pkg/runtime/spec"
 )
@@ -106,6 +107,20 @@ func MkdirInRoot(rootfs, dir string, uid, gid uint32) error {
 	return nil
 }
 
+// prepareWorkdir makes sure the process can start in cwd: a --workdir
+// the image lacks is an error (126), as podman has it, unless a volume
+// provides it; the image's WORKDIR is created, owned by uid and gid (the
+// container user's ids as husk sees them).
+func prepareWorkdir(rootfs string, cfg Config, cwd string, uid, gid uint32) error {
+	if !filepath.IsAbs(cwd) {
+		return fmt.Errorf("working directory %q is not absolute", cwd)
+	}
+	if cfg.Workdir != "" && !underVolume(cfg.Workdir, cfg.Volumes) {
+		return checkWorkdir(rootfs, cfg.Workdir)
+	}
+	return MkdirInRoot(rootfs, cwd, uid, gid)
+}
+
 // checkWorkdir refuses a working directory the rootfs does not have
 // (ErrCannotInvoke: the command cannot be run there).
 func checkWorkdir(rootfs, dir string) error {
@@ -116,7 +131,7 @@ func checkWorkdir(rootfs, dir string) error {
 	defer r.Close()
 	st, err := r.Stat(dir)
 	if err != nil {
-		return fmt.Errorf("%w: workdir %q does not exist in the container: create it in the image, or give a --workdir that exists", ErrCannotInvoke, dir)
+		return setting.Errorf("%w: workdir %q does not exist in the container: create it in the image, or give a {workdir} that exists", ErrCannotInvoke, dir)
 	}
 	if st.Mode&unix.S_IFMT != unix.S_IFDIR {
 		return fmt.Errorf("%w: workdir %q is not a directory", ErrCannotInvoke, dir)
