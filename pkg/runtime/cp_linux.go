@@ -28,17 +28,19 @@ const (
 // were /, and every file of the container is created, opened or read
 // relative to a directory inside it (ctrRoot): neither its symlinks nor a
 // running container swapping them lead outside it.
-func Copy(env Env, c *Container, dir CopyDirection, src, dst string) error {
-	rootfs, err := env.Store.Mount(c.ID, "")
+func Copy(env Env, c *Container, dir CopyDirection, src, dst string, o CopyOptions) error {
+	t, done, err := openTree(env, c)
 	if err != nil {
-		return fmt.Errorf("mount container %s: %w", c.Name, err)
+		return err
 	}
-	defer func() { _, _ = env.Store.Unmount(c.ID, false) }()
-	t := &ctrTree{env: env, c: c, rootfs: rootfs, roots: map[string]*ctrRoot{}}
-	defer t.Close()
+	defer done()
 	contents := strings.HasSuffix(src, "/.") || src == "."
 	if dir == CopyIn {
-		return copyIn(t, src, ctrPath(dst), dst, contents)
+		own, err := ownerFor(env, c, t.rootfs, o)
+		if err != nil {
+			return err
+		}
+		return copyIn(t, src, ctrPath(dst), dst, contents, own)
 	}
 	return copyOut(t, ctrPath(src), dst, contents)
 }
@@ -53,7 +55,7 @@ func ctrPath(p string) string {
 
 // copyIn copies the host's src to the container path dst (given as
 // dstArg).
-func copyIn(t *ctrTree, src, dst, dstArg string, contents bool) error {
+func copyIn(t *ctrTree, src, dst, dstArg string, contents bool, own copyOwner) error {
 	fi, err := os.Lstat(src)
 	if err != nil {
 		return fmt.Errorf("copy %q: %w", src, err)
@@ -80,11 +82,11 @@ func copyIn(t *ctrTree, src, dst, dstArg string, contents bool) error {
 			return err
 		}
 		rel, _ := filepath.Rel(src, p)
-		return copyEntry(t, filepath.Join(dst, base, rel), copySource{
-			mode:     info.Mode(),
-			open:     func() (*os.File, error) { return os.Open(p) },
+		return t.place(filepath.Join(dst, base, rel), copySource{
+			mode: info.Mode(), uid: -1, gid: -1,
+			open:     func() (io.ReadCloser, error) { return os.Open(p) },
 			readlink: func() (string, error) { return os.Readlink(p) },
-		})
+		}, own)
 	})
 }
 
@@ -105,14 +107,15 @@ func copyOut(t *ctrTree, src, dst string, contents bool) error {
 		return fmt.Errorf("copy %q: destination %q is not a directory", src, dst)
 	}
 	return r.Walk(rest, func(rel string, e ctrEntry) error {
-		return copyEntry(hostFiles{}, filepath.Join(dst, base, rel), copySource{mode: e.Mode, open: e.Open, readlink: e.Readlink})
+		return copyEntry(hostFiles{}, filepath.Join(dst, base, rel), e.source())
 	})
 }
 
 // copySource is one file to copy: its type and mode, and how to read it.
 type copySource struct {
 	mode     fs.FileMode
-	open     func() (*os.File, error)
+	uid, gid int // -1: a host file's (the user's own)
+	open     func() (io.ReadCloser, error)
 	readlink func() (string, error)
 }
 
