@@ -56,6 +56,7 @@ to stdout. Paths are taken as they are: a * is no pattern.`,
 			})
 		},
 	}
+	cmd.Flags().BoolVar(&o.Overwrite, "overwrite", false, "replace a directory by a file and the other way round")
 	cmd.Flags().BoolVarP(&o.Chown, "archive", "a", true, "give what is copied into a container to the container's user (false: keep the owners)")
 	return cmd
 }

@@ -34,6 +34,7 @@ func Copy(env Env, c *Container, dir CopyDirection, src, dst string, o CopyOptio
 		return err
 	}
 	defer done()
+	t.overwrite = o.Overwrite
 	contents := strings.HasSuffix(src, "/.") || src == "."
 	if dir == CopyIn {
 		own, err := ownerFor(env, c, t.rootfs, o)
@@ -107,7 +108,11 @@ func copyOut(t *ctrTree, src, dst string, contents bool) error {
 		return fmt.Errorf("copy %q: destination %q is not a directory", src, dst)
 	}
 	return r.Walk(rest, func(rel string, e ctrEntry) error {
-		return copyEntry(hostFiles{}, filepath.Join(dst, base, rel), e.source())
+		p, src := filepath.Join(dst, base, rel), e.source()
+		if err := clearConflict(hostFiles{}, p, src, t.overwrite); err != nil {
+			return err
+		}
+		return copyEntry(hostFiles{}, p, src)
 	})
 }
 
@@ -213,6 +218,9 @@ type ctrTree struct {
 	c      *Container
 	rootfs string
 	roots  map[string]*ctrRoot
+	// overwrite replaces a directory by a file and the other way round
+	// (cp --overwrite), in the container or, copying out, on the host.
+	overwrite bool
 }
 
 // at returns the root that holds the container path p, and p's path in it.

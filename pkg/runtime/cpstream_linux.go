@@ -23,6 +23,9 @@ type CopyOptions struct {
 	// the container; a tar entry's and another container's file's are
 	// theirs.
 	Chown bool
+	// Overwrite replaces a directory by a file and the other way round;
+	// without it that is an error.
+	Overwrite bool
 }
 
 // ErrNotTar is returned when the stream copied in is no tar archive.
@@ -66,6 +69,9 @@ func ownerFor(env Env, c *Container, rootfs string, o CopyOptions) (copyOwner, e
 
 // place copies src to the container path p and gives it its owner.
 func (t *ctrTree) place(p string, src copySource, own copyOwner) error {
+	if err := clearConflict(t, p, src, t.overwrite); err != nil {
+		return err
+	}
 	if err := copyEntry(t, p, src); err != nil {
 		return err
 	}
@@ -201,6 +207,7 @@ func CopyInTar(env Env, c *Container, r io.Reader, dst string, o CopyOptions) er
 		return err
 	}
 	defer done()
+	t.overwrite = o.Overwrite
 	d := ctrPath(dst)
 	root, rest, err := t.at(d)
 	if err != nil {
@@ -299,6 +306,7 @@ func CopyBetween(env Env, from *Container, src string, to *Container, dst string
 		}
 		defer doneD()
 	}
+	dt.overwrite = o.Overwrite
 	sp, dp := ctrPath(src), ctrPath(dst)
 	r, rest, err := st.at(sp)
 	if err != nil {
