@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -236,6 +237,11 @@ func (t *ctrTree) at(p string) (*ctrRoot, string, error) {
 	if err != nil {
 		return nil, "", fmt.Errorf("open the files of container %s: %w", t.c.Name, err)
 	}
+	if dir == procRoot(t.c) && !t.c.Alive() {
+		// The pid may have gone to another process before the open.
+		r.Close()
+		return nil, "", fmt.Errorf("open the files of container %s: it stopped", t.c.Name)
+	}
 	t.roots[dir] = r
 	return r, rest, nil
 }
@@ -303,8 +309,18 @@ func dataRoot(env Env, c *Container, rootfs, p string) (string, string, error) {
 			}
 			return vol.Path, rest, nil
 		case VolumeTmpfs:
-			return "", "", fmt.Errorf("%s is on a tmpfs that exists only inside the running container: use 'husk exec'", p)
+			// The tmpfs exists only in the running container's mount
+			// namespace: reached through its init's root, as a root
+			// of its own (podman joins the namespace instead).
+			if !c.Alive() {
+				return "", "", fmt.Errorf("%s is on a tmpfs of container %s, which is not running: start it first", p, c.Name)
+			}
+			return procRoot(c), p, nil
 		}
 	}
 	return rootfs, p, nil
 }
+
+// procRoot is the root of a running container's init as its mount
+// namespace has it.
+func procRoot(c *Container) string { return "/proc/" + strconv.Itoa(c.State.Pid) + "/root" }

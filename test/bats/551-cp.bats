@@ -174,3 +174,29 @@ host_tree() {
 	expect_same cp "$H/a*b" glob:/tmp/
 	expect_same cp 'glob:/tmp/*' "$BATS_TEST_TMPDIR/"
 }
+
+@test "cp into and out of a tmpfs of a running container (through its root, its symlinks kept inside); refused when it is stopped" {
+	host_tree
+	run_husk run -d --name tf --tmpfs /scratch --user 1000:1000 "$R/busybox" sleep 300
+	run_husk cp "$H/d" tf:/scratch/
+	run_husk exec tf cat /scratch/d/sub/g
+	expect_eq "$output" g
+	run_husk exec tf stat -c %u:%g /scratch/d/f
+	expect_eq "$output" 1000:1000 "given to the container's user"
+	run_husk cp tf:/scratch/d/f "$BATS_TEST_TMPDIR/back"
+	expect_eq "$(cat "$BATS_TEST_TMPDIR/back")" f
+	# An absolute symlink in the tmpfs names a path of the container
+	# (one that exists on the host too).
+	run_husk exec -u 0 tf sh -c "mkdir -p '$BATS_TEST_TMPDIR' && chmod 777 '$BATS_TEST_TMPDIR' && ln -s '$BATS_TEST_TMPDIR' /scratch/esc"
+	run_husk cp "$H/d/f" tf:/scratch/esc/planted
+	[[ ! -e $BATS_TEST_TMPDIR/planted ]] || die "cp followed a symlink of the container to the host"
+	run_husk exec tf cat "$BATS_TEST_TMPDIR/planted"
+	expect_eq "$output" f "written inside the container"
+	run bash -c '"$HUSK" cp tf:/scratch/d - | tar t | sort'
+	expect_eq "$output" $'d/\nd/f\nd/sub/\nd/sub/g'
+	run_husk stop -t 0 tf
+	run_husk 125 cp "$H/d" tf:/scratch/
+	expect_one_error_line
+	expect_contains "$stderr" "not running"
+	run_husk rm -f tf
+}
