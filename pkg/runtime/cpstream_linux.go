@@ -111,6 +111,11 @@ func CopyOutTar(env Env, c *Container, src string, w io.Writer) error {
 		return err
 	}
 	defer done()
+	return writeTar(t, src, w)
+}
+
+// writeTar writes the container path src of t to w as a tar stream.
+func writeTar(t *ctrTree, src string, w io.Writer) error {
 	p := ctrPath(src)
 	r, rest, err := t.at(p)
 	if err != nil {
@@ -220,6 +225,11 @@ func CopyInTar(env Env, c *Container, r io.Reader, dst string, o CopyOptions) er
 	if err != nil {
 		return err
 	}
+	return extractTar(t, r, d, own)
+}
+
+// extractTar extracts the tar stream r into the container directory d.
+func extractTar(t *ctrTree, r io.Reader, d string, own copyOwner) error {
 	br := bufio.NewReader(r)
 	var in io.Reader = br
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
