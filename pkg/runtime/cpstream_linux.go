@@ -288,7 +288,7 @@ func tarSource(h *tar.Header, tr *tar.Reader) (copySource, bool) {
 	switch h.Typeflag {
 	case tar.TypeDir:
 		src.mode = perm | fs.ModeDir
-	case tar.TypeReg, tar.TypeRegA: //nolint:staticcheck // old archives still use it
+	case tar.TypeReg: // (the reader turns the old TypeRegA into it)
 		src.mode = perm
 	case tar.TypeSymlink:
 		src.mode = perm | fs.ModeSymlink
