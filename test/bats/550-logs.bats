@@ -125,3 +125,11 @@ on_both() {
 		expect_same logs --until "$v" u1
 	done
 }
+
+@test "logs -f of several containers follows them side by side and returns once all have stopped" {
+	run_husk run -d --name ff1 "$R/busybox" sh -c 'echo a1; sleep 1; echo a2'
+	run_husk run -d --name ff2 "$R/busybox" sh -c 'echo b1; sleep 2; echo b2'
+	run timeout 30 "$HUSK" logs -f -n ff1 ff2
+	expect_eq "$status" 0 "logs -f of two (124: it did not return)"
+	expect_eq "$(sort <<<"$output")" $'ff1 a1\nff1 a2\nff2 b1\nff2 b2'
+}
