@@ -73,7 +73,7 @@ func (a *app) startForeground(ctx context.Context, env runtime.Env, c *runtime.C
 			started()
 		}
 	}
-	return containerExit(runtime.Start(ctx, env, c, stdio))
+	return containerExit(runtime.StartAttached(ctx, env, c, stdio))
 }
 
 // stdinFile prefers the process's real stdin file so that the runtime can

@@ -246,7 +246,7 @@ func seedVolume(rootfs, dst, volPath string) error {
 	return src.Walk(dst, func(rel string, e ctrEntry) error {
 		target := "/" + rel
 		if rel != "." {
-			if err := copyEntry(vol, target, copySource{mode: e.Mode, open: e.Open, readlink: e.Readlink}); err != nil {
+			if err := copyEntry(vol, target, e.source()); err != nil {
 				return err
 			}
 		}

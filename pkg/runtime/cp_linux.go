@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -28,17 +29,20 @@ const (
 // were /, and every file of the container is created, opened or read
 // relative to a directory inside it (ctrRoot): neither its symlinks nor a
 // running container swapping them lead outside it.
-func Copy(env Env, c *Container, dir CopyDirection, src, dst string) error {
-	rootfs, err := env.Store.Mount(c.ID, "")
+func Copy(env Env, c *Container, dir CopyDirection, src, dst string, o CopyOptions) error {
+	t, done, err := openTree(env, c)
 	if err != nil {
-		return fmt.Errorf("mount container %s: %w", c.Name, err)
+		return err
 	}
-	defer func() { _, _ = env.Store.Unmount(c.ID, false) }()
-	t := &ctrTree{env: env, c: c, rootfs: rootfs, roots: map[string]*ctrRoot{}}
-	defer t.Close()
+	defer done()
+	t.overwrite = o.Overwrite
 	contents := strings.HasSuffix(src, "/.") || src == "."
 	if dir == CopyIn {
-		return copyIn(t, src, ctrPath(dst), dst, contents)
+		own, err := ownerFor(env, c, t.rootfs, o)
+		if err != nil {
+			return err
+		}
+		return copyIn(t, src, ctrPath(dst), dst, contents, own)
 	}
 	return copyOut(t, ctrPath(src), dst, contents)
 }
@@ -53,7 +57,7 @@ func ctrPath(p string) string {
 
 // copyIn copies the host's src to the container path dst (given as
 // dstArg).
-func copyIn(t *ctrTree, src, dst, dstArg string, contents bool) error {
+func copyIn(t *ctrTree, src, dst, dstArg string, contents bool, own copyOwner) error {
 	fi, err := os.Lstat(src)
 	if err != nil {
 		return fmt.Errorf("copy %q: %w", src, err)
@@ -80,11 +84,11 @@ func copyIn(t *ctrTree, src, dst, dstArg string, contents bool) error {
 			return err
 		}
 		rel, _ := filepath.Rel(src, p)
-		return copyEntry(t, filepath.Join(dst, base, rel), copySource{
-			mode:     info.Mode(),
-			open:     func() (*os.File, error) { return os.Open(p) },
+		return t.place(filepath.Join(dst, base, rel), copySource{
+			mode: info.Mode(), uid: -1, gid: -1,
+			open:     func() (io.ReadCloser, error) { return os.Open(p) },
 			readlink: func() (string, error) { return os.Readlink(p) },
-		})
+		}, own)
 	})
 }
 
@@ -105,14 +109,19 @@ func copyOut(t *ctrTree, src, dst string, contents bool) error {
 		return fmt.Errorf("copy %q: destination %q is not a directory", src, dst)
 	}
 	return r.Walk(rest, func(rel string, e ctrEntry) error {
-		return copyEntry(hostFiles{}, filepath.Join(dst, base, rel), copySource{mode: e.Mode, open: e.Open, readlink: e.Readlink})
+		p, src := filepath.Join(dst, base, rel), e.source()
+		if err := clearConflict(hostFiles{}, p, src, t.overwrite); err != nil {
+			return err
+		}
+		return copyEntry(hostFiles{}, p, src)
 	})
 }
 
 // copySource is one file to copy: its type and mode, and how to read it.
 type copySource struct {
 	mode     fs.FileMode
-	open     func() (*os.File, error)
+	uid, gid int // -1: a host file's (the user's own)
+	open     func() (io.ReadCloser, error)
 	readlink func() (string, error)
 }
 
@@ -210,6 +219,9 @@ type ctrTree struct {
 	c      *Container
 	rootfs string
 	roots  map[string]*ctrRoot
+	// overwrite replaces a directory by a file and the other way round
+	// (cp --overwrite), in the container or, copying out, on the host.
+	overwrite bool
 }
 
 // at returns the root that holds the container path p, and p's path in it.
@@ -224,6 +236,11 @@ func (t *ctrTree) at(p string) (*ctrRoot, string, error) {
 	r, err := openCtrRoot(dir)
 	if err != nil {
 		return nil, "", fmt.Errorf("open the files of container %s: %w", t.c.Name, err)
+	}
+	if dir == procRoot(t.c) && !t.c.Alive() {
+		// The pid may have gone to another process before the open.
+		r.Close()
+		return nil, "", fmt.Errorf("open the files of container %s: it stopped", t.c.Name)
 	}
 	t.roots[dir] = r
 	return r, rest, nil
@@ -292,8 +309,18 @@ func dataRoot(env Env, c *Container, rootfs, p string) (string, string, error) {
 			}
 			return vol.Path, rest, nil
 		case VolumeTmpfs:
-			return "", "", fmt.Errorf("%s is on a tmpfs that exists only inside the running container: use 'husk exec'", p)
+			// The tmpfs exists only in the running container's mount
+			// namespace: reached through its init's root, as a root
+			// of its own (podman joins the namespace instead).
+			if !c.Alive() {
+				return "", "", fmt.Errorf("%s is on a tmpfs of container %s, which is not running: start it first", p, c.Name)
+			}
+			return procRoot(c), p, nil
 		}
 	}
 	return rootfs, p, nil
 }
+
+// procRoot is the root of a running container's init as its mount
+// namespace has it.
+func procRoot(c *Container) string { return "/proc/" + strconv.Itoa(c.State.Pid) + "/root" }

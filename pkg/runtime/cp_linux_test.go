@@ -44,8 +44,8 @@ func TestCopySemantics(t *testing.T) {
 	must(t, unix.Mkfifo(filepath.Join(host, "tree/pipe"), 0o644))
 
 	// A file to a new name, then over it.
-	must(t, copyIn(tree, filepath.Join(host, "f"), "/tmp/f", "/tmp/f", false))
-	must(t, copyIn(tree, filepath.Join(host, "f"), "/tmp/f", "/tmp/f", false))
+	must(t, copyIn(tree, filepath.Join(host, "f"), "/tmp/f", "/tmp/f", false, copyOwner{keep: true}))
+	must(t, copyIn(tree, filepath.Join(host, "f"), "/tmp/f", "/tmp/f", false, copyOwner{keep: true}))
 	if got := readFile(t, filepath.Join(rootfs, "tmp/f")); got != "file" {
 		t.Errorf("/tmp/f: %q", got)
 	}
@@ -54,15 +54,15 @@ func TestCopySemantics(t *testing.T) {
 	}
 	// A file into an existing directory, through a symlink to it.
 	must(t, os.Symlink("/tmp", filepath.Join(rootfs, "tmplink")))
-	must(t, copyIn(tree, filepath.Join(host, "f"), "/tmplink", "/tmplink", false))
+	must(t, copyIn(tree, filepath.Join(host, "f"), "/tmplink", "/tmplink", false, copyOwner{keep: true}))
 	if got := readFile(t, filepath.Join(rootfs, "tmp/f")); got != "file" {
 		t.Errorf("/tmplink/f: %q", got)
 	}
 	// A directory into an existing one, and as a new name; SRC/. copies
 	// the contents. Symlinks stay symlinks, fifos are made.
-	must(t, copyIn(tree, filepath.Join(host, "tree"), "/tmp", "/tmp", false))
-	must(t, copyIn(tree, filepath.Join(host, "tree"), "/new", "/new", false))
-	must(t, copyIn(tree, filepath.Join(host, "tree")+"/.", "/real", "/real", true))
+	must(t, copyIn(tree, filepath.Join(host, "tree"), "/tmp", "/tmp", false, copyOwner{keep: true}))
+	must(t, copyIn(tree, filepath.Join(host, "tree"), "/new", "/new", false, copyOwner{keep: true}))
+	must(t, copyIn(tree, filepath.Join(host, "tree")+"/.", "/real", "/real", true, copyOwner{keep: true}))
 	for _, p := range []string{"tmp/tree", "new", "real"} {
 		if got := readFile(t, filepath.Join(rootfs, p, "sub/a")); got != "a" {
 			t.Errorf("%s/sub/a: %q", p, got)
@@ -74,11 +74,11 @@ func TestCopySemantics(t *testing.T) {
 			t.Errorf("%s/pipe: %v %v", p, fi, err)
 		}
 	}
-	if err := copyIn(tree, filepath.Join(host, "tree"), "/tmp/f", "/tmp/f", false); err == nil || !strings.Contains(err.Error(), "not a directory") {
+	if err := copyIn(tree, filepath.Join(host, "tree"), "/tmp/f", "/tmp/f", false, copyOwner{keep: true}); err == nil || !strings.Contains(err.Error(), "not a directory") {
 		t.Errorf("a directory onto a file: %v", err)
 	}
 	// Into the volume: its source on the host.
-	must(t, copyIn(tree, filepath.Join(host, "f"), "/data/f", "/data/f", false))
+	must(t, copyIn(tree, filepath.Join(host, "f"), "/data/f", "/data/f", false, copyOwner{keep: true}))
 	if got := readFile(t, filepath.Join(vol, "f")); got != "file" {
 		t.Errorf("volume f: %q", got)
 	}
@@ -120,10 +120,10 @@ func TestCopyRace(t *testing.T) {
 	stop := swapper(t, rootfs, "d", outside)
 	var in, fileOut, dirOut int
 	for i := 0; i < raceIterations/10; i++ {
-		if copyIn(tree, filepath.Join(host, "x"), "/d/x", "/d/x", false) == nil {
+		if copyIn(tree, filepath.Join(host, "x"), "/d/x", "/d/x", false, copyOwner{keep: true}) == nil {
 			in++
 		}
-		_ = copyIn(tree, filepath.Join(host, "t"), "/d/t", "/d/t", false)
+		_ = copyIn(tree, filepath.Join(host, "t"), "/d/t", "/d/t", false, copyOwner{keep: true})
 		got := filepath.Join(out, "got")
 		os.RemoveAll(got)
 		if copyOut(tree, "/d/secret", got, false) == nil {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -153,6 +154,7 @@ func (r *ctrRoot) ChmodDir(p string, perm fs.FileMode) error {
 type ctrEntry struct {
 	Mode     fs.FileMode
 	UID, GID int
+	ModTime  time.Time
 	dir      *os.File // the directory that holds it, open during fn
 	name     string
 	path     string // its path inside the root, for messages
@@ -199,7 +201,7 @@ func walkAt(dir *os.File, name, p, rel string, fn func(string, ctrEntry) error) 
 		// swapped one in since.
 		return &fs.PathError{Op: "open", Path: p, Err: unix.ELOOP}
 	}
-	e := ctrEntry{Mode: statMode(st), UID: int(st.Uid), GID: int(st.Gid), dir: dir, name: name, path: p}
+	e := ctrEntry{Mode: statMode(st), UID: int(st.Uid), GID: int(st.Gid), ModTime: time.Unix(st.Mtim.Unix()), dir: dir, name: name, path: p}
 	if !e.Mode.IsDir() {
 		return fn(rel, e)
 	}

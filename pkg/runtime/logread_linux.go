@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"time"
 )
 
 // logReader prints the lines of one log file through a fixed buffer. It
@@ -97,6 +96,10 @@ func (lr *logReader) finish(p *logPrinter) {
 	lr.r, lr.w = 0, 0
 }
 
+// logTimeFormat is how logs -t prints a line's time: podman's, with
+// all nine digits of the fraction.
+const logTimeFormat = "2006-01-02T15:04:05.000000000Z07:00"
+
 // logPrinter writes log lines to stdout and stderr, buffered; the buffer
 // of one stream is flushed before the other one is written, so their
 // order holds.
@@ -137,7 +140,7 @@ func (p *logPrinter) line(b []byte) {
 // begin starts an entry; text and end follow.
 func (p *logPrinter) begin(h logHeader) {
 	p.w = nil
-	if !p.o.Since.IsZero() && h.Time.Before(p.o.Since) {
+	if (!p.o.Since.IsZero() && h.Time.Before(p.o.Since)) || (!p.o.Until.IsZero() && h.Time.After(p.o.Until)) {
 		return
 	}
 	w, s := p.out, 0
@@ -148,8 +151,14 @@ func (p *logPrinter) begin(h logHeader) {
 		p.check(p.last.Flush())
 	}
 	p.last, p.w, p.partial, p.stream = w, w, h.Partial, s
-	if p.o.Timestamps && !p.midLine[s] {
-		p.stamp = append(h.Time.AppendFormat(p.stamp[:0], time.RFC3339Nano), ' ')
+	if !p.midLine[s] && (p.o.Prefix != "" || p.o.Timestamps) {
+		p.stamp = p.stamp[:0]
+		if p.o.Prefix != "" {
+			p.stamp = append(append(p.stamp, p.o.Prefix...), ' ')
+		}
+		if p.o.Timestamps {
+			p.stamp = append(h.Time.AppendFormat(p.stamp, logTimeFormat), ' ')
+		}
 		_, err := w.Write(p.stamp)
 		p.check(err)
 	}

@@ -13,12 +13,17 @@ import (
 
 // LogOptions control FollowLog.
 type LogOptions struct {
-	Follow     bool
-	Tail       int // < 0: all
-	Since      time.Time
+	Follow bool
+	Tail   int // < 0: all
+	Since  time.Time
+	// Until, if set, leaves out the lines logged after it.
+	Until      time.Time
 	Timestamps bool
-	Stdout     io.Writer
-	Stderr     io.Writer
+	// Prefix, if set, starts each line (with a space after it): whose
+	// log it is, when several are shown.
+	Prefix string
+	Stdout io.Writer
+	Stderr io.Writer
 	// Following, if set, is called once the existing log was printed and
 	// everything from then on will be.
 	Following func()

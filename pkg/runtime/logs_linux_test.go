@@ -163,7 +163,7 @@ func TestLogsOfAHugeLog(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
-		if w.lines != 1000 || string(w.last) != "2024-01-01T00:33:20Z the-end\n" {
+		if w.lines != 1000 || string(w.last) != "2024-01-01T00:33:20.000000000Z the-end\n" {
 			t.Errorf("--tail 1000 -t printed %d lines, the last %q", w.lines, w.last)
 		}
 		if grew > 16<<20 || allocated > 4<<20 {
@@ -224,7 +224,10 @@ func TestLogsPartialLines(t *testing.T) {
 		{LogOptions{Tail: 2}, "x\nno newline"},
 		{LogOptions{Tail: 3}, "aaabbbccc\nx\nno newline"},
 		{LogOptions{Tail: 100}, "aaabbbccc\nx\nno newline"},
-		{LogOptions{Tail: -1, Timestamps: true}, "2024-01-01T00:00:01Z aaabbbccc\n2024-01-01T00:00:04Z x\n2024-01-01T00:00:05Z no newline"},
+		{LogOptions{Tail: -1, Timestamps: true}, "2024-01-01T00:00:01.000000000Z aaabbbccc\n2024-01-01T00:00:04.000000000Z x\n2024-01-01T00:00:05.000000000Z no newline"},
+		{LogOptions{Tail: -1, Until: time.Date(2024, 1, 1, 0, 0, 4, 0, time.UTC)}, "aaabbbccc\nx\n"},
+		{LogOptions{Tail: -1, Prefix: "abc", Timestamps: true, Since: time.Date(2024, 1, 1, 0, 0, 4, 0, time.UTC)},
+			"abc 2024-01-01T00:00:04.000000000Z x\nabc 2024-01-01T00:00:05.000000000Z no newline"},
 		{LogOptions{Tail: -1, Since: time.Date(2024, 1, 1, 0, 0, 4, 0, time.UTC)}, "x\nno newline"},
 	} {
 		if out, _ := printLog(t, c, tc.o); out != tc.want {
