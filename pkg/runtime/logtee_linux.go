@@ -12,9 +12,13 @@ import (
 // StartAttached is Start for a container whose output the caller shows
 // (run without -d, start --attach): the output also goes to the
 // container's log, as a detached container's does, so that "logs" shows
-// it afterwards (podman's k8s-file driver does the same). When the log
-// cannot be opened, the container runs without it.
+// it afterwards (podman's k8s-file driver does the same), unless
+// --log-driver keeps none. When the log cannot be opened, the container
+// runs without it.
 func StartAttached(ctx context.Context, env Env, c *Container, stdio Stdio) (int, error) {
+	if d := c.Config.LogDriver; d == LogDriverNone || d == LogDriverPassthrough {
+		return Start(ctx, env, c, stdio) // --log-driver: no log kept
+	}
 	logf, err := OpenLog(c.LogPath(), LogLimits{MaxSize: c.Config.LogMaxSize, MaxFiles: c.Config.LogMaxFiles})
 	if err != nil {
 		return Start(ctx, env, c, stdio)

@@ -405,6 +405,13 @@ podman_user() {
 	local dir
 	dir=$(ctr_field lnone '{{.Bundle}}')
 	[[ ! -e ${dir%/config.json}/ctr.log ]] || die "a log file with --log-driver none: $(cat "${dir%/config.json}/ctr.log")"
+	# A foreground run keeps its output in the log too, unless the driver
+	# keeps none.
+	run_husk run --name fgnone --log-driver none "$R/busybox" echo shown
+	expect_eq "$output" shown
+	run_husk 125 logs fgnone
+	expect_contains "$stderr" "its output is not kept"
+	run_husk rm fgnone
 	run_husk run --rm --log-driver passthrough "$R/busybox" sh -c 'echo out; echo err >&2'
 	expect_eq "$output" out
 	expect_eq "$stderr" err
