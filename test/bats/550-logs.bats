@@ -9,26 +9,8 @@
 load helpers
 load podman-compare
 
-setup_file() {
-	husk_setup_run_file busybox
-	podman_setup_file
-	[[ -z $HUSK_SKIP_REASON ]] || return 0
-	pm pull -q --tls-verify=false "$R/busybox" >/dev/null
-}
-
-teardown_file() {
-	podman_teardown_file
-	if [[ -d ${PODMAN_DIR:-} ]]; then
-		podman unshare rm -rf "$PODMAN_DIR" || true
-	fi
-	husk_teardown_file
-}
-
-# on_both ARGS...: run ARGS with husk and with podman, output dropped.
-on_both() {
-	"$HUSK" "$@" >/dev/null 2>&1 || true
-	pm "$@" >/dev/null 2>&1 || true
-}
+setup_file() { podman_compare_setup_file busybox; }
+teardown_file() { podman_compare_teardown_file; }
 
 @test "logs: a container run in the foreground has a log (stdout and stderr, a last line without newline)" {
 	run_husk run --name fg "$R/busybox" sh -c 'echo one; echo err >&2; printf nonl'

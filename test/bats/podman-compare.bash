@@ -104,3 +104,31 @@ for o in json.load(sys.stdin):
     print(" ".join("%s:%s" % (k, t(v)) for k, v in sorted(o.items())))
 ' | sort -u
 }
+
+# podman_compare_setup_file IMAGE...: a file whose tests run husk and
+# podman side by side: both get the images.
+podman_compare_setup_file() {
+	husk_setup_run_file "$@"
+	podman_setup_file
+	[[ -z $HUSK_SKIP_REASON ]] || return 0
+	local img
+	for img in "$@"; do
+		pm pull -q --tls-verify=false "$R/$img" >/dev/null
+	done
+}
+
+# podman_compare_teardown_file: podman's store holds files of subordinate
+# ids, which only its namespace can remove.
+podman_compare_teardown_file() {
+	podman_teardown_file
+	if [[ -d ${PODMAN_DIR:-} ]]; then
+		podman unshare rm -rf "$PODMAN_DIR" || true
+	fi
+	husk_teardown_file
+}
+
+# on_both ARGS...: run ARGS with husk and with podman, output dropped.
+on_both() {
+	"$HUSK" "$@" >/dev/null 2>&1 || true
+	pm "$@" >/dev/null 2>&1 || true
+}
