@@ -42,8 +42,9 @@ teardown() { "$HUSK" rm -a -f -t 0 >/dev/null 2>&1 || true; }
 	run_husk start w-exit3
 	run_husk wait --condition exited --interval 10ms w-exit3
 	expect_eq "$output" 3
+	run_husk run -d --name w-last "$R/busybox" sh -c 'exit 5'
 	run_husk wait -l
-	expect_eq "$output" 3 "the container created last"
+	expect_eq "$output" 5 "the container created last"
 	run_husk 125 wait --condition healthy w-run
 	expect_contains "$stderr" "no such state"
 	run_husk 125 wait --condition bogus w-run
