@@ -3,6 +3,7 @@ package runtime
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestSelectionCheck(t *testing.T) {
@@ -28,5 +29,30 @@ func TestSelectionCheck(t *testing.T) {
 		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
 			t.Errorf("%+v: got %v, want %q", tc.s, err, tc.want)
 		}
+	}
+}
+
+func TestParseWaitInterval(t *testing.T) {
+	for in, want := range map[string]time.Duration{"250ms": 250 * time.Millisecond, "100": 100 * time.Millisecond, "2s": 2 * time.Second} {
+		if got, err := ParseWaitInterval(in); err != nil || got != want {
+			t.Errorf("%q: got %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"1x", "-5s", ""} {
+		if _, err := ParseWaitInterval(in); err == nil {
+			t.Errorf("%q: no error", in)
+		}
+	}
+}
+
+func TestCheckWaitConditions(t *testing.T) {
+	if err := CheckWaitConditions([]string{"running", "stopped", "exited", "created", "paused"}); err != nil {
+		t.Error(err)
+	}
+	if err := CheckWaitConditions([]string{"healthy"}); err == nil || !strings.Contains(err.Error(), "no such state") {
+		t.Errorf("healthy: %v", err)
+	}
+	if err := CheckWaitConditions([]string{"bogus"}); err == nil || !strings.Contains(err.Error(), "unknown") {
+		t.Errorf("bogus: %v", err)
 	}
 }
