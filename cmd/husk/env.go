@@ -147,3 +147,33 @@ func (a *app) openEnv() (*storage.Store, runtime.Env, error) {
 func (a *app) cgroupInfo() (cgroups.Info, error) {
 	return cgroups.Detect(a.state.Rootless, int(a.state.UID), a.runtimeDir, cgroups.Manager(a.global.cgroupManager))
 }
+
+// withSelection opens the store and runs fn for each container sel
+// selects; with several, each failure is reported and husk ends with 125.
+func (a *app) withSelection(sel runtime.Selection, fn func(runtime.Env, runtime.Target) error) error {
+	if err := sel.Check(); err != nil {
+		return err
+	}
+	store, env, err := a.openEnv()
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	ts, err := runtime.Select(env, sel)
+	if err != nil {
+		return err
+	}
+	var firstErr error
+	for _, t := range ts {
+		if err := fn(env, t); err != nil {
+			if len(ts) == 1 {
+				return err
+			}
+			fmt.Fprintf(a.stderr, "husk: %s\n", message(err))
+			if firstErr == nil {
+				firstErr = &exitCodeError{code: exitHusk}
+			}
+		}
+	}
+	return firstErr
+}

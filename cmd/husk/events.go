@@ -3,6 +3,7 @@
 package main
 
 import (
+	"fmt"
 	"path/filepath"
 	"time"
 
@@ -16,7 +17,11 @@ import (
 )
 
 // journal is the store's event journal, in its run root (see pkg/events).
+// With --events-backend none there is none (nil): nothing is recorded.
 func (a *app) journal() *events.Journal {
+	if a.global.eventsBackend == "none" {
+		return nil
+	}
 	return events.New(filepath.Join(a.storeOptions().RunRoot, "husk-events"))
 }
 
@@ -27,7 +32,11 @@ func (a *app) record(t events.Type, s events.Status, id, name string) {
 	if t == events.Network {
 		e.Name, e.Network = "", name
 	}
-	if err := a.journal().Append(e); err != nil {
+	j := a.journal()
+	if j == nil {
+		return
+	}
+	if err := j.Append(e); err != nil {
 		logrus.Warnf("%v", err)
 	}
 }
@@ -79,7 +88,11 @@ does. Without --stream=false, follow new events until interrupted.`,
 					return setting.Errorf("{until}: %w", err)
 				}
 			}
-			return events.Show(cmd.Context(), a.journal(), o, a.stdout)
+			j := a.journal()
+			if j == nil {
+				return fmt.Errorf("no events are recorded with --events-backend none: use --events-backend file")
+			}
+			return events.Show(cmd.Context(), j, o, a.stdout)
 		},
 	}
 	f := cmd.Flags()

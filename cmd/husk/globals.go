@@ -22,6 +22,7 @@ type globalOptions struct {
 	logLevel      string
 	runtime       string
 	cgroupManager string
+	eventsBackend string
 
 	// flags are the flags the settings were parsed from (which of them
 	// were given).
@@ -45,6 +46,8 @@ var globalFlags = []globalFlag{
 		func(g *globalOptions) *string { return &g.logLevel }},
 	{"cgroup-manager", "", "cgroup manager: systemd (a transient scope through your systemd manager) or cgroupfs (a directory in your delegated cgroup); default: systemd when reachable on a cgroup v2 host",
 		func(g *globalOptions) *string { return &g.cgroupManager }},
+	{"events-backend", "file", "where events are recorded: file (the store's journal, which husk events reads) or none",
+		func(g *globalOptions) *string { return &g.eventsBackend }},
 	{"runtime", "", "OCI runtime NAME or PATH (default: crun if it can run on this host, else runc)",
 		func(g *globalOptions) *string { return &g.runtime }},
 }

@@ -11,11 +11,13 @@ import (
 )
 
 func newKillCommand(a *app) *cobra.Command {
-	var signal string
+	var (
+		signal string
+		sel    = runtime.Selection{RunningOnly: true}
+	)
 	cmd := &cobra.Command{
 		Use:   "kill [flags] CONTAINER [CONTAINER...]",
 		Short: "Send a signal to containers (SIGKILL by default)",
-		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sig, err := runtime.ParseSignal(signal)
 			if signal == "0" {
@@ -24,15 +26,20 @@ func newKillCommand(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.withContainers(args, func(env runtime.Env, c *runtime.Container) error {
-				if err := runtime.Kill(env, c, sig); err != nil {
+			sel.Refs = args
+			return a.withSelection(sel, func(env runtime.Env, t runtime.Target) error {
+				if err := runtime.Kill(env, t.C, sig); err != nil {
 					return err
 				}
-				fmt.Fprintln(a.stdout, c.Name)
+				fmt.Fprintln(a.stdout, t.Ref)
 				return nil
 			})
 		},
 	}
-	cmd.Flags().StringVarP(&signal, "signal", "s", "KILL", "signal to send")
+	f := cmd.Flags()
+	f.StringVarP(&signal, "signal", "s", "KILL", "signal to send")
+	f.BoolVarP(&sel.All, "all", "a", false, "signal all running containers")
+	f.BoolVarP(&sel.Latest, "latest", "l", false, "signal the container created last")
+	f.StringArrayVar(&sel.CIDFiles, "cidfile", nil, "signal the container whose ID the file holds (run --cidfile)")
 	return cmd
 }

@@ -164,6 +164,13 @@ func (a *app) setup(cmd *cobra.Command) error {
 	logrus.SetOutput(a.stderr)
 	logrus.SetFormatter(&logrus.TextFormatter{DisableTimestamp: true})
 	warnCallerSkew()
+	switch a.global.eventsBackend {
+	case "file", "none":
+	case "journald":
+		return fmt.Errorf("--events-backend journald: husk records events in a file of its store, not in the journal; use file or none")
+	default:
+		return fmt.Errorf("invalid --events-backend %q: use file or none", a.global.eventsBackend)
+	}
 	if err := a.global.absStorePaths(); err != nil {
 		return err
 	}

@@ -88,10 +88,13 @@ func stdinFile(r io.Reader) io.Reader {
 func newStartCommand(a *app) *cobra.Command {
 	var attach, interactive bool
 	cmd := &cobra.Command{
-		Use:   "start [flags] CONTAINER",
-		Short: "Start a created or stopped container",
-		Args:  cobra.ExactArgs(1),
+		Use:   "start [flags] CONTAINER [CONTAINER...]",
+		Short: "Start created or stopped containers",
+		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if attach && len(args) > 1 {
+				return fmt.Errorf("you cannot start and attach multiple containers at once")
+			}
 			return a.withContainers(args, func(env runtime.Env, c *runtime.Container) error {
 				return a.startExisting(cmd.Context(), env, c, attach, interactive)
 			})

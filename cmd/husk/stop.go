@@ -8,26 +8,44 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/husk-dev/husk/internal/ctrlist"
 	"github.com/husk-dev/husk/pkg/runtime"
 )
 
 func newStopCommand(a *app) *cobra.Command {
-	var timeout int
+	var (
+		timeout int
+		sel     runtime.Selection
+		filters []string
+	)
 	cmd := &cobra.Command{
 		Use:   "stop [flags] CONTAINER [CONTAINER...]",
 		Short: "Stop containers: the image's stop signal, then SIGKILL after the timeout",
-		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withContainers(args, func(env runtime.Env, c *runtime.Container) error {
-				if err := runtime.Stop(cmd.Context(), env, c, stopTimeout(cmd.Flags().Changed("time"), timeout, c)); err != nil {
+			sel.Refs = args
+			if len(filters) > 0 {
+				f, err := ctrlist.ParseFilter(filters, nil)
+				if err != nil {
 					return err
 				}
-				fmt.Fprintln(a.stdout, c.Name)
+				sel.Filter = f.Match
+			}
+			return a.withSelection(sel, func(env runtime.Env, t runtime.Target) error {
+				if err := runtime.Stop(cmd.Context(), env, t.C, stopTimeout(cmd.Flags().Changed("time"), timeout, t.C)); err != nil {
+					return err
+				}
+				fmt.Fprintln(a.stdout, t.Ref)
 				return nil
 			})
 		},
 	}
-	cmd.Flags().IntVarP(&timeout, "time", "t", 10, "seconds to wait before killing the container (default: its --stop-timeout, else 10)")
+	f := cmd.Flags()
+	f.IntVarP(&timeout, "time", "t", 10, "seconds to wait before killing the container (default: its --stop-timeout, else 10)")
+	f.BoolVarP(&sel.All, "all", "a", false, "stop all containers")
+	f.BoolVarP(&sel.Latest, "latest", "l", false, "stop the container created last")
+	f.BoolVarP(&sel.Ignore, "ignore", "i", false, "skip names that are not containers")
+	f.StringArrayVar(&sel.CIDFiles, "cidfile", nil, "stop the container whose ID the file holds (run --cidfile)")
+	f.StringArrayVarP(&filters, "filter", "f", nil, "stop the containers that match KEY=VALUE (the filters of ps, but before and since)")
 	return cmd
 }
 

@@ -268,6 +268,11 @@ func Stop(ctx context.Context, env Env, c *Container, timeout time.Duration) err
 	if err == nil {
 		return nil
 	}
+	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil && env.Notices != nil {
+		// podman's words, which scripts may look for.
+		fmt.Fprintf(env.Notices, "husk: warning: StopSignal %s failed to stop container %s in %d seconds, resorting to SIGKILL\n",
+			unix.SignalName(sig), c.Name, int(timeout/time.Second))
+	}
 	if c.State.Cgroup != "" {
 		_ = cgroups.Kill(c.State.Cgroup)
 	}
