@@ -162,6 +162,12 @@ func configOf(c *runtime.Container, src Source, haveOCI bool, oci *specs.Spec) C
 		WorkingDir: k.Workdir, Labels: k.Labels, Annotations: k.Annotations,
 		HealthcheckOnFailureAction: "none", Umask: "0022", StopTimeout: 10, Passwd: true, SdNotifyMode: "container",
 	}
+	if k.StopTimeout != nil {
+		out.StopTimeout = *k.StopTimeout
+	}
+	if k.Umask != nil {
+		out.Umask = fmt.Sprintf("%04o", *k.Umask)
+	}
 	if out.Hostname == "" {
 		out.Hostname = c.ID[:min(12, len(c.ID))]
 	}
