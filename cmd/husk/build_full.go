@@ -11,6 +11,7 @@ import (
 
 	"github.com/husk-dev/husk/pkg/build"
 	"github.com/husk-dev/husk/pkg/build/buildopts"
+	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/runtime/oci"
 	"github.com/husk-dev/husk/pkg/storage"
 )
@@ -36,6 +37,13 @@ func (a *app) runBuild(cmd *cobra.Command, o buildopts.Options, contextArg strin
 	if err != nil {
 		return err
 	}
+	// podman 4.3.1 records "image build" with neither ID nor name; the
+	// image's ID and first tag are what a script following events needs.
+	name := ""
+	if len(o.Tags) > 0 {
+		name = o.Tags[0]
+	}
+	a.record(events.Image, events.Build, res.ID, name)
 	if o.Quiet {
 		fmt.Fprintln(a.stdout, res.ID)
 	}

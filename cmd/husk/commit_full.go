@@ -9,6 +9,7 @@ import (
 
 	"github.com/husk-dev/husk/pkg/commit"
 	"github.com/husk-dev/husk/pkg/commit/commitopts"
+	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/pull/pullopts"
 	"github.com/husk-dev/husk/pkg/runtime"
 )
@@ -24,6 +25,7 @@ func (a *app) runCommit(cmd *cobra.Command, ctr, dest string, o commitopts.Optio
 		cenv := commit.Env{Store: env.Store, Sys: sys, Progress: a.progress(o.Quiet)}
 		id, err := commit.Container(cmd.Context(), cenv, env, c, dest, o)
 		if err == nil {
+			runtime.RecordEvent(env, c, events.Commit)
 			fmt.Fprintln(a.stdout, id)
 		}
 		return err
@@ -39,6 +41,10 @@ func (a *app) runImport(cmd *cobra.Command, path, dest string, o commitopts.Impo
 	defer store.Close()
 	cenv := commit.Env{Store: store, Sys: sys, Progress: a.progress(o.Quiet)}
 	id, err := commit.ImportFile(cmd.Context(), cenv, path, a.stdin, dest, o)
+	if err == nil && dest != "" {
+		// podman 4.3.1 records an import as the tag it gives.
+		a.record(events.Image, events.Tag, id, dest)
+	}
 	if err == nil {
 		fmt.Fprintln(a.stdout, "sha256:"+id)
 	}

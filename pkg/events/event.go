@@ -39,6 +39,7 @@ const (
 	Remove      Status = "remove"
 	Cleanup     Status = "cleanup"
 	HealthCheck Status = "health_status"
+	Commit      Status = "commit"
 )
 
 // Image events (Remove is "remove" for images too).
@@ -49,6 +50,7 @@ const (
 	Untag Status = "untag"
 	Save  Status = "save"
 	Load  Status = "load"
+	Build Status = "build"
 )
 
 // Event is one journal entry. Its JSON is podman's (`podman events

@@ -142,6 +142,27 @@ push $id $HUSK_TEST_REGISTRY/bats-events/busybox:$TAG"
 	expect_eq "$(tail -1 <<<"$output")" "remove $id" "image prune's event"
 }
 
+@test "commit, import and build: container commit, image tag, image build (with the image's ID and name)" {
+	use_store commit
+	run_husk run --name evc "$R/busybox" true
+	run_husk commit -q evc evimg
+	local cid=$output
+	"$HUSK" export -o "$BATS_TEST_TMPDIR/evc.tar" evc
+	run_husk import "$BATS_TEST_TMPDIR/evc.tar" evimp
+	local iid=${output#sha256:}
+	printf 'FROM %s\nRUN true\n' "$R/busybox" >"$BATS_TEST_TMPDIR/Containerfile"
+	run_husk build -q -t evb -f "$BATS_TEST_TMPDIR/Containerfile" "$BATS_TEST_TMPDIR"
+	local bid=$output
+	run_husk events --stream=false --filter event=commit --format '{{.Type}} {{.Status}} {{.Name}} {{.Image}}'
+	expect_eq "$output" "container commit evc $R/busybox" "commit's event (as podman 4.3.1)"
+	run_husk events --stream=false --filter type=image --filter event=tag --format '{{.ID}} {{.Name}}'
+	expect_contains "$output" "$iid evimp" "import's tag event (podman 4.3.1 records an import so)"
+	# podman 4.3.1's build event has no ID nor name; husk gives both.
+	run_husk events --stream=false --filter event=build --format '{{.Type}} {{.Status}} {{.ID}} {{.Name}}'
+	expect_eq "$output" "image build ${bid#sha256:} evb" "build's event"
+	: "$cid"
+}
+
 @test "volumes and networks: create and remove (rm and prune)" {
 	run_husk volume create ev1
 	run_husk volume create ev2
