@@ -4,12 +4,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 
+	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/pull/ensure"
 	"github.com/husk-dev/husk/pkg/pull/pullopts"
 	"github.com/husk-dev/husk/pkg/runtime"
@@ -128,11 +130,22 @@ func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containe
 	}
 	if cf.detach {
 		if err := a.startDetached(c, nil); err != nil {
-			return err
+			return runStartError(err)
 		}
 		fmt.Fprintln(a.stdout, c.ID)
 		return nil
 	}
 	defer tlog("container done")
-	return a.startForeground(ctx, env, c, nil, fio)
+	return runStartError(a.startForeground(ctx, env, c, nil, fio))
+}
+
+// runStartError is run's error when the container it created cannot
+// start: a published port that is taken or privileged ends run with 126,
+// as podman's run does (its start failures are "cannot invoke"); start
+// and create keep 125 for it, as podman's do.
+func runStartError(err error) error {
+	if errors.Is(err, netns.ErrPortInUse) || errors.Is(err, netns.ErrPrivilegedPort) {
+		return &exitCodeError{code: exitCannotRun, msg: message(err)}
+	}
+	return err
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/husk-dev/husk/internal/childenv"
 	"github.com/husk-dev/husk/internal/setting"
+	"github.com/husk-dev/husk/pkg/netns"
 	"golang.org/x/sys/unix"
 )
 
@@ -59,6 +60,8 @@ const (
 	reportError        = "error"
 	reportNotFound     = "not-found"
 	reportCannotInvoke = "cannot-invoke"
+	reportPortInUse    = "port-in-use"
+	reportPortPriv     = "port-privileged"
 )
 
 // encodeFailure is the monitor's report of err.
@@ -69,6 +72,10 @@ func encodeFailure(err error) string {
 		class = reportNotFound
 	case errors.Is(err, ErrCannotInvoke):
 		class = reportCannotInvoke
+	case errors.Is(err, netns.ErrPortInUse):
+		class = reportPortInUse
+	case errors.Is(err, netns.ErrPrivilegedPort):
+		class = reportPortPriv
 	}
 	return class + " " + setting.Encode(err)
 }
@@ -85,6 +92,10 @@ func decodeFailure(msg string) (err error, ok bool) {
 		f.class = ErrCommandNotFound
 	case reportCannotInvoke:
 		f.class = ErrCannotInvoke
+	case reportPortInUse:
+		f.class = netns.ErrPortInUse
+	case reportPortPriv:
+		f.class = netns.ErrPrivilegedPort
 	case reportError:
 	default:
 		return nil, false

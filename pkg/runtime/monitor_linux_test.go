@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/husk-dev/husk/internal/setting"
+	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/runtime/oci"
 )
 
@@ -226,6 +227,8 @@ func TestStartFailureReport(t *testing.T) {
 		{oci.Classify(errors.New(`exec: "/x": executable file not found in $PATH`)), ErrCommandNotFound},
 		{oci.Classify(errors.New(`exec /x: permission denied`)), ErrCannotInvoke},
 		{fmt.Errorf("start: %w", setting.Errorf("{network} %s: %s", "pasta", "not installed")), nil},
+		{fmt.Errorf("port 80/tcp on 0.0.0.0 is %w", netns.ErrPortInUse), netns.ErrPortInUse},
+		{fmt.Errorf("port 80/tcp is a %w", netns.ErrPrivilegedPort), netns.ErrPrivilegedPort},
 	} {
 		back, ok := decodeFailure(encodeFailure(tc.err))
 		if !ok {

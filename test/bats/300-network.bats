@@ -270,18 +270,26 @@ udp_ask() {
 	sleep 0.3
 	local before
 	before=$("$HUSK" ps -a -q | wc -l)
-	run_husk 125 run --rm -p "$p:80" "$R/busybox" true
+	# 126 as podman's run (a container that cannot start); -d too.
+	run_husk 126 run --rm -p "$p:80" "$R/busybox" true
 	expect_contains "$stderr" "$p" "the port in the error"
 	expect_contains "$stderr" "in use"
 	expect_eq "$("$HUSK" ps -a -q | wc -l)" "$before" "containers after the refusal"
+	run_husk 126 run -d --rm -p "$p:80" "$R/busybox" true
+	expect_eq "$("$HUSK" ps -a -q | wc -l)" "$before" "containers after run -d's refusal"
 	expect_no_container_leftovers
+	# start of a created container keeps 125, as podman's start.
+	run_husk create --name busyport -p "$p:80" "$R/busybox" true
+	run_husk 125 start busyport
+	expect_contains "$stderr" "in use"
+	run_husk rm busyport
 }
 
 @test "a port below net.ipv4.ip_unprivileged_port_start is an error naming the sysctl" {
 	local start
 	start=$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)
 	((start > 80)) || skip "this host lets users bind port 80 (ip_unprivileged_port_start=$start)"
-	run_husk 125 run --rm -p 80:80 "$R/busybox" true
+	run_husk 126 run --rm -p 80:80 "$R/busybox" true
 	expect_contains "$stderr" "net.ipv4.ip_unprivileged_port_start"
 	expect_contains "$stderr" "80"
 }
