@@ -129,8 +129,12 @@ func (r *CLI) Exec(ctx context.Context, id string, o ExecOptions) error {
 	if o.ConsoleSocket != "" {
 		args = append(args, "--tty", "--console-socket", o.ConsoleSocket)
 	}
+	if len(o.ExtraFiles) > 0 {
+		args = append(args, "--preserve-fds", strconv.Itoa(len(o.ExtraFiles)))
+	}
 	cmd := r.command(ctx, append(args, id)...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = o.Stdin, o.Stdout, o.Stderr
+	cmd.ExtraFiles = o.ExtraFiles
 	if err := bornIn(cmd, o.CgroupFD); err != nil {
 		return err
 	}
