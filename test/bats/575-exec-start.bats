@@ -118,3 +118,92 @@ need_podman() {
 	run_husk exec -u 1000:1000 -w /tmp dk sh -c 'echo $(id -u):$(id -g) $PWD'
 	expect_eq "$output" "1000:1000 /tmp" "--user and --workdir"
 }
+
+@test "start prints each name or ID as given; a running container prints nothing (as podman 4.3.1)" {
+	run_husk create --name sa "$R/busybox" sleep 1000
+	local id
+	id=$("$HUSK" inspect --format '{{.ID}}' sa)
+	run_husk start "${id:0:12}"
+	expect_eq "$output" "${id:0:12}" "the short ID as given"
+	run_husk start sa
+	expect_eq "$output" "" "already running: nothing printed"
+	run_husk create --name sb "$R/busybox" sleep 1000
+	run_husk start sa sb
+	expect_eq "$output" sb "only the one started is printed"
+	need_podman
+	on_both create --name pa "$R/busybox" sleep 1000
+	expect_same start pa
+	expect_same start pa
+	expect_same start nosuch
+}
+
+@test "start --all, --filter, --latest: the containers started, by full ID (as podman 4.3.1)" {
+	run_husk create --name a1 --label grp=x "$R/busybox" sleep 1000
+	run_husk create --name a2 --label grp=x "$R/busybox" sleep 1000
+	run_husk create --name a3 "$R/busybox" sleep 1000
+	local id1 id2 id3
+	id1=$("$HUSK" inspect --format '{{.ID}}' a1)
+	id2=$("$HUSK" inspect --format '{{.ID}}' a2)
+	id3=$("$HUSK" inspect --format '{{.ID}}' a3)
+	run_husk start --filter label=grp=x a2 a3
+	expect_eq "$output" "$id2" "names narrow the filter"
+	run_husk start --filter label=grp=x
+	expect_eq "$output" "$id1" "a2 runs already"
+	run_husk start -l
+	expect_eq "$output" "$id3"
+	run_husk stop -t 0 a1 a3
+	run_husk start --all
+	expect_eq "$(sort <<<"$output")" "$(printf '%s\n' "$id1" "$id3" | sort)"
+	run_husk ps -q --no-trunc
+	expect_eq "$(sort <<<"$output")" "$(printf '%s\n' "$id1" "$id2" "$id3" | sort)"
+	run_husk 125 start --filter bogus=1
+	expect_one_error_line
+	run_husk 125 start --filter nokey
+	run_husk 125 start --detach-keys ctrl-a a1
+	expect_contains "$stderr" "--detach-keys"
+	need_podman
+	local args
+	for args in "start" "start --all --latest" "start -l a1" "start --all a1" "start -a --all" "start -a a1 a2" \
+		"start --filter bogus=1" "start --sig-proxy a1" "start --filter name=nomatch"; do
+		# shellcheck disable=SC2086
+		both $args
+		[[ $HUSK_RC -eq $PM_RC ]] || die "$args: husk exited $HUSK_RC, podman $PM_RC: $(cat "$BATS_TEST_TMPDIR/husk.err")"
+	done
+	on_both create --name pf1 --label grp=y "$R/busybox" sleep 1000
+	on_both create --name pf2 "$R/busybox" sleep 1000
+	both start --filter label=grp=y pf1 pf2
+	[[ $HUSK_RC -eq 0 && $PM_RC -eq 0 && ${#HUSK_OUT} -eq 64 && ${#PM_OUT} -eq 64 ]] ||
+		die "start --filter NAME...: husk ($HUSK_RC) $HUSK_OUT, podman ($PM_RC) $PM_OUT"
+}
+
+@test "restart --all, --running, --filter, --latest, -t; pause and unpause --all, --latest" {
+	run_husk run -d --name r1 "$R/busybox" sleep 1000
+	run_husk create --name r2 "$R/busybox" sleep 1000
+	local pid1
+	pid1=$(ctr_pid r1)
+	run_husk restart -a --running -t 0
+	expect_eq "$output" "$("$HUSK" inspect --format '{{.ID}}' r1)"
+	[[ $(ctr_pid r1) != "$pid1" ]] || die "r1 was not restarted"
+	expect_eq "$(ctr_status r2)" created "--running leaves r2"
+	run_husk restart -t 0 --filter name=r2
+	expect_eq "$(ctr_status r2)" running
+	run_husk restart -l -t 0
+	expect_eq "$output" "$("$HUSK" inspect --format '{{.ID}}' r2)"
+	run_husk restart -t 0 r1
+	expect_eq "$output" r1
+	run_husk 125 restart
+	run_husk 125 restart -a r1
+
+	if ! "$HUSK" pause r1 >/dev/null 2>"$BATS_TEST_TMPDIR/pause.err"; then
+		skip "pause does not work here: $(cat "$BATS_TEST_TMPDIR/pause.err")"
+	fi
+	run_husk pause -a
+	expect_eq "$output" "$("$HUSK" inspect --format '{{.ID}}' r2)" "r1 is paused already"
+	run_husk unpause -a
+	expect_eq "$(sort <<<"$output")" "$(printf '%s\n' "$("$HUSK" inspect --format '{{.ID}}' r1)" "$("$HUSK" inspect --format '{{.ID}}' r2)" | sort)"
+	run_husk pause -l
+	expect_eq "$(ctr_status r2)" paused
+	run_husk unpause --filter name=r2
+	expect_eq "$(ctr_status r2)" running
+	run_husk 125 pause
+}
