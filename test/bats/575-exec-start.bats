@@ -207,3 +207,20 @@ need_podman() {
 	expect_eq "$(ctr_status r2)" running
 	run_husk 125 pause
 }
+
+@test "update CTR without a limit changes nothing and prints the ID (as podman 4.3.1)" {
+	run_husk run -d --name up0 "$R/busybox" sleep 1000
+	run_husk update up0
+	expect_eq "$output" "$("$HUSK" inspect --format '{{.ID}}' up0)"
+	expect_eq "$(ctr_status up0)" running
+	run_husk 125 update nosuch
+	run_husk create --name upc "$R/busybox" true
+	run_husk update upc
+	expect_eq "$output" "$("$HUSK" inspect --format '{{.ID}}' upc)" "a created container too (podman 4.3.1 runs runc update on it and fails)"
+	need_podman
+	on_both_run up1 sleep 1000
+	both update up1
+	[[ $HUSK_RC -eq 0 && $PM_RC -eq 0 && ${#HUSK_OUT} -eq 64 && ${#PM_OUT} -eq 64 ]] ||
+		die "update without a limit: husk ($HUSK_RC) $HUSK_OUT, podman ($PM_RC) $PM_OUT"
+	expect_same update nosuch
+}
