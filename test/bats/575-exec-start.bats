@@ -224,3 +224,57 @@ need_podman() {
 		die "update without a limit: husk ($HUSK_RC) $HUSK_OUT, podman ($PM_RC) $PM_OUT"
 	expect_same update nosuch
 }
+
+@test "--runtime-flag reaches the OCI runtime as --FLAG; a dashed value is refused" {
+	run_husk 125 --runtime-flag no-such-runtime-option run --rm "$R/busybox" true
+	expect_contains "$stderr" "OCI runtime"
+	run_husk 125 --runtime-flag --debug run --rm "$R/busybox" true
+	expect_one_error_line
+	expect_contains "$stderr" "without its dashes"
+	# The runtime writes its log where --runtime-flag log= says (husk's
+	# own --log still wins for create and exec, whose errors it reads).
+	local log=$BATS_TEST_TMPDIR/runtime.log
+	run_husk --runtime-flag debug --runtime-flag "log=$log" run -d --name rtf "$R/busybox" sleep 1000
+	run_husk --runtime-flag debug --runtime-flag "log=$log" update --pids-limit 50 rtf || true
+	run_husk --runtime-flag debug --runtime-flag "log=$log" rm -f -t 0 rtf
+	[[ -e $log ]] || die "the runtime did not get --log=$log"
+	run_husk run --rm --name rtf2 "$R/busybox" true
+}
+
+@test "--storage-opt goes to the storage driver, which refuses keys it does not know" {
+	run_husk --storage-opt overlay.ignore_chown_errors=true images
+	run_husk --storage-opt "" images
+	run_husk 125 --storage-opt bogus=1 images
+	expect_one_error_line
+	expect_contains "$stderr" "bogus"
+	need_podman
+	both --storage-opt bogus=1 images
+	[[ $HUSK_RC -eq 125 && $PM_RC -eq 125 ]] || die "--storage-opt bogus=1: husk $HUSK_RC, podman $PM_RC"
+}
+
+@test "run/create --pidfile and --conmon-pidfile: the container's and its monitor's pids at each start (as podman 4.3.1)" {
+	cd "$BATS_TEST_TMPDIR"
+	run_husk run -d --name pidf --pidfile ctr.pid --conmon-pidfile mon.pid "$R/busybox" sleep 1000
+	expect_eq "$(cat ctr.pid)" "$(ctr_pid pidf)" "--pidfile (relative: the directory of the command)"
+	expect_eq "$(cat mon.pid)" "$(ctr_monitor_pid pidf)" "--conmon-pidfile"
+	[[ $(wc -l <ctr.pid) -eq 0 ]] || die "podman writes no newline"
+	run_husk stop -t 0 pidf
+	run_husk start pidf
+	expect_eq "$(cat ctr.pid)" "$(ctr_pid pidf)" "rewritten at the next start"
+	run_husk create --name pidc --pidfile "$BATS_TEST_TMPDIR/c.pid" "$R/busybox" sleep 1000
+	[[ ! -e c.pid ]] || die "written before the start"
+	run_husk start pidc
+	expect_eq "$(cat c.pid)" "$(ctr_pid pidc)"
+	run_husk run --rm --pidfile fg.pid --conmon-pidfile fgmon.pid "$R/busybox" true
+	[[ -s fg.pid && -s fgmon.pid ]] || die "a foreground run writes both"
+	run_husk 125 run --rm --pidfile /nonexistent/dir/x.pid "$R/busybox" true
+}
+
+@test "--log-level takes podman's levels" {
+	local l
+	for l in trace debug info warn warning error fatal panic; do
+		run_husk --log-level "$l" version
+	done
+	run_husk 125 --log-level bogus version
+	expect_contains "$stderr" "trace"
+}

@@ -20,8 +20,9 @@ import (
 // which must be private to the user.
 type CLI struct {
 	name, path, root string
-	// flags come before every command (the cgroup manager).
-	flags []string
+	// flags come before every command (the cgroup manager); extra too,
+	// after them (--runtime-flag).
+	flags, extra []string
 }
 
 // NewCLI returns the runtime named name, run from path, with its state
@@ -41,7 +42,8 @@ func (r *CLI) Driver(flags []string) Driver {
 }
 
 func (r *CLI) command(ctx context.Context, args ...string) *exec.Cmd {
-	full := append(append([]string{"--root", r.root}, r.flags...), args...)
+	full := append([]string{"--root", r.root}, r.flags...)
+	full = append(append(full, r.extra...), args...)
 	cmd := exec.CommandContext(ctx, r.path, full...)
 	cmd.Env = os.Environ()
 	return cmd
