@@ -258,6 +258,8 @@ need_podman() {
 	expect_eq "$(cat ctr.pid)" "$(ctr_pid pidf)" "--pidfile (relative: the directory of the command)"
 	expect_eq "$(cat mon.pid)" "$(ctr_monitor_pid pidf)" "--conmon-pidfile"
 	[[ $(wc -l <ctr.pid) -eq 0 ]] || die "podman writes no newline"
+	run_husk inspect --format '{{.PidFile}} {{.ConmonPidFile}}' pidf
+	expect_eq "$output" "$BATS_TEST_TMPDIR/ctr.pid $BATS_TEST_TMPDIR/mon.pid" "inspect"
 	run_husk stop -t 0 pidf
 	run_husk start pidf
 	expect_eq "$(cat ctr.pid)" "$(ctr_pid pidf)" "rewritten at the next start"
