@@ -54,6 +54,7 @@ func (a *app) storeOptions() storage.Options {
 		RunRoot:           run,
 		Driver:            d,
 		IgnoreChownErrors: a.state.Mapping == userns.MappingSingle,
+		DriverOptions:     a.global.storageOpts,
 	}
 }
 
@@ -103,7 +104,7 @@ func (a *app) withContainers(names []string, fn func(runtime.Env, *runtime.Conta
 // here once.
 func (a *app) runtimeEnv(store *storage.Store) (runtime.Env, error) {
 	stateDir := filepath.Join(store.RunRoot, "husk-runtime")
-	rts, err := oci.Select(oci.SelectOptions{Name: a.global.runtime, StateDir: stateDir})
+	rts, err := oci.Select(oci.SelectOptions{Name: a.global.runtime, StateDir: stateDir, Flags: a.global.runtimeFlags})
 	if err != nil {
 		return runtime.Env{}, err
 	}

@@ -4,6 +4,7 @@ package main
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -23,6 +24,10 @@ type globalOptions struct {
 	runtime       string
 	cgroupManager string
 	eventsBackend string
+	// runtimeFlags (--runtime-flag) go to the OCI runtime as global
+	// options; storageOpts (--storage-opt) to the storage driver.
+	runtimeFlags []string
+	storageOpts  []string
 
 	// flags are the flags the settings were parsed from (which of them
 	// were given).
@@ -42,7 +47,7 @@ var globalFlags = []globalFlag{
 		func(g *globalOptions) *string { return &g.runRoot }},
 	{"storage-driver", "", "storage driver: overlay, fuse-overlayfs or vfs (default: chosen for the host when the store is created)",
 		func(g *globalOptions) *string { return &g.storageDriver }},
-	{"log-level", "warn", "log level: debug, info, warn, error",
+	{"log-level", "warn", "log level: trace, debug, info, warn (or warning), error, fatal, panic",
 		func(g *globalOptions) *string { return &g.logLevel }},
 	{"cgroup-manager", "", "cgroup manager: systemd (a transient scope through your systemd manager) or cgroupfs (a directory in your delegated cgroup); default: systemd when reachable on a cgroup v2 host",
 		func(g *globalOptions) *string { return &g.cgroupManager }},
@@ -58,6 +63,22 @@ func (g *globalOptions) register(fs *pflag.FlagSet) {
 	for _, f := range globalFlags {
 		fs.StringVar(f.value(g), f.name, f.def, f.usage)
 	}
+	for _, f := range listFlags {
+		fs.StringArrayVar(f.value(g), f.name, nil, f.usage)
+	}
+}
+
+// listFlag is a global setting given any number of times.
+type listFlag struct {
+	name, usage string
+	value       func(*globalOptions) *[]string
+}
+
+var listFlags = []listFlag{
+	{"runtime-flag", "give the OCI runtime the global option --FLAG (e.g. debug, log=FILE), as podman; repeatable",
+		func(g *globalOptions) *[]string { return &g.runtimeFlags }},
+	{"storage-opt", "a storage driver option KEY=VALUE (e.g. overlay.mount_program=/usr/bin/fuse-overlayfs, overlay.ignore_chown_errors=true); the driver refuses unknown keys; repeatable",
+		func(g *globalOptions) *[]string { return &g.storageOpts }},
 }
 
 // args are the settings that were given (or taken from a container's
@@ -69,7 +90,12 @@ func (g *globalOptions) args() []string {
 			out = append(out, "--"+f.name+"="+*f.value(g))
 		}
 	}
-	sort.Strings(out) // by flag name: the same line for the same settings
+	for _, f := range listFlags {
+		for _, v := range *f.value(g) {
+			out = append(out, "--"+f.name+"="+v)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return flagName(out[i]) < flagName(out[j]) }) // by flag name: the same line for the same settings
 	return out
 }
 
@@ -112,4 +138,10 @@ func (g *globalOptions) adopt(s runtime.Settings) (bool, error) {
 		changed = true
 	}
 	return changed, nil
+}
+
+// flagName is the name in an argument --NAME=VALUE.
+func flagName(arg string) string {
+	name, _, _ := strings.Cut(arg, "=")
+	return name
 }

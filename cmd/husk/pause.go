@@ -7,32 +7,52 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/husk-dev/husk/internal/ctrlist"
 	"github.com/husk-dev/husk/pkg/runtime"
 )
 
 func newPauseCommand(a *app) *cobra.Command {
-	return newFreezeCommand(a, "pause", "Freeze every process of containers (cgroup freezer)", runtime.Pause)
+	return newFreezeCommand(a, "pause", "Freeze every process of containers (cgroup freezer)", runtime.Pause,
+		"pause all running containers", func(c *runtime.Container) bool { return c.Alive() && !c.State.Paused })
 }
 
 func newUnpauseCommand(a *app) *cobra.Command {
-	return newFreezeCommand(a, "unpause", "Thaw paused containers", runtime.Unpause)
+	return newFreezeCommand(a, "unpause", "Thaw paused containers", runtime.Unpause,
+		"unpause all paused containers", func(c *runtime.Container) bool { return c.Alive() && c.State.Paused })
 }
 
-// newFreezeCommand builds pause and unpause: fn for each named container,
-// printing its name.
-func newFreezeCommand(a *app, verb, short string, fn func(runtime.Env, *runtime.Container) error) *cobra.Command {
-	return &cobra.Command{
-		Use:   verb + " CONTAINER [CONTAINER...]",
+// newFreezeCommand builds pause and unpause: fn for each container
+// selected, printing its name or ID as given; --all takes those in wants.
+func newFreezeCommand(a *app, verb, short string, fn func(runtime.Env, *runtime.Container) error, allUsage string, wants func(*runtime.Container) bool) *cobra.Command {
+	var (
+		sel     = runtime.Selection{AllWhere: wants}
+		filters []string
+	)
+	cmd := &cobra.Command{
+		Use:   verb + " [flags] CONTAINER [CONTAINER...]",
 		Short: short,
-		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withContainers(args, func(env runtime.Env, c *runtime.Container) error {
-				if err := fn(env, c); err != nil {
+			sel.Refs = args
+			if len(filters) > 0 {
+				f, err := ctrlist.ParseFilter(filters, nil)
+				if err != nil {
 					return err
 				}
-				fmt.Fprintln(a.stdout, c.Name)
+				sel.Filter = f.Match
+			}
+			return a.withSelection(sel, func(env runtime.Env, t runtime.Target) error {
+				if err := fn(env, t.C); err != nil {
+					return err
+				}
+				fmt.Fprintln(a.stdout, t.Ref)
 				return nil
 			})
 		},
 	}
+	f := cmd.Flags()
+	f.BoolVarP(&sel.All, "all", "a", false, allUsage)
+	f.BoolVarP(&sel.Latest, "latest", "l", false, verb+" the container created last")
+	f.StringArrayVar(&sel.CIDFiles, "cidfile", nil, verb+" the container whose ID the file holds (run --cidfile)")
+	f.StringArrayVarP(&filters, "filter", "f", nil, verb+" the containers that match KEY=VALUE (the filters of ps, but before and since)")
+	return cmd
 }

@@ -158,7 +158,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) (*app, *cobra.Command) {
 func (a *app) setup(cmd *cobra.Command) error {
 	lvl, err := logrus.ParseLevel(a.global.logLevel)
 	if err != nil {
-		return fmt.Errorf("invalid --log-level %q: use debug, info, warn or error", a.global.logLevel)
+		return fmt.Errorf("invalid --log-level %q: use trace, debug, info, warn (or warning), error, fatal or panic", a.global.logLevel)
 	}
 	logrus.SetLevel(lvl)
 	logrus.SetOutput(a.stderr)

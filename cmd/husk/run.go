@@ -19,7 +19,10 @@ import (
 )
 
 func newRunCommand(a *app) *cobra.Command {
-	var cf *containerFlags
+	var (
+		cf *containerFlags
+		pf *runtime.PidFiles
+	)
 	cmd := &cobra.Command{
 		Use:   "run [flags] IMAGE [COMMAND [ARG...]]",
 		Short: "Run a command in a new container, in the foreground",
@@ -33,15 +36,22 @@ Signals husk receives are forwarded to the container.`,
 			if err != nil {
 				return err
 			}
+			if cfg.PidFiles, err = pf.Abs(); err != nil {
+				return err
+			}
 			return a.runContainer(cmd.Context(), cfg, cf, true)
 		},
 	}
 	cf = addContainerFlags(cmd.Flags())
+	pf = addPidFileFlags(cmd.Flags())
 	return cmd
 }
 
 func newCreateCommand(a *app) *cobra.Command {
-	var cf *containerFlags
+	var (
+		cf *containerFlags
+		pf *runtime.PidFiles
+	)
 	cmd := &cobra.Command{
 		Use:   "create [flags] IMAGE [COMMAND [ARG...]]",
 		Short: "Create a container without starting it",
@@ -51,10 +61,14 @@ func newCreateCommand(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if cfg.PidFiles, err = pf.Abs(); err != nil {
+				return err
+			}
 			return a.runContainer(cmd.Context(), cfg, cf, false)
 		},
 	}
 	cf = addContainerFlags(cmd.Flags())
+	pf = addPidFileFlags(cmd.Flags())
 	return cmd
 }
 

@@ -10,13 +10,16 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/husk-dev/husk/internal/ctrlist"
 	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/runtime"
 )
 
 // startExisting starts a created or stopped container, one start at a
-// time: a second start finds it running (which is fine, as in podman).
-func (a *app) startExisting(ctx context.Context, env runtime.Env, c *runtime.Container, attach, interactive bool) error {
+// time: a second start finds it running, which is fine and, as in podman
+// 4.3.1, prints nothing (attached, husk does not attach to it: it prints
+// ref). A detached start prints ref, the name or ID as the user gave it.
+func (a *app) startExisting(ctx context.Context, env runtime.Env, c *runtime.Container, attach, interactive bool, ref string) error {
 	lock, err := c.StartLockFile()
 	if err != nil {
 		return err
@@ -36,7 +39,9 @@ func (a *app) startExisting(ctx context.Context, env runtime.Env, c *runtime.Con
 		return err
 	}
 	if c.Alive() {
-		fmt.Fprintln(a.stdout, c.Name)
+		if attach {
+			fmt.Fprintln(a.stdout, ref)
+		}
 		return nil
 	}
 	// Started as it was created: its recorded settings (runtime, cgroup
@@ -55,7 +60,7 @@ func (a *app) startExisting(ctx context.Context, env runtime.Env, c *runtime.Con
 		if err := a.startDetached(c, lock); err != nil {
 			return err
 		}
-		fmt.Fprintln(a.stdout, c.Name)
+		fmt.Fprintln(a.stdout, ref)
 		return nil
 	}
 	return a.startForeground(ctx, env, c, release, allStreams)
@@ -86,21 +91,42 @@ func stdinFile(r io.Reader) io.Reader {
 }
 
 func newStartCommand(a *app) *cobra.Command {
-	var attach, interactive bool
+	var (
+		r           runtime.StartRequest
+		interactive bool
+		sigProxy    bool
+		filters     []string
+	)
 	cmd := &cobra.Command{
 		Use:   "start [flags] CONTAINER [CONTAINER...]",
 		Short: "Start created or stopped containers",
-		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if attach && len(args) > 1 {
-				return fmt.Errorf("you cannot start and attach multiple containers at once")
+			r.Refs = args
+			if len(filters) > 0 {
+				f, err := ctrlist.ParseFilter(filters, nil)
+				if err != nil {
+					return err
+				}
+				r.Filter, r.NarrowFilter = f.Match, true
 			}
-			return a.withContainers(args, func(env runtime.Env, c *runtime.Container) error {
-				return a.startExisting(cmd.Context(), env, c, attach, interactive)
+			if cmd.Flags().Changed("sig-proxy") {
+				r.SigProxy = &sigProxy
+			}
+			if err := r.Check(); err != nil {
+				return err
+			}
+			return a.withSelection(r.Selection, func(env runtime.Env, t runtime.Target) error {
+				return a.startExisting(cmd.Context(), env, t.C, r.Attach, interactive, t.Ref)
 			})
 		},
 	}
-	cmd.Flags().BoolVarP(&attach, "attach", "a", false, "attach to the container's output and wait for it")
-	cmd.Flags().BoolVarP(&interactive, "interactive", "i", false, "connect stdin")
+	f := cmd.Flags()
+	f.BoolVarP(&r.Attach, "attach", "a", false, "attach to the container's output and wait for it")
+	f.BoolVarP(&interactive, "interactive", "i", false, "connect stdin")
+	f.BoolVar(&r.All, "all", false, "start all containers (those that run already are left as they are)")
+	f.BoolVarP(&r.Latest, "latest", "l", false, "start the container created last")
+	f.StringArrayVarP(&filters, "filter", "f", nil, "start the containers that match KEY=VALUE (the filters of ps, but before and since); with names, those of them that match")
+	f.BoolVar(&sigProxy, "sig-proxy", false, "forward signals to the container (with --attach, what husk does)")
+	f.StringVar(&r.DetachKeys, "detach-keys", "", "keys that detach from the container's terminal: only \"\" (none) — husk cannot detach; start without --attach and use husk attach")
 	return cmd
 }

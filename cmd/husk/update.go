@@ -17,10 +17,13 @@ func newUpdateCommand(a *app) *cobra.Command {
 		Short: "Change the resource limits of a container (running ones at once)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !rf.changed() {
-				return fmt.Errorf("nothing to update: give at least one limit (e.g. --memory 512m)")
-			}
 			return a.withContainers(args, func(env runtime.Env, c *runtime.Container) error {
+				if !rf.changed() {
+					// Nothing to change: podman 4.3.1 prints the ID and
+					// exits 0.
+					fmt.Fprintln(a.stdout, c.ID)
+					return nil
+				}
 				res := c.Config.Resources
 				if err := rf.apply(&res); err != nil {
 					return err

@@ -59,7 +59,8 @@ func FromContainer(c *runtime.Container, src Source) Container {
 		ImageName:   cfg.Image,
 		StaticDir:   c.Dir, OCIConfigPath: c.BundleSpec(),
 		ResolvConfPath: c.Dir + "/resolv.conf", HostnamePath: c.Dir + "/hostname", HostsPath: c.Dir + "/hosts",
-		PidFile:         c.Dir + "/pidfile",
+		PidFile:         pidFileOf(c),
+		ConmonPidFile:   c.Config.ConmonPidFile,
 		OCIRuntime:      runtimeOf(c),
 		Driver:          src.Driver,
 		ExecIDs:         []string{},
@@ -397,4 +398,13 @@ func capDiff(c *runtime.Container, haveOCI bool, bounding []string) (add, drop [
 	}
 	slices.Sort(add)
 	return add, drop
+}
+
+// pidFileOf is where the container's pid is written: --pidfile when
+// given (as podman shows it), else the file the runtime writes.
+func pidFileOf(c *runtime.Container) string {
+	if c.Config.PidFile != "" {
+		return c.Config.PidFile
+	}
+	return c.Dir + "/pidfile"
 }

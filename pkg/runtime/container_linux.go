@@ -89,6 +89,8 @@ type Config struct {
 	CgroupsDisabled bool `json:"cgroupsDisabled,omitempty"`
 	// RunOptions are the settings of run's later flags (runopts_linux.go).
 	RunOptions
+	// PidFiles get the pids at each start (pidfiles_linux.go).
+	PidFiles
 }
 
 // Status is a container's lifecycle state.

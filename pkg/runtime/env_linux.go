@@ -48,8 +48,8 @@ type Stdio struct {
 	Stderr io.Writer
 	// Started, if set, is called once the container's process runs.
 	Started func(pid int)
-	// ExtraFiles reach a foreground container's process as descriptors
-	// 3, 4, ... (--preserve-fds).
+	// ExtraFiles reach a foreground container's process, or an exec'd
+	// one, as descriptors 3, 4, ... (--preserve-fds).
 	ExtraFiles []*os.File
 }
 

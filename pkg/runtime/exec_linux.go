@@ -26,6 +26,10 @@ type ExecOptions struct {
 	Interactive bool
 	TTY         bool
 	Detach      bool
+	// Privileged gives the process every capability the container's user
+	// namespace allows (podman exec --privileged); the container's
+	// seccomp filter stays, as in podman.
+	Privileged bool
 }
 
 // runtimeOf returns the driver of the runtime that runs c.
@@ -158,6 +162,9 @@ func execProcess(env Env, c *Container, o ExecOptions) (*specs.Process, string, 
 		if p.User.UID != 0 && p.Capabilities != nil {
 			p.Capabilities.Effective, p.Capabilities.Permitted = nil, nil
 		}
+	}
+	if o.Privileged {
+		p.Capabilities = spec.PrivilegedCapabilities(p.User.UID)
 	}
 	return &p, cgroupsPath, nil
 }

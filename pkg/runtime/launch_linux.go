@@ -157,10 +157,7 @@ func (l *launch) note(what string) {
 // else the caller's streams (stdin only when interactive; nothing at all
 // when detached).
 func (l *launch) openIO() (*launchIO, error) {
-	lio := &launchIO{base: oci.IO{PidFile: l.pidFile, CgroupFD: l.cgroup}, stdio: l.stdio, interactive: l.interactive, detach: l.detach}
-	if !l.detach {
-		lio.base.ExtraFiles = l.stdio.ExtraFiles
-	}
+	lio := &launchIO{base: oci.IO{PidFile: l.pidFile, CgroupFD: l.cgroup, ExtraFiles: l.stdio.ExtraFiles}, stdio: l.stdio, interactive: l.interactive, detach: l.detach}
 	switch {
 	case l.tty:
 		c, err := oci.NewConsoleSocket()

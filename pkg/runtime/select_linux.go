@@ -22,6 +22,12 @@ type Selection struct {
 	Ignore bool
 	// RunningOnly restricts All to running containers (kill --all).
 	RunningOnly bool
+	// NarrowFilter lets Refs narrow Filter to the containers they name
+	// exactly, by name or full ID (podman 4.3.1's start --filter NAME).
+	NarrowFilter bool
+	// AllWhere, when set, restricts All to the containers it accepts
+	// (pause --all: the running ones).
+	AllWhere func(*Container) bool
 }
 
 // Target is a container selected and the reference to print for it: the
@@ -43,7 +49,7 @@ func (s Selection) Check() error {
 		return setting.Errorf("{latest} and containers cannot be used together")
 	case len(s.CIDFiles) > 0 && args:
 		return setting.Errorf("no arguments are needed with {latest} or {cidfile}")
-	case s.Filter != nil && (args || len(s.CIDFiles) > 0 || s.Latest):
+	case s.Filter != nil && ((args && !s.NarrowFilter) || len(s.CIDFiles) > 0 || s.Latest):
 		return setting.Errorf("{filter} takes no arguments")
 	case !args && !s.All && !s.Latest && len(s.CIDFiles) == 0 && s.Filter == nil:
 		return fmt.Errorf("you must provide at least one name or id")
@@ -112,18 +118,30 @@ func selectListed(env Env, s Selection) ([]Target, error) {
 	}
 	var ts []Target
 	for _, c := range cs {
-		if s.RunningOnly || s.Filter != nil {
+		if s.RunningOnly || s.Filter != nil || s.AllWhere != nil {
 			if err := Refresh(env, c); errors.Is(err, ErrContainerUnknown) {
 				continue // gone meanwhile (a --rm container)
 			}
 		}
-		if s.RunningOnly && !c.Alive() {
-			continue
-		}
-		if s.Filter != nil && !s.Filter(c) {
+		if !s.accepts(c) {
 			continue
 		}
 		ts = append(ts, Target{Ref: c.ID, C: c})
 	}
 	return ts, nil
+}
+
+// accepts reports whether a container listed for s is one it selects.
+func (s Selection) accepts(c *Container) bool {
+	switch {
+	case s.RunningOnly && !c.Alive():
+		return false
+	case s.All && s.AllWhere != nil && !s.AllWhere(c):
+		return false
+	case s.Filter != nil && !s.Filter(c):
+		return false
+	case s.NarrowFilter && len(s.Refs) > 0:
+		return slices.Contains(s.Refs, c.Name) || slices.Contains(s.Refs, c.ID)
+	}
+	return true
 }

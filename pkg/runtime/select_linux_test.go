@@ -24,6 +24,8 @@ func TestSelectionCheck(t *testing.T) {
 		{Selection{Latest: true, Refs: []string{"a"}}, "latest and containers"},
 		{Selection{CIDFiles: []string{"f"}, Refs: []string{"a"}}, "no arguments are needed with latest or cidfile"},
 		{Selection{Filter: match, Refs: []string{"a"}}, "filter takes no arguments"},
+		{Selection{Filter: match, Refs: []string{"a"}, NarrowFilter: true}, ""},
+		{Selection{Filter: match, Latest: true, NarrowFilter: true}, "filter takes no arguments"},
 	} {
 		err := tc.s.Check()
 		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
@@ -54,5 +56,31 @@ func TestCheckWaitConditions(t *testing.T) {
 	}
 	if err := CheckWaitConditions([]string{"bogus"}); err == nil || !strings.Contains(err.Error(), "unknown") {
 		t.Errorf("bogus: %v", err)
+	}
+}
+
+func TestSelectionAccepts(t *testing.T) {
+	c := &Container{ID: "0123456789abcdef", Name: "web"}
+	yes := func(*Container) bool { return true }
+	no := func(*Container) bool { return false }
+	for _, tc := range []struct {
+		s    Selection
+		want bool
+	}{
+		{Selection{All: true}, true},
+		{Selection{All: true, AllWhere: no}, false},
+		{Selection{Latest: true, AllWhere: no}, true},
+		{Selection{Filter: yes}, true},
+		{Selection{Filter: no}, false},
+		{Selection{Filter: yes, NarrowFilter: true, Refs: []string{"web"}}, true},
+		{Selection{Filter: yes, NarrowFilter: true, Refs: []string{"0123456789abcdef"}}, true},
+		// podman 4.3.1 matches a name or the full ID only.
+		{Selection{Filter: yes, NarrowFilter: true, Refs: []string{"0123"}}, false},
+		{Selection{Filter: yes, NarrowFilter: true, Refs: []string{"db"}}, false},
+		{Selection{Filter: no, NarrowFilter: true, Refs: []string{"web"}}, false},
+	} {
+		if got := tc.s.accepts(c); got != tc.want {
+			t.Errorf("%+v: got %v, want %v", tc.s, got, tc.want)
+		}
 	}
 }

@@ -205,6 +205,9 @@ func (s *starter) created(pid int) error {
 	if err := c.SaveState(); err != nil {
 		return err
 	}
+	if err := c.Config.PidFiles.write(pid, c.State.MonitorPid); err != nil {
+		return err
+	}
 	RecordEvent(s.env, c, events.Init)
 	if s.net.attachment != nil {
 		if err := s.net.attachment.Ready(); err != nil {

@@ -21,6 +21,10 @@ type Options struct {
 	// IgnoreChownErrors stores files whose owner cannot be mapped as owned
 	// by root, for single-id user namespaces.
 	IgnoreChownErrors bool
+	// DriverOptions are more options for the driver (--storage-opt
+	// KEY=VALUE, e.g. overlay.mount_program=PATH), after husk's own: the
+	// storage library refuses keys its driver does not know.
+	DriverOptions []string
 }
 
 // Store is an open store and the driver it runs on.
@@ -56,6 +60,7 @@ func Open(opts Options) (*Store, error) {
 			errs = append(errs, err)
 			continue
 		}
+		dopts = append(dopts, driverOptions(opts.DriverOptions)...)
 		s, err := cstorage.GetStore(cstorage.StoreOptions{
 			GraphRoot:          opts.GraphRoot,
 			RunRoot:            opts.RunRoot,

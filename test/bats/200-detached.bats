@@ -138,7 +138,9 @@ elapsed_ms() {
 	pid_alive "$pid" || die "State.pid $pid is not alive"
 	wait_until 5 logs_contain cs "hello from cs"
 	run_husk start cs
-	expect_eq "$output" cs "start of a running container"
+	# podman 4.3.1 (and later) prints nothing for a container that runs
+	# already (575-exec-start.bats compares).
+	expect_eq "$output" "" "start of a running container"
 	expect_eq "$(ctr_pid cs)" "$pid" "State.pid after the second start"
 	run_husk rm -f cs
 	expect_eq "$output" cs

@@ -20,8 +20,9 @@ import (
 // which must be private to the user.
 type CLI struct {
 	name, path, root string
-	// flags come before every command (the cgroup manager).
-	flags []string
+	// flags come before every command (the cgroup manager); extra too,
+	// after them (--runtime-flag).
+	flags, extra []string
 }
 
 // NewCLI returns the runtime named name, run from path, with its state
@@ -41,7 +42,8 @@ func (r *CLI) Driver(flags []string) Driver {
 }
 
 func (r *CLI) command(ctx context.Context, args ...string) *exec.Cmd {
-	full := append(append([]string{"--root", r.root}, r.flags...), args...)
+	full := append([]string{"--root", r.root}, r.flags...)
+	full = append(append(full, r.extra...), args...)
 	cmd := exec.CommandContext(ctx, r.path, full...)
 	cmd.Env = os.Environ()
 	return cmd
@@ -129,8 +131,12 @@ func (r *CLI) Exec(ctx context.Context, id string, o ExecOptions) error {
 	if o.ConsoleSocket != "" {
 		args = append(args, "--tty", "--console-socket", o.ConsoleSocket)
 	}
+	if len(o.ExtraFiles) > 0 {
+		args = append(args, "--preserve-fds", strconv.Itoa(len(o.ExtraFiles)))
+	}
 	cmd := r.command(ctx, append(args, id)...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = o.Stdin, o.Stdout, o.Stderr
+	cmd.ExtraFiles = o.ExtraFiles
 	if err := bornIn(cmd, o.CgroupFD); err != nil {
 		return err
 	}

@@ -81,8 +81,8 @@ type IO struct {
 	// CgroupFD, when not nil, is the cgroup v2 directory the process is
 	// born in (the runtime is started there).
 	CgroupFD *os.File
-	// ExtraFiles reach the process as descriptors 3, 4, ... (Create
-	// only: the runtime's --preserve-fds).
+	// ExtraFiles reach the process as descriptors 3, 4, ... (the
+	// runtime's --preserve-fds).
 	ExtraFiles []*os.File
 }
 

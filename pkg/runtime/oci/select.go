@@ -16,6 +16,9 @@ type SelectOptions struct {
 	// StateDir holds each runtime's --root and husk's memory of runtimes
 	// that refused this host.
 	StateDir string
+	// Flags are --runtime-flag values: each goes to the runtime as the
+	// global option --FLAG (podman's "debug" is runc's --debug).
+	Flags []string
 }
 
 // Select returns the runtimes to try, preferred first. By default
@@ -23,8 +26,14 @@ type SelectOptions struct {
 // (remembered in StateDir until reboot); an explicit --runtime gets no
 // fallback, since the user asked for it.
 func Select(o SelectOptions) ([]Runtime, error) {
+	extra, err := GlobalOptions(o.Flags)
+	if err != nil {
+		return nil, err
+	}
 	mk := func(name, path string) Runtime {
-		return NewCLI(name, path, filepath.Join(o.StateDir, name))
+		c := NewCLI(name, path, filepath.Join(o.StateDir, name))
+		c.extra = extra
+		return c
 	}
 	if o.Name != "" {
 		path := o.Name
