@@ -1,0 +1,206 @@
+#!/usr/bin/env bats
+# What scripts written for podman 4.3.1 do with images beyond pull and
+# run: save of several names or images (-m), load of every image of an
+# archive and from an http:// URL, load refusing a terminal, push
+# --format/--remove-signatures/--sign-by/--compression-format/--digestfile;
+# system prune and the prune commands' --filter; system df. Compared with
+# podman where it runs the same command line here.
+
+load helpers
+load podman-compare
+
+setup_file() { podman_compare_setup_file busybox multilayer; }
+
+teardown_file() {
+	if [[ -n ${HTTP_PID:-} ]]; then
+		kill "$HTTP_PID" 2>/dev/null || true
+	fi
+	podman_compare_teardown_file
+}
+
+# need_podman: skip when podman cannot be compared with.
+need_podman() {
+	[[ -n ${PODMAN_DIR:-} ]] || skip "$(podman_problem)"
+}
+
+# repotags FILE: the RepoTags of each image of a docker archive, sorted
+# within and across images, one image a line.
+repotags() {
+	tar -xOf "$1" manifest.json | python3 -c '
+import json, sys
+for m in json.load(sys.stdin):
+    print(" ".join(sorted(m.get("RepoTags") or [])))
+' | sort
+}
+
+# start_http DIR: serve DIR on a free loopback port (HTTP_PORT); the
+# server's PID is HTTP_PID, killed in teardown_file.
+start_http() {
+	need_cmd python3 curl
+	HTTP_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	python3 -m http.server --bind 127.0.0.1 --directory "$1" "$HTTP_PORT" >/dev/null 2>&1 3>&- &
+	HTTP_PID=$!
+	export HTTP_PID
+	echo "$HTTP_PID" >"$BATS_FILE_TMPDIR/http.pid"
+	local i
+	for ((i = 0; i < 100; i++)); do
+		curl -fsS -o /dev/null "http://127.0.0.1:$HTTP_PORT/" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	die "the test's HTTP server did not answer on 127.0.0.1:$HTTP_PORT"
+}
+
+stop_http() {
+	[[ -n ${HTTP_PID:-} ]] || return 0
+	kill "$HTTP_PID" 2>/dev/null || true
+	wait "$HTTP_PID" 2>/dev/null || true
+	HTTP_PID=
+}
+
+# ------------------------------------------------------------ save and load
+
+@test "save IMAGE NAME...: further names of the image; -m: further images (docker-archive only), as podman 4.3.1" {
+	local d=$BATS_TEST_TMPDIR
+	run_husk save -q -o "$d/names.tar" "$R/busybox" foo:1 bar
+	expect_eq "$(repotags "$d/names.tar")" "$R/busybox:latest localhost/bar:latest localhost/foo:1"
+	run_husk save -q -m -o "$d/multi.tar" "$R/busybox" "$R/multilayer"
+	expect_eq "$(repotags "$d/multi.tar")" "$R/busybox:latest
+$R/multilayer:latest"
+	run_husk 125 save -m --format oci-archive -o "$d/multi.oci" "$R/busybox" "$R/multilayer"
+	expect_contains "$stderr" 'unsupported format "oci-archive" for saving multiple images (only docker-archive)'
+	[[ ! -e $d/multi.oci ]] || die "a refused save left $d/multi.oci"
+	run_husk 125 save --format oci-archive -o "$d/names.oci" "$R/busybox" foo:1
+	expect_contains "$stderr" "--format"
+	need_podman
+	pm save -q -o "$d/pm-names.tar" "$R/busybox" foo:1 bar
+	pm save -q -m -o "$d/pm-multi.tar" "$R/busybox" "$R/multilayer"
+	expect_eq "$(repotags "$d/names.tar")" "$(repotags "$d/pm-names.tar")" "names, husk and podman"
+	expect_eq "$(repotags "$d/multi.tar")" "$(repotags "$d/pm-multi.tar")" "multi-image, husk and podman"
+	run_pm 125 save -m --format oci-archive -o "$d/pm.oci" "$R/busybox" "$R/multilayer"
+	expect_contains "$stderr" 'unsupported format "oci-archive" for saving multiple images (only docker-archive)'
+}
+
+@test "load of a multi-image archive stores every image with all its names; one line per name as podman" {
+	local d=$BATS_TEST_TMPDIR
+	run_husk save -q -m -o "$d/multi.tar" "$R/busybox" "$R/multilayer"
+	run_husk save -q -o "$d/names.tar" "$R/busybox" foo:1 bar
+	use_store load-multi
+	run_husk load -i "$d/multi.tar"
+	local multi_out=$output
+	expect_eq "$(sort <<<"$output")" "Loaded image: $R/busybox:latest
+Loaded image: $R/multilayer:latest"
+	run_husk load -q -i "$d/names.tar"
+	local names_out=$output
+	expect_eq "$(sort <<<"$output")" "Loaded image: $R/busybox:latest
+Loaded image: localhost/bar:latest
+Loaded image: localhost/foo:1"
+	run_husk images --format '{{.Repository}}:{{.Tag}} {{.ID}}'
+	expect_eq "$(sort <<<"$output")" "$R/busybox:latest $(oci_image_id busybox | cut -c1-12)
+$R/multilayer:latest $(oci_image_id multilayer | cut -c1-12)
+localhost/bar:latest $(oci_image_id busybox | cut -c1-12)
+localhost/foo:1 $(oci_image_id busybox | cut -c1-12)"
+	need_podman
+	run_pm load -i "$d/multi.tar"
+	expect_eq "$(sort <<<"$output")" "$(sort <<<"$multi_out")" "podman's load of the multi-image archive"
+	run_pm load -q -i "$d/names.tar"
+	expect_eq "$(sort <<<"$output")" "$(sort <<<"$names_out")" "podman's load of the archive with names"
+}
+
+@test "load with a terminal on stdin and no -i: 125 with podman's message" {
+	need_cmd script
+	local want='cannot read from terminal, use command-line redirection or the --input flag'
+	run script -qec "$HUSK load" /dev/null </dev/null
+	expect_eq "$status" 125 "exit code"
+	expect_contains "$output" "husk: $want"
+	need_podman
+	run script -qec "podman --root $PODMAN_DIR/root --runroot $PODMAN_DIR/run load" /dev/null </dev/null
+	expect_eq "$status" 125 "podman's exit code"
+	expect_contains "$output" "Error: $want"
+}
+
+@test "load -i http://...: downloads into the store's temporary directory, loads, removes the download" {
+	local d=$BATS_TEST_TMPDIR/www
+	mkdir -p "$d"
+	run_husk save -q -m -o "$d/multi.tar" "$R/busybox" "$R/multilayer"
+	chmod -R a+rX "$d"
+	start_http "$d"
+	use_store load-url
+	run_husk load -i "http://127.0.0.1:$HTTP_PORT/multi.tar"
+	local husk_out=$output
+	expect_eq "$(sort <<<"$output")" "Loaded image: $R/busybox:latest
+Loaded image: $R/multilayer:latest"
+	run_husk image exists "$R/multilayer"
+	local left
+	left=$(find "$XDG_DATA_HOME" -name 'download.tar' 2>/dev/null)
+	expect_eq "$left" "" "the download is removed"
+	left=$(find "$TMPDIR" -mindepth 1 2>/dev/null)
+	expect_eq "$left" "" "nothing in TMPDIR"
+	run_husk 125 load -i "http://127.0.0.1:$HTTP_PORT/nosuch.tar"
+	expect_contains "$stderr" "404"
+	expect_one_error_line
+	if [[ -n ${PODMAN_DIR:-} ]]; then
+		run_pm load -i "http://127.0.0.1:$HTTP_PORT/multi.tar"
+		expect_eq "$(sort <<<"$output")" "$(sort <<<"$husk_out")" "podman's load from the URL"
+	fi
+	stop_http
+	run_husk 125 load -i "http://127.0.0.1:$HTTP_PORT/multi.tar"
+	expect_one_error_line
+}
+
+# ------------------------------------------------------------ push
+
+# manifest_type DIR: the mediaType of a dir: destination's manifest
+# (docker schema 2 and OCI both say it; schema 1 says schemaVersion 1).
+manifest_type() {
+	python3 -c '
+import json, sys
+m = json.load(open(sys.argv[1] + "/manifest.json"))
+print(m.get("mediaType") or "schemaVersion %s" % m.get("schemaVersion"))
+' "$1"
+}
+
+@test "push --format oci|v2s2|v2s1 writes that manifest type; --digestfile gets its digest" {
+	local d=$BATS_TEST_TMPDIR
+	run_husk push -q --format oci "$R/busybox" "dir:$d/oci"
+	expect_eq "$(manifest_type "$d/oci")" application/vnd.oci.image.manifest.v1+json
+	run_husk push -q --format v2s2 --digestfile "$d/digest" "$R/busybox" "dir:$d/v2s2"
+	expect_eq "$(manifest_type "$d/v2s2")" application/vnd.docker.distribution.manifest.v2+json
+	expect_eq "$(cat "$d/digest")" "sha256:$(sha256sum <"$d/v2s2/manifest.json" | cut -d' ' -f1)" "--digestfile"
+	run_husk push -q -f v2s1 "$R/busybox" "dir:$d/v2s1"
+	expect_eq "$(manifest_type "$d/v2s1")" "schemaVersion 1"
+	run_husk 125 push --format v2 "$R/busybox" "dir:$d/bad"
+	expect_contains "$stderr" '"v2"'
+	expect_one_error_line
+	need_podman
+	run_pm push -q --format v2s2 "$R/busybox" "dir:$d/pm-v2s2"
+	expect_eq "$(manifest_type "$d/pm-v2s2")" "$(manifest_type "$d/v2s2")" "podman's v2s2"
+	run_pm 125 push --format v2 "$R/busybox" "dir:$d/pm-bad"
+}
+
+@test "push --remove-signatures works; --sign-by is refused with the reason (husk cannot sign)" {
+	local d=$BATS_TEST_TMPDIR
+	run_husk push -q --remove-signatures "$R/busybox" "dir:$d/nosig"
+	[[ -f $d/nosig/manifest.json ]] || die "no image pushed"
+	run_husk 125 push --sign-by test@example.org "$R/busybox" "dir:$d/signed"
+	expect_contains "$stderr" "--sign-by"
+	expect_contains "$stderr" "cannot sign"
+	expect_one_error_line
+	[[ ! -e $d/signed ]] || die "a refused push wrote $d/signed"
+}
+
+@test "push --compression-format zstd compresses the layers with zstd; an unknown one is refused" {
+	local d=$BATS_TEST_TMPDIR
+	run_husk push -q --format oci --compression-format zstd "$R/busybox" "oci:$d/z:latest"
+	run python3 -c '
+import json, sys
+d = sys.argv[1]
+idx = json.load(open(d + "/index.json"))
+m = idx["manifests"][0]["digest"].split(":")[1]
+man = json.load(open(d + "/blobs/sha256/" + m))
+print(" ".join(l["mediaType"] for l in man["layers"]))
+' "$d/z"
+	expect_eq "$output" application/vnd.oci.image.layer.v1.tar+zstd
+	run_husk 125 push --compression-format lz4x "$R/busybox" "oci:$d/bad:latest"
+	expect_contains "$stderr" '"lz4x"'
+	expect_one_error_line
+}
