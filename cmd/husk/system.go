@@ -28,7 +28,7 @@ func newSystemCommand(a *app) *cobra.Command {
 		},
 	}
 	info := newInfoCommand(a)
-	cmd.AddCommand(newSystemDFCommand(a), newSystemCheckCommand(a), newSystemResetCommand(a), info)
+	cmd.AddCommand(newSystemDFCommand(a), newSystemCheckCommand(a), newSystemResetCommand(a), newSystemPruneCommand(a), info)
 	return cmd
 }
 

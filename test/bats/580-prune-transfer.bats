@@ -204,3 +204,173 @@ print(" ".join(l["mediaType"] for l in man["layers"]))
 	expect_contains "$stderr" '"lz4x"'
 	expect_one_error_line
 }
+
+# ------------------------------------------------------------ prune
+
+# prune_out: $1 with the container IDs (not the same with husk and
+# podman) after "Deleted Containers" replaced by CID, and each section's
+# lines sorted (podman lists networks in no fixed order).
+prune_out() {
+	awk '/^Deleted |^Total /{sec=$2; n++; print n " 0 " $0; next}
+		sec=="Containers" && /^[0-9a-f]+$/ && length($0) == 64 {print n " 1 CID"; next}
+		{print n " 1 " $0}' <<<"$1" | sort -k1,1n -k2,2n -k3 | cut -d' ' -f3-
+}
+
+# prune_fixture RUNNER: a stopped container with label a=1 and one
+# without, an unused network and volume with label a=1 and ones without,
+# and multilayer made dangling.
+prune_fixture() {
+	local run=$1
+	$run create --name prc1 --label a=1 "$R/busybox" true >/dev/null
+	$run create --name prc2 "$R/busybox" true >/dev/null
+	$run network create --label a=1 prn1 >/dev/null
+	$run network create prn2 >/dev/null
+	$run volume create --label a=1 prv1 >/dev/null
+	$run volume create prv2 >/dev/null
+	$run untag "$R/multilayer" >/dev/null
+}
+
+@test "system prune asks as podman (the question on stdout, a y answer), EOF is an error; -f does not ask" {
+	use_store prune-ask
+	"$HUSK" pull -q "$R/busybox" >/dev/null
+	run_husk create --name kept "$R/busybox" true
+	run_husk system prune --volumes -a <<<"n"
+	local want
+	want=$(printf '%s\n' 'WARNING! This command removes:' '	- all stopped containers' '	- all networks not used by at least one container' \
+		'	- all volumes not used by at least one container' '	- all images without at least one container associated with them' \
+		'	- all build cache' '' 'Are you sure you want to continue? [y/N] ')
+	expect_eq "$output" "${want%$'\n'}" "the question"
+	run_husk container exists kept
+	run_husk 125 system prune </dev/null
+	expect_contains "$stderr" "EOF"
+	expect_one_error_line
+	run_husk container exists kept
+	run_husk system prune <<<"Yes"
+	expect_contains "$output" "Deleted Containers"
+	run_husk 1 container exists kept
+	need_podman
+	run_pm system prune --volumes -a <<<"n"
+	expect_eq "$output" "${want%$'\n'}" "podman's question"
+	run_pm 125 system prune </dev/null
+}
+
+@test "system prune -f --volumes: podman's sections, order and total; -a takes unused images" {
+	use_store prune-sys
+	"$HUSK" pull -q "$R/busybox" "$R/multilayer" >/dev/null 2>&1 ||
+		{ "$HUSK" pull -q "$R/busybox" >/dev/null && "$HUSK" pull -q "$R/multilayer" >/dev/null; }
+	prune_fixture "$HUSK"
+	run_husk system prune -f --volumes
+	local husk_out=$output
+	expect_eq "$(prune_out "$output")" "Deleted Containers
+CID
+CID
+Deleted Volumes
+prv1
+prv2
+Deleted Images
+$(oci_image_id multilayer)
+Deleted Networks
+prn1
+prn2
+Total reclaimed space: 3.2MB"
+	run_husk image exists "$R/busybox"
+	run_husk system prune -f -a
+	expect_eq "$output" "Deleted Images
+$(oci_image_id busybox)
+Total reclaimed space: 2.129MB"
+	run_husk images -q
+	expect_eq "$output" ""
+	need_podman
+	prune_fixture pm
+	run_pm system prune -f --volumes
+	expect_eq "$(prune_out "$output")" "$(prune_out "$husk_out")" "husk and podman"
+	pm pull -q --tls-verify=false "$R/multilayer" >/dev/null
+}
+
+@test "system prune --filter label=|label!=|until= limits containers, networks, volumes and images as podman's" {
+	use_store prune-filter
+	"$HUSK" pull -q "$R/busybox" >/dev/null
+	"$HUSK" pull -q "$R/multilayer" >/dev/null
+	prune_fixture "$HUSK"
+	run_husk system prune -f --volumes --filter label=a
+	local husk_label=$output
+	expect_eq "$(prune_out "$output")" "Deleted Containers
+CID
+Deleted Volumes
+prv1
+Deleted Networks
+prn1
+Total reclaimed space: 0B"
+	run_husk container exists prc2
+	run_husk system prune -f --filter until=1h
+	expect_eq "$output" "Deleted Images
+$(oci_image_id multilayer)
+Total reclaimed space: 3.2MB" "only the image was created before an hour ago"
+	run_husk system prune -f --filter until=0s --filter label!=a
+	expect_eq "$(prune_out "$output")" "Deleted Containers
+CID
+Deleted Networks
+prn2
+Total reclaimed space: 0B"
+	run_husk 125 system prune -f --filter foo=1
+	expect_eq "$stderr" "husk: foo is an invalid filter"
+	run_husk volume inspect prv2
+	need_podman
+	prune_fixture pm
+	run_pm system prune -f --volumes --filter label=a
+	expect_eq "$(prune_out "$output")" "$(prune_out "$husk_label")" "label=a, husk and podman"
+	run_pm 125 system prune -f --filter foo=1
+	expect_eq "$stderr" "Error: foo is an invalid filter"
+	pm volume rm prv2 >/dev/null
+	pm rm prc2 >/dev/null
+	pm network rm prn2 >/dev/null
+	pm pull -q --tls-verify=false "$R/multilayer" >/dev/null
+}
+
+@test "image, container, volume and network prune --filter: only what matches, IDs or names one a line" {
+	use_store prune-kinds
+	"$HUSK" pull -q "$R/busybox" >/dev/null
+	"$HUSK" pull -q "$R/multilayer" >/dev/null
+	prune_fixture "$HUSK"
+	local id1
+	id1=$("$HUSK" container inspect --format '{{.Id}}' prc1)
+	run_husk container prune --filter label=a
+	expect_eq "$output" "$id1"
+	run_husk container exists prc2
+	run_husk 1 container exists prc1
+	run_husk container prune --filter until=1h
+	expect_eq "$output" "" "prc2 is younger than an hour"
+	run_husk volume prune --filter label!=a
+	expect_eq "$output" prv2
+	run_husk network prune --filter label=a=1
+	expect_eq "$output" prn1
+	run_husk network prune --filter label=a=2
+	expect_eq "$output" ""
+	run_husk image prune --filter label=nosuch
+	expect_eq "$output" "" "the dangling image has no such label"
+	run_husk image prune --filter until=87600h
+	expect_eq "$output" "" "the dangling image was created in the last ten years"
+	run_husk image prune --filter until=1h
+	expect_eq "$output" "$(oci_image_id multilayer)" "the dangling image, created before an hour ago"
+	run_husk image prune -a --filter until=24h --filter label!=nosuch
+	expect_eq "$output" "" "busybox: prc2 uses it"
+	run_husk rm prc2
+	run_husk image prune -a --filter until=24h --filter label!=nosuch
+	expect_eq "$output" "$(oci_image_id busybox)"
+	local verb
+	run_husk 125 image prune --filter foo=1
+	expect_eq "$stderr" 'husk: unsupported image filter "foo"'
+	run_husk 125 container prune --filter foo=1
+	expect_eq "$stderr" 'husk: foo is an invalid filter'
+	run_husk 125 volume prune --filter foo=1
+	expect_eq "$stderr" 'husk: "foo" is an invalid volume filter'
+	run_husk 125 network prune --filter foo=1
+	expect_eq "$stderr" 'husk: invalid filter "foo"'
+	need_podman
+	for verb in image container volume network; do
+		run_husk 125 $verb prune --filter foo=1
+		local husk_err=${stderr#husk: }
+		run_pm 125 $verb prune -f --filter foo=1
+		expect_eq "${stderr#Error: }" "$husk_err" "$verb prune --filter foo=1, podman and husk"
+	done
+}
