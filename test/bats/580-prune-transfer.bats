@@ -374,3 +374,70 @@ Total reclaimed space: 0B"
 		expect_eq "${stderr#Error: }" "$husk_err" "$verb prune --filter foo=1, podman and husk"
 	done
 }
+
+# ------------------------------------------------------------ system df
+
+# df_fixture RUNNER: two images, one with a second name; a created
+# container and one that wrote 100 KiB and a 3-byte file into a volume.
+df_fixture() {
+	local run=$1
+	$run pull -q --tls-verify=false "$R/busybox" >/dev/null
+	$run pull -q --tls-verify=false "$R/multilayer" >/dev/null
+	$run tag "$R/busybox" localhost/other:2
+	$run create --name dfc "$R/busybox" true >/dev/null
+	$run run --name dfr -v dfv:/v "$R/busybox" sh -c 'dd if=/dev/zero of=/big bs=1k count=100 2>/dev/null; echo hi >/v/f' >/dev/null
+}
+
+# pmdf ARGS...: podman with a store of this test only (under PODMAN_DIR,
+# which teardown_file removes).
+pmdf() {
+	local d=$PODMAN_DIR/df
+	mkdir -p "$d/root" "$d/run" "$d/tmp"
+	XDG_RUNTIME_DIR=$PODMAN_XDG TMPDIR=$d/tmp podman --root "$d/root" --runroot "$d/run" \
+		--cgroup-manager cgroupfs --events-backend file --runtime runc "$@"
+}
+
+@test "system df: podman's TYPE/TOTAL/ACTIVE/SIZE/RECLAIMABLE rows, {{json .}}, templates and -v sections" {
+	use_store df
+	df_fixture "$HUSK"
+	run_husk system df
+	local husk_df=$output
+	expect_eq "$(sed -E 's/  +/|/g' <<<"$output")" "TYPE|TOTAL|ACTIVE|SIZE|RECLAIMABLE
+Images|3|2|7.458MB|3.2MB (43%)
+Containers|2|0|102.4kB|102.4kB (100%)
+Local Volumes|1|1|3B|0B (0%)"
+	run_husk system df --format json
+	expect_eq "$(json '[(r["Type"], r["Total"], r["Active"]) for r in d]')" '[["Images", 3, 2], ["Containers", 2, 0], ["Local Volumes", 1, 1]]'
+	run_husk system df --format '{{json .}}'
+	local husk_json=$output
+	expect_eq "${lines[1]}" '{"Type":"Containers","Total":2,"Active":0,"Size":102400,"Reclaimable":102400}'
+	run_husk system df --format 'table {{.Type}} {{.Reclaimable}}'
+	expect_eq "$(sed -E 's/  +/|/g' <<<"$output")" "TYPE|RECLAIMABLE
+Images|3.2MB (43%)
+Containers|102.4kB (100%)
+Local Volumes|0B (0%)"
+	run_husk system df -v
+	local husk_v=$output
+	expect_contains "$output" "Images space usage:
+
+REPOSITORY "
+	expect_match "$output" $'\n'"localhost/other +2 +$(oci_image_id busybox | cut -c1-12) +2 years +2.129MB +0B +2.129MB +2"$'\n'
+	expect_match "$output" $'\nContainers space usage:\n\nCONTAINER ID +IMAGE +COMMAND +LOCAL VOLUMES +SIZE +CREATED +STATUS +NAMES\n'
+	expect_match "$output" '  1 +102.4kB .* exited +dfr'$'\n'
+	expect_match "$output" $'\nLocal Volumes space usage:\n\nVOLUME NAME +LINKS +SIZE\ndfv +1 +3B$'
+	run_husk 125 system df -v --format json
+	need_podman
+	df_fixture pmdf
+	run pmdf system df
+	expect_eq "$output" "$husk_df" "husk and podman system df"
+	run pmdf system df --format '{{json .}}'
+	# The writable layers differ by the few bytes each engine writes
+	# into the root file system (102412 bytes with podman here).
+	local nosize='s/"(Size|Reclaimable)":[0-9]+/"\1":N/g'
+	expect_eq "$(sed -n 1p <<<"$output")$(sed -n 3p <<<"$output")" "$(sed -n 1p <<<"$husk_json")$(sed -n 3p <<<"$husk_json")" "husk and podman {{json .}}: images and volumes"
+	expect_eq "$(sed -n 2p <<<"$output" | sed -E "$nosize")" "$(sed -n 2p <<<"$husk_json" | sed -E "$nosize")" "husk and podman {{json .}}: containers"
+	run pmdf system df -v
+	expect_eq "$(sed -n '/^Images/,/^Containers/p' <<<"$output" | sort)" "$(sed -n '/^Images/,/^Containers/p' <<<"$husk_v" | sort)" "the images section"
+	expect_eq "$(sed -n '/^Local Volumes/,$p' <<<"$output")" "$(sed -n '/^Local Volumes/,$p' <<<"$husk_v")" "the volumes section"
+	pmdf rm -a -f >/dev/null 2>&1 || true
+}
