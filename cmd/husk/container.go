@@ -4,10 +4,13 @@ package main
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/husk-dev/husk/internal/ctrlist"
+	"github.com/husk-dev/husk/internal/prunefilter"
+	"github.com/husk-dev/husk/internal/sysprune"
 )
 
 func newContainerCommand(a *app) *cobra.Command {
@@ -33,17 +36,22 @@ func newContainerCommand(a *app) *cobra.Command {
 }
 
 func newContainerPruneCommand(a *app) *cobra.Command {
+	var filters []string
 	cmd := &cobra.Command{
 		Use:   "prune [flags]",
 		Short: "Remove all stopped containers",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := prunefilter.Parse(filters, time.Now(), prunefilter.Containers)
+			if err != nil {
+				return err
+			}
 			store, env, err := a.openEnv()
 			if err != nil {
 				return err
 			}
 			defer store.Close()
-			removed, err := ctrlist.RemoveStopped(cmd.Context(), store, env)
+			removed, err := ctrlist.RemoveStoppedMatching(cmd.Context(), store, env, sysprune.ContainerMatch(f))
 			for _, id := range removed {
 				fmt.Fprintln(a.stdout, id)
 			}
@@ -51,5 +59,6 @@ func newContainerPruneCommand(a *app) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolP("force", "f", false, "do not ask for confirmation (husk never asks)")
+	addPruneFilterFlag(cmd, &filters)
 	return cmd
 }

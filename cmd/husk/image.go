@@ -5,9 +5,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/husk-dev/husk/internal/prunefilter"
+	"github.com/husk-dev/husk/internal/sysprune"
 	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/storage"
 )
@@ -43,17 +46,22 @@ func newImageInspectCommand(a *app) *cobra.Command {
 
 func newImagePruneCommand(a *app) *cobra.Command {
 	var all, force bool
+	var filters []string
 	cmd := &cobra.Command{
 		Use:   "prune [flags]",
 		Short: "Remove images without a name (all unused images with --all)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := prunefilter.Parse(filters, time.Now(), prunefilter.Images)
+			if err != nil {
+				return err
+			}
 			store, err := a.openStore()
 			if err != nil {
 				return err
 			}
 			defer store.Close()
-			removed, err := store.PruneImages(all)
+			removed, err := store.PruneImagesMatching(all, sysprune.ImageMatch(store, f))
 			for _, id := range removed {
 				a.record(events.Image, events.Remove, id, id)
 				fmt.Fprintln(a.stdout, id)
@@ -63,5 +71,6 @@ func newImagePruneCommand(a *app) *cobra.Command {
 	}
 	cmd.Flags().BoolVarP(&all, "all", "a", false, "remove every image no container uses, not only unnamed ones")
 	cmd.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation (husk never asks for prune)")
+	addPruneFilterFlag(cmd, &filters)
 	return cmd
 }

@@ -8,13 +8,16 @@ package main
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/husk-dev/husk/internal/format"
 	"github.com/husk-dev/husk/internal/inspect"
 	"github.com/husk-dev/husk/internal/labels"
+	"github.com/husk-dev/husk/internal/prunefilter"
 	"github.com/husk-dev/husk/internal/resourcelist"
+	"github.com/husk-dev/husk/internal/sysprune"
 	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/netns"
 )
@@ -178,16 +181,21 @@ func newNetworkRmCommand(d networkDeps) *cobra.Command {
 }
 
 func newNetworkPruneCommand(d networkDeps) *cobra.Command {
+	var filters []string
 	prune := &cobra.Command{
-		Use:   "prune",
+		Use:   "prune [flags]",
 		Short: "Remove every network no container uses",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			f, err := prunefilter.Parse(filters, time.Now(), prunefilter.Networks)
+			if err != nil {
+				return err
+			}
 			s, err := d.open()
 			if err != nil {
 				return err
 			}
-			removed, err := s.Prune(cmd.Context(), d.inUse)
+			removed, err := s.PruneMatching(cmd.Context(), d.inUse, sysprune.NetworkMatch(f))
 			for _, n := range removed {
 				d.emit(events.Remove, "", n)
 				fmt.Fprintln(cmd.OutOrStdout(), n)
@@ -195,5 +203,6 @@ func newNetworkPruneCommand(d networkDeps) *cobra.Command {
 			return err
 		},
 	}
+	addPruneFilterFlag(prune, &filters)
 	return prune
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/husk-dev/husk/internal/format"
+	"github.com/husk-dev/husk/internal/sysdf"
 	"github.com/husk-dev/husk/internal/sysreset"
 	"github.com/husk-dev/husk/pkg/build/leftover"
 	"github.com/husk-dev/husk/pkg/storage"
@@ -28,36 +29,42 @@ func newSystemCommand(a *app) *cobra.Command {
 		},
 	}
 	info := newInfoCommand(a)
-	cmd.AddCommand(newSystemDFCommand(a), newSystemCheckCommand(a), newSystemResetCommand(a), info)
+	cmd.AddCommand(newSystemDFCommand(a), newSystemCheckCommand(a), newSystemResetCommand(a), newSystemPruneCommand(a), info)
 	return cmd
 }
 
 func newSystemDFCommand(a *app) *cobra.Command {
 	var outFormat string
+	var verbose bool
 	cmd := &cobra.Command{
 		Use:   "df [flags]",
-		Short: "Show the space images and layers use",
+		Short: "Show the space images, containers and volumes use",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			store, err := a.openStore()
+			if verbose && outFormat != "" {
+				return fmt.Errorf("--format and --verbose cannot be combined: --verbose prints tables only")
+			}
+			f, err := format.New(outFormat)
+			if err != nil {
+				return err
+			}
+			store, env, err := a.openEnv()
 			if err != nil {
 				return err
 			}
 			defer store.Close()
-			u, err := store.DiskUsage()
+			u, err := sysdf.Collect(store, env, a.volumeStore(store))
 			if err != nil {
 				return err
 			}
-			if outFormat == "json" {
-				return format.JSON(a.stdout, u)
+			if verbose {
+				return u.WriteVerbose(a.stdout)
 			}
-			if outFormat != "" {
-				return fmt.Errorf("unknown --format %q: use json", outFormat)
-			}
-			return storage.WriteUsage(a.stdout, u)
+			return u.Write(a.stdout, f)
 		},
 	}
-	cmd.Flags().StringVar(&outFormat, "format", "", "output format: json")
+	cmd.Flags().StringVar(&outFormat, "format", "", "output format: json or a Go template ({{.Type}} {{.Total}} {{.Active}} {{.Size}} {{.Reclaimable}})")
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "show every image, container and volume")
 	return cmd
 }
 

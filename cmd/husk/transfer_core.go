@@ -37,11 +37,11 @@ func (a *app) runPull(context.Context, string, pullopts.RegistryOptions, bool) e
 	return a.handOff()
 }
 
-func (a *app) runPush(context.Context, string, string, pullopts.RegistryOptions, bool) error {
+func (a *app) runPush(context.Context, string, string, pullopts.RegistryOptions, pullopts.PushOptions, bool) error {
 	return a.handOff()
 }
 
-func (a *app) runSave(context.Context, string, string, pullopts.ArchiveFormat, bool) error {
+func (a *app) runSave(context.Context, saveRequest) error {
 	return a.handOff()
 }
 

@@ -77,30 +77,36 @@ func (a *app) pullImage(ctx context.Context, store *storage.Store, image string,
 	return res.ID, nil
 }
 
-func (a *app) runPush(ctx context.Context, src, dest string, ro pullopts.RegistryOptions, quiet bool) error {
+func (a *app) runPush(ctx context.Context, src, dest string, ro pullopts.RegistryOptions, po pullopts.PushOptions, quiet bool) error {
 	sys, store, err := a.openTransfer(ro)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if err := pull.Push(ctx, store, src, dest, pull.PushOptions{Sys: sys, Progress: a.progress(quiet)}); err != nil {
+	if err := pull.Push(ctx, store, src, dest, pull.PushOptions{Sys: sys, Progress: a.progress(quiet), Settings: po}); err != nil {
 		return err
 	}
 	a.record(events.Image, events.Push, imageID(store, src), dest)
 	return nil
 }
 
-func (a *app) runSave(ctx context.Context, image, output string, format pullopts.ArchiveFormat, quiet bool) error {
-	return transfer.ArchiveOut(output, a.stdout, func(path string, toStdout bool) error {
+func (a *app) runSave(ctx context.Context, r saveRequest) error {
+	images := r.images
+	return transfer.ArchiveOut(r.output, a.stdout, func(path string, toStdout bool) error {
 		store, err := a.openStore()
 		if err != nil {
 			return err
 		}
 		defer store.Close()
-		if err := pull.Save(ctx, store, image, path, pull.SaveOptions{Format: format, Progress: a.progress(quiet || toStdout)}); err != nil {
+		o := pull.SaveOptions{Format: r.format, MultiImage: r.multi, Progress: a.progress(r.quiet || toStdout)}
+		if err := pull.Save(ctx, store, images, path, o); err != nil {
 			return err
 		}
-		a.record(events.Image, events.Save, imageID(store, image), image)
+		for i, image := range images {
+			if i == 0 || o.MultiImage {
+				a.record(events.Image, events.Save, imageID(store, image), image)
+			}
+		}
 		return nil
 	})
 }
@@ -112,13 +118,14 @@ func (a *app) runLoad(ctx context.Context, input string, quiet bool) error {
 			return err
 		}
 		defer store.Close()
-		res, err := pull.Load(ctx, store, path, a.progress(quiet))
-		if err != nil {
-			return err
+		loaded, err := pull.Load(ctx, store, path, a.progress(quiet))
+		for _, l := range loaded {
+			a.record(events.Image, events.Load, l.ID, l.Names[0])
+			for _, n := range l.Names {
+				fmt.Fprintf(a.stdout, "Loaded image: %s\n", n)
+			}
 		}
-		a.record(events.Image, events.Load, res.ID, res.Name)
-		fmt.Fprintf(a.stdout, "Loaded image: %s\n", res.Name)
-		return nil
+		return err
 	})
 }
 

@@ -6,13 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/husk-dev/husk/internal/format"
 	"github.com/husk-dev/husk/internal/inspect"
 	"github.com/husk-dev/husk/internal/labels"
+	"github.com/husk-dev/husk/internal/prunefilter"
 	"github.com/husk-dev/husk/internal/resourcelist"
+	"github.com/husk-dev/husk/internal/sysprune"
 	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/runtime"
 	"github.com/husk-dev/husk/pkg/runtime/volumeuse"
@@ -162,12 +165,19 @@ func newVolumeRmCommand(a *app) *cobra.Command {
 }
 
 func newVolumePruneCommand(a *app) *cobra.Command {
+	var filters []string
 	prune := &cobra.Command{
 		Use:   "prune [flags]",
 		Short: "Remove named volumes no container uses",
 		Args:  cobra.NoArgs,
 		RunE: a.withVolumes(func(store *storage.Store, vs *runtime.VolumeStore, _ []string) error {
-			removed, err := volumeuse.Prune(store, vs)
+			// label!= too: podman 4.3.1 refuses it for volumes, later
+			// podman takes it, as for the other kinds.
+			f, err := prunefilter.Parse(filters, time.Now(), prunefilter.Volumes)
+			if err != nil {
+				return err
+			}
+			removed, err := volumeuse.PruneMatching(store, vs, sysprune.VolumeMatch(f))
 			for _, n := range removed {
 				a.record(events.Volume, events.Remove, "", n)
 				fmt.Fprintln(a.stdout, n)
@@ -176,5 +186,6 @@ func newVolumePruneCommand(a *app) *cobra.Command {
 		}),
 	}
 	prune.Flags().BoolP("force", "f", false, "do not ask for confirmation (husk never asks)")
+	addPruneFilterFlag(prune, &filters)
 	return prune
 }

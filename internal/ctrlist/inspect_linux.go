@@ -68,6 +68,12 @@ func InspectContainer(store *storage.Store, ref string, o InspectOptions) (inspe
 // RemoveStopped removes every container that is not running (husk
 // container prune) and returns their IDs, before an error too.
 func RemoveStopped(ctx context.Context, store *storage.Store, env runtime.Env) ([]string, error) {
+	return RemoveStoppedMatching(ctx, store, env, nil)
+}
+
+// RemoveStoppedMatching is RemoveStopped of only the containers match
+// accepts (nil: all).
+func RemoveStoppedMatching(ctx context.Context, store *storage.Store, env runtime.Env, match func(*runtime.Container) bool) ([]string, error) {
 	cs, err := runtime.List(store)
 	if err != nil {
 		return nil, err
@@ -79,7 +85,7 @@ func RemoveStopped(ctx context.Context, store *storage.Store, env runtime.Env) (
 		} else if err != nil {
 			return removed, err
 		}
-		if c.State.Status == runtime.StatusRunning {
+		if c.State.Status == runtime.StatusRunning || (match != nil && !match(c)) {
 			continue
 		}
 		if err := runtime.Remove(ctx, env, c, false); err != nil {

@@ -45,11 +45,11 @@ func ArchiveOut(output string, stdout io.Writer, write func(path string, toStdou
 
 // ArchiveIn runs read on the file input, or, when input is "", on a
 // temporary copy of stdin: both archive readers need to seek. A terminal
-// on stdin is refused.
+// on stdin is refused, with podman's words.
 func ArchiveIn(input string, stdin io.Reader, read func(path string) error) error {
 	if input == "" {
 		if term.IsTerminal(int(os.Stdin.Fd())) {
-			return setting.Errorf("no archive given: use {-input} FILE or redirect stdin")
+			return setting.Errorf("cannot read from terminal, use command-line redirection or the {input} flag")
 		}
 		tmp, err := spool(stdin)
 		if err != nil {

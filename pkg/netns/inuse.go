@@ -43,12 +43,20 @@ func (s *Networks) RemoveUnused(ctx context.Context, nameOrID string, u InUse, f
 // Prune removes every network no container uses and returns their names
 // (those removed before an error, too).
 func (s *Networks) Prune(ctx context.Context, u InUse) ([]string, error) {
+	return s.PruneMatching(ctx, u, nil)
+}
+
+// PruneMatching is Prune of only the networks match accepts (nil: all).
+func (s *Networks) PruneMatching(ctx context.Context, u InUse, match func(Network) bool) ([]string, error) {
 	all, err := s.List()
 	if err != nil {
 		return nil, err
 	}
 	var removed []string
 	for _, n := range all {
+		if match != nil && !match(n) {
+			continue
+		}
 		users, err := u.Users(ctx, n.Name)
 		if err != nil {
 			return removed, err

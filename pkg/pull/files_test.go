@@ -214,3 +214,14 @@ func TestArchiveFIFONotOpened(t *testing.T) {
 		}
 	}
 }
+
+func TestIsURL(t *testing.T) {
+	for in, want := range map[string]bool{
+		"http://127.0.0.1:8000/a.tar": true, "https://example.org/a.tar": true,
+		"a.tar": false, "/srv/http://x": false, "ftp://x/a.tar": false, "": false,
+	} {
+		if got := IsURL(in); got != want {
+			t.Errorf("IsURL(%q) = %v", in, got)
+		}
+	}
+}

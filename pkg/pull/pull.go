@@ -206,17 +206,18 @@ func copyIn(ctx context.Context, store *storage.Store, ref types.ImageReference,
 }
 
 func copyImage(ctx context.Context, dest, src types.ImageReference, srcSys, destSys *types.SystemContext, progress io.Writer) error {
-	pc, err := policyContext(srcSys)
+	_, err := copyImageWith(ctx, dest, src, copy.Options{ReportWriter: progress, SourceCtx: srcSys, DestinationCtx: destSys})
+	return err
+}
+
+// copyImageWith copies with opts and returns the manifest written.
+func copyImageWith(ctx context.Context, dest, src types.ImageReference, opts copy.Options) ([]byte, error) {
+	pc, err := policyContext(opts.SourceCtx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer func() { _ = pc.Destroy() }()
-	_, err = copy.Image(ctx, pc, dest, src, &copy.Options{
-		ReportWriter:   progress,
-		SourceCtx:      srcSys,
-		DestinationCtx: destSys,
-	})
-	return err
+	return copy.Image(ctx, pc, dest, src, &opts)
 }
 
 func transportName(ref types.ImageReference) string {

@@ -3,6 +3,7 @@ package pull
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -139,7 +140,7 @@ func TestPullOCILayoutAndSaveLoad(t *testing.T) {
 	for _, f := range []ArchiveFormat{FormatOCIArchive, FormatDockerArchive} {
 		t.Run(string(f), func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "a.tar")
-			if err := Save(ctx, s, "busybox", out, SaveOptions{Format: f}); err != nil {
+			if err := Save(ctx, s, []string{"busybox"}, out, SaveOptions{Format: f}); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := s.RemoveImage(res.ID, storage.RemoveOptions{Force: true}); err != nil {
@@ -149,10 +150,62 @@ func TestPullOCILayoutAndSaveLoad(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.ID != res.ID || got.Name != res.Name {
+			if len(got) != 1 || got[0].ID != res.ID || len(got[0].Names) != 1 || got[0].Names[0] != res.Name {
 				t.Fatalf("loaded %+v, saved %+v", got, res)
 			}
 		})
+	}
+}
+
+// save with names after the first gives the image those names; with
+// MultiImage they are images: load brings back each with its names.
+func TestSaveLoadSeveral(t *testing.T) {
+	imgs := testImages(t)
+	s := openStore(t)
+	ctx := context.Background()
+	var ids []string
+	for _, img := range []string{"busybox", "multilayer"} {
+		res, err := Pull(ctx, s, "oci:"+filepath.Join(imgs, img)+":latest", Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, res.ID)
+	}
+	dir := t.TempDir()
+	named := filepath.Join(dir, "named.tar")
+	if err := Save(ctx, s, []string{"busybox", "other:1", "example.org/x"}, named, SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	multi := filepath.Join(dir, "multi.tar")
+	if err := Save(ctx, s, []string{"busybox", "multilayer"}, multi, SaveOptions{MultiImage: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Save(ctx, s, []string{"busybox", "multilayer"}, filepath.Join(dir, "x"), SaveOptions{Format: FormatOCIArchive, MultiImage: true}); err == nil {
+		t.Error("multi-image oci-archive: no error")
+	}
+	if err := Save(ctx, s, []string{"busybox", "other:1"}, filepath.Join(dir, "y"), SaveOptions{Format: FormatOCIArchive}); err == nil {
+		t.Error("oci-archive with two names: no error")
+	}
+	for _, id := range ids {
+		if _, err := s.RemoveImage(id, storage.RemoveOptions{Force: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := Load(ctx, s, named, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "[{" + ids[0] + " [localhost/busybox:latest localhost/other:1 example.org/x:latest]}]"
+	if fmt.Sprint(got) != want {
+		t.Errorf("load of named:\n got %v\nwant %s", got, want)
+	}
+	got, err = Load(ctx, s, multi, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = "[{" + ids[0] + " [localhost/busybox:latest]} {" + ids[1] + " [localhost/multilayer:latest]}]"
+	if fmt.Sprint(got) != want {
+		t.Errorf("load of multi:\n got %v\nwant %s", got, want)
 	}
 }
 

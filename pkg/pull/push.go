@@ -4,10 +4,17 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+
+	"go.podman.io/image/v5/copy"
+	"go.podman.io/image/v5/manifest"
+	"go.podman.io/image/v5/pkg/compression"
 
 	"go.podman.io/image/v5/docker/reference"
 	"go.podman.io/image/v5/types"
 
+	"github.com/husk-dev/husk/internal/setting"
+	"github.com/husk-dev/husk/pkg/pull/pullopts"
 	"github.com/husk-dev/husk/pkg/storage"
 )
 
@@ -15,6 +22,7 @@ import (
 type PushOptions struct {
 	Sys      *types.SystemContext
 	Progress io.Writer
+	Settings pullopts.PushOptions
 }
 
 // Push copies an image to dest. The source is a stored image (by name or
@@ -27,7 +35,10 @@ func Push(ctx context.Context, store *storage.Store, src, dest string, opts Push
 	if err := checkConfigFiles(opts.Sys); err != nil {
 		return err
 	}
-	var err error
+	copts, err := pushCopyOptions(opts)
+	if err != nil {
+		return err
+	}
 	if HasTransport(src) {
 		s, err := ParseSource(src)
 		if err != nil {
@@ -70,8 +81,65 @@ func Push(ctx context.Context, store *storage.Store, src, dest string, opts Push
 			return err
 		}
 	}
-	if err := copyImage(ctx, destRef, srcRef, opts.Sys, opts.Sys, opts.Progress); err != nil {
+	m, err := copyImageWith(ctx, destRef, srcRef, copts)
+	if err != nil {
 		return fmt.Errorf("push %s: %w", transportName(destRef), err)
+	}
+	return writeDigestFile(opts.Settings.DigestFile, m)
+}
+
+// pushCopyOptions turns push's settings into containers/image's.
+func pushCopyOptions(opts PushOptions) (copy.Options, error) {
+	s := opts.Settings
+	if s.SignBy != "" {
+		// containers/image built with containers_image_openpgp (no
+		// gpgme, no cgo library) verifies signatures but cannot make
+		// them: its signing mechanism always fails.
+		return copy.Options{}, setting.Errorf("{sign-by} %q: husk cannot sign images (its OpenPGP library verifies signatures only): push, then sign with skopeo (standalone-sign, or copy with its own sign-by option)", s.SignBy)
+	}
+	mime, err := s.ManifestMIMEType()
+	if err != nil {
+		return copy.Options{}, err
+	}
+	dest := types.SystemContext{}
+	if opts.Sys != nil {
+		dest = *opts.Sys
+	}
+	dest.DirForceCompress = s.DirCompress
+	o := copy.Options{
+		ReportWriter:          opts.Progress,
+		SourceCtx:             opts.Sys,
+		DestinationCtx:        &dest,
+		ForceManifestMIMEType: mime,
+		RemoveSignatures:      s.RemoveSignatures,
+	}
+	if s.CompressionFormat != "" {
+		algo, err := compression.AlgorithmByName(s.CompressionFormat)
+		if err != nil {
+			return copy.Options{}, setting.Errorf("{compression-format} %q: %w: use gzip, zstd or zstd:chunked", s.CompressionFormat, err)
+		}
+		dest.CompressionFormat = &algo
+		// podman 4.3.1's containers/image recompressed layers stored in
+		// one format; today's reuses a registry's blobs in another
+		// unless forced, as later podman does (--force-compression,
+		// on by default with --compression-format).
+		o.ForceCompressionFormat = true
+	}
+	return o, nil
+}
+
+// writeDigestFile writes the digest of manifest m to path, as podman
+// push --digestfile.
+func writeDigestFile(path string, m []byte) error {
+	if path == "" {
+		return nil
+	}
+	d, err := manifest.Digest(m)
+	if err != nil {
+		return fmt.Errorf("digest of the pushed manifest: %w", err)
+	}
+	if err := os.WriteFile(path, []byte(d.String()), 0o644); err != nil {
+		return fmt.Errorf("write digest file: %w", err)
 	}
 	return nil
 }

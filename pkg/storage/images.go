@@ -282,16 +282,22 @@ func allIn(ids []string, set map[string]bool) bool {
 // returns their IDs. Without all it goes on while removing makes more
 // such images: the intermediate images of a build whose image went.
 func (s *Store) PruneImages(all bool) ([]string, error) {
+	return s.PruneImagesMatching(all, nil)
+}
+
+// PruneImagesMatching is PruneImages of only the images match accepts
+// (given the image's ID and creation time); nil accepts all.
+func (s *Store) PruneImagesMatching(all bool, match func(id string, created time.Time) bool) ([]string, error) {
 	var removed []string
 	for {
-		n, err := s.pruneOnce(all, &removed)
+		n, err := s.pruneOnce(all, match, &removed)
 		if err != nil || n == 0 || all {
 			return removed, err
 		}
 	}
 }
 
-func (s *Store) pruneOnce(all bool, removed *[]string) (int, error) {
+func (s *Store) pruneOnce(all bool, match func(string, time.Time) bool, removed *[]string) (int, error) {
 	imgs, err := s.Store.Images()
 	if err != nil {
 		return 0, fmt.Errorf("list images: %w", err)
@@ -313,6 +319,9 @@ func (s *Store) pruneOnce(all bool, removed *[]string) (int, error) {
 	n := 0
 	for _, img := range imgs {
 		if used[img.ID] || (!all && (len(img.Names) > 0 || len(children[img.ID]) > 0)) {
+			continue
+		}
+		if match != nil && !match(img.ID, img.Created) {
 			continue
 		}
 		if _, err := s.DeleteImage(img.ID, true); err != nil {

@@ -117,3 +117,13 @@ func untagged(imgs []cstorage.Image) func(id string) bool {
 	}
 	return func(id string) bool { return set[id] }
 }
+
+// ImageChildren maps every image to its children (podman's relation,
+// above): system df counts what an image shares with them.
+func (s *Store) ImageChildren() (map[string][]string, error) {
+	imgs, err := s.Store.Images()
+	if err != nil {
+		return nil, err
+	}
+	return s.childrenOf(imgs, func(string) bool { return true })
+}

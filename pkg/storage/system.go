@@ -12,82 +12,8 @@ import (
 
 	cstorage "go.podman.io/storage"
 
-	"github.com/husk-dev/husk/internal/format"
 	"github.com/husk-dev/husk/internal/setting"
 )
-
-// Usage is what husk system df shows.
-type Usage struct {
-	Images, ActiveImages    int
-	ImagesSize, Reclaimable int64
-	Layers                  int
-	LayersSize              int64
-	Containers              int
-}
-
-// DiskUsage sums the store's images and layers.
-func (s *Store) DiskUsage() (Usage, error) {
-	var u Usage
-	imgs, err := s.Store.Images()
-	if err != nil {
-		return u, fmt.Errorf("list images: %w", err)
-	}
-	containers, err := s.Containers()
-	if err != nil {
-		return u, fmt.Errorf("list containers: %w", err)
-	}
-	used := map[string]bool{}
-	for _, c := range containers {
-		used[c.ImageID] = true
-	}
-	u.Containers = len(containers)
-	layers, err := s.Layers()
-	if err != nil {
-		return u, fmt.Errorf("list layers: %w", err)
-	}
-	u.Layers = len(layers)
-	layerSize := map[string]int64{}
-	for _, l := range layers {
-		sz := l.UncompressedSize
-		if sz <= 0 {
-			if n, err := s.LayerSize(l.ID); err == nil && n > 0 {
-				sz = n
-			}
-		}
-		layerSize[l.ID] = sz
-		u.LayersSize += sz
-	}
-	// Images share layers: count each layer once for the total, and count
-	// as reclaimable only layers that no used image needs.
-	needed := map[string]bool{}
-	byID := map[string]cstorage.Layer{}
-	for _, l := range layers {
-		byID[l.ID] = l
-	}
-	chain := func(top string) []string {
-		var ids []string
-		for id := top; id != ""; id = byID[id].Parent {
-			ids = append(ids, id)
-		}
-		return ids
-	}
-	for _, img := range imgs {
-		u.Images++
-		if used[img.ID] {
-			u.ActiveImages++
-			for _, id := range chain(img.TopLayer) {
-				needed[id] = true
-			}
-		}
-	}
-	u.ImagesSize = u.LayersSize
-	for id, sz := range layerSize {
-		if !needed[id] {
-			u.Reclaimable += sz
-		}
-	}
-	return u, nil
-}
 
 // CheckResult lists the problems found, one string each.
 type CheckResult struct {
@@ -307,20 +233,6 @@ func (s *Store) CheckAndRepair(w io.Writer, maxUnreferenced time.Duration, repai
 	}
 	fmt.Fprintf(w, "Repaired %d problem(s)\n", len(res.Problems))
 	return nil
-}
-
-// WriteUsage prints u as husk system df's table.
-func WriteUsage(w io.Writer, u Usage) error {
-	tw := format.NewTable(w)
-	fmt.Fprintln(tw, "TYPE\tTOTAL\tACTIVE\tSIZE\tRECLAIMABLE")
-	pct := 0
-	if u.ImagesSize > 0 {
-		pct = int(u.Reclaimable * 100 / u.ImagesSize)
-	}
-	fmt.Fprintf(tw, "Images\t%d\t%d\t%s\t%s (%d%%)\n", u.Images, u.ActiveImages, format.HumanSize(u.ImagesSize), format.HumanSize(u.Reclaimable), pct)
-	fmt.Fprintf(tw, "Layers\t%d\t-\t%s\t-\n", u.Layers, format.HumanSize(u.LayersSize))
-	fmt.Fprintf(tw, "Containers\t%d\t-\t-\t-\n", u.Containers)
-	return tw.Flush()
 }
 
 // WriteRemoval prints what removing an image did, as rmi does.

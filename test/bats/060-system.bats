@@ -3,20 +3,21 @@
 
 load helpers
 
-@test "system df shows Images and Layers rows; --format json agrees" {
+@test "system df shows Images, Containers and Local Volumes rows; --format json agrees" {
 	use_store df
 	run_husk system df
 	expect_match "${lines[0]}" '^TYPE +TOTAL +ACTIVE +SIZE +RECLAIMABLE$' "header"
 	expect_match "$output" $'\nImages +0 ' "Images row of an empty store"
-	expect_match "$output" $'\nLayers +0 ' "Layers row of an empty store"
+	expect_match "$output" $'\nContainers +0 ' "Containers row of an empty store"
+	expect_match "$output" $'\nLocal Volumes +0 ' "Local Volumes row of an empty store"
 
 	run_husk pull -q "$R/multilayer"
 	run_husk system df
-	expect_match "$output" $'\nImages +1 +0 +[0-9.]+ MB ' "Images row"
-	expect_match "$output" $'\nLayers +4 ' "Layers row"
+	expect_match "$output" $'\nImages +1 +0 +3.2MB +3.2MB \\(100%\\)' "Images row"
+	expect_eq "$(layer_count)" 4 "layers"
 	run_husk system df --format json
 	expect_valid_json
-	expect_eq "$(json '(d["Images"], d["Layers"], d["LayersSize"] > 3000000)')" "(1, 4, True)" "Images, Layers, LayersSize > 3 MB"
+	expect_eq "$(json '(d[0]["Type"], d[0]["Total"], d[0]["Size"] > 3000000)')" "('Images', 1, True)" "Images, Size > 3 MB"
 }
 
 @test "system check finds no problems in a healthy store" {

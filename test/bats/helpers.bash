@@ -317,10 +317,22 @@ teardown_file() { husk_teardown_file; }
 
 # ---------------------------------------------------------------- store facts
 
-# layer_count: number of layers in the current store.
+# layer_count: number of layers in the current store (images' and
+# containers'), from the store's own records: system df counts images,
+# containers and volumes, as podman's.
 layer_count() {
-	run_husk system df --format json || return 1
-	json 'd["Layers"]'
+	run_husk info --format json || return 1
+	python3 -c '
+import json, os, sys
+info = json.loads(sys.argv[1])["store"]
+d = os.path.join(info["graphRoot"], info["graphDriverName"] + "-layers")
+n = 0
+for f in ("layers.json", "volatile-layers.json"):
+    p = os.path.join(d, f)
+    if os.path.exists(p):
+        n += len(json.load(open(p)))
+print(n)
+' "$output"
 }
 
 # image_ids: the current store's full image IDs, one per line, sorted.

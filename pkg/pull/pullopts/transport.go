@@ -3,6 +3,8 @@ package pullopts
 import (
 	"fmt"
 	"strings"
+
+	"github.com/husk-dev/husk/internal/setting"
 )
 
 // Transports are the transports husk accepts as a "NAME:" prefix.
@@ -33,4 +35,41 @@ func ParseArchiveFormat(s string) (ArchiveFormat, error) {
 		return ArchiveFormat(s), nil
 	}
 	return "", fmt.Errorf("unknown archive format %q: use oci-archive or docker-archive", s)
+}
+
+// PushOptions are push's settings beyond the registry's.
+type PushOptions struct {
+	// ManifestType is the manifest type to write (podman's --format:
+	// "oci", "v2s2", "v2s1"); "" keeps the source's, with fallbacks.
+	ManifestType string
+	// RemoveSignatures drops the source's signatures.
+	RemoveSignatures bool
+	// SignBy is a GPG key to sign with.
+	SignBy string
+	// CompressionFormat is the layers' compression ("gzip", "zstd",
+	// "zstd:chunked"); "" keeps the default.
+	CompressionFormat string
+	// DigestFile gets the pushed manifest's digest.
+	DigestFile string
+	// DirCompress compresses layers pushed to a dir: destination.
+	DirCompress bool
+}
+
+// manifestTypes are the names podman push --format takes, and the media
+// types they mean.
+var manifestTypes = map[string]string{
+	"oci":  "application/vnd.oci.image.manifest.v1+json",
+	"v2s2": "application/vnd.docker.distribution.manifest.v2+json",
+	"v2s1": "application/vnd.docker.distribution.manifest.v1+prettyjws",
+}
+
+// ManifestMIMEType is the media type of o's ManifestType ("" for none).
+func (o PushOptions) ManifestMIMEType() (string, error) {
+	if o.ManifestType == "" {
+		return "", nil
+	}
+	if t, ok := manifestTypes[o.ManifestType]; ok {
+		return t, nil
+	}
+	return "", setting.Errorf("unknown {format} %q: use oci, v2s2 or v2s1", o.ManifestType)
 }

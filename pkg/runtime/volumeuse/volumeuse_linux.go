@@ -49,6 +49,11 @@ func Remove(store *storage.Store, vs *runtime.VolumeStore, names []string, force
 // Prune removes every volume of vs no container of store uses, and
 // returns their names (before an error too).
 func Prune(store *storage.Store, vs *runtime.VolumeStore) ([]string, error) {
+	return PruneMatching(store, vs, nil)
+}
+
+// PruneMatching is Prune of only the volumes match accepts (nil: all).
+func PruneMatching(store *storage.Store, vs *runtime.VolumeStore, match func(*runtime.Volume) bool) ([]string, error) {
 	used, err := InUse(store)
 	if err != nil {
 		return nil, err
@@ -59,7 +64,7 @@ func Prune(store *storage.Store, vs *runtime.VolumeStore) ([]string, error) {
 	}
 	var removed []string
 	for _, v := range vols {
-		if len(used[v.Name]) > 0 {
+		if len(used[v.Name]) > 0 || (match != nil && !match(v)) {
 			continue
 		}
 		if err := vs.Remove(v.Name); err != nil {
