@@ -16,6 +16,7 @@ type Volume struct {
 	Labels      map[string]string `json:"Labels"`
 	Scope       string            `json:"Scope"`
 	Options     map[string]string `json:"Options"`
+	Anonymous   bool              `json:"Anonymous,omitempty"`
 	MountCount  uint              `json:"MountCount"`
 	NeedsCopyUp bool              `json:"NeedsCopyUp,omitempty"`
 }
@@ -25,7 +26,7 @@ type Volume struct {
 // never waits for a copy-up (NeedsCopyUp, omitted when false, as podman).
 func FromVolume(v *runtime.Volume) Volume {
 	out := Volume{Name: v.Name, Driver: v.Driver, Mountpoint: v.Path, CreatedAt: v.CreatedAt, Labels: v.Labels,
-		Scope: "local", Options: map[string]string{}}
+		Anonymous: v.Anonymous, Scope: "local", Options: map[string]string{}}
 	if out.Driver == "" {
 		out.Driver = "local"
 	}

@@ -60,7 +60,7 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 	if err != nil {
 		return nil, err
 	}
-	vm, err := volumeMounts(env, rootfs, cfg.Volumes)
+	vm, err := volumeMounts(env, rootfs, cfg.Volumes, idPair{mapID(u.UID, uidMap), mapID(u.GID, gidMap)})
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +157,9 @@ func mapID(id uint32, m []spec.IDMap) uint32 {
 	return 0
 }
 
-func volumeMounts(env Env, rootfs string, vols []VolumeSpec) ([]spec.Mount, error) {
+// volumeMounts are the mounts of vols; owner is the container user's ids
+// as this namespace sees them, which a U option gives the files to.
+func volumeMounts(env Env, rootfs string, vols []VolumeSpec, owner idPair) ([]spec.Mount, error) {
 	var out []spec.Mount
 	seen := map[string]bool{}
 	for _, v := range vols {
@@ -179,13 +181,20 @@ func volumeMounts(env Env, rootfs string, vols []VolumeSpec) ([]spec.Mount, erro
 			if v.ReadOnly {
 				opts = append(opts, "ro")
 			}
-			opts = append(opts, v.Options...)
+			opts = append(opts, slices.DeleteFunc(slices.Clone(v.Options), isOwnerOption)...)
+			if err := chownForU(v, v.Source, owner); err != nil {
+				return nil, err
+			}
 			out = append(out, spec.Mount{Type: "bind", Source: v.Source, Destination: v.Destination, Options: opts})
 		case VolumeNamed:
 			if env.Volumes == nil {
 				return nil, fmt.Errorf("named volume %q: no volume store", v.Source)
 			}
-			vol, created, err := env.Volumes.Ensure(v.Source)
+			ensure := env.Volumes.Ensure
+			if v.Anonymous {
+				ensure = env.Volumes.EnsureAnonymous
+			}
+			vol, created, err := ensure(v.Source)
 			if err != nil {
 				return nil, err
 			}
@@ -195,6 +204,9 @@ func volumeMounts(env Env, rootfs string, vols []VolumeSpec) ([]spec.Mount, erro
 				if err := seedVolume(rootfs, v.Destination, vol.Path); err != nil {
 					return nil, fmt.Errorf("fill volume %q from the image: %w", v.Source, err)
 				}
+			}
+			if err := chownForU(v, vol.Path, owner); err != nil {
+				return nil, err
 			}
 			opts := []string{"rprivate"}
 			if v.ReadOnly {

@@ -24,6 +24,9 @@ type Volume struct {
 	CreatedAt time.Time         `json:"CreatedAt"`
 	Labels    map[string]string `json:"Labels"`
 	Driver    string            `json:"Driver"`
+	// Anonymous is a volume made for one container (-v /dst, the image's
+	// VOLUME), which removing that container with --rm or -v removes.
+	Anonymous bool `json:"Anonymous,omitempty"`
 }
 
 // ErrVolumeUnknown is returned for volumes that do not exist.
@@ -53,6 +56,12 @@ func CheckVolumeName(name string) error {
 
 // Create makes a new volume.
 func (s *VolumeStore) Create(name string, labels map[string]string) (*Volume, error) {
+	return s.create(Volume{Name: name, Labels: labels})
+}
+
+// create makes the volume tmpl describes (its name, labels and kind).
+func (s *VolumeStore) create(tmpl Volume) (*Volume, error) {
+	name := tmpl.Name
 	if err := CheckVolumeName(name); err != nil {
 		return nil, err
 	}
@@ -66,7 +75,8 @@ func (s *VolumeStore) Create(name string, labels map[string]string) (*Volume, er
 		}
 		return nil, fmt.Errorf("create volume %q: %w", name, err)
 	}
-	v := &Volume{Name: name, Path: filepath.Join(dir, "_data"), CreatedAt: time.Now().UTC(), Labels: labels, Driver: "local"}
+	v := &tmpl
+	v.Path, v.CreatedAt, v.Driver = filepath.Join(dir, "_data"), time.Now().UTC(), "local"
 	if v.Labels == nil {
 		v.Labels = map[string]string{}
 	}
@@ -102,9 +112,19 @@ func (s *VolumeStore) Get(name string) (*Volume, error) {
 // Ensure returns the volume, creating it when missing (as -v NAME:/dst
 // does); created says whether this call made it.
 func (s *VolumeStore) Ensure(name string) (v *Volume, created bool, err error) {
+	return s.ensure(Volume{Name: name})
+}
+
+// EnsureAnonymous is Ensure for a container's anonymous volume.
+func (s *VolumeStore) EnsureAnonymous(name string) (v *Volume, created bool, err error) {
+	return s.ensure(Volume{Name: name, Anonymous: true})
+}
+
+func (s *VolumeStore) ensure(tmpl Volume) (v *Volume, created bool, err error) {
+	name := tmpl.Name
 	v, err = s.Get(name)
 	if errors.Is(err, ErrVolumeUnknown) {
-		v, err = s.Create(name, nil)
+		v, err = s.create(tmpl)
 		if errors.Is(err, ErrVolumeExists) {
 			v, err = s.Get(name)
 			return v, false, err

@@ -1,0 +1,149 @@
+#!/usr/bin/env bats
+# Volumes and networks as scripts written for podman 4.3.1 use them:
+# anonymous volumes (-v /dst and the image's VOLUME entries; --rm and
+# rm -v remove them, rm keeps them), -v options (U, z, Z; O and idmap
+# refused with the reason), duplicate mount destinations, volume and
+# network subcommands. Where podman can run the same line here, the
+# outputs compare.
+
+load helpers
+load podman-compare
+
+setup_file() {
+	podman_compare_setup_file busybox
+	[[ -z $HUSK_SKIP_REASON ]] || return 0
+	# An image with a VOLUME that has content, made the same way for both.
+	local tool
+	for tool in "$HUSK" pm; do
+		"$tool" run --name volseed "$R/busybox" sh -c 'mkdir -p /data && echo seed >/data/f && chown 7:7 /data/f' >/dev/null
+		"$tool" commit -q --change 'VOLUME /data' volseed localhost/volimg >/dev/null
+		"$tool" rm volseed >/dev/null
+	done
+}
+teardown_file() { podman_compare_teardown_file; }
+
+# anon_count TOOL: how many volumes of TOOL have a generated (64-hex) name.
+anon_count() {
+	"$1" volume ls -q | grep -cE "$HEX64" || true
+}
+
+@test "-v /dst: an anonymous volume with a 64-hex name, in inspect's Mounts and volume ls" {
+	run_husk run --name anon1 -v /scratch "$R/busybox" sh -c 'echo hi >/scratch/x'
+	run_husk container inspect --format '{{range .Mounts}}{{.Type}} {{.Name}} {{.Destination}}{{end}}' anon1
+	expect_match "$output" '^volume [0-9a-f]{64} /scratch$'
+	local name=${output#volume }
+	name=${name%% *}
+	run_husk volume ls -q
+	expect_contains "$output" "$name"
+	run_husk volume inspect --format '{{.Anonymous}}' "$name"
+	expect_eq "$output" true "Anonymous of volume inspect"
+	run_husk run --rm -v "$name:/v" "$R/busybox" cat /v/x
+	expect_eq "$output" hi "the anonymous volume holds what the container wrote"
+	pm run --name anon1 -v /scratch "$R/busybox" true >/dev/null
+	both container inspect --format '{{range .Mounts}}{{.Type}} {{.Destination}}{{end}}' anon1
+	expect_eq "$HUSK_OUT" "$PM_OUT" "Mounts as podman"
+	on_both rm anon1
+}
+
+@test "anonymous volumes: rm keeps them, rm -v and run --rm remove them (named ones stay), as podman" {
+	local tool before
+	for tool in "$HUSK" pm; do
+		before=$(anon_count "$tool")
+		"$tool" run --name keep -v /a "$R/busybox" true >/dev/null
+		"$tool" rm keep >/dev/null
+		expect_eq "$(anon_count "$tool")" $((before + 1)) "$tool: rm keeps the anonymous volume"
+		"$tool" run --name gone -v /a -v named1:/n "$R/busybox" true >/dev/null
+		"$tool" rm -v gone >/dev/null
+		expect_eq "$(anon_count "$tool")" $((before + 1)) "$tool: rm -v removes the anonymous volume"
+		"$tool" run --rm -v /a -v named2:/n "$R/busybox" true >/dev/null
+		expect_eq "$(anon_count "$tool")" $((before + 1)) "$tool: run --rm removes the anonymous volume"
+		"$tool" volume inspect named1 named2 >/dev/null || die "$tool: named volumes are kept"
+	done
+}
+
+@test "anonymous volumes: rm -f of a running --rm container removes them (podman 4.3.1 leaks them)" {
+	# podman 4.3.1 keeps the volume when rm -f (without -v) ends a --rm
+	# container; docker's --rm removes a container's anonymous volumes
+	# however it ends, and so does husk: nothing else would ever remove
+	# that volume.
+	local before
+	before=$(anon_count "$HUSK")
+	run_husk run --rm -d --name rmd -v /a "$R/busybox" sleep 100
+	expect_eq "$(anon_count "$HUSK")" $((before + 1)) "a running --rm container has its volume"
+	run_husk rm -f rmd
+	run_husk '?' wait rmd
+	expect_eq "$(anon_count "$HUSK")" "$before" "rm -f of a --rm container removes its volume"
+}
+
+@test "the image's VOLUME: an anonymous volume filled from the image, unless another mount covers it" {
+	run_husk run --rm localhost/volimg sh -c 'cat /data/f; stat -c %u:%g /data/f'
+	expect_eq "$output" $'seed\n7:7' "the volume has the image's files, owners kept"
+	run_husk run --name iv localhost/volimg true
+	run_husk container inspect --format '{{range .Mounts}}{{.Type}} {{.Destination}}{{end}}' iv
+	expect_eq "$output" "volume /data"
+	run_husk rm -v iv
+	expect_same run --rm -v cover:/data localhost/volimg cat /data/f
+	local before
+	before=$(anon_count "$HUSK")
+	run_husk run --rm --tmpfs /data localhost/volimg true
+	expect_eq "$(anon_count "$HUSK")" "$before" "a tmpfs on /data: no anonymous volume"
+	run_husk run --rm -v "$BATS_TEST_TMPDIR:/data" localhost/volimg true
+	expect_eq "$(anon_count "$HUSK")" "$before" "a bind mount on /data: no anonymous volume"
+	run_husk create --name ivc localhost/volimg true
+	expect_eq "$(anon_count "$HUSK")" $((before + 1)) "create makes the image's volume"
+	run_husk rm -v ivc
+	expect_eq "$(anon_count "$HUSK")" "$before"
+}
+
+@test "--volumes-from shares another container's anonymous volume; removing this one keeps it" {
+	run_husk run --name owner -v /shared "$R/busybox" sh -c 'echo mine >/shared/f'
+	run_husk run --rm --volumes-from owner "$R/busybox" cat /shared/f
+	expect_eq "$output" mine
+	run_husk run --rm --volumes-from owner "$R/busybox" cat /shared/f
+	expect_eq "$output" mine "a --rm user of the volume did not remove it"
+	run_husk rm -v owner
+}
+
+@test "-v SRC:DST:U gives a bind mount's tree and a volume to the container's user, as podman" {
+	local tool dir
+	for tool in "$HUSK" pm; do
+		dir=$BATS_TEST_TMPDIR/u-$(basename "$tool")
+		mkdir -p "$dir/sub" && touch "$dir/sub/f"
+		"$tool" run --rm --user 1000:1001 -v "$dir:/x:U" "$R/busybox" sh -c 'stat -c %u:%g /x /x/sub /x/sub/f; touch /x/new' \
+			>"$dir.out" || die "$tool: run with :U"
+	done
+	expect_eq "$(cat "$BATS_TEST_TMPDIR/u-husk.out")" $'1000:1001\n1000:1001\n1000:1001' "owners inside"
+	expect_eq "$(cat "$BATS_TEST_TMPDIR/u-husk.out")" "$(cat "$BATS_TEST_TMPDIR/u-pm.out")" "husk and podman"
+	expect_same run --rm --user 5:6 -v uvol:/v:U "$R/busybox" stat -c %u:%g /v
+	# podman 4.3.1 reads -v /anon:U as SRC:DST; husk takes U there too.
+	run_husk run --rm --user 5:6 -v /anon:U "$R/busybox" stat -c %u:%g /anon
+	expect_eq "$output" 5:6 "an anonymous volume with U"
+	"$HUSK" unshare rm -rf "$BATS_TEST_TMPDIR/u-husk" "$BATS_TEST_TMPDIR/u-pm"
+}
+
+@test "-v options: z and Z accepted (no SELinux labels to set), O and idmap refused with the reason, z,Z refused as podman" {
+	[[ ! -e /sys/fs/selinux/enforce ]] || skip "SELinux is enabled here: z/Z would relabel"
+	expect_same run --rm -v "$BATS_TEST_TMPDIR:/x:z" "$R/busybox" true
+	expect_same run --rm -v "$BATS_TEST_TMPDIR:/x:Z,ro" "$R/busybox" true
+	run_husk 125 run --rm -v "$BATS_TEST_TMPDIR:/x:z,Z" "$R/busybox" true
+	expect_contains "$stderr" "give one of z, Z, O"
+	run_husk 125 run --rm -v "$BATS_TEST_TMPDIR:/x:O" "$R/busybox" true
+	expect_one_error_line
+	expect_contains "$stderr" "overlay mounts (O) are not supported"
+	run_husk 125 run --rm -v "$BATS_TEST_TMPDIR:/x:idmap" "$R/busybox" true
+	expect_one_error_line
+	expect_contains "$stderr" "idmapped mounts (idmap) are not supported"
+}
+
+@test "two mounts on one destination: refused with podman's 'duplicate mount destination'" {
+	local args
+	for args in "-v $BATS_TEST_TMPDIR:/data --tmpfs /data" "-v $BATS_TEST_TMPDIR:/data --mount type=tmpfs,dst=/data" \
+		"-v $BATS_TEST_TMPDIR:/data/ -v dupvol:/data" "-v /data -v $BATS_TEST_TMPDIR:/data"; do
+		# shellcheck disable=SC2086
+		run_husk 125 run --rm $args "$R/busybox" true
+		expect_contains "$stderr" "/data: duplicate mount destination"
+		# shellcheck disable=SC2086
+		run_pm 125 run --rm $args "$R/busybox" true
+		expect_contains "$stderr" "duplicate mount destination"
+	done
+}
