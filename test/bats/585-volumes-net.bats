@@ -147,3 +147,99 @@ anon_count() {
 		expect_contains "$stderr" "duplicate mount destination"
 	done
 }
+
+# ---------------------------------------------------------------- networks
+
+need_net_helper() {
+	command -v pasta >/dev/null || command -v slirp4netns >/dev/null || skip "user networks need pasta or slirp4netns"
+}
+
+@test "network exists: exit 0 for a network, 1 for none, as podman" {
+	on_both network create exnet
+	expect_same network exists exnet
+	expect_same network exists no-such-net
+	expect_eq "$HUSK_RC" 1 "exit code of a missing network"
+	on_both network rm exnet
+}
+
+@test "network prune --force and -f (podman's flags; husk never asks), rm --force removes the network's containers" {
+	on_both network create prnet
+	expect_same network prune --force
+	on_both network create prnet2
+	expect_same network prune -f
+	on_both network create rmnet
+	on_both create --name onrmnet --network rmnet "$R/busybox" true
+	expect_same network rm rmnet
+	expect_eq "$HUSK_RC" 2 "podman's exit code for a network in use"
+	expect_same network rm --force rmnet
+	run_husk 125 container inspect onrmnet
+	expect_contains "$stderr" "no such container"
+}
+
+@test "network connect/disconnect: a stopped container joins a user network at its next start, and leaves it" {
+	need_net_helper
+	run_husk network create --subnet 10.97.3.0/24 cnet
+	run_husk create --name cc "$R/busybox" sh -c 'ip -4 -o addr show eth0 2>/dev/null | grep -o "inet [0-9.]*" || echo no-eth0'
+	run_husk network connect cnet cc
+	run_husk start -a cc
+	expect_eq "$output" "inet 10.97.3.2" "the container is on cnet"
+	run_husk 125 network connect cnet cc
+	expect_contains "$stderr" "already connected"
+	run_husk network disconnect cnet cc
+	run_husk 125 network disconnect cnet cc
+	expect_contains "$stderr" "is not connected to network cnet"
+	run_husk start -a cc
+	expect_not_contains "$output" "10.97.3." "off cnet after disconnect"
+	run_husk 125 network connect --alias web cnet cc
+	expect_contains "$stderr" "aliases are not supported"
+	run_husk 125 network connect no-such-net cc
+	run_husk 125 network connect cnet no-such-ctr
+	run_husk rm cc
+	run_husk network rm cnet
+}
+
+@test "network connect/disconnect of a running container: refused with the reason; other modes refused as podman" {
+	need_net_helper
+	run_husk network create rnet
+	run_husk run -d --name runc1 --network rnet "$R/busybox" sleep 100
+	run_husk 125 network disconnect rnet runc1
+	expect_one_error_line
+	expect_contains "$stderr" "is running"
+	run_husk rm -f -t 0 runc1
+	run_husk create --name hostc --network host "$R/busybox" true
+	run_husk 125 network connect rnet hostc
+	expect_contains "$stderr" '"host" is not supported: invalid network mode'
+	run_husk rm hostc
+	run_husk network rm rnet
+}
+
+@test "network reload: prints a running container's ID; --all the running ones; a stopped one is refused" {
+	need_net_helper
+	run_husk run -d --name rl1 "$R/busybox" sleep 100
+	local id
+	id=$("$HUSK" container inspect --format '{{.Id}}' rl1)
+	run_husk network reload rl1
+	expect_eq "$output" "$id"
+	run_husk create --name rl2 "$R/busybox" true
+	run_husk network reload --all
+	expect_eq "$output" "$id" "--all: the running container"
+	run_husk 125 network reload rl2
+	expect_contains "$stderr" "not running"
+	run_husk 125 network reload
+	run_husk rm -f -t 0 rl1 rl2
+}
+
+@test "--network slirp4netns:cidr=…: the container's address, gateway and DNS in that network, as podman" {
+	command -v slirp4netns >/dev/null || skip "needs slirp4netns"
+	local cmd='ip -4 -o addr show tap0 | grep -o "inet [0-9./]*"; grep -m1 ^nameserver /etc/resolv.conf; ip route | grep default | grep -o "via [0-9.]*"'
+	expect_same run --rm --network slirp4netns:cidr=10.41.0.0/24 "$R/busybox" sh -c "$cmd"
+	expect_contains "$HUSK_OUT" "inet 10.41.0.100/24"
+	expect_contains "$HUSK_OUT" "nameserver 10.41.0.3"
+	expect_same run --rm --network slirp4netns:port_handler=slirp4netns,mtu=1500 "$R/busybox" cat /sys/class/net/tap0/mtu
+	expect_eq "$HUSK_OUT" 1500
+	run_husk 125 run --rm --network slirp4netns:port_handler=rootlesskit "$R/busybox" true
+	expect_one_error_line
+	expect_contains "$stderr" "port_handler=slirp4netns"
+	run_husk 125 run --rm --network slirp4netns:cidr=10.41.0.5/24 "$R/busybox" true
+	expect_contains "$stderr" "network address"
+}
