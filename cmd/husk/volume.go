@@ -33,7 +33,8 @@ func newVolumeCommand(a *app) *cobra.Command {
 		},
 	}
 	cmd.AddCommand(newVolumeCreateCommand(a), newVolumeLsCommand(a), newVolumeInspectCommand(a),
-		newVolumeRmCommand(a), newVolumePruneCommand(a))
+		newVolumeRmCommand(a), newVolumePruneCommand(a), newVolumeExistsCommand(a), newVolumeMountCommand(a),
+		newVolumeUnmountCommand(a))
 	return cmd
 }
 
@@ -112,21 +113,24 @@ func newVolumeLsCommand(a *app) *cobra.Command {
 
 func newVolumeInspectCommand(a *app) *cobra.Command {
 	var outFormat string
+	var all bool
 	cmd := &cobra.Command{
 		Use:   "inspect [flags] VOLUME [VOLUME...]",
 		Short: "Show named volumes as JSON (podman's keys)",
-		Args:  cobra.MinimumNArgs(1),
 		RunE: a.withVolumes(func(_ *storage.Store, vs *runtime.VolumeStore, args []string) error {
+			if all == (len(args) > 0) {
+				return fmt.Errorf("give volume names, or --all alone")
+			}
 			fm, err := format.New(outFormat)
 			if err != nil {
 				return err
 			}
-			var out []any
-			for _, n := range args {
-				v, err := vs.Get(n)
-				if err != nil {
-					return err
-				}
+			vols, err := vs.GetAll(args, all)
+			if err != nil {
+				return err
+			}
+			out := []any{}
+			for _, v := range vols {
 				out = append(out, inspect.FromVolume(v))
 			}
 			if fm.Template() {
@@ -136,6 +140,7 @@ func newVolumeInspectCommand(a *app) *cobra.Command {
 		}),
 	}
 	cmd.Flags().StringVarP(&outFormat, "format", "f", "", "Go template applied to each volume (default: JSON)")
+	cmd.Flags().BoolVarP(&all, "all", "a", false, "inspect every volume")
 	return cmd
 }
 
@@ -145,19 +150,36 @@ func newVolumeRmCommand(a *app) *cobra.Command {
 		Use:   "rm [flags] VOLUME [VOLUME...]",
 		Short: "Remove named volumes",
 		Args:  cobra.MinimumNArgs(1),
-		RunE: a.withVolumes(func(store *storage.Store, vs *runtime.VolumeStore, args []string) error {
-			removed, err := volumeuse.Remove(store, vs, args, force)
+		RunE: func(cmd *cobra.Command, args []string) error {
+			store, env, err := a.openEnv()
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			removed, err := volumeuse.Remove(store, env.Volumes, args, volumeuse.RemoveOptions{Force: force,
+				RemoveUsers: func(names []string) error {
+					done, err := runtime.RemoveSet(cmd.Context(), env, names, runtime.RemoveOptions{Force: true})
+					for _, r := range done {
+						if r.Err != nil {
+							return r.Err
+						}
+					}
+					return err
+				}})
 			for _, n := range removed {
 				a.record(events.Volume, events.Remove, "", n)
 				fmt.Fprintln(a.stdout, n)
 			}
-			if errors.Is(err, runtime.ErrVolumeUnknown) {
+			switch {
+			case errors.Is(err, runtime.ErrVolumeUnknown):
 				return &exitCodeError{code: 1, msg: message(err)} // as podman
+			case errors.Is(err, volumeuse.ErrVolumeInUse):
+				return &exitCodeError{code: 2, msg: message(err)} // as podman
 			}
 			return err
-		}),
+		},
 	}
-	rm.Flags().BoolVarP(&force, "force", "f", false, "remove volumes even if containers use them")
+	rm.Flags().BoolVarP(&force, "force", "f", false, "remove the containers that use the volumes first (running ones too)")
 	return rm
 }
 

@@ -134,6 +134,22 @@ func (s *VolumeStore) ensure(tmpl Volume) (v *Volume, created bool, err error) {
 	return v, false, err
 }
 
+// GetAll returns the volumes names, or with all every volume.
+func (s *VolumeStore) GetAll(names []string, all bool) ([]*Volume, error) {
+	if all {
+		return s.List()
+	}
+	var out []*Volume
+	for _, n := range names {
+		v, err := s.Get(n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
 // List returns all volumes by name.
 func (s *VolumeStore) List() ([]*Volume, error) {
 	entries, err := os.ReadDir(s.Dir)

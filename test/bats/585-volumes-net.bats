@@ -243,3 +243,42 @@ need_net_helper() {
 	run_husk 125 run --rm --network slirp4netns:cidr=10.41.0.5/24 "$R/busybox" true
 	expect_contains "$stderr" "network address"
 }
+
+# ---------------------------------------------------------------- volume commands
+
+@test "volume rm: one in use exits 2; --force removes the containers that use it first, as podman" {
+	on_both volume create busyvol
+	on_both create --name busyuser -v busyvol:/x "$R/busybox" true
+	expect_same volume rm busyvol
+	expect_eq "$HUSK_RC" 2 "podman's exit code for a volume in use"
+	expect_same volume rm --force busyvol
+	expect_eq "$HUSK_OUT" busyvol
+	run_husk 125 container inspect busyuser
+	expect_contains "$stderr" "no such container"
+	on_both run -d --name busyrun -v busyvol2:/x "$R/busybox" sleep 100
+	expect_same volume rm -f busyvol2
+	run_husk 125 container inspect busyrun
+}
+
+@test "volume exists, inspect --all, unmount as podman; mount prints the volume's directory" {
+	on_both volume create exvol
+	expect_same volume exists exvol
+	expect_same volume exists no-such-vol
+	expect_eq "$HUSK_RC" 1 "exit code of a missing volume"
+	both volume inspect --all --format '{{.Name}}'
+	expect_eq "$(grep -vE "$HEX64" <<<"$HUSK_OUT" | sort)" "$(grep -vE "$HEX64" <<<"$PM_OUT" | sort)" "the named volumes of inspect --all"
+	expect_contains "$HUSK_OUT" exvol
+	run_husk 125 volume inspect --all exvol
+	run_husk 125 volume inspect
+	# podman 4.3.1 refuses volume mount rootless ("must execute podman
+	# unshare first"); a husk volume is a directory, so there is
+	# nothing to mount and its path is printed, as podman does as root.
+	run_husk volume mount exvol
+	local path=$output
+	run_husk volume inspect --format '{{.Mountpoint}}' exvol
+	expect_eq "$path" "$output" "volume mount prints the mount point"
+	[[ -d $path ]] || die "$path is no directory"
+	expect_same volume unmount exvol
+	run_husk 125 volume mount no-such-vol
+	on_both volume rm exvol
+}
