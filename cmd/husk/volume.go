@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -51,7 +52,7 @@ func (a *app) withVolumes(fn func(*storage.Store, *runtime.VolumeStore, []string
 }
 
 func newVolumeCreateCommand(a *app) *cobra.Command {
-	var labelVals, labelFiles []string
+	var labelVals, labelFiles, optVals []string
 	create := &cobra.Command{
 		Use:   "create [flags] NAME",
 		Short: "Create a named volume",
@@ -61,7 +62,11 @@ func newVolumeCreateCommand(a *app) *cobra.Command {
 			if err != nil {
 				return withFlagNames(err)
 			}
-			v, err := vs.Create(args[0], l)
+			opts, err := keyValues(optVals)
+			if err != nil {
+				return err
+			}
+			v, err := vs.CreateWith(args[0], l, opts)
 			if err != nil {
 				return err
 			}
@@ -72,6 +77,7 @@ func newVolumeCreateCommand(a *app) *cobra.Command {
 	}
 	create.Flags().StringArrayVarP(&labelVals, "label", "l", nil, "set a label KEY=VALUE (KEY alone: an empty value)")
 	create.Flags().StringArrayVar(&labelFiles, "label-file", nil, "read labels from a file of KEY=VALUE lines")
+	create.Flags().StringArrayVarP(&optVals, "opt", "o", nil, "local driver option KEY=VALUE: type=tmpfs (device=tmpfs, o=size=64m,mode=…), or o=bind with device=/PATH")
 	return create
 }
 
@@ -199,4 +205,20 @@ func newVolumePruneCommand(a *app) *cobra.Command {
 	}
 	prune.Flags().BoolP("force", "f", false, "do not ask for confirmation (husk never asks)")
 	return prune
+}
+
+// keyValues parses KEY=VALUE flag values (volume create --opt).
+func keyValues(vals []string) (map[string]string, error) {
+	if len(vals) == 0 {
+		return nil, nil
+	}
+	m := map[string]string{}
+	for _, kv := range vals {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return nil, fmt.Errorf("--opt %q: use KEY=VALUE", kv)
+		}
+		m[k] = v
+	}
+	return m, nil
 }

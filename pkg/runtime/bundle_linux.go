@@ -205,14 +205,18 @@ func volumeMounts(env Env, rootfs string, vols []VolumeSpec, owner idPair) ([]sp
 					return nil, fmt.Errorf("fill volume %q from the image: %w", v.Source, err)
 				}
 			}
-			if err := chownForU(v, vol.Path, owner); err != nil {
+			src, err := volumeSource(vol)
+			if err != nil {
+				return nil, err
+			}
+			if err := chownForU(v, src, owner); err != nil {
 				return nil, err
 			}
 			opts := []string{"rprivate"}
 			if v.ReadOnly {
 				opts = append(opts, "ro")
 			}
-			out = append(out, spec.Mount{Type: "bind", Source: vol.Path, Destination: v.Destination, Options: opts})
+			out = append(out, spec.Mount{Type: "bind", Source: src, Destination: v.Destination, Options: opts})
 		case VolumeTmpfs:
 			opts := []string{"nosuid", "nodev"}
 			hasMode := false

@@ -27,6 +27,8 @@ type Volume struct {
 	// Anonymous is a volume made for one container (-v /dst, the image's
 	// VOLUME), which removing that container with --rm or -v removes.
 	Anonymous bool `json:"Anonymous,omitempty"`
+	// Options are volume create's --opt KEY=VALUE (type, device, o).
+	Options map[string]string `json:"Options,omitempty"`
 }
 
 // ErrVolumeUnknown is returned for volumes that do not exist.
@@ -57,6 +59,14 @@ func CheckVolumeName(name string) error {
 // Create makes a new volume.
 func (s *VolumeStore) Create(name string, labels map[string]string) (*Volume, error) {
 	return s.create(Volume{Name: name, Labels: labels})
+}
+
+// CreateWith makes a new volume with labels and --opt options.
+func (s *VolumeStore) CreateWith(name string, labels, opts map[string]string) (*Volume, error) {
+	if err := CheckVolumeOptions(opts); err != nil {
+		return nil, err
+	}
+	return s.create(Volume{Name: name, Labels: labels, Options: opts})
 }
 
 // create makes the volume tmpl describes (its name, labels and kind).
@@ -171,7 +181,11 @@ func (s *VolumeStore) List() ([]*Volume, error) {
 
 // Remove deletes a volume and its contents.
 func (s *VolumeStore) Remove(name string) error {
-	if _, err := s.Get(name); err != nil {
+	v, err := s.Get(name)
+	if err != nil {
+		return err
+	}
+	if err := unmountVolume(v); err != nil {
 		return err
 	}
 	if err := os.RemoveAll(filepath.Join(s.Dir, name)); err != nil {
