@@ -187,36 +187,11 @@ func volumeMounts(env Env, rootfs string, vols []VolumeSpec, owner idPair) ([]sp
 			}
 			out = append(out, spec.Mount{Type: "bind", Source: v.Source, Destination: v.Destination, Options: opts})
 		case VolumeNamed:
-			if env.Volumes == nil {
-				return nil, fmt.Errorf("named volume %q: no volume store", v.Source)
-			}
-			ensure := env.Volumes.Ensure
-			if v.Anonymous {
-				ensure = env.Volumes.EnsureAnonymous
-			}
-			vol, created, err := ensure(v.Source)
+			m, err := namedVolumeMount(env, rootfs, v, owner)
 			if err != nil {
 				return nil, err
 			}
-			// Like docker and podman: a new volume starts with what the
-			// image has at the mount point (unless nocopy).
-			if created && !slices.Contains(v.Options, "nocopy") {
-				if err := seedVolume(rootfs, v.Destination, vol.Path); err != nil {
-					return nil, fmt.Errorf("fill volume %q from the image: %w", v.Source, err)
-				}
-			}
-			src, err := volumeSource(vol)
-			if err != nil {
-				return nil, err
-			}
-			if err := chownForU(v, src, owner); err != nil {
-				return nil, err
-			}
-			opts := []string{"rprivate"}
-			if v.ReadOnly {
-				opts = append(opts, "ro")
-			}
-			out = append(out, spec.Mount{Type: "bind", Source: src, Destination: v.Destination, Options: opts})
+			out = append(out, m)
 		case VolumeTmpfs:
 			opts := []string{"nosuid", "nodev"}
 			hasMode := false
@@ -240,6 +215,41 @@ func volumeMounts(env Env, rootfs string, vols []VolumeSpec, owner idPair) ([]sp
 		}
 	}
 	return out, nil
+}
+
+// namedVolumeMount is the mount of volume v (made and filled from the
+// image when new).
+func namedVolumeMount(env Env, rootfs string, v VolumeSpec, owner idPair) (spec.Mount, error) {
+	if env.Volumes == nil {
+		return spec.Mount{}, fmt.Errorf("named volume %q: no volume store", v.Source)
+	}
+	ensure := env.Volumes.Ensure
+	if v.Anonymous {
+		ensure = env.Volumes.EnsureAnonymous
+	}
+	vol, created, err := ensure(v.Source)
+	if err != nil {
+		return spec.Mount{}, err
+	}
+	src, err := volumeSource(vol)
+	if err != nil {
+		return spec.Mount{}, err
+	}
+	// Like docker and podman: a new volume starts with what the
+	// image has at the mount point (unless nocopy).
+	if created && !slices.Contains(v.Options, "nocopy") {
+		if err := seedVolume(rootfs, v.Destination, src); err != nil {
+			return spec.Mount{}, fmt.Errorf("fill volume %q from the image: %w", v.Source, err)
+		}
+	}
+	if err := chownForU(v, src, owner); err != nil {
+		return spec.Mount{}, err
+	}
+	opts := []string{"rprivate"}
+	if v.ReadOnly {
+		opts = append(opts, "ro")
+	}
+	return spec.Mount{Type: "bind", Source: src, Destination: v.Destination, Options: opts}, nil
 }
 
 // seedVolume copies the image's directory at dst (if any) into a new
