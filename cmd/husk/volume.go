@@ -35,7 +35,7 @@ func newVolumeCommand(a *app) *cobra.Command {
 	}
 	cmd.AddCommand(newVolumeCreateCommand(a), newVolumeLsCommand(a), newVolumeInspectCommand(a),
 		newVolumeRmCommand(a), newVolumePruneCommand(a), newVolumeExistsCommand(a), newVolumeMountCommand(a),
-		newVolumeUnmountCommand(a))
+		newVolumeUnmountCommand(a), newVolumeExportCommand(a), newVolumeImportCommand(a))
 	return cmd
 }
 

@@ -309,3 +309,29 @@ need_net_helper() {
 	run_husk 125 volume create --opt type=tmpfs --opt o=size=2m,bogus tmpbad
 	run_husk 1 volume exists extvol
 }
+
+@test "volume export and import: a tar of the volume's contents (owners kept), as podman" {
+	local tool
+	for tool in "$HUSK" pm; do
+		"$tool" volume create expvol >/dev/null
+		"$tool" run --rm -v expvol:/e "$R/busybox" sh -c 'echo data >/e/f; mkdir /e/d; chown 5:6 /e/d' >/dev/null
+	done
+	both volume export expvol
+	expect_eq "$HUSK_RC" 0
+	"$HUSK" volume export expvol | tar -tvf - | awk '{print $1, $2, $6}' | sort >"$BATS_TEST_TMPDIR/husk.list"
+	pm volume export expvol | tar -tvf - | awk '{print $1, $2, $6}' | sort >"$BATS_TEST_TMPDIR/pm.list"
+	expect_eq "$(cat "$BATS_TEST_TMPDIR/husk.list")" "$(cat "$BATS_TEST_TMPDIR/pm.list")" "the archives' entries"
+	run_husk volume export -o "$BATS_TEST_TMPDIR/exp.tar" expvol
+	run_husk volume create impvol
+	run_husk volume import impvol "$BATS_TEST_TMPDIR/exp.tar"
+	run_husk run --rm -v impvol:/i "$R/busybox" sh -c 'cat /i/f; stat -c %u:%g /i/d'
+	expect_eq "$output" $'data\n5:6'
+	run_husk volume create impvol2
+	run bash -c '"$HUSK" volume import impvol2 - <"$BATS_TEST_TMPDIR/exp.tar"'
+	[[ $status -eq 0 ]] || die "import from stdin: $output"
+	run_husk run --rm -v impvol2:/i "$R/busybox" cat /i/f
+	expect_eq "$output" data
+	expect_same volume import no-such-vol "$BATS_TEST_TMPDIR/exp.tar"
+	expect_eq "$HUSK_RC" 125
+	expect_same volume export no-such-vol
+}
