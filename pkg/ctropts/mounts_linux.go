@@ -114,20 +114,26 @@ func volumeOptions(v, opts string, vs *runtime.VolumeSpec) error {
 		case "ro":
 			vs.ReadOnly = true
 		case "rw", "":
-		case "z", "Z":
-			// SELinux relabelling: podman accepts it on hosts without
-			// SELinux, where there is no label to set; husk sets no labels.
+		case "z", "Z", "O":
+			// z, Z: SELinux relabelling, which podman accepts on hosts
+			// without SELinux, where there is no label to set; husk sets
+			// no labels. O: an overlay on the source (the container's
+			// changes are dropped when it stops).
 			if relabel != "" {
 				return setting.Errorf("{-volume} %q: give one of z, Z, O (as podman)", v)
 			}
 			relabel = o
+			if o == "O" {
+				if vs.Kind != runtime.VolumeBind {
+					return setting.Errorf("{-volume} %q: O (an overlay) is for host directories: HOST-DIR:CTR-DIR:O", v)
+				}
+				vs.Options = append(vs.Options, o)
+			}
 		case "U":
 			if vs.Kind == runtime.VolumeTmpfs {
 				return setting.Errorf("{-volume} %q: U is for bind mounts and volumes", v)
 			}
 			vs.Options = append(vs.Options, o)
-		case "O":
-			return setting.Errorf("{-volume} %q: overlay mounts (O) are not supported by husk: mount the directory read-only (ro) and copy what the container changes", v)
 		case "idmap":
 			return setting.Errorf("{-volume} %q: idmapped mounts (idmap) are not supported by husk: use U to give the files to the container's user", v)
 		case "nocopy":

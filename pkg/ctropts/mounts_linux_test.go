@@ -18,6 +18,7 @@ func TestParseVolumeAnonymousAndOptions(t *testing.T) {
 		{"/data:U", runtime.VolumeSpec{Kind: runtime.VolumeNamed, Destination: "/data", Anonymous: true, Options: []string{"U"}}},
 		{"/src:/dst:U,z", runtime.VolumeSpec{Kind: runtime.VolumeBind, Source: "/src", Destination: "/dst", Options: []string{"U"}}},
 		{"/src:/dst:Z", runtime.VolumeSpec{Kind: runtime.VolumeBind, Source: "/src", Destination: "/dst"}},
+		{"/src:/dst:O", runtime.VolumeSpec{Kind: runtime.VolumeBind, Source: "/src", Destination: "/dst", Options: []string{"O"}}},
 		{"vol:/dst:ro,U", runtime.VolumeSpec{Kind: runtime.VolumeNamed, Source: "vol", Destination: "/dst", ReadOnly: true, Options: []string{"U"}}},
 	} {
 		got, err := parseVolume(tc.in)
@@ -31,7 +32,8 @@ func TestParseVolumeAnonymousAndOptions(t *testing.T) {
 	}
 	for _, tc := range []struct{ in, want string }{
 		{"/src:/dst:z,Z", "give one of z, Z, O"},
-		{"/src:/dst:O", "overlay mounts (O) are not supported"},
+		{"vol:/dst:O", "O (an overlay) is for host directories"},
+		{"/src:/dst:O,z", "give one of z, Z, O"},
 		{"/src:/dst:idmap", "idmapped mounts (idmap) are not supported"},
 		{"/data:bogus", `"bogus"`},
 		{"/src:/dst:bogus", `unknown option "bogus"`},

@@ -60,7 +60,7 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 	if err != nil {
 		return nil, err
 	}
-	vm, err := volumeMounts(env, rootfs, cfg.Volumes, idPair{mapID(u.UID, uidMap), mapID(u.GID, gidMap)})
+	vm, err := volumeMounts(env, rootfs, c.Dir, cfg.Volumes, idPair{mapID(u.UID, uidMap), mapID(u.GID, gidMap)})
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +159,7 @@ func mapID(id uint32, m []spec.IDMap) uint32 {
 
 // volumeMounts are the mounts of vols; owner is the container user's ids
 // as this namespace sees them, which a U option gives the files to.
-func volumeMounts(env Env, rootfs string, vols []VolumeSpec, owner idPair) ([]spec.Mount, error) {
+func volumeMounts(env Env, rootfs, ctrDir string, vols []VolumeSpec, owner idPair) ([]spec.Mount, error) {
 	var out []spec.Mount
 	seen := map[string]bool{}
 	for _, v := range vols {
@@ -184,6 +184,14 @@ func volumeMounts(env Env, rootfs string, vols []VolumeSpec, owner idPair) ([]sp
 			opts = append(opts, slices.DeleteFunc(slices.Clone(v.Options), isOwnerOption)...)
 			if err := chownForU(v, v.Source, owner); err != nil {
 				return nil, err
+			}
+			if slices.Contains(v.Options, "O") {
+				m, err := overlayMount(ctrDir, len(out), v)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, m)
+				continue
 			}
 			out = append(out, spec.Mount{Type: "bind", Source: v.Source, Destination: v.Destination, Options: opts})
 		case VolumeNamed:

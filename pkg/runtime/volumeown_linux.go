@@ -6,7 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"syscall"
+
+	"github.com/husk-dev/husk/pkg/runtime/spec"
 )
 
 // idPair is a user and group id.
@@ -52,4 +55,27 @@ func sameDevice(a, b os.FileInfo) bool {
 	sa, ok1 := a.Sys().(*syscall.Stat_t)
 	sb, ok2 := b.Sys().(*syscall.Stat_t)
 	return ok1 && ok2 && sa.Dev == sb.Dev
+}
+
+// overlayMount is -v SRC:DST:O: an overlay with SRC as its lower layer and
+// a fresh upper layer in the container's directory, made again at every
+// start, so that the container's changes are dropped when it stops, as
+// podman's. Rootless, the kernel mounts it in the container's user
+// namespace (userxattr, Linux 5.11 and later).
+func overlayMount(ctrDir string, n int, v VolumeSpec) (spec.Mount, error) {
+	dir := filepath.Join(ctrDir, "overlay", strconv.Itoa(n))
+	if err := os.RemoveAll(dir); err != nil {
+		return spec.Mount{}, fmt.Errorf("overlay for %s:O: %w", v.Destination, err)
+	}
+	upper, work := filepath.Join(dir, "upper"), filepath.Join(dir, "work")
+	for _, d := range []string{upper, work} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return spec.Mount{}, fmt.Errorf("overlay for %s:O: %w", v.Destination, err)
+		}
+	}
+	opts := []string{"lowerdir=" + v.Source, "upperdir=" + upper, "workdir=" + work, "userxattr"}
+	if v.ReadOnly {
+		opts = append(opts, "ro")
+	}
+	return spec.Mount{Type: "overlay", Source: "overlay", Destination: v.Destination, Options: opts}, nil
 }

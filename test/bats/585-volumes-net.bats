@@ -121,18 +121,31 @@ anon_count() {
 	"$HUSK" unshare rm -rf "$BATS_TEST_TMPDIR/u-husk" "$BATS_TEST_TMPDIR/u-pm"
 }
 
-@test "-v options: z and Z accepted (no SELinux labels to set), O and idmap refused with the reason, z,Z refused as podman" {
+@test "-v options: z and Z accepted (no SELinux labels to set), idmap refused with the reason, z,Z refused as podman" {
 	[[ ! -e /sys/fs/selinux/enforce ]] || skip "SELinux is enabled here: z/Z would relabel"
 	expect_same run --rm -v "$BATS_TEST_TMPDIR:/x:z" "$R/busybox" true
 	expect_same run --rm -v "$BATS_TEST_TMPDIR:/x:Z,ro" "$R/busybox" true
 	run_husk 125 run --rm -v "$BATS_TEST_TMPDIR:/x:z,Z" "$R/busybox" true
 	expect_contains "$stderr" "give one of z, Z, O"
-	run_husk 125 run --rm -v "$BATS_TEST_TMPDIR:/x:O" "$R/busybox" true
-	expect_one_error_line
-	expect_contains "$stderr" "overlay mounts (O) are not supported"
 	run_husk 125 run --rm -v "$BATS_TEST_TMPDIR:/x:idmap" "$R/busybox" true
 	expect_one_error_line
 	expect_contains "$stderr" "idmapped mounts (idmap) are not supported"
+}
+
+@test "-v SRC:DST:O: an overlay on the directory; the container's changes never reach it and are gone at the next start, as podman" {
+	local d=$BATS_TEST_TMPDIR/lower
+	mkdir -p "$d" && echo low >"$d/f"
+	local cmd='cat /l/f; echo new >/l/g; echo changed >/l/f; ls /l'
+	on_both create --name ovl -v "$d:/l:O" "$R/busybox" sh -c "$cmd"
+	expect_same start -a ovl
+	expect_eq "$HUSK_OUT" $'low\nf\ng'
+	expect_eq "$(ls "$d")" f "the host directory has no new file"
+	expect_eq "$(cat "$d/f")" low "the host file is unchanged"
+	expect_same start -a ovl
+	expect_eq "$HUSK_OUT" $'low\nf\ng' "the second start sees the directory as it was"
+	on_both rm ovl
+	run_husk 125 run --rm -v "ovlvol:/l:O" "$R/busybox" true
+	expect_contains "$stderr" "is for host directories"
 }
 
 @test "two mounts on one destination: refused with podman's 'duplicate mount destination'" {
