@@ -16,7 +16,21 @@ import (
 // store's layers, users from the containers' records.
 func (a *app) networkDeps() networkDeps {
 	return networkDeps{
-		event: func(s events.Status, id, name string) { a.record(events.Network, s, id, name) },
+		event:      func(s events.Status, id, name string) { a.record(events.Network, s, id, name) },
+		containers: a.withContainers,
+		allContainers: func() ([]string, error) {
+			store, err := a.openStore()
+			if err != nil {
+				return nil, err
+			}
+			defer store.Close()
+			cs, err := runtime.List(store)
+			var ids []string
+			for _, c := range cs {
+				ids = append(ids, c.ID)
+			}
+			return ids, err
+		},
 		open: func() (*netns.Networks, error) {
 			return netns.OpenNetworks(runtime.NetworksDir(a.storeOptions().GraphRoot))
 		},

@@ -20,6 +20,7 @@ import (
 	"github.com/husk-dev/husk/internal/sysprune"
 	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/netns"
+	"github.com/husk-dev/husk/pkg/runtime"
 )
 
 // networkDeps is what the network commands need from the rest of husk:
@@ -30,6 +31,10 @@ type networkDeps struct {
 	inUse netns.InUse
 	// event records a network event.
 	event func(s events.Status, id, name string)
+	// containers runs fn on each named container (connect, reload);
+	// allContainers are every container's ID (reload --all).
+	containers    func(names []string, fn func(runtime.Env, *runtime.Container) error) error
+	allContainers func() ([]string, error)
 }
 
 // emit records a network event (when the deps record any).
@@ -47,7 +52,8 @@ func newNetworkCommand(d networkDeps) *cobra.Command {
 		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(newNetworkCreateCommand(d), newNetworkLsCommand(d), newNetworkInspectCommand(d),
-		newNetworkRmCommand(d), newNetworkPruneCommand(d))
+		newNetworkRmCommand(d), newNetworkPruneCommand(d), newNetworkConnectCommand(d), newNetworkDisconnectCommand(d),
+		newNetworkReloadCommand(d), newNetworkExistsCommand(d))
 	return cmd
 }
 
@@ -167,6 +173,8 @@ func newNetworkRmCommand(d networkDeps) *cobra.Command {
 				name, err := s.RemoveUnused(cmd.Context(), a, d.inUse, force)
 				if errors.Is(err, netns.ErrNoSuchNetwork) {
 					return &exitCodeError{code: 1, msg: message(err)} // as podman
+				} else if errors.Is(err, netns.ErrNetworkInUse) {
+					return &exitCodeError{code: 2, msg: message(err)} // as podman
 				} else if err != nil {
 					return err
 				}
@@ -203,6 +211,7 @@ func newNetworkPruneCommand(d networkDeps) *cobra.Command {
 			return err
 		},
 	}
+	prune.Flags().BoolP("force", "f", false, "do not ask for confirmation (husk never asks)")
 	addPruneFilterFlag(prune, &filters)
 	return prune
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -36,7 +37,8 @@ func newVolumeCommand(a *app) *cobra.Command {
 		},
 	}
 	cmd.AddCommand(newVolumeCreateCommand(a), newVolumeLsCommand(a), newVolumeInspectCommand(a),
-		newVolumeRmCommand(a), newVolumePruneCommand(a))
+		newVolumeRmCommand(a), newVolumePruneCommand(a), newVolumeExistsCommand(a), newVolumeMountCommand(a),
+		newVolumeUnmountCommand(a), newVolumeExportCommand(a), newVolumeImportCommand(a))
 	return cmd
 }
 
@@ -53,7 +55,7 @@ func (a *app) withVolumes(fn func(*storage.Store, *runtime.VolumeStore, []string
 }
 
 func newVolumeCreateCommand(a *app) *cobra.Command {
-	var labelVals, labelFiles []string
+	var labelVals, labelFiles, optVals []string
 	create := &cobra.Command{
 		Use:   "create [flags] NAME",
 		Short: "Create a named volume",
@@ -63,7 +65,11 @@ func newVolumeCreateCommand(a *app) *cobra.Command {
 			if err != nil {
 				return withFlagNames(err)
 			}
-			v, err := vs.Create(args[0], l)
+			opts, err := keyValues(optVals)
+			if err != nil {
+				return err
+			}
+			v, err := vs.CreateWith(args[0], l, opts)
 			if err != nil {
 				return err
 			}
@@ -74,6 +80,7 @@ func newVolumeCreateCommand(a *app) *cobra.Command {
 	}
 	create.Flags().StringArrayVarP(&labelVals, "label", "l", nil, "set a label KEY=VALUE (KEY alone: an empty value)")
 	create.Flags().StringArrayVar(&labelFiles, "label-file", nil, "read labels from a file of KEY=VALUE lines")
+	create.Flags().StringArrayVarP(&optVals, "opt", "o", nil, "local driver option KEY=VALUE: type=tmpfs (device=tmpfs, o=size=64m,mode=…), or o=bind with device=/PATH")
 	return create
 }
 
@@ -115,21 +122,24 @@ func newVolumeLsCommand(a *app) *cobra.Command {
 
 func newVolumeInspectCommand(a *app) *cobra.Command {
 	var outFormat string
+	var all bool
 	cmd := &cobra.Command{
 		Use:   "inspect [flags] VOLUME [VOLUME...]",
 		Short: "Show named volumes as JSON (podman's keys)",
-		Args:  cobra.MinimumNArgs(1),
 		RunE: a.withVolumes(func(_ *storage.Store, vs *runtime.VolumeStore, args []string) error {
+			if all == (len(args) > 0) {
+				return fmt.Errorf("give volume names, or --all alone")
+			}
 			fm, err := format.New(outFormat)
 			if err != nil {
 				return err
 			}
-			var out []any
-			for _, n := range args {
-				v, err := vs.Get(n)
-				if err != nil {
-					return err
-				}
+			vols, err := vs.GetAll(args, all)
+			if err != nil {
+				return err
+			}
+			out := []any{}
+			for _, v := range vols {
 				out = append(out, inspect.FromVolume(v))
 			}
 			if fm.Template() {
@@ -139,6 +149,7 @@ func newVolumeInspectCommand(a *app) *cobra.Command {
 		}),
 	}
 	cmd.Flags().StringVarP(&outFormat, "format", "f", "", "Go template applied to each volume (default: JSON)")
+	cmd.Flags().BoolVarP(&all, "all", "a", false, "inspect every volume")
 	return cmd
 }
 
@@ -148,19 +159,36 @@ func newVolumeRmCommand(a *app) *cobra.Command {
 		Use:   "rm [flags] VOLUME [VOLUME...]",
 		Short: "Remove named volumes",
 		Args:  cobra.MinimumNArgs(1),
-		RunE: a.withVolumes(func(store *storage.Store, vs *runtime.VolumeStore, args []string) error {
-			removed, err := volumeuse.Remove(store, vs, args, force)
+		RunE: func(cmd *cobra.Command, args []string) error {
+			store, env, err := a.openEnv()
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			removed, err := volumeuse.Remove(store, env.Volumes, args, volumeuse.RemoveOptions{Force: force,
+				RemoveUsers: func(names []string) error {
+					done, err := runtime.RemoveSet(cmd.Context(), env, names, runtime.RemoveOptions{Force: true})
+					for _, r := range done {
+						if r.Err != nil {
+							return r.Err
+						}
+					}
+					return err
+				}})
 			for _, n := range removed {
 				a.record(events.Volume, events.Remove, "", n)
 				fmt.Fprintln(a.stdout, n)
 			}
-			if errors.Is(err, runtime.ErrVolumeUnknown) {
+			switch {
+			case errors.Is(err, runtime.ErrVolumeUnknown):
 				return &exitCodeError{code: 1, msg: message(err)} // as podman
+			case errors.Is(err, volumeuse.ErrVolumeInUse):
+				return &exitCodeError{code: 2, msg: message(err)} // as podman
 			}
 			return err
-		}),
+		},
 	}
-	rm.Flags().BoolVarP(&force, "force", "f", false, "remove volumes even if containers use them")
+	rm.Flags().BoolVarP(&force, "force", "f", false, "remove the containers that use the volumes first (running ones too)")
 	return rm
 }
 
@@ -188,4 +216,20 @@ func newVolumePruneCommand(a *app) *cobra.Command {
 	prune.Flags().BoolP("force", "f", false, "do not ask for confirmation (husk never asks)")
 	addPruneFilterFlag(prune, &filters)
 	return prune
+}
+
+// keyValues parses KEY=VALUE flag values (volume create --opt).
+func keyValues(vals []string) (map[string]string, error) {
+	if len(vals) == 0 {
+		return nil, nil
+	}
+	m := map[string]string{}
+	for _, kv := range vals {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return nil, fmt.Errorf("--opt %q: use KEY=VALUE", kv)
+		}
+		m[k] = v
+	}
+	return m, nil
 }

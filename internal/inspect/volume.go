@@ -16,6 +16,7 @@ type Volume struct {
 	Labels      map[string]string `json:"Labels"`
 	Scope       string            `json:"Scope"`
 	Options     map[string]string `json:"Options"`
+	Anonymous   bool              `json:"Anonymous,omitempty"`
 	MountCount  uint              `json:"MountCount"`
 	NeedsCopyUp bool              `json:"NeedsCopyUp,omitempty"`
 }
@@ -25,7 +26,7 @@ type Volume struct {
 // never waits for a copy-up (NeedsCopyUp, omitted when false, as podman).
 func FromVolume(v *runtime.Volume) Volume {
 	out := Volume{Name: v.Name, Driver: v.Driver, Mountpoint: v.Path, CreatedAt: v.CreatedAt, Labels: v.Labels,
-		Scope: "local", Options: map[string]string{}}
+		Anonymous: v.Anonymous, Scope: "local", Options: nonNilMap(v.Options)}
 	if out.Driver == "" {
 		out.Driver = "local"
 	}
@@ -66,4 +67,11 @@ func FromNetwork(n netns.Network, iface string) Network {
 		out.Subnets = append(out.Subnets, Subnet{Subnet: n.Subnet, Gateway: n.Gateway})
 	}
 	return out
+}
+
+func nonNilMap(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
 }

@@ -68,9 +68,9 @@ func WriteVolumes(w io.Writer, fm *format.Formatter, vols []*runtime.Volume, use
 			continue
 		}
 		rows = append(rows, VolumeRow{Name: v.Name, Driver: v.Driver, Mountpoint: v.Path, Scope: "local", CreatedAt: v.CreatedAt,
-			Labels: nonNil(v.Labels), Options: map[string]string{}, MountCount: users[v.Name]})
+			Labels: nonNil(v.Labels), Options: nonNil(v.Options), Anonymous: v.Anonymous, MountCount: users[v.Name]})
 		js = append(js, VolumeJSON{Name: v.Name, Driver: v.Driver, Mountpoint: v.Path, CreatedAt: v.CreatedAt.UTC().Format(time.RFC3339Nano),
-			Labels: nonNil(v.Labels), Scope: "local", Options: map[string]string{}, MountCount: users[v.Name]})
+			Labels: nonNil(v.Labels), Scope: "local", Options: nonNil(v.Options), MountCount: users[v.Name]})
 	}
 	if o.Quiet {
 		return nil

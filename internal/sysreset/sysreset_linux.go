@@ -39,6 +39,11 @@ func Reset(ctx context.Context, o Options) error {
 			if err := runtime.ReleaseNetworks(env); err != nil {
 				warn(err)
 			}
+			if env.Volumes != nil {
+				if err := env.Volumes.UnmountAll(); err != nil {
+					warn(err)
+				}
+			}
 		}
 		_ = store.Close()
 	}

@@ -50,6 +50,13 @@ func FuzzParseVolume(f *testing.F) {
 				t.Fatalf("%q: bind source %q is not absolute", s, vs.Source)
 			}
 		case runtime.VolumeNamed:
+			if vs.Anonymous {
+				// -v /dst: runtime.Create names the volume.
+				if vs.Source != "" {
+					t.Fatalf("%q: anonymous volume with a name %q", s, vs.Source)
+				}
+				return
+			}
 			if err := runtime.CheckVolumeName(vs.Source); err != nil {
 				t.Fatalf("%q: volume name accepted: %v", s, err)
 			}

@@ -41,8 +41,8 @@ func volumes(vols, mounts, tmpfs []string) ([]runtime.VolumeSpec, error) {
 	seen := map[string]int{}
 	for i, vs := range out {
 		if j, ok := seen[vs.Destination]; ok {
-			return nil, setting.Errorf(given[j].opt+" %q and "+given[i].opt+" %q both mount on %s: give each destination once",
-				given[j].val, given[i].val, vs.Destination)
+			return nil, setting.Errorf("%s: duplicate mount destination: "+given[j].opt+" %q and "+given[i].opt+" %q both mount on %s; give each destination once",
+				vs.Destination, given[j].val, given[i].val, vs.Destination)
 		}
 		seen[vs.Destination] = i
 	}
@@ -67,15 +67,24 @@ func destination(opt, v, dst string) (string, error) {
 	return clean, nil
 }
 
-// parseVolume parses -v SRC:DST[:OPTS]. A SRC that is a path (starts with
-// / or .) is a bind mount; otherwise it names a volume.
+// parseVolume parses -v SRC:DST[:OPTS], and -v DST[:OPTS] for an
+// anonymous volume (a new volume of a generated name, as podman). A SRC
+// that is a path (starts with / or .) is a bind mount; otherwise it names
+// a volume.
 func parseVolume(v string) (runtime.VolumeSpec, error) {
 	parts := strings.Split(v, ":")
-	if len(parts) < 2 || len(parts) > 3 || parts[0] == "" || parts[1] == "" {
-		if len(parts) == 1 && strings.HasPrefix(v, "/") {
-			return runtime.VolumeSpec{}, setting.Errorf("{-volume} %q: anonymous volumes are not supported; use NAME:%s", v, v)
+	// DST[:OPTIONS], as podman tells it from SRC:DST: one part, or a
+	// second that is only options.
+	if len(parts) <= 2 && strings.HasPrefix(parts[0], "/") {
+		vs := runtime.VolumeSpec{Kind: runtime.VolumeNamed, Anonymous: true}
+		if len(parts) == 1 || volumeOptions(v, parts[1], &vs) == nil {
+			dst, err := destination("{-volume}", v, parts[0])
+			vs.Destination = dst
+			return vs, err
 		}
-		return runtime.VolumeSpec{}, setting.Errorf("invalid {-volume} %q: expected HOST-DIR:CTR-DIR[:ro] or NAME:CTR-DIR[:ro]", v)
+	}
+	if len(parts) < 2 || len(parts) > 3 || parts[0] == "" || parts[1] == "" {
+		return runtime.VolumeSpec{}, setting.Errorf("invalid {-volume} %q: expected HOST-DIR:CTR-DIR[:OPTIONS], NAME:CTR-DIR[:OPTIONS] or CTR-DIR[:OPTIONS]", v)
 	}
 	dst, err := destination("{-volume}", v, parts[1])
 	if err != nil {
@@ -92,21 +101,50 @@ func parseVolume(v string) (runtime.VolumeSpec, error) {
 		return vs, setting.Errorf("{-volume} %q: %w", v, err)
 	}
 	if len(parts) == 3 {
-		for _, o := range strings.Split(parts[2], ",") {
-			switch o {
-			case "ro":
-				vs.ReadOnly = true
-			case "rw", "z", "Z", "":
-			case "nocopy":
-				vs.Options = append(vs.Options, o)
-			case "private", "rprivate", "shared", "rshared", "slave", "rslave":
-				vs.Options = append(vs.Options, o)
-			default:
-				return vs, setting.Errorf("{-volume} %q: unknown option %q (use ro, rw or a propagation mode)", v, o)
+		err = volumeOptions(v, parts[2], &vs)
+	}
+	return vs, err
+}
+
+// volumeOptions parses the OPTIONS of -v v into vs.
+func volumeOptions(v, opts string, vs *runtime.VolumeSpec) error {
+	relabel := ""
+	for _, o := range strings.Split(opts, ",") {
+		switch o {
+		case "ro":
+			vs.ReadOnly = true
+		case "rw", "":
+		case "z", "Z", "O":
+			// z, Z: SELinux relabelling, which podman accepts on hosts
+			// without SELinux, where there is no label to set; husk sets
+			// no labels. O: an overlay on the source (the container's
+			// changes are dropped when it stops).
+			if relabel != "" {
+				return setting.Errorf("{-volume} %q: give one of z, Z, O (as podman)", v)
 			}
+			relabel = o
+			if o == "O" {
+				if vs.Kind != runtime.VolumeBind {
+					return setting.Errorf("{-volume} %q: O (an overlay) is for host directories: HOST-DIR:CTR-DIR:O", v)
+				}
+				vs.Options = append(vs.Options, o)
+			}
+		case "U":
+			if vs.Kind == runtime.VolumeTmpfs {
+				return setting.Errorf("{-volume} %q: U is for bind mounts and volumes", v)
+			}
+			vs.Options = append(vs.Options, o)
+		case "idmap":
+			return setting.Errorf("{-volume} %q: idmapped mounts (idmap) are not supported by husk: use U to give the files to the container's user", v)
+		case "nocopy":
+			vs.Options = append(vs.Options, o)
+		case "private", "rprivate", "shared", "rshared", "slave", "rslave":
+			vs.Options = append(vs.Options, o)
+		default:
+			return setting.Errorf("{-volume} %q: unknown option %q (use ro, rw, U, z, Z, nocopy or a propagation mode)", v, o)
 		}
 	}
-	return vs, nil
+	return nil
 }
 
 // parseMount parses --mount type=…,source=…,target=….

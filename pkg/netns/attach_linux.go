@@ -260,9 +260,10 @@ func (a *Attachment) startSlirp(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	a.info = Info{Mode: ModeSlirp, IP: SlirpIP, DNS: []string{SlirpDNS}}
+	ip, gateway, dns := opts.addrs()
+	a.info = Info{Mode: ModeSlirp, IP: ip, DNS: []string{dns}}
 	if opts.allowHostLoopback {
-		a.info.HostAddr = SlirpGateway
+		a.info.HostAddr = gateway
 	}
 	a.wait = func() error {
 		defer rd.Close()
@@ -284,7 +285,7 @@ func (a *Attachment) startSlirp(ctx context.Context, cfg Config) error {
 		}
 		for _, p := range cfg.Ports {
 			for i := 0; i < p.size(); i++ {
-				if err := slirpAddHostfwd(sock, p, uint16(i)); err != nil {
+				if err := slirpAddHostfwd(sock, ip, p, uint16(i)); err != nil {
 					return err
 				}
 			}
@@ -338,7 +339,7 @@ func slirpSocket(dir string) string {
 }
 
 // slirpAddHostfwd publishes one port through slirp4netns's API socket.
-func slirpAddHostfwd(sock string, p PortMapping, off uint16) error {
+func slirpAddHostfwd(sock, guestIP string, p PortMapping, off uint16) error {
 	hostIP := p.HostIP
 	if hostIP == "" {
 		hostIP = "0.0.0.0"
@@ -347,7 +348,7 @@ func slirpAddHostfwd(sock string, p PortMapping, off uint16) error {
 		"execute": "add_hostfwd",
 		"arguments": map[string]any{
 			"proto": p.Protocol, "host_addr": hostIP, "host_port": p.HostPort + off,
-			"guest_addr": SlirpIP, "guest_port": p.ContainerPort + off,
+			"guest_addr": guestIP, "guest_port": p.ContainerPort + off,
 		},
 	}
 	c, err := net.DialTimeout("unix", sock, 2*time.Second)

@@ -2,6 +2,7 @@ package netns
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"strconv"
 	"strings"
@@ -118,6 +119,21 @@ type slirpOptions struct {
 	allowHostLoopback bool
 	enableIPv6        bool
 	mtu               int
+	// cidr is the network slirp4netns serves (cidr=; nil: its default,
+	// 10.0.2.0/24).
+	cidr *net.IPNet
+}
+
+// addrs are the container's address, the gateway (the host) and the DNS
+// server of the network: as slirp4netns sets them, its address + 100, + 2
+// and + 3.
+func (o slirpOptions) addrs() (ip, gateway, dns string) {
+	if o.cidr == nil {
+		return SlirpIP, SlirpGateway, SlirpDNS
+	}
+	base := o.cidr.IP.To4()
+	at := func(n byte) string { return net.IPv4(base[0], base[1], base[2], base[3]+n).String() }
+	return at(100), at(2), at(3)
 }
 
 func parseSlirpOpts(opts []string) (slirpOptions, error) {
@@ -138,6 +154,25 @@ func parseSlirpOpts(opts []string) (slirpOptions, error) {
 			} else {
 				o.allowHostLoopback = b
 			}
+		case "cidr":
+			ip, n, err := net.ParseCIDR(v)
+			if err != nil || ip.To4() == nil || !ip.Equal(n.IP) {
+				return o, fmt.Errorf("slirp4netns option %q: want an IPv4 network address such as 10.0.3.0/24", kv)
+			}
+			if ones, _ := n.Mask.Size(); ones > 25 {
+				return o, fmt.Errorf("slirp4netns option %q: the network needs at least 128 addresses (a prefix of /25 or shorter): slirp4netns gives the container its address + 100", kv)
+			}
+			o.cidr = n
+		case "port_handler":
+			switch v {
+			case "slirp4netns":
+			case "rootlesskit":
+				return o, fmt.Errorf("slirp4netns option %q: husk forwards ports through slirp4netns itself; use port_handler=slirp4netns (or leave it out)", kv)
+			default:
+				return o, fmt.Errorf("slirp4netns option %q: want slirp4netns or rootlesskit", kv)
+			}
+		case "outbound_addr", "outbound_addr6":
+			return o, fmt.Errorf("slirp4netns option %q is not supported by husk: leave it out (the host's default route is used)", kv)
 		case "mtu":
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 68 || n > 65521 {
@@ -145,7 +180,7 @@ func parseSlirpOpts(opts []string) (slirpOptions, error) {
 			}
 			o.mtu = n
 		default:
-			return o, fmt.Errorf("unknown slirp4netns option %q: use allow_host_loopback, enable_ipv6 or mtu", k)
+			return o, fmt.Errorf("unknown slirp4netns option %q: use allow_host_loopback, cidr, enable_ipv6, mtu or port_handler", k)
 		}
 	}
 	return o, nil
@@ -162,6 +197,9 @@ func slirpArgs(nsPath, apiSocket string, o slirpOptions) []string {
 	}
 	if o.enableIPv6 {
 		args = append(args, "--enable-ipv6")
+	}
+	if o.cidr != nil {
+		args = append(args, "--cidr="+o.cidr.String())
 	}
 	return append(args, nsPath, "tap0")
 }

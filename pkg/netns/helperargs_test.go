@@ -45,4 +45,15 @@ func TestSlirpArgs(t *testing.T) {
 	if got != "--configure --mtu=1500 --ready-fd=3 --api-socket /s --netns-type=path --disable-host-loopback --enable-ipv6 /n tap0" {
 		t.Error(got)
 	}
+	o, err = parseSlirpOpts([]string{"cidr=10.9.8.0/24", "port_handler=slirp4netns"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = strings.Join(slirpArgs("/n", "/s", o), " ")
+	if got != "--configure --mtu=65520 --ready-fd=3 --api-socket /s --netns-type=path --cidr=10.9.8.0/24 /n tap0" {
+		t.Error(got)
+	}
+	if ip, gw, dns := o.addrs(); ip != "10.9.8.100" || gw != "10.9.8.2" || dns != "10.9.8.3" {
+		t.Errorf("addrs of 10.9.8.0/24: %s %s %s", ip, gw, dns)
+	}
 }

@@ -2,10 +2,21 @@ package netns
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/husk-dev/husk/internal/setting"
 )
+
+// ErrNetworkInUse is returned for removing a network containers use,
+// without force.
+var ErrNetworkInUse = errors.New("network is being used")
+
+// inUseError is a message that is ErrNetworkInUse.
+type inUseError struct{ error }
+
+func (e inUseError) Is(target error) bool { return target == ErrNetworkInUse }
+func (e inUseError) Unwrap() error        { return e.error }
 
 // InUse tells which containers use a network (they keep it from being
 // removed), and removes them on request.
@@ -32,7 +43,7 @@ func (s *Networks) RemoveUnused(ctx context.Context, nameOrID string, u InUse, f
 			return "", err
 		}
 	} else if len(users) > 0 {
-		return "", setting.Errorf("network %q is used by container(s) %s: remove them first, or use {-force}", n.Name, strings.Join(users, ", "))
+		return "", inUseError{setting.Errorf("network %q is used by container(s) %s: remove them first, or use {-force}", n.Name, strings.Join(users, ", "))}
 	}
 	if _, err := s.Remove(n.Name); err != nil {
 		return "", err

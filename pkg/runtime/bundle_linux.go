@@ -60,7 +60,7 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 	if err != nil {
 		return nil, err
 	}
-	vm, err := volumeMounts(env, rootfs, cfg.Volumes)
+	vm, err := volumeMounts(env, rootfs, c.Dir, cfg.Volumes, idPair{mapID(u.UID, uidMap), mapID(u.GID, gidMap)})
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +157,9 @@ func mapID(id uint32, m []spec.IDMap) uint32 {
 	return 0
 }
 
-func volumeMounts(env Env, rootfs string, vols []VolumeSpec) ([]spec.Mount, error) {
+// volumeMounts are the mounts of vols; owner is the container user's ids
+// as this namespace sees them, which a U option gives the files to.
+func volumeMounts(env Env, rootfs, ctrDir string, vols []VolumeSpec, owner idPair) ([]spec.Mount, error) {
 	var out []spec.Mount
 	seen := map[string]bool{}
 	for _, v := range vols {
@@ -179,28 +181,25 @@ func volumeMounts(env Env, rootfs string, vols []VolumeSpec) ([]spec.Mount, erro
 			if v.ReadOnly {
 				opts = append(opts, "ro")
 			}
-			opts = append(opts, v.Options...)
+			opts = append(opts, slices.DeleteFunc(slices.Clone(v.Options), isOwnerOption)...)
+			if err := chownForU(v, v.Source, owner); err != nil {
+				return nil, err
+			}
+			if slices.Contains(v.Options, "O") {
+				m, err := overlayMount(ctrDir, len(out), v)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, m)
+				continue
+			}
 			out = append(out, spec.Mount{Type: "bind", Source: v.Source, Destination: v.Destination, Options: opts})
 		case VolumeNamed:
-			if env.Volumes == nil {
-				return nil, fmt.Errorf("named volume %q: no volume store", v.Source)
-			}
-			vol, created, err := env.Volumes.Ensure(v.Source)
+			m, err := namedVolumeMount(env, rootfs, v, owner)
 			if err != nil {
 				return nil, err
 			}
-			// Like docker and podman: a new volume starts with what the
-			// image has at the mount point (unless nocopy).
-			if created && !slices.Contains(v.Options, "nocopy") {
-				if err := seedVolume(rootfs, v.Destination, vol.Path); err != nil {
-					return nil, fmt.Errorf("fill volume %q from the image: %w", v.Source, err)
-				}
-			}
-			opts := []string{"rprivate"}
-			if v.ReadOnly {
-				opts = append(opts, "ro")
-			}
-			out = append(out, spec.Mount{Type: "bind", Source: vol.Path, Destination: v.Destination, Options: opts})
+			out = append(out, m)
 		case VolumeTmpfs:
 			opts := []string{"nosuid", "nodev"}
 			hasMode := false
@@ -224,6 +223,41 @@ func volumeMounts(env Env, rootfs string, vols []VolumeSpec) ([]spec.Mount, erro
 		}
 	}
 	return out, nil
+}
+
+// namedVolumeMount is the mount of volume v (made and filled from the
+// image when new).
+func namedVolumeMount(env Env, rootfs string, v VolumeSpec, owner idPair) (spec.Mount, error) {
+	if env.Volumes == nil {
+		return spec.Mount{}, fmt.Errorf("named volume %q: no volume store", v.Source)
+	}
+	ensure := env.Volumes.Ensure
+	if v.Anonymous {
+		ensure = env.Volumes.EnsureAnonymous
+	}
+	vol, created, err := ensure(v.Source)
+	if err != nil {
+		return spec.Mount{}, err
+	}
+	src, err := volumeSource(vol)
+	if err != nil {
+		return spec.Mount{}, err
+	}
+	// Like docker and podman: a new volume starts with what the
+	// image has at the mount point (unless nocopy).
+	if created && !slices.Contains(v.Options, "nocopy") {
+		if err := seedVolume(rootfs, v.Destination, src); err != nil {
+			return spec.Mount{}, fmt.Errorf("fill volume %q from the image: %w", v.Source, err)
+		}
+	}
+	if err := chownForU(v, src, owner); err != nil {
+		return spec.Mount{}, err
+	}
+	opts := []string{"rprivate"}
+	if v.ReadOnly {
+		opts = append(opts, "ro")
+	}
+	return spec.Mount{Type: "bind", Source: src, Destination: v.Destination, Options: opts}, nil
 }
 
 // seedVolume copies the image's directory at dst (if any) into a new

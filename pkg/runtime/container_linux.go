@@ -38,6 +38,9 @@ type VolumeSpec struct {
 	Destination string     `json:"destination"`
 	ReadOnly    bool       `json:"readOnly,omitempty"`
 	Options     []string   `json:"options,omitempty"` // tmpfs size=, mode=; bind propagation
+	// Anonymous marks a volume made for this container (-v /dst, the
+	// image's VOLUME): --rm and rm -v remove it with the container.
+	Anonymous bool `json:"anonymous,omitempty"`
 }
 
 // Config is what the user asked for when creating a container; it is kept

@@ -48,9 +48,10 @@ func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
 		opts.UIDMap = toIDMap(uidMap)
 		opts.GIDMap = toIDMap(gidMap)
 	}
-	var exposed map[string]struct{}
+	var exposed, imageVolumes map[string]struct{}
 	imageUser := ""
 	if ic, err := env.Store.ImageConfig(img.ID); err == nil {
+		imageVolumes = ic.Config.Volumes
 		if cfg.StopSignal == "" {
 			cfg.StopSignal = ic.Config.StopSignal
 		}
@@ -59,6 +60,7 @@ func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
 		// As podman: the image's labels, then --label-file, then --label.
 		cfg.Labels = labels.Merge(ic.Config.Labels, cfg.Labels)
 	}
+	addAnonymousVolumes(&cfg, imageVolumes)
 	if err := checkCreateUser(env, cfg, imageUser); err != nil {
 		return nil, err
 	}

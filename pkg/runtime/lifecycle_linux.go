@@ -165,6 +165,7 @@ func Refresh(env Env, c *Container) error {
 		if err := removeStorage(env, c); err != nil {
 			return err
 		}
+		removeAnonymousVolumes(env, c)
 		RecordEvent(env, c, events.Remove)
 		return setting.Errorf("%w: %s was removed: its {rm} run ended without its process", ErrContainerUnknown, c.Name)
 	}

@@ -108,6 +108,7 @@ func reconcileStart(env Env, c *Container) error {
 		if err := removeStorage(env, c); err != nil {
 			return err
 		}
+		removeAnonymousVolumes(env, c)
 		return setting.Errorf("%w: %s was removed: its {rm} run was interrupted", ErrContainerUnknown, c.Name)
 	}
 	return nil

@@ -33,6 +33,8 @@ type RemoveOptions struct {
 	// run --cidfile wrote.
 	All      bool
 	CIDFiles []string
+	// Volumes removes the containers' anonymous volumes too (rm -v).
+	Volumes bool
 }
 
 // Removal is one container RemoveSet removed or failed to remove: Ref is
@@ -144,7 +146,13 @@ func removeOne(ctx context.Context, env Env, c *Container, o RemoveOptions) erro
 			return err
 		}
 	}
-	return Remove(ctx, env, c, o.Force)
+	if err := Remove(ctx, env, c, o.Force); err != nil {
+		return err
+	}
+	if o.Volumes {
+		removeAnonymousVolumes(env, c)
+	}
+	return nil
 }
 
 // Dependents returns the containers that join c's namespaces (--network

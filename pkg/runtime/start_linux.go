@@ -277,7 +277,9 @@ func (s *starter) teardown() error {
 		if c.State.Status == StatusExited {
 			recordExit(env, c)
 		}
-		err = removeStorage(env, c)
+		if err = removeStorage(env, c); err == nil {
+			removeAnonymousVolumes(env, c)
+		}
 		logrus.Debugf("timing: storage removed after %v", time.Since(t1))
 	}
 	wg.Wait()

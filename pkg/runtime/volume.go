@@ -24,6 +24,11 @@ type Volume struct {
 	CreatedAt time.Time         `json:"CreatedAt"`
 	Labels    map[string]string `json:"Labels"`
 	Driver    string            `json:"Driver"`
+	// Anonymous is a volume made for one container (-v /dst, the image's
+	// VOLUME), which removing that container with --rm or -v removes.
+	Anonymous bool `json:"Anonymous,omitempty"`
+	// Options are volume create's --opt KEY=VALUE (type, device, o).
+	Options map[string]string `json:"Options,omitempty"`
 }
 
 // ErrVolumeUnknown is returned for volumes that do not exist.
@@ -53,6 +58,20 @@ func CheckVolumeName(name string) error {
 
 // Create makes a new volume.
 func (s *VolumeStore) Create(name string, labels map[string]string) (*Volume, error) {
+	return s.create(Volume{Name: name, Labels: labels})
+}
+
+// CreateWith makes a new volume with labels and --opt options.
+func (s *VolumeStore) CreateWith(name string, labels, opts map[string]string) (*Volume, error) {
+	if err := CheckVolumeOptions(opts); err != nil {
+		return nil, err
+	}
+	return s.create(Volume{Name: name, Labels: labels, Options: opts})
+}
+
+// create makes the volume tmpl describes (its name, labels and kind).
+func (s *VolumeStore) create(tmpl Volume) (*Volume, error) {
+	name := tmpl.Name
 	if err := CheckVolumeName(name); err != nil {
 		return nil, err
 	}
@@ -66,7 +85,8 @@ func (s *VolumeStore) Create(name string, labels map[string]string) (*Volume, er
 		}
 		return nil, fmt.Errorf("create volume %q: %w", name, err)
 	}
-	v := &Volume{Name: name, Path: filepath.Join(dir, "_data"), CreatedAt: time.Now().UTC(), Labels: labels, Driver: "local"}
+	v := &tmpl
+	v.Path, v.CreatedAt, v.Driver = filepath.Join(dir, "_data"), time.Now().UTC(), "local"
 	if v.Labels == nil {
 		v.Labels = map[string]string{}
 	}
@@ -102,9 +122,19 @@ func (s *VolumeStore) Get(name string) (*Volume, error) {
 // Ensure returns the volume, creating it when missing (as -v NAME:/dst
 // does); created says whether this call made it.
 func (s *VolumeStore) Ensure(name string) (v *Volume, created bool, err error) {
+	return s.ensure(Volume{Name: name})
+}
+
+// EnsureAnonymous is Ensure for a container's anonymous volume.
+func (s *VolumeStore) EnsureAnonymous(name string) (v *Volume, created bool, err error) {
+	return s.ensure(Volume{Name: name, Anonymous: true})
+}
+
+func (s *VolumeStore) ensure(tmpl Volume) (v *Volume, created bool, err error) {
+	name := tmpl.Name
 	v, err = s.Get(name)
 	if errors.Is(err, ErrVolumeUnknown) {
-		v, err = s.Create(name, nil)
+		v, err = s.create(tmpl)
 		if errors.Is(err, ErrVolumeExists) {
 			v, err = s.Get(name)
 			return v, false, err
@@ -112,6 +142,22 @@ func (s *VolumeStore) Ensure(name string) (v *Volume, created bool, err error) {
 		return v, err == nil, err
 	}
 	return v, false, err
+}
+
+// GetAll returns the volumes names, or with all every volume.
+func (s *VolumeStore) GetAll(names []string, all bool) ([]*Volume, error) {
+	if all {
+		return s.List()
+	}
+	var out []*Volume
+	for _, n := range names {
+		v, err := s.Get(n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
 }
 
 // List returns all volumes by name.
@@ -135,7 +181,11 @@ func (s *VolumeStore) List() ([]*Volume, error) {
 
 // Remove deletes a volume and its contents.
 func (s *VolumeStore) Remove(name string) error {
-	if _, err := s.Get(name); err != nil {
+	v, err := s.Get(name)
+	if err != nil {
+		return err
+	}
+	if err := unmountVolume(v); err != nil {
 		return err
 	}
 	if err := os.RemoveAll(filepath.Join(s.Dir, name)); err != nil {

@@ -32,6 +32,7 @@ func addVolumesFrom(env Env, cfg *Config) error {
 				v.ReadOnly = false
 			}
 			v.Options = slices.Clone(v.Options)
+			v.Anonymous = false // the other container's: removed with it, not with this one
 			cfg.Volumes = append(cfg.Volumes, v)
 		}
 	}

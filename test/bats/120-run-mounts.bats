@@ -130,7 +130,9 @@ EOF
 	expect_contains "$stderr" "no-such-dir"
 	run_husk 125 run --rm -v "$d:/b:bogus" "$R/busybox" true
 	expect_one_error_line
-	run_husk 125 run --rm -v "$d" "$R/busybox" true
+	# -v "$d" alone is an anonymous volume at $d now, as podman
+	# (585-volumes-net.bats); an empty source is still refused.
+	run_husk 125 run --rm -v ":/b" "$R/busybox" true
 	expect_one_error_line
 }
 
@@ -262,14 +264,14 @@ EOF
 	expect_contains "$stderr" "no-such-volume"
 }
 
-@test "volume rm refuses a volume a container uses unless -f; prune removes only unused ones" {
+@test "volume rm refuses a volume a container uses unless -f (which removes the container too, as podman); prune removes only unused ones" {
 	use_store volrm
 	run_husk pull -q "$R/busybox"
 	run_husk volume create used
 	run_husk volume create unused1
 	run_husk volume create unused2
 	run_husk create --name user-of-vol -v used:/data "$R/busybox" true
-	run_husk 125 volume rm used
+	run_husk 2 volume rm used # podman's exit code for a volume in use
 	expect_one_error_line
 	expect_contains "$stderr" "user-of-vol"
 	run_husk volume ls -q
@@ -284,7 +286,9 @@ EOF
 	expect_eq "$output" "used"
 	run_husk volume ls -q
 	expect_eq "$output" ""
-	run_husk 125 volume rm used
+	run_husk 125 container inspect user-of-vol
+	expect_contains "$stderr" "no such container" "volume rm -f removed the volume's container"
+	run_husk 1 volume rm used # podman's exit code for no such volume
 	expect_one_error_line
 
 	# Once the container is gone, a volume it used can be removed.
@@ -292,5 +296,4 @@ EOF
 	run_husk create --name user2 -v again:/data "$R/busybox" true
 	run_husk rm user2
 	run_husk volume rm again
-	run_husk rm user-of-vol
 }

@@ -1,6 +1,7 @@
 package volumeuse
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/husk-dev/husk/internal/setting"
@@ -25,18 +26,35 @@ func InUse(store *storage.Store) (map[string][]string, error) {
 	return used, nil
 }
 
+// ErrVolumeInUse is returned for removing a volume containers use,
+// without force.
+var ErrVolumeInUse = errors.New("volume is being used")
+
+// RemoveOptions are volume rm's choices.
+type RemoveOptions struct {
+	// Force removes a volume containers use, after removing them with
+	// RemoveUsers (as podman volume rm -f does).
+	Force       bool
+	RemoveUsers func(names []string) error
+}
+
 // Remove removes the named volumes of vs, in order; one a container of
-// store uses only with force. It returns the names removed, before an
+// store uses only with o.Force. It returns the names removed, before an
 // error too.
-func Remove(store *storage.Store, vs *runtime.VolumeStore, names []string, force bool) ([]string, error) {
+func Remove(store *storage.Store, vs *runtime.VolumeStore, names []string, o RemoveOptions) ([]string, error) {
 	used, err := InUse(store)
 	if err != nil {
 		return nil, err
 	}
 	var removed []string
 	for _, n := range names {
-		if users := used[n]; len(users) > 0 && !force {
-			return removed, setting.Errorf("volume %q is used by container(s) %s: remove them first or use {force}", n, strings.Join(users, ", "))
+		if users := used[n]; len(users) > 0 {
+			if !o.Force || o.RemoveUsers == nil {
+				return removed, setting.Errorf("volume %q is used by container(s) %s: %w: remove them first or use {force}", n, strings.Join(users, ", "), ErrVolumeInUse)
+			}
+			if err := o.RemoveUsers(users); err != nil {
+				return removed, err
+			}
 		}
 		if err := vs.Remove(n); err != nil {
 			return removed, err

@@ -21,7 +21,7 @@ func TestRemoveAndPrune(t *testing.T) {
 	if used, err := InUse(store); err != nil || len(used) != 0 {
 		t.Errorf("in use: %v %v", used, err)
 	}
-	removed, err := Remove(store, vs, []string{"a", "nope", "b"}, false)
+	removed, err := Remove(store, vs, []string{"a", "nope", "b"}, RemoveOptions{})
 	if err == nil || !slices.Equal(removed, []string{"a"}) {
 		t.Errorf("rm a nope b: %q %v", removed, err)
 	}
