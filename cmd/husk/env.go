@@ -116,7 +116,7 @@ func (a *app) runtimeEnv(store *storage.Store) (runtime.Env, error) {
 		Cgroups:  &cg,
 		Store:    store,
 		Runtimes: rts,
-		Volumes:  &runtime.VolumeStore{Dir: filepath.Join(store.GraphRoot, "volumes")},
+		Volumes:  a.volumeStore(store),
 		Rootless: a.state.Rootless,
 		SingleID: a.state.Mapping == userns.MappingSingle,
 		HostUID:  a.state.UID,

@@ -24,6 +24,7 @@ type globalOptions struct {
 	runtime       string
 	cgroupManager string
 	eventsBackend string
+	volumePath    string
 	// runtimeFlags (--runtime-flag) go to the OCI runtime as global
 	// options; storageOpts (--storage-opt) to the storage driver.
 	runtimeFlags []string
@@ -55,6 +56,8 @@ var globalFlags = []globalFlag{
 		func(g *globalOptions) *string { return &g.eventsBackend }},
 	{"runtime", "", "OCI runtime NAME or PATH (default: crun if it can run on this host, else runc)",
 		func(g *globalOptions) *string { return &g.runtime }},
+	{"volumepath", "", "directory of named volumes (default: ROOT/volumes), as podman's; containers created with it keep it",
+		func(g *globalOptions) *string { return &g.volumePath }},
 }
 
 // register declares the global flags on fs.
@@ -118,6 +121,9 @@ func (g *globalOptions) recorded() runtime.Settings {
 	if g.given("storage-driver") {
 		s.StorageDriver = g.storageDriver
 	}
+	if g.given("volumepath") {
+		s.VolumePath = g.volumePath
+	}
 	return s
 }
 
@@ -128,6 +134,7 @@ func (g *globalOptions) adopt(s runtime.Settings) (bool, error) {
 	changed := false
 	for _, r := range []struct{ name, value string }{
 		{"runtime", s.Runtime}, {"cgroup-manager", s.CgroupManager}, {"storage-driver", s.StorageDriver},
+		{"volumepath", s.VolumePath},
 	} {
 		if r.value == "" || g.given(r.name) {
 			continue

@@ -23,6 +23,7 @@ func newInfoCommand(a *app) *cobra.Command {
 			info := hostinfo.Gather(cmd.Context(), hostinfo.Options{
 				Version: version, State: a.state, RuntimeDir: a.runtimeDir, Store: a.storeOptions(),
 				OpenStore: a.openStore, Cgroups: a.cgroupInfo, Transfers: transfersInfo(), Runtime: a.global.runtime,
+				VolumePath: a.volumeDir(a.storeOptions().GraphRoot),
 			})
 			switch {
 			case outFormat == "json":

@@ -20,7 +20,8 @@ func (a *app) inspectContainer(_ context.Context, store *storage.Store, ref stri
 	if manager == "" {
 		manager = "cgroupfs"
 	}
-	c, err := ctrlist.InspectContainer(store, ref, ctrlist.InspectOptions{CgroupManager: manager})
+	c, err := ctrlist.InspectContainer(store, ref, ctrlist.InspectOptions{CgroupManager: manager,
+		VolumeDir: a.volumeDir(store.GraphRoot)})
 	if err != nil {
 		return nil, err
 	}

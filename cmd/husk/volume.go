@@ -23,8 +23,20 @@ import (
 	"github.com/husk-dev/husk/pkg/storage"
 )
 
+// volumeDir is where named volumes are: --volumepath, else ROOT/volumes.
+func (a *app) volumeDir(graphRoot string) string {
+	if a.global.volumePath != "" {
+		// Absolute: a monitor works from "/".
+		if abs, err := filepath.Abs(a.global.volumePath); err == nil {
+			return abs
+		}
+		return a.global.volumePath
+	}
+	return filepath.Join(graphRoot, "volumes")
+}
+
 func (a *app) volumeStore(store *storage.Store) *runtime.VolumeStore {
-	return &runtime.VolumeStore{Dir: filepath.Join(store.GraphRoot, "volumes")}
+	return &runtime.VolumeStore{Dir: a.volumeDir(store.GraphRoot)}
 }
 
 func newVolumeCommand(a *app) *cobra.Command {

@@ -19,6 +19,9 @@ import (
 type InspectOptions struct {
 	// CgroupManager is the manager of containers whose settings name none.
 	CgroupManager string
+	// VolumeDir is where named volumes are (--volumepath) when the
+	// container recorded none; "" is ROOT/volumes.
+	VolumeDir string
 }
 
 // InspectContainer is the container ref as podman's container inspect
@@ -40,7 +43,14 @@ func InspectContainer(store *storage.Store, ref string, o InspectOptions) (inspe
 		src.ImageDigest = img.Digest.String()
 		src.ImageName = fullName(c.Config.Image, img.Names)
 	}
-	vs := &runtime.VolumeStore{Dir: filepath.Join(store.GraphRoot, "volumes")}
+	vdir := o.VolumeDir
+	if c.Config.Settings.VolumePath != "" {
+		vdir = c.Config.Settings.VolumePath
+	}
+	if vdir == "" {
+		vdir = filepath.Join(store.GraphRoot, "volumes")
+	}
+	vs := &runtime.VolumeStore{Dir: vdir}
 	src.VolumePath = func(name string) string {
 		if v, err := vs.Get(name); err == nil {
 			return v.Path

@@ -88,6 +88,8 @@ type Options struct {
 	// settings decide how).
 	Store     storage.Options
 	OpenStore func() (*storage.Store, error)
+	// VolumePath is where named volumes are.
+	VolumePath string
 	// Cgroups detects the cgroups as containers would get them.
 	Cgroups func() (cgroups.Info, error)
 	// Transfers says where image transfers run.
@@ -118,6 +120,9 @@ func Gather(ctx context.Context, o Options) Info {
 		}
 	}
 	info.Store = newStore(o.Store)
+	if o.VolumePath != "" {
+		info.Store.VolumePath = o.VolumePath
+	}
 	if store, err := o.OpenStore(); err != nil {
 		info.Store.Error = err.Error()
 		info.Fixes = append(info.Fixes, "store: "+err.Error())

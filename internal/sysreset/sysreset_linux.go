@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/husk-dev/husk/pkg/runtime"
 	"github.com/husk-dev/husk/pkg/storage"
@@ -43,6 +45,7 @@ func Reset(ctx context.Context, o Options) error {
 				if err := env.Volumes.UnmountAll(); err != nil {
 					warn(err)
 				}
+				removeOutsideVolumes(env.Volumes, store.GraphRoot, warn)
 			}
 		}
 		_ = store.Close()
@@ -63,4 +66,23 @@ func Reset(ctx context.Context, o Options) error {
 		return nil
 	}
 	return store.Reset()
+}
+
+// removeOutsideVolumes removes the volumes of a volume directory outside
+// the store (--volumepath), which removing the store leaves; the directory
+// itself is the user's and stays.
+func removeOutsideVolumes(vs *runtime.VolumeStore, graphRoot string, warn func(error)) {
+	if rel, err := filepath.Rel(graphRoot, vs.Dir); err == nil && !strings.HasPrefix(rel, "..") {
+		return
+	}
+	vols, err := vs.List()
+	if err != nil {
+		warn(err)
+		return
+	}
+	for _, v := range vols {
+		if err := vs.Remove(v.Name); err != nil {
+			warn(err)
+		}
+	}
 }

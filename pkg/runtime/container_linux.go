@@ -249,6 +249,7 @@ type Settings struct {
 	Runtime       string `json:"runtime,omitempty"`
 	CgroupManager string `json:"cgroupManager,omitempty"`
 	StorageDriver string `json:"storageDriver,omitempty"`
+	VolumePath    string `json:"volumePath,omitempty"`
 }
 
 // storageMetadata marks the storage library's containers that husk makes

@@ -32,8 +32,9 @@ load helpers
 all_flags() {
 	local st=$BATS_FILE_TMPDIR/all
 	mkdir -p "$st/root" "$st/run"
+	mkdir -p "$st/vols"
 	GLOBALS=(--root="$st/root" --runroot="$st/run" --storage-driver=overlay --log-level=info
-		--cgroup-manager=cgroupfs --runtime=runc)
+		--cgroup-manager=cgroupfs --runtime=runc --volumepath="$st/vols" --events-backend=file)
 }
 
 # expect_all_flags WHAT CMDLINE: CMDLINE carries every global flag.
@@ -84,4 +85,37 @@ expect_all_flags() {
 	expect_contains "$cmd" "--runtime=runc" "the monitor of a start with other flags"
 	expect_contains "$cmd" "--log-level=info" "the monitor of a start with other flags"
 	run_husk rm -f rec
+}
+
+@test "--volumepath: volumes live there (VOLPATH/NAME/_data, as podman's), a container created with it keeps it, info shows it, reset empties it" {
+	use_store volumepath
+	local vp=$BATS_TEST_TMPDIR/vols
+	run_husk --volumepath "$vp" volume create v1
+	run_husk --volumepath "$vp" volume inspect v1 --format '{{.Mountpoint}}'
+	expect_eq "$output" "$vp/v1/_data" "the volume's mount point"
+	run_husk volume ls -q
+	expect_eq "$output" "" "volumes of ROOT/volumes"
+	run_husk --volumepath "$vp" info --format '{{.Store.VolumePath}}'
+	expect_eq "$output" "$vp" "info's VolumePath"
+
+	# A detached container writes through its monitor, which gets the
+	# setting too; a later start without the flag keeps it.
+	run_husk --volumepath "$vp" create --name vc -v v1:/v "$R/busybox" sh -c 'echo hi >>/v/f'
+	run_husk start -a vc
+	run_husk --volumepath "$vp" run -d --name vd -v v1:/v "$R/busybox" sh -c 'echo hi >>/v/f'
+	run_husk wait vd
+	expect_eq "$(cat "$vp/v1/_data/f")" "hi
+hi" "what the containers wrote"
+	run_husk inspect vc --format '{{range .Mounts}}{{.Source}}{{end}}'
+	expect_eq "$output" "$vp/v1/_data" "inspect's mount source without the flag"
+
+	# A relative path is the same directory.
+	run_husk volume create --help
+	(cd "$BATS_TEST_TMPDIR" && "$HUSK" --volumepath vols volume ls -q) >"$BATS_TEST_TMPDIR/ls"
+	expect_eq "$(cat "$BATS_TEST_TMPDIR/ls")" "v1" "volumes through a relative --volumepath"
+
+	run_husk rm -a -f
+	run_husk --volumepath "$vp" system reset -f
+	expect_eq "$(ls -A "$vp")" "" "the volume directory after reset"
+	[[ -d $vp ]] || die "reset removed the user's directory $vp"
 }
