@@ -35,7 +35,10 @@ func addContainerFlags(fs *pflag.FlagSet) *containerFlags {
 	fs.StringArrayVar(&o.EnvFiles, "env-file", nil, "read environment variables from a file (NAME=VALUE lines)")
 	fs.StringVarP(&o.User, "user", "u", "", "run as name|uid[:group|gid] (resolved in the image's /etc/passwd and /etc/group)")
 	fs.StringVarP(&o.Workdir, "workdir", "w", "", "working directory in the container: it must exist (or be a volume's destination), as podman has it; the image's WORKDIR is created")
-	fs.StringVar(&o.Hostname, "hostname", "", "container host name (default: the short container ID)")
+	// -h is --hostname, as in podman: run and create define their own
+	// --help, without the shorthand cobra would give it.
+	fs.Bool("help", false, "help for this command")
+	fs.StringVarP(&o.Hostname, "hostname", "h", "", "container host name (default: the short container ID)")
 	fs.BoolVarP(&o.Interactive, "interactive", "i", false, "keep stdin open and connected to the container")
 	fs.BoolVarP(&o.TTY, "tty", "t", false, "allocate a pseudo-terminal")
 	fs.BoolVar(&o.ReadOnly, "read-only", false, "mount the container's root filesystem read-only")
@@ -46,7 +49,7 @@ func addContainerFlags(fs *pflag.FlagSet) *containerFlags {
 	fs.StringArrayVar(&o.CapAdd, "cap-add", nil, "add a capability (or ALL)")
 	fs.StringArrayVar(&o.CapDrop, "cap-drop", nil, "drop a capability (or ALL)")
 	fs.BoolVar(&o.Privileged, "privileged", false, "all capabilities, no seccomp, no masked paths, host devices (as far as the user namespace allows)")
-	fs.StringArrayVar(&o.SecurityOpt, "security-opt", nil, "seccomp=unconfined|PROFILE.json, no-new-privileges")
+	fs.StringArrayVar(&o.SecurityOpt, "security-opt", nil, "seccomp=unconfined|PROFILE.json, no-new-privileges[=true|false], mask=PATH[:PATH…] (more masked paths), unmask=ALL|PATTERN[:PATTERN…] (default masked or read-only paths left alone), label=disable (husk applies no SELinux labels), apparmor=unconfined")
 	fs.StringVar(&o.Userns, "userns", "", "user namespace mode: keep-id runs as your uid and gid, mapped to yours on the host, with your account in the image's /etc/passwd when it has none")
 	fs.BoolVar(&o.Remove, "rm", false, "remove the container when it exits")
 	fs.StringVar(&c.pull, "pull", "missing", "pull the image: missing, always, never or newer (newer: when the registry's differs from the stored one)")
@@ -61,6 +64,7 @@ func addContainerFlags(fs *pflag.FlagSet) *containerFlags {
 	fs.StringArrayVar(&o.LabelFiles, "label-file", nil, "read labels from a file of KEY=VALUE lines")
 	fs.StringArrayVar(&o.Annotations, "annotation", nil, "add an annotation KEY=VALUE to the container's OCI config")
 	c.run = addRunFlags(fs, &o.Run)
+	fs.SetNormalizeFunc(containerFlagAliases)
 	return c
 }
 
@@ -75,4 +79,16 @@ func (c *containerFlags) config(image string, args []string) (runtime.Config, er
 	c.platform = platform
 	cfg, err := c.o.Config(image, args)
 	return cfg, withFlagNames(err)
+}
+
+// containerFlagAliases spells podman's hidden aliases of run and create's
+// flags as the flags they stand for.
+func containerFlagAliases(_ *pflag.FlagSet, name string) pflag.NormalizedName {
+	switch name {
+	case "net":
+		name = "network"
+	case "dns-opt":
+		name = "dns-option"
+	}
+	return pflag.NormalizedName(name)
 }
