@@ -71,7 +71,7 @@ func TestContainerFlagErrors(t *testing.T) {
 		{"--network", "ns:/proc/1/ns/net", "img"},
 		{"--network", "host", "-p", "80", "img"},
 		{"--userns", "auto", "img"},
-		{"--security-opt", "label=disable", "img"},
+		{"--security-opt", "apparmor=my-profile", "img"},
 		{"--security-opt", "seccomp=/nonexistent.json", "img"},
 		{"-v", "onlyone", "img"},
 		{"-v", "/a:/b:bogus", "img"},

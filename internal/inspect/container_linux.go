@@ -346,12 +346,7 @@ func hostConfigOf(c *runtime.Container, src Source, oci *specs.Spec) HostConfig 
 		}
 		h.Binds = append(h.Binds, src+":"+m.Destination+":"+strings.Join(append([]string{mode, m.Propagation}, m.Options...), ","))
 	}
-	if k.Seccomp.Unconfined {
-		h.SecurityOpt = append(h.SecurityOpt, "seccomp=unconfined")
-	}
-	if k.NoNewPrivileges {
-		h.SecurityOpt = append(h.SecurityOpt, "no-new-privileges")
-	}
+	h.SecurityOpt = securityOpts(k)
 	if oci.Process != nil {
 		for _, rl := range oci.Process.Rlimits {
 			h.Ulimits = append(h.Ulimits, Ulimit{Name: rl.Type, Soft: int64(rl.Soft), Hard: int64(rl.Hard)})
@@ -397,4 +392,23 @@ func capDiff(c *runtime.Container, haveOCI bool, bounding []string) (add, drop [
 	}
 	slices.Sort(add)
 	return add, drop
+}
+
+// securityOpts are HostConfig.SecurityOpt in podman's order, with its
+// label=… values joined in one entry.
+func securityOpts(k runtime.Config) []string {
+	out := []string{}
+	if k.NoNewPrivileges {
+		out = append(out, "no-new-privileges")
+	}
+	if len(k.SecurityLabels) > 0 {
+		out = append(out, "label="+strings.Join(k.SecurityLabels, ",label="))
+	}
+	if k.Seccomp.Unconfined {
+		out = append(out, "seccomp=unconfined")
+	}
+	if k.AppArmor != "" {
+		out = append(out, "apparmor="+k.AppArmor)
+	}
+	return out
 }

@@ -184,30 +184,6 @@ func (o *Options) Config(image string, args []string) (runtime.Config, error) {
 	return cfg, err
 }
 
-// securityOpts applies --security-opt values.
-func securityOpts(cfg *runtime.Config, opts []string) error {
-	for _, s := range opts {
-		switch {
-		case s == "no-new-privileges" || s == "no-new-privileges=true" || s == "no-new-privileges:true":
-			cfg.NoNewPrivileges = true
-		case s == "seccomp=unconfined" || s == "seccomp:unconfined":
-			cfg.Seccomp.Unconfined = true
-		case strings.HasPrefix(s, "seccomp=") || strings.HasPrefix(s, "seccomp:"):
-			b, err := userfile.Read(s[len("seccomp="):], userfile.SeccompLimit)
-			if err != nil {
-				return setting.Errorf("{security-opt} %q: %w", s, err)
-			}
-			if err := spec.CheckSeccompProfile(string(b)); err != nil {
-				return setting.Errorf("{security-opt} %q: %w", s, err)
-			}
-			cfg.Seccomp.Profile = string(b)
-		default:
-			return setting.Errorf("unsupported {security-opt} %q: use seccomp=unconfined|FILE or no-new-privileges", s)
-		}
-	}
-	return nil
-}
-
 // parseEntrypoint accepts a plain command or a JSON array, like docker.
 func parseEntrypoint(s string) ([]string, error) {
 	if strings.HasPrefix(strings.TrimSpace(s), "[") {

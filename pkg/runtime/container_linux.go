@@ -89,6 +89,7 @@ type Config struct {
 	CgroupsDisabled bool `json:"cgroupsDisabled,omitempty"`
 	// RunOptions are the settings of run's later flags (runopts_linux.go).
 	RunOptions
+	Isolation
 }
 
 // Status is a container's lifecycle state.
