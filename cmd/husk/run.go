@@ -5,10 +5,13 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"os"
 	"time"
 
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/husk-dev/husk/pkg/pull/ensure"
 	"github.com/husk-dev/husk/pkg/pull/pullopts"
@@ -65,6 +68,7 @@ func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containe
 	if err != nil {
 		return err
 	}
+	a.warnNoTerminal(cfg, start)
 	idFile, err := cf.run.reserveIDFile()
 	if err != nil {
 		return err
@@ -135,4 +139,18 @@ func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containe
 	}
 	defer tlog("container done")
 	return a.startForeground(ctx, env, c, nil, fio)
+}
+
+// warnNoTerminal is podman's warning for run -ti without a terminal on
+// stdin: the run goes on, with a terminal fed from a file or pipe.
+func (a *app) warnNoTerminal(cfg runtime.Config, start bool) {
+	if start && cfg.TTY && cfg.Interactive && !isTerminal(a.stdin) {
+		logrus.Warn("The input device is not a TTY. The --tty and --interactive flags might not work properly")
+	}
+}
+
+// isTerminal reports whether r is a terminal.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
