@@ -324,8 +324,10 @@ func hostConfigOf(c *runtime.Container, src Source, oci *specs.Spec) HostConfig 
 	if k.CgroupsDisabled {
 		h.Cgroups = "disabled"
 	}
-	if k.KeepID {
-		h.UsernsMode = "keep-id"
+	if k.UsernsMode != "" && k.UsernsMode != "host" {
+		h.UsernsMode = k.UsernsMode
+	} else if k.KeepID {
+		h.UsernsMode = "keep-id" // records from before UsernsMode
 	}
 	for _, v := range k.Volumes {
 		if v.Kind == runtime.VolumeTmpfs {

@@ -54,6 +54,7 @@ type Options struct {
 	Privileged  bool
 	SecurityOpt []string
 	Userns      string
+	IDMaps      IDMapFlags
 	Remove      bool
 	LogOpts     []string
 	Limits      Limits
@@ -143,12 +144,8 @@ func (o *Options) Config(image string, args []string) (runtime.Config, error) {
 	default:
 		return cfg, setting.Errorf("invalid {cgroups} %q: use enabled or disabled", o.Cgroups)
 	}
-	switch o.Userns {
-	case "":
-	case "keep-id":
-		cfg.KeepID = true
-	default:
-		return cfg, setting.Errorf("unsupported {userns} %q: use keep-id", o.Userns)
+	if err := userns(&cfg, o.Userns, o.IDMaps); err != nil {
+		return cfg, err
 	}
 	if err := o.Run.apply(&cfg, o.given, o.Network); err != nil {
 		return cfg, err

@@ -350,7 +350,7 @@ func Reachable(graphRoot string) (monitors, inits, keepIDInits []int) {
 			monitors = append(monitors, c.State.MonitorPid)
 		}
 		if c.Alive() {
-			if c.Config.KeepID {
+			if c.Config.ownUserNS() {
 				keepIDInits = append(keepIDInits, c.State.Pid)
 			} else {
 				inits = append(inits, c.State.Pid)

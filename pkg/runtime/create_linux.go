@@ -40,11 +40,8 @@ func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
 	// run root without fsync (as podman does), which saves most of the
 	// storage work of a short run.
 	opts := &cstorage.ContainerOptions{Volatile: cfg.Remove}
-	if cfg.KeepID {
-		if !env.Rootless {
-			return nil, setting.Errorf("{userns=keep-id} is for rootless use: as root the container already runs with your ids")
-		}
-		uidMap, gidMap := keepIDMaps(env)
+	if cfg.ownUserNS() {
+		uidMap, gidMap := userNSMaps(env, &cfg)
 		opts.UIDMap = toIDMap(uidMap)
 		opts.GIDMap = toIDMap(gidMap)
 	}
@@ -106,6 +103,9 @@ func checkCreate(env Env, cfg *Config) error {
 	if err := checkRunOptions(env, *cfg); err != nil {
 		return err
 	}
+	if err := resolveUserns(env, cfg); err != nil {
+		return err
+	}
 	if err := resolveNamespaceContainers(env, cfg); err != nil {
 		return err
 	}
@@ -128,22 +128,22 @@ func checkResources(env Env, cfg Config) error {
 }
 
 // runtimeCgroupArgs are the runtime's global flags for a cgroup plan.
-func keepIDMaps(env Env) ([]spec.IDMap, []spec.IDMap) {
-	build := func(id uint32) []spec.IDMap {
-		if env.SingleID {
-			return []spec.IDMap{{ContainerID: id, HostID: 0, Size: 1}}
-		}
-		const size = 65536
-		m := []spec.IDMap{{ContainerID: 0, HostID: 1, Size: id}, {ContainerID: id, HostID: 0, Size: 1}}
-		if id+1 < size {
-			m = append(m, spec.IDMap{ContainerID: id + 1, HostID: id + 1, Size: size - id - 1})
-		}
-		if id == 0 {
-			m = m[1:]
-		}
-		return m
+// keepIDMap is keep-id's map of one kind: the container's id is the
+// user (0 in husk's namespace), the ids below and above it the
+// subordinate ones.
+func keepIDMap(env Env, id uint32) []spec.IDMap {
+	if env.SingleID {
+		return []spec.IDMap{{ContainerID: id, HostID: 0, Size: 1}}
 	}
-	return build(env.HostUID), build(env.HostGID)
+	const size = 65536
+	m := []spec.IDMap{{ContainerID: 0, HostID: 1, Size: id}, {ContainerID: id, HostID: 0, Size: 1}}
+	if id+1 < size {
+		m = append(m, spec.IDMap{ContainerID: id + 1, HostID: id + 1, Size: size - id - 1})
+	}
+	if id == 0 {
+		m = m[1:]
+	}
+	return m
 }
 
 func toIDMap(m []spec.IDMap) []idtools.IDMap {

@@ -140,7 +140,7 @@ func checkReachable(c *Container) error {
 		return nil
 	}
 	fd, err := unix.Open(fmt.Sprintf("/proc/%d/ns/user", c.State.Pid), unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	if err == nil && c.Config.KeepID {
+	if err == nil && c.Config.ownUserNS() {
 		parent, perr := unix.IoctlRetInt(fd, unix.NS_GET_PARENT)
 		unix.Close(fd)
 		fd, err = parent, perr

@@ -160,3 +160,105 @@ masks() {
 	expect_contains "$output" in-terminal
 	use_store main
 }
+
+# open_store_path: a container user namespace without the user's own id
+# must be able to search the directories above the store, as for podman
+# (whose store is 0711): the test's temporary directories get o+x.
+open_store_path() {
+	local d=$XDG_DATA_HOME/husk
+	while [[ $d != / && -O $d ]]; do
+		chmod o+x "$d"
+		d=$(dirname "$d")
+	done
+}
+
+# subid_count [gid]: how many subordinate uids (gids) the user has (its
+# first range, the one husk's namespace maps).
+subid_count() {
+	local f=/etc/subuid
+	[[ ${1:-} != gid ]] || f=/etc/subgid
+	awk -F: -v n="$(id -un)" -v u="$(id -u)" '$1 == n || $1 == u { print $3; exit }' "$f"
+}
+
+# maps_of ARGS...: the uid and gid maps a container sees, run with ARGS.
+maps_of() {
+	"$@" sh -c 'cat /proc/self/uid_map /proc/self/gid_map' | awk '{ print $1, $2, $3 }'
+}
+
+@test "--userns host|keep-id:uid=N,gid=N|nomap|auto[:size=N]: the container's maps; inspect shows the mode" {
+	open_store_path
+	local host
+	host=$(maps_of "$HUSK" run --rm "$R/busybox")
+	expect_eq "$(maps_of "$HUSK" run --rm --userns host "$R/busybox")" "$host" "--userns host is the default"
+	run_husk run --rm --userns keep-id:uid=200,gid=300 "$R/busybox" sh -c 'echo $(id -u) $(id -g)'
+	expect_eq "$output" "200 300"
+	run_husk create --name kid --userns keep-id:uid=200,gid=300 "$R/busybox" true
+	expect_eq "$(ctr_field kid '{{.HostConfig.UsernsMode}}')" "keep-id:uid=200,gid=300"
+	[[ -n $(subid_count) ]] || skip "needs a user with subordinate ids"
+	expect_eq "$(maps_of "$HUSK" run --rm --net none --userns nomap "$R/busybox")" "0 1 $(subid_count)
+0 1 $(subid_count gid)" "nomap: the subordinate ids only"
+	run_husk create --name nm --net none --userns nomap "$R/busybox" true
+	expect_eq "$(ctr_field nm '{{.HostConfig.UsernsMode}}')" nomap
+	# auto: free ranges of 1024 (or size=N), one after the other.
+	run_husk run -d --name a1 --net none --userns auto "$R/busybox" sleep 300
+	run_husk run -d --name a2 --net none --userns auto:size=500 "$R/busybox" sleep 300
+	expect_eq "$("$HUSK" exec a1 cat /proc/self/uid_map | awk '{ print $1, $2, $3 }')" "0 1 1024" "the first auto range"
+	expect_eq "$("$HUSK" exec a2 cat /proc/self/uid_map | awk '{ print $1, $2, $3 }')" "0 1025 500" "the second auto range"
+	# A third one gets the range after both; once they are gone, the first.
+	expect_eq "$(maps_of "$HUSK" run --rm --net none --userns auto:size=100 "$R/busybox" | head -n1)" "0 1525 100" "a third auto range"
+	run_husk rm -f a1 a2
+	expect_eq "$(maps_of "$HUSK" run --rm --net none --userns auto:size=100 "$R/busybox" | head -n1)" "0 1 100" "an auto range freed"
+	# A network husk makes inside such a namespace cannot be had yet.
+	run_husk 125 run --rm --userns nomap --net private "$R/busybox" true
+	expect_one_error_line
+	expect_contains "$stderr" "--network none or host"
+	run_husk 125 run --rm --userns private "$R/busybox" true
+	expect_one_error_line
+	run_husk 125 run --rm --userns ns:/proc/self/ns/user "$R/busybox" true
+	expect_one_error_line
+	expect_contains "$stderr" "cannot be entered"
+	run_husk 125 run --rm --userns auto:uidmapping=0:1:10 "$R/busybox" true
+	expect_one_error_line
+	need_podman
+	same_in_both run --rm --userns keep-id:uid=200,gid=300 "$R/busybox" sh -c 'echo $(id -u) $(id -g)'
+	expect_eq "$(maps_of "$HUSK" run --rm --net none --userns nomap "$R/busybox")" \
+		"$(maps_of pm run --rm --net none --userns nomap "$R/busybox")" "nomap in husk and podman"
+	expect_eq "$(maps_of "$HUSK" run --rm --net none --userns auto:size=500 "$R/busybox")" \
+		"$(maps_of pm run --rm --net none --userns auto:size=500 "$R/busybox")" "auto:size=500 in husk and podman"
+	run_pm 125 run --rm --userns private "$R/busybox" true
+}
+
+@test "--uidmap/--gidmap: the container's own maps in ids of husk's namespace; bad maps are refused" {
+	open_store_path
+	[[ $(subid_count) -ge 1000 ]] || skip "needs a user with at least 1000 subordinate ids"
+	expect_eq "$(maps_of "$HUSK" run --rm --net none --uidmap 0:1:1000 --gidmap 0:2:500 "$R/busybox")" "0 1 1000
+0 2 500"
+	# Without --gidmap the uid map serves for gids too, as in podman.
+	expect_eq "$(maps_of "$HUSK" run --rm --uidmap 0:0:1 --uidmap 1:1:999 "$R/busybox")" "0 0 1
+1 1 999
+0 0 1
+1 1 999"
+	run_husk create --name um --net none --uidmap 0:1:1000 "$R/busybox" true
+	expect_eq "$(ctr_field um '{{.HostConfig.UsernsMode}}')" private
+	run_husk 125 run --rm --net none --uidmap "0:1:$(($(subid_count) + 1))" "$R/busybox" true
+	expect_one_error_line
+	expect_contains "$stderr" "not in husk's user namespace"
+	run_husk 125 run --rm --net none --uidmap 0:1:10 --uidmap 5:20:10 "$R/busybox" true
+	expect_one_error_line
+	expect_contains "$stderr" "overlaps"
+	run_husk 125 run --rm --uidmap x "$R/busybox" true
+	expect_one_error_line
+	run_husk 125 run --rm --uidmap 0:1:10 --userns keep-id "$R/busybox" true
+	expect_one_error_line
+	# --subuidname: only the user's own range can be mapped rootless.
+	expect_eq "$(maps_of "$HUSK" run --rm --net none --subuidname "$(id -un)" "$R/busybox")" "0 1 $(subid_count)
+0 1 $(subid_count gid)"
+	run_husk 125 run --rm --net none --subuidname root "$R/busybox" true
+	expect_one_error_line
+	expect_contains "$stderr" "your own subordinate ids"
+	need_podman
+	expect_eq "$(maps_of "$HUSK" run --rm --net none --uidmap 0:1:1000 --gidmap 0:2:500 "$R/busybox")" \
+		"$(maps_of pm run --rm --net none --uidmap 0:1:1000 --gidmap 0:2:500 "$R/busybox")" "--uidmap/--gidmap in husk and podman"
+	run_pm 125 run --rm --uidmap 0:1:10 --userns keep-id "$R/busybox" true
+	run_pm 125 run --rm --uidmap x "$R/busybox" true
+}
