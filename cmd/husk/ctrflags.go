@@ -54,6 +54,7 @@ func addContainerFlags(fs *pflag.FlagSet) *containerFlags {
 	fs.StringArrayVar(&o.IDMaps.UIDMap, "uidmap", nil, "a user namespace of the container's own: CONTAINER-ID:ID:SIZE, ID in husk's namespace (0: you, 1…: your subordinate ids); without --gidmap, for gids too")
 	fs.StringArrayVar(&o.IDMaps.GIDMap, "gidmap", nil, "as --uidmap, for gids")
 	fs.StringVar(&o.IDMaps.SubUIDName, "subuidname", "", "map the subordinate uids of this user (rootless: your own name only)")
+	fs.BoolVar(&o.Rootfs, "rootfs", false, "the first argument is a root directory to run (yours: your files are root's in the container), not an image")
 	fs.StringVar(&o.IDMaps.SubGIDName, "subgidname", "", "map the subordinate gids of this user (rootless: your own name only)")
 	fs.BoolVar(&o.Remove, "rm", false, "remove the container when it exits")
 	fs.StringVar(&c.pull, "pull", "missing", "pull the image: missing, always, never or newer (newer: when the registry's differs from the stored one)")

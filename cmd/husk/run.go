@@ -80,18 +80,9 @@ func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containe
 		return err
 	}
 	defer store.Close()
-	ro := cf.registry.options()
-	ro.Platform = cf.platform
-	id, err := ensure.Image(ctx, store, cfg.Image, ensure.Options{Policy: cf.pull, Platform: cf.platform, Warn: a.stderr,
-		Pull: func(ctx context.Context, image string) (string, error) {
-			return a.pullImage(ctx, store, image, ro, cf.run.quiet)
-		}})
+	shown, err := a.runImage(ctx, store, &cfg, cf)
 	if err != nil {
 		return err
-	}
-	shown := cfg.Image
-	if pullopts.HasTransport(cfg.Image) {
-		cfg.Image = id
 	}
 	env, err := a.runtimeEnv(store)
 	if err != nil {
@@ -153,4 +144,26 @@ func (a *app) warnNoTerminal(cfg runtime.Config, start bool) {
 func isTerminal(r io.Reader) bool {
 	f, ok := r.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// runImage makes sure the container's image is in the store (pulled as
+// --pull says; none with --rootfs) and returns the name to show for it.
+func (a *app) runImage(ctx context.Context, store *storage.Store, cfg *runtime.Config, cf *containerFlags) (string, error) {
+	if cfg.Rootfs != "" {
+		return "", nil
+	}
+	ro := cf.registry.options()
+	ro.Platform = cf.platform
+	id, err := ensure.Image(ctx, store, cfg.Image, ensure.Options{Policy: cf.pull, Platform: cf.platform, Warn: a.stderr,
+		Pull: func(ctx context.Context, image string) (string, error) {
+			return a.pullImage(ctx, store, image, ro, cf.run.quiet)
+		}})
+	if err != nil {
+		return "", err
+	}
+	shown := cfg.Image
+	if pullopts.HasTransport(cfg.Image) {
+		cfg.Image = id
+	}
+	return shown, nil
 }

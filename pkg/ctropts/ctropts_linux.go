@@ -55,10 +55,12 @@ type Options struct {
 	SecurityOpt []string
 	Userns      string
 	IDMaps      IDMapFlags
-	Remove      bool
-	LogOpts     []string
-	Limits      Limits
-	Cgroups     string
+	// Rootfs: the image argument is a root directory (--rootfs).
+	Rootfs  bool
+	Remove  bool
+	LogOpts []string
+	Limits  Limits
+	Cgroups string
 	// Labels (--label), LabelFiles (--label-file) and Annotations
 	// (--annotation); the image's labels are added at create.
 	Labels, LabelFiles, Annotations []string
@@ -146,6 +148,11 @@ func (o *Options) Config(image string, args []string) (runtime.Config, error) {
 	}
 	if err := userns(&cfg, o.Userns, o.IDMaps); err != nil {
 		return cfg, err
+	}
+	if o.Rootfs {
+		if err := rootfsDir(&cfg); err != nil {
+			return cfg, err
+		}
 	}
 	if err := o.Run.apply(&cfg, o.given, o.Network); err != nil {
 		return cfg, err

@@ -1,6 +1,7 @@
 package ctropts
 
 import (
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -119,5 +120,23 @@ func autoOptions(u *runtime.UsernsOptions, opts string) error {
 		}
 		u.AutoSize = uint32(n)
 	}
+	return nil
+}
+
+// rootfsDir takes the image argument as --rootfs's directory (made
+// absolute).
+func rootfsDir(cfg *runtime.Config) error {
+	dir := cfg.Image
+	if !strings.HasSuffix(dir, ":O") {
+		abs, err := filepath.Abs(dir)
+		if err != nil {
+			return setting.Errorf("{rootfs} %q: %w", dir, err)
+		}
+		dir = abs
+	}
+	if err := runtime.CheckRootfsDir(dir); err != nil {
+		return err
+	}
+	cfg.Rootfs, cfg.Image = dir, ""
 	return nil
 }

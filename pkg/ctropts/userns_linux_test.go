@@ -77,3 +77,17 @@ func boolStr(b bool) string {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestRootfsDir(t *testing.T) {
+	dir := t.TempDir()
+	cfg := runtime.Config{Image: dir}
+	if err := rootfsDir(&cfg); err != nil || cfg.Rootfs != dir || cfg.Image != "" {
+		t.Errorf("%q: %v %+v", dir, err, cfg.Isolation)
+	}
+	for in, want := range map[string]string{dir + ":O": "overlay", dir + "/missing": "no such file", "/etc/passwd": "not a directory"} {
+		cfg := runtime.Config{Image: in}
+		if err := rootfsDir(&cfg); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: error %v, want %q", in, err, want)
+		}
+	}
+}

@@ -19,7 +19,7 @@ import (
 // runtime spec, preparing what the rootfs needs (working directory,
 // /etc files).
 func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np netPlan) (*specs.Spec, error) {
-	ic, err := env.Store.ImageConfig(c.Config.ImageID)
+	ic, err := imageConfig(env, c)
 	if err != nil {
 		return nil, err
 	}

@@ -23,11 +23,11 @@ import (
 // Create records a new container for an image already in the store. The
 // rootfs is not mounted until Start.
 func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
-	img, _, err := env.Store.Lookup(cfg.Image)
+	imageID, err := createImage(env, cfg)
 	if err != nil {
 		return nil, err
 	}
-	cfg.ImageID = img.ID
+	cfg.ImageID = imageID
 	if cfg.Name == "" {
 		cfg.Name = randomName()
 	} else if err := validName(cfg.Name); err != nil {
@@ -47,7 +47,7 @@ func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
 	}
 	var exposed map[string]struct{}
 	imageUser := ""
-	if ic, err := env.Store.ImageConfig(img.ID); err == nil {
+	if ic, err := env.Store.ImageConfig(imageID); imageID != "" && err == nil {
 		if cfg.StopSignal == "" {
 			cfg.StopSignal = ic.Config.StopSignal
 		}
@@ -62,7 +62,7 @@ func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
 	if err := normalizeNetwork(env, &cfg, withExposed(exposed, cfg.Expose)); err != nil {
 		return nil, err
 	}
-	sc, err := env.Store.CreateContainer("", []string{cfg.Name}, img.ID, "", newStorageMetadata(), opts)
+	sc, err := env.Store.CreateContainer("", []string{cfg.Name}, imageID, "", newStorageMetadata(), opts)
 	if err != nil {
 		if errors.Is(err, cstorage.ErrDuplicateName) {
 			return nil, fmt.Errorf("the container name %q is already in use: remove that container or choose another name", cfg.Name)
@@ -158,11 +158,11 @@ func toIDMap(m []spec.IDMap) []idtools.IDMap {
 // that inspect shows the complete security profile before it first runs.
 // Start writes it again (the mount may differ).
 func Prepare(ctx context.Context, env Env, c *Container) error {
-	rootfs, err := env.Store.Mount(c.ID, "")
+	rootfs, err := mountRoot(env, c)
 	if err != nil {
-		return fmt.Errorf("mount container %s: %w", c.Name, err)
+		return err
 	}
-	defer func() { _, _ = env.Store.Unmount(c.ID, false) }()
+	defer unmountRoot(env, c)
 	np := netPlan{info: netns.ModeInfo(c.Config.Net.Mode), preparing: true}
 	if c.Config.Net.OwnNamespace() {
 		np.nsPath = netns.NetnsPath(netRunDir(env), c.ID)

@@ -19,6 +19,9 @@ type Isolation struct {
 	// container with AppArmor.
 	AppArmor string `json:"apparmor,omitempty"`
 	UsernsOptions
+	// Rootfs is --rootfs's directory, the container's root filesystem
+	// (no image then).
+	Rootfs string `json:"rootfs,omitempty"`
 }
 
 // UsernsOptions are the container's user namespace settings (--userns,

@@ -262,3 +262,32 @@ maps_of() {
 	run_pm 125 run --rm --uidmap 0:1:10 --userns keep-id "$R/busybox" true
 	run_pm 125 run --rm --uidmap x "$R/busybox" true
 }
+
+@test "--rootfs DIR: runs a root directory of the user's, no image; :O and a missing directory are 125" {
+	local dir=$BATS_TEST_TMPDIR/root
+	mkdir "$dir"
+	run_husk create --name src "$R/busybox" true
+	"$HUSK" export src | tar -C "$dir" -xf -
+	run_husk rm src
+	local probe='echo $(id -u) $(id -g); stat -c "%u %g" /etc/passwd; cat /proc/self/uid_map | wc -l'
+	run_husk run --rm --rootfs "$dir" sh -c "$probe"
+	local seen=$output
+	expect_eq "$(head -n2 <<<"$seen")" "0 0
+0 0" "the user's files are root's in the container"
+	run_husk run --rm --rootfs "$dir" sh -c 'echo from-container >/written'
+	expect_eq "$(cat "$dir/written")" from-container "the container writes to the directory"
+	run_husk create --name rf --rootfs "$dir" echo hi
+	expect_eq "$(ctr_field rf '{{.Rootfs}}')" "$dir" "inspect Rootfs"
+	expect_eq "$(ctr_field rf '{{.ImageName}}')" "" "inspect ImageName"
+	run_husk start -a rf
+	expect_eq "$output" hi
+	run_husk 125 run --rm --rootfs "$dir:O" true
+	expect_one_error_line
+	expect_contains "$stderr" ":O"
+	run_husk 125 run --rm --rootfs "$BATS_TEST_TMPDIR/none" true
+	expect_one_error_line
+	need_podman
+	run_pm run --rm --rootfs "$dir" sh -c "$probe"
+	expect_eq "$seen" "$output" "husk and podman"
+	run_pm 125 run --rm --rootfs "$BATS_TEST_TMPDIR/none" true
+}
