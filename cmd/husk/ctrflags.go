@@ -64,6 +64,7 @@ func addContainerFlags(fs *pflag.FlagSet) *containerFlags {
 	fs.StringArrayVar(&o.LogOpts, "log-opt", nil, fmt.Sprintf("log option: max-size=SIZE rotates the container log past SIZE (default %dm, -1: never), max-file=N keeps N files of it (default %d)",
 		runtime.DefaultLogMaxSize>>20, runtime.DefaultLogMaxFiles))
 	c.resources = addResourceFlags(fs)
+	fs.StringVar(&o.CgroupParent, "cgroup-parent", "", "parent of the container's cgroup: a path in the cgroup tree delegated to you (relative to it) with cgroupfs, NAME.slice with systemd")
 	fs.StringVar(&o.Cgroups, "cgroups", "enabled", "enabled: the container gets a cgroup of its own; disabled: it stays in husk's")
 	fs.StringArrayVarP(&o.Labels, "label", "l", nil, "set a label KEY=VALUE (KEY alone: an empty value); these override --label-file's and the image's")
 	fs.StringArrayVar(&o.LabelFiles, "label-file", nil, "read labels from a file of KEY=VALUE lines")

@@ -321,6 +321,7 @@ func hostConfigOf(c *runtime.Container, src Source, oci *specs.Spec) HostConfig 
 	if h.CgroupManager == "" {
 		h.CgroupManager = src.CgroupManager
 	}
+	h.CgroupParent = k.CgroupParent
 	if k.CgroupsDisabled {
 		h.Cgroups = "disabled"
 	}

@@ -56,11 +56,12 @@ type Options struct {
 	Userns      string
 	IDMaps      IDMapFlags
 	// Rootfs: the image argument is a root directory (--rootfs).
-	Rootfs  bool
-	Remove  bool
-	LogOpts []string
-	Limits  Limits
-	Cgroups string
+	Rootfs       bool
+	CgroupParent string
+	Remove       bool
+	LogOpts      []string
+	Limits       Limits
+	Cgroups      string
 	// Labels (--label), LabelFiles (--label-file) and Annotations
 	// (--annotation); the image's labels are added at create.
 	Labels, LabelFiles, Annotations []string
@@ -149,6 +150,7 @@ func (o *Options) Config(image string, args []string) (runtime.Config, error) {
 	if err := userns(&cfg, o.Userns, o.IDMaps); err != nil {
 		return cfg, err
 	}
+	cfg.CgroupParent = o.CgroupParent
 	if o.Rootfs {
 		if err := rootfsDir(&cfg); err != nil {
 			return cfg, err

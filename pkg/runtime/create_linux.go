@@ -118,6 +118,9 @@ func checkResources(env Env, cfg Config) error {
 	if err := cfg.Resources.Validate(); err != nil {
 		return err
 	}
+	if err := checkCgroupParent(env, cfg); err != nil {
+		return err
+	}
 	if cfg.Resources.Empty() {
 		return nil
 	}
@@ -172,7 +175,7 @@ func Prepare(ctx context.Context, env Env, c *Container) error {
 		return err
 	}
 	if env.Cgroups != nil {
-		spec.Linux.CgroupsPath, spec.Linux.Resources = env.Cgroups.SpecFor(c.ID, c.Config.Resources, c.Config.CgroupsDisabled)
+		spec.Linux.CgroupsPath, spec.Linux.Resources = env.Cgroups.SpecForIn(c.Config.CgroupParent, c.ID, c.Config.Resources, c.Config.CgroupsDisabled)
 	}
 	if err := writeSpec(c, spec); err != nil {
 		return err

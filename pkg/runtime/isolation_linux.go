@@ -1,6 +1,9 @@
 package runtime
 
-import "github.com/husk-dev/husk/pkg/runtime/spec"
+import (
+	"github.com/husk-dev/husk/internal/setting"
+	"github.com/husk-dev/husk/pkg/runtime/spec"
+)
 
 // Isolation are a container's security settings beyond capabilities and
 // seccomp (--security-opt mask, unmask, label, apparmor), kept with its
@@ -22,6 +25,20 @@ type Isolation struct {
 	// Rootfs is --rootfs's directory, the container's root filesystem
 	// (no image then).
 	Rootfs string `json:"rootfs,omitempty"`
+	// CgroupParent is where the container's cgroup goes (--cgroup-parent;
+	// "": the default place).
+	CgroupParent string `json:"cgroupParent,omitempty"`
+}
+
+// checkCgroupParent refuses a --cgroup-parent the host cannot honour.
+func checkCgroupParent(env Env, cfg Config) error {
+	if cfg.CgroupParent == "" {
+		return nil
+	}
+	if env.Cgroups == nil {
+		return setting.Errorf("{cgroup-parent} needs cgroups, which husk could not inspect on this host")
+	}
+	return env.Cgroups.CheckParent(cfg.CgroupParent, cfg.CgroupsDisabled)
 }
 
 // UsernsOptions are the container's user namespace settings (--userns,

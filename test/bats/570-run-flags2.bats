@@ -28,6 +28,8 @@ teardown_file() {
 
 teardown() {
 	[[ -n ${HUSK_SKIP_REASON:-} ]] || "$HUSK" rm -a -f >/dev/null 2>&1 || true
+	# shellcheck disable=SC2086 # a list of paths without blanks
+	[[ -z ${CGP_CLEANUP:-} ]] || rmdir $CGP_CLEANUP 2>/dev/null || true
 	[[ -n ${PM_SKIP:-} || -z ${PODMAN_DIR:-} ]] || pm rm -a -f >/dev/null 2>&1 || true
 }
 
@@ -290,4 +292,38 @@ maps_of() {
 	run_pm run --rm --rootfs "$dir" sh -c "$probe"
 	expect_eq "$seen" "$output" "husk and podman"
 	run_pm 125 run --rm --rootfs "$BATS_TEST_TMPDIR/none" true
+}
+
+@test "--cgroup-parent: a path in the delegated cgroup tree (created), refused outside it; inspect shows it" {
+	local delegated
+	delegated=$("$HUSK" info --format '{{.Cgroups.Delegated}}' 2>/dev/null) || true
+	run_husk create --name cgp --cgroup-parent web/tier "$R/busybox" true
+	expect_eq "$(ctr_field cgp '{{.HostConfig.CgroupParent}}')" web/tier "HostConfig.CgroupParent"
+	run_husk rm cgp
+	if [[ -z $delegated || ! -d /sys/fs/cgroup/unified$delegated && ! -f /sys/fs/cgroup/cgroup.controllers ]]; then
+		run_husk 125 run --rm --cgroup-parent web "$R/busybox" true
+		expect_one_error_line
+		skip "no cgroup v2 tree is delegated to the user: the refusal is all there is"
+	fi
+	local mount
+	mount=$("$HUSK" info --format '{{.Cgroups.Mount}}')
+	# The parents this test makes go with it (as with podman, they stay).
+	CGP_CLEANUP="$mount$delegated/web/tier $mount$delegated/web $mount$delegated/abs"
+	run_husk run --rm --cgroup-parent web/tier "$R/busybox" grep ^0:: /proc/self/cgroup
+	expect_match "$output" "^0::$delegated/web/tier/husk-[0-9a-f]{64}\$"
+	run_husk run --rm --cgroup-parent "$delegated/abs" "$R/busybox" grep ^0:: /proc/self/cgroup
+	expect_match "$output" "^0::$delegated/abs/husk-[0-9a-f]{64}\$"
+	run_husk 125 run --rm --cgroup-parent /elsewhere "$R/busybox" true
+	expect_one_error_line
+	expect_contains "$stderr" "outside the cgroup tree delegated to you"
+	run_husk 125 run --rm --cgroup-parent ../up "$R/busybox" true
+	expect_one_error_line
+	run_husk 125 run --rm --cgroup-parent x.slice "$R/busybox" true
+	expect_one_error_line
+	expect_contains "$stderr" "systemd slice"
+	run_husk 125 run --rm --cgroups disabled --cgroup-parent web "$R/busybox" true
+	expect_one_error_line
+	need_podman
+	pm create --name cgp --cgroup-parent web/tier "$R/busybox" true >/dev/null
+	expect_eq "$(pm inspect --format '{{.HostConfig.CgroupParent}}' cgp)" web/tier "podman's CgroupParent"
 }
