@@ -91,3 +91,13 @@ func TestRootfsDir(t *testing.T) {
 		}
 	}
 }
+
+func TestMountTypeImageRefused(t *testing.T) {
+	_, err := volumes(nil, []string{"type=image,source=busybox,destination=/img"}, nil)
+	if err == nil || !strings.Contains(err.Error(), "cannot mount an image") {
+		t.Errorf("type=image: %v", err)
+	}
+	if _, err := volumes(nil, []string{"type=ramfs,destination=/r", "type=devpts,destination=/dev/pts2"}, nil); err != nil {
+		t.Errorf("ramfs, devpts: %v", err)
+	}
+}

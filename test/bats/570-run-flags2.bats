@@ -327,3 +327,20 @@ maps_of() {
 	pm create --name cgp --cgroup-parent web/tier "$R/busybox" true >/dev/null
 	expect_eq "$(pm inspect --format '{{.HostConfig.CgroupParent}}' cgp)" web/tier "podman's CgroupParent"
 }
+
+@test "--mount type=devpts and type=ramfs work; type=image is refused with the reason" {
+	run_husk run --rm --mount type=devpts,destination=/dev/pts2 "$R/busybox" sh -c 'grep " /dev/pts2 " /proc/mounts | cut -d" " -f1,3'
+	expect_eq "$output" "devpts devpts"
+	run_husk run --rm --mount type=ramfs,destination=/r "$R/busybox" sh -c 'grep " /r " /proc/mounts | cut -d" " -f1,3; echo x >/r/f && cat /r/f'
+	expect_eq "$output" "ramfs ramfs
+x"
+	run_husk 1 run --rm --mount type=ramfs,destination=/r,readonly "$R/busybox" sh -c 'touch /r/f'
+	expect_contains "$stderr" "Read-only file system"
+	run_husk 125 run --rm --mount "type=image,source=$R/busybox,destination=/img" "$R/busybox" true
+	expect_one_error_line
+	expect_contains "$stderr" "cannot mount an image"
+	need_podman
+	same_in_both run --rm --mount type=devpts,destination=/dev/pts2 "$R/busybox" sh -c 'grep " /dev/pts2 " /proc/mounts | cut -d" " -f1,3'
+	# podman 4.3.1 refuses ramfs ("invalid filesystem type"); later podman
+	# mounts it, as husk does.
+}
