@@ -44,7 +44,7 @@ func addContainerFlags(fs *pflag.FlagSet) *containerFlags {
 	fs.BoolVar(&o.ReadOnly, "read-only", false, "mount the container's root filesystem read-only")
 	c.net = addNetworkFlags(fs)
 	fs.StringArrayVarP(&o.Volumes, "volume", "v", nil, "bind mount HOST-DIR:CTR-DIR[:ro] or named volume NAME:CTR-DIR[:ro]")
-	fs.StringArrayVar(&o.Mounts, "mount", nil, "mount type=bind|tmpfs|volume,source=…,target=…[,readonly][,tmpfs-size=…][,tmpfs-mode=…]")
+	fs.StringArrayVar(&o.Mounts, "mount", nil, "mount type=bind|tmpfs|volume|ramfs|devpts|image,source=…,target=…[,readonly][,tmpfs-size=…][,tmpfs-mode=…] (image: an image in the store, read-only unless rw=true)")
 	fs.StringArrayVar(&o.Tmpfs, "tmpfs", nil, "mount a tmpfs at CTR-DIR[:OPTIONS]")
 	fs.StringArrayVar(&o.CapAdd, "cap-add", nil, "add a capability (or ALL)")
 	fs.StringArrayVar(&o.CapDrop, "cap-drop", nil, "drop a capability (or ALL)")

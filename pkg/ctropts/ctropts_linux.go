@@ -175,7 +175,10 @@ func (o *Options) Config(image string, args []string) (runtime.Config, error) {
 	if err := securityOpts(&cfg, o.SecurityOpt); err != nil {
 		return cfg, err
 	}
-	if cfg.Volumes, err = volumes(o.Volumes, o.Mounts, o.Tmpfs); err != nil {
+	if cfg.ImageMounts, err = imageMounts(o.Mounts); err != nil {
+		return cfg, err
+	}
+	if cfg.Volumes, err = volumes(o.Volumes, withoutImageMounts(o.Mounts), o.Tmpfs); err != nil {
 		return cfg, err
 	}
 	logLimits, err := ParseLogOpts(o.LogOpts)

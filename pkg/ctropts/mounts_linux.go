@@ -125,7 +125,7 @@ func parseMount(m string) (runtime.VolumeSpec, error) {
 			case "bind", "tmpfs", "volume", "ramfs", "devpts":
 				vs.Kind = runtime.VolumeKind(val)
 			case "image":
-				return vs, setting.Errorf("{mount} %q: husk cannot mount an image's files yet: copy them out with husk cp from a container of that image, or into a volume", m)
+				return vs, errImageMount
 			default:
 				return vs, setting.Errorf("{mount} %q: unsupported type %q (bind, tmpfs, volume, ramfs, devpts)", m, val)
 			}

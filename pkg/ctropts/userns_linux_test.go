@@ -92,10 +92,20 @@ func TestRootfsDir(t *testing.T) {
 	}
 }
 
-func TestMountTypeImageRefused(t *testing.T) {
-	_, err := volumes(nil, []string{"type=image,source=busybox,destination=/img"}, nil)
-	if err == nil || !strings.Contains(err.Error(), "cannot mount an image") {
-		t.Errorf("type=image: %v", err)
+func TestImageMounts(t *testing.T) {
+	mounts := []string{"type=image,source=busybox,destination=/img", "type=tmpfs,target=/t", "type=image,src=alpine,dst=/a/,rw=true"}
+	got, err := imageMounts(mounts)
+	if err != nil || len(got) != 2 || got[0] != (runtime.ImageMount{Image: "busybox", Destination: "/img"}) ||
+		got[1] != (runtime.ImageMount{Image: "alpine", Destination: "/a", RW: true}) {
+		t.Errorf("%+v %v", got, err)
+	}
+	if rest := withoutImageMounts(mounts); len(rest) != 1 || rest[0] != "type=tmpfs,target=/t" {
+		t.Errorf("without: %q", rest)
+	}
+	for _, bad := range []string{"type=image,destination=/x", "type=image,source=b", "type=image,source=b,target=/x,tmpfs-size=1m", "type=image,source=b,target=rel"} {
+		if _, err := imageMounts([]string{bad}); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
 	}
 	if _, err := volumes(nil, []string{"type=ramfs,destination=/r", "type=devpts,destination=/dev/pts2"}, nil); err != nil {
 		t.Errorf("ramfs, devpts: %v", err)

@@ -106,6 +106,9 @@ func checkCreate(env Env, cfg *Config) error {
 	if err := resolveUserns(env, cfg); err != nil {
 		return err
 	}
+	if err := resolveImageMounts(env, cfg); err != nil {
+		return err
+	}
 	if err := resolveNamespaceContainers(env, cfg); err != nil {
 		return err
 	}

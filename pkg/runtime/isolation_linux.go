@@ -28,6 +28,8 @@ type Isolation struct {
 	// CgroupParent is where the container's cgroup goes (--cgroup-parent;
 	// "": the default place).
 	CgroupParent string `json:"cgroupParent,omitempty"`
+	// ImageMounts are --mount type=image's.
+	ImageMounts []ImageMount `json:"imageMounts,omitempty"`
 }
 
 // checkCgroupParent refuses a --cgroup-parent the host cannot honour.

@@ -91,6 +91,7 @@ func reconcileStart(env Env, c *Container) error {
 		_ = cgroups.Remove(dir)
 	}
 	_ = netns.Detach(netRunDir(env), c.ID)
+	unmountImages(env, c)
 	_, _ = env.Store.Unmount(c.ID, true)
 	if c.State.Status == StatusRunning {
 		c.State.Status, c.State.FinishedAt, c.State.ExitCode = StatusExited, time.Now().UTC(), -1

@@ -118,6 +118,9 @@ func (s *starter) prepare(ctx context.Context) error {
 	}
 	s.tlog("network prepared")
 	spec, err := buildSpec(ctx, env, c, rootfs, s.net)
+	if err == nil {
+		err = s.mountImages(spec)
+	}
 	if err != nil {
 		return err
 	}
