@@ -56,7 +56,7 @@ func FromContainer(c *runtime.Container, src Source) Container {
 		State:       stateOf(c, oci.Version),
 		Image:       c.Config.ImageID,
 		ImageDigest: src.ImageDigest,
-		ImageName:   cfg.Image, Rootfs: c.Config.Rootfs,
+		ImageName:   cfg.Image, Rootfs: rootfsOf(c.Config),
 		StaticDir: c.Dir, OCIConfigPath: c.BundleSpec(),
 		ResolvConfPath: c.Dir + "/resolv.conf", HostnamePath: c.Dir + "/hostname", HostsPath: c.Dir + "/hosts",
 		PidFile:         c.Dir + "/pidfile",
@@ -414,4 +414,12 @@ func securityOpts(k runtime.Config) []string {
 		out = append(out, "apparmor="+k.AppArmor)
 	}
 	return out
+}
+
+// rootfsOf is --rootfs as given ("": an image's container).
+func rootfsOf(k runtime.Config) string {
+	if k.RootfsOverlay {
+		return k.Rootfs + ":O"
+	}
+	return k.Rootfs
 }

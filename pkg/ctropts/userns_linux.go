@@ -126,17 +126,14 @@ func autoOptions(u *runtime.UsernsOptions, opts string) error {
 // rootfsDir takes the image argument as --rootfs's directory (made
 // absolute).
 func rootfsDir(cfg *runtime.Config) error {
-	dir := cfg.Image
-	if !strings.HasSuffix(dir, ":O") {
-		abs, err := filepath.Abs(dir)
-		if err != nil {
-			return setting.Errorf("{rootfs} %q: %w", dir, err)
-		}
-		dir = abs
+	dir, overlay := strings.CutSuffix(cfg.Image, ":O")
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return setting.Errorf("{rootfs} %q: %w", dir, err)
 	}
-	if err := runtime.CheckRootfsDir(dir); err != nil {
+	if err := runtime.CheckRootfsDir(abs); err != nil {
 		return err
 	}
-	cfg.Rootfs, cfg.Image = dir, ""
+	cfg.Rootfs, cfg.RootfsOverlay, cfg.Image = abs, overlay, ""
 	return nil
 }

@@ -84,7 +84,11 @@ func TestRootfsDir(t *testing.T) {
 	if err := rootfsDir(&cfg); err != nil || cfg.Rootfs != dir || cfg.Image != "" {
 		t.Errorf("%q: %v %+v", dir, err, cfg.Isolation)
 	}
-	for in, want := range map[string]string{dir + ":O": "overlay", dir + "/missing": "no such file", "/etc/passwd": "not a directory"} {
+	cfg = runtime.Config{Image: dir + ":O"}
+	if err := rootfsDir(&cfg); err != nil || cfg.Rootfs != dir || !cfg.RootfsOverlay {
+		t.Errorf("%q:O: %v %+v", dir, err, cfg.Isolation)
+	}
+	for in, want := range map[string]string{dir + "/missing:O": "no such file", dir + "/missing": "no such file", "/etc/passwd": "not a directory"} {
 		cfg := runtime.Config{Image: in}
 		if err := rootfsDir(&cfg); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: error %v, want %q", in, err, want)

@@ -76,9 +76,12 @@ func overlayOn(lower, dir string) (string, error) {
 	return merged, nil
 }
 
-// unmountImages takes back a crashed or reconciled container's image
-// mounts.
+// unmountImages takes back a crashed, reconciled or removed container's
+// image mounts, and its --rootfs DIR:O overlay.
 func unmountImages(env Env, c *Container) {
+	if c.Config.RootfsOverlay {
+		_ = unix.Unmount(filepath.Join(c.Dir, "rootfs-overlay", "merged"), unix.MNT_DETACH)
+	}
 	for i, m := range c.Config.ImageMounts {
 		if m.RW {
 			_ = unix.Unmount(filepath.Join(c.Dir, "image-mounts", strconv.Itoa(i), "merged"), unix.MNT_DETACH)

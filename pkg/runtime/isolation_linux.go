@@ -25,6 +25,9 @@ type Isolation struct {
 	// Rootfs is --rootfs's directory, the container's root filesystem
 	// (no image then).
 	Rootfs string `json:"rootfs,omitempty"`
+	// RootfsOverlay (--rootfs DIR:O): the container writes to an overlay
+	// in its own directory, DIR stays as it is.
+	RootfsOverlay bool `json:"rootfsOverlay,omitempty"`
 	// CgroupParent is where the container's cgroup goes (--cgroup-parent;
 	// "": the default place).
 	CgroupParent string `json:"cgroupParent,omitempty"`

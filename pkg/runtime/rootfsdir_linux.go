@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	imgspecv1 "github.com/opencontainers/image-spec/specs-go/v1"
+	"golang.org/x/sys/unix"
 
 	"github.com/husk-dev/husk/internal/setting"
 )
@@ -31,6 +31,9 @@ func mountRoot(env Env, c *Container) (string, error) {
 		if err := checkRootfsDir(c.Config.Rootfs); err != nil {
 			return "", err
 		}
+		if c.Config.RootfsOverlay {
+			return rootfsOverlay(c)
+		}
 		return c.Config.Rootfs, nil
 	}
 	p, err := env.Store.Mount(c.ID, "")
@@ -43,17 +46,18 @@ func mountRoot(env Env, c *Container) (string, error) {
 // unmountRoot takes back mountRoot's mount (none for a --rootfs
 // directory).
 func unmountRoot(env Env, c *Container) {
-	if c.Config.Rootfs == "" {
+	switch {
+	case c.Config.Rootfs == "":
 		_, _ = env.Store.Unmount(c.ID, false)
+	case c.Config.RootfsOverlay:
+		// The running container keeps its own copy of the mount.
+		_ = unix.Unmount(filepath.Join(c.Dir, "rootfs-overlay", "merged"), unix.MNT_DETACH)
 	}
 }
 
 // CheckRootfsDir checks --rootfs's directory: an absolute path to a
-// directory. The :O suffix (an overlay on it) is not taken.
+// directory.
 func CheckRootfsDir(dir string) error {
-	if strings.HasSuffix(dir, ":O") {
-		return setting.Errorf("{rootfs} %q: husk cannot yet lay an overlay over a root directory: drop :O (the container then writes to the directory itself), or copy the directory first", dir)
-	}
 	if !filepath.IsAbs(dir) {
 		return setting.Errorf("{rootfs} %q: give the directory's absolute path", dir)
 	}
@@ -78,4 +82,27 @@ func imageConfig(env Env, c *Container) (*imgspecv1.Image, error) {
 		return &imgspecv1.Image{}, nil
 	}
 	return env.Store.ImageConfig(c.Config.ImageID)
+}
+
+// rootfsOverlay is --rootfs DIR:O's root: an overlay on DIR whose upper
+// directory is in the container's directory (kept across its runs, gone
+// with it); mounted once, then reused.
+func rootfsOverlay(c *Container) (string, error) {
+	dir := filepath.Join(c.Dir, "rootfs-overlay")
+	merged := filepath.Join(dir, "merged")
+	var st, parent unix.Stat_t
+	if unix.Stat(merged, &st) == nil && unix.Stat(dir, &parent) == nil && st.Dev != parent.Dev {
+		return merged, nil
+	}
+	upper, work := filepath.Join(dir, "upper"), filepath.Join(dir, "work")
+	for _, d := range []string{upper, work, merged} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return "", fmt.Errorf("overlay on --rootfs: %w", err)
+		}
+	}
+	data := fmt.Sprintf("lowerdir=%s,upperdir=%s,workdir=%s,userxattr", c.Config.Rootfs, upper, work)
+	if err := unix.Mount("overlay", merged, "overlay", 0, data); err != nil {
+		return "", fmt.Errorf("mount an overlay on %s: %w", c.Config.Rootfs, err)
+	}
+	return merged, nil
 }

@@ -102,8 +102,8 @@ func (s *starter) prepare(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if !c.Config.Remove {
-		// (A --rm container is unmounted as it is deleted.)
+	if !c.Config.Remove || c.Config.RootfsOverlay {
+		// (A --rm container's layer is unmounted as it is deleted.)
 		s.cleanup = append(s.cleanup, func() { unmountRoot(env, c) })
 	}
 	if s.net, err = prepareNetwork(ctx, env, c); err != nil {

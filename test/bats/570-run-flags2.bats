@@ -265,7 +265,7 @@ maps_of() {
 	run_pm 125 run --rm --uidmap x "$R/busybox" true
 }
 
-@test "--rootfs DIR: runs a root directory of the user's, no image; :O and a missing directory are 125" {
+@test "--rootfs DIR[:O]: runs a root directory of the user's, no image (:O on an overlay); a missing directory is 125" {
 	local dir=$BATS_TEST_TMPDIR/root
 	mkdir "$dir"
 	run_husk create --name src "$R/busybox" true
@@ -283,15 +283,20 @@ maps_of() {
 	expect_eq "$(ctr_field rf '{{.ImageName}}')" "" "inspect ImageName"
 	run_husk start -a rf
 	expect_eq "$output" hi
-	run_husk 125 run --rm --rootfs "$dir:O" true
-	expect_one_error_line
-	expect_contains "$stderr" ":O"
+	# DIR:O: the container writes to an overlay, the directory stays.
+	run_husk run --rm --rootfs "$dir:O" sh -c 'echo o >/overlaid && cat /overlaid'
+	expect_eq "$output" o
+	[[ ! -e $dir/overlaid ]] || die "a write through :O reached the directory"
+	run_husk create --name rfo --rootfs "$dir:O" cat /overlaid
+	expect_eq "$(ctr_field rfo '{{.Rootfs}}')" "$dir:O" "inspect Rootfs with :O"
 	run_husk 125 run --rm --rootfs "$BATS_TEST_TMPDIR/none" true
 	expect_one_error_line
 	need_podman
 	run_pm run --rm --rootfs "$dir" sh -c "$probe"
 	expect_eq "$seen" "$output" "husk and podman"
 	run_pm 125 run --rm --rootfs "$BATS_TEST_TMPDIR/none" true
+	same_in_both run --rm --rootfs "$dir:O" sh -c 'echo o >/overlaid2 && cat /overlaid2'
+	[[ ! -e $dir/overlaid2 ]] || die "a write through :O reached the directory"
 }
 
 @test "--cgroup-parent: a path in the delegated cgroup tree (created), refused outside it; inspect shows it" {
