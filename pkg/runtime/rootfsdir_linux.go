@@ -97,7 +97,7 @@ func rootfsOverlay(c *Container) (string, error) {
 	upper, work := filepath.Join(dir, "upper"), filepath.Join(dir, "work")
 	for _, d := range []string{upper, work, merged} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
-			return "", fmt.Errorf("overlay on --rootfs: %w", err)
+			return "", fmt.Errorf("make the overlay directories of %s: %w", c.Config.Rootfs, err)
 		}
 	}
 	data := fmt.Sprintf("lowerdir=%s,upperdir=%s,workdir=%s,userxattr", c.Config.Rootfs, upper, work)
