@@ -70,8 +70,8 @@ func TestContainerFlagErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"--network", "ns:/proc/1/ns/net", "img"},
 		{"--network", "host", "-p", "80", "img"},
-		{"--userns", "auto", "img"},
-		{"--security-opt", "label=disable", "img"},
+		{"--userns", "ns:/proc/1/ns/user", "img"},
+		{"--security-opt", "apparmor=my-profile", "img"},
 		{"--security-opt", "seccomp=/nonexistent.json", "img"},
 		{"-v", "onlyone", "img"},
 		{"-v", "/a:/b:bogus", "img"},

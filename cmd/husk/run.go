@@ -6,10 +6,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"time"
 
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/pull/ensure"
@@ -81,6 +84,7 @@ func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containe
 	if err != nil {
 		return err
 	}
+	a.warnNoTerminal(cfg, start)
 	idFile, err := cf.run.reserveIDFile()
 	if err != nil {
 		return err
@@ -92,18 +96,9 @@ func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containe
 		return err
 	}
 	defer store.Close()
-	ro := cf.registry.options()
-	ro.Platform = cf.platform
-	id, err := ensure.Image(ctx, store, cfg.Image, ensure.Options{Policy: cf.pull, Platform: cf.platform, Warn: a.stderr,
-		Pull: func(ctx context.Context, image string) (string, error) {
-			return a.pullImage(ctx, store, image, ro, cf.run.quiet)
-		}})
+	shown, err := a.runImage(ctx, store, &cfg, cf)
 	if err != nil {
 		return err
-	}
-	shown := cfg.Image
-	if pullopts.HasTransport(cfg.Image) {
-		cfg.Image = id
 	}
 	env, err := a.runtimeEnv(store)
 	if err != nil {
@@ -162,4 +157,40 @@ func runStartError(err error) error {
 		return &exitCodeError{code: exitCannotRun, msg: message(err)}
 	}
 	return err
+}
+
+// warnNoTerminal is podman's warning for run -ti without a terminal on
+// stdin: the run goes on, with a terminal fed from a file or pipe.
+func (a *app) warnNoTerminal(cfg runtime.Config, start bool) {
+	if start && cfg.TTY && cfg.Interactive && !isTerminal(a.stdin) {
+		logrus.Warn("The input device is not a TTY. The --tty and --interactive flags might not work properly")
+	}
+}
+
+// isTerminal reports whether r is a terminal.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// runImage makes sure the container's image is in the store (pulled as
+// --pull says; none with --rootfs) and returns the name to show for it.
+func (a *app) runImage(ctx context.Context, store *storage.Store, cfg *runtime.Config, cf *containerFlags) (string, error) {
+	if cfg.Rootfs != "" {
+		return "", nil
+	}
+	ro := cf.registry.options()
+	ro.Platform = cf.platform
+	id, err := ensure.Image(ctx, store, cfg.Image, ensure.Options{Policy: cf.pull, Platform: cf.platform, Warn: a.stderr,
+		Pull: func(ctx context.Context, image string) (string, error) {
+			return a.pullImage(ctx, store, image, ro, cf.run.quiet)
+		}})
+	if err != nil {
+		return "", err
+	}
+	shown := cfg.Image
+	if pullopts.HasTransport(cfg.Image) {
+		cfg.Image = id
+	}
+	return shown, nil
 }

@@ -56,8 +56,8 @@ func FromContainer(c *runtime.Container, src Source) Container {
 		State:       stateOf(c, oci.Version),
 		Image:       c.Config.ImageID,
 		ImageDigest: src.ImageDigest,
-		ImageName:   cfg.Image,
-		StaticDir:   c.Dir, OCIConfigPath: c.BundleSpec(),
+		ImageName:   cfg.Image, Rootfs: rootfsOf(c.Config),
+		StaticDir: c.Dir, OCIConfigPath: c.BundleSpec(),
 		ResolvConfPath: c.Dir + "/resolv.conf", HostnamePath: c.Dir + "/hostname", HostsPath: c.Dir + "/hosts",
 		PidFile:         pidFileOf(c),
 		ConmonPidFile:   c.Config.ConmonPidFile,
@@ -322,11 +322,14 @@ func hostConfigOf(c *runtime.Container, src Source, oci *specs.Spec) HostConfig 
 	if h.CgroupManager == "" {
 		h.CgroupManager = src.CgroupManager
 	}
+	h.CgroupParent = k.CgroupParent
 	if k.CgroupsDisabled {
 		h.Cgroups = "disabled"
 	}
-	if k.KeepID {
-		h.UsernsMode = "keep-id"
+	if k.UsernsMode != "" && k.UsernsMode != "host" {
+		h.UsernsMode = k.UsernsMode
+	} else if k.KeepID {
+		h.UsernsMode = "keep-id" // records from before UsernsMode
 	}
 	for _, v := range k.Volumes {
 		if v.Kind == runtime.VolumeTmpfs {
@@ -347,12 +350,7 @@ func hostConfigOf(c *runtime.Container, src Source, oci *specs.Spec) HostConfig 
 		}
 		h.Binds = append(h.Binds, src+":"+m.Destination+":"+strings.Join(append([]string{mode, m.Propagation}, m.Options...), ","))
 	}
-	if k.Seccomp.Unconfined {
-		h.SecurityOpt = append(h.SecurityOpt, "seccomp=unconfined")
-	}
-	if k.NoNewPrivileges {
-		h.SecurityOpt = append(h.SecurityOpt, "no-new-privileges")
-	}
+	h.SecurityOpt = securityOpts(k)
 	if oci.Process != nil {
 		for _, rl := range oci.Process.Rlimits {
 			h.Ulimits = append(h.Ulimits, Ulimit{Name: rl.Type, Soft: int64(rl.Soft), Hard: int64(rl.Hard)})
@@ -407,4 +405,31 @@ func pidFileOf(c *runtime.Container) string {
 		return c.Config.PidFile
 	}
 	return c.Dir + "/pidfile"
+}
+
+// securityOpts are HostConfig.SecurityOpt in podman's order, with its
+// label=… values joined in one entry.
+func securityOpts(k runtime.Config) []string {
+	out := []string{}
+	if k.NoNewPrivileges {
+		out = append(out, "no-new-privileges")
+	}
+	if len(k.SecurityLabels) > 0 {
+		out = append(out, "label="+strings.Join(k.SecurityLabels, ",label="))
+	}
+	if k.Seccomp.Unconfined {
+		out = append(out, "seccomp=unconfined")
+	}
+	if k.AppArmor != "" {
+		out = append(out, "apparmor="+k.AppArmor)
+	}
+	return out
+}
+
+// rootfsOf is --rootfs as given ("": an image's container).
+func rootfsOf(k runtime.Config) string {
+	if k.RootfsOverlay {
+		return k.Rootfs + ":O"
+	}
+	return k.Rootfs
 }

@@ -42,7 +42,13 @@ const LeafName = "husk-session"
 // Plan decides (and for cgroupfs creates) a container's cgroup. Limits
 // must have passed Check.
 func (info Info) Plan(id string, r Resources, disabled bool) (Plan, error) {
-	path, res := info.SpecFor(id, r, disabled)
+	return info.PlanIn("", id, r, disabled)
+}
+
+// PlanIn is Plan with the container's cgroup in parent ("": the default
+// place; see CheckParent).
+func (info Info) PlanIn(parent, id string, r Resources, disabled bool) (Plan, error) {
+	path, res := info.SpecForIn(parent, id, r, disabled)
 	p := Plan{SpecPath: path, Resources: res, Systemd: strings.Contains(path, ":")}
 	if disabled || !info.Rootless || info.Manager == ManagerSystemd || info.Mount == "" || info.Delegated == "" {
 		return p, nil
@@ -51,6 +57,12 @@ func (info Info) Plan(id string, r Resources, disabled bool) (Plan, error) {
 	base := filepath.Join(info.Mount, info.Delegated)
 	if err := enable(base, r.Controllers()); err != nil {
 		return Plan{}, err
+	}
+	if parent != "" {
+		var err error
+		if base, err = info.makeParent(parent, r.Controllers()); err != nil {
+			return Plan{}, err
+		}
 	}
 	p.Dir = filepath.Join(base, "husk-"+id)
 	if err := os.Mkdir(p.Dir, 0o755); err != nil && !errors.Is(err, os.ErrExist) {
@@ -64,7 +76,18 @@ func (info Info) Plan(id string, r Resources, disabled bool) (Plan, error) {
 // (linux.cgroupsPath, linux.resources), without creating anything: for
 // showing a created container's configuration.
 func (info Info) SpecFor(id string, r Resources, disabled bool) (string, *specs.LinuxResources) {
+	return info.SpecForIn("", id, r, disabled)
+}
+
+// SpecForIn is SpecFor with the container's cgroup in parent.
+func (info Info) SpecForIn(parent, id string, r Resources, disabled bool) (string, *specs.LinuxResources) {
 	v2 := info.Mode == ModeV2
+	if path, ok := info.specPathIn(parent, id, disabled); ok {
+		if path == "" {
+			return "", nil
+		}
+		return path, r.Spec(v2 || info.Rootless)
+	}
 	switch {
 	case disabled:
 		return "", nil

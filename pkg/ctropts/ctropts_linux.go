@@ -54,10 +54,14 @@ type Options struct {
 	Privileged  bool
 	SecurityOpt []string
 	Userns      string
-	Remove      bool
-	LogOpts     []string
-	Limits      Limits
-	Cgroups     string
+	IDMaps      IDMapFlags
+	// Rootfs: the image argument is a root directory (--rootfs).
+	Rootfs       bool
+	CgroupParent string
+	Remove       bool
+	LogOpts      []string
+	Limits       Limits
+	Cgroups      string
 	// Labels (--label), LabelFiles (--label-file) and Annotations
 	// (--annotation); the image's labels are added at create.
 	Labels, LabelFiles, Annotations []string
@@ -143,12 +147,14 @@ func (o *Options) Config(image string, args []string) (runtime.Config, error) {
 	default:
 		return cfg, setting.Errorf("invalid {cgroups} %q: use enabled or disabled", o.Cgroups)
 	}
-	switch o.Userns {
-	case "":
-	case "keep-id":
-		cfg.KeepID = true
-	default:
-		return cfg, setting.Errorf("unsupported {userns} %q: use keep-id", o.Userns)
+	if err := userns(&cfg, o.Userns, o.IDMaps); err != nil {
+		return cfg, err
+	}
+	cfg.CgroupParent = o.CgroupParent
+	if o.Rootfs {
+		if err := rootfsDir(&cfg); err != nil {
+			return cfg, err
+		}
 	}
 	if err := o.Run.apply(&cfg, o.given, o.Network); err != nil {
 		return cfg, err
@@ -169,7 +175,10 @@ func (o *Options) Config(image string, args []string) (runtime.Config, error) {
 	if err := securityOpts(&cfg, o.SecurityOpt); err != nil {
 		return cfg, err
 	}
-	if cfg.Volumes, err = volumes(o.Volumes, o.Mounts, o.Tmpfs); err != nil {
+	if cfg.ImageMounts, err = imageMounts(o.Mounts); err != nil {
+		return cfg, err
+	}
+	if cfg.Volumes, err = volumes(o.Volumes, withoutImageMounts(o.Mounts), o.Tmpfs); err != nil {
 		return cfg, err
 	}
 	logLimits, err := ParseLogOpts(o.LogOpts)
@@ -182,30 +191,6 @@ func (o *Options) Config(image string, args []string) (runtime.Config, error) {
 	}
 	cfg.Annotations, err = labels.Annotations(o.Annotations)
 	return cfg, err
-}
-
-// securityOpts applies --security-opt values.
-func securityOpts(cfg *runtime.Config, opts []string) error {
-	for _, s := range opts {
-		switch {
-		case s == "no-new-privileges" || s == "no-new-privileges=true" || s == "no-new-privileges:true":
-			cfg.NoNewPrivileges = true
-		case s == "seccomp=unconfined" || s == "seccomp:unconfined":
-			cfg.Seccomp.Unconfined = true
-		case strings.HasPrefix(s, "seccomp=") || strings.HasPrefix(s, "seccomp:"):
-			b, err := userfile.Read(s[len("seccomp="):], userfile.SeccompLimit)
-			if err != nil {
-				return setting.Errorf("{security-opt} %q: %w", s, err)
-			}
-			if err := spec.CheckSeccompProfile(string(b)); err != nil {
-				return setting.Errorf("{security-opt} %q: %w", s, err)
-			}
-			cfg.Seccomp.Profile = string(b)
-		default:
-			return setting.Errorf("unsupported {security-opt} %q: use seccomp=unconfined|FILE or no-new-privileges", s)
-		}
-	}
-	return nil
 }
 
 // parseEntrypoint accepts a plain command or a JSON array, like docker.

@@ -45,7 +45,7 @@ func TestErrorsNameTheOption(t *testing.T) {
 		{Options{User: ":", Given: given(OptUser)}, "user", `user ":": want name|uid[:group|gid]`},
 		{Options{Name: "a b", Given: given(OptName)}, "name", `name: invalid container name`},
 		{Options{Workdir: "rel"}, "workdir", `workdir "rel": the working directory must be an absolute path`},
-		{Options{Userns: "auto"}, "userns", `unsupported userns "auto": use keep-id`},
+		{Options{Userns: "bogus"}, "userns", `unsupported userns "bogus": use host`},
 		{Options{Cgroups: "maybe"}, "cgroups", `invalid cgroups "maybe"`},
 		{Options{LogOpts: []string{"compress=true"}}, "log-opt", `unsupported log-opt "compress=true"`},
 		{Options{Network: Network{Mode: "host", Publish: []string{"80"}}}, "network", `cannot publish ports with network host:`},

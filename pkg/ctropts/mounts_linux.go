@@ -162,6 +162,8 @@ func parseMount(m string) (runtime.VolumeSpec, error) {
 			switch val {
 			case "bind", "tmpfs", "volume", "ramfs", "devpts":
 				vs.Kind = runtime.VolumeKind(val)
+			case "image":
+				return vs, errImageMount
 			default:
 				return vs, setting.Errorf("{mount} %q: unsupported type %q (bind, tmpfs, volume, ramfs, devpts)", m, val)
 			}

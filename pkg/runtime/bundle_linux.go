@@ -19,7 +19,7 @@ import (
 // runtime spec, preparing what the rootfs needs (working directory,
 // /etc files).
 func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np netPlan) (*specs.Spec, error) {
-	ic, err := env.Store.ImageConfig(c.Config.ImageID)
+	ic, err := imageConfig(env, c)
 	if err != nil {
 		return nil, err
 	}
@@ -111,11 +111,12 @@ func specUser(env Env, c *Container, rootfs, imageUser string) (u spec.User, uid
 		userSpec = imageUser
 	}
 	keepIDHome := ""
+	uidMap, gidMap = userNSMaps(env, &c.Config)
 	if c.Config.KeepID {
-		uidMap, gidMap = keepIDMaps(env)
 		if userSpec == "" {
-			userSpec = fmt.Sprintf("%d:%d", env.HostUID, env.HostGID)
-			acct := hostAccount(env.HostUID, env.HostGID)
+			uid, gid := keepIDUser(env, &c.Config)
+			userSpec = fmt.Sprintf("%d:%d", uid, gid)
+			acct := hostAccount(uid, gid)
 			acct.Entry = c.Config.PasswdEntry
 			if keepIDHome, err = addKeepIDAccount(rootfs, acct); err != nil {
 				return u, nil, nil, err
@@ -125,11 +126,16 @@ func specUser(env Env, c *Container, rootfs, imageUser string) (u spec.User, uid
 	if u, err = ResolveUser(rootfs, userSpec); err != nil {
 		return u, nil, nil, err
 	}
-	if err := checkResolvedUser(env, userSpec, u, c.Config.KeepID); err != nil {
+	if err := checkResolvedUser(env, userSpec, u, &c.Config); err != nil {
 		return u, nil, nil, err
 	}
 	if c.Config.PasswdEntry != "" && keepIDHome == "" {
 		if err := addPasswdEntry(rootfs, c.Config.PasswdEntry, u); err != nil {
+			return u, nil, nil, err
+		}
+	}
+	if len(uidMap) > 0 && !mapsUser(uidMap) {
+		if err := reachForUserNS(env.Store.GraphRoot, rootfs, c.Dir); err != nil {
 			return u, nil, nil, err
 		}
 	}

@@ -143,7 +143,7 @@ func placeCgroup(env Env, c *Container, spec *specs.Spec) (cgroups.Plan, *os.Fil
 	if env.Cgroups == nil {
 		return cgroups.Plan{}, nil, nil
 	}
-	plan, err := env.Cgroups.Plan(c.ID, c.Config.Resources, c.Config.CgroupsDisabled)
+	plan, err := env.Cgroups.PlanIn(c.Config.CgroupParent, c.ID, c.Config.Resources, c.Config.CgroupsDisabled)
 	if err != nil {
 		return plan, nil, err
 	}

@@ -94,6 +94,7 @@ type Config struct {
 	RunOptions
 	// PidFiles get the pids at each start (pidfiles_linux.go).
 	PidFiles
+	Isolation
 }
 
 // Status is a container's lifecycle state.
@@ -243,15 +244,6 @@ func Lookup(s *storage.Store, ref string) (*Container, error) {
 	return nil, fmt.Errorf("%w: %q", ErrContainerUnknown, ref)
 }
 
-// Settings are the global settings (--runtime, --cgroup-manager, ...) a
-// container was created with; "" is the default of the command at hand.
-type Settings struct {
-	Runtime       string `json:"runtime,omitempty"`
-	CgroupManager string `json:"cgroupManager,omitempty"`
-	StorageDriver string `json:"storageDriver,omitempty"`
-	VolumePath    string `json:"volumePath,omitempty"`
-}
-
 // storageMetadata marks the storage library's containers that husk makes
 // (others in the store, such as a build's working containers, are not
 // husk's to list or to clean up), with the process that makes it: until
@@ -355,7 +347,7 @@ func Reachable(graphRoot string) (monitors, inits, keepIDInits []int) {
 			monitors = append(monitors, c.State.MonitorPid)
 		}
 		if c.Alive() {
-			if c.Config.KeepID {
+			if c.Config.ownUserNS() {
 				keepIDInits = append(keepIDInits, c.State.Pid)
 			} else {
 				inits = append(inits, c.State.Pid)

@@ -94,12 +94,12 @@ func (t *ctrTree) place(p string, src copySource, own copyOwner) error {
 
 // openTree mounts c and opens its files; close unmounts.
 func openTree(env Env, c *Container) (*ctrTree, func(), error) {
-	rootfs, err := env.Store.Mount(c.ID, "")
+	rootfs, err := mountRoot(env, c)
 	if err != nil {
-		return nil, nil, fmt.Errorf("mount container %s: %w", c.Name, err)
+		return nil, nil, err
 	}
 	t := &ctrTree{env: env, c: c, rootfs: rootfs, roots: map[string]*ctrRoot{}}
-	return t, func() { t.Close(); _, _ = env.Store.Unmount(c.ID, false) }, nil
+	return t, func() { t.Close(); unmountRoot(env, c) }, nil
 }
 
 // CopyOutTar writes the container path src to w as a tar stream (cp

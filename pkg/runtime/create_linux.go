@@ -23,11 +23,11 @@ import (
 // Create records a new container for an image already in the store. The
 // rootfs is not mounted until Start.
 func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
-	img, _, err := env.Store.Lookup(cfg.Image)
+	imageID, err := createImage(env, cfg)
 	if err != nil {
 		return nil, err
 	}
-	cfg.ImageID = img.ID
+	cfg.ImageID = imageID
 	if cfg.Name == "" {
 		cfg.Name = randomName()
 	} else if err := validName(cfg.Name); err != nil {
@@ -40,17 +40,14 @@ func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
 	// run root without fsync (as podman does), which saves most of the
 	// storage work of a short run.
 	opts := &cstorage.ContainerOptions{Volatile: cfg.Remove}
-	if cfg.KeepID {
-		if !env.Rootless {
-			return nil, setting.Errorf("{userns=keep-id} is for rootless use: as root the container already runs with your ids")
-		}
-		uidMap, gidMap := keepIDMaps(env)
+	if cfg.ownUserNS() {
+		uidMap, gidMap := userNSMaps(env, &cfg)
 		opts.UIDMap = toIDMap(uidMap)
 		opts.GIDMap = toIDMap(gidMap)
 	}
 	var exposed, imageVolumes map[string]struct{}
 	imageUser := ""
-	if ic, err := env.Store.ImageConfig(img.ID); err == nil {
+	if ic, err := env.Store.ImageConfig(imageID); imageID != "" && err == nil {
 		imageVolumes = ic.Config.Volumes
 		if cfg.StopSignal == "" {
 			cfg.StopSignal = ic.Config.StopSignal
@@ -67,7 +64,7 @@ func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
 	if err := normalizeNetwork(env, &cfg, withExposed(exposed, cfg.Expose)); err != nil {
 		return nil, err
 	}
-	sc, err := env.Store.CreateContainer("", []string{cfg.Name}, img.ID, "", newStorageMetadata(), opts)
+	sc, err := env.Store.CreateContainer("", []string{cfg.Name}, imageID, "", newStorageMetadata(), opts)
 	if err != nil {
 		if errors.Is(err, cstorage.ErrDuplicateName) {
 			return nil, fmt.Errorf("the container name %q is already in use: remove that container or choose another name", cfg.Name)
@@ -108,6 +105,12 @@ func checkCreate(env Env, cfg *Config) error {
 	if err := checkRunOptions(env, *cfg); err != nil {
 		return err
 	}
+	if err := resolveUserns(env, cfg); err != nil {
+		return err
+	}
+	if err := resolveImageMounts(env, cfg); err != nil {
+		return err
+	}
 	if err := resolveNamespaceContainers(env, cfg); err != nil {
 		return err
 	}
@@ -120,6 +123,9 @@ func checkResources(env Env, cfg Config) error {
 	if err := cfg.Resources.Validate(); err != nil {
 		return err
 	}
+	if err := checkCgroupParent(env, cfg); err != nil {
+		return err
+	}
 	if cfg.Resources.Empty() {
 		return nil
 	}
@@ -130,22 +136,22 @@ func checkResources(env Env, cfg Config) error {
 }
 
 // runtimeCgroupArgs are the runtime's global flags for a cgroup plan.
-func keepIDMaps(env Env) ([]spec.IDMap, []spec.IDMap) {
-	build := func(id uint32) []spec.IDMap {
-		if env.SingleID {
-			return []spec.IDMap{{ContainerID: id, HostID: 0, Size: 1}}
-		}
-		const size = 65536
-		m := []spec.IDMap{{ContainerID: 0, HostID: 1, Size: id}, {ContainerID: id, HostID: 0, Size: 1}}
-		if id+1 < size {
-			m = append(m, spec.IDMap{ContainerID: id + 1, HostID: id + 1, Size: size - id - 1})
-		}
-		if id == 0 {
-			m = m[1:]
-		}
-		return m
+// keepIDMap is keep-id's map of one kind: the container's id is the
+// user (0 in husk's namespace), the ids below and above it the
+// subordinate ones.
+func keepIDMap(env Env, id uint32) []spec.IDMap {
+	if env.SingleID {
+		return []spec.IDMap{{ContainerID: id, HostID: 0, Size: 1}}
 	}
-	return build(env.HostUID), build(env.HostGID)
+	const size = 65536
+	m := []spec.IDMap{{ContainerID: 0, HostID: 1, Size: id}, {ContainerID: id, HostID: 0, Size: 1}}
+	if id+1 < size {
+		m = append(m, spec.IDMap{ContainerID: id + 1, HostID: id + 1, Size: size - id - 1})
+	}
+	if id == 0 {
+		m = m[1:]
+	}
+	return m
 }
 
 func toIDMap(m []spec.IDMap) []idtools.IDMap {
@@ -160,11 +166,11 @@ func toIDMap(m []spec.IDMap) []idtools.IDMap {
 // that inspect shows the complete security profile before it first runs.
 // Start writes it again (the mount may differ).
 func Prepare(ctx context.Context, env Env, c *Container) error {
-	rootfs, err := env.Store.Mount(c.ID, "")
+	rootfs, err := mountRoot(env, c)
 	if err != nil {
-		return fmt.Errorf("mount container %s: %w", c.Name, err)
+		return err
 	}
-	defer func() { _, _ = env.Store.Unmount(c.ID, false) }()
+	defer unmountRoot(env, c)
 	np := netPlan{info: netns.ModeInfo(c.Config.Net.Mode), preparing: true}
 	if c.Config.Net.OwnNamespace() {
 		np.nsPath = netns.NetnsPath(netRunDir(env), c.ID)
@@ -174,7 +180,7 @@ func Prepare(ctx context.Context, env Env, c *Container) error {
 		return err
 	}
 	if env.Cgroups != nil {
-		spec.Linux.CgroupsPath, spec.Linux.Resources = env.Cgroups.SpecFor(c.ID, c.Config.Resources, c.Config.CgroupsDisabled)
+		spec.Linux.CgroupsPath, spec.Linux.Resources = env.Cgroups.SpecForIn(c.Config.CgroupParent, c.ID, c.Config.Resources, c.Config.CgroupsDisabled)
 	}
 	if err := writeSpec(c, spec); err != nil {
 		return err

@@ -148,14 +148,14 @@ func execProcess(env Env, c *Container, o ExecOptions) (*specs.Process, string, 
 		p.Cwd = o.Workdir
 	}
 	if o.User != "" {
-		if err := CheckUser(env, fmt.Sprintf("-u %q", o.User), o.User, c.Config.KeepID); err != nil {
+		if err := CheckUser(env, fmt.Sprintf("-u %q", o.User), o.User, &c.Config); err != nil {
 			return nil, "", err
 		}
 		u, err := ResolveUser(cs.Root.Path, o.User)
 		if err != nil {
 			return nil, "", err
 		}
-		if err := checkResolvedUser(env, o.User, u, c.Config.KeepID); err != nil {
+		if err := checkResolvedUser(env, o.User, u, &c.Config); err != nil {
 			return nil, "", err
 		}
 		p.User = specs.User{UID: u.UID, GID: u.GID, AdditionalGids: u.AdditionalGids}

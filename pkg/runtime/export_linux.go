@@ -20,11 +20,11 @@ import (
 // own, as the container sees them, without what is mounted into it) to w
 // as an uncompressed tar archive, streamed as it is read.
 func Export(env Env, c *Container, w io.Writer) (err error) {
-	rootfs, err := env.Store.Mount(c.ID, "")
+	rootfs, err := mountRoot(env, c)
 	if err != nil {
-		return fmt.Errorf("mount container %s: %w", c.Name, err)
+		return err
 	}
-	defer func() { _, _ = env.Store.Unmount(c.ID, false) }()
+	defer unmountRoot(env, c)
 	rc, err := archive.Tar(rootfs, archive.Uncompressed)
 	if err != nil {
 		return fmt.Errorf("read the file system of container %s: %w", c.Name, err)

@@ -160,18 +160,7 @@ func (l *launch) openIO() (*launchIO, error) {
 	lio := &launchIO{base: oci.IO{PidFile: l.pidFile, CgroupFD: l.cgroup, ExtraFiles: l.stdio.ExtraFiles}, stdio: l.stdio, interactive: l.interactive, detach: l.detach}
 	switch {
 	case l.tty:
-		c, err := oci.NewConsoleSocket()
-		if err != nil {
-			return nil, err
-		}
-		lio.console, lio.base.ConsoleSocket = c, c.Path()
-		lio.master = make(chan *os.File, 1)
-		go func() {
-			if m, err := c.Receive(); err == nil {
-				lio.master <- m
-			}
-			close(lio.master)
-		}()
+		lio.tty = true
 	case !l.detach:
 		if l.interactive {
 			lio.base.Stdin = l.stdio.Stdin
@@ -190,7 +179,9 @@ type launchIO struct {
 	// stderr goes through gate: a new one for every attempt to create.
 	stderr io.Writer
 	gate   *oci.StderrGate
-	// console receives the terminal's master on master.
+	// tty: each attempt's console receives the terminal's master on
+	// master.
+	tty     bool
 	console *oci.ConsoleSocket
 	master  chan *os.File
 	// detachConsole ends the terminal's copying once the process is gone.
@@ -198,8 +189,26 @@ type launchIO struct {
 }
 
 // attempt returns the IO for one runtime call that makes the process.
+// Each attempt gets a console socket of its own: a runtime that failed
+// may have taken the last one's connection (crun on a host it cannot
+// run containers on, before husk falls back to runc).
 func (lio *launchIO) attempt() (oci.IO, error) {
 	o := lio.base
+	if lio.tty {
+		lio.close()
+		c, err := oci.NewConsoleSocket()
+		if err != nil {
+			return o, err
+		}
+		master := make(chan *os.File, 1)
+		lio.console, lio.master, o.ConsoleSocket = c, master, c.Path()
+		go func() {
+			if m, err := c.Receive(); err == nil {
+				master <- m
+			}
+			close(master)
+		}()
+	}
 	if lio.stderr != nil {
 		g, err := oci.NewStderrGate(lio.stderr)
 		if err != nil {
@@ -272,6 +281,13 @@ func (lio *launchIO) abandon() { lio.detachConsole = nil }
 func (lio *launchIO) close() {
 	if lio.console != nil {
 		_ = lio.console.Close()
+	}
+	select {
+	case m, ok := <-lio.master: // a failed attempt's terminal
+		if ok {
+			m.Close()
+		}
+	default:
 	}
 }
 

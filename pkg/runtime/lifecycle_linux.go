@@ -152,6 +152,7 @@ func Refresh(env Env, c *Container) error {
 	}
 	c.State.Cgroup, c.State.CgroupOwned, c.State.Paused = "", false, false
 	_ = netns.Detach(netRunDir(env), c.ID)
+	unmountImages(env, c)
 	_, _ = env.Store.Unmount(c.ID, true)
 	if err := c.Save(); err != nil {
 		return err

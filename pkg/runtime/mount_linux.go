@@ -30,11 +30,7 @@ func Mount(env Env, c *Container) (string, error) {
 		return "", err
 	}
 	defer unlock()
-	p, err := env.Store.Mount(c.ID, "")
-	if err != nil {
-		return "", fmt.Errorf("mount container %s: %w", c.Name, err)
-	}
-	return p, nil
+	return mountRoot(env, c)
 }
 
 // Unmount takes back one mount of c's root filesystem, or with force all

@@ -66,10 +66,10 @@ func keepIDJoinError(name, other string) error {
 // keepIDUserNS is the user namespace a keep-id container's network
 // namespace is made in (nil for other containers).
 func keepIDUserNS(env Env, c *Container) *netns.UserNS {
-	if !c.Config.KeepID {
+	if !c.Config.ownUserNS() {
 		return nil
 	}
-	uidMap, gidMap := keepIDMaps(env)
+	uidMap, gidMap := userNSMaps(env, &c.Config)
 	conv := func(m []spec.IDMap) []syscall.SysProcIDMap {
 		var out []syscall.SysProcIDMap
 		for _, e := range m {
@@ -92,7 +92,7 @@ func normalizeNetwork(env Env, cfg *Config, exposed map[string]struct{}) error {
 		if err != nil {
 			return setting.Errorf("{network} %s: %w", n.Mode, err)
 		}
-		if cfg.KeepID && !other.Config.KeepID {
+		if cfg.ownUserNS() && !other.Config.ownUserNS() {
 			return keepIDJoinError(cfg.Name, other.Name)
 		}
 		n.Mode = netns.ContainerPrefix + other.ID
@@ -168,10 +168,10 @@ func prepareNetwork(ctx context.Context, env Env, c *Container) (netPlan, error)
 			info = *other.State.Net
 		}
 		plan := netPlan{nsPath: filepath.Join("/proc", strconv.Itoa(other.State.Pid), "ns", "net"), info: info, shareFrom: other.Dir}
-		if c.Config.KeepID {
+		if c.Config.ownUserNS() {
 			// The network namespace belongs to the other container's user
 			// namespace: join that one too, or exec could not enter it.
-			if !other.Config.KeepID {
+			if !other.Config.ownUserNS() {
 				return netPlan{}, keepIDJoinError(c.Name, other.Name)
 			}
 			plan.usernsPath = filepath.Join("/proc", strconv.Itoa(other.State.Pid), "ns", "user")

@@ -59,7 +59,7 @@ func resolveNamespaceContainers(env Env, cfg *Config) error {
 		if err != nil {
 			return setting.Errorf("{"+o.setting+"} %s: %w", *o.mode, err)
 		}
-		if other.Config.KeepID != cfg.KeepID {
+		if other.Config.ownUserNS() != cfg.ownUserNS() {
 			return setting.Errorf("{"+o.setting+"} %s: the containers must both, or neither, use {userns=keep-id}", *o.mode)
 		}
 		*o.mode = NSContainerPrefix + other.ID

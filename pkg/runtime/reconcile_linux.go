@@ -91,6 +91,7 @@ func reconcileStart(env Env, c *Container) error {
 		_ = cgroups.Remove(dir)
 	}
 	_ = netns.Detach(netRunDir(env), c.ID)
+	unmountImages(env, c)
 	_, _ = env.Store.Unmount(c.ID, true)
 	if c.State.Status == StatusRunning {
 		c.State.Status, c.State.FinishedAt, c.State.ExitCode = StatusExited, time.Now().UTC(), -1
@@ -141,7 +142,7 @@ func checkReachable(c *Container) error {
 		return nil
 	}
 	fd, err := unix.Open(fmt.Sprintf("/proc/%d/ns/user", c.State.Pid), unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	if err == nil && c.Config.KeepID {
+	if err == nil && c.Config.ownUserNS() {
 		parent, perr := unix.IoctlRetInt(fd, unix.NS_GET_PARENT)
 		unix.Close(fd)
 		fd, err = parent, perr

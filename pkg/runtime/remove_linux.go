@@ -90,6 +90,9 @@ func deleteFromRuntimes(ctx context.Context, env Env, c *Container) {
 // the store (~1-2 ms less than unmounting first); a forced unmount is the
 // fallback when that fails.
 func removeStorage(env Env, c *Container) error {
+	if c.Config.RootfsOverlay {
+		unmountImages(env, c) // only its overlay: image mounts go with the run
+	}
 	err := env.Store.DeleteContainer(c.ID)
 	if err != nil && !errors.Is(err, cstorage.ErrContainerUnknown) {
 		_, _ = env.Store.Unmount(c.ID, true)

@@ -197,7 +197,7 @@ func runOptionsSpec(env Env, c *Container, preparing bool, rootfs string, etc []
 // names in the rootfs's /etc/group.
 func extraSpec(cfg Config, rootfs string, u *spec.User) (spec.Extra, error) {
 	e := spec.Extra{ShmSize: cfg.ShmSize, Sysctls: cfg.Sysctls, Umask: cfg.Umask, KeepGroups: cfg.KeepGroups,
-		OOMScoreAdj: cfg.OOMScoreAdj, Personality: cfg.Personality}
+		OOMScoreAdj: cfg.OOMScoreAdj, Personality: cfg.Personality, Mask: cfg.Mask, Unmask: cfg.Unmask}
 	if cfg.UlimitHost {
 		for name, res := range spec.Rlimits {
 			var lim unix.Rlimit

@@ -97,14 +97,14 @@ func (s *starter) tlog(what string) { logrus.Debugf("timing: %s at %v", what, ti
 // places the cgroup; each leaves its undoing to the teardown.
 func (s *starter) prepare(ctx context.Context) error {
 	env, c := s.env, s.c
-	rootfs, err := env.Store.Mount(c.ID, "")
+	rootfs, err := mountRoot(env, c)
 	s.tlog("mounted")
 	if err != nil {
-		return fmt.Errorf("mount container %s: %w", c.Name, err)
+		return err
 	}
-	if !c.Config.Remove {
-		// (A --rm container is unmounted as it is deleted.)
-		s.cleanup = append(s.cleanup, func() { _, _ = env.Store.Unmount(c.ID, false) })
+	if !c.Config.Remove || c.Config.RootfsOverlay {
+		// (A --rm container's layer is unmounted as it is deleted.)
+		s.cleanup = append(s.cleanup, func() { unmountRoot(env, c) })
 	}
 	if s.net, err = prepareNetwork(ctx, env, c); err != nil {
 		return err
@@ -118,6 +118,9 @@ func (s *starter) prepare(ctx context.Context) error {
 	}
 	s.tlog("network prepared")
 	spec, err := buildSpec(ctx, env, c, rootfs, s.net)
+	if err == nil {
+		err = s.mountImages(spec)
+	}
 	if err != nil {
 		return err
 	}

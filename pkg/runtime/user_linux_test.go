@@ -52,7 +52,7 @@ func TestResolveUser(t *testing.T) {
 }
 
 func TestKeepIDMaps(t *testing.T) {
-	u, g := keepIDMaps(Env{HostUID: 1001, HostGID: 1001})
+	u, g := userNSMaps(Env{HostUID: 1001, HostGID: 1001}, &Config{KeepID: true})
 	want := []spec.IDMap{{ContainerID: 0, HostID: 1, Size: 1001}, {ContainerID: 1001, HostID: 0, Size: 1}, {ContainerID: 1002, HostID: 1002, Size: 65536 - 1002}}
 	if !reflect.DeepEqual(u, want) || !reflect.DeepEqual(g, want) {
 		t.Fatalf("got %v", u)
@@ -63,7 +63,7 @@ func TestKeepIDMaps(t *testing.T) {
 	if got := mapID(5, u); got != 6 {
 		t.Errorf("container uid 5 maps to %d", got)
 	}
-	u, _ = keepIDMaps(Env{HostUID: 1001, HostGID: 1001, SingleID: true})
+	u, _ = userNSMaps(Env{HostUID: 1001, HostGID: 1001, SingleID: true}, &Config{KeepID: true})
 	if !reflect.DeepEqual(u, []spec.IDMap{{ContainerID: 1001, HostID: 0, Size: 1}}) {
 		t.Errorf("single: %v", u)
 	}

@@ -83,8 +83,10 @@ type NamespaceIDs struct {
 	UIDs, GIDs []IDSpan
 	// SingleID: the namespace maps only the user (no subordinate ids).
 	SingleID bool
-	// KeepID: the ids are those of --userns=keep-id's map.
+	// KeepID: the ids are those of --userns=keep-id's map; Mode names
+	// another map of the container's own (--userns, --uidmap).
 	KeepID bool
+	Mode   string
 	// HostUID names the user in the fix.
 	HostUID uint32
 }
@@ -145,6 +147,10 @@ func (ids NamespaceIDs) check(what, kind string, id uint64, spans []IDSpan) erro
 	if ids.KeepID {
 		return setting.Errorf("%s: %s %d is not mapped with {userns=keep-id}, which maps %ss %s; use one of those",
 			what, kind, id, kind, spansString(spans))
+	}
+	if ids.Mode != "" {
+		return fmt.Errorf("%s: %s %d is not mapped in the container's user namespace (%s), which maps %ss %s; use one of those",
+			what, kind, id, ids.Mode, kind, spansString(spans))
 	}
 	file := "/etc/subuid"
 	if kind == "gid" {

@@ -10,10 +10,11 @@ import (
 // namespaceIDs reads the ids of the user namespace a container of env
 // gets: husk's own (/proc/self/uid_map), or with keep-id the container's
 // map. Outside a user namespace (root) every id exists.
-func namespaceIDs(env Env, keepID bool) (NamespaceIDs, error) {
-	ids := NamespaceIDs{SingleID: env.SingleID, HostUID: env.HostUID, KeepID: keepID}
-	if keepID {
-		uidMap, gidMap := keepIDMaps(env)
+func namespaceIDs(env Env, c *Config) (NamespaceIDs, error) {
+	ids := NamespaceIDs{SingleID: env.SingleID, HostUID: env.HostUID, KeepID: c.KeepID}
+	if c.ownUserNS() {
+		ids.Mode = c.UsernsMode
+		uidMap, gidMap := userNSMaps(env, c)
 		ids.UIDs, ids.GIDs = containerSpans(uidMap), containerSpans(gidMap)
 		return ids, nil
 	}
@@ -49,11 +50,11 @@ func containerSpans(m []spec.IDMap) []IDSpan {
 // CheckUser refuses a -u the container's user namespace cannot run (see
 // CheckUserSpec); what names the spec in errors. Create and Exec call it
 // before anything is made.
-func CheckUser(env Env, what, spec string, keepID bool) error {
+func CheckUser(env Env, what, spec string, c *Config) error {
 	if spec == "" {
 		return nil
 	}
-	ids, err := namespaceIDs(env, keepID)
+	ids, err := namespaceIDs(env, c)
 	if err != nil {
 		return err
 	}
@@ -63,17 +64,17 @@ func CheckUser(env Env, what, spec string, keepID bool) error {
 // checkCreateUser checks -u, or else the image's USER, for Create.
 func checkCreateUser(env Env, cfg Config, imageUser string) error {
 	if cfg.User != "" {
-		return CheckUser(env, fmt.Sprintf("-u %q", cfg.User), cfg.User, cfg.KeepID)
+		return CheckUser(env, fmt.Sprintf("-u %q", cfg.User), cfg.User, &cfg)
 	}
 	if cfg.KeepID {
 		return nil // the user's own ids
 	}
-	return CheckUser(env, fmt.Sprintf("the image's USER %q (give -u to run as another user)", imageUser), imageUser, false)
+	return CheckUser(env, fmt.Sprintf("the image's USER %q (give -u to run as another user)", imageUser), imageUser, &cfg)
 }
 
 // checkResolvedUser checks the ids a -u name resolved to.
-func checkResolvedUser(env Env, spec string, u spec.User, keepID bool) error {
-	ids, err := namespaceIDs(env, keepID)
+func checkResolvedUser(env Env, spec string, u spec.User, c *Config) error {
+	ids, err := namespaceIDs(env, c)
 	if err != nil {
 		return err
 	}

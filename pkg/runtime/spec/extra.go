@@ -43,6 +43,9 @@ type Extra struct {
 	// Personality is the execution domain (LINUX, LINUX32; "": the
 	// default).
 	Personality string
+	// Mask are paths masked besides the defaults; Unmask are patterns of
+	// default masked or read-only paths to leave alone (UnmaskAll: all).
+	Mask, Unmask []string
 }
 
 // The namespace modes of Extra.Namespaces besides a path.
@@ -55,6 +58,7 @@ const (
 func applyExtra(s *specs.Spec, o Options) error {
 	e := o.Extra
 	applyNamespaces(s, e.Namespaces, o.Rootless)
+	applyMasks(s, e.Mask, e.Unmask)
 	if e.OOMScoreAdj != nil {
 		v := *e.OOMScoreAdj
 		s.Process.OOMScoreAdj = &v
