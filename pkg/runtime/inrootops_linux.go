@@ -155,6 +155,7 @@ type ctrEntry struct {
 	Mode     fs.FileMode
 	UID, GID int
 	ModTime  time.Time
+	Dev      uint64   // the file system it is on
 	dir      *os.File // the directory that holds it, open during fn
 	name     string
 	path     string // its path inside the root, for messages
@@ -180,8 +181,9 @@ func (e ctrEntry) Readlink() (string, error) {
 
 // Walk calls fn for p (symlinks followed inside the root) and, when it is
 // a directory, for everything below it (symlinks not followed), a
-// directory before what it holds, in name order. rel is the path relative
-// to p ("." for p).
+// directory before what it holds, in name order (fn returning fs.SkipDir
+// for a directory skips what it holds). rel is the path relative to p
+// ("." for p).
 func (r *ctrRoot) Walk(p string, fn func(rel string, e ctrEntry) error) error {
 	dir, name, err := r.follow(p)
 	if err != nil {
@@ -201,7 +203,8 @@ func walkAt(dir *os.File, name, p, rel string, fn func(string, ctrEntry) error) 
 		// swapped one in since.
 		return &fs.PathError{Op: "open", Path: p, Err: unix.ELOOP}
 	}
-	e := ctrEntry{Mode: statMode(st), UID: int(st.Uid), GID: int(st.Gid), ModTime: time.Unix(st.Mtim.Unix()), dir: dir, name: name, path: p}
+	e := ctrEntry{Mode: statMode(st), UID: int(st.Uid), GID: int(st.Gid), ModTime: time.Unix(st.Mtim.Unix()), Dev: st.Dev,
+		dir: dir, name: name, path: p}
 	if !e.Mode.IsDir() {
 		return fn(rel, e)
 	}
@@ -211,7 +214,9 @@ func walkAt(dir *os.File, name, p, rel string, fn func(string, ctrEntry) error) 
 	}
 	d := os.NewFile(uintptr(fd), p)
 	defer d.Close()
-	if err := fn(rel, e); err != nil {
+	if err := fn(rel, e); err == fs.SkipDir {
+		return nil
+	} else if err != nil {
 		return err
 	}
 	names, err := d.Readdirnames(-1)

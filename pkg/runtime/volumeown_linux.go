@@ -7,7 +7,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"syscall"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/husk-dev/husk/pkg/runtime/spec"
 )
@@ -26,35 +27,33 @@ func chownForU(v VolumeSpec, dir string, owner idPair) error {
 	if !slices.ContainsFunc(v.Options, isOwnerOption) {
 		return nil
 	}
-	dir, err := filepath.EvalSymlinks(dir)
-	if err != nil {
-		return fmt.Errorf("chown %s for %s:U: %w", dir, v.Destination, err)
-	}
-	root, err := os.Lstat(dir)
-	if err != nil {
-		return fmt.Errorf("chown %s for %s:U: %w", dir, v.Destination, err)
-	}
-	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && p != dir {
-			if st, err := os.Lstat(p); err == nil && !sameDevice(st, root) {
-				return fs.SkipDir
-			}
-		}
-		return os.Lchown(p, int(owner.uid), int(owner.gid))
-	})
-	if err != nil {
+	fail := func(err error) error {
 		return fmt.Errorf("chown %s for %s:U: %w: give the directory to your user (or use a volume)", dir, v.Destination, err)
 	}
+	// What is below dir is the containers' (a volume's files, a shared
+	// directory): walked and changed through descriptors, relative to
+	// dir, never by path.
+	root, err := openCtrRoot(dir)
+	if err != nil {
+		return fail(err)
+	}
+	defer root.Close()
+	var dev uint64
+	err = root.Walk("/", func(rel string, e ctrEntry) error {
+		if rel == "." {
+			dev = e.Dev
+		} else if e.Mode.IsDir() && e.Dev != dev {
+			return fs.SkipDir // another mount: not the source's
+		}
+		if err := unix.Fchownat(int(e.dir.Fd()), e.name, int(owner.uid), int(owner.gid), unix.AT_SYMLINK_NOFOLLOW); err != nil {
+			return &fs.PathError{Op: "lchown", Path: e.path, Err: err}
+		}
+		return nil
+	})
+	if err != nil {
+		return fail(err)
+	}
 	return nil
-}
-
-func sameDevice(a, b os.FileInfo) bool {
-	sa, ok1 := a.Sys().(*syscall.Stat_t)
-	sb, ok2 := b.Sys().(*syscall.Stat_t)
-	return ok1 && ok2 && sa.Dev == sb.Dev
 }
 
 // overlayMount is -v SRC:DST:O: an overlay with SRC as its lower layer and
