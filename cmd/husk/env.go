@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/husk-dev/husk/internal/ctrlist"
 	"github.com/husk-dev/husk/pkg/cgroups"
 	"github.com/husk-dev/husk/pkg/pull/pullopts"
 	"github.com/husk-dev/husk/pkg/runtime"
@@ -151,6 +152,20 @@ func (a *app) cgroupInfo() (cgroups.Info, error) {
 
 // withSelection opens the store and runs fn for each container sel
 // selects; with several, each failure is reported and husk ends with 125.
+// filterSelection narrows sel to the containers ps's --filter values
+// match (none given: sel stays).
+func filterSelection(sel *runtime.Selection, filters []string) error {
+	if len(filters) == 0 {
+		return nil
+	}
+	f, err := ctrlist.ParseFilter(filters, nil)
+	if err != nil {
+		return err
+	}
+	sel.Filter = f.Match
+	return nil
+}
+
 func (a *app) withSelection(sel runtime.Selection, fn func(runtime.Env, runtime.Target) error) error {
 	if err := sel.Check(); err != nil {
 		return err

@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/husk-dev/husk/internal/ctrlist"
 	"github.com/husk-dev/husk/pkg/runtime"
 )
 
@@ -33,12 +32,8 @@ func newFreezeCommand(a *app, verb, short string, fn func(runtime.Env, *runtime.
 		Short: short,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sel.Refs = args
-			if len(filters) > 0 {
-				f, err := ctrlist.ParseFilter(filters, nil)
-				if err != nil {
-					return err
-				}
-				sel.Filter = f.Match
+			if err := filterSelection(&sel, filters); err != nil {
+				return err
 			}
 			return a.withSelection(sel, func(env runtime.Env, t runtime.Target) error {
 				if err := fn(env, t.C); err != nil {

@@ -5,7 +5,6 @@ package main
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/husk-dev/husk/internal/ctrlist"
 	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/runtime"
 )
@@ -21,12 +20,8 @@ func newRestartCommand(a *app) *cobra.Command {
 		Short: "Stop and start containers again (detached)",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sel.Refs = args
-			if len(filters) > 0 {
-				f, err := ctrlist.ParseFilter(filters, nil)
-				if err != nil {
-					return err
-				}
-				sel.Filter = f.Match
+			if err := filterSelection(&sel, filters); err != nil {
+				return err
 			}
 			return a.withSelection(sel, func(env runtime.Env, t runtime.Target) error {
 				c := t.C

@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/husk-dev/husk/internal/ctrlist"
 	"github.com/husk-dev/husk/pkg/runtime"
 )
 
@@ -23,12 +22,8 @@ func newStopCommand(a *app) *cobra.Command {
 		Short: "Stop containers: the image's stop signal, then SIGKILL after the timeout",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sel.Refs = args
-			if len(filters) > 0 {
-				f, err := ctrlist.ParseFilter(filters, nil)
-				if err != nil {
-					return err
-				}
-				sel.Filter = f.Match
+			if err := filterSelection(&sel, filters); err != nil {
+				return err
 			}
 			return a.withSelection(sel, func(env runtime.Env, t runtime.Target) error {
 				if err := runtime.Stop(cmd.Context(), env, t.C, stopTimeout(cmd.Flags().Changed("time"), timeout, t.C)); err != nil {

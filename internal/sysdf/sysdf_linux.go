@@ -210,32 +210,27 @@ func (s Summary) Reclaimable() string {
 func (u Usage) Summaries() []Summary {
 	img := Summary{Type: "Images", Total: len(u.Images)}
 	for _, i := range u.Images {
-		img.RawSize += i.RawSize
-		if i.Containers > 0 {
-			img.Active++
-		} else {
-			img.RawReclaimable += i.RawSize
-		}
+		img.count(i.RawSize, i.Containers > 0)
 	}
 	ctr := Summary{Type: "Containers", Total: len(u.Containers)}
 	for _, c := range u.Containers {
-		ctr.RawSize += c.RawSize
-		if c.Status == string(runtime.StatusRunning) {
-			ctr.Active++
-		} else {
-			ctr.RawReclaimable += c.RawSize
-		}
+		ctr.count(c.RawSize, c.Status == string(runtime.StatusRunning))
 	}
 	vol := Summary{Type: "Local Volumes", Total: len(u.Volumes)}
 	for _, v := range u.Volumes {
-		vol.RawSize += v.RawSize
-		if v.Links > 0 {
-			vol.Active++
-		} else {
-			vol.RawReclaimable += v.RawSize
-		}
+		vol.count(v.RawSize, v.Links > 0)
 	}
 	return []Summary{img, ctr, vol}
+}
+
+// count adds one item of size bytes: active (in use), or reclaimable.
+func (s *Summary) count(size int64, active bool) {
+	s.RawSize += size
+	if active {
+		s.Active++
+	} else {
+		s.RawReclaimable += size
+	}
 }
 
 // Write prints the summary: podman's table, JSON (a list of the rows
