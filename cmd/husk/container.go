@@ -37,6 +37,7 @@ func newContainerCommand(a *app) *cobra.Command {
 
 func newContainerPruneCommand(a *app) *cobra.Command {
 	var filters []string
+	var force bool
 	cmd := &cobra.Command{
 		Use:   "prune [flags]",
 		Short: "Remove all stopped containers",
@@ -44,6 +45,9 @@ func newContainerPruneCommand(a *app) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := prunefilter.Parse(filters, time.Now(), prunefilter.Containers)
 			if err != nil {
+				return err
+			}
+			if ok, err := confirmed(cmd, force, "WARNING! This will remove all non running containers.\n"); !ok || err != nil {
 				return err
 			}
 			store, env, err := a.openEnv()
@@ -58,7 +62,7 @@ func newContainerPruneCommand(a *app) *cobra.Command {
 			return err
 		},
 	}
-	cmd.Flags().BoolP("force", "f", false, "do not ask for confirmation (husk never asks)")
+	cmd.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
 	addPruneFilterFlag(cmd, &filters)
 	return cmd
 }

@@ -56,6 +56,13 @@ func newImagePruneCommand(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			warning := "WARNING! This command removes all dangling images.\n"
+			if all {
+				warning = "WARNING! This command removes all images without at least one container associated with them.\n"
+			}
+			if ok, err := confirmed(cmd, force, warning); !ok || err != nil {
+				return err
+			}
 			store, err := a.openStore()
 			if err != nil {
 				return err
@@ -70,7 +77,7 @@ func newImagePruneCommand(a *app) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVarP(&all, "all", "a", false, "remove every image no container uses, not only unnamed ones")
-	cmd.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation (husk never asks for prune)")
+	cmd.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
 	addPruneFilterFlag(cmd, &filters)
 	return cmd
 }

@@ -190,6 +190,7 @@ func newNetworkRmCommand(d networkDeps) *cobra.Command {
 
 func newNetworkPruneCommand(d networkDeps) *cobra.Command {
 	var filters []string
+	var force bool
 	prune := &cobra.Command{
 		Use:   "prune [flags]",
 		Short: "Remove every network no container uses",
@@ -197,6 +198,9 @@ func newNetworkPruneCommand(d networkDeps) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f, err := prunefilter.Parse(filters, time.Now(), prunefilter.Networks)
 			if err != nil {
+				return err
+			}
+			if ok, err := confirmed(cmd, force, "WARNING! This will remove all networks not used by at least one container.\n"); !ok || err != nil {
 				return err
 			}
 			s, err := d.open()
@@ -211,7 +215,7 @@ func newNetworkPruneCommand(d networkDeps) *cobra.Command {
 			return err
 		},
 	}
-	prune.Flags().BoolP("force", "f", false, "do not ask for confirmation (husk never asks)")
+	prune.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
 	addPruneFilterFlag(prune, &filters)
 	return prune
 }

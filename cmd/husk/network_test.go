@@ -88,7 +88,7 @@ func TestNetworkCommand(t *testing.T) {
 	if _, err := run("rm", "busy"); err == nil || !strings.Contains(err.Error(), "used by container(s) web") {
 		t.Errorf("rm busy: %v", err)
 	}
-	out, err = run("prune")
+	out, err = run("prune", "-f")
 	if err != nil || out != "free\nthird\n" {
 		t.Errorf("prune: %q %v", out, err)
 	}

@@ -3,9 +3,6 @@
 package main
 
 import (
-	"bufio"
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -32,15 +29,8 @@ label!=KEY[=VALUE] limits what is removed.`,
 			if err != nil {
 				return err
 			}
-			if !force {
-				fmt.Fprint(a.stdout, sysprune.Warning(all, volumes))
-				answer, err := bufio.NewReader(a.stdin).ReadString('\n')
-				if err != nil {
-					return fmt.Errorf("read the answer: %w: answer y, or use --force", err)
-				}
-				if !strings.HasPrefix(strings.ToLower(answer), "y") {
-					return nil
-				}
+			if ok, err := confirmed(cmd, force, sysprune.Warning(all, volumes)); !ok || err != nil {
+				return err
 			}
 			store, env, err := a.openEnv()
 			if err != nil {

@@ -206,6 +206,7 @@ func newVolumeRmCommand(a *app) *cobra.Command {
 
 func newVolumePruneCommand(a *app) *cobra.Command {
 	var filters []string
+	var force bool
 	prune := &cobra.Command{
 		Use:   "prune [flags]",
 		Short: "Remove named volumes no container uses",
@@ -217,6 +218,25 @@ func newVolumePruneCommand(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if !force {
+				// podman names the volumes before it asks.
+				names, err := volumeuse.Unused(store, vs, sysprune.VolumeMatch(f))
+				if err != nil {
+					return err
+				}
+				warning := "WARNING! This will remove all volumes not used by at least one container. The following volumes will be removed:\n"
+				if len(names) == 0 {
+					// podman 4.3.1 says so and does not ask.
+					fmt.Fprint(a.stdout, warning+"No dangling volumes found\n")
+					return nil
+				}
+				for _, n := range names {
+					warning += n + "\n"
+				}
+				if ok, err := confirmedOn(a.stdin, a.stdout, warning); !ok || err != nil {
+					return err
+				}
+			}
 			removed, err := volumeuse.PruneMatching(store, vs, sysprune.VolumeMatch(f))
 			for _, n := range removed {
 				a.record(events.Volume, events.Remove, "", n)
@@ -225,7 +245,7 @@ func newVolumePruneCommand(a *app) *cobra.Command {
 			return err
 		}),
 	}
-	prune.Flags().BoolP("force", "f", false, "do not ask for confirmation (husk never asks)")
+	prune.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
 	addPruneFilterFlag(prune, &filters)
 	return prune
 }

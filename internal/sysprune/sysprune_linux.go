@@ -133,7 +133,8 @@ func (r Report) Write(w io.Writer) {
 	fmt.Fprintf(w, "Total reclaimed space: %s\n", units.HumanSize(float64(r.Reclaimed)))
 }
 
-// Warning is podman's question before system prune removes anything.
+// Warning is what podman says before it asks whether system prune may
+// remove anything (the question follows).
 func Warning(allImages, volumes bool) string {
 	vol := ""
 	if volumes {
@@ -144,7 +145,7 @@ func Warning(allImages, volumes bool) string {
 		images = "\t- all images without at least one container associated with them\n\t- all build cache"
 	}
 	return "WARNING! This command removes:\n\t- all stopped containers\n\t- all networks not used by at least one container" +
-		vol + "\n" + images + "\n\nAre you sure you want to continue? [y/N] "
+		vol + "\n" + images + "\n\n"
 }
 
 // ContainerMatch applies f to containers: their creation time and

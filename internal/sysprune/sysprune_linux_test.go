@@ -22,7 +22,7 @@ func TestReportWrite(t *testing.T) {
 
 func TestWarning(t *testing.T) {
 	w := Warning(false, false)
-	if !strings.Contains(w, "\t- all dangling images\n") || strings.Contains(w, "volumes") || !strings.HasSuffix(w, "\n\nAre you sure you want to continue? [y/N] ") {
+	if !strings.Contains(w, "\t- all dangling images\n") || strings.Contains(w, "volumes") || !strings.HasSuffix(w, "\t- all dangling build cache\n\n") {
 		t.Errorf("%q", w)
 	}
 	w = Warning(true, true)

@@ -130,10 +130,10 @@ pull_busybox() {
 	run_husk images --format '{{.Repository}}:{{.Tag}} {{.ID}}'
 	expect_contains "$output" "<none>:<none> ${arm:0:12}"
 
-	run_husk image prune
+	run_husk image prune -f
 	expect_eq "$output" "$arm" "pruned IDs"
 	expect_eq "$(image_ids)" "$(printf '%s\n' "$BB_ID" "$amd" | sort)" "images after prune"
-	run_husk image prune
+	run_husk image prune -f
 	expect_eq "$output" "" "second prune"
 }
 

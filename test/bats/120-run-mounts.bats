@@ -277,7 +277,7 @@ EOF
 	run_husk volume ls -q
 	expect_eq "$output" $'unused1\nunused2\nused'
 
-	run_husk volume prune
+	run_husk volume prune -f
 	expect_eq "$output" $'unused1\nunused2' "pruned volumes"
 	run_husk volume ls -q
 	expect_eq "$output" "used" "left after prune"

@@ -744,11 +744,11 @@ husk_logs_bytes() {
 	run_husk wait done2
 	run_husk create --name fresh "$R/busybox" true
 	ids+=("$output")
-	run_husk container prune
+	run_husk container prune -f
 	expect_eq "$(sort <<<"$output")" "$(printf '%s\n' "${ids[@]}" | sort)" "pruned IDs"
 	run_husk ps -a --format '{{.Names}} {{.State}}'
 	expect_eq "$output" "keep running" "ps -a after prune"
-	run_husk container prune
+	run_husk container prune -f
 	expect_eq "$output" "" "second prune"
 	run_husk rm -f keep
 	expect_eq "$output" keep

@@ -18,7 +18,7 @@ setup_file() {
 teardown() {
 	[[ -n ${HUSK_SKIP_REASON:-} ]] && return 0
 	"$HUSK" rm -a -f >/dev/null 2>&1 || true
-	"$HUSK" network prune >/dev/null 2>&1 || true
+	"$HUSK" network prune -f >/dev/null 2>&1 || true
 }
 
 # netdir: where husk keeps network namespaces and helper state.
@@ -65,7 +65,7 @@ SERVE='while :; do echo "hello from $(hostname)" | nc -l -p 80; done'
 	expect_eq "$output" tnet
 	run_husk 125 network inspect tnet
 	expect_contains "$stderr" "no such network"
-	run_husk network prune
+	run_husk network prune -f
 	expect_eq "$output" tnet2
 	run_husk network ls -q
 	expect_eq "$output" ""
@@ -134,7 +134,7 @@ SERVE='while :; do echo "hello from $(hostname)" | nc -l -p 80; done'
 	[[ -n $(user_pids_with "$(netdir)/usernet/netns") ]] || die "no helper of the rootless namespace"
 	run_husk 2 network rm gone # podman's exit code for a network in use
 	expect_contains "$stderr" "a1"
-	run_husk network prune
+	run_husk network prune -f
 	expect_eq "$output" ""
 	run_husk rm -f a1
 	# a2 still runs: the rootless namespace stays.

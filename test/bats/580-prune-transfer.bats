@@ -340,28 +340,28 @@ Total reclaimed space: 0B"
 	prune_fixture "$HUSK"
 	local id1
 	id1=$("$HUSK" container inspect --format '{{.Id}}' prc1)
-	run_husk container prune --filter label=a
+	run_husk container prune -f --filter label=a
 	expect_eq "$output" "$id1"
 	run_husk container exists prc2
 	run_husk 1 container exists prc1
-	run_husk container prune --filter until=1h
+	run_husk container prune -f --filter until=1h
 	expect_eq "$output" "" "prc2 is younger than an hour"
-	run_husk volume prune --filter label!=a
+	run_husk volume prune -f --filter label!=a
 	expect_eq "$output" prv2
-	run_husk network prune --filter label=a=1
+	run_husk network prune -f --filter label=a=1
 	expect_eq "$output" prn1
-	run_husk network prune --filter label=a=2
+	run_husk network prune -f --filter label=a=2
 	expect_eq "$output" ""
-	run_husk image prune --filter label=nosuch
+	run_husk image prune -f --filter label=nosuch
 	expect_eq "$output" "" "the dangling image has no such label"
-	run_husk image prune --filter until=87600h
+	run_husk image prune -f --filter until=87600h
 	expect_eq "$output" "" "the dangling image was created in the last ten years"
-	run_husk image prune --filter until=1h
+	run_husk image prune -f --filter until=1h
 	expect_eq "$output" "$(oci_image_id multilayer)" "the dangling image, created before an hour ago"
-	run_husk image prune -a --filter until=24h --filter label!=nosuch
+	run_husk image prune -f -a --filter until=24h --filter label!=nosuch
 	expect_eq "$output" "" "busybox: prc2 uses it"
 	run_husk rm prc2
-	run_husk image prune -a --filter until=24h --filter label!=nosuch
+	run_husk image prune -f -a --filter until=24h --filter label!=nosuch
 	expect_eq "$output" "$(oci_image_id busybox)"
 	local verb
 	run_husk 125 image prune --filter foo=1
@@ -379,6 +379,68 @@ Total reclaimed space: 0B"
 		run_pm 125 $verb prune -f --filter foo=1
 		expect_eq "${stderr#Error: }" "$husk_err" "$verb prune --filter foo=1, podman and husk"
 	done
+}
+
+@test "image, container, volume and network prune ask as podman without -f: the warning, y goes on, n stops, EOF is 125" {
+	use_store prune-ask-kinds
+	"$HUSK" pull -q "$R/busybox" >/dev/null
+	local verb warn
+	run_husk volume prune </dev/null
+	expect_eq "$output" "WARNING! This will remove all volumes not used by at least one container. The following volumes will be removed:
+No dangling volumes found" "volume prune with nothing to remove: podman 4.3.1 does not ask"
+	run_husk volume create pkv
+	for verb in container image volume network; do
+		run_husk 125 $verb prune </dev/null
+		expect_contains "$stderr" "EOF" "$verb prune without an answer"
+	done
+	run_husk create --name pk "$R/busybox" true
+	run_husk network create pkn
+	warn=$(printf '%s\n' 'WARNING! This will remove all non running containers.' 'Are you sure you want to continue? [y/N] ')
+	run_husk container prune <<<"n"
+	expect_eq "$output" "${warn%$'\n'}" "container prune's question"
+	run_husk container exists pk
+	warn=$(printf '%s\n' 'WARNING! This will remove all volumes not used by at least one container. The following volumes will be removed:' pkv 'Are you sure you want to continue? [y/N] ')
+	run_husk volume prune <<<"n"
+	expect_eq "$output" "${warn%$'\n'}" "volume prune's question"
+	run_husk volume exists pkv
+	warn=$(printf '%s\n' 'WARNING! This will remove all networks not used by at least one container.' 'Are you sure you want to continue? [y/N] ')
+	run_husk network prune <<<"no"
+	expect_eq "$output" "${warn%$'\n'}" "network prune's question"
+	run_husk network exists pkn
+	warn=$(printf '%s\n' 'WARNING! This command removes all dangling images.' 'Are you sure you want to continue? [y/N] ')
+	run_husk image prune <<<"n"
+	expect_eq "$output" "${warn%$'\n'}" "image prune's question"
+	warn=$(printf '%s\n' 'WARNING! This command removes all images without at least one container associated with them.' 'Are you sure you want to continue? [y/N] ')
+	run_husk image prune -a <<<"n"
+	expect_eq "$output" "${warn%$'\n'}" "image prune -a's question"
+	local pkid
+	pkid=$("$HUSK" container inspect --format '{{.Id}}' pk)
+	run_husk container prune <<<"y"
+	expect_contains "$output" "$pkid" "what container prune removed"
+	run_husk 1 container exists pk
+	run_husk volume prune <<<"Y"
+	expect_contains "$output" pkv
+	run_husk 1 volume exists pkv
+	run_husk network prune <<<"yes"
+	expect_contains "$output" pkn
+	run_husk 1 network exists pkn
+
+	need_podman
+	on_both volume create pkv2
+	local hout pout
+	for verb in container image volume network; do
+		both $verb prune </dev/null
+		expect_eq "$HUSK_RC" "$PM_RC" "$verb prune with no answer: husk and podman's exit codes"
+		# Each reads its own answer (a shared stdin is read by the first).
+		hout=$("$HUSK" $verb prune <<<"n")
+		pout=$(pm $verb prune <<<"n")
+		if [[ $verb == volume ]]; then
+			# The list names each store's unused volumes: compare the rest.
+			hout=$(sed -n '1p;$p' <<<"$hout") pout=$(sed -n '1p;$p' <<<"$pout")
+		fi
+		expect_eq "$hout" "$pout" "$verb prune's question: husk and podman"
+	done
+	on_both volume rm pkv2
 }
 
 # ------------------------------------------------------------ system df

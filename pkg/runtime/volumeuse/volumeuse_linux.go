@@ -72,6 +72,23 @@ func Prune(store *storage.Store, vs *runtime.VolumeStore) ([]string, error) {
 
 // PruneMatching is Prune of only the volumes match accepts (nil: all).
 func PruneMatching(store *storage.Store, vs *runtime.VolumeStore, match func(*runtime.Volume) bool) ([]string, error) {
+	names, err := Unused(store, vs, match)
+	if err != nil {
+		return nil, err
+	}
+	var removed []string
+	for _, n := range names {
+		if err := vs.Remove(n); err != nil {
+			return removed, err
+		}
+		removed = append(removed, n)
+	}
+	return removed, nil
+}
+
+// Unused names the volumes of vs that no container of store uses and
+// match accepts (nil: all): what PruneMatching removes.
+func Unused(store *storage.Store, vs *runtime.VolumeStore, match func(*runtime.Volume) bool) ([]string, error) {
 	used, err := InUse(store)
 	if err != nil {
 		return nil, err
@@ -80,15 +97,11 @@ func PruneMatching(store *storage.Store, vs *runtime.VolumeStore, match func(*ru
 	if err != nil {
 		return nil, err
 	}
-	var removed []string
+	var names []string
 	for _, v := range vols {
-		if len(used[v.Name]) > 0 || (match != nil && !match(v)) {
-			continue
+		if len(used[v.Name]) == 0 && (match == nil || match(v)) {
+			names = append(names, v.Name)
 		}
-		if err := vs.Remove(v.Name); err != nil {
-			return removed, err
-		}
-		removed = append(removed, v.Name)
 	}
-	return removed, nil
+	return names, nil
 }
