@@ -122,8 +122,9 @@ SERVE='while :; do echo "hello from $(hostname)" | nc -l -p 80; done'
 		sleep 0.1
 	done
 	expect_contains "$got" "hello from"
-	# The same host port for a second container fails, naming the port.
-	run_husk 125 run -d --name pweb2 --network pubnet -p "$port:80" "$R/busybox" sleep 100
+	# The same host port for a second container fails, naming the port,
+	# with 126 as podman's run.
+	run_husk 126 run -d --name pweb2 --network pubnet -p "$port:80" "$R/busybox" sleep 100
 	expect_contains "$stderr" "$port"
 }
 
