@@ -15,10 +15,7 @@ setup_file() {
 }
 
 teardown_file() {
-	if [[ -d ${PODMAN_DIR:-} ]]; then
-		podman_teardown_file
-		podman unshare rm -rf "$PODMAN_DIR" || true
-	fi
+	podman_teardown_file
 	[[ -n ${HUSK_SKIP_REASON:-} ]] || "$HUSK" rm -a -f -t 0 >/dev/null 2>&1 || true
 	husk_teardown_file
 }

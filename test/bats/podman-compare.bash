@@ -44,15 +44,22 @@ run_pm() {
 	run_expect "$expected" pm "$@"
 }
 
-# podman_teardown_file: remove podman's containers and store and stop the
-# pause process podman started for this file.
+# podman_teardown_file: remove podman's containers and store (its files
+# of subordinate ids in podman's namespace: only it can remove them) and
+# stop the pause process podman started for this file, last: a podman
+# command after it (unshare) would start another that nothing stops.
 podman_teardown_file() {
 	[[ -n ${PODMAN_DIR:-} && -d $PODMAN_DIR ]] || return 0
-	local pid
-	pid=$(cat "$PODMAN_XDG/libpod/tmp/pause.pid" 2>/dev/null) || true
+	local pids pidfile=$PODMAN_XDG/libpod/tmp/pause.pid
+	pids=$(cat "$pidfile" 2>/dev/null) || true
 	pm rm -a -f -t 0 >/dev/null 2>&1 || true
 	pm system reset -f >/dev/null 2>&1 || true
-	[[ -z $pid ]] || kill "$pid" 2>/dev/null || true
+	XDG_RUNTIME_DIR=$PODMAN_XDG podman unshare rm -rf "$PODMAN_DIR" >/dev/null 2>&1 || true
+	pids="$pids $(cat "$pidfile" 2>/dev/null)" || true
+	local pid
+	for pid in $pids; do
+		kill "$pid" 2>/dev/null || true
+	done
 }
 
 # both CMD...: run a command line with husk, then podman, and set
@@ -117,13 +124,9 @@ podman_compare_setup_file() {
 	done
 }
 
-# podman_compare_teardown_file: podman's store holds files of subordinate
-# ids, which only its namespace can remove.
+# podman_compare_teardown_file: podman_teardown_file, then husk's.
 podman_compare_teardown_file() {
 	podman_teardown_file
-	if [[ -d ${PODMAN_DIR:-} ]]; then
-		podman unshare rm -rf "$PODMAN_DIR" || true
-	fi
 	husk_teardown_file
 }
 
