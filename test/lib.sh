@@ -1,6 +1,8 @@
 # Shared settings of the test scripts (sourced).
 TEST_USER=${HUSK_TEST_USER:-husktest}
 STAGE=${STAGE:-/var/tmp/husk-test-run}
+# How many bats files run side by side (test/bats-parallel.sh).
+BATS_JOBS=${BATS_JOBS:-3}
 IMAGES_DIR=${HUSK_TEST_IMAGES_DIR:-/var/tmp/husk-test-images}
 REGISTRY=$("$(dirname "${BASH_SOURCE[0]}")/setup/registry.sh" addr)
 GO=${GO:-$(command -v go 2>/dev/null || echo /usr/local/go/bin/go)}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# bats-parallel.sh JOBS OUTDIR FILE...: run each bats file in a bats
+# process of its own, JOBS files at a time, and print each file's TAP
+# output whole as it finishes. The files of the suite are independent
+# (each has its own store, ports and podman directories), so they may run
+# side by side; the tests within a file stay in order.
+#
+# The largest files start first so that the last one to finish is short.
+# OUTDIR/NAME.tap keeps each file's output; OUTDIR/all.tap gets them all in
+# the order the files were given, for the summary. Exits 1 if any file
+# failed.
+set -uo pipefail
+
+jobs=$1 outdir=$2
+shift 2
+mkdir -p "$outdir"
+
+# One file: its TAP and how long it took, printed in one piece.
+if [[ ${BATS_PARALLEL_ONE:-} == 1 ]]; then
+	f=$1
+	name=$(basename "$f" .bats)
+	start=$SECONDS
+	bats --tap "$f" >"$outdir/$name.tap" 2>&1
+	rc=$?
+	echo "$rc" >"$outdir/$name.rc"
+	# One file's output at a time, never interleaved with another's.
+	flock "$outdir/.print" sh -c 'echo "# $1 ($2 s)"; cat "$3"' sh "$name" "$((SECONDS - start))" "$outdir/$name.tap"
+	exit 0
+fi
+
+# Largest first: the size of a file is a fair guess of how long it runs.
+mapfile -t order < <(wc -c "$@" | grep -v ' total$' | sort -rn | awk '{print $2}')
+printf '%s\n' "${order[@]}" |
+	BATS_PARALLEL_ONE=1 xargs -P "$jobs" -I{} "$0" "$jobs" "$outdir" {}
+
+rc=0
+: >"$outdir/all.tap"
+for f in "$@"; do
+	name=$(basename "$f" .bats)
+	cat "$outdir/$name.tap" >>"$outdir/all.tap" 2>/dev/null
+	[[ $(cat "$outdir/$name.rc" 2>/dev/null) == 0 ]] || rc=1
+done
+exit $rc
