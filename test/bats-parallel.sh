@@ -6,6 +6,9 @@
 # side by side; the tests within a file stay in order.
 #
 # The largest files start first so that the last one to finish is short.
+# A file with the line "# bats-parallel: alone" looks at state all the
+# test user's sessions share (e.g. the delegated cgroup): it runs after the
+# others, by itself.
 # OUTDIR/NAME.tap keeps each file's output; OUTDIR/all.tap gets them all in
 # the order the files were given, for the summary. Exits 1 if any file
 # failed.
@@ -28,10 +31,18 @@ if [[ ${BATS_PARALLEL_ONE:-} == 1 ]]; then
 	exit 0
 fi
 
+together=() alone=()
+for f in "$@"; do
+	if grep -qx '# bats-parallel: alone' "$f"; then alone+=("$f"); else together+=("$f"); fi
+done
 # Largest first: the size of a file is a fair guess of how long it runs.
-mapfile -t order < <(wc -c "$@" | grep -v ' total$' | sort -rn | awk '{print $2}')
-printf '%s\n' "${order[@]}" |
-	BATS_PARALLEL_ONE=1 xargs -P "$jobs" -I{} "$0" "$jobs" "$outdir" {}
+if ((${#together[@]})); then
+	wc -c "${together[@]}" | grep -v ' total$' | sort -rn | awk '{print $2}' |
+		BATS_PARALLEL_ONE=1 xargs -P "$jobs" -I{} "$0" "$jobs" "$outdir" {}
+fi
+for f in "${alone[@]}"; do
+	BATS_PARALLEL_ONE=1 "$0" "$jobs" "$outdir" "$f"
+done
 
 rc=0
 : >"$outdir/all.tap"

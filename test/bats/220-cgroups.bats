@@ -6,6 +6,11 @@
 # delegated, enforced where it is), update, --cgroups=disabled, invalid
 # values and husk info's cgroups section.
 #
+# The refusal tests compare the delegated cgroup before and after a
+# command, and other files' fault tests leave empty cgroups there until a
+# later command of theirs reconciles: this file runs by itself.
+# bats-parallel: alone
+#
 # test/run-rootless.sh starts the test user's session inside the cgroup
 # delegated to it (test_cgroup in test/lib.sh); tests that need it skip
 # when husk info shows no delegated cgroup. On this project's CI machine
