@@ -68,7 +68,7 @@ user_procs() {
 	uid=$(id -u "$TEST_USER")
 	for p in /proc/[0-9]*; do
 		[[ $(awk '$1 == "Uid:" {print $2}' "$p/status" 2>/dev/null) == "$uid" ]] || continue
-		tr '\0' '\n' <"$p/environ" 2>/dev/null | grep -qxF "XDG_RUNTIME_DIR=$XDG" || continue
+		tr '\0' '\n' 2>/dev/null <"$p/environ" | grep -qxF "XDG_RUNTIME_DIR=$XDG" || continue
 		echo "${p#/proc/} $(awk '{print $22}' "$p/stat" 2>/dev/null)"
 	done | sort
 }
