@@ -127,6 +127,7 @@ func (a *app) runtimeEnv(store *storage.Store) (runtime.Env, error) {
 		// Decided once in setup.
 		RuntimeDir: a.runtimeDir,
 		Events:     a.journal(),
+		Secrets:    a.secretStore(),
 	}, nil
 }
 
