@@ -42,6 +42,9 @@ type Env struct {
 	Events *events.Journal
 	// Secrets are the user's secrets (nil: none can be used).
 	Secrets *secrets.Store
+	// HooksDirs are the directories of OCI hook files, later ones
+	// overriding files of the same name in earlier ones.
+	HooksDirs []string
 }
 
 // Stdio are the streams of a container.

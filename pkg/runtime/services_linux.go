@@ -18,8 +18,12 @@ func resolveServices(env Env, cfg *Config) error {
 	return resolveSecrets(env, cfg)
 }
 
-// addServices adds the container's secrets to s; uidMap and gidMap are the container's own id maps
+// addServices adds the OCI hooks that match the container and its
+// secrets to s; uidMap and gidMap are the container's own id maps
 // (none: husk's).
 func addServices(env Env, c *Container, s *specs.Spec, uidMap, gidMap []spec.IDMap) error {
+	if err := addHooks(env, c, s); err != nil {
+		return err
+	}
 	return addSecrets(env, c, s, uidMap, gidMap)
 }

@@ -192,3 +192,141 @@ hunter2"
 	expect_same start -a c2
 	expect_eq "$HUSK_OUT" v2
 }
+
+# ---------------------------------------------------------------- hooks
+
+# hook_script: a hook that writes the state JSON from stdin to
+# OUT/STAGE.json (its args: OUT STAGE), outside the container.
+hook_script() {
+	mkdir -p "$BATS_TEST_TMPDIR/out"
+	cat >"$BATS_TEST_TMPDIR/hook.sh" <<'EOF'
+#!/bin/sh
+cat >"$1/$2.json"
+EOF
+	chmod 0755 "$BATS_TEST_TMPDIR/hook.sh"
+}
+
+# hook_file DIR NAME STAGE [WHEN]: a hook file of version 1.0.0 that runs
+# hook_script for STAGE when WHEN (JSON; default always).
+hook_file() {
+	mkdir -p "$1"
+	cat >"$1/$2.json" <<EOF
+{"version": "1.0.0",
+ "hook": {"path": "$BATS_TEST_TMPDIR/hook.sh", "args": ["hook.sh", "$BATS_TEST_TMPDIR/out", "$3"]},
+ "when": ${4:-{\"always\": true\}},
+ "stages": ["$3"]}
+EOF
+}
+
+@test "hooks: prestart, createRuntime, poststart and poststop hooks run at their stages with the state on stdin" {
+	hook_script
+	local d=$BATS_TEST_TMPDIR/hooks.d
+	hook_file "$d" 01-prestart prestart
+	hook_file "$d" 02-create createRuntime
+	hook_file "$d" 03-poststart poststart
+	hook_file "$d" 04-poststop poststop
+	run_husk --hooks-dir "$d" run --name h1 "$R/busybox" true
+	local id
+	id=$("$HUSK" container inspect --format '{{.Id}}' h1)
+	local out=$BATS_TEST_TMPDIR/out
+	output=$(cat "$out/prestart.json")
+	expect_eq "$(json 'd["id"]')" "$id" "prestart's state"
+	expect_eq "$(json 'd["status"]')" creating "prestart's state"
+	expect_eq "$(json 'd["annotations"]["io.husk.container.name"]')" h1
+	output=$(cat "$out/createRuntime.json")
+	expect_eq "$(json 'd["status"]')" creating "createRuntime's state"
+	output=$(cat "$out/poststart.json")
+	expect_eq "$(json 'd["id"]')" "$id" "poststart's state"
+	output=$(cat "$out/poststop.json")
+	expect_eq "$(json 'd["status"]')" stopped "poststop's state"
+	run_husk container inspect --format '{{json .Config.Annotations}}' h1
+	run_husk rm h1
+
+	# run -d, then stop: poststop runs when the container ends.
+	rm -f "$out"/*.json
+	run_husk --hooks-dir "$d" run -d --name h2 "$R/busybox" sleep 1000
+	[[ -f $out/prestart.json && ! -f $out/poststop.json ]] || die "before stop: $(ls "$out")"
+	run_husk stop -t 0 h2
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[[ -f $out/poststop.json ]] && break
+		sleep 0.1
+	done
+	output=$(cat "$out/poststop.json") || die "no poststop after stop"
+	expect_eq "$(json 'd["status"]')" stopped
+	run_husk rm h2
+	expect_no_container_leftovers
+}
+
+@test "hooks: when.commands, when.annotations (--annotation) and when.hasBindMounts select containers" {
+	hook_script
+	local d=$BATS_TEST_TMPDIR/hooks.d out=$BATS_TEST_TMPDIR/out
+	hook_file "$d" cmd createRuntime '{"commands": ["^/?(bin/)?true$"]}'
+	hook_file "$d" ann poststart '{"annotations": {"^com\\.example\\.hook$": "^y"}}'
+	hook_file "$d" binds poststop '{"hasBindMounts": true}'
+	run_husk --hooks-dir "$d" run --rm "$R/busybox" echo hi
+	expect_eq "$(ls "$out")" "" "no condition matches echo without an annotation or mount"
+	run_husk --hooks-dir "$d" run --rm "$R/busybox" true
+	expect_eq "$(ls "$out")" createRuntime.json "the command matches"
+	rm -f "$out"/*
+	run_husk --hooks-dir "$d" run --rm --annotation com.example.hook=yes "$R/busybox" echo hi
+	expect_eq "$(ls "$out")" poststart.json "the annotation matches"
+	rm -f "$out"/*
+	run_husk --hooks-dir "$d" run --rm --annotation com.example.hook=no "$R/busybox" echo hi
+	expect_eq "$(ls "$out")" "" "the annotation's value does not match"
+	mkdir -p "$BATS_TEST_TMPDIR/data"
+	run_husk --hooks-dir "$d" run --rm -v "$BATS_TEST_TMPDIR/data:/data" "$R/busybox" echo hi
+	expect_eq "$(ls "$out")" poststop.json "a bind mount"
+	rm -f "$out"/*
+	run_husk --hooks-dir "$d" run --rm --tmpfs /data "$R/busybox" echo hi
+	expect_eq "$(ls "$out")" "" "a tmpfs is no bind mount"
+}
+
+@test "hooks: the user's hooks.d is read by default; --hooks-dir replaces it; a later directory's file of the same name wins" {
+	hook_script
+	local out=$BATS_TEST_TMPDIR/out
+	hook_file "$XDG_CONFIG_HOME/containers/oci/hooks.d" user poststop
+	run_husk run --rm "$R/busybox" true
+	expect_eq "$(ls "$out")" poststop.json "the user's hooks.d (rootless)"
+	rm -f "$out"/*
+	mkdir -p "$BATS_TEST_TMPDIR/empty"
+	run_husk --hooks-dir "$BATS_TEST_TMPDIR/empty" run --rm "$R/busybox" true
+	expect_eq "$(ls "$out")" "" "--hooks-dir replaces the defaults"
+	hook_file "$BATS_TEST_TMPDIR/d1" same prestart
+	hook_file "$BATS_TEST_TMPDIR/d2" same poststart
+	run_husk --hooks-dir "$BATS_TEST_TMPDIR/d1" --hooks-dir "$BATS_TEST_TMPDIR/d2" run --rm "$R/busybox" true
+	expect_eq "$(ls "$out")" poststart.json "d2's same.json overrides d1's"
+	rm -rf "$XDG_CONFIG_HOME/containers/oci"
+}
+
+@test "hooks: a malformed hook file, an unknown version or stage, a missing program: 125 naming the file" {
+	hook_script
+	local d=$BATS_TEST_TMPDIR/bad
+	mkdir -p "$d"
+	echo '{"version": "1.0.0", "hook": ' >"$d/broken.json"
+	run_husk 125 --hooks-dir "$d" run --rm "$R/busybox" true
+	expect_one_error_line
+	expect_contains "$stderr" "$d/broken.json"
+	rm "$d/broken.json"
+	hook_file "$d" v2 prestart
+	sed -i 's/"1.0.0"/"2.0.0"/' "$d/v2.json"
+	run_husk 125 --hooks-dir "$d" run --rm "$R/busybox" true
+	expect_one_error_line
+	expect_contains "$stderr" "$d/v2.json"
+	expect_contains "$stderr" '"2.0.0"'
+	rm "$d/v2.json"
+	hook_file "$d" stage teardown
+	run_husk 125 --hooks-dir "$d" run --rm "$R/busybox" true
+	expect_one_error_line
+	expect_contains "$stderr" "$d/stage.json"
+	rm "$d/stage.json"
+	hook_file "$d" prog prestart
+	sed -i "s|$BATS_TEST_TMPDIR/hook.sh|/no/such/hook|" "$d/prog.json"
+	run_husk 125 --hooks-dir "$d" run --rm "$R/busybox" true
+	expect_one_error_line
+	expect_contains "$stderr" "$d/prog.json"
+	expect_eq "$(storage_containers)" "" "nothing is left of the refused container"
+	echo 'not a hook' >"$d/README"
+	rm "$d/prog.json"
+	run_husk --hooks-dir "$d" run --rm "$R/busybox" true
+}
