@@ -291,4 +291,7 @@ type HostConfig struct {
 	IOMaximumIOps        uint64                `json:"IOMaximumIOps"`
 	IOMaximumBandwidth   uint64                `json:"IOMaximumBandwidth"`
 	CgroupConf           map[string]string     `json:"CgroupConf"`
+	// Init: --init runs an init as PID 1 (left out when false, as
+	// podman does).
+	Init bool `json:"Init,omitempty"`
 }

@@ -317,7 +317,7 @@ func hostConfigOf(c *runtime.Container, src Source, oci *specs.Spec) HostConfig 
 		CpuShares: r.CPUShares, Memory: r.Memory, NanoCpus: int64(r.CPUs * 1e9),
 		BlkioWeight: r.BlkioWeight, CpusetCpus: r.CpusetCpus, Devices: []any{},
 		MemoryReservation: r.MemoryReservation, MemorySwap: r.MemorySwap, PidsLimit: r.PidsLimit,
-		Ulimits: []Ulimit{},
+		Ulimits: []Ulimit{}, Init: k.Init,
 	}
 	if h.CgroupManager == "" {
 		h.CgroupManager = src.CgroupManager

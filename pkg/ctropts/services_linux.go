@@ -11,9 +11,11 @@ import (
 	"github.com/husk-dev/husk/pkg/secrets"
 )
 
-// ServiceFlags are --secret.
+// ServiceFlags are --secret, --init and --init-path.
 type ServiceFlags struct {
-	Secrets []string
+	Secrets  []string
+	Init     bool
+	InitPath string
 }
 
 func (f ServiceFlags) apply(cfg *runtime.Config) error {
@@ -24,6 +26,11 @@ func (f ServiceFlags) apply(cfg *runtime.Config) error {
 		}
 		cfg.Secrets = append(cfg.Secrets, ref)
 	}
+	if f.InitPath != "" && !f.Init {
+		// As podman: --init-path alone does not ask for an init.
+		return nil
+	}
+	cfg.Init, cfg.InitPath = f.Init, f.InitPath
 	return nil
 }
 

@@ -330,3 +330,81 @@ EOF
 	rm "$d/prog.json"
 	run_husk --hooks-dir "$d" run --rm "$R/busybox" true
 }
+
+# ---------------------------------------------------------------- --init
+
+# need_init: skip without an init husk finds.
+need_init() {
+	[[ -x /usr/libexec/podman/catatonit ]] || command -v catatonit >/dev/null || command -v tini >/dev/null ||
+		skip "needs catatonit or tini (apt-get install catatonit)"
+}
+
+@test "--init: the init is PID 1 at /run/podman-init with the command as its child, as podman's" {
+	need_init
+	expect_same run --rm --init "$R/busybox" sh -c 'tr "\0" " " </proc/1/cmdline'
+	expect_eq "$HUSK_OUT" '/run/podman-init -- sh -c tr "\0" " " </proc/1/cmdline '
+	expect_same run --rm --init "$R/busybox" sh -c 'echo $PPID'
+	expect_eq "$HUSK_OUT" 1 "the command is the init's child"
+	run_husk run --rm --init "$R/busybox" sh -c 'grep " /run/podman-init " /proc/mounts'
+	expect_match "$output" ' ro[ ,]' "the init is bound read-only"
+	run_husk create --name i1 --init "$R/busybox" true
+	run_husk container inspect --format '{{.HostConfig.Init}}' i1
+	expect_eq "$output" true
+	run_husk create --name i2 "$R/busybox" true
+	run_husk container inspect --format '{{.HostConfig.Init}}' i2
+	expect_eq "$output" false
+	both run --rm --init "$R/busybox" sh -c 'exit 7'
+	[[ $HUSK_RC -eq 7 && $PM_RC -eq 7 ]] || die "the command's exit code: husk $HUSK_RC, podman $PM_RC"
+	both run --rm --init "$R/busybox" sh -c 'kill -KILL $$'
+	[[ $HUSK_RC -eq 137 && $PM_RC -eq 137 ]] || die "a command killed by a signal: husk $HUSK_RC, podman $PM_RC"
+}
+
+@test "--init: stop's signal reaches the command (sleep as PID 1 would ignore it until the timeout)" {
+	need_init
+	run_husk run -d --init --name i1 "$R/busybox" sleep 1000
+	local start=$SECONDS
+	run_husk stop -t 30 i1
+	((SECONDS - start < 15)) || die "stop took $((SECONDS - start)) s: the init did not forward SIGTERM"
+	expect_eq "$stderr" "" "no warning about a SIGKILL"
+	run_husk container inspect --format '{{.State.ExitCode}}' i1
+	expect_eq "$output" 143
+	run_husk rm i1
+	expect_no_container_leftovers
+}
+
+# zombies CTR: how many of the container's processes are zombies, once
+# the orphan sleep has ended (bounded by iterations).
+zombies() {
+	local i out
+	for ((i = 0; i < 100; i++)); do
+		out=$("$HUSK" exec "$1" ps -o stat,args)
+		grep -Eq '^S +sleep 0\.2' <<<"$out" || break
+		sleep 0.1
+	done
+	grep -c '^Z' <<<"$out" || true
+}
+
+@test "--init reaps orphans; without it a PID 1 that does not wait leaves them zombies" {
+	need_init
+	local cmd='(sleep 0.2 &); exec sleep 1000'
+	run_husk run -d --init --name i1 "$R/busybox" sh -c "$cmd"
+	run_husk run -d --name n1 "$R/busybox" sh -c "$cmd"
+	expect_eq "$(zombies i1)" 0 "zombies under --init"
+	expect_eq "$(zombies n1)" 1 "zombies without --init (the test's control)"
+	run_husk rm -f -t 0 i1 n1
+}
+
+@test "--init without an init binary: 125 saying what to install or --init-path" {
+	both run --rm --init --init-path /no/such/init "$R/busybox" true
+	[[ $HUSK_RC -eq 125 && $PM_RC -eq 125 ]] || die "husk $HUSK_RC, podman $PM_RC"
+	run_husk 125 run --rm --init --init-path /no/such/init "$R/busybox" true
+	expect_one_error_line
+	expect_contains "$stderr" "--init-path"
+	expect_eq "$(storage_containers)" "" "nothing is created"
+	# --init-path chooses the binary (catatonit under another name).
+	local cat
+	cat=$(command -v catatonit) || skip "needs catatonit (apt-get install catatonit)"
+	cp "$cat" "$BATS_TEST_TMPDIR/my-init"
+	run_husk run --rm --init --init-path "$BATS_TEST_TMPDIR/my-init" "$R/busybox" sh -c 'echo $PPID'
+	expect_eq "$output" 1
+}
