@@ -70,6 +70,7 @@ func addContainerFlags(fs *pflag.FlagSet) *containerFlags {
 	fs.StringArrayVar(&o.LabelFiles, "label-file", nil, "read labels from a file of KEY=VALUE lines")
 	fs.StringArrayVar(&o.Annotations, "annotation", nil, "add an annotation KEY=VALUE to the container's OCI config")
 	c.run = addRunFlags(fs, &o.Run)
+	addServiceFlags(fs, &o.Services)
 	fs.SetNormalizeFunc(containerFlagAliases)
 	return c
 }

@@ -16,7 +16,7 @@ import (
 	"github.com/husk-dev/husk/pkg/userns"
 )
 
-// absStorePaths makes --root and --runroot absolute. The monitor of a
+// absStorePaths makes --root, --runroot and --hooks-dir absolute. The monitor of a
 // detached container and other helpers husk starts get the paths and run
 // in another directory, where a relative path would name another store.
 func (g *globalOptions) absStorePaths() error {
@@ -35,6 +35,13 @@ func (g *globalOptions) absStorePaths() error {
 			return fmt.Errorf("%s %q: %w", p.flag, *p.v, err)
 		}
 		*p.v = abs
+	}
+	for i, d := range g.hooksDirs {
+		abs, err := filepath.Abs(d)
+		if err != nil {
+			return fmt.Errorf("--hooks-dir %q: %w", d, err)
+		}
+		g.hooksDirs[i] = abs
 	}
 	return nil
 }
@@ -127,6 +134,8 @@ func (a *app) runtimeEnv(store *storage.Store) (runtime.Env, error) {
 		// Decided once in setup.
 		RuntimeDir: a.runtimeDir,
 		Events:     a.journal(),
+		Secrets:    a.secretStore(),
+		HooksDirs:  a.hooksDirs(),
 	}, nil
 }
 

@@ -29,6 +29,9 @@ type globalOptions struct {
 	// options; storageOpts (--storage-opt) to the storage driver.
 	runtimeFlags []string
 	storageOpts  []string
+	// hooksDirs (--hooks-dir) replace the default directories of OCI
+	// hook files.
+	hooksDirs []string
 
 	// flags are the flags the settings were parsed from (which of them
 	// were given).
@@ -82,6 +85,8 @@ var listFlags = []listFlag{
 		func(g *globalOptions) *[]string { return &g.runtimeFlags }},
 	{"storage-opt", "a storage driver option KEY=VALUE (e.g. overlay.mount_program=/usr/bin/fuse-overlayfs, overlay.ignore_chown_errors=true); the driver refuses unknown keys; repeatable",
 		func(g *globalOptions) *[]string { return &g.storageOpts }},
+	{"hooks-dir", "read OCI hook files (hooks.d, version 1.0.0) from this directory instead of the defaults (/usr/share/containers/oci/hooks.d, /etc/containers/oci/hooks.d, and rootless ~/.config/containers/oci/hooks.d); repeatable, later ones override files of the same name",
+		func(g *globalOptions) *[]string { return &g.hooksDirs }},
 }
 
 // args are the settings that were given (or taken from a container's

@@ -188,6 +188,18 @@ type Config struct {
 	StopTimeout                uint              `json:"StopTimeout"`
 	Passwd                     bool              `json:"Passwd"`
 	SdNotifyMode               string            `json:"sdNotifyMode"`
+	// Secrets are the secrets given as files (podman leaves out the
+	// ones given as variables).
+	Secrets []Secret `json:"Secrets,omitempty"`
+}
+
+// Secret is a secret the container gets as a file.
+type Secret struct {
+	Name string `json:"Name"`
+	ID   string `json:"ID"`
+	UID  uint32 `json:"UID"`
+	GID  uint32 `json:"GID"`
+	Mode uint32 `json:"Mode"`
 }
 
 // RestartPolicy is what happens when the container exits.
@@ -279,4 +291,7 @@ type HostConfig struct {
 	IOMaximumIOps        uint64                `json:"IOMaximumIOps"`
 	IOMaximumBandwidth   uint64                `json:"IOMaximumBandwidth"`
 	CgroupConf           map[string]string     `json:"CgroupConf"`
+	// Init: --init runs an init as PID 1 (left out when false, as
+	// podman does).
+	Init bool `json:"Init,omitempty"`
 }

@@ -73,7 +73,7 @@ func FromContainer(c *runtime.Container, src Source) Container {
 		HuskConfig:      c.Config, HuskState: c.State, Bundle: c.Dir,
 	}
 	if haveOCI {
-		out.OCIConfig = src.OCIConfig
+		out.OCIConfig = redactSecretEnv(src.OCIConfig, c.Config.Services)
 	}
 	args := append(append([]string{}, cfg.Entrypoint...), cfg.Cmd...)
 	if haveOCI && oci.Process != nil && len(oci.Process.Args) > 0 {
@@ -202,7 +202,7 @@ func configOf(c *runtime.Container, src Source, haveOCI bool, oci *specs.Spec) C
 			out.WorkingDir = oci.Process.Cwd
 		}
 	}
-	out.Env = nonNil(out.Env)
+	out.Env, out.Secrets = secretsOf(k.Services, out.Env)
 	out.StopSignal = 15
 	if sig, err := runtime.ParseSignal(k.StopSignal); err == nil {
 		out.StopSignal = uint(sig)
@@ -317,7 +317,7 @@ func hostConfigOf(c *runtime.Container, src Source, oci *specs.Spec) HostConfig 
 		CpuShares: r.CPUShares, Memory: r.Memory, NanoCpus: int64(r.CPUs * 1e9),
 		BlkioWeight: r.BlkioWeight, CpusetCpus: r.CpusetCpus, Devices: []any{},
 		MemoryReservation: r.MemoryReservation, MemorySwap: r.MemorySwap, PidsLimit: r.PidsLimit,
-		Ulimits: []Ulimit{},
+		Ulimits: []Ulimit{}, Init: k.Init,
 	}
 	if h.CgroupManager == "" {
 		h.CgroupManager = src.CgroupManager

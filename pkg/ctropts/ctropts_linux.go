@@ -66,8 +66,10 @@ type Options struct {
 	// (--annotation); the image's labels are added at create.
 	Labels, LabelFiles, Annotations []string
 	// Run are the settings of run's later flags (runopts_linux.go).
-	Run   RunFlags
-	Given func(Option) bool
+	Run RunFlags
+	// Services are --secret, --init, --init-path (services_linux.go).
+	Services ServiceFlags
+	Given    func(Option) bool
 	// LookupEnv reads husk's own environment for -e NAME (nil:
 	// os.LookupEnv).
 	LookupEnv func(string) (string, bool)
@@ -157,6 +159,9 @@ func (o *Options) Config(image string, args []string) (runtime.Config, error) {
 		}
 	}
 	if err := o.Run.apply(&cfg, o.given, o.Network); err != nil {
+		return cfg, err
+	}
+	if err := o.Services.apply(&cfg); err != nil {
 		return cfg, err
 	}
 	cfg.Env = o.Run.inheritedEnv(o.lookupEnv())

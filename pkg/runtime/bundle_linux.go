@@ -65,14 +65,10 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 		return nil, err
 	}
 	mounts = append(mounts, vm...)
-	defaults := []string{"PATH=" + spec.DefaultPath, "HOSTNAME=" + hostname, "HOME=" + u.Home, "container=husk"}
-	if cfg.TTY {
-		defaults = append(defaults, "TERM=xterm")
-	}
-	return spec.Generate(spec.Options{
+	s, err := spec.Generate(spec.Options{
 		Rootfs:          rootfs,
 		Args:            spec.ProcessArgs(img, cfg.Entrypoint, cfg.Command),
-		Env:             processEnv(cfg, defaults, img.Env),
+		Env:             processEnv(cfg, defaultEnv(hostname, u.Home, cfg.TTY), img.Env),
 		Cwd:             cwd,
 		User:            u,
 		Hostname:        hostname,
@@ -95,6 +91,19 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 		Annotations: labels.Merge(cfg.Annotations, map[string]string{"io.husk.container.name": c.Name, "io.husk.image": cfg.Image}),
 		Extra:       extra,
 	})
+	if err != nil {
+		return nil, err
+	}
+	return s, addServices(env, c, s, uidMap, gidMap)
+}
+
+// defaultEnv is husk's environment for a container, below the image's.
+func defaultEnv(hostname, home string, tty bool) []string {
+	env := []string{"PATH=" + spec.DefaultPath, "HOSTNAME=" + hostname, "HOME=" + home, "container=husk"}
+	if tty {
+		env = append(env, "TERM=xterm")
+	}
+	return env
 }
 
 // specUser resolves the user the container's process runs as (--user,

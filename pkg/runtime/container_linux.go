@@ -92,6 +92,8 @@ type Config struct {
 	CgroupsDisabled bool `json:"cgroupsDisabled,omitempty"`
 	// RunOptions are the settings of run's later flags (runopts_linux.go).
 	RunOptions
+	// Services are --secret and --init (services_linux.go).
+	Services
 	// PidFiles get the pids at each start (pidfiles_linux.go).
 	PidFiles
 	Isolation

@@ -114,6 +114,9 @@ func checkCreate(env Env, cfg *Config) error {
 	if err := resolveNamespaceContainers(env, cfg); err != nil {
 		return err
 	}
+	if err := resolveServices(env, cfg); err != nil {
+		return err
+	}
 	return addVolumesFrom(env, cfg)
 }
 

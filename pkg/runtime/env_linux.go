@@ -7,6 +7,7 @@ import (
 	"github.com/husk-dev/husk/pkg/cgroups"
 	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/runtime/oci"
+	"github.com/husk-dev/husk/pkg/secrets"
 	"github.com/husk-dev/husk/pkg/storage"
 )
 
@@ -39,6 +40,11 @@ type Env struct {
 	RuntimeDir string
 	// Events is the event journal (nil: events are not recorded).
 	Events *events.Journal
+	// Secrets are the user's secrets (nil: none can be used).
+	Secrets *secrets.Store
+	// HooksDirs are the directories of OCI hook files, later ones
+	// overriding files of the same name in earlier ones.
+	HooksDirs []string
 }
 
 // Stdio are the streams of a container.
