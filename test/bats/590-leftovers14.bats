@@ -107,3 +107,42 @@ free_port() {
 	expect_eq "$output" "uid=0(root) gid=0(root)" "podman"
 	expect_contains "$stderr" "Additional gid=10 is not present in the user namespace, skip setting it"
 }
+
+@test "commit of a --rootfs container is refused with 125, as podman's" {
+	local dir=$BATS_TEST_TMPDIR/root
+	mkdir "$dir"
+	run_husk create --name src "$R/busybox" true
+	"$HUSK" export src | tar -C "$dir" -xf -
+	run_husk create --name rf --rootfs "$dir" sh -c 'echo x >/new'
+	run_husk start -a rf
+	run_husk 125 commit rf rfimg
+	expect_one_error_line
+	expect_contains "$stderr" "exploded rootfs"
+	run_husk 1 image exists rfimg
+	run_husk 125 commit -q rf
+	need_podman
+	run_pm create --name rf --rootfs "$dir" true
+	run_pm 125 commit rf rfimg
+	expect_contains "$stderr" "cannot commit a container that uses an exploded rootfs"
+}
+
+@test "inspect Mounts: --mount type=image is Type image, listed as podman lists it (volumes, images, binds); a bind has no Name" {
+	run_husk volume create v590
+	local args=(--mount "type=image,src=$R/busybox,dst=/x" -v "$BATS_TEST_TMPDIR:/t:ro" -v v590:/v
+		--mount "type=image,source=$R/busybox,destination=/y,rw=true")
+	run_husk create --name im "${args[@]}" "$R/busybox" true
+	run_husk inspect --format '{{range .Mounts}}{{.Type}} {{.Source}} {{.Destination}} {{.RW}} {{.Options}} {{.Propagation}}|{{end}}' im
+	expect_eq "$output" "volume $XDG_DATA_HOME/husk/storage/volumes/v590/_data /v true [rbind] rprivate|image $R/busybox /x false [] |image $R/busybox /y true [] |bind $BATS_TEST_TMPDIR /t false [rbind] rprivate|"
+	local husk_json
+	husk_json=$("$HUSK" inspect --format '{{json .Mounts}}' im)
+	need_podman
+	pm volume create v590 >/dev/null
+	run_pm create --name im "${args[@]}" "$R/busybox" true
+	# The same keys, types and values but the volume's path and options
+	# (podman mounts its volumes nosuid,nodev).
+	local norm='import json, sys
+for m in json.load(sys.stdin):
+    if m["Type"] == "volume": m["Source"], m["Options"] = "VOL", None
+    print(json.dumps(m, sort_keys=True))'
+	expect_eq "$(python3 -c "$norm" <<<"$husk_json")" "$(pm inspect --format '{{json .Mounts}}' im | python3 -c "$norm")" "Mounts in husk and podman"
+}
