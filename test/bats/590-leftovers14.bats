@@ -146,3 +146,29 @@ for m in json.load(sys.stdin):
     print(json.dumps(m, sort_keys=True))'
 	expect_eq "$(python3 -c "$norm" <<<"$husk_json")" "$(pm inspect --format '{{json .Mounts}}' im | python3 -c "$norm")" "Mounts in husk and podman"
 }
+
+@test "ps --filter restart-policy=none|no|..., health=ANY, pod=NAME: podman 4.3.1's matches and refusals" {
+	run_husk run -d --name f-run "$R/busybox" sleep 1000
+	run_husk create --name f-new "$R/busybox" true
+	# husk has no restart policies yet: every container has none.
+	run_husk ps -a --filter restart-policy=none --format '{{.Names}}'
+	expect_eq "$(sort <<<"$output")" "f-new
+f-run"
+	local f
+	for f in restart-policy=no restart-policy=always restart-policy=on-failure restart-policy=unless-stopped \
+		health=healthy health=bogus pod=nosuch; do
+		run_husk ps -a --filter "$f" --format '{{.Names}}'
+		expect_eq "$output" "" "$f"
+	done
+	for f in restart-policy= restart-policy=bogus pod=; do
+		run_husk 125 ps -a --filter "$f"
+		expect_one_error_line
+	done
+	need_podman
+	pm run -d --name f-run "$R/busybox" sleep 1000 >/dev/null
+	pm create --name f-new "$R/busybox" true >/dev/null
+	for f in restart-policy=none restart-policy=no restart-policy=always restart-policy=on-failure restart-policy=unless-stopped \
+		health=healthy health=unhealthy health=bogus pod=nosuch restart-policy= restart-policy=bogus pod=; do
+		expect_same ps -a --filter "$f" --format '{{.Names}}'
+	done
+}
