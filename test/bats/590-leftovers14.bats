@@ -172,3 +172,52 @@ f-run"
 		expect_same ps -a --filter "$f" --format '{{.Names}}'
 	done
 }
+
+# wait_log NAME TEXT: wait (a bounded number of times) until the
+# container's log has TEXT.
+wait_log() {
+	local i
+	for i in $(seq 100); do
+		"$HUSK" logs "$1" 2>/dev/null | grep -qF "$2" && return 0
+		sleep 0.1
+	done
+	die "the log of $1 never had $2"
+}
+
+@test "attach --detach-keys: the sequence (ctrl-p,ctrl-q by default) leaves the container running, exit 0; its bytes never reach it; bad keys are 125" {
+	run_husk run -d -i --name det "$R/busybox" cat
+	# Each write arrives on its own, as typed (timeout: a husk that does
+	# not detach follows the container until it ends).
+	run bash -c '(printf "hello\n"; sleep 0.5; printf "\x10"; sleep 0.2; printf "\x11"; sleep 0.5; printf "after\n") | timeout 30 "$HUSK" attach det'
+	expect_eq "$status" 0 "attach exits 0 on ctrl-p,ctrl-q"
+	expect_eq "$(ctr_status det)" running "the container goes on"
+	wait_log det hello
+	[[ $("$HUSK" logs det) != *after* ]] || die "input after the detach sequence reached the container"
+	# A sequence of the user's; keys that begin it but break it are input.
+	run bash -c '(printf "a\x01b\n"; sleep 0.5; printf "\x01\x02"; sleep 0.5; printf "later\n") | timeout 30 "$HUSK" attach --detach-keys ctrl-a,ctrl-b det'
+	expect_eq "$status" 0
+	wait_log det $'a\x01b'
+	expect_eq "$(ctr_status det)" running
+	[[ $("$HUSK" logs det) != *later* ]] || die "input after --detach-keys ctrl-a,ctrl-b reached the container"
+	# A container with a terminal: the same.
+	run_husk run -d -i -t --name dett "$R/busybox" cat
+	run bash -c '(printf "tty-in\n"; sleep 0.5; printf "\x10\x11"; sleep 0.5; printf "tty-after\n") | timeout 30 "$HUSK" attach dett'
+	expect_eq "$status" 0
+	expect_eq "$(ctr_status dett)" running
+	[[ $("$HUSK" logs dett) != *tty-after* ]] || die "input after the detach sequence reached the container"
+	local k
+	for k in foo ctrl-1 ctrl-A ctrl-p,,q ab ctrl-; do
+		run_husk 125 attach --detach-keys "$k" det </dev/null
+		expect_one_error_line
+		expect_contains "$stderr" "detach keys"
+	done
+	need_podman
+	# podman 4.3.1 refuses the same keys (after its check that the
+	# container runs). It does not take the sequence from piped input
+	# here, so only the refusals are compared.
+	pm run -d -i --name det "$R/busybox" cat >/dev/null
+	for k in foo ctrl-1 ctrl-A ctrl-p,,q ab ctrl-; do
+		run_pm 125 attach --detach-keys "$k" det </dev/null
+		expect_contains "$stderr" "invalid detach keys"
+	done
+}
