@@ -221,3 +221,46 @@ wait_log() {
 		expect_contains "$stderr" "invalid detach keys"
 	done
 }
+
+# attach_on_pty CMD...: run CMD (an attach) with a terminal as its stdin
+# and stdout, type a line, ctrl-p, ctrl-q and another line as a user
+# would, one key at a time; print CMD's exit code (or "timeout").
+attach_on_pty() {
+	python3 - "$@" <<'PY'
+import os, pty, select, subprocess, sys, time
+master, slave = pty.openpty()
+p = subprocess.Popen(sys.argv[1:], stdin=slave, stdout=slave, stderr=slave, start_new_session=True)
+os.close(slave)
+def drain(t):
+    end = time.time() + t
+    while time.time() < end:
+        if select.select([master], [], [], 0.1)[0]:
+            try:
+                os.read(master, 4096)
+            except OSError:
+                return
+drain(1)
+for keys, pause in ((b"typed\r", 0.5), (b"\x10", 0.2), (b"\x11", 0.5), (b"gone\r", 0)):
+    os.write(master, keys)
+    drain(pause)
+try:
+    print(p.wait(timeout=20))
+except subprocess.TimeoutExpired:
+    p.kill()
+    print("timeout")
+PY
+}
+
+@test "attach from a terminal to a container with one: the terminal goes raw, so ctrl-p,ctrl-q typed detach (as podman's)" {
+	run_husk run -d -i -t --name pty1 "$R/busybox" cat
+	# Without raw mode the terminal keeps ctrl-q (flow control) and
+	# attach never sees the sequence.
+	expect_eq "$(attach_on_pty "$HUSK" attach pty1)" 0 "attach detached"
+	expect_eq "$(ctr_status pty1)" running
+	wait_log pty1 typed
+	[[ $("$HUSK" logs pty1) != *gone* ]] || die "input after the detach sequence reached the container"
+	need_podman
+	pm run -d -i -t --name pty1 "$R/busybox" cat >/dev/null
+	expect_eq "$(attach_on_pty bash -c "$(declare -f pm); pm attach pty1")" 0 "podman attach detached"
+	expect_eq "$(pm inspect --format '{{.State.Status}}' pty1)" running
+}

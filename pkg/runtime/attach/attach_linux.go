@@ -40,6 +40,7 @@ func Attach(ctx context.Context, env runtime.Env, c *runtime.Container, o Option
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	detached := make(chan struct{})
+	restore, raw := func() {}, false
 	var following func()
 	if c.State.AttachSocket != "" && o.Stdin != nil {
 		conn, err := net.Dial("unix", c.State.AttachSocket)
@@ -52,7 +53,8 @@ func Attach(ctx context.Context, env runtime.Env, c *runtime.Container, o Option
 			// (ctrl-q would stop output, ctrl-c end husk), and a detach
 			// sequence can be seen.
 			if st, err := term.MakeRaw(int(f.Fd())); err == nil {
-				defer func() { _ = term.Restore(int(f.Fd()), st) }()
+				raw, restore = true, func() { _ = term.Restore(int(f.Fd()), st) }
+				defer func() { restore() }()
 			}
 		}
 		following = func() {
@@ -71,6 +73,12 @@ func Attach(ctx context.Context, env runtime.Env, c *runtime.Container, o Option
 	}
 	select {
 	case <-detached:
+		// podman ends the line on the restored terminal.
+		restore()
+		restore = func() {}
+		if raw {
+			fmt.Fprintln(o.Stdout)
+		}
 		return 0, ErrDetached
 	default:
 	}
