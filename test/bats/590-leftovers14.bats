@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # Leftovers of issue 14: user namespaces without the user's own id on the
 # default network; commit of a --rootfs container and inspect's image
-# mounts; --detach-keys on attach and start -a; ps filters health=,
+# mounts; --detach-keys on attach (run -it, exec -it and start -a keep
+# refusing keys: husk itself holds their process); ps filters health=,
 # restart-policy= and pod=. Where podman 4.3.1 is installed the same lines
 # run with it and compare. Real runc, as the test user.
 
@@ -20,7 +21,9 @@ setup_file() {
 }
 
 teardown_file() {
-	[[ -n ${PM_SKIP:-} ]] || podman_compare_teardown_file
+	# podman's store and pause process go first (podman_teardown_file),
+	# then husk's stores.
+	[[ -n ${PM_SKIP:-} ]] || podman_teardown_file
 	husk_teardown_file
 }
 
