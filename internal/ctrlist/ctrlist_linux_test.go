@@ -118,7 +118,10 @@ func TestMatch(t *testing.T) {
 		{[]string{"network=podman"}, false, false},
 		{[]string{"health=healthy"}, false, false},
 		{[]string{"health=none"}, false, false},
+		{[]string{"health=anything"}, false, false}, // podman 4.3.1 takes any value
 		{[]string{"restart-policy=always"}, false, false},
+		{[]string{"restart-policy=no"}, false, false}, // an explicit --restart no
+		{[]string{"restart-policy=none"}, true, true}, // no policy: every husk container
 		{[]string{"pod=p1"}, false, false},
 		{[]string{"name=web", "status=exited"}, false, true}, // keys: all must match
 		{[]string{"name=web", "label=app", "ancestor=busybox", "status=running"}, true, false},
@@ -133,7 +136,7 @@ func TestMatch(t *testing.T) {
 			}
 		}
 	}
-	for _, f := range []string{"nokey", "label", "nosuch=1", "status=sleeping", "exited=x", "health=ok", "restart-policy=sometimes", "name=(", "before=web"} {
+	for _, f := range []string{"nokey", "label", "nosuch=1", "status=sleeping", "exited=x", "restart-policy=sometimes", "restart-policy=", "pod=", "name=(", "before=web"} {
 		if _, err := Match(running, []string{f}); err == nil {
 			t.Errorf("%s accepted", f)
 		}

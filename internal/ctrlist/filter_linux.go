@@ -46,6 +46,10 @@ func ParseFilter(filters []string, lookup func(ref string) (*runtime.Container, 
 	return f, nil
 }
 
+// restartPolicies are the values of restart-policy=, as podman's: none
+// is a container without a policy.
+var restartPolicies = []string{"none", "no", "always", "on-failure", "unless-stopped"}
+
 // statuses are the values of status=.
 var statuses = []string{"created", "running", "paused", "stopped", "exited", "unknown"}
 
@@ -70,12 +74,15 @@ func (f *Filter) add(k, v string, lookup func(ref string) (*runtime.Container, e
 			return fmt.Errorf("an exit code is a number")
 		}
 	case "health":
-		if !slices.Contains([]string{"starting", "healthy", "unhealthy", "none"}, v) {
-			return fmt.Errorf("the health states are starting, healthy, unhealthy and none")
-		}
+		// podman 4.3.1 takes any value: it compares it with each
+		// container's health check status.
 	case "restart-policy":
-		if !slices.Contains([]string{"always", "on-failure", "unless-stopped", "no", ""}, v) {
-			return fmt.Errorf("the restart policies are always, on-failure, unless-stopped and no")
+		if !slices.Contains(restartPolicies, v) {
+			return fmt.Errorf("%q is not a restart policy: give %s", v, strings.Join(restartPolicies, ", "))
+		}
+	case "pod":
+		if v == "" {
+			return fmt.Errorf("a pod's name or ID cannot be empty")
 		}
 	case "before", "since":
 		if lookup == nil {
@@ -144,11 +151,13 @@ func matchValue(c *runtime.Container, k, v string) bool {
 	case "network":
 		return slices.Contains(networksOf(c), v)
 	case "restart-policy":
-		// husk has no restart policies: podman's empty one
-		return v == ""
+		// husk has no restart policies yet: every container has none
+		// (podman's name for no --restart; "no" is an explicit one).
+		return v == "none"
 	}
-	// health (husk has no health checks) and pod (no pods) match no
-	// container, as in podman for containers without them.
+	// health (husk has no health checks) and pod (no pods: podman skips
+	// a pod it cannot find) match no container, as in podman for
+	// containers without them.
 	return false
 }
 

@@ -103,8 +103,9 @@ type GraphDriver struct {
 // Mount is one volume or bind mount the user asked for (podman leaves
 // tmpfs mounts out: they are in HostConfig.Tmpfs).
 type Mount struct {
-	Type        string   `json:"Type"`
-	Name        string   `json:"Name"`
+	Type string `json:"Type"`
+	// Name is a named volume's (omitted otherwise, as podman's).
+	Name        string   `json:"Name,omitempty"`
 	Source      string   `json:"Source"`
 	Destination string   `json:"Destination"`
 	Driver      string   `json:"Driver"`

@@ -66,7 +66,7 @@ func FromContainer(c *runtime.Container, src Source) Container {
 		ExecIDs:         []string{},
 		Dependencies:    []string{},
 		GraphDriver:     GraphDriver{Name: src.Driver},
-		Mounts:          mountsOf(c.Config.Volumes, src.VolumePath),
+		Mounts:          withImageMounts(mountsOf(c.Config.Volumes, src.VolumePath), c.Config.ImageMounts),
 		NetworkSettings: networkOf(c, src.Network),
 		Config:          cfg,
 		HostConfig:      hostConfigOf(c, src, &oci),
@@ -237,6 +237,27 @@ func mountsOf(vols []runtime.VolumeSpec, volumePath func(string) string) []Mount
 			}
 		}
 		out = append(out, m)
+	}
+	return out
+}
+
+// withImageMounts orders the mounts as podman lists them: named volumes,
+// then the --mount type=image mounts (Source the image as given, no
+// options nor propagation), then the others.
+func withImageMounts(ms []Mount, imgs []runtime.ImageMount) []Mount {
+	out := make([]Mount, 0, len(ms)+len(imgs))
+	for _, m := range ms {
+		if m.Type == string(runtime.VolumeNamed) {
+			out = append(out, m)
+		}
+	}
+	for _, im := range imgs {
+		out = append(out, Mount{Type: "image", Source: im.Image, Destination: im.Destination, RW: im.RW})
+	}
+	for _, m := range ms {
+		if m.Type != string(runtime.VolumeNamed) {
+			out = append(out, m)
+		}
 	}
 	return out
 }

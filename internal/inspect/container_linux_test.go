@@ -35,6 +35,7 @@ func running() *runtime.Container {
 				{Kind: runtime.VolumeBind, Source: "/tmp", Destination: "/t", ReadOnly: true, Options: []string{"rshared"}},
 				{Kind: runtime.VolumeTmpfs, Destination: "/run", Options: []string{"size=1m"}},
 			},
+			Isolation: runtime.Isolation{ImageMounts: []runtime.ImageMount{{Image: "reg/busybox", ID: "42f7", Destination: "/img"}}},
 		},
 		State: runtime.State{Status: runtime.StatusRunning, Pid: 42, MonitorPid: 41, Runtime: "runc",
 			CreatedAt: time.Unix(100, 0).UTC(), StartedAt: time.Unix(200, 0).UTC(), Cgroup: "/sys/fs/cgroup/unified/u/husk-1",
@@ -77,6 +78,7 @@ func TestFromContainerRunning(t *testing.T) {
 	check("IPAddress", got.NetworkSettings.IPAddress, "192.0.2.2")
 	check("Mounts", got.Mounts, []Mount{
 		{Type: "volume", Name: "v1", Source: "/vols/v1/_data", Destination: "/data", Driver: "local", Options: []string{"rbind"}, RW: true, Propagation: "rprivate"},
+		{Type: "image", Source: "reg/busybox", Destination: "/img"},
 		{Type: "bind", Source: "/tmp", Destination: "/t", Options: []string{"rbind"}, Propagation: "rshared"},
 	})
 	check("Binds", got.HostConfig.Binds, []string{"v1:/data:rw,rprivate,rbind", "/tmp:/t:ro,rshared,rbind"})
@@ -164,8 +166,8 @@ var (
 	laterTypes = []string{".Config.Entrypoint"}
 	huskOwn    = []string{".HuskConfig", ".HuskState", ".Bundle", ".OCIConfig", ".State.CgroupPath"}
 	// omitted when empty, by podman too; husk does not record the
-	// command line.
-	optional = []string{".Config.CreateCommand"}
+	// command line; a mount's Name is a named volume's only.
+	optional = []string{".Config.CreateCommand", ".Mounts[].Name"}
 )
 
 func sameShape(p, h any, path string, diffs *[]string) {

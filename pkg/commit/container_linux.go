@@ -17,6 +17,10 @@ import (
 // Container commits husk's container c (Commit), frozen meanwhile with
 // o.Pause while it runs, and writes the ID to o.IIDFile if given.
 func Container(ctx context.Context, env Env, rt runtime.Env, c *runtime.Container, dest string, o commitopts.Options) (string, error) {
+	if c.Config.Rootfs != "" {
+		// As podman: a --rootfs container has no layer of its own.
+		return "", fmt.Errorf("cannot commit container %s: it uses an exploded rootfs (%s), not an image's layers; make an image of the directory with: tar -C DIR -c . | husk import - IMAGE", c.Name, c.Config.Rootfs)
+	}
 	var id string
 	do := func() (err error) {
 		id, err = Commit(ctx, env, SourceOf(c), dest, o)

@@ -35,6 +35,7 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 	if err != nil {
 		return nil, err
 	}
+	u.AdditionalGids = mappedGroups(env, u.AdditionalGids, gidMap)
 	cwd := cfg.Workdir
 	if cwd == "" {
 		cwd = img.WorkingDir

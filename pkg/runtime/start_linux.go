@@ -161,7 +161,7 @@ func (s *starter) create(_ context.Context, lio *launchIO) error {
 		}
 		// A signal to this process must not cancel the create: it goes
 		// to the container once it runs.
-		err = drv.Create(context.Background(), c.ID, oci.CreateOptions{Bundle: c.Dir, StartNow: s.startNow, IO: o})
+		err = drv.Create(context.Background(), c.ID, oci.CreateOptions{Bundle: c.Dir, StartNow: s.startNow, DropGroups: c.Config.ownUserNS() && !c.Config.KeepGroups, IO: o})
 		if err == nil {
 			lio.made()
 			s.drv = drv

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/husk-dev/husk/internal/setting"
-	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/runtime/spec"
 )
 
@@ -70,22 +69,7 @@ func resolveUserns(env Env, cfg *Config) error {
 	if err := checkIDMap("{gidmap}", cfg.GIDMap, own.GIDs); err != nil {
 		return err
 	}
-	return checkUnmappedNetwork(cfg)
-}
-
-// checkUnmappedNetwork refuses a network husk would make inside the
-// container's user namespace when that namespace does not map the user:
-// the runtime, joining such a namespace made beforehand, cannot mount the
-// rootfs (permission denied), so only networks without one work yet.
-func checkUnmappedNetwork(cfg *Config) error {
-	if mapsUser(cfg.UIDMap) {
-		return nil
-	}
-	switch cfg.NetworkMode() {
-	case netns.ModeNone, netns.ModeHost:
-		return nil
-	}
-	return setting.Errorf("{userns} %q gives the container a user namespace without your own id, and husk cannot yet make network %q inside such a namespace: use {network} none or host, or map your id (0) in {uidmap}, or use keep-id", cfg.UsernsMode, cfg.NetworkMode())
+	return nil
 }
 
 func spansSize(spans []IDSpan) uint64 {

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -53,5 +54,20 @@ func TestUserNSMaps(t *testing.T) {
 	c := &Config{Isolation: Isolation{UsernsOptions: UsernsOptions{UIDMap: []spec.IDMap{{ContainerID: 0, HostID: 1, Size: 5}}}}}
 	if !c.ownUserNS() {
 		t.Errorf("a --uidmap container has its own user namespace")
+	}
+}
+
+func TestMappedGroups(t *testing.T) {
+	var warn strings.Builder
+	env := Env{Notices: &warn}
+	m := []spec.IDMap{{ContainerID: 0, HostID: 1, Size: 8}}
+	if got := mappedGroups(env, []uint32{3, 10}, m); !slices.Equal(got, []uint32{3}) {
+		t.Errorf("mappedGroups: %v", got)
+	}
+	if !strings.Contains(warn.String(), "gid=10 is not present") || strings.Contains(warn.String(), "gid=3 ") {
+		t.Errorf("warning: %q", warn.String())
+	}
+	if got := mappedGroups(env, []uint32{10}, nil); !slices.Equal(got, []uint32{10}) {
+		t.Errorf("without a map: %v", got)
 	}
 }

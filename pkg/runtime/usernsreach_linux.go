@@ -50,3 +50,21 @@ func reachForUserNS(graphRoot string, paths ...string) error {
 	}
 	return nil
 }
+
+// mappedGroups leaves out of the user's additional groups (the image's
+// /etc/group) those a container map does not give, with podman's warning:
+// the runtime cannot set them (setgroups: invalid argument).
+func mappedGroups(env Env, gids []uint32, gidMap []spec.IDMap) []uint32 {
+	if len(gidMap) == 0 {
+		return gids
+	}
+	var kept []uint32
+	for _, g := range gids {
+		if spec.MapsContainerID(gidMap, g) {
+			kept = append(kept, g)
+		} else if env.Notices != nil {
+			fmt.Fprintf(env.Notices, "husk: warning: additional gid=%d is not present in the user namespace, skip setting it\n", g)
+		}
+	}
+	return kept
+}

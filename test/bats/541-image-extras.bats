@@ -6,13 +6,20 @@
 # restore refused with the reason.
 
 load helpers
+load podman-compare
 
-setup_file() { husk_setup_run_file busybox multilayer; }
+setup_file() {
+	husk_setup_run_file busybox multilayer
+	[[ -z $HUSK_SKIP_REASON ]] || return 0
+	PM_SKIP=$(podman_problem)
+	export PM_SKIP
+	[[ -n $PM_SKIP ]] || podman_setup_file
+}
 
 teardown_file() {
-	if [[ -d $BATS_FILE_TMPDIR/podman ]]; then
-		podman unshare rm -rf "$BATS_FILE_TMPDIR/podman" || true
-	fi
+	# podman-compare's teardown removes podman's store in its namespace
+	# and stops the pause process podman started for this file.
+	[[ -n ${PM_SKIP:-} ]] || podman_teardown_file
 	husk_teardown_file
 }
 
@@ -51,8 +58,8 @@ teardown_file() {
 	expect_contains "$output" "Top Layer of: [$R/multilayer:latest]"
 	expect_eq "$(grep -c 'ID: .* Size:' <<<"$output")" 4 "layers of multilayer"
 	local husk_out=$output
-	need_cmd podman
-	local P=(podman --root "$BATS_FILE_TMPDIR/podman/root" --runroot "$BATS_FILE_TMPDIR/podman/run" --storage-driver overlay)
+	[[ -z ${PM_SKIP:-} ]] || skip "$PM_SKIP"
+	local P=(pm --storage-driver overlay)
 	"${P[@]}" pull -q --tls-verify=false "$R/busybox" "$R/multilayer" >/dev/null 2>&1 ||
 		"${P[@]}" pull -q --tls-verify=false "$R/multilayer" >/dev/null 2>&1 || skip "podman cannot pull from the test registry"
 	"${P[@]}" pull -q --tls-verify=false "$R/busybox" >/dev/null 2>&1

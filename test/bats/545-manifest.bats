@@ -5,16 +5,21 @@
 # manifest inspect prints for the same pushed list.
 
 load helpers
+load podman-compare
 
 setup_file() {
 	husk_setup_file
 	export TAG=t$$
+	[[ -z $HUSK_SKIP_REASON ]] || return 0
+	PM_SKIP=$(podman_problem)
+	export PM_SKIP
+	[[ -n $PM_SKIP ]] || podman_setup_file
 }
 
 teardown_file() {
-	if [[ -d $BATS_FILE_TMPDIR/podman ]]; then
-		podman unshare rm -rf "$BATS_FILE_TMPDIR/podman" || true
-	fi
+	# podman-compare's teardown removes podman's store in its namespace
+	# and stops the pause process podman started for this file.
+	[[ -n ${PM_SKIP:-} ]] || podman_teardown_file
 	husk_teardown_file
 }
 
@@ -88,12 +93,12 @@ index_digests() {
 # apply registries.conf's insecure there), so the comparison is of the same
 # list made in each tool's store.
 @test "manifest inspect of a list made the same way: podman prints the same keys, media types and instances" {
-	need_cmd podman
+	[[ -z ${PM_SKIP:-} ]] || skip "$PM_SKIP"
 	run_husk manifest create localhost/cmplist "$R/busybox:latest"
 	run_husk manifest add --all localhost/cmplist "$R/multiarch:latest"
 	run_husk manifest inspect localhost/cmplist
 	local husk_out=$output
-	local P=(podman --root "$BATS_FILE_TMPDIR/podman/root" --runroot "$BATS_FILE_TMPDIR/podman/run")
+	local P=(pm)
 	# (podman 4.3.1's create does not reach an insecure registry either.)
 	"${P[@]}" manifest create localhost/cmplist >/dev/null 2>&1 || skip "podman manifest create failed"
 	"${P[@]}" manifest add --tls-verify=false localhost/cmplist "$R/busybox:latest" >/dev/null || die "podman manifest add"

@@ -2,9 +2,13 @@ package attach
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
+	"os"
+
+	"golang.org/x/term"
 
 	"github.com/husk-dev/husk/pkg/runtime"
 )
@@ -16,6 +20,10 @@ type Options struct {
 	// it open; nil forwards nothing.
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
+	// DetachKeys is the sequence (ParseDetachKeys) that, typed on Stdin,
+	// leaves the container running and ends Attach with ErrDetached; none
+	// when empty.
+	DetachKeys []byte
 }
 
 // Attach follows c's output until c exits, forwarding input as o says,
@@ -29,6 +37,10 @@ func Attach(ctx context.Context, env runtime.Env, c *runtime.Container, o Option
 	}
 	// Input goes only once the output is being followed, so no answer is
 	// missed.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	detached := make(chan struct{})
+	restore, raw := func() {}, false
 	var following func()
 	if c.State.AttachSocket != "" && o.Stdin != nil {
 		conn, err := net.Dial("unix", c.State.AttachSocket)
@@ -36,12 +48,39 @@ func Attach(ctx context.Context, env runtime.Env, c *runtime.Container, o Option
 			return 0, fmt.Errorf("attach to the stdin of %s: %w", c.Name, err)
 		}
 		defer conn.Close()
+		if f, ok := o.Stdin.(*os.File); ok && c.Config.TTY && term.IsTerminal(int(f.Fd())) {
+			// As podman: keys go to the container's terminal as typed
+			// (ctrl-q would stop output, ctrl-c end husk), and a detach
+			// sequence can be seen.
+			if st, err := term.MakeRaw(int(f.Fd())); err == nil {
+				raw, restore = true, func() { _ = term.Restore(int(f.Fd()), st) }
+				defer func() { restore() }()
+			}
+		}
 		following = func() {
-			go func() { _, _ = io.Copy(conn, o.Stdin) }()
+			go func() {
+				if _, err := io.Copy(conn, newDetachReader(o.Stdin, o.DetachKeys)); errors.Is(err, ErrDetached) {
+					close(detached)
+					cancel()
+				}
+			}()
 		}
 	}
-	if err := runtime.FollowLog(ctx, env, c, runtime.LogOptions{Follow: true, Tail: 0, Stdout: o.Stdout, Stderr: o.Stderr, Following: following}); err != nil {
-		return 0, err
+	err := runtime.FollowLog(ctx, env, c, runtime.LogOptions{Follow: true, Tail: 0, Stdout: o.Stdout, Stderr: o.Stderr, Following: following})
+	code := 0
+	if err == nil {
+		code, err = runtime.WaitExit(ctx, env, c)
 	}
-	return runtime.WaitExit(ctx, env, c)
+	select {
+	case <-detached:
+		// podman ends the line on the restored terminal.
+		restore()
+		restore = func() {}
+		if raw {
+			fmt.Fprintln(o.Stdout)
+		}
+		return 0, ErrDetached
+	default:
+	}
+	return code, err
 }

@@ -98,6 +98,9 @@ func (r *CLI) Create(ctx context.Context, id string, o CreateOptions) error {
 	// Keep the runtime (and so the container) out of husk's terminal
 	// signals: husk forwards what it receives.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if o.DropGroups {
+		cmd.SysProcAttr.Credential = &syscall.Credential{Uid: uint32(os.Getuid()), Gid: uint32(os.Getgid()), Groups: []uint32{}}
+	}
 	if err := bornIn(cmd, o.CgroupFD); err != nil {
 		return err
 	}

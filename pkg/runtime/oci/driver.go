@@ -95,6 +95,12 @@ type CreateOptions struct {
 	// for containers that need nothing done in the created state: one
 	// runtime execution less (~10 ms).
 	StartNow bool
+	// DropGroups starts the runtime without supplementary groups, as runc
+	// is when it makes the container's user namespace itself. Joining one
+	// made beforehand (for the network), it would keep groups that
+	// namespace does not map, and a directory whose group bits deny what
+	// its others bits allow (the store, 0701) would then be closed to it.
+	DropGroups bool
 	IO
 }
 

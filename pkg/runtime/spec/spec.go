@@ -271,13 +271,24 @@ func setNamespaces(g *generate.Generator, o Options) {
 	}
 }
 
+// MapsContainerID reports whether m gives the container id.
+func MapsContainerID(m []IDMap, id uint32) bool {
+	for _, e := range m {
+		if id >= e.ContainerID && uint64(id) < uint64(e.ContainerID)+uint64(e.Size) {
+			return true
+		}
+	}
+	return false
+}
+
 func setMounts(g *generate.Generator, o Options) {
 	var kept []specs.Mount
 	for _, m := range g.Mounts() {
 		switch m.Destination {
 		case "/dev/pts":
-			if o.SingleID {
-				// gid 5 (tty) does not exist in a single-id namespace.
+			if o.SingleID || (len(o.GIDMap) > 0 && !MapsContainerID(o.GIDMap, 5)) {
+				// gid 5 (tty) does not exist in a single-id namespace,
+				// nor in a container map without it (auto:size=5).
 				m.Options = without(m.Options, "gid=5")
 			}
 		case "/sys":

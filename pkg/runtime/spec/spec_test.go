@@ -80,6 +80,8 @@ func TestGenerateSpecFlags(t *testing.T) {
 			o.GIDMap = o.UIDMap
 		}, nil},
 		{"single-id devpts", func(o *Options) { o.SingleID = true }, nil},
+		{"gid 5 unmapped devpts", func(o *Options) { o.UIDMap = []IDMap{{0, 1, 5}}; o.GIDMap = o.UIDMap }, nil},
+		{"gid 5 mapped devpts", func(o *Options) { o.UIDMap = []IDMap{{0, 1, 6}}; o.GIDMap = o.UIDMap }, nil},
 		{"bind and tmpfs", func(o *Options) {
 			o.Mounts = []Mount{{Type: "bind", Source: "/src", Destination: "/dst", Options: []string{"ro"}}, {Type: "tmpfs", Source: "tmpfs", Destination: "/tmp", Options: []string{"size=1m"}}}
 		}, nil},
@@ -149,10 +151,10 @@ func TestGenerateSpecFlags(t *testing.T) {
 				if !found || len(spec.Linux.UIDMappings) != 2 || spec.Linux.UIDMappings[1].HostID != 0 || spec.Linux.UIDMappings[1].ContainerID != 1000 {
 					t.Errorf("keep-id: userns %v maps %+v", found, spec.Linux.UIDMappings)
 				}
-			case "single-id devpts":
+			case "single-id devpts", "gid 5 unmapped devpts", "gid 5 mapped devpts":
 				for _, m := range spec.Mounts {
-					if m.Destination == "/dev/pts" && slices.Contains(m.Options, "gid=5") {
-						t.Error("devpts gid=5 in a single-id namespace")
+					if m.Destination == "/dev/pts" && slices.Contains(m.Options, "gid=5") != (tt.name == "gid 5 mapped devpts") {
+						t.Errorf("%s: devpts options %v", tt.name, m.Options)
 					}
 				}
 			case "bind and tmpfs":
