@@ -5,7 +5,9 @@
 # (each has its own store, ports and podman directories), so they may run
 # side by side; the tests within a file stay in order.
 #
-# The largest files start first so that the last one to finish is short.
+# Files with the line "# bats-parallel: first" (the longest-running ones)
+# start first, then the others, largest first, so that the last one to
+# finish is short.
 # A file with the line "# bats-parallel: alone" looks at state all the
 # test user's sessions share (e.g. the delegated cgroup): it runs after the
 # others, by itself.
@@ -31,14 +33,23 @@ if [[ ${BATS_PARALLEL_ONE:-} == 1 ]]; then
 	exit 0
 fi
 
-together=() alone=()
+first=() together=() alone=()
 for f in "$@"; do
-	if grep -qx '# bats-parallel: alone' "$f"; then alone+=("$f"); else together+=("$f"); fi
+	if grep -qx '# bats-parallel: alone' "$f"; then
+		alone+=("$f")
+	elif grep -qx '# bats-parallel: first' "$f"; then
+		first+=("$f")
+	else
+		together+=("$f")
+	fi
 done
-# Largest first: the size of a file is a fair guess of how long it runs.
-if ((${#together[@]})); then
-	wc -c "${together[@]}" | grep -v ' total$' | sort -rn | awk '{print $2}' |
-		BATS_PARALLEL_ONE=1 xargs -P "$jobs" -I{} "$0" "$jobs" "$outdir" {}
+# Then largest first: the size of a file is a fair guess of how long it
+# runs.
+if ((${#first[@]} + ${#together[@]})); then
+	{
+		printf '%s\n' "${first[@]}"
+		((${#together[@]} == 0)) || wc -c "${together[@]}" | grep -v ' total$' | sort -rn | awk '{print $2}'
+	} | grep . | BATS_PARALLEL_ONE=1 xargs -P "$jobs" -I{} "$0" "$jobs" "$outdir" {}
 fi
 for f in "${alone[@]}"; do
 	BATS_PARALLEL_ONE=1 "$0" "$jobs" "$outdir" "$f"

@@ -3,6 +3,8 @@
 # state and the generated config.json), rm, names, and --rm leaving
 # nothing behind (runtime state, storage, mounts, processes), also when
 # the command is not found or the container is killed.
+# It runs for minutes: it starts first when files run side by side.
+# bats-parallel: first
 
 load helpers
 

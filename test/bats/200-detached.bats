@@ -4,6 +4,8 @@
 # inspect, exec, logs (-f, --tail, -t, --since, rotation), stop (timeout,
 # the image's STOPSIGNAL), kill, wait, restart, rm -f, rm -a -f, rename,
 # container prune, cp, top, attach, and many husk commands at once.
+# It runs for minutes: it starts first when files run side by side.
+# bats-parallel: first
 
 load helpers
 

@@ -5,6 +5,8 @@
 # --cache-from), pull policies, stdin, bad input, and contexts that are
 # hard to read (unreadable files, symlinks out of the context, a 1 GiB
 # file), compared with what podman build does.
+# It runs for minutes: it starts first when files run side by side.
+# bats-parallel: first
 
 load helpers
 load build-helpers

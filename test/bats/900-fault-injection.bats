@@ -11,6 +11,8 @@
 # fixed seed), HUSK_FAULT_TRIALS the number of trials (default 50). A
 # failure names the seed and the trial, e.g.
 #   HUSK_FAULT_SEED=7 HUSK_FAULT_TRIALS=12 bats bats/900-fault-injection.bats
+# It runs for minutes: it starts first when files run side by side.
+# bats-parallel: first
 
 load helpers
 
