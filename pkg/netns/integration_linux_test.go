@@ -248,7 +248,7 @@ func testIntegration(t *testing.T, mode string) {
 func TestIntegrationUserNet(t *testing.T) {
 	requireIT(t)
 	runDir := t.TempDir()
-	nw := Network{Name: "itnet", ID: randomID(), Driver: "bridge", Subnet: "10.89.77.0/24", Gateway: "10.89.77.1"}
+	nw := Network{Name: "itnet", ID: randomID(), Driver: "bridge", Subnet: "10.89.77.0/24", Gateway: "10.89.77.1", DNS: true}
 	ports, err := AssignHostPorts([]PortMapping{
 		{HostIP: "127.0.0.1", ContainerPort: 80, Range: 1, Protocol: "tcp"},
 		{HostIP: "127.0.0.1", ContainerPort: 5353, Range: 1, Protocol: "udp"},
@@ -366,6 +366,111 @@ func TestIntegrationUserNet(t *testing.T) {
 	}
 	if mi, _ := os.ReadFile("/proc/self/mountinfo"); bytes.Contains(mi, []byte(runDir)) {
 		t.Errorf("namespace still mounted: %s", mi)
+	}
+	entries, _ := os.ReadDir(runDir)
+	for _, e := range entries {
+		if e.Name() != userLockFile {
+			t.Errorf("left in the run directory: %s", e.Name())
+		}
+	}
+}
+
+// TestIntegrationDefaultNet: the default network is a bridge in the
+// rootless namespace served by one pasta (-4 where IPv4 does) and no DNS
+// server; without ports there is nothing to wait for; a detach keeps the
+// bridge and does not hand the address out again at once; a user network
+// with DNS started beside it gets the DNS server, which goes with it.
+func TestIntegrationDefaultNet(t *testing.T) {
+	requireIT(t)
+	runDir := t.TempDir()
+	ctx := context.Background()
+	def := DefaultNetwork()
+	a1, err := AttachUser(ctx, runDir, "d1", def, UserAttachOptions{Name: "one", Exe: os.Args[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer Detach(runDir, "d1")
+	if a1.NeedsReady() {
+		t.Error("an attachment without ports has something to wait for")
+	}
+	i1 := a1.Info()
+	if i1.Mode != ModeBridge || i1.IP != "10.88.0.2" && def.Subnet == "10.88.0.0/16" || len(i1.DNS) == 0 || i1.Search != nil {
+		t.Fatalf("info %+v", i1)
+	}
+	if dnsPid(runDir) != 0 {
+		t.Error("a DNS server runs for the default network")
+	}
+	pasta := HelperPid(runDir, userNetID)
+	cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pasta))
+	has4 := false
+	for _, a := range strings.Split(string(cmdline), "\x00") {
+		has4 = has4 || a == "-4"
+	}
+	if has4 != ipv4Only() {
+		t.Errorf("pasta's -4 (ipv4Only %v): %q", ipv4Only(), cmdline)
+	}
+	a2, err := AttachUser(ctx, runDir, "d2", def, UserAttachOptions{Name: "two", Exe: os.Args[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer Detach(runDir, "d2")
+	if HelperPid(runDir, userNetID) != pasta {
+		t.Fatal("a second container got another helper")
+	}
+	// d2 reaches d1 over the bridge.
+	var l net.Listener
+	if err := inNetns(a1.NetnsPath(), func() error {
+		var err error
+		l, err = net.Listen("tcp", ":80")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go serveHello(l)
+	var hello string
+	if err := inNetns(a2.NetnsPath(), func() error {
+		var err error
+		hello, err = dialRead(net.JoinHostPort(i1.IP, "80"))
+		return err
+	}); err != nil || hello != "hello :80" {
+		t.Fatalf("d2 → d1: %q %v", hello, err)
+	}
+	// d1 goes and comes back: the bridge stays, the address is a new one.
+	t0 := time.Now()
+	if err := Detach(runDir, "d1"); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("Detach with another member: %v", time.Since(t0))
+	a1, err = AttachUser(ctx, runDir, "d1", def, UserAttachOptions{Name: "one", Exe: os.Args[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a1.Info().IP == i1.IP || a1.Info().IP == a2.Info().IP {
+		t.Errorf("addresses: d1 had %s, has %s; d2 %s", i1.IP, a1.Info().IP, a2.Info().IP)
+	}
+	// A user network with DNS beside it.
+	un := Network{Name: "itdns", ID: randomID(), Driver: "bridge", Subnet: "10.89.78.0/24", Gateway: "10.89.78.1", DNS: true}
+	if _, err := AttachUser(ctx, runDir, "u1", un, UserAttachOptions{Name: "u", Exe: os.Args[0]}); err != nil {
+		t.Fatal(err)
+	}
+	dns := dnsPid(runDir)
+	if dns == 0 {
+		t.Fatal("no DNS server for a network with DNS")
+	}
+	if err := Detach(runDir, "u1"); err != nil {
+		t.Fatal(err)
+	}
+	if !WaitGone(dns, 2*time.Second) {
+		t.Error("the DNS server outlived the last network with DNS")
+	}
+	for _, id := range []string{"d1", "d2"} {
+		if err := Detach(runDir, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !WaitGone(pasta, 2*time.Second) {
+		t.Error("pasta outlived the last container")
 	}
 	entries, _ := os.ReadDir(runDir)
 	for _, e := range entries {
