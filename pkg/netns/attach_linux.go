@@ -497,9 +497,10 @@ func isHelper(pid int, nsPath string) bool {
 	switch filepath.Base(args[0]) {
 	case "pasta", "pasta.avx2", "passt", "passt.avx2", "slirp4netns":
 	default:
-		// husk's own helpers (user networks' DNS server and port
-		// forwarder), whatever the binary is called.
-		if len(args) < 2 || args[1] != DNSCommand && args[1] != PortsCommand {
+		// husk's own helpers (user networks' DNS server, port
+		// forwarder and the rootless namespace's waiter), whatever the
+		// binary is called.
+		if len(args) < 2 || args[1] != DNSCommand && args[1] != PortsCommand && args[1] != LingerCommand {
 			return false
 		}
 	}

@@ -18,16 +18,21 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // TestMain lets the test binary act as a second process (Detach from
 // another process) and as the DNS stub.
 func TestMain(m *testing.M) {
 	// The user networks' helpers, which husk runs as hidden commands.
-	if len(os.Args) > 1 && (os.Args[1] == DNSCommand || os.Args[1] == PortsCommand) {
+	if len(os.Args) > 1 && (os.Args[1] == DNSCommand || os.Args[1] == PortsCommand || os.Args[1] == LingerCommand) {
 		run := RunDNSHelper
-		if os.Args[1] == PortsCommand {
+		switch os.Args[1] {
+		case PortsCommand:
 			run = RunPortsHelper
+		case LingerCommand:
+			run = RunLinger
 		}
 		if err := run(os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -49,6 +54,11 @@ func TestMain(m *testing.M) {
 			os.Exit(1)
 		}
 		os.Exit(0)
+	}
+	// The tests expect the rootless namespace to go with its last
+	// container, unless they say otherwise.
+	if os.Getenv("HUSK_NET_LINGER") == "" {
+		os.Setenv("HUSK_NET_LINGER", "0")
 	}
 	os.Exit(m.Run())
 }
@@ -477,6 +487,99 @@ func TestIntegrationDefaultNet(t *testing.T) {
 		if e.Name() != userLockFile {
 			t.Errorf("left in the run directory: %s", e.Name())
 		}
+	}
+}
+
+// TestIntegrationLinger: with a linger time the rootless namespace and its
+// pasta outlive the last container, waiting in a process without a Go
+// runtime; the next container ends the wait and gets the same pasta; the
+// namespace goes once the time passed after the last container; and
+// ReleaseUser ends the wait at once.
+func TestIntegrationLinger(t *testing.T) {
+	requireIT(t)
+	t.Setenv("HUSK_NET_LINGER", "1")
+	runDir := t.TempDir()
+	ctx := context.Background()
+	def := DefaultNetwork()
+	attach := func(id string) {
+		t.Helper()
+		if _, err := AttachUser(ctx, runDir, id, def, UserAttachOptions{Name: id, Exe: os.Args[0]}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	attach("l1")
+	pasta := HelperPid(runDir, userNetID)
+	if err := Detach(runDir, "l1"); err != nil {
+		t.Fatal(err)
+	}
+	waiter := lingerPid(runDir)
+	if waiter == 0 || HelperPid(runDir, userNetID) != pasta {
+		t.Fatalf("after the last container: waiter %d, pasta %d (was %d)", waiter, HelperPid(runDir, userNetID), pasta)
+	}
+	status, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", waiter))
+	if !bytes.Contains(status, []byte("\nThreads:\t1\n")) {
+		t.Errorf("the waiter has more than one thread (a Go runtime?):\n%s", status)
+	}
+	attach("l2")
+	if !WaitGone(waiter, 2*time.Second) || lingerPid(runDir) != 0 {
+		t.Error("the waiter outlived the next attach")
+	}
+	if HelperPid(runDir, userNetID) != pasta {
+		t.Error("the next container got another pasta")
+	}
+	if err := Detach(runDir, "l2"); err != nil {
+		t.Fatal(err)
+	}
+	if !WaitGone(pasta, 5*time.Second) {
+		t.Fatal("pasta outlived the linger time")
+	}
+	for i := 0; i < 100 && lingerPid(runDir) != 0; i++ {
+		time.Sleep(20 * time.Millisecond)
+	}
+	entries, _ := os.ReadDir(runDir)
+	for _, e := range entries {
+		if e.Name() != userLockFile {
+			t.Errorf("left in the run directory: %s", e.Name())
+		}
+	}
+	// ReleaseUser ends the wait at once.
+	attach("l3")
+	pasta = HelperPid(runDir, userNetID)
+	if err := Detach(runDir, "l3"); err != nil {
+		t.Fatal(err)
+	}
+	waiter = lingerPid(runDir)
+	if err := ReleaseUser(runDir); err != nil {
+		t.Fatal(err)
+	}
+	if !WaitGone(pasta, 500*time.Millisecond) || !WaitGone(waiter, 500*time.Millisecond) {
+		t.Error("ReleaseUser left the pasta or the waiter")
+	}
+}
+
+// TestIntegrationRootlessMountLost: in a mount namespace made after the
+// pause process died, the rootless namespace's file is there without its
+// bind mount; the next container gets a rebuilt namespace instead of an
+// error.
+func TestIntegrationRootlessMountLost(t *testing.T) {
+	requireIT(t)
+	runDir := t.TempDir()
+	ctx := context.Background()
+	def := DefaultNetwork()
+	if _, err := AttachUser(ctx, runDir, "m1", def, UserAttachOptions{Name: "m1", Exe: os.Args[0]}); err != nil {
+		t.Fatal(err)
+	}
+	defer Detach(runDir, "m1")
+	old := HelperPid(runDir, userNetID)
+	if err := unix.Unmount(NetnsPath(runDir, userNetID), unix.MNT_DETACH); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := AttachUser(ctx, runDir, "m2", def, UserAttachOptions{Name: "m2", Exe: os.Args[0]}); err != nil {
+		t.Fatalf("attach after the mount was lost: %v", err)
+	}
+	defer Detach(runDir, "m2")
+	if p := HelperPid(runDir, userNetID); p == 0 || p == old {
+		t.Errorf("helper %d, before %d: not rebuilt", p, old)
 	}
 }
 

@@ -129,6 +129,8 @@ func attachUserLocked(ctx context.Context, runDir, id string, nw Network, o User
 			}
 		}
 	}
+	// A container comes: the namespace stays.
+	stopLinger(runDir)
 	// The helpers start while the bridge and veth are made; they are
 	// waited for before the lock is released, so that no other command
 	// finds a half-made namespace.
@@ -221,8 +223,14 @@ func shortID(id string, n int) string {
 // rootlessAlive reports whether the rootless namespace and its helper
 // (pasta or slirp4netns) are there. The DNS server is checked apart: only
 // networks with DNS need it.
+//
+// The namespace file must still be a namespace: in a mount namespace made
+// after the pause process died, the file is there but its bind mount is
+// not, and nothing could enter it; it is then rebuilt (the containers
+// left on the old one lose the outside).
 func rootlessAlive(runDir string) bool {
-	if _, err := os.Stat(NetnsPath(runDir, userNetID)); err != nil {
+	var fs unix.Statfs_t
+	if err := unix.Statfs(NetnsPath(runDir, userNetID), &fs); err != nil || fs.Type != unix.NSFS_MAGIC {
 		return false
 	}
 	return HelperPid(runDir, userNetID) != 0
@@ -376,9 +384,10 @@ func nameservers(resolv []byte) []string {
 	return withoutLoopback(out)
 }
 
-// teardownRootless ends the DNS server and the helper and removes the
-// rootless namespace and the state.
+// teardownRootless ends the DNS server, the helper and the waiter and
+// removes the rootless namespace and the state.
 func teardownRootless(runDir string) error {
+	stopLinger(runDir)
 	if pid := dnsPid(runDir); pid != 0 {
 		_ = unix.Kill(pid, unix.SIGTERM)
 	}
@@ -392,7 +401,8 @@ func teardownRootless(runDir string) error {
 }
 
 // detachUser takes container id off its user network, and removes the
-// rootless namespace when it was the last member. Nothing happens for a
+// rootless namespace when it was the last member (or, with a linger time,
+// leaves it to the waiter). Nothing happens for a
 // container that is on no user network.
 //
 // The veth pair is left to go with the container's namespace: deleting it
@@ -414,21 +424,32 @@ func detachUser(runDir, id string) error {
 			return err
 		}
 		name, m := st.find(id)
-		if m == nil && st.members() > 0 {
+		if m == nil && (st.members() > 0 || lingerPid(runDir) != 0) {
 			return nil
 		}
 		if m != nil {
 			delete(st.Networks[name].Members, id)
 		}
-		if st.members() == 0 {
+		linger := lingerTime()
+		if st.members() == 0 && (linger <= 0 || !rootlessAlive(runDir)) {
 			return teardownRootless(runDir)
 		}
-		if ns := st.Networks[name]; len(ns.Members) == 0 && ns.ID != DefaultNetworkID {
+		if ns := st.Networks[name]; ns != nil && len(ns.Members) == 0 && ns.ID != DefaultNetworkID {
 			if err := removeBridge(runDir, st, name); err != nil {
 				return err
 			}
 		}
-		return st.write(statePath)
+		if err := st.write(statePath); err != nil {
+			return err
+		}
+		if st.members() == 0 {
+			// The namespace and its pasta wait for the next container
+			// (linger_linux.go).
+			if err := startLinger(runDir, linger); err != nil {
+				return teardownRootless(runDir)
+			}
+		}
+		return nil
 	})
 }
 

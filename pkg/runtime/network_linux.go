@@ -40,6 +40,12 @@ func userNetwork(env Env, name string) (netns.Network, error) {
 // containers).
 func ReleaseNetworks(env Env) error { return netns.ReleaseUser(netRunDir(env)) }
 
+// ReleaseNetworksIn is ReleaseNetworks for the store whose run root is
+// runRoot (network rm and prune, which open no store).
+func ReleaseNetworksIn(runRoot string) error {
+	return netns.ReleaseUser(filepath.Join(runRoot, netRunName))
+}
+
 // netPlan is what Start needs of the container's network.
 type netPlan struct {
 	attachment *netns.Attachment

@@ -4,7 +4,10 @@
 # namespace, served by ONE pasta for all containers and no DNS server;
 # host.containers.internal and DNS through pasta; tcp and udp ports
 # published; nothing left after the last container. Without nft each
-# container gets a helper of its own, and husk info says so.
+# container gets a helper of its own, and husk info says so. With a linger
+# time the namespace and its pasta stay after the last container, waiting
+# in a process without a Go runtime, until the time passed or rm -a,
+# network rm/prune or system reset end them.
 # Traffic stays on the host's loopback and the namespaces the tests create.
 
 load helpers
@@ -164,4 +167,61 @@ expect_no_network_leftovers() {
 	run_husk rm -f nonft
 	wait_until 5 eval '[[ -z $(store_pastas) ]]'
 	expect_no_network_leftovers
+}
+
+# store_waiters: the rootless namespace's waiter (husk __netlinger).
+store_waiters() {
+	user_pids_with "__netlinger $(netdir)/" || true
+}
+
+@test "linger: the namespace and its pasta outlive the last container by HUSK_NET_LINGER seconds, in a waiter without a Go runtime" {
+	# Long enough for the checks on a loaded machine; the end is checked
+	# with a short time below.
+	export HUSK_NET_LINGER=600
+	run_husk run -d --name l1 "$R/busybox" sleep 600
+	local pasta
+	pasta=$(store_pastas)
+	[[ -n $pasta ]] || die "no pasta"
+	run_husk rm -f l1
+	local waiter
+	waiter=$(store_waiters)
+	[[ -n $waiter ]] || die "no waiter after the last container"
+	expect_eq "$(store_pastas)" "$pasta" "pasta after the last container"
+	local wpid=${waiter%%:*}
+	expect_eq "$(awk '/^Threads:/ {print $2}' "/proc/$wpid/status")" 1 "threads of the waiter (a Go runtime has several)"
+	local rss
+	rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$wpid/status")
+	((rss <= 2048)) || die "the waiter's RSS is $rss KiB"
+	# It holds no descriptor of whoever started it (bats' fd 3 would keep
+	# this run waiting).
+	expect_eq "$(ls /proc/$wpid/fd | sort -n | tr '\n' ' ')" "0 1 2 " "the waiter's descriptors"
+	# The next container ends the wait and gets the same pasta.
+	run_husk run --rm "$R/busybox" true
+	expect_eq "$(store_pastas)" "$pasta" "pasta of the next container"
+	wait_until 5 pid_gone "$wpid"
+	[[ -n $(store_waiters) ]] || die "no waiter after the next container"
+	# With 2 s, everything goes once they passed (polled for up to 30 s).
+	export HUSK_NET_LINGER=2
+	run_husk run --rm "$R/busybox" true
+	local i
+	for i in $(seq 1 150); do
+		[[ -z $(store_pastas)$(store_waiters) ]] && break
+		sleep 0.2
+	done
+	expect_eq "$(store_pastas)$(store_waiters)" "" "pasta and waiter after the linger time"
+	expect_no_network_leftovers
+}
+
+@test "linger: rm -a, network rm and prune, and system reset end it at once" {
+	export HUSK_NET_LINGER=600
+	local how
+	for how in "rm -a -f" "network rm -f lnet" "network prune -f" "system reset -f"; do
+		run_husk network create lnet
+		run_husk run --rm "$R/busybox" true
+		[[ -n $(store_pastas) && -n $(store_waiters) ]] || die "no lingering namespace before $how"
+		run_husk $how
+		wait_until 5 eval '[[ -z $(store_pastas)$(store_waiters) ]]'
+		expect_no_network_leftovers
+		"$HUSK" network rm -f lnet >/dev/null 2>&1 || true
+	done
 }
