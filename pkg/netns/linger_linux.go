@@ -101,12 +101,8 @@ func RunLinger(args []string) error {
 		if err != nil {
 			return err
 		}
-		for _, ns := range st.Networks {
-			for mid := range ns.Members {
-				if _, err := os.Stat(NetnsPath(runDir, mid)); err == nil {
-					return nil
-				}
-			}
+		if st.forgetGone(runDir); st.members() > 0 {
+			return nil
 		}
 		return teardownRootless(runDir)
 	})

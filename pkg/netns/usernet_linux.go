@@ -120,15 +120,7 @@ func attachUserLocked(ctx context.Context, runDir, id string, nw Network, o User
 	if err != nil {
 		return Info{}, err
 	}
-	// Members whose namespace file is gone were not detached (a crash in
-	// between): forget them.
-	for _, ns := range st.Networks {
-		for mid := range ns.Members {
-			if _, err := os.Stat(NetnsPath(runDir, mid)); err != nil {
-				delete(ns.Members, mid)
-			}
-		}
-	}
+	st.forgetGone(runDir)
 	// A container comes: the namespace stays.
 	stopLinger(runDir)
 	// The helpers start while the bridge and veth are made; they are
@@ -175,11 +167,13 @@ func attachUserLocked(ctx context.Context, runDir, id string, nw Network, o User
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return Info{}, fmt.Errorf("create network directory: %w", err)
 	}
-	if err := makeNetns(dir, o.UserNS); err != nil {
+	hc, err := makeNetnsHandle(dir, o.UserNS)
+	if err != nil {
 		return Info{}, err
 	}
+	defer hc.Close()
 	veth := "hv" + shortID(id, 13)
-	if err := plugVeth(hr, NetnsPath(runDir, id), ns, veth, "hc"+shortID(id, 13), ip); err != nil {
+	if err := plugVeth(hr, hc, NetnsPath(runDir, id), ns, veth, "hc"+shortID(id, 13), ip); err != nil {
 		return Info{}, err
 	}
 	ns.Members[id] = &member{Name: o.Name, IP: ip.String(), Veth: veth}
@@ -211,6 +205,18 @@ func remakeRootless(ctx context.Context, runDir string) (st *userState, wait fun
 		return nil, nil, err
 	}
 	return st, wait, nil
+}
+
+// forgetGone drops the members whose namespace file is gone: they were not
+// detached (a crash in between).
+func (st *userState) forgetGone(runDir string) {
+	for _, ns := range st.Networks {
+		for mid := range ns.Members {
+			if _, err := os.Stat(NetnsPath(runDir, mid)); err != nil {
+				delete(ns.Members, mid)
+			}
+		}
+	}
 }
 
 func shortID(id string, n int) string {
@@ -621,10 +627,40 @@ func writeNAT(runDir string, st *userState) error {
 	})
 }
 
-// plugVeth connects the namespace at cpath to ns's bridge: host end named
-// veth on the bridge, the other end eth0 in the container with ip and a
-// default route through the gateway.
-func plugVeth(hr *netlink.Handle, cpath string, ns *netState, veth, peer string, ip net.IP) error {
+// makeNetnsHandle makes the container's namespace (makeNetns) and returns
+// a netlink handle bound to it, with ping allowed without CAP_NET_RAW
+// (ICMP datagram sockets), as podman allows: every group the user
+// namespace maps, else root's. Without a user namespace of its own all
+// of it happens on the one thread that made the namespace.
+func makeNetnsHandle(dir string, u *UserNS) (*netlink.Handle, error) {
+	var h *netlink.Handle
+	inside := func() error {
+		const f = "/proc/sys/net/ipv4/ping_group_range"
+		if os.WriteFile(f, []byte("0 65535\n"), 0o644) != nil {
+			_ = os.WriteFile(f, []byte("0 0\n"), 0o644)
+		}
+		var err error
+		if h, err = netlink.NewHandle(unix.NETLINK_ROUTE); err != nil {
+			return fmt.Errorf("netlink: %w", err)
+		}
+		return nil
+	}
+	var err error
+	if u == nil {
+		err = createNetnsWith(filepath.Join(dir, nsFile), inside)
+	} else if err = makeNetns(dir, u); err == nil {
+		err = inNetns(filepath.Join(dir, nsFile), inside)
+	}
+	if err != nil && h != nil {
+		h.Close()
+	}
+	return h, err
+}
+
+// plugVeth connects the namespace at cpath (hc's) to ns's bridge: host
+// end named veth on the bridge, the other end eth0 in the container with
+// ip and a default route through the gateway.
+func plugVeth(hr, hc *netlink.Handle, cpath string, ns *netState, veth, peer string, ip net.IP) error {
 	br, err := hr.LinkByName(ns.Bridge)
 	if err != nil {
 		return fmt.Errorf("bridge %s: %w", ns.Bridge, err)
@@ -660,11 +696,6 @@ func plugVeth(hr *netlink.Handle, cpath string, ns *netState, veth, peer string,
 	if err != nil {
 		return fmt.Errorf("veth %s up: %w", veth, err)
 	}
-	hc, err := handleIn(cpath)
-	if err != nil {
-		return err
-	}
-	defer hc.Close()
 	cl, err := hc.LinkByName(peer)
 	if err != nil {
 		return fmt.Errorf("veth %s in the container: %w", peer, err)
@@ -683,15 +714,7 @@ func plugVeth(hr *netlink.Handle, cpath string, ns *netState, veth, peer string,
 	if err := hc.RouteAdd(&netlink.Route{LinkIndex: cl.Attrs().Index, Gw: gw}); err != nil {
 		return fmt.Errorf("default route via %s: %w", gw, err)
 	}
-	// ping without CAP_NET_RAW (ICMP datagram sockets), as podman allows:
-	// every group the user namespace maps, else root's.
-	return inNetns(cpath, func() error {
-		const f = "/proc/sys/net/ipv4/ping_group_range"
-		if os.WriteFile(f, []byte("0 65535\n"), 0o644) != nil {
-			_ = os.WriteFile(f, []byte("0 0\n"), 0o644)
-		}
-		return nil
-	})
+	return nil
 }
 
 // startForwarder starts `husk __netports` for the published ports; Ready
