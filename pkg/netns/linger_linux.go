@@ -4,10 +4,14 @@ package netns
 // last container left, so that the next `run` does not pay for pasta's
 // start (35-60 ms) and the default network costs what a bridge costs.
 // What waits is `husk __netlinger`, asleep in linger.c before the Go
-// runtime starts (about as much memory as the pause process); when it
-// wakes it takes the namespace down under the lock unless a container
-// came meanwhile (an attach ends the waiter). system reset, network rm
-// and prune, and rm -a end it at once (ReleaseUser).
+// runtime starts (about as much memory as the pause process). Each time
+// the last container leaves, the state's IdleUntil moves on; the waiter
+// is started only when none sleeps (or one sleeps past the new end), so
+// a run of `run --rm` pays for no process start. When it wakes it takes
+// the namespace down under the lock if the time is up and no container
+// is there, sleeps again for the rest of the time if it is not, and ends
+// if containers run (the last of them starts a new one). system reset,
+// network rm and prune, and rm -a end it at once (ReleaseUser).
 
 import "C"
 
@@ -76,6 +80,20 @@ func startLinger(runDir string, d time.Duration) error {
 	return nil
 }
 
+// linger records when the memberless rootless namespace goes (now + d)
+// and has a waiter sleep until then, with the lock held; the caller
+// writes st.
+func linger(runDir string, st *userState, d time.Duration) error {
+	until := time.Now().Add(d).UnixNano()
+	st.IdleUntil = until
+	if lingerPid(runDir) != 0 && st.WakeAt != 0 && st.WakeAt <= until {
+		return nil // it wakes first, and sleeps on for the rest
+	}
+	stopLinger(runDir)
+	st.WakeAt = until
+	return startLinger(runDir, d)
+}
+
 // stopLinger ends the waiter (not this process, if it is the waiter).
 func stopLinger(runDir string) {
 	if pid := lingerPid(runDir); pid != 0 && pid != os.Getpid() {
@@ -85,15 +103,17 @@ func stopLinger(runDir string) {
 }
 
 // RunLinger is `husk __netlinger RNETNS` once awake: the rootless
-// namespace goes unless a container came (its attach ended the waiter,
-// or made another one).
+// namespace goes if its time is up and no container came; while
+// containers run the waiter ends; otherwise it sleeps again for the rest
+// of the time (the same process: its pid stays the recorded one).
 func RunLinger(args []string) error {
 	if len(args) != 1 {
 		return errors.New("usage: " + LingerCommand + " RNETNS")
 	}
 	runDir := filepath.Dir(filepath.Dir(args[0]))
 	statePath := filepath.Join(runDir, userStateFile)
-	return withUserLock(runDir, func() error {
+	var rest time.Duration
+	err := withUserLock(runDir, func() error {
 		if lingerPid(runDir) != os.Getpid() {
 			return nil
 		}
@@ -102,8 +122,25 @@ func RunLinger(args []string) error {
 			return err
 		}
 		if st.forgetGone(runDir); st.members() > 0 {
-			return nil
+			st.WakeAt = 0
+			_ = os.Remove(filepath.Join(runDir, userNetID, lingerPidFile))
+			return st.write(statePath)
 		}
-		return teardownRootless(runDir)
+		if rest = time.Until(time.Unix(0, st.IdleUntil)); rest <= 0 {
+			return teardownRootless(runDir)
+		}
+		rest = rest.Truncate(time.Second) + time.Second
+		st.WakeAt = time.Now().Add(rest).UnixNano()
+		return st.write(statePath)
 	})
+	if err != nil || rest <= 0 {
+		return err
+	}
+	// Asleep again in linger.c; the lock's descriptor is close-on-exec.
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	env := append(os.Environ(), childenv.NetLingerSleep+"="+strconv.Itoa(int(rest/time.Second)))
+	return syscall.Exec(exe, append([]string{exe, LingerCommand}, args...), env)
 }

@@ -80,8 +80,12 @@ func AttachUser(ctx context.Context, runDir, id string, nw Network, o UserAttach
 		}
 		o.Exe = exe
 	}
-	if err := Detach(runDir, id); err != nil {
-		return nil, err
+	// A leftover of the same container is detached first (a member left
+	// without its namespace directory is forgotten by the attach).
+	if _, err := os.Lstat(filepath.Join(runDir, id)); err == nil {
+		if err := Detach(runDir, id); err != nil {
+			return nil, err
+		}
 	}
 	if err := os.MkdirAll(runDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create network directory: %w", err)
@@ -121,8 +125,6 @@ func attachUserLocked(ctx context.Context, runDir, id string, nw Network, o User
 		return Info{}, err
 	}
 	st.forgetGone(runDir)
-	// A container comes: the namespace stays.
-	stopLinger(runDir)
 	// The helpers start while the bridge and veth are made; they are
 	// waited for before the lock is released, so that no other command
 	// finds a half-made namespace.
@@ -436,8 +438,8 @@ func detachUser(runDir, id string) error {
 		if m != nil {
 			delete(st.Networks[name].Members, id)
 		}
-		linger := lingerTime()
-		if st.members() == 0 && (linger <= 0 || !rootlessAlive(runDir)) {
+		d := lingerTime()
+		if st.members() == 0 && (d <= 0 || !rootlessAlive(runDir)) {
 			return teardownRootless(runDir)
 		}
 		if ns := st.Networks[name]; ns != nil && len(ns.Members) == 0 && ns.ID != DefaultNetworkID {
@@ -445,17 +447,14 @@ func detachUser(runDir, id string) error {
 				return err
 			}
 		}
-		if err := st.write(statePath); err != nil {
-			return err
-		}
 		if st.members() == 0 {
 			// The namespace and its pasta wait for the next container
 			// (linger_linux.go).
-			if err := startLinger(runDir, linger); err != nil {
+			if err := linger(runDir, st, d); err != nil {
 				return teardownRootless(runDir)
 			}
 		}
-		return nil
+		return st.write(statePath)
 	})
 }
 

@@ -32,6 +32,10 @@ type userState struct {
 	// UserNS is the inode of the user namespace the rootless namespace
 	// belongs to (see staleUserNS).
 	UserNS uint64 `json:"userns,omitempty"`
+	// IdleUntil (Unix ns) is when the rootless namespace goes, once it has
+	// no member; WakeAt is when its waiter wakes (linger_linux.go).
+	IdleUntil int64 `json:"idleUntil,omitempty"`
+	WakeAt    int64 `json:"wakeAt,omitempty"`
 }
 
 // netState is one network's bridge and members.
