@@ -18,7 +18,7 @@ type networkFlags struct {
 func addNetworkFlags(fs *pflag.FlagSet) *networkFlags {
 	f := &networkFlags{}
 	n := &f.n
-	fs.StringVar(&n.Mode, "network", "", "network: private (default: pasta, else slirp4netns), pasta[:OPT,…], slirp4netns[:KEY=VALUE,…], none, host, container:NAME or NETWORK (husk network create)")
+	fs.StringVar(&n.Mode, "network", "", "network: private or bridge (default: the bridge network podman, one pasta per user; without nft a pasta per container), pasta[:OPT,…] (a pasta per container: keeps the client address), slirp4netns[:KEY=VALUE,…], none, host, container:NAME or NETWORK (husk network create)")
 	fs.StringArrayVarP(&n.Publish, "publish", "p", nil, "publish a port: [HOSTIP:][HOSTPORT:]CTRPORT[/tcp|/udp], ranges as 8000-8010:80-90 (no host port: a free one)")
 	fs.BoolVarP(&n.PublishAll, "publish-all", "P", false, "publish every port the image exposes on a free host port")
 	fs.StringArrayVar(&n.DNS, "dns", nil, "DNS server for the container's /etc/resolv.conf (replaces the default ones)")

@@ -34,6 +34,7 @@ func (a *app) networkDeps() networkDeps {
 		open: func() (*netns.Networks, error) {
 			return netns.OpenNetworks(runtime.NetworksDir(a.storeOptions().GraphRoot))
 		},
+		release: func() error { return runtime.ReleaseNetworksIn(a.storeOptions().RunRoot) },
 		inUse: netns.InUse{Users: func(_ context.Context, network string) ([]string, error) {
 			store, err := a.openStore()
 			if err != nil {
@@ -60,8 +61,8 @@ func (a *app) networkDeps() networkDeps {
 }
 
 // newNetHelperCommands are the hidden helpers of user networks, started by
-// pkg/netns inside the user's namespace: the DNS server and the published
-// ports' forwarder.
+// pkg/netns inside the user's namespace: the DNS server, the published
+// ports' forwarder and the idle rootless namespace's waiter.
 func newNetHelperCommands() []*cobra.Command {
 	return []*cobra.Command{
 		{
@@ -79,6 +80,14 @@ func newNetHelperCommands() []*cobra.Command {
 			Annotations: noNamespace,
 			Args:        cobra.ExactArgs(3),
 			RunE:        func(_ *cobra.Command, args []string) error { return netns.RunPortsHelper(args) },
+		},
+		{
+			Use:         netns.LingerCommand + " RNETNS",
+			Short:       "Take the idle rootless network namespace down (internal)",
+			Hidden:      true,
+			Annotations: noNamespace,
+			Args:        cobra.ExactArgs(1),
+			RunE:        func(_ *cobra.Command, args []string) error { return netns.RunLinger(args) },
 		},
 	}
 }

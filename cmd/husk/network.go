@@ -35,6 +35,17 @@ type networkDeps struct {
 	// allContainers are every container's ID (reload --all).
 	containers    func(names []string, fn func(runtime.Env, *runtime.Container) error) error
 	allContainers func() ([]string, error)
+	// release ends the rootless network namespace when no container is
+	// attached (rm and prune: a lingering one goes at once).
+	release func() error
+}
+
+// released ends an idle rootless network namespace (when the deps can).
+func (d networkDeps) released() error {
+	if d.release == nil {
+		return nil
+	}
+	return d.release()
 }
 
 // emit records a network event (when the deps record any).
@@ -181,7 +192,7 @@ func newNetworkRmCommand(d networkDeps) *cobra.Command {
 				d.emit(events.Remove, "", name)
 				fmt.Fprintln(cmd.OutOrStdout(), name)
 			}
-			return nil
+			return d.released()
 		},
 	}
 	rm.Flags().BoolVarP(&force, "force", "f", false, "remove the containers that use the network (running ones too)")
@@ -212,7 +223,10 @@ func newNetworkPruneCommand(d networkDeps) *cobra.Command {
 				d.emit(events.Remove, "", n)
 				fmt.Fprintln(cmd.OutOrStdout(), n)
 			}
-			return err
+			if err != nil {
+				return err
+			}
+			return d.released()
 		},
 	}
 	prune.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation")

@@ -82,6 +82,21 @@ const (
 	MonitorLockFD = "HUSK_MONITOR_LOCK_FD"
 )
 
+// Network: the rootless network namespace of the user's bridges.
+const (
+	// NetLinger, set by the user or a test, is how many seconds the
+	// rootless network namespace (and its pasta) stays after its last
+	// container: netns.DefaultLinger (60) when unset, 0 to take it down
+	// at once (the test suite sets 0: its checks for leftovers run
+	// right after the last container). Read by netns (linger_linux.go).
+	NetLinger = "HUSK_NET_LINGER"
+
+	// NetLingerSleep (seconds) makes linger.c (pkg/netns) sleep before
+	// the Go runtime starts, then execute husk __netlinger again without
+	// it; set by netns.startLinger.
+	NetLingerSleep = "HUSK_NET_LINGER_SLEEP"
+)
+
 // Transfer helper: the binary that pulls and pushes for the command.
 const (
 	// TransferHelper, set by the user (or a test), names the helper
@@ -123,6 +138,7 @@ var All = []string{
 	NoJoin, NoPause,
 	PausePidFile, PauseReadyFD, PauseSleep, AdoptPID, AdoptKind,
 	MonitorReadyFD, MonitorLockFD,
+	NetLinger, NetLingerSleep,
 	TransferHelper, CallerVersion,
 	SlimReexec,
 }

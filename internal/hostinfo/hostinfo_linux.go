@@ -31,6 +31,10 @@ type Info struct {
 	Runtimes   []Tool         `json:"runtimes"`
 	Cgroups    cgroups.Info   `json:"cgroups"`
 	Network    []Tool         `json:"network"`
+	// DefaultNetwork says what containers get without --network: the
+	// bridge served by one helper for all, or (where the host cannot run
+	// it) a helper per container, and why.
+	DefaultNetwork string `json:"defaultNetwork"`
 	// Transfers says where pull, push, save, load and login run: in
 	// process, or in the transfer helper (its path).
 	Transfers Tool `json:"transfers"`
@@ -191,9 +195,25 @@ func Gather(ctx context.Context, o Options) Info {
 	if !helperFound {
 		info.Fixes = append(info.Fixes, "no usable network helper: install the passt (pasta) or slirp4netns package for private container networks")
 	}
+	info.DefaultNetwork = defaultNetwork(helperFound)
+	if p := netns.DefaultNetworkProblem(); p != "" && helperFound {
+		info.Fixes = append(info.Fixes, "default network: "+p+"; install the nftables package so that one helper serves all containers")
+	}
 	info.Host = hostOf(ctx, &info, o)
 	info.Registries, info.Plugins = map[string]any{}, newPlugins()
 	return info
+}
+
+// defaultNetwork describes the default network on this host.
+func defaultNetwork(helperFound bool) string {
+	if !helperFound {
+		return "none (no usable network helper)"
+	}
+	if p := netns.DefaultNetworkProblem(); p != "" {
+		return "private namespace per container (" + p + ")"
+	}
+	n := netns.DefaultNetwork()
+	return fmt.Sprintf("bridge %s (%s), one helper for all containers", n.Name, n.Subnet)
 }
 
 func readMap(path string) string {
@@ -230,6 +250,7 @@ func (info Info) WriteText(w io.Writer) {
 	for _, n := range info.Network {
 		printTool(w, n)
 	}
+	fmt.Fprintf(w, "default network: %s\n", info.DefaultNetwork)
 	if len(info.Fixes) > 0 {
 		fmt.Fprintln(w, "to fix:")
 		for _, f := range info.Fixes {

@@ -43,7 +43,7 @@ func TestPodmanInfoKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	optional := []string{"host.remoteSocket.exists", "host.runtimeInfo", "host.distribution.variant", "host.distribution.codename"}
-	husks := []string{"userns", "runtimes", "cgroups", "network", "transfers", "lingering", "fixes", "store.driver", "store.images", "store.error"}
+	husks := []string{"userns", "runtimes", "cgroups", "network", "defaultNetwork", "transfers", "lingering", "fixes", "store.driver", "store.images", "store.error"}
 	var diffs []string
 	var walk func(p, h map[string]any, path string)
 	walk = func(p, h map[string]any, path string) {

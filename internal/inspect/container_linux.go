@@ -311,7 +311,11 @@ func networkMode(c *runtime.Container) string {
 	if c.State.Net != nil && (mode == netns.ModePrivate || mode == "") && c.State.Net.Mode != "" {
 		return c.State.Net.Mode
 	}
-	if mode == netns.ModePrivate {
+	if mode == netns.ModePrivate || mode == "" {
+		// What it gets when it starts.
+		if netns.DefaultNetworkProblem() == "" {
+			return netns.ModeBridge
+		}
 		return "pasta"
 	}
 	if netns.IsUserNetwork(mode) {

@@ -37,7 +37,7 @@ type Attachment struct {
 
 	once     sync.Once
 	readyErr error
-	wait     func() error // waits until the helper serves the namespace
+	wait     func() error // waits until the helper serves the namespace; nil: nothing to wait for
 }
 
 // NetnsPath is the namespace file, for config.json's network namespace
@@ -52,9 +52,18 @@ func (a *Attachment) Info() Info { return a.info }
 // ports (it returns the same result when called again). On error the
 // caller still calls Detach.
 func (a *Attachment) Ready() error {
-	a.once.Do(func() { a.readyErr = a.wait() })
+	a.once.Do(func() {
+		if a.wait != nil {
+			a.readyErr = a.wait()
+		}
+	})
 	return a.readyErr
 }
+
+// NeedsReady reports whether Ready has anything to wait for. When not
+// (a container on a bridge without published ports), the container can
+// be created and started in one runtime call.
+func (a *Attachment) NeedsReady() bool { return a.wait != nil }
 
 // NetnsPath is where Attach binds the namespace of id, for a process that
 // did not attach it (container:NAME).
@@ -488,9 +497,10 @@ func isHelper(pid int, nsPath string) bool {
 	switch filepath.Base(args[0]) {
 	case "pasta", "pasta.avx2", "passt", "passt.avx2", "slirp4netns":
 	default:
-		// husk's own helpers (user networks' DNS server and port
-		// forwarder), whatever the binary is called.
-		if len(args) < 2 || args[1] != DNSCommand && args[1] != PortsCommand {
+		// husk's own helpers (user networks' DNS server, port
+		// forwarder and the rootless namespace's waiter), whatever the
+		// binary is called.
+		if len(args) < 2 || args[1] != DNSCommand && args[1] != PortsCommand && args[1] != LingerCommand {
 			return false
 		}
 	}

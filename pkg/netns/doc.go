@@ -21,13 +21,16 @@
 //	runtime start …
 //	Detach(runDir, id)                                  // at exit, rm, or when found dead
 //
-// Modes: private (the default: pasta if usable, else slirp4netns), pasta,
-// slirp4netns (each with helper options: pasta:OPT,OPT and
+// Modes: private (the default: the built-in bridge network DefaultNetwork,
+// served like a user network; where DefaultNetworkProblem says the host
+// cannot, a private namespace with pasta if usable, else slirp4netns),
+// pasta, slirp4netns (each with helper options: pasta:OPT,OPT and
 // slirp4netns:KEY=VALUE,…), none, host, container:NAME (the caller puts
 // the other container's NetnsPath into config.json) and user networks
-// (IsUserNetwork: any other valid name, defined with Networks.Create). The
-// first three use Attach, user networks AttachUser (same Attachment, same
-// Detach); ModeInfo gives the Info of none and host.
+// (IsUserNetwork: any other valid name, defined with Networks.Create).
+// pasta, slirp4netns and the fallback use Attach, the default network and
+// user networks AttachUser (same Attachment, same Detach); ModeInfo gives
+// the Info of none and host.
 //
 // # User networks
 //

@@ -18,16 +18,21 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // TestMain lets the test binary act as a second process (Detach from
 // another process) and as the DNS stub.
 func TestMain(m *testing.M) {
 	// The user networks' helpers, which husk runs as hidden commands.
-	if len(os.Args) > 1 && (os.Args[1] == DNSCommand || os.Args[1] == PortsCommand) {
+	if len(os.Args) > 1 && (os.Args[1] == DNSCommand || os.Args[1] == PortsCommand || os.Args[1] == LingerCommand) {
 		run := RunDNSHelper
-		if os.Args[1] == PortsCommand {
+		switch os.Args[1] {
+		case PortsCommand:
 			run = RunPortsHelper
+		case LingerCommand:
+			run = RunLinger
 		}
 		if err := run(os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -49,6 +54,11 @@ func TestMain(m *testing.M) {
 			os.Exit(1)
 		}
 		os.Exit(0)
+	}
+	// The tests expect the rootless namespace to go with its last
+	// container, unless they say otherwise.
+	if os.Getenv("HUSK_NET_LINGER") == "" {
+		os.Setenv("HUSK_NET_LINGER", "0")
 	}
 	os.Exit(m.Run())
 }
@@ -248,7 +258,7 @@ func testIntegration(t *testing.T, mode string) {
 func TestIntegrationUserNet(t *testing.T) {
 	requireIT(t)
 	runDir := t.TempDir()
-	nw := Network{Name: "itnet", ID: randomID(), Driver: "bridge", Subnet: "10.89.77.0/24", Gateway: "10.89.77.1"}
+	nw := Network{Name: "itnet", ID: randomID(), Driver: "bridge", Subnet: "10.89.77.0/24", Gateway: "10.89.77.1", DNS: true}
 	ports, err := AssignHostPorts([]PortMapping{
 		{HostIP: "127.0.0.1", ContainerPort: 80, Range: 1, Protocol: "tcp"},
 		{HostIP: "127.0.0.1", ContainerPort: 5353, Range: 1, Protocol: "udp"},
@@ -372,6 +382,206 @@ func TestIntegrationUserNet(t *testing.T) {
 		if e.Name() != userLockFile {
 			t.Errorf("left in the run directory: %s", e.Name())
 		}
+	}
+}
+
+// TestIntegrationDefaultNet: the default network is a bridge in the
+// rootless namespace served by one pasta (-4 where IPv4 does) and no DNS
+// server; without ports there is nothing to wait for; a detach keeps the
+// bridge and does not hand the address out again at once; a user network
+// with DNS started beside it gets the DNS server, which goes with it.
+func TestIntegrationDefaultNet(t *testing.T) {
+	requireIT(t)
+	runDir := t.TempDir()
+	ctx := context.Background()
+	def := DefaultNetwork()
+	a1, err := AttachUser(ctx, runDir, "d1", def, UserAttachOptions{Name: "one", Exe: os.Args[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer Detach(runDir, "d1")
+	if a1.NeedsReady() {
+		t.Error("an attachment without ports has something to wait for")
+	}
+	i1 := a1.Info()
+	if i1.Mode != ModeBridge || i1.IP != "10.88.0.2" && def.Subnet == "10.88.0.0/16" || len(i1.DNS) == 0 || i1.Search != nil {
+		t.Fatalf("info %+v", i1)
+	}
+	if dnsPid(runDir) != 0 {
+		t.Error("a DNS server runs for the default network")
+	}
+	pasta := HelperPid(runDir, userNetID)
+	cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pasta))
+	has4 := false
+	for _, a := range strings.Split(string(cmdline), "\x00") {
+		has4 = has4 || a == "-4"
+	}
+	if has4 != ipv4Only() {
+		t.Errorf("pasta's -4 (ipv4Only %v): %q", ipv4Only(), cmdline)
+	}
+	a2, err := AttachUser(ctx, runDir, "d2", def, UserAttachOptions{Name: "two", Exe: os.Args[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer Detach(runDir, "d2")
+	if HelperPid(runDir, userNetID) != pasta {
+		t.Fatal("a second container got another helper")
+	}
+	// d2 reaches d1 over the bridge.
+	var l net.Listener
+	if err := inNetns(a1.NetnsPath(), func() error {
+		var err error
+		l, err = net.Listen("tcp", ":80")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go serveHello(l)
+	var hello string
+	if err := inNetns(a2.NetnsPath(), func() error {
+		var err error
+		hello, err = dialRead(net.JoinHostPort(i1.IP, "80"))
+		return err
+	}); err != nil || hello != "hello :80" {
+		t.Fatalf("d2 → d1: %q %v", hello, err)
+	}
+	// d1 goes and comes back: the bridge stays, the address is a new one.
+	t0 := time.Now()
+	if err := Detach(runDir, "d1"); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("Detach with another member: %v", time.Since(t0))
+	a1, err = AttachUser(ctx, runDir, "d1", def, UserAttachOptions{Name: "one", Exe: os.Args[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a1.Info().IP == i1.IP || a1.Info().IP == a2.Info().IP {
+		t.Errorf("addresses: d1 had %s, has %s; d2 %s", i1.IP, a1.Info().IP, a2.Info().IP)
+	}
+	// A user network with DNS beside it.
+	un := Network{Name: "itdns", ID: randomID(), Driver: "bridge", Subnet: "10.89.78.0/24", Gateway: "10.89.78.1", DNS: true}
+	if _, err := AttachUser(ctx, runDir, "u1", un, UserAttachOptions{Name: "u", Exe: os.Args[0]}); err != nil {
+		t.Fatal(err)
+	}
+	dns := dnsPid(runDir)
+	if dns == 0 {
+		t.Fatal("no DNS server for a network with DNS")
+	}
+	if err := Detach(runDir, "u1"); err != nil {
+		t.Fatal(err)
+	}
+	if !WaitGone(dns, 2*time.Second) {
+		t.Error("the DNS server outlived the last network with DNS")
+	}
+	for _, id := range []string{"d1", "d2"} {
+		if err := Detach(runDir, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !WaitGone(pasta, 2*time.Second) {
+		t.Error("pasta outlived the last container")
+	}
+	entries, _ := os.ReadDir(runDir)
+	for _, e := range entries {
+		if e.Name() != userLockFile {
+			t.Errorf("left in the run directory: %s", e.Name())
+		}
+	}
+}
+
+// TestIntegrationLinger: with a linger time the rootless namespace and its
+// pasta outlive the last container, waiting in a process without a Go
+// runtime; the next container gets the same pasta and leaves the same
+// waiter; the namespace goes once the time passed after the last
+// container; and ReleaseUser ends the wait at once.
+func TestIntegrationLinger(t *testing.T) {
+	requireIT(t)
+	t.Setenv("HUSK_NET_LINGER", "1")
+	runDir := t.TempDir()
+	ctx := context.Background()
+	def := DefaultNetwork()
+	attach := func(id string) {
+		t.Helper()
+		if _, err := AttachUser(ctx, runDir, id, def, UserAttachOptions{Name: id, Exe: os.Args[0]}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	attach("l1")
+	pasta := HelperPid(runDir, userNetID)
+	if err := Detach(runDir, "l1"); err != nil {
+		t.Fatal(err)
+	}
+	waiter := lingerPid(runDir)
+	if waiter == 0 || HelperPid(runDir, userNetID) != pasta {
+		t.Fatalf("after the last container: waiter %d, pasta %d (was %d)", waiter, HelperPid(runDir, userNetID), pasta)
+	}
+	status, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", waiter))
+	if !bytes.Contains(status, []byte("\nThreads:\t1\n")) {
+		t.Errorf("the waiter has more than one thread (a Go runtime?):\n%s", status)
+	}
+	attach("l2")
+	if HelperPid(runDir, userNetID) != pasta {
+		t.Error("the next container got another pasta")
+	}
+	if err := Detach(runDir, "l2"); err != nil {
+		t.Fatal(err)
+	}
+	// The same waiter (no process start per container): it sleeps on for
+	// the rest of the time after l2.
+	if p := lingerPid(runDir); p != waiter {
+		t.Errorf("waiter %d after the next container, was %d", p, waiter)
+	}
+	if !WaitGone(pasta, 5*time.Second) {
+		t.Fatal("pasta outlived the linger time")
+	}
+	for i := 0; i < 100 && lingerPid(runDir) != 0; i++ {
+		time.Sleep(20 * time.Millisecond)
+	}
+	entries, _ := os.ReadDir(runDir)
+	for _, e := range entries {
+		if e.Name() != userLockFile {
+			t.Errorf("left in the run directory: %s", e.Name())
+		}
+	}
+	// ReleaseUser ends the wait at once.
+	attach("l3")
+	pasta = HelperPid(runDir, userNetID)
+	if err := Detach(runDir, "l3"); err != nil {
+		t.Fatal(err)
+	}
+	waiter = lingerPid(runDir)
+	if err := ReleaseUser(runDir); err != nil {
+		t.Fatal(err)
+	}
+	if !WaitGone(pasta, 500*time.Millisecond) || !WaitGone(waiter, 500*time.Millisecond) {
+		t.Error("ReleaseUser left the pasta or the waiter")
+	}
+}
+
+// TestIntegrationRootlessMountLost: in a mount namespace made after the
+// pause process died, the rootless namespace's file is there without its
+// bind mount; the next container gets a rebuilt namespace instead of an
+// error.
+func TestIntegrationRootlessMountLost(t *testing.T) {
+	requireIT(t)
+	runDir := t.TempDir()
+	ctx := context.Background()
+	def := DefaultNetwork()
+	if _, err := AttachUser(ctx, runDir, "m1", def, UserAttachOptions{Name: "m1", Exe: os.Args[0]}); err != nil {
+		t.Fatal(err)
+	}
+	defer Detach(runDir, "m1")
+	old := HelperPid(runDir, userNetID)
+	if err := unix.Unmount(NetnsPath(runDir, userNetID), unix.MNT_DETACH); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := AttachUser(ctx, runDir, "m2", def, UserAttachOptions{Name: "m2", Exe: os.Args[0]}); err != nil {
+		t.Fatalf("attach after the mount was lost: %v", err)
+	}
+	defer Detach(runDir, "m2")
+	if p := HelperPid(runDir, userNetID); p == 0 || p == old {
+		t.Errorf("helper %d, before %d: not rebuilt", p, old)
 	}
 }
 

@@ -18,7 +18,12 @@ import (
 // rootless, husk's own network namespace belongs to the host's user
 // namespace, and setns() into it fails with EPERM. The goroutine exits
 // still locked, so the Go runtime ends the thread instead of reusing it.
-func createNetns(path string) error {
+func createNetns(path string) error { return createNetnsWith(path, nil) }
+
+// createNetnsWith is createNetns, with inside (when not nil) run in the
+// new namespace on the same thread after the bind mount: one thread for
+// everything a caller has to do in there.
+func createNetnsWith(path string, inside func() error) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o444)
 	if err != nil {
 		return fmt.Errorf("create network namespace file: %w", err)
@@ -34,6 +39,9 @@ func createNetns(path string) error {
 		limitSendBuffers()
 		if err := unix.Mount("/proc/thread-self/ns/net", path, "none", unix.MS_BIND, ""); err != nil {
 			return fmt.Errorf("bind network namespace to %s: %w", path, err)
+		}
+		if inside != nil {
+			return inside()
 		}
 		return nil
 	})

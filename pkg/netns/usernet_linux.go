@@ -80,13 +80,17 @@ func AttachUser(ctx context.Context, runDir, id string, nw Network, o UserAttach
 		}
 		o.Exe = exe
 	}
-	if err := Detach(runDir, id); err != nil {
-		return nil, err
+	// A leftover of the same container is detached first (a member left
+	// without its namespace directory is forgotten by the attach).
+	if _, err := os.Lstat(filepath.Join(runDir, id)); err == nil {
+		if err := Detach(runDir, id); err != nil {
+			return nil, err
+		}
 	}
 	if err := os.MkdirAll(runDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create network directory: %w", err)
 	}
-	a := &Attachment{dir: filepath.Join(runDir, id), wait: func() error { return nil }}
+	a := &Attachment{dir: filepath.Join(runDir, id)}
 	err := withUserLock(runDir, func() error {
 		info, err := attachUserLocked(ctx, runDir, id, nw, o)
 		a.info = info
@@ -120,38 +124,26 @@ func attachUserLocked(ctx context.Context, runDir, id string, nw Network, o User
 	if err != nil {
 		return Info{}, err
 	}
-	// Members whose namespace file is gone were not detached (a crash in
-	// between): forget them.
-	for _, ns := range st.Networks {
-		for mid := range ns.Members {
-			if _, err := os.Stat(NetnsPath(runDir, mid)); err != nil {
-				delete(ns.Members, mid)
-			}
-		}
-	}
-	rpath := NetnsPath(runDir, userNetID)
-	if !rootlessAlive(runDir) {
-		if err := teardownRootless(runDir); err != nil {
-			return Info{}, err
-		}
-		st = &userState{Networks: map[string]*netState{}}
-		var wait func() error
-		wait, err = createRootless(ctx, runDir, st, o.Exe)
-		if err == nil {
-			err = st.write(statePath)
-		}
-		if err != nil {
-			_ = teardownRootless(runDir)
-			return Info{}, err
-		}
-		// Bridge and veth are made while the helpers start.
-		defer func() {
-			if werr := wait(); werr != nil && err == nil {
+	st.forgetGone(runDir)
+	// The helpers start while the bridge and veth are made; they are
+	// waited for before the lock is released, so that no other command
+	// finds a half-made namespace.
+	var waits []func() error
+	defer func() {
+		for _, w := range waits {
+			if werr := w(); werr != nil && err == nil {
 				info, err = Info{}, werr
 			}
-		}()
+		}
+	}()
+	if !rootlessAlive(runDir) || st.staleUserNS() {
+		var wait func() error
+		if st, wait, err = remakeRootless(ctx, runDir); err != nil {
+			return Info{}, err
+		}
+		waits = append(waits, wait)
 	}
-	hr, err := handleIn(rpath)
+	hr, err := handleIn(NetnsPath(runDir, userNetID))
 	if err != nil {
 		return Info{}, err
 	}
@@ -159,6 +151,15 @@ func attachUserLocked(ctx context.Context, runDir, id string, nw Network, o User
 	ns, err := ensureBridge(hr, runDir, st, nw)
 	if err != nil {
 		return Info{}, err
+	}
+	if nw.DNS && dnsPid(runDir) == 0 {
+		// Only networks with DNS need the server: the default network
+		// costs no process of husk's.
+		wait, err := startDNS(ctx, runDir, o.Exe)
+		if err != nil {
+			return Info{}, err
+		}
+		waits = append(waits, wait)
 	}
 	ip, err := ns.allocIP()
 	if err != nil {
@@ -168,19 +169,56 @@ func attachUserLocked(ctx context.Context, runDir, id string, nw Network, o User
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return Info{}, fmt.Errorf("create network directory: %w", err)
 	}
-	cpath := NetnsPath(runDir, id)
-	if err := makeNetns(dir, o.UserNS); err != nil {
+	hc, err := makeNetnsHandle(dir, o.UserNS)
+	if err != nil {
 		return Info{}, err
 	}
+	defer hc.Close()
 	veth := "hv" + shortID(id, 13)
-	if err := plugVeth(hr, cpath, ns, veth, "hc"+shortID(id, 13), ip); err != nil {
+	if err := plugVeth(hr, hc, NetnsPath(runDir, id), ns, veth, "hc"+shortID(id, 13), ip); err != nil {
 		return Info{}, err
 	}
 	ns.Members[id] = &member{Name: o.Name, IP: ip.String(), Veth: veth}
+	ns.Last = ip.String()
 	if err := st.write(statePath); err != nil {
 		return Info{}, err
 	}
+	if IsDefaultNetwork(nw) {
+		// No DNS server: the resolver is the helper's (pasta's forwarder),
+		// reached through the source NAT as the host is.
+		return Info{Mode: ModeBridge, IP: ip.String(), HostAddr: st.HostAddr, DNS: st.Upstream}, nil
+	}
 	return Info{Mode: nw.Name, IP: ip.String(), HostAddr: st.HostAddr, DNS: []string{ns.Gateway}, Search: []string{DNSDomain}}, nil
+}
+
+// remakeRootless replaces what is left of the rootless namespace with a
+// new one and a new state; wait waits for its helper.
+func remakeRootless(ctx context.Context, runDir string) (st *userState, wait func() error, err error) {
+	if err := teardownRootless(runDir); err != nil {
+		return nil, nil, err
+	}
+	st = &userState{Networks: map[string]*netState{}, UserNS: currentUserNS()}
+	wait, err = createRootless(ctx, runDir, st)
+	if err == nil {
+		err = st.write(filepath.Join(runDir, userStateFile))
+	}
+	if err != nil {
+		_ = teardownRootless(runDir)
+		return nil, nil, err
+	}
+	return st, wait, nil
+}
+
+// forgetGone drops the members whose namespace file is gone: they were not
+// detached (a crash in between).
+func (st *userState) forgetGone(runDir string) {
+	for _, ns := range st.Networks {
+		for mid := range ns.Members {
+			if _, err := os.Stat(NetnsPath(runDir, mid)); err != nil {
+				delete(ns.Members, mid)
+			}
+		}
+	}
 }
 
 func shortID(id string, n int) string {
@@ -190,13 +228,20 @@ func shortID(id string, n int) string {
 	return id
 }
 
-// rootlessAlive reports whether the rootless namespace and its helpers
-// (pasta or slirp4netns, the DNS server) are there.
+// rootlessAlive reports whether the rootless namespace and its helper
+// (pasta or slirp4netns) are there. The DNS server is checked apart: only
+// networks with DNS need it.
+//
+// The namespace file must still be a namespace: in a mount namespace made
+// after the pause process died, the file is there but its bind mount is
+// not, and nothing could enter it; it is then rebuilt (the containers
+// left on the old one lose the outside).
 func rootlessAlive(runDir string) bool {
-	if _, err := os.Stat(NetnsPath(runDir, userNetID)); err != nil {
+	var fs unix.Statfs_t
+	if err := unix.Statfs(NetnsPath(runDir, userNetID), &fs); err != nil || fs.Type != unix.NSFS_MAGIC {
 		return false
 	}
-	return HelperPid(runDir, userNetID) != 0 && dnsPid(runDir) != 0
+	return HelperPid(runDir, userNetID) != 0
 }
 
 func dnsPid(runDir string) int {
@@ -209,11 +254,14 @@ func dnsPid(runDir string) int {
 }
 
 // createRootless makes the rootless namespace: Attach's namespace and
-// helper, forwarding on, and the DNS server living in it. The helpers start
-// meanwhile: the returned wait (called before the lock is released, so
-// that no other command finds a half-made namespace) waits for both.
-func createRootless(ctx context.Context, runDir string, st *userState, exe string) (wait func() error, err error) {
+// helper, and forwarding on. The helper starts meanwhile; the returned
+// wait waits for it. pasta gets -4 where IPv4 does (the networks are IPv4
+// only): its IPv6 frame buffers are 9.7 MiB of its 29.
+func createRootless(ctx context.Context, runDir string, st *userState) (wait func() error, err error) {
 	cfg := Config{Mode: ModePrivate}
+	if h, err := ChooseHelper(ModePrivate); err == nil && h == ModePasta && ipv4Only() {
+		cfg.HelperOpts = []string{"-4"}
+	}
 	a, err := Attach(ctx, runDir, userNetID, cfg, nil)
 	if err != nil {
 		return nil, err
@@ -224,13 +272,42 @@ func createRootless(ctx context.Context, runDir string, st *userState, exe strin
 		host, _ := os.ReadFile("/etc/resolv.conf")
 		st.Upstream = nameservers(host)
 	}
-	dir := filepath.Join(runDir, userNetID)
-	rpath := filepath.Join(dir, nsFile)
-	var rd *os.File
-	err = inNetns(rpath, func() error {
+	err = inNetns(NetnsPath(runDir, userNetID), func() error {
 		if err := os.WriteFile("/proc/sys/net/ipv4/ip_forward", []byte("1\n"), 0o644); err != nil {
 			return fmt.Errorf("enable forwarding in the rootless network namespace: %w", err)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a.Ready, nil
+}
+
+// ipv4Only reports whether pasta can do without IPv6: the host has an
+// IPv4 default route, and its first resolver (where pasta forwards DNS)
+// is an IPv4 address.
+func ipv4Only() bool {
+	if ifname, _ := defaultRoute4(); ifname == "" {
+		return false
+	}
+	host, _ := os.ReadFile("/etc/resolv.conf")
+	for _, l := range strings.Split(string(host), "\n") {
+		f := strings.Fields(l)
+		if len(f) > 1 && f[0] == "nameserver" {
+			return net.ParseIP(f[1]).To4() != nil
+		}
+	}
+	return true
+}
+
+// startDNS starts the DNS server in the rootless namespace; the returned
+// wait waits until it serves.
+func startDNS(ctx context.Context, runDir, exe string) (func() error, error) {
+	dir := filepath.Join(runDir, userNetID)
+	rpath := filepath.Join(dir, nsFile)
+	var rd *os.File
+	err := inNetns(rpath, func() error {
 		// Started from this thread, the server lives in the rootless
 		// namespace.
 		var err error
@@ -238,18 +315,42 @@ func createRootless(ctx context.Context, runDir string, st *userState, exe strin
 		return err
 	})
 	if err != nil {
-		if rd != nil {
-			rd.Close()
-		}
 		return nil, err
 	}
 	return func() error {
 		defer rd.Close()
-		if err := a.Ready(); err != nil {
-			return err
-		}
 		return waitReady(ctx, rd, "the DNS server", filepath.Join(dir, dnsLogFile))
 	}, nil
+}
+
+// stopDNS ends the DNS server once no network with DNS has a bridge.
+func stopDNS(runDir string, st *userState) {
+	for _, ns := range st.Networks {
+		if ns.DNS {
+			return
+		}
+	}
+	if pid := dnsPid(runDir); pid != 0 {
+		_ = unix.Kill(pid, unix.SIGTERM)
+	}
+}
+
+// currentUserNS is the inode of the user namespace husk runs in (0 if
+// unknown).
+func currentUserNS() uint64 {
+	var s unix.Stat_t
+	if unix.Stat("/proc/self/ns/user", &s) != nil {
+		return 0
+	}
+	return s.Ino
+}
+
+// staleUserNS reports whether the rootless namespace belongs to another
+// user namespace than husk's: the pause process died and a fresh one was
+// made. Nothing can be plugged into it any more (EPERM): it is rebuilt.
+func (st *userState) staleUserNS() bool {
+	cur := currentUserNS()
+	return st.UserNS != 0 && cur != 0 && st.UserNS != cur
 }
 
 // waitReady reads a helper's readiness line: "ok", or its error.
@@ -291,9 +392,10 @@ func nameservers(resolv []byte) []string {
 	return withoutLoopback(out)
 }
 
-// teardownRootless ends the DNS server and the helper and removes the
-// rootless namespace and the state.
+// teardownRootless ends the DNS server, the helper and the waiter and
+// removes the rootless namespace and the state.
 func teardownRootless(runDir string) error {
+	stopLinger(runDir)
 	if pid := dnsPid(runDir); pid != 0 {
 		_ = unix.Kill(pid, unix.SIGTERM)
 	}
@@ -307,8 +409,15 @@ func teardownRootless(runDir string) error {
 }
 
 // detachUser takes container id off its user network, and removes the
-// rootless namespace when it was the last member. Nothing happens for a
+// rootless namespace when it was the last member (or, with a linger time,
+// leaves it to the waiter). Nothing happens for a
 // container that is on no user network.
+//
+// The veth pair is left to go with the container's namespace: deleting it
+// here waits for the kernel (synchronize_net), and the round-robin
+// allocator does not hand its address out again soon. A user network left
+// without containers loses its bridge (its subnet may be given to another
+// network once its definition is removed); the default network keeps its.
 func detachUser(runDir, id string) error {
 	if id == userNetID {
 		return nil
@@ -323,38 +432,50 @@ func detachUser(runDir, id string) error {
 			return err
 		}
 		name, m := st.find(id)
-		if m == nil && st.members() > 0 {
+		if m == nil && (st.members() > 0 || lingerPid(runDir) != 0) {
 			return nil
 		}
 		if m != nil {
 			delete(st.Networks[name].Members, id)
 		}
-		if st.members() == 0 {
+		d := lingerTime()
+		if st.members() == 0 && (d <= 0 || !rootlessAlive(runDir)) {
 			return teardownRootless(runDir)
 		}
-		// The veth pair goes with the container's namespace anyway; deleting
-		// it now frees the name and the bridge port at once. A network left
-		// without containers loses its bridge: its subnet may be given to
-		// another network once its definition is removed.
-		hr, err := handleIn(NetnsPath(runDir, userNetID))
-		if err != nil {
-			return err
-		}
-		defer hr.Close()
-		if l, err := hr.LinkByName(m.Veth); err == nil {
-			_ = hr.LinkDel(l)
-		}
-		if ns := st.Networks[name]; len(ns.Members) == 0 {
-			if l, err := hr.LinkByName(ns.Bridge); err == nil {
-				_ = hr.LinkDel(l)
-			}
-			delete(st.Networks, name)
-			if err := writeNAT(runDir, st); err != nil {
+		if ns := st.Networks[name]; ns != nil && len(ns.Members) == 0 && ns.ID != DefaultNetworkID {
+			if err := removeBridge(runDir, st, name); err != nil {
 				return err
+			}
+		}
+		if st.members() == 0 {
+			// The namespace and its pasta wait for the next container
+			// (linger_linux.go).
+			if err := linger(runDir, st, d); err != nil {
+				return teardownRootless(runDir)
 			}
 		}
 		return st.write(statePath)
 	})
+}
+
+// removeBridge removes the bridge of network name, which has no member
+// left, its NAT rules and, when no network with DNS is left, the DNS
+// server.
+func removeBridge(runDir string, st *userState, name string) error {
+	hr, err := handleIn(NetnsPath(runDir, userNetID))
+	if err != nil {
+		return err
+	}
+	defer hr.Close()
+	if l, err := hr.LinkByName(st.Networks[name].Bridge); err == nil {
+		_ = hr.LinkDel(l)
+	}
+	delete(st.Networks, name)
+	if err := writeNAT(runDir, st); err != nil {
+		return err
+	}
+	stopDNS(runDir, st)
+	return nil
 }
 
 // inNetns runs f on a throwaway thread inside the namespace at path (a
@@ -442,7 +563,7 @@ func ensureBridge(hr *netlink.Handle, runDir string, st *userState, nw Network) 
 	if ns != nil {
 		members = ns.Members
 	}
-	ns = &netState{ID: nw.ID, Subnet: sn.String(), Gateway: gw.String(), Bridge: name, Internal: nw.Internal, Members: members}
+	ns = &netState{ID: nw.ID, Subnet: sn.String(), Gateway: gw.String(), Bridge: name, Internal: nw.Internal, DNS: nw.DNS, Members: members}
 	st.Networks[nw.Name] = ns
 	if err := writeNAT(runDir, st); err != nil {
 		return nil, err
@@ -505,10 +626,40 @@ func writeNAT(runDir string, st *userState) error {
 	})
 }
 
-// plugVeth connects the namespace at cpath to ns's bridge: host end named
-// veth on the bridge, the other end eth0 in the container with ip and a
-// default route through the gateway.
-func plugVeth(hr *netlink.Handle, cpath string, ns *netState, veth, peer string, ip net.IP) error {
+// makeNetnsHandle makes the container's namespace (makeNetns) and returns
+// a netlink handle bound to it, with ping allowed without CAP_NET_RAW
+// (ICMP datagram sockets), as podman allows: every group the user
+// namespace maps, else root's. Without a user namespace of its own all
+// of it happens on the one thread that made the namespace.
+func makeNetnsHandle(dir string, u *UserNS) (*netlink.Handle, error) {
+	var h *netlink.Handle
+	inside := func() error {
+		const f = "/proc/sys/net/ipv4/ping_group_range"
+		if os.WriteFile(f, []byte("0 65535\n"), 0o644) != nil {
+			_ = os.WriteFile(f, []byte("0 0\n"), 0o644)
+		}
+		var err error
+		if h, err = netlink.NewHandle(unix.NETLINK_ROUTE); err != nil {
+			return fmt.Errorf("netlink: %w", err)
+		}
+		return nil
+	}
+	var err error
+	if u == nil {
+		err = createNetnsWith(filepath.Join(dir, nsFile), inside)
+	} else if err = makeNetns(dir, u); err == nil {
+		err = inNetns(filepath.Join(dir, nsFile), inside)
+	}
+	if err != nil && h != nil {
+		h.Close()
+	}
+	return h, err
+}
+
+// plugVeth connects the namespace at cpath (hc's) to ns's bridge: host
+// end named veth on the bridge, the other end eth0 in the container with
+// ip and a default route through the gateway.
+func plugVeth(hr, hc *netlink.Handle, cpath string, ns *netState, veth, peer string, ip net.IP) error {
 	br, err := hr.LinkByName(ns.Bridge)
 	if err != nil {
 		return fmt.Errorf("bridge %s: %w", ns.Bridge, err)
@@ -525,7 +676,16 @@ func plugVeth(hr *netlink.Handle, cpath string, ns *netState, veth, peer string,
 		PeerTxQLen:    -1,
 		PeerNamespace: netlink.NsFd(int(cf.Fd())),
 	}
-	if err := hr.LinkAdd(v); err != nil {
+	err = hr.LinkAdd(v)
+	if errors.Is(err, unix.EEXIST) {
+		// Left by this container's earlier run, whose namespace the
+		// kernel has not finished destroying.
+		if old, lerr := hr.LinkByName(veth); lerr == nil {
+			_ = hr.LinkDel(old)
+		}
+		err = hr.LinkAdd(v)
+	}
+	if err != nil {
 		return fmt.Errorf("create veth %s: %w", veth, err)
 	}
 	hl, err := hr.LinkByName(veth)
@@ -535,11 +695,6 @@ func plugVeth(hr *netlink.Handle, cpath string, ns *netState, veth, peer string,
 	if err != nil {
 		return fmt.Errorf("veth %s up: %w", veth, err)
 	}
-	hc, err := handleIn(cpath)
-	if err != nil {
-		return err
-	}
-	defer hc.Close()
 	cl, err := hc.LinkByName(peer)
 	if err != nil {
 		return fmt.Errorf("veth %s in the container: %w", peer, err)
@@ -558,15 +713,7 @@ func plugVeth(hr *netlink.Handle, cpath string, ns *netState, veth, peer string,
 	if err := hc.RouteAdd(&netlink.Route{LinkIndex: cl.Attrs().Index, Gw: gw}); err != nil {
 		return fmt.Errorf("default route via %s: %w", gw, err)
 	}
-	// ping without CAP_NET_RAW (ICMP datagram sockets), as podman allows:
-	// every group the user namespace maps, else root's.
-	return inNetns(cpath, func() error {
-		const f = "/proc/sys/net/ipv4/ping_group_range"
-		if os.WriteFile(f, []byte("0 65535\n"), 0o644) != nil {
-			_ = os.WriteFile(f, []byte("0 0\n"), 0o644)
-		}
-		return nil
-	})
+	return nil
 }
 
 // startForwarder starts `husk __netports` for the published ports; Ready

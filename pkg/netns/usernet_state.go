@@ -29,16 +29,27 @@ type userState struct {
 	// Upstream are the resolvers the DNS server forwards other names to.
 	Upstream []string             `json:"upstream,omitempty"`
 	Networks map[string]*netState `json:"networks"`
+	// UserNS is the inode of the user namespace the rootless namespace
+	// belongs to (see staleUserNS).
+	UserNS uint64 `json:"userns,omitempty"`
+	// IdleUntil (Unix ns) is when the rootless namespace goes, once it has
+	// no member; WakeAt is when its waiter wakes (linger_linux.go).
+	IdleUntil int64 `json:"idleUntil,omitempty"`
+	WakeAt    int64 `json:"wakeAt,omitempty"`
 }
 
 // netState is one network's bridge and members.
 type netState struct {
-	ID       string             `json:"id"`
-	Subnet   string             `json:"subnet"`
-	Gateway  string             `json:"gateway"`
-	Bridge   string             `json:"bridge"`
-	Internal bool               `json:"internal,omitempty"`
-	Members  map[string]*member `json:"members"` // by container ID
+	ID       string `json:"id"`
+	Subnet   string `json:"subnet"`
+	Gateway  string `json:"gateway"`
+	Bridge   string `json:"bridge"`
+	Internal bool   `json:"internal,omitempty"`
+	// DNS: the network's names are served by husk's DNS server.
+	DNS     bool               `json:"dns,omitempty"`
+	Members map[string]*member `json:"members"` // by container ID
+	// Last is the address given out last: allocIP goes on after it.
+	Last string `json:"last,omitempty"`
 }
 
 // member is an attached container.
@@ -99,8 +110,11 @@ func (st *userState) find(id string) (string, *member) {
 	return "", nil
 }
 
-// allocIP gives the lowest address of the subnet that is not the network
-// address, the gateway, the broadcast address or a member's.
+// allocIP gives the next address after the last one given out (round
+// robin, from the lowest) that is not the network address, the gateway,
+// the broadcast address or a member's. An address freed a moment ago is
+// not given out again at once: the veth of the container that had it may
+// still be on the bridge while the kernel destroys its namespace.
 func (ns *netState) allocIP() (net.IP, error) {
 	_, sn, err := net.ParseCIDR(ns.Subnet)
 	if err != nil {
@@ -116,7 +130,12 @@ func (ns *netState) allocIP() (net.IP, error) {
 	}
 	base := binary.BigEndian.Uint32(sn.IP.To4())
 	size := uint32(1) << (32 - ones)
-	for off := uint32(1); off < size-1; off++ {
+	start := uint32(0)
+	if last := net.ParseIP(ns.Last).To4(); last != nil && sn.Contains(last) {
+		start = binary.BigEndian.Uint32(last) - base
+	}
+	for i := uint32(1); i < size-1; i++ {
+		off := (start+i-1)%(size-2) + 1
 		ip := make(net.IP, 4)
 		binary.BigEndian.PutUint32(ip, base+off)
 		if !taken[ip.String()] {

@@ -50,6 +50,51 @@ func TestAllocIP(t *testing.T) {
 	}
 }
 
+func TestAllocIPRoundRobin(t *testing.T) {
+	ns := &netState{Subnet: "10.89.0.0/29", Gateway: "10.89.0.1", Members: map[string]*member{}}
+	var got []string
+	for i := 0; i < 7; i++ {
+		ip, err := ns.allocIP()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, ip.String())
+		// Each container goes before the next comes: the freed address
+		// is not the next one given.
+		ns.Last = ip.String()
+	}
+	want := []string{"10.89.0.2", "10.89.0.3", "10.89.0.4", "10.89.0.5", "10.89.0.6", "10.89.0.2", "10.89.0.3"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("%v, want %v", got, want)
+	}
+	// Taken addresses after the last are skipped, and the search wraps.
+	ns.Last = "10.89.0.5"
+	ns.Members["a"] = &member{IP: "10.89.0.6"}
+	ns.Members["b"] = &member{IP: "10.89.0.2"}
+	if ip, _ := ns.allocIP(); ip.String() != "10.89.0.3" {
+		t.Fatalf("wrap: %v", ip)
+	}
+	// A last address outside the subnet (a redefined network) starts over.
+	ns.Last = "192.0.2.9"
+	if ip, _ := ns.allocIP(); ip.String() != "10.89.0.3" {
+		t.Fatalf("foreign last: %v", ip)
+	}
+}
+
+func TestDefaultNetworkAvoidsHostRoutes(t *testing.T) {
+	route := func(s string) Route {
+		_, n, _ := net.ParseCIDR(s)
+		return Route{Net: n, Iface: "eth0"}
+	}
+	if n := defaultNetwork(nil); n.Subnet != "10.88.0.0/16" || n.Gateway != "10.88.0.1" || n.Name != "podman" || n.DNS {
+		t.Fatalf("default: %+v", n)
+	}
+	n := defaultNetwork([]Route{route("10.88.5.0/24"), route("10.90.0.0/16")})
+	if n.Subnet != "10.91.0.0/16" || n.Gateway != "10.91.0.1" {
+		t.Fatalf("with 10.88 and 10.90 used (10.89 is for user networks): %+v", n)
+	}
+}
+
 func TestStateFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "usernet.json")
 	st, err := readUserState(path)

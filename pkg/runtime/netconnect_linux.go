@@ -97,8 +97,8 @@ func ReloadNetwork(env Env, c *Container) error {
 		return fmt.Errorf("%w: %s: network reload is for running containers", ErrNotRunning, c.Name)
 	}
 	mode := c.Config.NetworkMode()
-	if !c.Config.Net.UsesNamespace() || netns.IsUserNetwork(mode) {
-		return nil // host, none, container:X, user networks: nothing of its own to check
+	if !c.Config.Net.UsesNamespace() || netns.IsUserNetwork(mode) || c.State.Net != nil && c.State.Net.Mode == netns.ModeBridge {
+		return nil // host, none, container:X, bridges: nothing of its own to check
 	}
 	pid := netns.HelperPid(netRunDir(env), c.ID)
 	if pid <= 0 {

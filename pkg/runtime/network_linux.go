@@ -14,7 +14,9 @@ import (
 )
 
 // netRunDir holds the network namespaces and helper state of containers.
-func netRunDir(env Env) string { return filepath.Join(env.Store.RunRoot, "husk-netns") }
+func netRunDir(env Env) string { return filepath.Join(env.Store.RunRoot, netRunName) }
+
+const netRunName = "husk-netns"
 
 // NetworksDir holds the user network definitions of the store at
 // graphRoot (husk network create).
@@ -37,6 +39,12 @@ func userNetwork(env Env, name string) (netns.Network, error) {
 // helpers when no container is attached (system reset, after removing the
 // containers).
 func ReleaseNetworks(env Env) error { return netns.ReleaseUser(netRunDir(env)) }
+
+// ReleaseNetworksIn is ReleaseNetworks for the store whose run root is
+// runRoot (network rm and prune, which open no store).
+func ReleaseNetworksIn(runRoot string) error {
+	return netns.ReleaseUser(filepath.Join(runRoot, netRunName))
+}
 
 // netPlan is what Start needs of the container's network.
 type netPlan struct {
@@ -121,6 +129,14 @@ func normalizeNetwork(env Env, cfg *Config, exposed map[string]struct{}) error {
 	return nil
 }
 
+// onDefaultBridge reports whether the container goes on the built-in
+// default network (a bridge in the rootless namespace, one pasta for all
+// containers): it asks for the default and the host can run it; else it
+// gets a private namespace with a helper of its own.
+func onDefaultBridge(n netns.Config) bool {
+	return n.UsesDefaultNetwork() && netns.DefaultNetworkProblem() == ""
+}
+
 // prepareNetwork sets up the container's network up to the point where
 // the runtime can create the container: a private namespace with its
 // helper starting (Ready waits for it), or the namespace of the container
@@ -129,24 +145,27 @@ func prepareNetwork(ctx context.Context, env Env, c *Container) (netPlan, error)
 	n := c.Config.Net
 	n.Mode = c.Config.NetworkMode()
 	switch {
+	case netns.IsUserNetwork(n.Mode) || onDefaultBridge(n):
+		if err := netns.CheckPorts(n.Ports); err != nil {
+			return netPlan{}, err
+		}
+		nw, err := netns.DefaultNetwork(), error(nil)
+		if netns.IsUserNetwork(n.Mode) {
+			nw, err = userNetwork(env, n.Mode)
+		}
+		if err != nil {
+			return netPlan{}, err
+		}
+		a, err := netns.AttachUser(ctx, netRunDir(env), c.ID, nw, netns.UserAttachOptions{Name: c.Name, Ports: n.Ports, UserNS: keepIDUserNS(env, c)})
+		if err != nil {
+			return netPlan{}, err
+		}
+		return netPlan{attachment: a, nsPath: a.NetnsPath(), info: a.Info(), usernsPath: a.UsernsPath()}, nil
 	case n.UsesNamespace():
 		if err := netns.CheckPorts(n.Ports); err != nil {
 			return netPlan{}, err
 		}
 		a, err := netns.Attach(ctx, netRunDir(env), c.ID, n, keepIDUserNS(env, c))
-		if err != nil {
-			return netPlan{}, err
-		}
-		return netPlan{attachment: a, nsPath: a.NetnsPath(), info: a.Info(), usernsPath: a.UsernsPath()}, nil
-	case netns.IsUserNetwork(n.Mode):
-		if err := netns.CheckPorts(n.Ports); err != nil {
-			return netPlan{}, err
-		}
-		nw, err := userNetwork(env, n.Mode)
-		if err != nil {
-			return netPlan{}, err
-		}
-		a, err := netns.AttachUser(ctx, netRunDir(env), c.ID, nw, netns.UserAttachOptions{Name: c.Name, Ports: n.Ports, UserNS: keepIDUserNS(env, c)})
 		if err != nil {
 			return netPlan{}, err
 		}

@@ -96,6 +96,13 @@ func RemoveSet(ctx context.Context, env Env, refs []string, o RemoveOptions) ([]
 		removed[t.c.ID] = true
 		done = append(done, Removal{Ref: t.ref, Err: removeOne(ctx, env, t.c, o)})
 	}
+	if o.All {
+		// With every container gone, a lingering rootless network
+		// namespace goes at once.
+		if err := ReleaseNetworks(env); err != nil {
+			return done, err
+		}
+	}
 	return done, nil
 }
 

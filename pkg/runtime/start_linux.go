@@ -49,11 +49,12 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 		exited: func() { _ = markStarting(c) },
 		trace:  s.tlog,
 	}
-	// Without a network helper to wait for, nothing happens in the
-	// created state (the cgroup is given to the runtime), so create and
-	// start are one runtime call. A terminal gets its size in the created
-	// state, before the process can look at it.
-	s.startNow = !c.Config.TTY && s.net.attachment == nil
+	// Without a network helper to wait for (none, or a bridge without
+	// published ports), nothing happens in the created state (the cgroup
+	// is given to the runtime), so create and start are one runtime call.
+	// A terminal gets its size in the created state, before the process
+	// can look at it.
+	s.startNow = !c.Config.TTY && (s.net.attachment == nil || !s.net.attachment.NeedsReady())
 	if !s.startNow {
 		l.start = func() error { return s.drv.Start(context.Background(), c.ID) }
 	}

@@ -14,6 +14,14 @@ load helpers
 	expect_contains "$output" "runc" "runtimes"
 	expect_contains "$output" "cgroups:" "cgroups section"
 	expect_match "$output" 'pasta|slirp4netns' "network helpers"
+	# The default network: one bridge served by one helper, or (without
+	# nft for its NAT) a helper per container, saying why.
+	if command -v nft >/dev/null; then
+		expect_match "$output" $'\ndefault network: bridge podman \(10\.[0-9]+\.0\.0/16\), one helper for all containers\n' "default network"
+	else
+		expect_contains "$output" "default network: private namespace per container (nft is not installed"
+		expect_contains "$output" "install the nftables package"
+	fi
 	expect_eq "$stderr" ""
 }
 
@@ -26,5 +34,6 @@ load helpers
 	expect_eq "$(json 'd["store"]["runRoot"]')" "$XDG_RUNTIME_DIR/husk/storage" runRoot
 	expect_eq "$(json '"runc" in [r["name"] for r in d["runtimes"] if r.get("path")]')" True "runc found"
 	expect_eq "$(json 'sorted(n["name"] for n in d["network"])')" '["pasta", "slirp4netns"]' "network helpers"
+	expect_match "$(json 'd["defaultNetwork"]')" '^(bridge podman|private namespace per container)' "defaultNetwork"
 	expect_match "$(json 'd["cgroups"]["mode"]')" '^(v2|hybrid|v1)$' "cgroups version"
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
-# Container networking as the unprivileged user: the default private
-# network (pasta, else slirp4netns), published tcp/udp ports and ranges,
+# Container networking as the unprivileged user: the default network (a
+# bridge served by one pasta per user, else a private namespace with pasta or
+# slirp4netns), published tcp/udp ports and ranges,
 # -P, husk port, host.containers.internal, /etc/hosts and resolv.conf with
 # --dns/--dns-search/--dns-option/--add-host, the modes none, host,
 # container:NAME, pasta and slirp4netns, the port errors, and teardown of
@@ -52,15 +53,16 @@ helper_pids() {
 	user_pids_with "husk-netns/$1"
 }
 
-@test "the default network is private: own namespace with an address and a route, served by pasta" {
+@test "the default network is the bridge: own namespace with an address of its subnet and a route through it" {
 	need_cmd pasta
+	need_cmd nft
 	run_husk run --name priv "$R/busybox" sh -c 'ip -4 addr show; ip route'
 	expect_contains "$output" "inet 127.0.0.1/8" "loopback"
-	expect_match "$output" 'inet [0-9.]+/[0-9]+ .*(eth0|tap0)' "an address besides loopback"
-	expect_contains "$output" "default via" "a default route"
+	expect_match "$output" 'inet 10\.[0-9]+\.[0-9]+\.[0-9]+/16 .*eth0' "an address of the bridge's /16"
+	expect_match "$output" 'default via 10\.[0-9]+\.0\.1 dev eth0' "a default route through the bridge's gateway"
 	run_husk container inspect priv
 	expect_eq "$(json 'd[0]["HuskConfig"]["net"]["mode"]')" private "Config.net.mode"
-	expect_eq "$(json 'd[0]["HuskState"]["netInfo"]["mode"]')" pasta "State.netInfo.mode"
+	expect_eq "$(json 'd[0]["HuskState"]["netInfo"]["mode"]')" bridge "State.netInfo.mode"
 	# Not the host's namespace.
 	[[ $("$HUSK" run --rm "$R/busybox" readlink /proc/self/ns/net) != $(readlink /proc/self/ns/net) ]] ||
 		die "the container shares the host's network namespace"
@@ -72,27 +74,57 @@ helper_pids() {
 	expect_eq "$(echo $output)" "4096 16384 262144" "tcp_wmem with slirp4netns"
 }
 
-@test "-p publishes a tcp port on the host; husk port lists it; rm ends the helper and removes the namespace" {
-	local p=$((PORT0 + 1))
-	serve_tcp web 80 hello-from-web -p "$p:80"
+@test "--network pasta: own namespace with an address and a route, served by a pasta of its own" {
+	need_cmd pasta
+	run_husk run -d --name priv --network pasta "$R/busybox" sh -c 'ip -4 addr show; ip route; echo listed; sleep 600'
+	wait_until 5 logs_contain priv listed
+	run_husk logs priv
+	expect_contains "$output" "inet 127.0.0.1/8" "loopback"
+	expect_match "$output" 'inet [0-9.]+/[0-9]+ .*(eth0|tap0)' "an address besides loopback"
+	expect_contains "$output" "default via" "a default route"
+	run_husk container inspect priv
+	expect_eq "$(json 'd[0]["HuskConfig"]["net"]["mode"]')" pasta "Config.net.mode"
+	expect_eq "$(json 'd[0]["HuskState"]["netInfo"]["mode"]')" pasta "State.netInfo.mode"
 	local id
-	id=$(ctr_field web '{{.ID}}')
-	run tcp_get "$p"
-	expect_eq "$output" hello-from-web "reply on 127.0.0.1:$p"
-	run_husk port web
-	expect_eq "$output" "80/tcp -> 0.0.0.0:$p" "husk port"
-	run_husk port web 80
-	expect_eq "$output" "0.0.0.0:$p" "husk port web 80"
-	run_husk 125 port web 81
-	expect_contains "$stderr" '"81"'
-	[[ -n $(helper_pids "$id") ]] || die "no network helper runs for the container"
-	[[ -e $XDG_RUNTIME_DIR/husk/storage/husk-netns/$id/netns ]] || die "no namespace file"
-	run_husk rm -f web
+	id=$(ctr_field priv '{{.ID}}')
+	expect_match "$(helper_pids "$id")" '(pasta|passt)[^ ]* .*--netns [^ ]*husk-netns/'"$id"'/netns' "the container's own pasta"
+	[[ $("$HUSK" exec priv readlink /proc/self/ns/net) != $(readlink /proc/self/ns/net) ]] ||
+		die "the container shares the host's network namespace"
+	run_husk exec priv cat /proc/sys/net/ipv4/tcp_wmem
+	expect_eq "$(echo $output)" "4096 16384 262144" "tcp_wmem with --network pasta"
+	run_husk rm -f priv
 	wait_until 5 eval '[[ -z $(helper_pids '"$id"') ]]'
-	[[ ! -e $XDG_RUNTIME_DIR/husk/storage/husk-netns/$id ]] || die "the namespace directory is left"
-	expect_eq "$(user_mounts_with "husk-netns/$id")" "" "mounts of the namespace file"
-	run tcp_get "$p"
-	[[ -z $output ]] || die "port $p still answers after rm: $output"
+}
+
+@test "-p publishes a tcp port on the host; husk port lists it; rm ends the helper and removes the namespace" {
+	local p=$((PORT0 + 1)) mode
+	# The default network's forwarder, and --network pasta's own pasta.
+	for mode in default pasta; do
+		local args=()
+		[[ $mode == default ]] || { need_cmd pasta; args=(--network pasta); }
+		serve_tcp web 80 hello-from-web -p "$p:80" "${args[@]}"
+		local id
+		id=$(ctr_field web '{{.ID}}')
+		run tcp_get "$p"
+		expect_eq "$output" hello-from-web "reply on 127.0.0.1:$p ($mode)"
+		run_husk port web
+		expect_eq "$output" "80/tcp -> 0.0.0.0:$p" "husk port"
+		run_husk port web 80
+		expect_eq "$output" "0.0.0.0:$p" "husk port web 80"
+		run_husk 125 port web 81
+		expect_contains "$stderr" '"81"'
+		[[ -n $(helper_pids "$id") ]] || die "no network helper runs for the container ($mode)"
+		if [[ $mode == pasta ]]; then
+			expect_match "$(helper_pids "$id")" '(pasta|passt)' "the container's helper is pasta"
+		fi
+		[[ -e $XDG_RUNTIME_DIR/husk/storage/husk-netns/$id/netns ]] || die "no namespace file"
+		run_husk rm -f web
+		wait_until 5 eval '[[ -z $(helper_pids '"$id"') ]]'
+		[[ ! -e $XDG_RUNTIME_DIR/husk/storage/husk-netns/$id ]] || die "the namespace directory is left ($mode)"
+		expect_eq "$(user_mounts_with "husk-netns/$id")" "" "mounts of the namespace file ($mode)"
+		run tcp_get "$p"
+		[[ -z $output ]] || die "port $p still answers after rm ($mode): $output"
+	done
 }
 
 @test "-p HOSTIP:HOSTPORT:CTRPORT, ranges and a free host port" {
@@ -153,25 +185,31 @@ udp_ask() {
 @test "-p HOSTPORT:CTRPORT/udp with other numbers: answers reach clients on the host's loopback; rm ends the helper" {
 	local hp=$((PORT0 + 12)) cp=$((PORT0 + 13))
 	[[ -x /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 ]] || skip "needs the host's x86_64 loader to run socat in the container"
-	# A UDP echo server (one reply per datagram, prefixed).
-	run_husk run -d --name uecho -p "$hp:$cp/udp" "${CTR_SOCAT[@]}" "$R/busybox" sh -c "echo listening; $(ctr_socat UDP-RECVFROM:$cp,fork "SYSTEM:'read l; echo echo-\$l'")"
-	wait_until 5 logs_contain uecho listening
-	local i out=""
-	for i in 1 2 3 4 5 6 7 8 9 10; do
-		out=$(udp_ask "$hp" "ping$i") && [[ $out == echo-ping* ]] && break
-		sleep 0.2
+	local mode
+	# The default network's forwarder, and --network pasta's own pasta.
+	for mode in default pasta; do
+		local args=()
+		[[ $mode == default ]] || { need_cmd pasta; args=(--network pasta); }
+		# A UDP echo server (one reply per datagram, prefixed).
+		run_husk run -d --name uecho -p "$hp:$cp/udp" "${args[@]}" "${CTR_SOCAT[@]}" "$R/busybox" sh -c "echo listening; $(ctr_socat UDP-RECVFROM:$cp,fork "SYSTEM:'read l; echo echo-\$l'")"
+		wait_until 5 logs_contain uecho listening
+		local i out=""
+		for i in 1 2 3 4 5 6 7 8 9 10; do
+			out=$(udp_ask "$hp" "ping$i") && [[ $out == echo-ping* ]] && break
+			sleep 0.2
+		done
+		expect_match "$out" '^echo-ping[0-9]+$' "the container's answer on the host ($hp -> $cp/udp, $mode)"
+		# Again, from another client port: each client gets its own flow.
+		expect_eq "$(udp_ask "$hp" again)" echo-again "a second client's answer ($mode)"
+		run_husk port uecho
+		expect_contains "$output" "$cp/udp -> 0.0.0.0:$hp"
+		local id
+		id=$(ctr_field uecho '{{.ID}}')
+		[[ -n $(helper_pids "$id") ]] || die "no network helper runs for the container ($mode)"
+		run_husk rm -f uecho
+		wait_until 5 eval '[[ -z $(helper_pids '"$id"') ]]'
+		[[ -z $(user_pids_with "husk-netns/$id") ]] || die "left behind: $(user_pids_with "husk-netns/$id")"
 	done
-	expect_match "$out" '^echo-ping[0-9]+$' "the container's answer on the host ($hp -> $cp/udp)"
-	# Again, from another client port: each client gets its own flow.
-	expect_eq "$(udp_ask "$hp" again)" echo-again "a second client's answer"
-	run_husk port uecho
-	expect_contains "$output" "$cp/udp -> 0.0.0.0:$hp"
-	local id
-	id=$(ctr_field uecho '{{.ID}}')
-	[[ -n $(helper_pids "$id") ]] || die "no network helper runs for the container"
-	run_husk rm -f uecho
-	wait_until 5 eval '[[ -z $(helper_pids '"$id"') ]]'
-	[[ -z $(user_pids_with "husk-netns/$id") ]] || die "left behind: $(user_pids_with "husk-netns/$id")"
 }
 
 @test "host.containers.internal reaches servers on the host's loopback and on all addresses" {
@@ -184,11 +222,16 @@ udp_ask() {
 	# The client keeps its side open for a moment: this pasta build
 	# mishandles a connection the container half-closes at once (it
 	# connects to the host again and again).
-	run_husk run --rm "$R/busybox" sh -c "grep host.containers.internal /etc/hosts; sleep 1 | nc host.containers.internal $p; sleep 1 | nc host.containers.internal $((p + 1))"
+	local mode
+	for mode in default pasta; do
+		local args=()
+		[[ $mode == default ]] || { command -v pasta >/dev/null || continue; args=(--network pasta); }
+		run_husk run --rm "${args[@]}" "$R/busybox" sh -c "grep host.containers.internal /etc/hosts; sleep 1 | nc host.containers.internal $p; sleep 1 | nc host.containers.internal $((p + 1))"
+		expect_match "${lines[0]}" '^[0-9.]+[[:space:]]+host\.containers\.internal' "/etc/hosts entry ($mode)"
+		expect_contains "$output" from-host-loopback "server on 127.0.0.1 ($mode)"
+		expect_contains "$output" from-host-any "server on 0.0.0.0 ($mode)"
+	done
 	kill "$any_pid" 2>/dev/null || true
-	expect_match "${lines[0]}" '^[0-9.]+[[:space:]]+host\.containers\.internal' "/etc/hosts entry"
-	expect_contains "$output" from-host-loopback "server on 127.0.0.1"
-	expect_contains "$output" from-host-any "server on 0.0.0.0"
 }
 
 @test "/etc/hosts and /etc/resolv.conf: hostname, resolver, --dns, --dns-search, --dns-option, --add-host" {
@@ -212,9 +255,16 @@ udp_ask() {
 	need_cmd pasta
 	# The host resolver may know nothing here; a reply of any kind (also
 	# NXDOMAIN) shows the forwarder works, a timeout shows it does not.
-	run_husk '?' run --rm "$R/busybox" nslookup -timeout=3 localhost
-	expect_not_contains "$output$stderr" "timed out" "nslookup"
-	expect_not_contains "$output$stderr" "no servers could be reached" "nslookup"
+	local mode
+	# The default network reaches the forwarder through the rootless
+	# namespace's pasta, --network pasta through its own.
+	for mode in default pasta; do
+		local args=()
+		[[ $mode == default ]] || args=(--network pasta)
+		run_husk '?' run --rm "${args[@]}" "$R/busybox" nslookup -timeout=3 localhost
+		expect_not_contains "$output$stderr" "timed out" "nslookup ($mode)"
+		expect_not_contains "$output$stderr" "no servers could be reached" "nslookup ($mode)"
+	done
 }
 
 @test "--network none: only loopback; --network host: the host's interfaces" {
@@ -323,11 +373,19 @@ udp_ask() {
 }
 
 @test "run --rm with a private network leaves no helper, namespace file or mount" {
-	local p=$((PORT0 + 35))
-	run_husk run --rm -p "$p:80" "$R/busybox" true
+	local p=$((PORT0 + 35)) mode
 	local nsdir=$XDG_RUNTIME_DIR/husk/storage/husk-netns/
-	expect_eq "$(user_pids_with "$nsdir")" "" "helpers"
-	expect_eq "$(ls -A "$nsdir" 2>/dev/null)" "" "namespace files"
-	expect_eq "$(user_mounts_with "$nsdir")" "" "namespace mounts"
-	expect_no_container_leftovers
+	# The default network (its rootless namespace goes with its last
+	# container: the tests set no linger), then --network pasta.
+	for mode in default pasta; do
+		local args=()
+		[[ $mode == default ]] || { command -v pasta >/dev/null || continue; args=(--network pasta); }
+		run_husk run --rm -p "$p:80" "${args[@]}" "$R/busybox" true
+		wait_until 5 eval '[[ -z $(user_pids_with "$nsdir") ]]'
+		expect_eq "$(user_pids_with "$nsdir")" "" "helpers ($mode)"
+		# The lock file of the rootless namespace's state stays, empty.
+		expect_eq "$(ls -A "$nsdir" 2>/dev/null | grep -vxF usernet.lock)" "" "namespace files ($mode)"
+		expect_eq "$(user_mounts_with "$nsdir")" "" "namespace mounts ($mode)"
+		expect_no_container_leftovers
+	done
 }

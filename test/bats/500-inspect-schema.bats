@@ -99,7 +99,7 @@ DATA_MAPS = {
 # husk's own keys beside podman's.
 HUSK_EXTRA = {
     ".HuskConfig", ".HuskState", ".Bundle", ".OCIConfig", ".Layers",
-    ".userns", ".runtimes", ".cgroups", ".network", ".transfers", ".lingering", ".fixes",
+    ".userns", ".runtimes", ".cgroups", ".network", ".defaultNetwork", ".transfers", ".lingering", ".fixes",
     ".store.driver", ".store.images", ".store.error",
 }
 # Keys podman prints only when set (omitempty) or only with a feature husk
@@ -255,10 +255,15 @@ same_schema() {
 			expect_eq "$output" "$want" "husk and podman: $f"
 		fi
 	done
-	# podman 4.3.1's default network is slirp4netns, podman 5's (and
-	# husk's, where it works) pasta.
+	# podman 4.3.1's rootless default network is slirp4netns; husk's is
+	# the bridge "podman" in the rootless namespace, which podman 5 and
+	# rootful podman call "bridge" (without nft: pasta, else slirp4netns).
 	run_husk inspect --format '{{.HostConfig.NetworkMode}}' web
-	expect_match "$output" '^(pasta|slirp4netns)$'
+	if command -v nft >/dev/null; then
+		expect_eq "$output" bridge "NetworkMode on the default network"
+	else
+		expect_match "$output" '^(pasta|slirp4netns)$'
+	fi
 	run_husk inspect --format '{{.State.Running}} {{.State.Status}} {{.State.ExitCode}} {{.State.Pid}}' done
 	expect_eq "$output" "false exited 3 0"
 	run_husk inspect --format '{{.NetworkSettings.Ports}}' web

@@ -24,6 +24,11 @@ if [[ ! -x $HUSK && -x $BATS_TEST_DIRNAME/../../bin/husk ]]; then
 	HUSK=$(cd "$BATS_TEST_DIRNAME/../../bin" && pwd)/husk
 fi
 export HUSK
+# The rootless network namespace of the bridges goes with its last
+# container (husk keeps it 60 s by default, internal/childenv NetLinger):
+# the tests check for leftovers right after. 596-default-net.bats tests
+# the linger itself.
+export HUSK_NET_LINGER=0
 : "${HUSK_TEST_IMAGES:=/var/tmp/husk-test-images}"
 export HUSK_TEST_IMAGES
 # The test images' names in the registry.
