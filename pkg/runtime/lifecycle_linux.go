@@ -142,8 +142,11 @@ func Refresh(env Env, c *Container) error {
 		return err
 	}
 	c.State.Status, c.State.FinishedAt = StatusExited, time.Now().UTC()
-	c.State.ExitCode = -1
-	c.State.Error = "the container's process or its monitor disappeared; exit code unknown"
+	c.State.ExitCode, c.State.Error = -1, unknownExit
+	if e, ok := readExit(c); ok {
+		// The monitor was killed after its C waiter recorded the exit.
+		c.State.ExitCode, c.State.FinishedAt, c.State.Error = e.code, e.at, ""
+	}
 	c.State.Pid, c.State.MonitorPid = 0, 0
 	deleteFromRuntimes(context.Background(), env, c)
 	if c.State.CgroupOwned {
@@ -228,6 +231,11 @@ func WaitExit(ctx context.Context, env Env, c *Container) (int, error) {
 		}
 		if c.State.Status != StatusRunning {
 			return c.State.ExitCode, nil
+		}
+		if e, ok := readExit(c); ok {
+			// Recorded by the monitor's C waiter: the teardown need not
+			// be waited for.
+			return e.code, nil
 		}
 		if !c.Alive() && !monitorAlive(c) {
 			if err := Refresh(env, c); err != nil && !errors.Is(err, ErrContainerUnknown) {
