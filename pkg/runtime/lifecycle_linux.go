@@ -123,8 +123,9 @@ func Refresh(env Env, c *Container) error {
 	if c.Alive() {
 		return nil
 	}
-	// The monitor records the exit itself; give it a moment.
-	for i := 0; i < 50 && monitorAlive(c); i++ {
+	// The monitor records the exit itself; give it time: its C waiter
+	// drains the output (up to 2 s) and starts husk to do that.
+	for i := 0; i < 500 && monitorAlive(c); i++ {
 		time.Sleep(20 * time.Millisecond)
 		if err := c.Reload(); err != nil {
 			return err
@@ -212,8 +213,16 @@ func Kill(env Env, c *Container, sig syscall.Signal) error {
 }
 
 // WaitExit waits until the container is no longer running (its monitor
-// recorded the exit) or ctx ends, and returns the exit code.
+// recorded the exit, or its C waiter the exit code) or ctx ends, and
+// returns the exit code.
 func WaitExit(ctx context.Context, env Env, c *Container) (int, error) {
+	return waitExit(ctx, env, c, true)
+}
+
+// waitExit is WaitExit; without early it waits until the record says the
+// container exited, not only the exit file (the monitor's teardown has
+// then begun, as a remove that follows expects).
+func waitExit(ctx context.Context, env Env, c *Container, early bool) (int, error) {
 	for {
 		if err := c.Reload(); err != nil {
 			// A --rm container's monitor removed it on exit: what it
@@ -232,7 +241,7 @@ func WaitExit(ctx context.Context, env Env, c *Container) (int, error) {
 		if c.State.Status != StatusRunning {
 			return c.State.ExitCode, nil
 		}
-		if e, ok := readExit(c); ok {
+		if e, ok := readExit(c); ok && early {
 			// Recorded by the monitor's C waiter: the teardown need not
 			// be waited for.
 			return e.code, nil
