@@ -8,6 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/husk-dev/husk/internal/childenv"
+	"github.com/husk-dev/husk/internal/monwait"
 	"github.com/husk-dev/husk/pkg/runtime"
 	"github.com/husk-dev/husk/pkg/storage"
 )
@@ -44,11 +46,18 @@ func newMonitorCommand(a *app) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withContainers(args, func(env runtime.Env, c *runtime.Container) error {
 				env.Notices = nil
+				// The C waiter, entered before the Go runtime starts.
+				env.MonitorWaiter = monwait.Available
 				if c.Config.Remove {
 					// The monitor mounts, runs and removes a volatile
 					// container, and writes nothing else to the store:
 					// fsync off for the whole (monitor) process.
 					storage.NoFsyncForRestOfProcess()
+				}
+				if os.Getenv(childenv.MonitorExited) == "1" {
+					os.Unsetenv(childenv.MonitorExited)
+					// Executed by the C waiter once the container exited.
+					return runtime.FinishMonitor(context.Background(), env, c)
 				}
 				// Stop signals are the container's business.
 				return runtime.Monitor(context.Background(), env, c)

@@ -80,6 +80,36 @@ const (
 	// lock, shared with the command that started it; set by
 	// runtime.SpawnMonitor, read by runtime.Monitor.
 	MonitorLockFD = "HUSK_MONITOR_LOCK_FD"
+
+	// MonitorWait ("1") makes internal/monwait's constructor wait for
+	// the container in C instead of starting the Go runtime: set by
+	// runtime.Monitor when it executes itself once the container runs,
+	// with the parameters below. Unset by monwait.c when it executes
+	// husk again.
+	MonitorWait = "HUSK_MONITOR_WAIT"
+
+	// MonitorExited ("1") makes "husk __monitor ID" do the teardown of a
+	// container whose exit monwait.c recorded (runtime.FinishMonitor)
+	// instead of starting it; set by monwait.c, read by cmd/husk.
+	MonitorExited = "HUSK_MONITOR_EXITED"
+
+	// MonitorGo, set by the user or a test (any value), keeps the whole
+	// monitor in Go, as before the C waiter: a debugging switch, read by
+	// runtime.Monitor.
+	MonitorGo = "HUSK_MONITOR_GO"
+
+	// The C waiter's parameters, set by runtime.Monitor, read by
+	// monwait.c (which documents them): the container's init and its
+	// start ticks, the descriptors "out,err,in,attach", the log and its
+	// limits, the exit file, the attach socket's path.
+	MonPid      = "HUSK_MON_PID"
+	MonTicks    = "HUSK_MON_TICKS"
+	MonFDs      = "HUSK_MON_FDS"
+	MonLog      = "HUSK_MON_LOG"
+	MonLogMax   = "HUSK_MON_LOG_MAX"
+	MonLogFiles = "HUSK_MON_LOG_FILES"
+	MonExit     = "HUSK_MON_EXIT"
+	MonSock     = "HUSK_MON_SOCK"
 )
 
 // Network: the rootless network namespace of the user's bridges.
@@ -137,7 +167,8 @@ var All = []string{
 	JoinExpected, UsernsConfigured, RootlessUID, RootlessGID, UsernsMapping,
 	NoJoin, NoPause,
 	PausePidFile, PauseReadyFD, PauseSleep, AdoptPID, AdoptKind,
-	MonitorReadyFD, MonitorLockFD,
+	MonitorReadyFD, MonitorLockFD, MonitorWait, MonitorExited, MonitorGo,
+	MonPid, MonTicks, MonFDs, MonLog, MonLogMax, MonLogFiles, MonExit, MonSock,
 	NetLinger, NetLingerSleep,
 	TransferHelper, CallerVersion,
 	SlimReexec,

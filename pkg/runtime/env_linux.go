@@ -45,6 +45,9 @@ type Env struct {
 	// HooksDirs are the directories of OCI hook files, later ones
 	// overriding files of the same name in earlier ones.
 	HooksDirs []string
+	// MonitorWaiter: the program links internal/monwait's C waiter (see
+	// Monitor), which a monitor then hands the waiting over to.
+	MonitorWaiter bool
 }
 
 // Stdio are the streams of a container.
@@ -57,6 +60,15 @@ type Stdio struct {
 	// ExtraFiles reach a foreground container's process, or an exec'd
 	// one, as descriptors 3, 4, ... (--preserve-fds).
 	ExtraFiles []*os.File
+
+	// A monitor's (Monitor): handover is called once the process runs,
+	// with the terminal's master if it has one, and returns only when it
+	// could not take the process over (the launch then waits as usual,
+	// copying the terminal). heldStderr is the read end of the pipe that
+	// Stderr writes to: the runtime's complaints are read from it when a
+	// create fails, instead of through a gate that needs a goroutine.
+	handover   func(pid int, master *os.File)
+	heldStderr *os.File
 }
 
 // ErrCannotInvoke and ErrCommandNotFound classify runtime errors about the

@@ -110,6 +110,10 @@ func (l *launch) run(ctx context.Context) (int, error) {
 	if l.detach {
 		return 0, nil
 	}
+	if l.stdio.handover != nil {
+		l.stdio.handover(pid, lio.held)
+		lio.attachHeld()
+	}
 	if fwd == nil {
 		fwd = parent.catchSignals()
 		defer fwd.stop()
@@ -186,6 +190,8 @@ type launchIO struct {
 	master  chan *os.File
 	// detachConsole ends the terminal's copying once the process is gone.
 	detachConsole func()
+	// held is the terminal's master kept for a handover (attachHeld).
+	held *os.File
 }
 
 // attempt returns the IO for one runtime call that makes the process.
@@ -209,7 +215,9 @@ func (lio *launchIO) attempt() (oci.IO, error) {
 			close(master)
 		}()
 	}
-	if lio.stderr != nil {
+	if lio.stdio.heldStderr != nil {
+		o.Stderr = lio.stderr // read only if the attempt fails
+	} else if lio.stderr != nil {
 		g, err := oci.NewStderrGate(lio.stderr)
 		if err != nil {
 			return o, fmt.Errorf("stderr pipe: %w", err)
@@ -229,6 +237,9 @@ func (lio *launchIO) made() {
 // failed returns what the runtime wrote to stderr during the attempt that
 // failed ("" if nothing), and drops its gate.
 func (lio *launchIO) failed() string {
+	if lio.stdio.heldStderr != nil {
+		return oci.Message(readHeld(lio.stdio.heldStderr))
+	}
 	if lio.gate == nil {
 		return ""
 	}
@@ -253,11 +264,46 @@ func (lio *launchIO) attachConsole() error {
 			m.Close()
 			return nil
 		}
+		if lio.stdio.handover != nil {
+			lio.held = m
+			return nil
+		}
 		lio.detachConsole = oci.AttachConsole(m, lio.stdio.Stdin, lio.stdio.Stdout, lio.interactive)
 		return nil
 	case <-time.After(5 * time.Second):
 		return fmt.Errorf("the runtime sent no terminal")
 	}
+}
+
+// attachHeld attaches a terminal held for a handover that did not
+// happen.
+func (lio *launchIO) attachHeld() {
+	if lio.held != nil {
+		lio.detachConsole = oci.AttachConsole(lio.held, lio.stdio.Stdin, lio.stdio.Stdout, lio.interactive)
+		lio.held = nil
+	}
+}
+
+// readHeld reads what a failed create left in a held stderr pipe, without
+// waiting: the runtime has exited.
+func readHeld(f *os.File) string {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return ""
+	}
+	var b []byte
+	buf := make([]byte, 16*1024)
+	_ = rc.Read(func(fd uintptr) bool {
+		for len(b) < 64*1024 {
+			n, err := unix.Read(int(fd), buf)
+			if n <= 0 || err != nil {
+				break
+			}
+			b = append(b, buf[:n]...)
+		}
+		return true
+	})
+	return string(b)
 }
 
 // finish waits for the process's output to reach the caller: the

@@ -123,8 +123,9 @@ func Refresh(env Env, c *Container) error {
 	if c.Alive() {
 		return nil
 	}
-	// The monitor records the exit itself; give it a moment.
-	for i := 0; i < 50 && monitorAlive(c); i++ {
+	// The monitor records the exit itself; give it time: its C waiter
+	// drains the output (up to 2 s) and starts husk to do that.
+	for i := 0; i < 500 && monitorAlive(c); i++ {
 		time.Sleep(20 * time.Millisecond)
 		if err := c.Reload(); err != nil {
 			return err
@@ -142,8 +143,11 @@ func Refresh(env Env, c *Container) error {
 		return err
 	}
 	c.State.Status, c.State.FinishedAt = StatusExited, time.Now().UTC()
-	c.State.ExitCode = -1
-	c.State.Error = "the container's process or its monitor disappeared; exit code unknown"
+	c.State.ExitCode, c.State.Error = -1, unknownExit
+	if e, ok := readExit(c); ok {
+		// The monitor was killed after its C waiter recorded the exit.
+		c.State.ExitCode, c.State.FinishedAt, c.State.Error = e.code, e.at, ""
+	}
 	c.State.Pid, c.State.MonitorPid = 0, 0
 	deleteFromRuntimes(context.Background(), env, c)
 	if c.State.CgroupOwned {
@@ -209,8 +213,16 @@ func Kill(env Env, c *Container, sig syscall.Signal) error {
 }
 
 // WaitExit waits until the container is no longer running (its monitor
-// recorded the exit) or ctx ends, and returns the exit code.
+// recorded the exit, or its C waiter the exit code) or ctx ends, and
+// returns the exit code.
 func WaitExit(ctx context.Context, env Env, c *Container) (int, error) {
+	return waitExit(ctx, env, c, true)
+}
+
+// waitExit is WaitExit; without early it waits until the record says the
+// container exited, not only the exit file (the monitor's teardown has
+// then begun, as a remove that follows expects).
+func waitExit(ctx context.Context, env Env, c *Container, early bool) (int, error) {
 	for {
 		if err := c.Reload(); err != nil {
 			// A --rm container's monitor removed it on exit: what it
@@ -228,6 +240,11 @@ func WaitExit(ctx context.Context, env Env, c *Container) (int, error) {
 		}
 		if c.State.Status != StatusRunning {
 			return c.State.ExitCode, nil
+		}
+		if e, ok := readExit(c); ok && early {
+			// Recorded by the monitor's C waiter: the teardown need not
+			// be waited for.
+			return e.code, nil
 		}
 		if !c.Alive() && !monitorAlive(c) {
 			if err := Refresh(env, c); err != nil && !errors.Is(err, ErrContainerUnknown) {

@@ -5,15 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
-	"time"
+
+	"github.com/sirupsen/logrus"
 
 	"github.com/husk-dev/husk/internal/childenv"
 	"github.com/husk-dev/husk/internal/setting"
@@ -144,7 +142,11 @@ func SpawnMonitor(c *Container, argv []string, startLock *os.File) error {
 }
 
 // Monitor is the body of "husk __monitor": start c detached and stay with
-// it until it exits.
+// it until it exits. Once the container runs, the monitor executes itself
+// into the C waiter (internal/monwait), which waits with no Go runtime and
+// executes husk again for the teardown (FinishMonitor); when that exec
+// fails, in a program without the waiter (env.MonitorWaiter) or with
+// HUSK_MONITOR_GO set, the monitor waits here in Go.
 func Monitor(ctx context.Context, env Env, c *Container) error {
 	r := inheritedReporter()
 	out, err := openMonitorOutput(c)
@@ -155,33 +157,40 @@ func Monitor(ctx context.Context, env Env, c *Container) error {
 	defer out.close()
 	// With -i, the monitor keeps the container's stdin and feeds it what
 	// "husk attach" sends over a socket.
-	var stdin io.Reader
-	if c.Config.Interactive {
-		stdinR, stop, err := serveAttach(c, env.RuntimeDir)
-		if err != nil {
-			r.report(err)
-			return err
-		}
-		defer stop()
-		stdin = stdinR
+	in, err := openMonitorInput(c, env.RuntimeDir)
+	if err != nil {
+		r.report(err)
+		return err
 	}
+	defer in.stop()
 	c.State.MonitorPid = os.Getpid()
+	_ = os.Remove(exitFile(c))
 	var reaper *orphanReaper
 	defer func() { reaper.stop() }()
-	_, err = Start(ctx, env, c, Stdio{
-		Stdin:  stdin,
-		Stdout: out.stdoutW,
-		Stderr: out.stderrW,
-		Started: func(pid int) {
-			r.report(nil)
+	stdio := Stdio{Stdin: in.reader(), Stdout: out.stdoutW, Stderr: out.stderrW}
+	if !env.MonitorWaiter || os.Getenv(childenv.MonitorGo) != "" {
+		out.copy()
+		in.serve()
+		stdio.Started = func(pid int) { r.report(nil); reaper = reapOrphans(pid) }
+	} else {
+		stdio.Started = func(int) { r.report(nil) }
+		stdio.heldStderr = out.stderrR
+		stdio.handover = func(pid int, master *os.File) {
+			// Returns only when the waiter could not take over.
+			err := execWaiter(c, pid, out, in, master)
+			logrus.Warnf("the monitor of container %s waits in Go: %v", c.Name, err)
+			out.copy()
+			in.serve()
 			reaper = reapOrphans(pid)
-		},
-	})
+		}
+	}
+	_, err = Start(ctx, env, c, stdio)
 	out.stdoutW.Close()
 	out.stderrW.Close()
 	if err != nil {
 		r.report(err)
 	}
+	out.copy() // what a container that failed to start wrote
 	out.drain()
 	// Reap what else was re-parented to the monitor (the processes of a
 	// runtime that refused the host, for one).
@@ -236,98 +245,4 @@ func (r *startReporter) report(err error) {
 	}
 	r.ready.Close()
 	r.ready = nil
-}
-
-// monitorOutput copies the container's stdout and stderr, through pipes,
-// to its log.
-type monitorOutput struct {
-	logf             *LogFile
-	stdoutW, stderrW *os.File
-	copies           sync.WaitGroup
-}
-
-func openMonitorOutput(c *Container) (*monitorOutput, error) {
-	if c.Config.LogDriver == LogDriverNone {
-		return discardOutput()
-	}
-	logf, err := OpenLog(c.LogPath(), LogLimits{MaxSize: c.Config.LogMaxSize, MaxFiles: c.Config.LogMaxFiles})
-	if err != nil {
-		return nil, err
-	}
-	o := &monitorOutput{logf: logf}
-	outR, outW, err := os.Pipe()
-	if err != nil {
-		logf.Close()
-		return nil, err
-	}
-	errR, errW, err := os.Pipe()
-	if err != nil {
-		logf.Close()
-		return nil, err
-	}
-	o.stdoutW, o.stderrW = outW, errW
-	o.copies.Add(2)
-	go func() { defer o.copies.Done(); logf.Copy("stdout", outR) }()
-	go func() { defer o.copies.Done(); logf.Copy("stderr", errR) }()
-	return o, nil
-}
-
-// drain waits for the copies to end, but not long: a process the
-// container left behind may still hold the pipes.
-func (o *monitorOutput) drain() {
-	done := make(chan struct{})
-	go func() { o.copies.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(2 * time.Second):
-	}
-}
-
-func (o *monitorOutput) close() {
-	if o.logf != nil {
-		o.logf.Close()
-	}
-}
-
-// serveAttach makes the container's stdin a pipe that the attach socket
-// feeds (when the socket can be made; else nothing feeds it), recorded
-// in c's state. stop closes the socket.
-func serveAttach(c *Container, runtimeDir string) (io.Reader, func(), error) {
-	r, w, err := os.Pipe()
-	if err != nil {
-		return nil, nil, err
-	}
-	l, path, err := listenAttach(c, runtimeDir)
-	if err != nil {
-		return r, func() {}, nil
-	}
-	c.State.AttachSocket = path
-	go func() {
-		for {
-			conn, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() { _, _ = io.Copy(w, conn); conn.Close() }()
-		}
-	}()
-	return r, func() { l.Close(); os.Remove(path) }, nil
-}
-
-// listenAttach listens on the container's attach socket: in the runtime
-// directory, or under the system temporary directory when that path would
-// exceed the 108-byte limit of socket names.
-func listenAttach(c *Container, runtimeDir string) (net.Listener, string, error) {
-	dir := filepath.Join(runtimeDir, "husk", "attach")
-	path := filepath.Join(dir, c.ID[:12]+".sock")
-	if len(path) > 100 || runtimeDir == "" {
-		dir = filepath.Join(os.TempDir(), fmt.Sprintf("husk-attach-%d", os.Getuid()))
-		path = filepath.Join(dir, c.ID[:12]+".sock")
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, "", err
-	}
-	_ = os.Remove(path)
-	l, err := net.Listen("unix", path)
-	return l, path, err
 }

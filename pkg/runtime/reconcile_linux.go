@@ -96,6 +96,10 @@ func reconcileStart(env Env, c *Container) error {
 	if c.State.Status == StatusRunning {
 		c.State.Status, c.State.FinishedAt, c.State.ExitCode = StatusExited, time.Now().UTC(), -1
 		c.State.Error = "its start was interrupted (the process starting it was killed); exit code unknown"
+		if e, ok := readExit(c); ok {
+			// Its monitor was killed in the teardown, after the exit.
+			c.State.ExitCode, c.State.FinishedAt, c.State.Error = e.code, e.at, ""
+		}
 	}
 	c.State.Pid, c.State.MonitorPid, c.State.StartTicks = 0, 0, 0
 	c.State.Cgroup, c.State.CgroupOwned, c.State.Paused = "", false, false

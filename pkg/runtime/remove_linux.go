@@ -44,7 +44,7 @@ func Remove(ctx context.Context, env Env, c *Container, force bool) error {
 		}
 		_ = unix.Kill(c.State.Pid, unix.SIGKILL)
 		wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		_, err := WaitExit(wctx, env, c)
+		_, err := waitExit(wctx, env, c, false)
 		cancel()
 		if _, serr := env.Store.Container(c.ID); serr != nil {
 			return nil // its monitor removed it (--rm)

@@ -84,20 +84,6 @@ const (
 	LogDriverPassthrough = "passthrough"
 )
 
-// discardOutput is the output of a container that keeps none.
-func discardOutput() (*monitorOutput, error) {
-	outW, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
-	if err != nil {
-		return nil, err
-	}
-	errW, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
-	if err != nil {
-		outW.Close()
-		return nil, err
-	}
-	return &monitorOutput{stdoutW: outW, stderrW: errW}, nil
-}
-
 // ZoneinfoDir holds the time zones --tz names.
 const ZoneinfoDir = "/usr/share/zoneinfo"
 

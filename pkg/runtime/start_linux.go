@@ -86,6 +86,9 @@ type starter struct {
 	drv oci.Driver
 	// ran: the container's process ran (and was waited for).
 	ran bool
+	// exitTime, when set, is when the process exited (the C waiter
+	// recorded it); else it exited now.
+	exitTime time.Time
 	// cleanup runs in reverse order at the teardown; background ones run
 	// side by side with it and are waited for at its end.
 	cleanup    []func()
@@ -235,7 +238,10 @@ func (s *starter) running(pid int) {
 // for it went.
 func (s *starter) exited(code int, err error) error {
 	c := s.c
-	c.State.Status, c.State.Pid, c.State.ExitCode, c.State.FinishedAt = StatusExited, 0, code, time.Now().UTC()
+	if s.exitTime.IsZero() {
+		s.exitTime = time.Now().UTC()
+	}
+	c.State.Status, c.State.Pid, c.State.ExitCode, c.State.FinishedAt = StatusExited, 0, code, s.exitTime
 	c.State.MonitorPid, c.State.Paused = 0, false
 	recordEvent(s.env, c, events.Died, events.ExitCode(code))
 	if serr := c.SaveState(); serr != nil && err == nil {
