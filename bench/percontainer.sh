@@ -158,6 +158,9 @@ for t in "${TOOLS[@]}"; do
 		bench_say_file /dev/stdin
 	[[ $t == husk ]] && hd=$d
 done
+for c in "${cases[@]}"; do
+	bench_say "  $c: wall ms $(awk '{printf "%.0f ", $1 * 1000}' "$DATA/$c.time"); left running after it, s: $(awk '{printf "%s ", $5}' "$DATA/$c.time")"
+done
 bench_say "husk default - none: $hd ms (paired median); goal <= $NET_GOAL ms: $(awk -v d="$hd" -v g="$NET_GOAL" 'BEGIN {print (d <= g ? "ok" : "MISSED")}')"
 bench_say "load average at the start of each round: $(tr '\n' ' ' <"$DATA/load")"
 bench_done

@@ -12,18 +12,10 @@ load podman-compare
 
 setup_file() {
 	husk_setup_run_file busybox
-	[[ -z $HUSK_SKIP_REASON ]] || return 0
-	PM_SKIP=$(podman_problem)
-	export PM_SKIP
-	[[ -n $PM_SKIP ]] || podman_setup_file
+	podman_optional_setup_file
 }
 
-teardown_file() {
-	# podman-compare's teardown removes podman's store in its namespace
-	# and stops the pause process podman started for this file.
-	[[ -n ${PM_SKIP:-} ]] || podman_teardown_file
-	husk_teardown_file
-}
+teardown_file() { podman_optional_teardown_file; }
 
 @test "rm: 1 for a name that is no container (0 with --ignore, and nothing is removed), 2 for a running one" {
 	run_husk create --name keep1 "$R/busybox" true

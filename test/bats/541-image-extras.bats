@@ -10,18 +10,10 @@ load podman-compare
 
 setup_file() {
 	husk_setup_run_file busybox multilayer
-	[[ -z $HUSK_SKIP_REASON ]] || return 0
-	PM_SKIP=$(podman_problem)
-	export PM_SKIP
-	[[ -n $PM_SKIP ]] || podman_setup_file
+	podman_optional_setup_file
 }
 
-teardown_file() {
-	# podman-compare's teardown removes podman's store in its namespace
-	# and stops the pause process podman started for this file.
-	[[ -n ${PM_SKIP:-} ]] || podman_teardown_file
-	husk_teardown_file
-}
+teardown_file() { podman_optional_teardown_file; }
 
 @test "image exists and container exists: 0, or 1 with nothing printed" {
 	run_husk image exists "$R/busybox"

@@ -10,18 +10,10 @@ load podman-compare
 setup_file() {
 	husk_setup_file
 	export TAG=t$$
-	[[ -z $HUSK_SKIP_REASON ]] || return 0
-	PM_SKIP=$(podman_problem)
-	export PM_SKIP
-	[[ -n $PM_SKIP ]] || podman_setup_file
+	podman_optional_setup_file
 }
 
-teardown_file() {
-	# podman-compare's teardown removes podman's store in its namespace
-	# and stops the pause process podman started for this file.
-	[[ -n ${PM_SKIP:-} ]] || podman_teardown_file
-	husk_teardown_file
-}
+teardown_file() { podman_optional_teardown_file; }
 
 # index_digests IMAGE: the instance digests of a registry image's index.
 index_digests() {

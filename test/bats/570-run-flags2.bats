@@ -12,19 +12,10 @@ load podman-compare
 
 setup_file() {
 	husk_setup_run_file busybox
-	[[ -z $HUSK_SKIP_REASON ]] || return 0
-	PM_SKIP=$(podman_problem)
-	export PM_SKIP
-	if [[ -z $PM_SKIP ]]; then
-		podman_setup_file
-		pm pull -q --tls-verify=false "$R/busybox" >/dev/null
-	fi
+	podman_optional_setup_file busybox
 }
 
-teardown_file() {
-	[[ -n ${PM_SKIP:-} ]] || podman_compare_teardown_file
-	husk_teardown_file
-}
+teardown_file() { podman_optional_teardown_file; }
 
 teardown() {
 	[[ -n ${HUSK_SKIP_REASON:-} ]] || "$HUSK" rm -a -f >/dev/null 2>&1 || true

@@ -124,6 +124,32 @@ podman_compare_setup_file() {
 	done
 }
 
+# podman_optional_setup_file [IMAGE...]: for a file whose husk tests also
+# run without podman, after husk's setup_file helpers: PM_SKIP says why
+# podman cannot be compared with ("" when it can); when it can, podman gets
+# the file's store (podman_setup_file) and pulls each IMAGE of the test
+# registry.
+podman_optional_setup_file() {
+	[[ -z $HUSK_SKIP_REASON ]] || return 0
+	PM_SKIP=$(podman_problem)
+	export PM_SKIP
+	if [[ -n $PM_SKIP ]]; then
+		return 0
+	fi
+	podman_setup_file
+	local img
+	for img in "$@"; do
+		pm pull -q --tls-verify=false "$R/$img" >/dev/null
+	done
+}
+
+# podman_optional_teardown_file: the teardown of such a file: podman's
+# store and pause process first (when podman was set up), then husk's.
+podman_optional_teardown_file() {
+	[[ -n ${PM_SKIP:-} ]] || podman_teardown_file
+	husk_teardown_file
+}
+
 # podman_compare_teardown_file: podman_teardown_file, then husk's.
 podman_compare_teardown_file() {
 	podman_teardown_file
