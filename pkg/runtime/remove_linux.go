@@ -39,6 +39,10 @@ func Remove(ctx context.Context, env Env, c *Container, force bool) error {
 		// Every process of the container goes with its pid namespace's
 		// init (and its cgroup, when it has one); the monitor then
 		// records the exit.
+		mon, monTicks := c.State.MonitorPid, uint64(0)
+		if mon > 0 {
+			monTicks = procStartTicks(mon)
+		}
 		if c.State.Cgroup != "" {
 			_ = cgroups.Kill(c.State.Cgroup)
 		}
@@ -46,6 +50,7 @@ func Remove(ctx context.Context, env Env, c *Container, force bool) error {
 		wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		_, err := waitExit(wctx, env, c, false)
 		cancel()
+		waitMonitorDone(mon, monTicks, 10*time.Second)
 		if _, serr := env.Store.Container(c.ID); serr != nil {
 			return nil // its monitor removed it (--rm)
 		}
@@ -73,8 +78,28 @@ func Remove(ctx context.Context, env Env, c *Container, force bool) error {
 	if err := removeStorage(env, c); err != nil {
 		return err
 	}
+	if c.Config.Remove {
+		// A --rm container's anonymous volumes go with it however it
+		// ends; here this remove, not its monitor, took it away.
+		removeAnonymousVolumes(env, c)
+	}
 	RecordEvent(env, c, events.Remove)
 	return nil
+}
+
+// waitMonitorDone waits, up to limit, for the monitor (pid and start
+// ticks) of a container that exited to end: it tears the container down
+// after recording the exit, and removes a --rm one; a remove going ahead
+// meanwhile would race it for the storage.
+func waitMonitorDone(pid int, ticks uint64, limit time.Duration) {
+	if pid <= 0 || ticks == 0 || pid == os.Getpid() {
+		return
+	}
+	for end := time.Now().Add(limit); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+		if procStartTicks(pid) != ticks || isZombie(pid) {
+			return
+		}
+	}
 }
 
 // deleteFromRuntimes removes the container from whichever runtime has it,

@@ -233,8 +233,12 @@ need_podman() {
 	expect_contains "$stderr" "without its dashes"
 	# The runtime writes its log where --runtime-flag log= says (husk's
 	# own --log still wins for create and exec, whose errors it reads).
+	# --network pasta: the container waits in the created state for its
+	# helper, so a separate "runc start" runs (with the default network a
+	# single "runc run" creates and starts it, and the delete after the
+	# exit runs in husk's process).
 	local log=$BATS_TEST_TMPDIR/runtime.log
-	run_husk --runtime-flag debug --runtime-flag "log=$log" run -d --name rtf "$R/busybox" sleep 1000
+	run_husk --runtime-flag debug --runtime-flag "log=$log" run -d --network pasta --name rtf "$R/busybox" sleep 1000
 	run_husk --runtime-flag debug --runtime-flag "log=$log" update --pids-limit 50 rtf || true
 	run_husk --runtime-flag debug --runtime-flag "log=$log" rm -f -t 0 rtf
 	[[ -e $log ]] || die "the runtime did not get --log=$log"
