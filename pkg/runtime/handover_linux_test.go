@@ -17,20 +17,7 @@ func TestMonitorFallsBackWhenExecFails(t *testing.T) {
 	t.Setenv("HUSK_TEST_TOO_LONG", strings.Repeat("x", 200<<10))
 	h := newTestHost(t)
 	h.env.MonitorWaiter = true
-	c := h.create(t, "echo to-stdout; echo to-stderr >&2; exit 2")
-	if err := Monitor(context.Background(), h.env, c); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(c.LogPath())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(b), " stdout F to-stdout\n") || !strings.Contains(string(b), " stderr F to-stderr\n") {
-		t.Errorf("log %q", b)
-	}
-	if err := c.Reload(); err != nil || c.State.Status != StatusExited || c.State.ExitCode != 2 || c.State.MonitorPid != 0 {
-		t.Errorf("state %+v %v", c.State, err)
-	}
+	monitorLogsAndRecords(t, h)
 }
 
 // A failed create's complaint is read from the held stderr pipe (no gate)

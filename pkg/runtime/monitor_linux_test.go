@@ -21,7 +21,13 @@ import (
 // spawns it) starts the container with its output going to the log and
 // records the exit.
 func TestMonitorLogsAndRecords(t *testing.T) {
-	h := newTestHost(t)
+	monitorLogsAndRecords(t, newTestHost(t))
+}
+
+// monitorLogsAndRecords runs a container that writes to both streams and
+// exits 2 under Monitor in h, and checks its log lines and its record.
+func monitorLogsAndRecords(t *testing.T, h *testHost) {
+	t.Helper()
 	c := h.create(t, "echo to-stdout; echo to-stderr >&2; exit 2")
 	if err := Monitor(context.Background(), h.env, c); err != nil {
 		t.Fatal(err)
@@ -30,7 +36,7 @@ func TestMonitorLogsAndRecords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(b), "to-stdout") || !strings.Contains(string(b), "to-stderr") {
+	if !strings.Contains(string(b), " stdout F to-stdout\n") || !strings.Contains(string(b), " stderr F to-stderr\n") {
 		t.Errorf("log %q", b)
 	}
 	if err := c.Reload(); err != nil || c.State.Status != StatusExited || c.State.ExitCode != 2 || c.State.MonitorPid != 0 {
