@@ -150,6 +150,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) (*app, *cobra.Command) {
 		newManifestCommand(a), newUntagCommand(a),
 	)
 	root.AddCommand(newNetHelperCommands()...)
+	root.AddCommand(newHealthcheckCommand(a), newHealthcheckRunnerCommand(a))
 	return a, root
 }
 

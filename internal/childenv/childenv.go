@@ -110,6 +110,9 @@ const (
 	MonLogFiles = "HUSK_MON_LOG_FILES"
 	MonExit     = "HUSK_MON_EXIT"
 	MonSock     = "HUSK_MON_SOCK"
+	// MonHealthMS is the healthcheck's interval in milliseconds (unset:
+	// the container's checks are not run periodically).
+	MonHealthMS = "HUSK_MON_HEALTH_MS"
 )
 
 // Network: the rootless network namespace of the user's bridges.
@@ -169,6 +172,7 @@ var All = []string{
 	PausePidFile, PauseReadyFD, PauseSleep, AdoptPID, AdoptKind,
 	MonitorReadyFD, MonitorLockFD, MonitorWait, MonitorExited, MonitorGo,
 	MonPid, MonTicks, MonFDs, MonLog, MonLogMax, MonLogFiles, MonExit, MonSock,
+	MonHealthMS,
 	NetLinger, NetLingerSleep,
 	TransferHelper, CallerVersion,
 	SlimReexec,

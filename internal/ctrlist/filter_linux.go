@@ -139,6 +139,10 @@ func matchValue(c *runtime.Container, k, v string) bool {
 	switch k {
 	case "status":
 		return stateOf(c) == v
+	case "health":
+		// As podman 4.3.1: the health status's word; a container
+		// without a healthcheck (or not running) has none to match.
+		return c.Health().Status == v
 	case "exited":
 		n, _ := strconv.Atoi(v)
 		return c.State.Status == runtime.StatusExited && c.State.ExitCode == n
@@ -155,9 +159,8 @@ func matchValue(c *runtime.Container, k, v string) bool {
 		// (podman's name for no --restart; "no" is an explicit one).
 		return v == "none"
 	}
-	// health (husk has no health checks) and pod (no pods: podman skips
-	// a pod it cannot find) match no container, as in podman for
-	// containers without them.
+	// pod (no pods: podman skips a pod it cannot find) matches no
+	// container, as in podman for containers without one.
 	return false
 }
 

@@ -174,13 +174,15 @@ func trunc(id string, noTrunc bool) string {
 }
 
 // StatusWords is c's status in docker's words as at now: "Up 5 seconds",
-// "Up 3 hours (Paused)", "Exited (0) 3 minutes ago", "Created".
+// "Up 3 hours (Paused)", "Up 1 minute (healthy)", "Exited (0) 3 minutes ago", "Created".
 func StatusWords(c *runtime.Container, now time.Time) string {
 	switch c.State.Status {
 	case runtime.StatusRunning:
 		s := "Up " + format.HumanDuration(now.Sub(c.State.StartedAt))
 		if c.State.Paused {
 			s += " (Paused)"
+		} else if h := c.Health().Status; h != "" {
+			s += " (" + h + ")"
 		}
 		return s
 	case runtime.StatusExited:

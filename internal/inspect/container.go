@@ -79,7 +79,18 @@ type State struct {
 	RestoredAt     time.Time `json:"RestoredAt"`
 }
 
-// Health is a healthcheck's results (husk runs none).
+// HealthConfig is the container's healthcheck (the durations in
+// nanoseconds).
+type HealthConfig struct {
+	Test        []string      `json:"Test,omitempty"`
+	StartPeriod time.Duration `json:"StartPeriod,omitempty"`
+	Interval    time.Duration `json:"Interval,omitempty"`
+	Timeout     time.Duration `json:"Timeout,omitempty"`
+	Retries     int           `json:"Retries,omitempty"`
+}
+
+// Health is a healthcheck's results: the last ones of the container's
+// current start (empty when it has no healthcheck or does not run).
 type Health struct {
 	Status        string      `json:"Status"`
 	FailingStreak int         `json:"FailingStreak"`
@@ -182,6 +193,7 @@ type Config struct {
 	Labels                     map[string]string `json:"Labels"`
 	Annotations                map[string]string `json:"Annotations"`
 	StopSignal                 uint              `json:"StopSignal"`
+	Healthcheck                *HealthConfig     `json:"Healthcheck,omitempty"`
 	HealthcheckOnFailureAction string            `json:"HealthcheckOnFailureAction"`
 	CreateCommand              []string          `json:"CreateCommand,omitempty"`
 	Umask                      string            `json:"Umask"`

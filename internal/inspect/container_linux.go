@@ -123,7 +123,7 @@ func stateOf(c *runtime.Container, ociVersion string) State {
 	st := State{
 		OciVersion: ociVersion, Status: string(s.Status), Pid: s.Pid, ConmonPid: s.MonitorPid,
 		ExitCode: int32(s.ExitCode), Error: s.Error, StartedAt: s.StartedAt, FinishedAt: s.FinishedAt,
-		CgroupPath: cgroupPath(s.Cgroup), Paused: s.Paused,
+		CgroupPath: cgroupPath(s.Cgroup), Paused: s.Paused, Health: healthOf(c),
 	}
 	if st.OciVersion == "" {
 		st.OciVersion = specs.Version
@@ -203,6 +203,13 @@ func configOf(c *runtime.Container, src Source, haveOCI bool, oci *specs.Spec) C
 		}
 	}
 	out.Env, out.Secrets = secretsOf(k.Services, out.Env)
+	if c.HasHealthcheck() {
+		h := HealthConfig(*k.Healthcheck)
+		out.Healthcheck = &h
+	}
+	if k.HealthOnFailure != "" {
+		out.HealthcheckOnFailureAction = string(k.HealthOnFailure)
+	}
 	out.StopSignal = 15
 	if sig, err := runtime.ParseSignal(k.StopSignal); err == nil {
 		out.StopSignal = uint(sig)
@@ -457,4 +464,14 @@ func rootfsOf(k runtime.Config) string {
 		return k.Rootfs + ":O"
 	}
 	return k.Rootfs
+}
+
+// healthOf is the container's health record as podman shows it.
+func healthOf(c *runtime.Container) Health {
+	r := c.Health()
+	h := Health{Status: r.Status, FailingStreak: r.FailingStreak}
+	for _, l := range r.Log {
+		h.Log = append(h.Log, HealthLog(l))
+	}
+	return h
 }

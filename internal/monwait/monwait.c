@@ -20,6 +20,9 @@
 //                 (resolved) limits; no log: the output is read and dropped
 //   HUSK_MON_EXIT  the exit file: "1 PID TICKS CODE UNIX_NS\n"
 //   HUSK_MON_SOCK  the attach socket's path, removed at the end
+//   HUSK_MON_HEALTH_MS  the healthcheck's interval (unset: no checks): a
+//                 timer runs "husk [globals] __healthcheck ID", one at a
+//                 time (monhealth, below)
 //
 // The forwarded signals and SIGCHLD arrive blocked (Go blocked them
 // before the exec, so none sent meanwhile is lost) and are read from a
@@ -31,12 +34,14 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -74,6 +79,11 @@ static struct {
 	struct monlog log;
 	struct monstream sout, serr;
 	struct conn conns[MAX_CONNS];
+	// The healthcheck's timer (-1: none), the check running (0: none),
+	// its argv and environment.
+	int tfd;
+	pid_t check;
+	char **check_argv, **check_env;
 	char rbuf[64 * 1024];
 } w;
 
@@ -140,6 +150,8 @@ static void reap(void)
 		}
 		if (p <= 0)
 			return;
+		if (p == w.check)
+			w.check = 0;
 		if (p == w.init && !w.exited) {
 			w.exited = 1;
 			w.code = WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
@@ -240,6 +252,94 @@ static void accept_conn(void)
 	}
 }
 
+// is_param reports whether kv sets one of this mode's variables (below).
+static int is_param(const char *kv);
+
+// health_setup arms the healthcheck's timer when HUSK_MON_HEALTH_MS asks
+// for one, and prepares the check's argv ("__monitor" becomes
+// "__healthcheck") and environment (without this mode's variables), so
+// that a tick allocates nothing.
+static void health_setup(int argc, char **argv)
+{
+	long long ms = env_int("HUSK_MON_HEALTH_MS", 0);
+	w.tfd = -1;
+	if (ms <= 0)
+		return;
+	size_t n = 0, k = 0;
+	while (environ[n])
+		n++;
+	w.check_argv = calloc((size_t)argc + 1, sizeof *w.check_argv);
+	w.check_env = calloc(n + 1, sizeof *w.check_env);
+	// Without them the container is still waited for, unchecked.
+	if (!w.check_argv || !w.check_env)
+		return;
+	for (int i = 0; i < argc; i++)
+		w.check_argv[i] = strcmp(argv[i], "__monitor") == 0 ? "__healthcheck" : argv[i];
+	for (size_t i = 0; i < n; i++)
+		if (!is_param(environ[i]))
+			w.check_env[k++] = environ[i];
+	w.tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (w.tfd < 0)
+		return;
+	struct itimerspec its = {
+		.it_interval = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000},
+		.it_value = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000},
+	};
+	if (timerfd_settime(w.tfd, 0, &its, NULL) != 0) {
+		close(w.tfd);
+		w.tfd = -1;
+	}
+}
+
+// health_tick starts a check unless one still runs (that tick is
+// skipped): in a process group of its own, which health_end kills with
+// everything the check started.
+static void health_tick(void)
+{
+	uint64_t ticks;
+	if (read(w.tfd, &ticks, sizeof ticks) < 0 || w.check > 0 || w.exited)
+		return;
+	pid_t p = fork();
+	if (p < 0)
+		return; // the next tick tries again
+	if (p == 0) {
+		(void)setpgid(0, 0);
+		sigset_t all;
+		sigfillset(&all);
+		(void)sigprocmask(SIG_UNBLOCK, &all, NULL);
+		(void)signal(SIGPIPE, SIG_DFL);
+		// The container's streams stay the waiter's alone: a check that
+		// held them would keep the output open after the container.
+		int fds[] = {w.out, w.err, w.in, w.lsn};
+		for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
+			if (fds[i] > 2)
+				close(fds[i]);
+		execve("/proc/self/exe", w.check_argv, w.check_env);
+		_exit(127);
+	}
+	(void)setpgid(p, p);
+	w.check = p;
+}
+
+// health_end stops the timer once the container exited and ends a check
+// still running, with what it started (a runtime's exec).
+static void health_end(void)
+{
+	if (w.tfd >= 0) {
+		close(w.tfd);
+		w.tfd = -1;
+	}
+	if (w.check <= 0)
+		return;
+	(void)kill(-w.check, SIGKILL);
+	while (w.check > 0) {
+		int st;
+		pid_t p = waitpid(w.check, &st, 0);
+		if (p == w.check || (p < 0 && errno != EINTR))
+			w.check = 0;
+	}
+}
+
 // serve polls everything until the init exited, then (drain) only the
 // output until its end or DRAIN_MS.
 static void serve(int drain)
@@ -249,7 +349,7 @@ static void serve(int drain)
 	if (clock_gettime(CLOCK_MONOTONIC, &t0) != 0)
 		fail("read the clock");
 	for (;;) {
-		int n = 0, io_out = -1, io_err = -1, io_lsn = -1, io_in = -1, io_conn[MAX_CONNS];
+		int n = 0, io_out = -1, io_err = -1, io_lsn = -1, io_in = -1, io_tfd = -1, io_conn[MAX_CONNS];
 		int timeout = -1, pending = 0, free_slot = 0;
 		if (!drain && w.exited)
 			return;
@@ -283,6 +383,8 @@ static void serve(int drain)
 			io_lsn = n, p[n++] = (struct pollfd){.fd = w.lsn, .events = POLLIN};
 		if (!drain && pending && w.in >= 0)
 			io_in = n, p[n++] = (struct pollfd){.fd = w.in, .events = POLLOUT};
+		if (!drain && w.tfd >= 0)
+			io_tfd = n, p[n++] = (struct pollfd){.fd = w.tfd, .events = POLLIN};
 		if (poll(p, (nfds_t)n, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -299,6 +401,8 @@ static void serve(int drain)
 				read_conn(&w.conns[i]);
 		if (io_lsn >= 0 && p[io_lsn].revents)
 			accept_conn();
+		if (io_tfd >= 0 && p[io_tfd].revents)
+			health_tick();
 		if ((io_in >= 0 && p[io_in].revents) || !drain)
 			feed();
 	}
@@ -332,7 +436,7 @@ static void write_exit(void)
 // The variables of this mode, which the teardown does not inherit.
 static const char *const params[] = {
 	"HUSK_MONITOR_WAIT", "HUSK_MON_PID", "HUSK_MON_TICKS", "HUSK_MON_FDS", "HUSK_MON_LOG",
-	"HUSK_MON_LOG_MAX", "HUSK_MON_LOG_FILES", "HUSK_MON_EXIT", "HUSK_MON_SOCK", NULL,
+	"HUSK_MON_LOG_MAX", "HUSK_MON_LOG_FILES", "HUSK_MON_EXIT", "HUSK_MON_SOCK", "HUSK_MON_HEALTH_MS", NULL,
 };
 
 // is_param reports whether kv ("NAME=value") sets one of params.
@@ -414,8 +518,10 @@ __attribute__((constructor(140))) static void husk_monitor_wait(int argc, char *
 		w.logging = monlog_open(&w.log, log, env_int("HUSK_MON_LOG_MAX", 0), (int)env_int("HUSK_MON_LOG_FILES", 2)) == 0;
 	}
 
+	health_setup(argc, argv);
 	reap(); // the init may have exited during the exec
 	serve(0);
+	health_end();
 	serve(1);
 	if (w.logging)
 		(void)monlog_close(&w.log);

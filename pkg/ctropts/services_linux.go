@@ -11,14 +11,19 @@ import (
 	"github.com/husk-dev/husk/pkg/secrets"
 )
 
-// ServiceFlags are --secret, --init and --init-path.
+// ServiceFlags are --secret, --init, --init-path and the healthcheck's
+// flags.
 type ServiceFlags struct {
 	Secrets  []string
 	Init     bool
 	InitPath string
+	Health   HealthFlags
 }
 
 func (f ServiceFlags) apply(cfg *runtime.Config) error {
+	if err := f.Health.apply(cfg); err != nil {
+		return err
+	}
 	for _, v := range f.Secrets {
 		ref, err := ParseSecret(v)
 		if err != nil {

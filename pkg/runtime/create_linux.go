@@ -58,6 +58,7 @@ func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
 		cfg.Labels = labels.Merge(ic.Config.Labels, cfg.Labels)
 	}
 	addAnonymousVolumes(&cfg, imageVolumes)
+	resolveHealth(&cfg, imageHealth(env, imageID))
 	if err := checkCreateUser(env, cfg, imageUser); err != nil {
 		return nil, err
 	}

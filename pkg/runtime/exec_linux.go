@@ -55,7 +55,7 @@ func Exec(ctx context.Context, env Env, c *Container, o ExecOptions, stdio Stdio
 	if err != nil {
 		return 0, err
 	}
-	l := &launch{tty: o.TTY, interactive: o.Interactive, detach: o.Detach, stdio: stdio}
+	l := &launch{tty: o.TTY, interactive: o.Interactive, detach: o.Detach, stdio: stdio, running: stdio.Started}
 	if c.State.Cgroup != "" && cgroupsPath == "" {
 		// The container was born in its cgroup (the runtime does not know
 		// it): so is the new process, to be frozen, counted and killed

@@ -69,6 +69,9 @@ func execWaiter(c *Container, pid int, out *monitorOutput, in *monitorInput, mas
 	if in != nil && in.l != nil {
 		env = append(env, childenv.MonSock+"="+in.path)
 	}
+	if ms := healthIntervalMS(c); ms > 0 {
+		env = append(env, childenv.MonHealthMS+"="+strconv.FormatInt(ms, 10))
+	}
 	return execBlocked(fds[:], env)
 }
 

@@ -167,11 +167,12 @@ func Monitor(ctx context.Context, env Env, c *Container) error {
 	_ = os.Remove(exitFile(c))
 	var reaper *orphanReaper
 	defer func() { reaper.stop() }()
+	var checks *healthTicker
 	stdio := Stdio{Stdin: in.reader(), Stdout: out.stdoutW, Stderr: out.stderrW}
 	if !env.MonitorWaiter || os.Getenv(childenv.MonitorGo) != "" {
 		out.copy()
 		in.serve()
-		stdio.Started = func(pid int) { r.report(nil); reaper = reapOrphans(pid) }
+		stdio.Started = func(pid int) { r.report(nil); reaper = reapOrphans(pid); checks = startHealthTicker(c) }
 	} else {
 		stdio.Started = func(int) { r.report(nil) }
 		stdio.heldStderr = out.stderrR
@@ -182,9 +183,11 @@ func Monitor(ctx context.Context, env Env, c *Container) error {
 			out.copy()
 			in.serve()
 			reaper = reapOrphans(pid)
+			checks = startHealthTicker(c)
 		}
 	}
 	_, err = Start(ctx, env, c, stdio)
+	checks.stop()
 	out.stdoutW.Close()
 	out.stderrW.Close()
 	if err != nil {

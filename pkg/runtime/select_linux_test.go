@@ -51,8 +51,11 @@ func TestCheckWaitConditions(t *testing.T) {
 	if err := CheckWaitConditions([]string{"running", "stopped", "exited", "created", "paused"}); err != nil {
 		t.Error(err)
 	}
-	if err := CheckWaitConditions([]string{"healthy"}); err == nil || !strings.Contains(err.Error(), "no such state") {
+	if err := CheckWaitConditions([]string{"healthy", "unhealthy"}); err != nil {
 		t.Errorf("healthy: %v", err)
+	}
+	if err := CheckWaitConditions([]string{"stopping"}); err == nil || !strings.Contains(err.Error(), "no such state") {
+		t.Errorf("stopping: %v", err)
 	}
 	if err := CheckWaitConditions([]string{"bogus"}); err == nil || !strings.Contains(err.Error(), "unknown") {
 		t.Errorf("bogus: %v", err)

@@ -15,6 +15,11 @@ type Services struct {
 	// with the command as its child.
 	Init     bool   `json:"init,omitempty"`
 	InitPath string `json:"initPath,omitempty"`
+	// Healthcheck is the container's healthcheck (health_linux.go),
+	// resolved at create from HealthRequest and the image's; nil: none.
+	Healthcheck     *HealthConfig   `json:"healthcheck,omitempty"`
+	HealthOnFailure HealthOnFailure `json:"healthOnFailure,omitempty"`
+	HealthRequest   HealthRequest   `json:"-"`
 }
 
 // resolveServices checks, at create, that the secrets exist and an init

@@ -11,11 +11,12 @@ import (
 
 // WaitConditions are the states wait --condition takes that husk's
 // containers can be in: podman's names (stopped, configured and
-// initialized are husk's exited and created).
-var WaitConditions = []string{"configured", "created", "exited", "initialized", "paused", "running", "stopped"}
+// initialized are husk's exited and created; healthy and unhealthy
+// are a running container's health, podman 5's).
+var WaitConditions = []string{"configured", "created", "exited", "healthy", "initialized", "paused", "running", "stopped", "unhealthy"}
 
 // podmanOnlyConditions are podman's states husk has no counterpart of.
-var podmanOnlyConditions = []string{"healthy", "unhealthy", "removing", "stopping"}
+var podmanOnlyConditions = []string{"removing", "stopping"}
 
 // WaitOptions are husk wait's choices.
 type WaitOptions struct {
@@ -65,6 +66,11 @@ func Wait(ctx context.Context, env Env, c *Container, o WaitOptions) (int, error
 	if o.Interval <= 0 {
 		o.Interval = 250 * time.Millisecond
 	}
+	for _, cond := range o.Conditions {
+		if (cond == HealthHealthy || cond == HealthUnhealthy) && !c.HasHealthcheck() {
+			return 0, fmt.Errorf("condition %q: container %s has no healthcheck: create it with --health-cmd, or wait for another condition", cond, c.Name)
+		}
+	}
 	for {
 		// Another husk starts or stops it: read its record again.
 		if err := c.Reload(); err != nil {
@@ -110,6 +116,8 @@ func inState(c *Container, cond string) bool {
 		return !alive && c.State.Status == StatusExited
 	case "stopped":
 		return !alive
+	case HealthHealthy, HealthUnhealthy:
+		return alive && c.Health().Status == cond
 	}
 	return false
 }

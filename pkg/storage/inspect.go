@@ -239,3 +239,22 @@ func (s *Store) listInstance(ctx context.Context, raw []byte, mime string) (stri
 	}
 	return imgs[0].ID, nil
 }
+
+// ImageHealthcheck is the HEALTHCHECK an image's config carries (nil when
+// it has none): only the docker format keeps one, which the OCI config
+// ImageConfig returns drops.
+func (s *Store) ImageHealthcheck(id string) (*manifest.Schema2HealthConfig, error) {
+	b, err := s.ImageBigData(id, digest.NewDigestFromEncoded(digest.SHA256, id).String())
+	if err != nil {
+		return nil, fmt.Errorf("read config of image %s: %w", short(id), err)
+	}
+	var cfg struct {
+		Config struct {
+			Healthcheck *manifest.Schema2HealthConfig `json:"Healthcheck"`
+		} `json:"config"`
+	}
+	if err := json.Unmarshal(b, &cfg); err != nil {
+		return nil, fmt.Errorf("parse config of image %s: %w", short(id), err)
+	}
+	return cfg.Config.Healthcheck, nil
+}

@@ -40,6 +40,8 @@ teardown() { "$HUSK" rm -a -f -t 0 >/dev/null 2>&1 || true; }
 	run_husk wait -l
 	expect_eq "$output" 5 "the container created last"
 	run_husk 125 wait --condition healthy w-run
+	expect_contains "$stderr" "has no healthcheck"
+	run_husk 125 wait --condition stopping w-run
 	expect_contains "$stderr" "no such state"
 	run_husk 125 wait --condition bogus w-run
 	expect_contains "$stderr" "bogus"
