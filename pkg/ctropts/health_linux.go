@@ -17,7 +17,7 @@ import (
 // default).
 type HealthFlags struct {
 	Cmd, Interval, Timeout, StartPeriod, Retries, OnFailure string
-	Disable                                                  bool
+	Disable                                                 bool
 }
 
 func (f HealthFlags) apply(cfg *runtime.Config) error {

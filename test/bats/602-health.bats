@@ -99,7 +99,6 @@ started_at() {
 	local t0
 	t0=$(now_ms)
 	run_husk 1 healthcheck run hto
-	echo "$output $(ctr_field hto '{{json .State.Health}}')" >&3
 	(($(now_ms) - t0 < 15000)) || die "the check ran $(($(now_ms) - t0)) ms"
 	run_husk inspect --format '{{json .State.Health}}' hto
 	expect_contains "$(json 'd["Log"][0]["Output"]')" "timeout"
@@ -115,12 +114,12 @@ started_at() {
 
 @test "--health-on-failure=kill ends the container; =stop stops it" {
 	run_husk run -d --network none --name hkill --health-cmd false --health-retries 1 --health-interval 1s --health-on-failure=kill "$R/busybox" sleep 1000
-	run_husk run -d --network none --name hstop --health-cmd false --health-retries 1 --health-interval 1s --health-on-failure stop "$R/busybox" sleep 1000
+	run_husk run -d --network none --name hstop --health-cmd false --health-retries 1 --health-interval 1s --health-on-failure stop --stop-timeout 1 "$R/busybox" sleep 1000
 	expect_eq "$(ctr_field hkill '{{.Config.HealthcheckOnFailureAction}}')" kill
 	run_husk wait hkill
 	expect_eq "$output" 137 "killed"
 	run_husk wait hstop
-	expect_eq "$output" 137 "sleep ignores SIGTERM as PID 1: stop kills it after the timeout"
+	expect_eq "$output" 137 "sleep ignores SIGTERM as PID 1: stop kills it after --stop-timeout"
 	expect_eq "$(ctr_status hkill) $(ctr_status hstop)" "exited exited"
 }
 
