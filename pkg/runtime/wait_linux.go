@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/husk-dev/husk/internal/setting"
 )
 
 // WaitConditions are the states wait --condition takes that husk's
@@ -68,7 +70,7 @@ func Wait(ctx context.Context, env Env, c *Container, o WaitOptions) (int, error
 	}
 	for _, cond := range o.Conditions {
 		if (cond == HealthHealthy || cond == HealthUnhealthy) && !c.HasHealthcheck() {
-			return 0, fmt.Errorf("condition %q: container %s has no healthcheck: create it with --health-cmd, or wait for another condition", cond, c.Name)
+			return 0, setting.Errorf("condition %q: container %s has no healthcheck: create it with {health-cmd}, or wait for another condition", cond, c.Name)
 		}
 	}
 	for {
