@@ -72,13 +72,18 @@ func (a *app) startForeground(ctx context.Context, env runtime.Env, c *runtime.C
 		return err
 	}
 	defer done()
+	// A foreground container's checks run from here, as a monitor's do.
+	var checks *runtime.HealthChecks
 	stdio.Started = func(int) {
 		runtime.RecordEvent(env, c, events.Attach)
+		checks = runtime.StartHealthChecks(c, append(a.globalArgs(), healthcheckCommand, c.ID))
 		if started != nil {
 			started()
 		}
 	}
-	return containerExit(runtime.StartAttached(ctx, env, c, stdio))
+	code, err := runtime.StartAttached(ctx, env, c, stdio)
+	checks.Stop()
+	return containerExit(code, err)
 }
 
 // stdinFile prefers the process's real stdin file so that the runtime can

@@ -23,31 +23,40 @@ func healthIntervalMS(c *Container) int64 {
 	return max(1, c.Config.Healthcheck.Interval.Milliseconds())
 }
 
-// healthTicker runs a container's periodic checks from a Go monitor, as
-// the C waiter does: "husk [globals] __healthcheck ID", one at a time,
-// each in a process group that stop ends with everything it started.
-type healthTicker struct {
+// HealthChecks run a container's periodic checks from a Go monitor (or a
+// foreground run), as the C waiter does: "husk [globals] __healthcheck
+// ID", one at a time, each in a process group that Stop ends with
+// everything it started.
+type HealthChecks struct {
 	quit, done chan struct{}
 }
 
-// startHealthTicker starts the checks of c (nil when it has none).
-func startHealthTicker(c *Container) *healthTicker {
-	ms := healthIntervalMS(c)
-	if ms <= 0 {
-		return nil
-	}
+// startHealthTicker starts the checks of c from its monitor, whose
+// arguments name it (nil when it has none).
+func startHealthTicker(c *Container) *HealthChecks {
 	argv := slices.Clone(os.Args[1:])
 	i := slices.Index(argv, "__monitor")
 	if i < 0 {
 		return nil
 	}
 	argv[i] = healthcheckCommand
-	t := &healthTicker{quit: make(chan struct{}), done: make(chan struct{})}
+	return StartHealthChecks(c, argv)
+}
+
+// StartHealthChecks runs c's periodic checks as "husk ARGV" (husk's
+// global arguments, then "__healthcheck ID") while the caller waits for
+// c: a foreground run. Nil when c has no periodic checks.
+func StartHealthChecks(c *Container, argv []string) *HealthChecks {
+	ms := healthIntervalMS(c)
+	if ms <= 0 {
+		return nil
+	}
+	t := &HealthChecks{quit: make(chan struct{}), done: make(chan struct{})}
 	go t.run(time.Duration(ms)*time.Millisecond, argv)
 	return t
 }
 
-func (t *healthTicker) run(every time.Duration, argv []string) {
+func (t *HealthChecks) run(every time.Duration, argv []string) {
 	defer close(t.done)
 	tick := time.NewTicker(every)
 	defer tick.Stop()
@@ -76,8 +85,8 @@ func (t *healthTicker) run(every time.Duration, argv []string) {
 	}
 }
 
-// stop ends the checks, a running one with them; nil does nothing.
-func (t *healthTicker) stop() {
+// Stop ends the checks, a running one with them; nil does nothing.
+func (t *HealthChecks) Stop() {
 	if t == nil {
 		return
 	}

@@ -167,7 +167,7 @@ func Monitor(ctx context.Context, env Env, c *Container) error {
 	_ = os.Remove(exitFile(c))
 	var reaper *orphanReaper
 	defer func() { reaper.stop() }()
-	var checks *healthTicker
+	var checks *HealthChecks
 	stdio := Stdio{Stdin: in.reader(), Stdout: out.stdoutW, Stderr: out.stderrW}
 	if !env.MonitorWaiter || os.Getenv(childenv.MonitorGo) != "" {
 		out.copy()
@@ -187,7 +187,7 @@ func Monitor(ctx context.Context, env Env, c *Container) error {
 		}
 	}
 	_, err = Start(ctx, env, c, stdio)
-	checks.stop()
+	checks.Stop()
 	out.stdoutW.Close()
 	out.stderrW.Close()
 	if err != nil {

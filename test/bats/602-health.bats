@@ -174,6 +174,12 @@ started_at() {
 	wait_until 15 health_is hgo healthy
 }
 
+@test "a foreground run's checks run from husk run itself" {
+	run_husk run --network none --name hfg --health-cmd 'touch /checked' --health-interval 1s "$R/busybox" \
+		sh -c 'for i in $(seq 150); do [ -e /checked ] && echo checked && exit 0; sleep 0.1; done; exit 1'
+	expect_eq "$output" checked
+}
+
 @test "rm -f leaves no check behind; the waiter stays small" {
 	run_husk run -d --network none --name hleak --health-cmd 'sleep 100' --health-interval 1s --health-timeout 60s "$R/busybox" sleep 1000
 	local mpid id
