@@ -20,6 +20,12 @@ proc_field() {
 	sed -n "s/^$3:[[:space:]]*\([0-9]*\).*/\1/p" "/proc/$1/$2"
 }
 
+# no_storage_containers: for wait_until (which must run the listing each
+# time, not test its output of once).
+no_storage_containers() {
+	[[ -z $(storage_containers) ]]
+}
+
 # threads_are PID N: for wait_until.
 threads_are() {
 	[[ $(proc_field "$1" status Threads) == "$2" ]]
@@ -151,7 +157,7 @@ expect_c_monitor() {
 	run_husk wait mr
 	exec {lockfd}>&-
 	expect_eq "$output" 4 "wait"
-	wait_until 30 test -z "$(storage_containers)"
+	wait_until 30 no_storage_containers
 	run_husk ps -a -q
 	expect_eq "$output" "" "ps -a"
 	wait_until 10 test -z "$(user_pids_with "__monitor $id")"
