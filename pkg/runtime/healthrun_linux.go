@@ -158,7 +158,7 @@ func execHealthcheck(ctx context.Context, env Env, c *Container) (HealthLog, err
 		code = 1
 		out.reset(fmt.Sprintf("healthcheck command exceeded timeout of %s", h.Timeout))
 	}
-	return HealthLog{Start: start.Format(time.RFC3339Nano), End: end.Format(time.RFC3339Nano), ExitCode: code,
+	return HealthLog{Start: start.UTC().Format(time.RFC3339Nano), End: end.UTC().Format(time.RFC3339Nano), ExitCode: code,
 		Output: strings.TrimRight(out.String(), "\n")}, nil
 }
 
