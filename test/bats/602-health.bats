@@ -6,8 +6,14 @@
 # --condition healthy, and nothing left behind.
 
 load helpers
+load podman-compare
 
-setup_file() { husk_setup_run_file busybox; }
+setup_file() {
+	husk_setup_run_file busybox
+	podman_optional_setup_file busybox
+}
+
+teardown_file() { podman_optional_teardown_file; }
 
 teardown() {
 	[[ -n ${HUSK_SKIP_REASON:-} ]] || "$HUSK" rm -a -f -t 0 >/dev/null 2>&1 || true
@@ -196,4 +202,24 @@ started_at() {
 	wait_until 10 pid_gone "$mpid"
 	expect_eq "$(user_pids_with "__healthcheck $id")" "" "check processes"
 	expect_no_container_leftovers
+}
+
+@test "inspect's Health and Healthcheck, healthcheck run's output and codes: as podman 4.3.1" {
+	[[ -z $PM_SKIP ]] || skip "$PM_SKIP"
+	local args=(run -d --network none --name hcmp --health-cmd 'echo cmp' --health-interval disable --health-retries 2 "$R/busybox" sleep 1000)
+	run_husk "${args[@]}"
+	run_pm "${args[@]}"
+	run_pm create --network none --name hcmp-none "$R/busybox" true
+	run_husk create --network none --name hcmp-none "$R/busybox" true
+	expect_same inspect --format '{{json .Config.Healthcheck}} {{.Config.HealthcheckOnFailureAction}} {{json .State.Health}}' hcmp-none
+	expect_same inspect --format '{{json .Config.Healthcheck}} {{.State.Health.Status}} {{.State.Health.FailingStreak}} {{len .State.Health.Log}}' hcmp
+	expect_same healthcheck run hcmp
+	expect_same inspect --format '{{.State.Health.Status}} {{.State.Health.FailingStreak}} {{(index .State.Health.Log 0).ExitCode}} {{(index .State.Health.Log 0).Output}}' hcmp
+	# The JSON shape of State.Health (keys, types).
+	both inspect --format '{{json .State.Health}}' hcmp
+	expect_eq "$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(sorted(d), sorted(d["Log"][0]))' "$HUSK_OUT")" \
+		"$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(sorted(d), sorted(d["Log"][0]))' "$PM_OUT")"
+	both healthcheck run hcmp-none
+	expect_eq "$HUSK_RC $PM_RC" "125 125"
+	pm rm -f -t 0 hcmp hcmp-none >/dev/null 2>&1 || true
 }
