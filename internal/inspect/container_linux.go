@@ -291,7 +291,11 @@ func networkOf(c *runtime.Container, network func(string) (int, string)) Network
 		ns.IPAddress = c.State.Net.IP
 	}
 	mode := c.Config.NetworkMode()
-	if !netns.IsUserNetwork(mode) {
+	if c.State.Net != nil && c.State.Net.Mode == netns.ModeBridge && !netns.IsUserNetwork(mode) {
+		// On the built-in default network, under its name as podman's
+		// bridge containers are.
+		mode = netns.DefaultNetworkName
+	} else if !netns.IsUserNetwork(mode) {
 		return ns
 	}
 	el := &NetworkElement{IPAddress: ns.IPAddress, Links: nil, Aliases: []string{c.ID[:min(12, len(c.ID))]}}

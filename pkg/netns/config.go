@@ -118,9 +118,9 @@ func (c Config) OwnNamespace() bool { return c.UsesNamespace() || IsUserNetwork(
 func ParseNetworkFlag(s string) (mode string, opts []string, err error) {
 	name, rest, hasOpts := strings.Cut(s, ":")
 	switch name {
-	case "", "private", "bridge":
-		// bridge is what docker users type; rootless it is a private
-		// namespace.
+	case "", "private", "bridge", DefaultNetworkName:
+		// bridge is what docker users type, and podman names its default
+		// network: all of them mean the default network.
 		if hasOpts {
 			return "", nil, setting.Errorf("{network} %q: %s takes no options", s, name)
 		}
