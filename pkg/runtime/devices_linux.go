@@ -6,8 +6,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
 	"github.com/husk-dev/husk/internal/setting"
@@ -155,4 +157,48 @@ func deviceMounts(devs []Device) []spec.Mount {
 		out = append(out, spec.Mount{Type: "bind", Source: d.PathOnHost, Destination: d.PathInContainer, Options: opts})
 	}
 	return out
+}
+
+// deviceRules are the device cgroup rules that let the container open
+// its device nodes when husk runs as root (the runtime's own rules deny
+// the nodes it does not know). Rootless, the runtime sets no device
+// cgroup, and the host's permissions decide.
+func deviceRules(env Env, c *Container) ([]specs.LinuxDeviceCgroup, error) {
+	if env.Rootless || (len(c.Config.Devices) == 0 && len(c.Config.CDIDevices) == 0) {
+		return nil, nil
+	}
+	devs := c.Config.Devices
+	if len(c.Config.CDIDevices) > 0 {
+		nodes, err := cdiNodes(c.Config.CDISpecDirs, c.Config.CDIDevices, false, false)
+		if err != nil {
+			return nil, err
+		}
+		devs = append(slices.Clip(devs), nodes...)
+	}
+	var rules []specs.LinuxDeviceCgroup
+	for _, d := range devs {
+		var st unix.Stat_t
+		if err := unix.Stat(d.PathOnHost, &st); err != nil {
+			return nil, fmt.Errorf("device %q: %w", d.PathOnHost, err)
+		}
+		typ := "c"
+		if st.Mode&unix.S_IFMT == unix.S_IFBLK {
+			typ = "b"
+		}
+		major, minor := int64(unix.Major(st.Rdev)), int64(unix.Minor(st.Rdev))
+		rules = append(rules, specs.LinuxDeviceCgroup{Allow: true, Type: typ, Major: &major, Minor: &minor, Access: d.Permissions})
+	}
+	return rules, nil
+}
+
+// withDeviceRules adds rules to r (nil: resources of the rules only).
+func withDeviceRules(r *specs.LinuxResources, rules []specs.LinuxDeviceCgroup) *specs.LinuxResources {
+	if len(rules) == 0 {
+		return r
+	}
+	if r == nil {
+		r = &specs.LinuxResources{}
+	}
+	r.Devices = append(r.Devices, rules...)
+	return r
 }
