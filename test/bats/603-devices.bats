@@ -7,8 +7,14 @@
 # as the test user.
 
 load helpers
+load podman-compare
 
-setup_file() { husk_setup_run_file busybox; }
+setup_file() {
+	husk_setup_run_file busybox
+	podman_optional_setup_file busybox
+}
+
+teardown_file() { podman_optional_teardown_file; }
 
 teardown() {
 	[[ -n ${HUSK_SKIP_REASON:-} ]] || "$HUSK" rm -a -f -t 0 >/dev/null 2>&1 || true
@@ -63,6 +69,17 @@ EOF
 	# mount (may_open): rootless, nothing enforces :r (podman 4.3.1
 	# rootless behaves the same); docs/services.md says so.
 	expect_eq "${lines[1]}" "written"
+}
+
+@test "--device matches podman 4.3.1 rootless: the node, :r's read-only bind, a directory" {
+	[[ -z ${PM_SKIP:-} ]] || skip "$PM_SKIP"
+	local script='stat -c "%F %t:%T" /dev/mynull; grep -c " /dev/mynull ro," /proc/self/mountinfo; echo x >/dev/mynull && echo written; ls /dev/net'
+	local args=(run --rm --network none --device /dev/null:/dev/mynull:r --device /dev/net "$R/busybox" sh -c "$script")
+	[[ -c /dev/net/tun && -r /dev/net/tun && -w /dev/net/tun ]] || args=(run --rm --network none --device /dev/null:/dev/mynull:r "$R/busybox" sh -c "${script%; ls*}")
+	run_husk "${args[@]}"
+	local husk_out=$output
+	run_pm "${args[@]}"
+	expect_eq "$husk_out" "$output" "husk's output against podman's"
 }
 
 @test "--device DIR adds the nodes under it" {
