@@ -344,12 +344,15 @@ func hostConfigOf(c *runtime.Container, src Source, oci *specs.Spec) HostConfig 
 		SecurityOpt: []string{}, Tmpfs: map[string]string{},
 		ShmSize: 65536000, Runtime: "oci", ConsoleSize: []uint{0, 0},
 		CpuShares: r.CPUShares, Memory: r.Memory, NanoCpus: int64(r.CPUs * 1e9),
-		BlkioWeight: r.BlkioWeight, CpusetCpus: r.CpusetCpus, Devices: []any{},
+		BlkioWeight: r.BlkioWeight, CpusetCpus: r.CpusetCpus, Devices: []Device{},
 		MemoryReservation: r.MemoryReservation, MemorySwap: r.MemorySwap, PidsLimit: r.PidsLimit,
 		Ulimits: []Ulimit{}, Init: k.Init,
 	}
 	if h.CgroupManager == "" {
 		h.CgroupManager = src.CgroupManager
+	}
+	for _, d := range k.Devices {
+		h.Devices = append(h.Devices, Device{PathOnHost: d.PathOnHost, PathInContainer: d.PathInContainer, CgroupPermissions: d.Permissions})
 	}
 	h.CgroupParent = k.CgroupParent
 	if k.CgroupsDisabled {

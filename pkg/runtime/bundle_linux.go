@@ -65,7 +65,7 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 	if err != nil {
 		return nil, err
 	}
-	mounts = append(mounts, vm...)
+	mounts = append(append(mounts, vm...), deviceMounts(cfg.Devices)...)
 	s, err := spec.Generate(spec.Options{
 		Rootfs:          rootfs,
 		Args:            spec.ProcessArgs(img, cfg.Entrypoint, cfg.Command),
@@ -95,7 +95,7 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 	if err != nil {
 		return nil, err
 	}
-	return s, addServices(env, c, s, uidMap, gidMap)
+	return s, addServicesAndCDI(env, c, s, uidMap, gidMap)
 }
 
 // defaultEnv is husk's environment for a container, below the image's.

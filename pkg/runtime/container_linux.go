@@ -96,6 +96,7 @@ type Config struct {
 	Services
 	// PidFiles get the pids at each start (pidfiles_linux.go).
 	PidFiles
+	DeviceOptions
 	Isolation
 }
 

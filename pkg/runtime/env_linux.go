@@ -45,6 +45,9 @@ type Env struct {
 	// HooksDirs are the directories of OCI hook files, later ones
 	// overriding files of the same name in earlier ones.
 	HooksDirs []string
+	// CDISpecDirs are the directories of CDI spec files (nil: the
+	// defaults, DefaultCDISpecDirs).
+	CDISpecDirs []string
 	// MonitorWaiter: the program links internal/monwait's C waiter (see
 	// Monitor), which a monitor then hands the waiting over to.
 	MonitorWaiter bool
