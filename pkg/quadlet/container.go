@@ -174,7 +174,7 @@ func ConvertContainer(f *File, husk string, names *Names) (*Unit, error) {
 	if v, ok := f.last(sec, "Exec"); ok {
 		w, err := splitWords(v)
 		if err != nil {
-			return nil, fmt.Errorf("Exec=: %w", err)
+			return nil, fmt.Errorf("key Exec=: %w", err)
 		}
 		run.add(w...)
 	}
@@ -197,7 +197,7 @@ func containerArgs(run *args, f *File, s *Unit, names *Names) error {
 		}
 		run.add("--user", u)
 	} else if _, ok := f.last(sec, "Group"); ok {
-		return fmt.Errorf("Group= without User= in %s", f.Path)
+		return fmt.Errorf("key Group= without User= in %s", f.Path)
 	}
 	for _, v := range f.all(sec, "EnvironmentFile") {
 		run.add("--env-file", f.resolvePath(v))
