@@ -194,6 +194,26 @@ Volume=vol.volume:/data"
 	run_husk 1 container exists systemd-svc
 }
 
+@test "generator: Notify=yes: the unit's command gives the container the socket; husk sends MAINPID only" {
+	listen
+	quadlet app.container "[Container]
+Image=$R/busybox
+Exec=sh -c 'test -S /run/notify/notify.sock && env | grep ^NOTIFY_SOCKET= && sleep 1000'
+Network=none
+Notify=yes"
+	generate -husk "$HUSK"
+	expect_eq "$status" 0 "generator exit code ($stderr)"
+	local start
+	start=$(exec_line app.service ExecStart)
+	expect_contains "$start" " --sdnotify=container --cgroups=disabled -d "
+	NOTIFY_SOCKET=$SOCK eval "$start" >/dev/null || die "$start"
+	local mon
+	mon=$(ctr_monitor_pid systemd-app)
+	wait_until 10 logs_contain systemd-app NOTIFY_SOCKET=/run/notify/notify.sock
+	listened
+	expect_eq "$got" "$mon MAINPID=$mon"
+}
+
 @test "--sdnotify=conmon (the default): the monitor sends MAINPID=itself and READY=1 once the container runs" {
 	listen
 	NOTIFY_SOCKET=$SOCK run_husk run -d --name n1 --network none "$R/busybox" sh -c 'echo "[$NOTIFY_SOCKET]"; sleep 100'
