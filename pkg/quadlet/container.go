@@ -124,6 +124,10 @@ func ConvertContainer(f *File, husk string, names *Names) (*Unit, error) {
 	s := newService(f, f.base()+".service", sec)
 	s.add("Unit", "RequiresMountsFor", "%t")
 	name := "systemd-%N"
+	if strings.Contains(f.Name, "@") {
+		// A template's instances: "@" is no character of a name.
+		name = "systemd-%p_%i"
+	}
 	if v, ok := f.last(sec, "ContainerName"); ok {
 		name = v
 	}

@@ -132,8 +132,17 @@ func write(out string, s *Unit) error {
 		return fmt.Errorf("write unit: %w", err)
 	}
 	var links []string
+	// A template (web@.service) is enabled as its DefaultInstance=, or
+	// not at all: its [Install] still serves links made by hand.
+	enabled := s.Name
+	if base, ok := strings.CutSuffix(s.Name, "@.service"); ok {
+		enabled = ""
+		if d, ok := s.lookup("Install", "DefaultInstance"); ok && d != "" {
+			enabled = base + "@" + d + ".service"
+		}
+	}
 	for _, o := range s.opts {
-		if o.Section != "Install" {
+		if o.Section != "Install" || o.Name == "DefaultInstance" {
 			continue
 		}
 		w, err := splitWords(o.Value)
@@ -144,12 +153,12 @@ func write(out string, s *Unit) error {
 			if strings.Contains(target, "/") {
 				continue // unit names only, never paths
 			}
-			switch o.Name {
-			case "WantedBy":
-				links = append(links, filepath.Join(target+".wants", s.Name))
-			case "RequiredBy":
-				links = append(links, filepath.Join(target+".requires", s.Name))
-			case "Alias":
+			switch {
+			case o.Name == "WantedBy" && enabled != "":
+				links = append(links, filepath.Join(target+".wants", enabled))
+			case o.Name == "RequiredBy" && enabled != "":
+				links = append(links, filepath.Join(target+".requires", enabled))
+			case o.Name == "Alias":
 				links = append(links, target)
 			}
 		}

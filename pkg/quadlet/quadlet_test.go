@@ -226,3 +226,25 @@ func TestUserDirs(t *testing.T) {
 		t.Errorf("UserDirs = %q", got)
 	}
 }
+
+// A template's container is named from its instance, and the template is
+// enabled as its DefaultInstance= only, as podman's generator does.
+func TestTemplate(t *testing.T) {
+	units, errs, out := generate(t, map[string]string{
+		"web@.container": "[Container]\nImage=i\n[Install]\nWantedBy=default.target\nDefaultInstance=one\n",
+		"job@.container": "[Container]\nImage=i\n[Install]\nWantedBy=default.target\n",
+	})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if got := key(units["web@.service"], "ExecStart")[0]; !strings.Contains(got, " run --name=systemd-%p_%i ") {
+		t.Errorf("template ExecStart: %s", got)
+	}
+	if l, err := os.Readlink(filepath.Join(out, "default.target.wants", "web@one.service")); err != nil || l != "../web@.service" {
+		t.Errorf("DefaultInstance link = %q, %v", l, err)
+	}
+	ents, _ := os.ReadDir(filepath.Join(out, "default.target.wants"))
+	if len(ents) != 1 {
+		t.Errorf("links: %v (a template without DefaultInstance= gets none)", ents)
+	}
+}
