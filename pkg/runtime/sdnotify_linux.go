@@ -38,10 +38,13 @@ const notifySocketEnv = "NOTIFY_SOCKET"
 // podman.
 const notifySocketInCtr = "/run/notify/notify.sock"
 
-// ParseSdNotify checks an --sdnotify value ("" is the default, conmon).
+// ParseSdNotify checks an --sdnotify value. The default, conmon, is
+// recorded as "" (records of containers made before --sdnotify have it).
 func ParseSdNotify(v string) (SdNotifyMode, error) {
 	switch m := SdNotifyMode(v); m {
-	case "", SdNotifyConmon, SdNotifyContainer, SdNotifyIgnore:
+	case "", SdNotifyConmon:
+		return "", nil
+	case SdNotifyContainer, SdNotifyIgnore:
 		return m, nil
 	}
 	return "", setting.Errorf("{sdnotify} %q: use conmon, container or ignore", v)
