@@ -63,6 +63,9 @@ func Load(dirs []string) ([]*File, []error) {
 				continue
 			}
 			f, err := ParseFile(filepath.Join(d, e.Name()))
+			if err == nil {
+				err = addDropins(f, dirs)
+			}
 			if err != nil {
 				errs = append(errs, err)
 				continue

@@ -248,3 +248,34 @@ func TestTemplate(t *testing.T) {
 		t.Errorf("links: %v (a template without DefaultInstance= gets none)", ents)
 	}
 }
+
+// Drop-ins (NAME.container.d/*.conf) add to the file, in name order, the
+// first directory's file of a name winning, as in podman and systemd.
+func TestDropins(t *testing.T) {
+	user := quadletDir(t, map[string]string{"a.container": "[Container]\nImage=old\nVolume=/x:/x\n"})
+	admin := t.TempDir()
+	for dir, files := range map[string]map[string]string{
+		filepath.Join(user, "a.container.d"):  {"20-image.conf": "[Container]\nImage=new\n", "10-vol.conf": "[Container]\nVolume=/y:/y\n"},
+		filepath.Join(admin, "a.container.d"): {"20-image.conf": "[Container]\nImage=hidden\n", "30-svc.conf": "[Service]\nRestart=always\n"},
+	} {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for n, text := range files {
+			if err := os.WriteFile(filepath.Join(dir, n), []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var out strings.Builder
+	if errs := Generate(Options{Husk: "/h", Dirs: []string{user, admin}, DryRun: &out}); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	s := out.String()
+	if got := key(s, "ExecStart"); len(got) != 1 || !strings.HasSuffix(got[0], " -v /x:/x -v /y:/y new") {
+		t.Errorf("ExecStart = %q", got)
+	}
+	if got := key(s, "Restart"); !reflect.DeepEqual(got, []string{"always"}) {
+		t.Errorf("Restart = %q", got)
+	}
+}
