@@ -11,14 +11,20 @@ import (
 	"github.com/husk-dev/husk/pkg/secrets"
 )
 
-// ServiceFlags are --secret, --init and --init-path.
+// ServiceFlags are --secret, --init, --init-path and --sdnotify.
 type ServiceFlags struct {
 	Secrets  []string
 	Init     bool
 	InitPath string
+	SdNotify string
 }
 
 func (f ServiceFlags) apply(cfg *runtime.Config) error {
+	mode, err := runtime.ParseSdNotify(f.SdNotify)
+	if err != nil {
+		return err
+	}
+	cfg.SdNotify = mode
 	for _, v := range f.Secrets {
 		ref, err := ParseSecret(v)
 		if err != nil {

@@ -90,6 +90,9 @@ type Config struct {
 	Resources cgroups.Resources `json:"resources"`
 	// CgroupsDisabled runs the container without a cgroup of its own.
 	CgroupsDisabled bool `json:"cgroupsDisabled,omitempty"`
+	// SdNotify is how a service waiting for the container learns it runs
+	// ("": conmon; sdnotify_linux.go).
+	SdNotify SdNotifyMode `json:"sdNotify,omitempty"`
 	// RunOptions are the settings of run's later flags (runopts_linux.go).
 	RunOptions
 	// Services are --secret and --init (services_linux.go).

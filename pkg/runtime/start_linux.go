@@ -229,6 +229,7 @@ func (s *starter) running(pid int) {
 	s.ran = true
 	unmarkStarting(s.c)
 	RecordEvent(s.env, s.c, events.Start)
+	notifyStarted(s.c)
 	if s.stdio.Started != nil {
 		s.stdio.Started(pid)
 	}
