@@ -232,6 +232,7 @@ func mountsOf(vols []runtime.VolumeSpec, volumePath func(string) string) []Mount
 			continue
 		case runtime.VolumeNamed:
 			m.Name, m.Driver = v.Source, "local"
+			m.Options = append([]string{"nosuid", "nodev"}, m.Options...)
 			if volumePath != nil {
 				m.Source = volumePath(v.Source)
 			}

@@ -269,7 +269,8 @@ func namedVolumeMount(env Env, rootfs string, v VolumeSpec, owner idPair) (spec.
 	if err := chownForU(v, src, owner); err != nil {
 		return spec.Mount{}, err
 	}
-	opts := []string{"rprivate"}
+	// nosuid and nodev, as podman mounts named volumes.
+	opts := []string{"nosuid", "nodev", "rprivate"}
 	if v.ReadOnly {
 		opts = append(opts, "ro")
 	}

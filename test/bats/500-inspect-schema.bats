@@ -240,6 +240,12 @@ same_schema() {
 	fi
 }
 
+@test "a named volume is mounted nosuid and nodev, as podman mounts it" {
+	run_husk run --rm --network none -v b500v:/data "$R/busybox" sh -c 'grep " /data " /proc/self/mountinfo'
+	expect_match "$output" ' /data [^ ]*nosuid' "mount options of /data"
+	expect_match "$output" ' /data [^ ]*nodev' "mount options of /data"
+}
+
 @test "the default network: network ls and inspect show \"podman\", rm refuses it, and its containers are on it" {
 	run_husk network ls --format '{{.Name}} {{.Driver}}'
 	expect_contains "$output" "podman bridge"
@@ -279,7 +285,8 @@ same_schema() {
 @test "inspect --format: the fields scripts read give podman's answers" {
 	local f want
 	for f in '{{.State.Running}} {{.State.Status}} {{.State.ExitCode}}' '{{.HostConfig.RestartPolicy.Name}}|{{.HostConfig.AutoRemove}}' \
-		'{{.Config.Image}} {{.ImageName}}' '{{json .Config.Cmd}} {{.Path}} {{join .Args ","}}' '{{len .Mounts}} {{(index .Mounts 0).Destination}} {{(index .Mounts 0).Name}}'; do
+		'{{.Config.Image}} {{.ImageName}}' '{{json .Config.Cmd}} {{.Path}} {{join .Args ","}}' '{{len .Mounts}} {{(index .Mounts 0).Destination}} {{(index .Mounts 0).Name}}' \
+		'{{json (index .Mounts 0).Options}} {{(index .Mounts 0).Propagation}} {{(index .Mounts 0).Type}}'; do
 		run_husk inspect --format "$f" web
 		if [[ -z $PODMAN_PROBLEM ]]; then
 			want=$(P inspect --format "$f" web)
