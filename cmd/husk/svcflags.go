@@ -15,3 +15,8 @@ func addServiceFlags(fs *pflag.FlagSet, s *ctropts.ServiceFlags) {
 	fs.BoolVar(&s.Init, "init", false, "run an init (catatonit or tini) as PID 1 that forwards signals to the command and reaps orphaned processes")
 	fs.StringVar(&s.InitPath, "init-path", "", "path of the init binary for --init (default: catatonit, else tini, found on the host)")
 }
+
+// addRestartFlag declares run and create's --restart.
+func addRestartFlag(fs *pflag.FlagSet, restart *string) {
+	fs.StringVar(restart, "restart", "", "restart policy of a detached container: no, on-failure[:N] (at most N restarts), always or unless-stopped")
+}

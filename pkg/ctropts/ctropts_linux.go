@@ -69,6 +69,8 @@ type Options struct {
 	Run RunFlags
 	// Services are --secret, --init, --init-path (services_linux.go).
 	Services ServiceFlags
+	// Restart is --restart (restart_linux.go).
+	Restart string
 	Given    func(Option) bool
 	// LookupEnv reads husk's own environment for -e NAME (nil:
 	// os.LookupEnv).
@@ -162,6 +164,9 @@ func (o *Options) Config(image string, args []string) (runtime.Config, error) {
 		return cfg, err
 	}
 	if err := o.Services.apply(&cfg); err != nil {
+		return cfg, err
+	}
+	if err := restart(&cfg, o.Restart); err != nil {
 		return cfg, err
 	}
 	cfg.Env = o.Run.inheritedEnv(o.lookupEnv())

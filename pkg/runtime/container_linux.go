@@ -97,6 +97,8 @@ type Config struct {
 	// PidFiles get the pids at each start (pidfiles_linux.go).
 	PidFiles
 	Isolation
+	// Restart is --restart (restart_linux.go).
+	Restart RestartPolicy `json:"restart"`
 }
 
 // Status is a container's lifecycle state.
@@ -139,6 +141,8 @@ type State struct {
 	Net *netns.Info `json:"netInfo,omitempty"`
 	// Paused: the container's cgroup is frozen.
 	Paused bool `json:"paused,omitempty"`
+	// RestartState is what its restart policy did (restart_linux.go).
+	RestartState
 }
 
 // Container is a container record: the storage container plus husk's
