@@ -71,7 +71,7 @@ type Options struct {
 	Services ServiceFlags
 	// Restart is --restart (restart_linux.go).
 	Restart string
-	Given    func(Option) bool
+	Given   func(Option) bool
 	// LookupEnv reads husk's own environment for -e NAME (nil:
 	// os.LookupEnv).
 	LookupEnv func(string) (string, bool)

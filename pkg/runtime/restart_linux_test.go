@@ -10,7 +10,7 @@ func TestNextRestartDelay(t *testing.T) {
 	for _, tc := range []struct {
 		prev, ran, want time.Duration
 	}{
-		{0, 0, 100 * ms},                 // the first restart
+		{0, 0, 100 * ms},                  // the first restart
 		{100 * ms, time.Second, 200 * ms}, // in a row: doubled
 		{200 * ms, 0, 400 * ms},
 		{25600 * ms, time.Second, 51200 * ms},
