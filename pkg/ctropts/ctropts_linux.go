@@ -59,6 +59,7 @@ type Options struct {
 	Rootfs       bool
 	CgroupParent string
 	Remove       bool
+	Restart      string // --restart (restart_linux.go)
 	LogOpts      []string
 	Limits       Limits
 	Cgroups      string
@@ -69,9 +70,7 @@ type Options struct {
 	Run RunFlags
 	// Services are --secret, --init, --init-path (services_linux.go).
 	Services ServiceFlags
-	// Restart is --restart (restart_linux.go).
-	Restart string
-	Given   func(Option) bool
+	Given    func(Option) bool
 	// LookupEnv reads husk's own environment for -e NAME (nil:
 	// os.LookupEnv).
 	LookupEnv func(string) (string, bool)
