@@ -73,7 +73,10 @@ func FinishMonitor(ctx context.Context, env Env, c *Container) error {
 	}
 	// Caught from here: the user ending a restart policy (stopRestarts)
 	// ends this process once the teardown is done.
-	sigs := restartSignals()
+	var sigs chan os.Signal
+	if c.Config.Restart.Restarts() {
+		sigs = restartSignals()
+	}
 	s := starterFromRecord(env, c)
 	s.stdio.monitored = true
 	code := -1

@@ -148,9 +148,11 @@ func SpawnMonitor(c *Container, argv []string, startLock *os.File) error {
 // fails, in a program without the waiter (env.MonitorWaiter) or with
 // HUSK_MONITOR_GO set, the monitor waits here in Go.
 func Monitor(ctx context.Context, env Env, c *Container) error {
+	// The user's start, not the restart policy's (superviseRestarts).
+	c.State.Restarting = false
 	err := monitorOnce(ctx, env, c, inheritedReporter())
 	// In Go: the container exited (and its policy may restart it).
-	return superviseRestarts(ctx, env, c, err, restartSignals())
+	return superviseRestarts(ctx, env, c, err, nil)
 }
 
 // monitorOnce starts c and hands it over to the C waiter; r is told how

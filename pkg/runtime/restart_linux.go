@@ -136,9 +136,15 @@ func restartSignals() chan os.Signal {
 // exited under it (err: how its run and teardown went): while the policy
 // says so, it waits the back-off and starts the container again, handing
 // over to the C waiter as Monitor does (then it returns only when that
-// fails: in Go, after the next exit). sigs are restartSignals.
+// fails: in Go, after the next exit). sigs are restartSignals, if caught
+// already.
 func superviseRestarts(ctx context.Context, env Env, c *Container, err error, sigs chan os.Signal) error {
-	defer signal.Stop(sigs)
+	if err == nil && c.State.Restarting && sigs == nil {
+		sigs = restartSignals()
+	}
+	if sigs != nil {
+		defer signal.Stop(sigs)
+	}
 	for err == nil && c.State.Restarting && c.State.MonitorPid == os.Getpid() {
 		lock, ok := awaitRestart(env, c, sigs)
 		if !ok {

@@ -31,6 +31,9 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 	if err := checkResources(env, c.Config); err != nil {
 		return 0, err
 	}
+	if !stdio.monitored {
+		c.State.Restarting = false // a start in the foreground is the user's
+	}
 	s := &starter{env: env, c: c, stdio: stdio, t0: time.Now()}
 	defer func() {
 		if rerr := s.teardown(); rerr != nil && err == nil {
