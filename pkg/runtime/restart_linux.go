@@ -114,9 +114,10 @@ func (s *starter) planRestart(code int, err error) {
 	c.State.RestartDelay = nextRestartDelay(c.State.RestartDelay, s.exitTime.Sub(c.State.StartedAt))
 }
 
-// startedByUser resets what the policy did when a start is the user's,
-// not the policy's (which keeps Restarting set until the process runs).
-func startedByUser(c *Container) {
+// noteRestartOnStart updates the restart state as the container's
+// process runs: a start by the policy (which keeps Restarting set until
+// then) keeps the count, a user's resets it; either re-arms the policy.
+func noteRestartOnStart(c *Container) {
 	if !c.State.Restarting {
 		c.State.RestartCount, c.State.RestartDelay = 0, 0
 	}

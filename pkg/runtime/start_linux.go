@@ -212,7 +212,7 @@ func (s *starter) created(pid int) error {
 	c.State.Net = &s.net.info
 	c.State.Status, c.State.Pid, c.State.StartedAt = StatusRunning, pid, time.Now().UTC()
 	c.State.StartTicks, c.State.ExitCode, c.State.Error = procStartTicks(pid), 0, ""
-	startedByUser(c)
+	noteRestartOnStart(c)
 	if err := c.SaveState(); err != nil {
 		return err
 	}

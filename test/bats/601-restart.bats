@@ -118,6 +118,22 @@ backing_off() {
 	expect_no_container_leftovers
 }
 
+@test "restart: a start while the monitor waits starts it at once and the count starts again" {
+	local d=$BATS_TEST_TMPDIR/count
+	mkdir -p "$d"
+	# Fails on its first five runs, then runs.
+	run_husk run -d --name bs --network none --restart always -v "$d:/d" "$R/busybox" \
+		sh -c 'n=$(cat /d/n 2>/dev/null || echo 0); n=$((n+1)); echo $n >/d/n; [ $n -gt 5 ] || exit 3; exec sleep 1000'
+	wait_until 30 backing_off bs 4
+	local mon
+	mon=$(ctr_monitor_pid bs)
+	run_husk start bs
+	expect_eq "$(ctr_field bs '{{.State.Status}} {{.RestartCount}} {{.State.Restarting}}')" "running 0 false"
+	wait_until 10 pid_gone "$mon"
+	expect_eq "$(cat "$d/n")" 6 "runs"
+	[[ $(ctr_monitor_pid bs) != "$mon" ]] || die "the old monitor still monitors it"
+}
+
 @test "restart: inspect, ps --filter restart-policy, update --restart" {
 	run_husk create --name p-none "$R/busybox" true
 	run_husk create --name p-no --restart no "$R/busybox" true
