@@ -171,7 +171,7 @@ func awaitRestart(env Env, c *Container, sigs chan os.Signal) (*os.File, bool) {
 		return nil, false
 	case <-time.After(c.State.RestartDelay):
 	}
-	lock, err := c.StartLockFile()
+	lock, err := startLockOrSignal(c, sigs)
 	if err != nil {
 		return nil, false
 	}
@@ -188,6 +188,68 @@ func awaitRestart(env Env, c *Container, sigs chan os.Signal) (*os.File, bool) {
 	}
 	RecordEvent(env, c, events.Restart)
 	return lock, true
+}
+
+// startLockOrSignal takes the container's start lock, unless one of sigs
+// comes first (a start by the user holds the lock while it makes this
+// monitor step aside: StepAsideRestart).
+func startLockOrSignal(c *Container, sigs chan os.Signal) (*os.File, error) {
+	f, err := os.OpenFile(filepath.Join(c.Dir, "start.lock"), os.O_CREATE|os.O_RDWR|unix.O_CLOEXEC, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
+		if err == nil {
+			return f, nil
+		}
+		if err != unix.EWOULDBLOCK && err != unix.EINTR {
+			f.Close()
+			return nil, err
+		}
+		select {
+		case <-sigs:
+			f.Close()
+			return nil, fmt.Errorf("signalled")
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// StepAsideRestart makes a monitor that waits to restart the container
+// end, for a start by the user, who holds the start lock: the new start
+// does not race that monitor's teardown or restart.
+func StepAsideRestart(c *Container) error {
+	if !c.State.Restarting {
+		return nil
+	}
+	unlock, err := c.Lock()
+	if err != nil {
+		return err
+	}
+	err = c.Reload()
+	mon := c.State.MonitorPid
+	waiting := err == nil && c.State.Restarting && c.State.Status != StatusRunning
+	if waiting {
+		c.State.Restarting, c.State.MonitorPid = false, 0
+		err = c.Save()
+	}
+	unlock()
+	if err == nil && waiting {
+		endMonitor(mon)
+	}
+	return err
+}
+
+// endMonitor ends a monitor that waits to restart its container.
+func endMonitor(pid int) {
+	if pid <= 0 || pid == os.Getpid() {
+		return
+	}
+	if ticks := procStartTicks(pid); ticks != 0 {
+		_ = unix.Kill(pid, unix.SIGTERM)
+		waitMonitorDone(pid, ticks, 10*time.Second)
+	}
 }
 
 // endRestarting records that the monitor gave up restarting the
@@ -238,13 +300,10 @@ func stopRestarts(c *Container) (bool, error) {
 	}
 	unlock()
 	lock.Close()
-	if err != nil || !waiting || mon <= 0 || mon == os.Getpid() {
+	if err != nil || !waiting {
 		return false, err
 	}
-	if ticks := procStartTicks(mon); ticks != 0 {
-		_ = unix.Kill(mon, unix.SIGTERM)
-		waitMonitorDone(mon, ticks, 10*time.Second)
-	}
+	endMonitor(mon)
 	return true, nil
 }
 

@@ -29,12 +29,19 @@ restarted() {
 	[[ $p == running* && $p != "running $2" && $p != "running 0" ]]
 }
 
-# backing_off NAME N: the monitor waits to restart the container, which
-# it restarted at least N times.
+# counting DIR LIMIT: a command that counts its runs in DIR/n (a bind
+# mount at /d) and exits 3 on the first LIMIT ones, then sleeps.
+counting() {
+	mkdir -p "$1"
+	echo "n=\$(cat /d/n 2>/dev/null || echo 0); n=\$((n+1)); echo \$n >/d/n; [ \$n -gt $2 ] || exit 3; exec sleep 1000"
+}
+
+# backing_off NAME N DIR: the container's run N+1 (counted in DIR/n)
+# exited and its monitor, which restarted it N times, waits to restart
+# it again (the back-off after N restarts in a row is 100 ms * 2^N).
 backing_off() {
-	local s
-	s=$(ctr_field "$1" '{{.State.Status}} {{.State.Restarting}} {{.RestartCount}}')
-	[[ $s == "exited true "* && ${s##* } -ge $2 ]]
+	[[ $(cat "$3/n" 2>/dev/null) == $(($2 + 1)) &&
+		$(ctr_field "$1" '{{.State.Status}} {{.State.Restarting}} {{.RestartCount}}') == "exited true $2" ]]
 }
 
 @test "restart: on-failure:5 restarts a failing container until it exits 0" {
@@ -97,9 +104,10 @@ backing_off() {
 }
 
 @test "restart: stop and rm -f while the monitor waits to restart leave nothing behind" {
-	run_husk run -d --name bo --network none --restart always "$R/busybox" sh -c 'exit 3'
-	# After 4 restarts in a row the back-off is 1.6 s, then 3.2 s.
-	wait_until 30 backing_off bo 4
+	local d=$BATS_TEST_TMPDIR
+	run_husk run -d --name bo --network none --restart always -v "$d/bo:/d" "$R/busybox" sh -c "$(counting "$d/bo" 100)"
+	# After 4 restarts in a row the back-off is 1.6 s.
+	wait_until 30 backing_off bo 4 "$d/bo"
 	local mon
 	mon=$(ctr_field bo '{{.HuskState.MonitorPid}}')
 	pid_alive "$mon" || die "monitor $mon is not alive while restarting"
@@ -109,8 +117,8 @@ backing_off() {
 	wait_until 10 pid_gone "$mon"
 	expect_eq "$(ctr_field bo '{{.State.Status}} {{.State.Restarting}}')" "exited false"
 
-	run_husk run -d --name bo2 --network none --restart always "$R/busybox" sh -c 'exit 3'
-	wait_until 30 backing_off bo2 4
+	run_husk run -d --name bo2 --network none --restart always -v "$d/bo2:/d" "$R/busybox" sh -c "$(counting "$d/bo2" 100)"
+	wait_until 30 backing_off bo2 4 "$d/bo2"
 	mon=$(ctr_field bo2 '{{.HuskState.MonitorPid}}')
 	run_husk rm -f bo2
 	pid_gone "$mon" || die "rm -f left the monitor $mon running"
@@ -120,11 +128,9 @@ backing_off() {
 
 @test "restart: a start while the monitor waits starts it at once and the count starts again" {
 	local d=$BATS_TEST_TMPDIR/count
-	mkdir -p "$d"
 	# Fails on its first five runs, then runs.
-	run_husk run -d --name bs --network none --restart always -v "$d:/d" "$R/busybox" \
-		sh -c 'n=$(cat /d/n 2>/dev/null || echo 0); n=$((n+1)); echo $n >/d/n; [ $n -gt 5 ] || exit 3; exec sleep 1000'
-	wait_until 30 backing_off bs 4
+	run_husk run -d --name bs --network none --restart always -v "$d:/d" "$R/busybox" sh -c "$(counting "$d" 5)"
+	wait_until 30 backing_off bs 4 "$d"
 	local mon
 	mon=$(ctr_monitor_pid bs)
 	run_husk start bs
