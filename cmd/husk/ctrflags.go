@@ -72,6 +72,7 @@ func addContainerFlags(fs *pflag.FlagSet) *containerFlags {
 	c.run = addRunFlags(fs, &o.Run)
 	addServiceFlags(fs, &o.Services)
 	addDeviceFlags(fs, &o.Devices)
+	addRestartFlag(fs, &o.Restart)
 	fs.SetNormalizeFunc(containerFlagAliases)
 	return c
 }

@@ -16,3 +16,8 @@ func addServiceFlags(fs *pflag.FlagSet, s *ctropts.ServiceFlags) {
 	fs.StringVar(&s.InitPath, "init-path", "", "path of the init binary for --init (default: catatonit, else tini, found on the host)")
 	fs.StringVar(&s.SdNotify, "sdnotify", "conmon", "under a systemd service of Type=notify (NOTIFY_SOCKET set): conmon (husk's monitor sends READY=1 and MAINPID once the container runs), container (the container gets the socket at /run/notify/notify.sock and sends READY=1 itself; husk sends MAINPID), or ignore")
 }
+
+// addRestartFlag declares run and create's --restart.
+func addRestartFlag(fs *pflag.FlagSet, restart *string) {
+	fs.StringVar(restart, "restart", "", "restart policy of a detached container: no, on-failure[:N] (at most N restarts), always or unless-stopped")
+}

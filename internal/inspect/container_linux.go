@@ -53,10 +53,11 @@ func FromContainer(c *runtime.Container, src Source) Container {
 	}
 	out := Container{
 		Id: c.ID, Created: c.State.CreatedAt, Name: c.Name,
-		State:       stateOf(c, oci.Version),
-		Image:       c.Config.ImageID,
-		ImageDigest: src.ImageDigest,
-		ImageName:   cfg.Image, Rootfs: rootfsOf(c.Config),
+		State:        stateOf(c, oci.Version),
+		RestartCount: int32(c.State.RestartCount),
+		Image:        c.Config.ImageID,
+		ImageDigest:  src.ImageDigest,
+		ImageName:    cfg.Image, Rootfs: rootfsOf(c.Config),
 		StaticDir: c.Dir, OCIConfigPath: c.BundleSpec(),
 		ResolvConfPath: c.Dir + "/resolv.conf", HostnamePath: c.Dir + "/hostname", HostsPath: c.Dir + "/hosts",
 		PidFile:         pidFileOf(c),
@@ -136,6 +137,8 @@ func stateOf(c *runtime.Container, ociVersion string) State {
 	}
 	if !st.Running && !st.Paused {
 		st.Pid, st.ConmonPid = 0, 0
+		// Exited, its monitor waits the back-off to start it again.
+		st.Restarting = s.Restarting
 	}
 	return st
 }
@@ -348,6 +351,7 @@ func hostConfigOf(c *runtime.Container, src Source, oci *specs.Spec) HostConfig 
 		BlkioWeight: r.BlkioWeight, CpusetCpus: r.CpusetCpus, Devices: []Device{},
 		MemoryReservation: r.MemoryReservation, MemorySwap: r.MemorySwap, PidsLimit: r.PidsLimit,
 		Ulimits: []Ulimit{}, Init: k.Init,
+		RestartPolicy: RestartPolicy{Name: k.Restart.Name, MaximumRetryCount: k.Restart.MaxRetries},
 	}
 	if h.CgroupManager == "" {
 		h.CgroupManager = src.CgroupManager

@@ -59,6 +59,7 @@ type Options struct {
 	Rootfs       bool
 	CgroupParent string
 	Remove       bool
+	Restart      string // --restart (restart_linux.go)
 	LogOpts      []string
 	Limits       Limits
 	Cgroups      string
@@ -167,6 +168,9 @@ func (o *Options) Config(image string, args []string) (runtime.Config, error) {
 		return cfg, err
 	}
 	if err := o.Devices.apply(&cfg); err != nil {
+		return cfg, err
+	}
+	if err := restart(&cfg, o.Restart); err != nil {
 		return cfg, err
 	}
 	cfg.Env = o.Run.inheritedEnv(o.lookupEnv())

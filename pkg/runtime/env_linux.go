@@ -72,6 +72,9 @@ type Stdio struct {
 	// create fails, instead of through a gate that needs a goroutine.
 	handover   func(pid int, master *os.File)
 	heldStderr *os.File
+	// monitored: the process waits as the container's monitor, which
+	// restarts it as its restart policy says (restart_linux.go).
+	monitored bool
 }
 
 // ErrCannotInvoke and ErrCommandNotFound classify runtime errors about the
