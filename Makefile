@@ -17,7 +17,15 @@ export PATH := $(dir $(GO)):$(PATH)
 TEST_USER ?= husktest
 STAGE ?= /var/tmp/husk-test-run
 
-.PHONY: all build setup registry images demo test unit fuzz lint rootless docs check-docs bench clean
+# make install: DESTDIR$(PREFIX)/bin/husk and the helpers beside it, and
+# the Quadlet generator where systemd's user manager runs generators
+# (as podman installs its podman-user-generator).
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR := $(PREFIX)/bin
+USERGENDIR := $(PREFIX)/lib/systemd/user-generators
+
+.PHONY: all build install setup registry images demo test unit fuzz lint rootless docs check-docs bench clean
 
 all: build
 
@@ -29,6 +37,13 @@ build:
 	$(GO) build -tags $(TAGS),husk_core -ldflags '$(LDFLAGS)' -o bin/husk ./cmd/husk
 	$(GO) build -tags $(HELPER_TAGS) -ldflags '$(LDFLAGS)' -o bin/husk-transfer ./cmd/husk
 	$(GO) build -tags $(TAGS) -ldflags '$(LDFLAGS)' -o bin/husk-reexec ./cmd/husk-reexec
+	$(GO) build -ldflags '-X main.huskPath=$(BINDIR)/husk' -o bin/husk-systemd-generator ./cmd/husk-systemd-generator
+
+# The generator's units run $(BINDIR)/husk: build with the same PREFIX.
+install: build
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(USERGENDIR)
+	install -m 0755 bin/husk bin/husk-transfer bin/husk-reexec $(DESTDIR)$(BINDIR)/
+	install -m 0755 bin/husk-systemd-generator $(DESTDIR)$(USERGENDIR)/husk-user-generator
 
 setup:
 	test/setup/setup.sh

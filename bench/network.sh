@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Benchmark: the default user network. husk (`--network private`: pasta in a
-# network namespace husk makes; -p published by pasta) against podman 4.3.1
+# Benchmark: the default user network. husk (the bridge "podman" in the
+# per-user rootless namespace, served by one pasta; -p through husk's
+# forwarder; and `--network pasta`, one pasta per container, -p by pasta's
+# splice path) against podman 4.3.1
 # (rootless default: slirp4netns, -p through rootlessport), both rootless as
 # the test user, `--runtime runc` for both, own stores on the scratch file
 # system of bench/lib.sh, the image pulled into each store first (untimed).
@@ -8,7 +10,7 @@
 # Part 1, startup cost (every round runs each case once, in an order that
 # rotates per round; untimed warm-up rounds first):
 #   husk-none    husk run --rm --network none IMAGE true
-#   husk-net     husk run --rm IMAGE true            (default: pasta)
+#   husk-net     husk run --rm IMAGE true            (default: the bridge)
 #   podman-none  podman run --rm --network none IMAGE true
 #   podman-net   podman run --rm IMAGE true          (default: slirp4netns)
 # Wall medians; the added cost of the network = median(net) - median(none)
@@ -22,11 +24,14 @@
 #   loopback        host client -> host server on 127.0.0.1 (reference: no
 #                   container in the path)
 #   husk-pub        host client -> 127.0.0.1:HP, published by a detached
-#                   `husk run -d -p HP:5201 ... iperf3 -s` (pasta, splice path)
+#                   `husk run -d -p HP:5201 ... iperf3 -s` (the bridge: husk's
+#                   forwarder)
+#   husk-pub-pasta  the same with `--network pasta` (pasta's splice path)
 #   podman-pub      the same with podman (rootlessport)
 #   husk-c2h-lo     client in `husk run --rm` -> host.containers.internal,
 #                   host server bound to 127.0.0.1
 #   husk-c2h-any    the same, host server bound to 0.0.0.0
+#   husk-c2h-pasta  the same with husk --network pasta
 #   husk-c2h-slirp  the same with husk --network slirp4netns (not husk's
 #                   default: shows whether a gap is pasta's or husk's)
 #   podman-c2h-lo   client in `podman run --rm --network
@@ -35,7 +40,8 @@
 #   podman-c2h-any  client in `podman run --rm` (default) ->
 #                   host.containers.internal (podman writes the host's own
 #                   address there), host server bound to 0.0.0.0
-#   Goal: husk-pub >= BENCH_NET_PUB_GOAL (default 2) x podman-pub. podman
+#   Goals: husk-pub >= BENCH_NET_PUB_GOAL (default 1.3) x podman-pub,
+#   husk-c2h-any >= BENCH_NET_C2H_GOAL (default 2) x podman-c2h-any. podman
 #   --network pasta is tried too (podman 4.3.1 does not know it: reported).
 #
 # Time: like bench_time_fine (bench/lib.sh), with one difference: each run's
@@ -61,9 +67,10 @@ WARM=${BENCH_NET_WARM:-2}
 TP_N=${BENCH_NET_TP_N:-5}
 TP_T=${BENCH_NET_T:-5}
 ADD_GOAL=${BENCH_NET_ADD_GOAL:-50}
-PUB_GOAL=${BENCH_NET_PUB_GOAL:-2}
+PUB_GOAL=${BENCH_NET_PUB_GOAL:-1.3}
+C2H_GOAL=${BENCH_NET_C2H_GOAL:-2}
 SCASES=(husk-none husk-net podman-none podman-net)
-TCASES=(loopback husk-pub podman-pub husk-c2h-lo husk-c2h-any husk-c2h-slirp podman-c2h-lo podman-c2h-any)
+TCASES=(loopback husk-pub husk-pub-pasta podman-pub husk-c2h-lo husk-c2h-any husk-c2h-pasta husk-c2h-slirp podman-c2h-lo podman-c2h-any)
 
 bench_init network
 for v in WARM TP_N TP_T; do
@@ -140,7 +147,8 @@ U "${PODMAN[@]}" create --name nb-probe "$IMAGE" true >/dev/null 2>&1
 pmode=$(U "${PODMAN[@]}" inspect --format '{{.HostConfig.NetworkMode}}' nb-probe 2>/dev/null) || pmode="?"
 U "${PODMAN[@]}" rm nb-probe >/dev/null 2>&1 || true
 phosts=$(U "${PODMAN[@]}" run --rm "$IMAGE" grep host.containers.internal /etc/hosts </dev/null 2>/dev/null | awk '{print $1}') || phosts="?"
-bench_say "husk:    default --network private -> first of its helpers [$hnet]; host.containers.internal = ${hhosts:-?} (pasta's gateway, mapped to the host's loopback)"
+hdef=$(U "${HUSK[@]}" info --format '{{.DefaultNetwork}}' 2>/dev/null) || hdef="?"
+bench_say "husk:    default network: $hdef; helpers [$hnet]; host.containers.internal = ${hhosts:-?} (pasta's gateway, mapped to the host's loopback)"
 bench_say "podman:  default network mode $pmode; host.containers.internal = ${phosts:-?} (the host's own address)"
 PODMAN_PASTA=
 if U "${PODMAN[@]}" run --rm --network pasta "$IMAGE" true </dev/null >"$DATA/podman-pasta.out" 2>&1; then
@@ -164,24 +172,31 @@ bench_log "startup: $WARM warm-up + $BENCH_N timed rounds of ${#SCASES[@]} cases
 bench_rounds s_argv deleg_time "$DATA/load.s" "$WARM" "${SCASES[@]}"
 
 # ------------------------------------------------------- part 2: throughput
-HP=$(free_port) PP=$(free_port) S_LO=$(free_port) S_ANY=$(free_port)
-bench_log "throughput: servers (host 127.0.0.1:$S_LO, 0.0.0.0:$S_ANY; husk -p $HP, podman -p $PP)"
+HP=$(free_port) HP2=$(free_port) PP=$(free_port) S_LO=$(free_port) S_ANY=$(free_port)
+bench_log "throughput: servers (host 127.0.0.1:$S_LO, 0.0.0.0:$S_ANY; husk -p $HP, husk --network pasta -p $HP2, podman -p $PP)"
 iperf3 -s -B 127.0.0.1 -p "$S_LO" >"$DATA/srv-lo.log" 2>&1 &
 HOST_SRV_PIDS+=($!)
 iperf3 -s -B 0.0.0.0 -p "$S_ANY" >"$DATA/srv-any.log" 2>&1 &
 HOST_SRV_PIDS+=($!)
 U "${HUSK[@]}" run -d --name nb-srv -p "$HP:5201" "${VOL[@]}" "$IMAGE" "${IPERF[@]}" -s --forceflush </dev/null >"$DATA/husk-srv.id" 2>&1 ||
 	{ cat "$DATA/husk-srv.id" >&2; bench_die "husk run -d (iperf3 server) failed"; }
+U "${HUSK[@]}" run -d --name nb-srv2 --network pasta -p "$HP2:5201" "${VOL[@]}" "$IMAGE" "${IPERF[@]}" -s --forceflush </dev/null >"$DATA/husk-srv2.id" 2>&1 ||
+	{ cat "$DATA/husk-srv2.id" >&2; bench_die "husk run -d --network pasta (iperf3 server) failed"; }
 U "${PODMAN[@]}" run -d --name nb-srv -p "$PP:5201" "${VOL[@]}" "$IMAGE" "${IPERF[@]}" -s --forceflush </dev/null >"$DATA/podman-srv.id" 2>&1 ||
 	{ cat "$DATA/podman-srv.id" >&2; bench_die "podman run -d (iperf3 server) failed"; }
 # Ready when each server says so (and the host ports listen).
-for tool in husk podman; do
-	if [[ $tool == husk ]]; then T=("${HUSK[@]}") port=$HP; else T=("${PODMAN[@]}") port=$PP; fi
+for tool in husk husk2 podman; do
+	srv=nb-srv
+	case $tool in
+	husk) T=("${HUSK[@]}") port=$HP ;;
+	husk2) T=("${HUSK[@]}") port=$HP2 srv=nb-srv2 ;;
+	*) T=("${PODMAN[@]}") port=$PP ;;
+	esac
 	for ((i = 0; i < 100; i++)); do
-		U "${T[@]}" logs nb-srv 2>/dev/null | grep -q 'listening' && ss -Htln "sport = :$port" | grep -q . && break
+		U "${T[@]}" logs "$srv" 2>/dev/null | grep -q 'listening' && ss -Htln "sport = :$port" | grep -q . && break
 		sleep 0.1
 	done
-	((i < 100)) || { U "${T[@]}" logs nb-srv >&2 || true; bench_die "$tool's iperf3 server did not come up"; }
+	((i < 100)) || { U "${T[@]}" logs "$srv" >&2 || true; bench_die "$tool's iperf3 server did not come up"; }
 done
 for p in "$S_LO" "$S_ANY"; do
 	for ((i = 0; i < 50; i++)); do ss -Htln "sport = :$p" | grep -q . && break; sleep 0.1; done
@@ -193,9 +208,11 @@ t_argv() {
 	case $1 in
 	loopback) ARGV=(iperf3 -c 127.0.0.1 -p "$S_LO" -t "$t" -J) ;;
 	husk-pub) ARGV=(iperf3 -c 127.0.0.1 -p "$HP" -t "$t" -J) ;;
+	husk-pub-pasta) ARGV=(iperf3 -c 127.0.0.1 -p "$HP2" -t "$t" -J) ;;
 	podman-pub) ARGV=(iperf3 -c 127.0.0.1 -p "$PP" -t "$t" -J) ;;
 	husk-c2h-lo) ARGV=("${HUSK[@]}" run --rm "${VOL[@]}" "$IMAGE" "${IPERF[@]}" -c host.containers.internal -p "$S_LO" -t "$t" -J) ;;
 	husk-c2h-any) ARGV=("${HUSK[@]}" run --rm "${VOL[@]}" "$IMAGE" "${IPERF[@]}" -c host.containers.internal -p "$S_ANY" -t "$t" -J) ;;
+	husk-c2h-pasta) ARGV=("${HUSK[@]}" run --rm --network pasta "${VOL[@]}" "$IMAGE" "${IPERF[@]}" -c host.containers.internal -p "$S_ANY" -t "$t" -J) ;;
 	husk-c2h-slirp) ARGV=("${HUSK[@]}" run --rm --network slirp4netns "${VOL[@]}" "$IMAGE" "${IPERF[@]}" -c host.containers.internal -p "$S_ANY" -t "$t" -J) ;;
 	podman-c2h-lo) ARGV=("${PODMAN[@]}" run --rm --network slirp4netns:allow_host_loopback=true "${VOL[@]}" "$IMAGE" "${IPERF[@]}" -c 10.0.2.2 -p "$S_LO" -t "$t" -J) ;;
 	podman-c2h-any) ARGV=("${PODMAN[@]}" run --rm "${VOL[@]}" "$IMAGE" "${IPERF[@]}" -c host.containers.internal -p "$S_ANY" -t "$t" -J) ;;
@@ -245,7 +262,7 @@ done
 slabel() {
 	case $1 in
 	husk-none) echo "husk --network none" ;;
-	husk-net) echo "husk default (pasta)" ;;
+	husk-net) echo "husk default (bridge)" ;;
 	podman-none) echo "podman --network none" ;;
 	podman-net) echo "podman default (slirp4netns)" ;;
 	esac
@@ -278,10 +295,12 @@ bench_say "  husk/podman wall: none $(bench_ratio "$(med husk-none 1)" "$(med po
 tlabel() {
 	case $1 in
 	loopback) echo "host -> host 127.0.0.1 (reference)" ;;
-	husk-pub) echo "host -> husk -p (pasta)" ;;
+	husk-pub) echo "host -> husk -p (bridge, forwarder)" ;;
+	husk-pub-pasta) echo "host -> husk --network pasta -p (splice)" ;;
 	podman-pub) echo "host -> podman -p (rootlessport)" ;;
 	husk-c2h-lo) echo "husk ctr -> host 127.0.0.1 (h.c.i)" ;;
 	husk-c2h-any) echo "husk ctr -> host 0.0.0.0 (h.c.i)" ;;
+	husk-c2h-pasta) echo "husk --network pasta ctr -> host 0.0.0.0" ;;
 	husk-c2h-slirp) echo "husk slirp4netns ctr -> host 0.0.0.0 (h.c.i)" ;;
 	podman-c2h-lo) echo "podman ctr -> host 127.0.0.1 (10.0.2.2)" ;;
 	podman-c2h-any) echo "podman ctr -> host 0.0.0.0 (h.c.i)" ;;
@@ -306,13 +325,16 @@ r_pub=$(bench_ratio "$(gmed husk-pub)" "$(gmed podman-pub)")
 r_lo=$(bench_ratio "$(gmed husk-c2h-lo)" "$(gmed podman-c2h-lo)")
 r_any=$(bench_ratio "$(gmed husk-c2h-any)" "$(gmed podman-c2h-any)")
 pub_goal=$(awk -v r="$r_pub" -v g="$PUB_GOAL" 'BEGIN { if (r == "nan") print "?"; else print (r >= g ? "ok" : "MISSED") }')
+c2h_goal=$(awk -v r="$r_any" -v g="$C2H_GOAL" 'BEGIN { if (r == "nan") print "?"; else print (r >= g ? "ok" : "MISSED") }')
 bench_say ""
 bench_say "Ratios husk/podman (higher is better for husk):"
 bench_say "  published port (host -> container)   $r_pub $pub_goal (goal >= $PUB_GOAL)"
 lmed() { bench_median "$DATA/$1.gbps" 2; }
 bench_say "  container -> host 127.0.0.1          $r_lo (last 1 s of each run: $(bench_ratio "$(lmed husk-c2h-lo)" "$(lmed podman-c2h-lo)"))"
-bench_say "  container -> host 0.0.0.0            $r_any (last 1 s of each run: $(bench_ratio "$(lmed husk-c2h-any)" "$(lmed podman-c2h-any)"))"
+bench_say "  published port, husk --network pasta  $(bench_ratio "$(gmed husk-pub-pasta)" "$(gmed podman-pub)")"
+bench_say "  container -> host 0.0.0.0            $r_any $c2h_goal (goal >= $C2H_GOAL) (last 1 s of each run: $(bench_ratio "$(lmed husk-c2h-any)" "$(lmed podman-c2h-any)"))"
 bench_say "  published port, last 1 s of each run $(bench_ratio "$(lmed husk-pub)" "$(lmed podman-pub)")"
+bench_say "  container -> host 0.0.0.0, husk --network pasta / podman: $(bench_ratio "$(gmed husk-c2h-pasta)" "$(gmed podman-c2h-any)")"
 bench_say "  container -> host 0.0.0.0, husk --network slirp4netns / podman: $(bench_ratio "$(gmed husk-c2h-slirp)" "$(gmed podman-c2h-any)")"
 bench_say "  husk published port / bare loopback  $(bench_ratio "$(gmed husk-pub)" "$(gmed loopback)"); podman $(bench_ratio "$(gmed podman-pub)" "$(gmed loopback)")"
 [[ -n $PODMAN_PASTA ]] || bench_say "  (podman --network pasta: not available in this podman, so podman's default is the only podman case)"
@@ -333,6 +355,6 @@ for c in "${TCASES[@]}"; do
 done
 bench_say "  1-min load average at each round's start: $(tr '\n' ' ' <"$DATA/load.t")"
 bench_say ""
-bench_say "Goals: network setup adds <= $ADD_GOAL ms: $h_goal (+$h_add ms); published-port throughput >= $PUB_GOAL x podman's default: $pub_goal ($r_pub x)"
+bench_say "Goals: network setup adds <= $ADD_GOAL ms: $h_goal (+$h_add ms); published-port throughput >= $PUB_GOAL x podman's default: $pub_goal ($r_pub x); container -> host >= $C2H_GOAL x podman's: $c2h_goal ($r_any x)"
 bench_say "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 bench_done

@@ -14,7 +14,8 @@
 #               B/config.json is husk's own config.json (from `husk container
 #               inspect` of a container husk created and started) with only
 #               root.path and the sources of the /etc/hosts, /etc/hostname
-#               and /etc/resolv.conf bind mounts rewritten (the report lists
+#               and /etc/resolv.conf bind mounts (and of the files husk mounts
+#               from the container's directory, /run/.containerenv) rewritten (the report lists
 #               every changed field: seccomp, capabilities, masks, namespaces
 #               stay). B/rootfs is a plain directory: the image unpacked with
 #               `husk save --format oci-archive` + `umoci unpack --rootless`.
@@ -252,6 +253,13 @@ hbundle=$(jq -r '.[0].Bundle' "$DATA/inspect.json")
 for f in hosts hostname resolv.conf; do
 	as_user cp "$hbundle/$f" "$B/$f"
 done
+# Files husk bind-mounts from the container's own directory (the store's),
+# such as /run/.containerenv: copied into the bundle under their names.
+jq -r '.mounts[] | select(.source | test("/overlay-containers/[0-9a-f]+/userdata/")) | select(.destination | IN("/etc/hosts", "/etc/hostname", "/etc/resolv.conf") | not) | .source' \
+	"$DATA/husk-config.json" >"$DATA/own-files"
+while read -r f; do
+	as_user cp "$f" "$B/own-${f##*/}"
+done <"$DATA/own-files"
 U "${HUSK[@]}" rm bench-spec >/dev/null
 
 # The rootfs: a plain directory with the image's files.
@@ -271,7 +279,9 @@ as_user rm -rf "$W/umoci" "$W/oci" "$W/img.tar"
 jq --arg b "$B" '
 	.root.path = ($b + "/rootfs")
 	| .mounts |= map(if (.destination | IN("/etc/hosts", "/etc/hostname", "/etc/resolv.conf"))
-		then .source = ($b + "/" + (.destination | ltrimstr("/etc/"))) else . end)' \
+		then .source = ($b + "/" + (.destination | ltrimstr("/etc/")))
+		elif (.source | test("/overlay-containers/[0-9a-f]+/userdata/"))
+		then .source = ($b + "/own-" + (.source | split("/") | last)) else . end)' \
 	"$DATA/husk-config.json" | as_user tee "$B/config.json" >/dev/null
 as_user mkdir -p "$BO/merged"
 jq --arg m "$BO/merged" '.root.path = $m' "$B/config.json" | as_user tee "$BO/config.json" >/dev/null

@@ -71,6 +71,8 @@ func addContainerFlags(fs *pflag.FlagSet) *containerFlags {
 	fs.StringArrayVar(&o.Annotations, "annotation", nil, "add an annotation KEY=VALUE to the container's OCI config")
 	c.run = addRunFlags(fs, &o.Run)
 	addServiceFlags(fs, &o.Services)
+	addDeviceFlags(fs, &o.Devices)
+	addRestartFlag(fs, &o.Restart)
 	fs.SetNormalizeFunc(containerFlagAliases)
 	return c
 }

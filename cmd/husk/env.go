@@ -43,6 +43,13 @@ func (g *globalOptions) absStorePaths() error {
 		}
 		g.hooksDirs[i] = abs
 	}
+	for i, d := range g.cdiSpecDirs {
+		abs, err := filepath.Abs(d)
+		if err != nil {
+			return fmt.Errorf("--cdi-spec-dir %q: %w", d, err)
+		}
+		g.cdiSpecDirs[i] = abs
+	}
 	return nil
 }
 
@@ -136,6 +143,8 @@ func (a *app) runtimeEnv(store *storage.Store) (runtime.Env, error) {
 		Events:     a.journal(),
 		Secrets:    a.secretStore(),
 		HooksDirs:  a.hooksDirs(),
+		// Made absolute (absStorePaths); nil: the defaults.
+		CDISpecDirs: a.global.cdiSpecDirs,
 	}, nil
 }
 

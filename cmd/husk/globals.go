@@ -32,6 +32,9 @@ type globalOptions struct {
 	// hooksDirs (--hooks-dir) replace the default directories of OCI
 	// hook files.
 	hooksDirs []string
+	// cdiSpecDirs (--cdi-spec-dir) replace the default directories of
+	// CDI spec files.
+	cdiSpecDirs []string
 
 	// flags are the flags the settings were parsed from (which of them
 	// were given).
@@ -87,6 +90,8 @@ var listFlags = []listFlag{
 		func(g *globalOptions) *[]string { return &g.storageOpts }},
 	{"hooks-dir", "read OCI hook files (hooks.d, version 1.0.0) from this directory instead of the defaults (/usr/share/containers/oci/hooks.d, /etc/containers/oci/hooks.d, and rootless ~/.config/containers/oci/hooks.d); repeatable, later ones override files of the same name",
 		func(g *globalOptions) *[]string { return &g.hooksDirs }},
+	{"cdi-spec-dir", "read CDI spec files (for --device vendor.com/class=name) from this directory instead of the defaults (/etc/cdi, /var/run/cdi); repeatable, later ones take precedence",
+		func(g *globalOptions) *[]string { return &g.cdiSpecDirs }},
 }
 
 // args are the settings that were given (or taken from a container's

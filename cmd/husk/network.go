@@ -71,6 +71,7 @@ func newNetworkCommand(d networkDeps) *cobra.Command {
 func newNetworkCreateCommand(d networkDeps) *cobra.Command {
 	var o netns.NetworkOptions
 	var labelVals, labelFiles []string
+	var ignore bool
 	create := &cobra.Command{
 		Use:   "create [flags] NAME",
 		Short: "Define a bridge network",
@@ -84,6 +85,10 @@ func newNetworkCreateCommand(d networkDeps) *cobra.Command {
 				return withFlagNames(err)
 			}
 			n, err := s.Create(args[0], o)
+			if ignore && errors.Is(err, netns.ErrNetworkExists) {
+				fmt.Fprintln(cmd.OutOrStdout(), args[0])
+				return nil
+			}
 			if err != nil {
 				return err
 			}
@@ -95,6 +100,7 @@ func newNetworkCreateCommand(d networkDeps) *cobra.Command {
 	create.Flags().StringVar(&o.Subnet, "subnet", "", "IPv4 subnet in CIDR form (default: a free 10.89.N.0/24)")
 	create.Flags().StringVar(&o.Gateway, "gateway", "", "gateway address in the subnet (default: its first address)")
 	create.Flags().BoolVar(&o.Internal, "internal", false, "no route out of the network")
+	create.Flags().BoolVar(&ignore, "ignore", false, "do nothing (but print its name) when the network exists")
 	create.Flags().StringArrayVar(&labelVals, "label", nil, "set a label KEY=VALUE (KEY alone: an empty value)")
 	create.Flags().StringArrayVar(&labelFiles, "label-file", nil, "read labels from a file of KEY=VALUE lines")
 	return create

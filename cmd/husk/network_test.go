@@ -59,7 +59,7 @@ func TestNetworkCommand(t *testing.T) {
 		t.Errorf("ls --format table: %q %v", out, err)
 	}
 	out, err = run("ls", "--filter", "dangling=true", "--format", "{{.Name}}")
-	if err != nil || out != "free\nthird\n" {
+	if err != nil || out != "free\npodman\nthird\n" {
 		t.Errorf("ls --filter dangling=true: %q %v", out, err)
 	}
 	out, err = run("ls", "--filter", "name=^b", "--filter", "name=ird$", "--noheading")
@@ -71,7 +71,7 @@ func TestNetworkCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	var js []map[string]any
-	if err := json.Unmarshal([]byte(out), &js); err != nil || len(js) != 3 || js[2]["name"] != "third" || js[2]["subnets"].([]any)[0].(map[string]any)["subnet"] != "10.99.0.0/24" {
+	if err := json.Unmarshal([]byte(out), &js); err != nil || len(js) != 4 || js[2]["name"] != "podman" || js[3]["name"] != "third" || js[3]["subnets"].([]any)[0].(map[string]any)["subnet"] != "10.99.0.0/24" {
 		t.Errorf("ls --format json: %q %v", out, err)
 	}
 	if _, err := run("ls", "--filter", "color=red"); err == nil || !strings.Contains(err.Error(), "dangling, driver, id, label, name") {
@@ -92,8 +92,11 @@ func TestNetworkCommand(t *testing.T) {
 	if err != nil || out != "free\nthird\n" {
 		t.Errorf("prune: %q %v", out, err)
 	}
+	if _, err := run("rm", "podman"); err == nil || err.Error() != "default network podman cannot be removed" {
+		t.Errorf("rm podman: %v", err)
+	}
 	out, _ = run("ls", "-q")
-	if out != "busy\n" {
+	if out != "busy\npodman\n" {
 		t.Errorf("%q", out)
 	}
 	if out, err := run("rm", "-f", "busy"); err != nil || out != "busy\n" || len(removed) != 1 || removed[0] != "web" {

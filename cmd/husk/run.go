@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/husk-dev/husk/pkg/ctropts"
 	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/pull/ensure"
 	"github.com/husk-dev/husk/pkg/pull/pullopts"
@@ -83,6 +84,9 @@ func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containe
 	fio, err := cf.run.foregroundIO(&cfg, start && !cf.detach)
 	if err != nil {
 		return err
+	}
+	if err := ctropts.CheckRestartForeground(cfg, start && !cf.detach); err != nil {
+		return withFlagNames(err)
 	}
 	a.warnNoTerminal(cfg, start)
 	idFile, err := cf.run.reserveIDFile()

@@ -38,6 +38,9 @@ func (a *app) startExisting(ctx context.Context, env runtime.Env, c *runtime.Con
 	if err := c.Reload(); err != nil {
 		return err
 	}
+	if err := runtime.StepAsideRestart(c); err != nil {
+		return err
+	}
 	if c.Alive() {
 		if attach {
 			fmt.Fprintln(a.stdout, ref)

@@ -68,6 +68,7 @@ func (a *app) withVolumes(fn func(*storage.Store, *runtime.VolumeStore, []string
 
 func newVolumeCreateCommand(a *app) *cobra.Command {
 	var labelVals, labelFiles, optVals []string
+	var ignore bool
 	create := &cobra.Command{
 		Use:   "create [flags] NAME",
 		Short: "Create a named volume",
@@ -82,6 +83,10 @@ func newVolumeCreateCommand(a *app) *cobra.Command {
 				return err
 			}
 			v, err := vs.CreateWith(args[0], l, opts)
+			if ignore && errors.Is(err, runtime.ErrVolumeExists) {
+				fmt.Fprintln(a.stdout, args[0])
+				return nil
+			}
 			if err != nil {
 				return err
 			}
@@ -92,6 +97,7 @@ func newVolumeCreateCommand(a *app) *cobra.Command {
 	}
 	create.Flags().StringArrayVarP(&labelVals, "label", "l", nil, "set a label KEY=VALUE (KEY alone: an empty value)")
 	create.Flags().StringArrayVar(&labelFiles, "label-file", nil, "read labels from a file of KEY=VALUE lines")
+	create.Flags().BoolVar(&ignore, "ignore", false, "do nothing (but print its name) when the volume exists")
 	create.Flags().StringArrayVarP(&optVals, "opt", "o", nil, "local driver option KEY=VALUE: type=tmpfs (device=tmpfs, o=size=64m,mode=…), or o=bind with device=/PATH")
 	return create
 }

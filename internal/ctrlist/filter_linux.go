@@ -155,9 +155,12 @@ func matchValue(c *runtime.Container, k, v string) bool {
 	case "network":
 		return slices.Contains(networksOf(c), v)
 	case "restart-policy":
-		// husk has no restart policies yet: every container has none
-		// (podman's name for no --restart; "no" is an explicit one).
-		return v == "none"
+		// none is no --restart, as podman's ("no" is an explicit one).
+		name := c.Config.Restart.Name
+		if name == "" {
+			name = "none"
+		}
+		return name == v
 	}
 	// pod (no pods: podman skips a pod it cannot find) matches no
 	// container, as in podman for containers without one.

@@ -290,7 +290,7 @@ type HostConfig struct {
 	CpuRealtimeRuntime   int64                 `json:"CpuRealtimeRuntime"` //nolint:revive,stylecheck
 	CpusetCpus           string                `json:"CpusetCpus"`
 	CpusetMems           string                `json:"CpusetMems"`
-	Devices              []any                 `json:"Devices"`
+	Devices              []Device              `json:"Devices"`
 	DiskQuota            uint64                `json:"DiskQuota"`
 	KernelMemory         int64                 `json:"KernelMemory"`
 	MemoryReservation    int64                 `json:"MemoryReservation"`
@@ -307,4 +307,13 @@ type HostConfig struct {
 	// Init: --init runs an init as PID 1 (left out when false, as
 	// podman does).
 	Init bool `json:"Init,omitempty"`
+}
+
+// Device is a host device node given with --device, as podman prints it
+// (podman 4.3.1 rootless prints none, its nodes being bind mounts; husk
+// prints them, with the permissions asked for).
+type Device struct {
+	PathOnHost        string `json:"PathOnHost"`
+	PathInContainer   string `json:"PathInContainer"`
+	CgroupPermissions string `json:"CgroupPermissions"`
 }

@@ -53,10 +53,11 @@ func FromContainer(c *runtime.Container, src Source) Container {
 	}
 	out := Container{
 		Id: c.ID, Created: c.State.CreatedAt, Name: c.Name,
-		State:       stateOf(c, oci.Version),
-		Image:       c.Config.ImageID,
-		ImageDigest: src.ImageDigest,
-		ImageName:   cfg.Image, Rootfs: rootfsOf(c.Config),
+		State:        stateOf(c, oci.Version),
+		RestartCount: int32(c.State.RestartCount),
+		Image:        c.Config.ImageID,
+		ImageDigest:  src.ImageDigest,
+		ImageName:    cfg.Image, Rootfs: rootfsOf(c.Config),
 		StaticDir: c.Dir, OCIConfigPath: c.BundleSpec(),
 		ResolvConfPath: c.Dir + "/resolv.conf", HostnamePath: c.Dir + "/hostname", HostsPath: c.Dir + "/hosts",
 		PidFile:         pidFileOf(c),
@@ -136,6 +137,8 @@ func stateOf(c *runtime.Container, ociVersion string) State {
 	}
 	if !st.Running && !st.Paused {
 		st.Pid, st.ConmonPid = 0, 0
+		// Exited, its monitor waits the back-off to start it again.
+		st.Restarting = s.Restarting
 	}
 	return st
 }
@@ -239,6 +242,7 @@ func mountsOf(vols []runtime.VolumeSpec, volumePath func(string) string) []Mount
 			continue
 		case runtime.VolumeNamed:
 			m.Name, m.Driver = v.Source, "local"
+			m.Options = append([]string{"nosuid", "nodev"}, m.Options...)
 			if volumePath != nil {
 				m.Source = volumePath(v.Source)
 			}
@@ -298,7 +302,11 @@ func networkOf(c *runtime.Container, network func(string) (int, string)) Network
 		ns.IPAddress = c.State.Net.IP
 	}
 	mode := c.Config.NetworkMode()
-	if !netns.IsUserNetwork(mode) {
+	if c.State.Net != nil && c.State.Net.Mode == netns.ModeBridge && !netns.IsUserNetwork(mode) {
+		// On the built-in default network, under its name as podman's
+		// bridge containers are.
+		mode = netns.DefaultNetworkName
+	} else if !netns.IsUserNetwork(mode) {
 		return ns
 	}
 	el := &NetworkElement{IPAddress: ns.IPAddress, Links: nil, Aliases: []string{c.ID[:min(12, len(c.ID))]}}
@@ -347,12 +355,16 @@ func hostConfigOf(c *runtime.Container, src Source, oci *specs.Spec) HostConfig 
 		SecurityOpt: []string{}, Tmpfs: map[string]string{},
 		ShmSize: 65536000, Runtime: "oci", ConsoleSize: []uint{0, 0},
 		CpuShares: r.CPUShares, Memory: r.Memory, NanoCpus: int64(r.CPUs * 1e9),
-		BlkioWeight: r.BlkioWeight, CpusetCpus: r.CpusetCpus, Devices: []any{},
+		BlkioWeight: r.BlkioWeight, CpusetCpus: r.CpusetCpus, Devices: []Device{},
 		MemoryReservation: r.MemoryReservation, MemorySwap: r.MemorySwap, PidsLimit: r.PidsLimit,
 		Ulimits: []Ulimit{}, Init: k.Init,
+		RestartPolicy: RestartPolicy{Name: k.Restart.Name, MaximumRetryCount: k.Restart.MaxRetries},
 	}
 	if h.CgroupManager == "" {
 		h.CgroupManager = src.CgroupManager
+	}
+	for _, d := range k.Devices {
+		h.Devices = append(h.Devices, Device{PathOnHost: d.PathOnHost, PathInContainer: d.PathInContainer, CgroupPermissions: d.Permissions})
 	}
 	h.CgroupParent = k.CgroupParent
 	if k.CgroupsDisabled {

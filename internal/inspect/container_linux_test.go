@@ -77,11 +77,11 @@ func TestFromContainerRunning(t *testing.T) {
 	check("PortBindings", got.HostConfig.PortBindings, wantPorts)
 	check("IPAddress", got.NetworkSettings.IPAddress, "192.0.2.2")
 	check("Mounts", got.Mounts, []Mount{
-		{Type: "volume", Name: "v1", Source: "/vols/v1/_data", Destination: "/data", Driver: "local", Options: []string{"rbind"}, RW: true, Propagation: "rprivate"},
+		{Type: "volume", Name: "v1", Source: "/vols/v1/_data", Destination: "/data", Driver: "local", Options: []string{"nosuid", "nodev", "rbind"}, RW: true, Propagation: "rprivate"},
 		{Type: "image", Source: "reg/busybox", Destination: "/img"},
 		{Type: "bind", Source: "/tmp", Destination: "/t", Options: []string{"rbind"}, Propagation: "rshared"},
 	})
-	check("Binds", got.HostConfig.Binds, []string{"v1:/data:rw,rprivate,rbind", "/tmp:/t:ro,rshared,rbind"})
+	check("Binds", got.HostConfig.Binds, []string{"v1:/data:rw,rprivate,nosuid,nodev,rbind", "/tmp:/t:ro,rshared,rbind"})
 	check("Tmpfs", got.HostConfig.Tmpfs, map[string]string{"/run": "rw,rprivate,nosuid,nodev,size=1m"})
 	check("HostConfig", []any{got.HostConfig.AutoRemove, got.HostConfig.Dns, got.HostConfig.NetworkMode, got.HostConfig.CgroupManager},
 		[]any{true, []string{"1.1.1.1"}, "pasta", "cgroupfs"})

@@ -39,6 +39,21 @@ type Plan struct {
 // in leaves of a tree with controllers).
 const LeafName = "husk-session"
 
+// HelperName is the cgroup, in the delegated one, of the helpers the
+// user's containers share (the per-user network's pasta and waiter).
+const HelperName = "husk-network"
+
+// HelperDir is where helpers shared by the user's containers are born
+// (HelperName in the delegated cgroup), so that they are no command's
+// leftovers; "" where husk does not make cgroups itself (root, the
+// systemd manager, nothing delegated).
+func (info Info) HelperDir() string {
+	if !info.Rootless || info.Manager == ManagerSystemd || info.Mount == "" || info.Delegated == "" {
+		return ""
+	}
+	return filepath.Join(info.Mount, info.Delegated, HelperName)
+}
+
 // Plan decides (and for cgroupfs creates) a container's cgroup. Limits
 // must have passed Check.
 func (info Info) Plan(id string, r Resources, disabled bool) (Plan, error) {

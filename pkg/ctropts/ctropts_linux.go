@@ -59,6 +59,7 @@ type Options struct {
 	Rootfs       bool
 	CgroupParent string
 	Remove       bool
+	Restart      string // --restart (restart_linux.go)
 	LogOpts      []string
 	Limits       Limits
 	Cgroups      string
@@ -69,7 +70,9 @@ type Options struct {
 	Run RunFlags
 	// Services are --secret, --init, --init-path (services_linux.go).
 	Services ServiceFlags
-	Given    func(Option) bool
+	// Devices are --device and --device-cgroup-rule (devices_linux.go).
+	Devices DeviceFlags
+	Given   func(Option) bool
 	// LookupEnv reads husk's own environment for -e NAME (nil:
 	// os.LookupEnv).
 	LookupEnv func(string) (string, bool)
@@ -162,6 +165,12 @@ func (o *Options) Config(image string, args []string) (runtime.Config, error) {
 		return cfg, err
 	}
 	if err := o.Services.apply(&cfg); err != nil {
+		return cfg, err
+	}
+	if err := o.Devices.apply(&cfg); err != nil {
+		return cfg, err
+	}
+	if err := restart(&cfg, o.Restart); err != nil {
 		return cfg, err
 	}
 	cfg.Env = o.Run.inheritedEnv(o.lookupEnv())

@@ -11,16 +11,22 @@ import (
 	"github.com/husk-dev/husk/pkg/secrets"
 )
 
-// ServiceFlags are --secret, --init, --init-path and the healthcheck's
-// flags.
+// ServiceFlags are --secret, --init, --init-path, --sdnotify and the
+// healthcheck's flags.
 type ServiceFlags struct {
 	Secrets  []string
 	Init     bool
 	InitPath string
+	SdNotify string
 	Health   HealthFlags
 }
 
 func (f ServiceFlags) apply(cfg *runtime.Config) error {
+	mode, err := runtime.ParseSdNotify(f.SdNotify)
+	if err != nil {
+		return err
+	}
+	cfg.SdNotify = mode
 	if err := f.Health.apply(cfg); err != nil {
 		return err
 	}

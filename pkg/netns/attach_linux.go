@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/husk-dev/husk/internal/setting"
@@ -163,8 +162,7 @@ func (a *Attachment) startPasta(ctx context.Context, cfg Config) error {
 	cmd := exec.Command(path, pastaArgs(a.NetnsPath(), filepath.Join(a.dir, pidFile), cfg.Ports, cfg.HelperOpts, realRoot())...)
 	cmd.Stdout, cmd.Stderr = log, log
 	// Own session: a terminal's ^C for the container must not reach it.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	if err := cmd.Start(); err != nil {
+	if err := startIn(cmd, cfg.cgroup); err != nil {
 		return fmt.Errorf("start pasta: %w", err)
 	}
 	a.info = pastaInfo(cfg.HelperOpts)
@@ -265,7 +263,7 @@ func (a *Attachment) startSlirp(ctx context.Context, cfg Config) error {
 		return err
 	}
 	sock := slirpSocket(a.dir)
-	rd, err := startHelper(a.dir, logFile, pidFile, "slirp4netns", path, slirpArgs(a.NetnsPath(), sock, opts)...)
+	rd, err := startHelper(a.dir, logFile, pidFile, "slirp4netns", cfg.cgroup, path, slirpArgs(a.NetnsPath(), sock, opts)...)
 	if err != nil {
 		return err
 	}
@@ -308,7 +306,7 @@ func (a *Attachment) startSlirp(ctx context.Context, cfg Config) error {
 // session, stdout and stderr in DIR/LOGNAME, its pid in DIR/PIDNAME, and as
 // fd 3 the write end of a pipe whose read end is returned (the helper
 // writes to it, or closes it, once ready). It is reaped whenever it ends.
-func startHelper(dir, logName, pidName, what, path string, args ...string) (*os.File, error) {
+func startHelper(dir, logName, pidName, what, cgroup, path string, args ...string) (*os.File, error) {
 	log, err := os.Create(filepath.Join(dir, logName))
 	if err != nil {
 		return nil, err
@@ -322,8 +320,7 @@ func startHelper(dir, logName, pidName, what, path string, args ...string) (*os.
 	cmd := exec.Command(path, args...)
 	cmd.Stdout, cmd.Stderr = log, log
 	cmd.ExtraFiles = []*os.File{wr}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	if err := cmd.Start(); err != nil {
+	if err := startIn(cmd, cgroup); err != nil {
 		rd.Close()
 		return nil, fmt.Errorf("start %s: %w", what, err)
 	}

@@ -115,15 +115,20 @@ func (s *Networks) Create(name string, o NetworkOptions) (Network, error) {
 	return n, nil
 }
 
-// List returns all definitions, by name.
+// List returns all definitions, the built-in default network among them,
+// by name.
 func (s *Networks) List() ([]Network, error) {
 	entries, err := os.ReadDir(s.dir)
 	if err != nil {
 		return nil, err
 	}
-	var out []Network
+	def := DefaultNetwork()
+	def.Created = time.Now().UTC() // as podman shows its default network
+	out := []Network{def}
 	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".json") {
+		// A definition named as the default one (made before it was
+		// built in) is shadowed by it.
+		if !strings.HasSuffix(e.Name(), ".json") || e.Name() == DefaultNetworkName+".json" {
 			continue
 		}
 		n, err := s.read(strings.TrimSuffix(e.Name(), ".json"))
@@ -164,11 +169,15 @@ func (s *Networks) Get(nameOrID string) (Network, error) {
 }
 
 // Remove deletes a definition. The caller checks that no container uses
-// it (containers are not this package's).
+// it (containers are not this package's). The default network is built
+// in and cannot be removed.
 func (s *Networks) Remove(nameOrID string) (Network, error) {
 	n, err := s.Get(nameOrID)
 	if err != nil {
 		return n, err
+	}
+	if IsDefaultNetwork(n) {
+		return n, ErrDefaultNetwork
 	}
 	if err := os.Remove(filepath.Join(s.dir, n.Name+".json")); err != nil {
 		return n, fmt.Errorf("remove network %q: %w", n.Name, err)

@@ -52,8 +52,18 @@ func TestNetworks(t *testing.T) {
 		t.Errorf("second automatic subnet: %+v %v", c, err)
 	}
 	all, err := s.List()
-	if err != nil || len(all) != 3 || all[0].Name != "back" {
+	// The built-in default network is listed with the others, by name.
+	if err != nil || len(all) != 4 || all[0].Name != "back" || all[3].Name != DefaultNetworkName || !IsDefaultNetwork(all[3]) {
 		t.Errorf("%+v %v", all, err)
+	}
+	if got, err := s.Get(DefaultNetworkName); err != nil || got.Subnet != DefaultNetwork().Subnet {
+		t.Errorf("Get(default): %+v %v", got, err)
+	}
+	if _, err := s.Remove(DefaultNetworkName); !errors.Is(err, ErrDefaultNetwork) {
+		t.Errorf("Remove(default): %v", err)
+	}
+	if _, err := s.Create(DefaultNetworkName, NetworkOptions{}); !errors.Is(err, ErrNetworkExists) {
+		t.Errorf("Create(default's name): %v", err)
 	}
 	if got, err := s.Get(a.ID[:12]); err != nil || got.Name != "front" {
 		t.Errorf("by id: %+v %v", got, err)

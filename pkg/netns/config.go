@@ -40,6 +40,9 @@ type Config struct {
 	DNSOptions []string `json:"dnsOptions,omitempty"`
 	// AddHosts are "NAME:IP" entries for /etc/hosts.
 	AddHosts []string `json:"addHosts,omitempty"`
+	// cgroup is where the helper is born (startIn): set for the per-user
+	// network's, which is no command's.
+	cgroup string
 }
 
 // PortMapping publishes Range ports from HostIP:HostPort to
@@ -118,9 +121,9 @@ func (c Config) OwnNamespace() bool { return c.UsesNamespace() || IsUserNetwork(
 func ParseNetworkFlag(s string) (mode string, opts []string, err error) {
 	name, rest, hasOpts := strings.Cut(s, ":")
 	switch name {
-	case "", "private", "bridge":
-		// bridge is what docker users type; rootless it is a private
-		// namespace.
+	case "", "private", "bridge", DefaultNetworkName:
+		// bridge is what docker users type, and podman names its default
+		// network: all of them mean the default network.
 		if hasOpts {
 			return "", nil, setting.Errorf("{network} %q: %s takes no options", s, name)
 		}

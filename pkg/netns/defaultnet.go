@@ -1,6 +1,7 @@
 package netns
 
 import (
+	"errors"
 	"fmt"
 	"net"
 )
@@ -42,6 +43,10 @@ next:
 	}
 	return n
 }
+
+// ErrDefaultNetwork is returned for removing the default network, in
+// podman's words.
+var ErrDefaultNetwork = errors.New("default network " + DefaultNetworkName + " cannot be removed")
 
 // IsDefaultNetwork reports whether nw is the built-in default network.
 func IsDefaultNetwork(nw Network) bool { return nw.ID == DefaultNetworkID }

@@ -34,6 +34,9 @@ func (s *Networks) RemoveUnused(ctx context.Context, nameOrID string, u InUse, f
 	if err != nil {
 		return "", err
 	}
+	if IsDefaultNetwork(n) {
+		return "", ErrDefaultNetwork
+	}
 	users, err := u.Users(ctx, n.Name)
 	if err != nil {
 		return "", err
@@ -65,7 +68,7 @@ func (s *Networks) PruneMatching(ctx context.Context, u InUse, match func(Networ
 	}
 	var removed []string
 	for _, n := range all {
-		if match != nil && !match(n) {
+		if IsDefaultNetwork(n) || (match != nil && !match(n)) {
 			continue
 		}
 		users, err := u.Users(ctx, n.Name)

@@ -60,7 +60,7 @@ func lingerPid(runDir string) int {
 }
 
 // startLinger starts the waiter, with the lock held and no member left.
-func startLinger(runDir string, d time.Duration) error {
+func startLinger(runDir string, d time.Duration, cgroup string) error {
 	exe, err := os.Executable()
 	if err != nil {
 		return fmt.Errorf("find husk's executable: %w", err)
@@ -68,8 +68,7 @@ func startLinger(runDir string, d time.Duration) error {
 	cmd := exec.Command(exe, LingerCommand, NetnsPath(runDir, userNetID))
 	cmd.Env = append(os.Environ(), childenv.NetLingerSleep+"="+strconv.Itoa(int(d/time.Second)))
 	// Own session: a terminal's ^C for a container must not reach it.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	if err := cmd.Start(); err != nil {
+	if err := startIn(cmd, cgroup); err != nil {
 		return fmt.Errorf("start the network namespace's waiter: %w", err)
 	}
 	go func() { _ = cmd.Wait() }()
@@ -91,7 +90,7 @@ func linger(runDir string, st *userState, d time.Duration) error {
 	}
 	stopLinger(runDir)
 	st.WakeAt = until
-	return startLinger(runDir, d)
+	return startLinger(runDir, d, st.Cgroup)
 }
 
 // stopLinger ends the waiter (not this process, if it is the waiter).

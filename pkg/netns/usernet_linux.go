@@ -64,6 +64,10 @@ type UserAttachOptions struct {
 	// UserNS makes the container's namespace inside a user namespace of
 	// its own (see UserNS); nil for none.
 	UserNS *UserNS
+	// Cgroup is the cgroup v2 directory the per-user namespace's helpers
+	// are born in when this attach starts them ("": the caller's; see
+	// startIn).
+	Cgroup string
 }
 
 // AttachUser creates container id's network namespace on user network nw:
@@ -138,7 +142,7 @@ func attachUserLocked(ctx context.Context, runDir, id string, nw Network, o User
 	}()
 	if !rootlessAlive(runDir) || st.staleUserNS() {
 		var wait func() error
-		if st, wait, err = remakeRootless(ctx, runDir); err != nil {
+		if st, wait, err = remakeRootless(ctx, runDir, o.Cgroup); err != nil {
 			return Info{}, err
 		}
 		waits = append(waits, wait)
@@ -155,7 +159,7 @@ func attachUserLocked(ctx context.Context, runDir, id string, nw Network, o User
 	if nw.DNS && dnsPid(runDir) == 0 {
 		// Only networks with DNS need the server: the default network
 		// costs no process of husk's.
-		wait, err := startDNS(ctx, runDir, o.Exe)
+		wait, err := startDNS(ctx, runDir, o.Exe, st.Cgroup)
 		if err != nil {
 			return Info{}, err
 		}
@@ -192,12 +196,13 @@ func attachUserLocked(ctx context.Context, runDir, id string, nw Network, o User
 }
 
 // remakeRootless replaces what is left of the rootless namespace with a
-// new one and a new state; wait waits for its helper.
-func remakeRootless(ctx context.Context, runDir string) (st *userState, wait func() error, err error) {
+// new one and a new state, its helpers born in cgroup ("": the caller's);
+// wait waits for its helper.
+func remakeRootless(ctx context.Context, runDir, cgroup string) (st *userState, wait func() error, err error) {
 	if err := teardownRootless(runDir); err != nil {
 		return nil, nil, err
 	}
-	st = &userState{Networks: map[string]*netState{}, UserNS: currentUserNS()}
+	st = &userState{Networks: map[string]*netState{}, UserNS: currentUserNS(), Cgroup: cgroup}
 	wait, err = createRootless(ctx, runDir, st)
 	if err == nil {
 		err = st.write(filepath.Join(runDir, userStateFile))
@@ -258,7 +263,7 @@ func dnsPid(runDir string) int {
 // wait waits for it. pasta gets -4 where IPv4 does (the networks are IPv4
 // only): its IPv6 frame buffers are 9.7 MiB of its 29.
 func createRootless(ctx context.Context, runDir string, st *userState) (wait func() error, err error) {
-	cfg := Config{Mode: ModePrivate}
+	cfg := Config{Mode: ModePrivate, cgroup: st.Cgroup}
 	if h, err := ChooseHelper(ModePrivate); err == nil && h == ModePasta && ipv4Only() {
 		cfg.HelperOpts = []string{"-4"}
 	}
@@ -303,7 +308,7 @@ func ipv4Only() bool {
 
 // startDNS starts the DNS server in the rootless namespace; the returned
 // wait waits until it serves.
-func startDNS(ctx context.Context, runDir, exe string) (func() error, error) {
+func startDNS(ctx context.Context, runDir, exe, cgroup string) (func() error, error) {
 	dir := filepath.Join(runDir, userNetID)
 	rpath := filepath.Join(dir, nsFile)
 	var rd *os.File
@@ -311,7 +316,7 @@ func startDNS(ctx context.Context, runDir, exe string) (func() error, error) {
 		// Started from this thread, the server lives in the rootless
 		// namespace.
 		var err error
-		rd, err = startHelper(dir, dnsLogFile, dnsPidFile, "the DNS server", exe, DNSCommand, filepath.Join(runDir, userStateFile), rpath)
+		rd, err = startHelper(dir, dnsLogFile, dnsPidFile, "the DNS server", cgroup, exe, DNSCommand, filepath.Join(runDir, userStateFile), rpath)
 		return err
 	})
 	if err != nil {
@@ -728,7 +733,7 @@ func (a *Attachment) startForwarder(ctx context.Context, runDir string, o UserAt
 	if err := os.WriteFile(filepath.Join(a.dir, portsFile), b, 0o600); err != nil {
 		return err
 	}
-	rd, err := startHelper(a.dir, logFile, pidFile, "the port forwarder", o.Exe, PortsCommand, a.NetnsPath(), NetnsPath(runDir, userNetID), filepath.Join(a.dir, portsFile))
+	rd, err := startHelper(a.dir, logFile, pidFile, "the port forwarder", "", o.Exe, PortsCommand, a.NetnsPath(), NetnsPath(runDir, userNetID), filepath.Join(a.dir, portsFile))
 	if err != nil {
 		return err
 	}

@@ -36,6 +36,9 @@ type userState struct {
 	// no member; WakeAt is when its waiter wakes (linger_linux.go).
 	IdleUntil int64 `json:"idleUntil,omitempty"`
 	WakeAt    int64 `json:"wakeAt,omitempty"`
+	// Cgroup is the cgroup v2 directory its helpers are born in ("": the
+	// cgroup of the command that started them).
+	Cgroup string `json:"cgroup,omitempty"`
 }
 
 // netState is one network's bridge and members.

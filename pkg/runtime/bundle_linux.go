@@ -65,7 +65,7 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 	if err != nil {
 		return nil, err
 	}
-	mounts = append(mounts, vm...)
+	mounts = append(append(mounts, vm...), deviceMounts(cfg.Devices)...)
 	s, err := spec.Generate(spec.Options{
 		Rootfs:          rootfs,
 		Args:            spec.ProcessArgs(img, cfg.Entrypoint, cfg.Command),
@@ -95,7 +95,7 @@ func buildSpec(ctx context.Context, env Env, c *Container, rootfs string, np net
 	if err != nil {
 		return nil, err
 	}
-	return s, addServices(env, c, s, uidMap, gidMap)
+	return s, addServicesAndCDI(env, c, s, uidMap, gidMap)
 }
 
 // defaultEnv is husk's environment for a container, below the image's.
@@ -269,7 +269,8 @@ func namedVolumeMount(env Env, rootfs string, v VolumeSpec, owner idPair) (spec.
 	if err := chownForU(v, src, owner); err != nil {
 		return spec.Mount{}, err
 	}
-	opts := []string{"rprivate"}
+	// nosuid and nodev, as podman mounts named volumes.
+	opts := []string{"nosuid", "nodev", "rprivate"}
 	if v.ReadOnly {
 		opts = append(opts, "ro")
 	}

@@ -143,12 +143,16 @@ func placeCgroup(env Env, c *Container, spec *specs.Spec) (cgroups.Plan, *os.Fil
 	if env.Cgroups == nil {
 		return cgroups.Plan{}, nil, nil
 	}
+	rules, err := deviceRules(env, c)
+	if err != nil {
+		return cgroups.Plan{}, nil, err
+	}
 	plan, err := env.Cgroups.PlanIn(c.Config.CgroupParent, c.ID, c.Config.Resources, c.Config.CgroupsDisabled)
 	if err != nil {
 		return plan, nil, err
 	}
 	spec.Linux.CgroupsPath = plan.SpecPath
-	spec.Linux.Resources = plan.Resources
+	spec.Linux.Resources = withDeviceRules(plan.Resources, rules)
 	if !plan.SpawnInto {
 		return plan, nil, nil
 	}

@@ -19,30 +19,6 @@ import (
 	"github.com/husk-dev/husk/pkg/storage"
 )
 
-// VolumeKind says what a --volume/--mount entry is.
-type VolumeKind string
-
-const (
-	VolumeBind  VolumeKind = "bind"
-	VolumeTmpfs VolumeKind = "tmpfs"
-	VolumeNamed VolumeKind = "volume"
-	// VolumeRamfs and VolumeDevpts are --mount type=ramfs and type=devpts.
-	VolumeRamfs  VolumeKind = "ramfs"
-	VolumeDevpts VolumeKind = "devpts"
-)
-
-// VolumeSpec is one parsed -v, --mount or --tmpfs entry.
-type VolumeSpec struct {
-	Kind        VolumeKind `json:"kind"`
-	Source      string     `json:"source,omitempty"` // host path or volume name
-	Destination string     `json:"destination"`
-	ReadOnly    bool       `json:"readOnly,omitempty"`
-	Options     []string   `json:"options,omitempty"` // tmpfs size=, mode=; bind propagation
-	// Anonymous marks a volume made for this container (-v /dst, the
-	// image's VOLUME): --rm and rm -v remove it with the container.
-	Anonymous bool `json:"anonymous,omitempty"`
-}
-
 // Config is what the user asked for when creating a container; it is kept
 // with the container so start can build the bundle again.
 type Config struct {
@@ -90,13 +66,19 @@ type Config struct {
 	Resources cgroups.Resources `json:"resources"`
 	// CgroupsDisabled runs the container without a cgroup of its own.
 	CgroupsDisabled bool `json:"cgroupsDisabled,omitempty"`
+	// SdNotify is how a service waiting for the container learns it runs
+	// ("": conmon; sdnotify_linux.go).
+	SdNotify SdNotifyMode `json:"sdNotify,omitempty"`
 	// RunOptions are the settings of run's later flags (runopts_linux.go).
 	RunOptions
 	// Services are --secret and --init (services_linux.go).
 	Services
 	// PidFiles get the pids at each start (pidfiles_linux.go).
 	PidFiles
+	DeviceOptions
 	Isolation
+	// Restart is --restart (restart_linux.go).
+	Restart RestartPolicy `json:"restart"`
 }
 
 // Status is a container's lifecycle state.
@@ -139,6 +121,8 @@ type State struct {
 	Net *netns.Info `json:"netInfo,omitempty"`
 	// Paused: the container's cgroup is frozen.
 	Paused bool `json:"paused,omitempty"`
+	// RestartState is what its restart policy did (restart_linux.go).
+	RestartState
 }
 
 // Container is a container record: the storage container plus husk's

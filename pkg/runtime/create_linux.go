@@ -118,6 +118,9 @@ func checkCreate(env Env, cfg *Config) error {
 	if err := resolveServices(env, cfg); err != nil {
 		return err
 	}
+	if err := resolveDevices(env, cfg); err != nil {
+		return err
+	}
 	return addVolumesFrom(env, cfg)
 }
 

@@ -45,6 +45,9 @@ type Env struct {
 	// HooksDirs are the directories of OCI hook files, later ones
 	// overriding files of the same name in earlier ones.
 	HooksDirs []string
+	// CDISpecDirs are the directories of CDI spec files (nil: the
+	// defaults, DefaultCDISpecDirs).
+	CDISpecDirs []string
 	// MonitorWaiter: the program links internal/monwait's C waiter (see
 	// Monitor), which a monitor then hands the waiting over to.
 	MonitorWaiter bool
@@ -69,6 +72,9 @@ type Stdio struct {
 	// create fails, instead of through a gate that needs a goroutine.
 	handover   func(pid int, master *os.File)
 	heldStderr *os.File
+	// monitored: the process waits as the container's monitor, which
+	// restarts it as its restart policy says (restart_linux.go).
+	monitored bool
 }
 
 // ErrCannotInvoke and ErrCommandNotFound classify runtime errors about the

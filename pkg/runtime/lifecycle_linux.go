@@ -118,7 +118,7 @@ func Refresh(env Env, c *Container) error {
 		return reconcileStart(env, c)
 	}
 	if c.State.Status != StatusRunning {
-		return nil
+		return clearStaleRestart(c)
 	}
 	if c.Alive() {
 		return nil
@@ -200,6 +200,10 @@ func Kill(env Env, c *Container, sig syscall.Signal) error {
 	if err := Refresh(env, c); err != nil {
 		return err
 	}
+	// Killed by the user, it stays stopped, as podman's.
+	if ended, err := stopRestarts(c); err != nil || (ended && !c.Alive()) {
+		return err
+	}
 	if !c.Alive() {
 		return fmt.Errorf("%w: %s", ErrNotRunning, c.Name)
 	}
@@ -264,6 +268,11 @@ func waitExit(ctx context.Context, env Env, c *Container, early bool) (int, erro
 // up to timeout, then kills the container with SIGKILL.
 func Stop(ctx context.Context, env Env, c *Container, timeout time.Duration) error {
 	if err := Refresh(env, c); err != nil {
+		return err
+	}
+	// Stopped by the user, it stays stopped (also when it was waiting
+	// to restart).
+	if _, err := stopRestarts(c); err != nil {
 		return err
 	}
 	if !c.Alive() {

@@ -71,7 +71,14 @@ func FinishMonitor(ctx context.Context, env Env, c *Container) error {
 	if err := markStarting(c); err != nil {
 		return err
 	}
+	// Caught from here: the user ending a restart policy (stopRestarts)
+	// ends this process once the teardown is done.
+	var sigs chan os.Signal
+	if c.Config.Restart.Restarts() {
+		sigs = restartSignals()
+	}
 	s := starterFromRecord(env, c)
+	s.stdio.monitored = true
 	code := -1
 	if e, ok := readExit(c); ok {
 		code, s.exitTime = e.code, e.at
@@ -82,7 +89,7 @@ func FinishMonitor(ctx context.Context, env Env, c *Container) error {
 	if terr := s.teardown(); terr != nil && err == nil {
 		err = terr
 	}
-	return err
+	return superviseRestarts(ctx, env, c, err, sigs)
 }
 
 // starterFromRecord is the starter of a running container as its record

@@ -148,7 +148,17 @@ func SpawnMonitor(c *Container, argv []string, startLock *os.File) error {
 // fails, in a program without the waiter (env.MonitorWaiter) or with
 // HUSK_MONITOR_GO set, the monitor waits here in Go.
 func Monitor(ctx context.Context, env Env, c *Container) error {
-	r := inheritedReporter()
+	// The user's start, not the restart policy's (superviseRestarts).
+	c.State.Restarting = false
+	err := monitorOnce(ctx, env, c, inheritedReporter())
+	// In Go: the container exited (and its policy may restart it).
+	return superviseRestarts(ctx, env, c, err, nil)
+}
+
+// monitorOnce starts c and hands it over to the C waiter; r is told how
+// the start went. It returns when the start failed, or in Go after the
+// container exited.
+func monitorOnce(ctx context.Context, env Env, c *Container, r *startReporter) error {
 	out, err := openMonitorOutput(c)
 	if err != nil {
 		r.report(err)
@@ -168,7 +178,7 @@ func Monitor(ctx context.Context, env Env, c *Container) error {
 	var reaper *orphanReaper
 	defer func() { reaper.stop() }()
 	var checks *HealthChecks
-	stdio := Stdio{Stdin: in.reader(), Stdout: out.stdoutW, Stderr: out.stderrW}
+	stdio := Stdio{Stdin: in.reader(), Stdout: out.stdoutW, Stderr: out.stderrW, monitored: true}
 	if !env.MonitorWaiter || os.Getenv(childenv.MonitorGo) != "" {
 		out.copy()
 		in.serve()

@@ -23,6 +23,18 @@ func Connect(env Env, c *Container, name string) error {
 	if err != nil {
 		return err
 	}
+	if netns.IsDefaultNetwork(nw) {
+		return changeNetwork(env, c, func(mode string) (string, error) {
+			switch {
+			case mode == netns.ModePrivate && len(c.Config.Net.HelperOpts) == 0:
+				return "", fmt.Errorf("container %s is already connected to network %s", c.Name, nw.Name)
+			case mode != netns.ModeNone:
+				return "", fmt.Errorf("container %s is on network %s, and a husk container is on one network: disconnect it first (husk network disconnect %s %s)",
+					c.Name, shownMode(mode), shownMode(mode), c.Name)
+			}
+			return netns.ModePrivate, nil
+		})
+	}
 	return changeNetwork(env, c, func(mode string) (string, error) {
 		switch {
 		case mode == nw.Name:
@@ -45,6 +57,15 @@ func Disconnect(env Env, c *Container, name string) error {
 	nw, err := userNetwork(env, name)
 	if err != nil {
 		return err
+	}
+	if netns.IsDefaultNetwork(nw) {
+		// Off the default network is no network.
+		return changeNetwork(env, c, func(mode string) (string, error) {
+			if mode != netns.ModePrivate || len(c.Config.Net.HelperOpts) > 0 {
+				return "", fmt.Errorf("%w: container %s is not connected to network %s", ErrNotConnected, c.Name, nw.Name)
+			}
+			return netns.ModeNone, nil
+		})
 	}
 	return changeNetwork(env, c, func(mode string) (string, error) {
 		if mode != nw.Name {

@@ -156,7 +156,11 @@ func prepareNetwork(ctx context.Context, env Env, c *Container) (netPlan, error)
 		if err != nil {
 			return netPlan{}, err
 		}
-		a, err := netns.AttachUser(ctx, netRunDir(env), c.ID, nw, netns.UserAttachOptions{Name: c.Name, Ports: n.Ports, UserNS: keepIDUserNS(env, c)})
+		o := netns.UserAttachOptions{Name: c.Name, Ports: n.Ports, UserNS: keepIDUserNS(env, c)}
+		if env.Cgroups != nil {
+			o.Cgroup = env.Cgroups.HelperDir()
+		}
+		a, err := netns.AttachUser(ctx, netRunDir(env), c.ID, nw, o)
 		if err != nil {
 			return netPlan{}, err
 		}

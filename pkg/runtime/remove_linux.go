@@ -32,6 +32,12 @@ func Remove(ctx context.Context, env Env, c *Container, force bool) error {
 	} else if err != nil {
 		return err
 	}
+	// Its monitor must neither restart it nor wait to.
+	if force || !c.Alive() {
+		if _, err := stopRestarts(c); err != nil {
+			return err
+		}
+	}
 	if c.Alive() {
 		if !force {
 			return setting.Errorf("cannot remove container %s: %w: stop it first or use {force}", c.Name, ErrContainerRunning)

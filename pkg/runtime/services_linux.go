@@ -43,5 +43,8 @@ func addServices(env Env, c *Container, s *specs.Spec, uidMap, gidMap []spec.IDM
 	if err := addSecrets(env, c, s, uidMap, gidMap); err != nil {
 		return err
 	}
+	if err := addNotifySocket(c, s); err != nil {
+		return err
+	}
 	return addInit(c, s)
 }

@@ -31,6 +31,9 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 	if err := checkResources(env, c.Config); err != nil {
 		return 0, err
 	}
+	if !stdio.monitored {
+		c.State.Restarting = false // a start in the foreground is the user's
+	}
 	s := &starter{env: env, c: c, stdio: stdio, t0: time.Now()}
 	defer func() {
 		if rerr := s.teardown(); rerr != nil && err == nil {
@@ -209,6 +212,7 @@ func (s *starter) created(pid int) error {
 	c.State.Net = &s.net.info
 	c.State.Status, c.State.Pid, c.State.StartedAt = StatusRunning, pid, time.Now().UTC()
 	c.State.StartTicks, c.State.ExitCode, c.State.Error = procStartTicks(pid), 0, ""
+	noteRestartOnStart(c)
 	if err := c.SaveState(); err != nil {
 		return err
 	}
@@ -229,6 +233,7 @@ func (s *starter) running(pid int) {
 	s.ran = true
 	unmarkStarting(s.c)
 	RecordEvent(s.env, s.c, events.Start)
+	notifyStarted(s.c)
 	if s.stdio.Started != nil {
 		s.stdio.Started(pid)
 	}
@@ -242,7 +247,11 @@ func (s *starter) exited(code int, err error) error {
 		s.exitTime = time.Now().UTC()
 	}
 	c.State.Status, c.State.Pid, c.State.ExitCode, c.State.FinishedAt = StatusExited, 0, code, s.exitTime
-	c.State.MonitorPid, c.State.Paused = 0, false
+	c.State.Paused = false
+	// A monitor that restarts the container stays its MonitorPid.
+	if s.planRestart(code, err); !c.State.Restarting {
+		c.State.MonitorPid = 0
+	}
 	recordEvent(s.env, c, events.Died, events.ExitCode(code))
 	if serr := c.SaveState(); serr != nil && err == nil {
 		// "rm -f" from another shell may have removed the container

@@ -28,7 +28,7 @@ expect_nothing_created() {
 	run_husk volume ls -q
 	expect_eq "$output" "" "volumes" || return 1
 	run_husk network ls -q
-	expect_eq "$output" "" "networks"
+	expect_eq "$output" "podman" "networks (the built-in default one only)"
 }
 
 # refused_run WHAT -- ARGS...: husk run --rm ARGS and husk create ARGS
@@ -77,7 +77,7 @@ subid_count() {
 	run_husk volume ls -q
 	expect_eq "$output" "vkeep" "volumes"
 	run_husk network ls -q
-	expect_eq "$output" "nkeep" "networks"
+	expect_eq "$output" "$(printf 'nkeep\npodman')" "networks (and the built-in default one)"
 	run_husk images -q
 	expect_eq "${#lines[@]}" 1 "images"
 	run_husk rm keep

@@ -60,7 +60,7 @@ need_ctrl() {
 # user's other sessions share that cgroup, so compare sets, never counts.
 cg_dirs() {
 	[[ -n $CG_DELEG ]] || return 0
-	ls -A "$(deleg_dir)" | grep '^husk-' | grep -vx husk-session | sort || true
+	ls -A "$(deleg_dir)" | grep '^husk-' | grep -vx -e husk-session -e husk-network | sort || true
 }
 
 # cgroups_left_since BEFORE: the husk-* cgroups that are not in BEFORE (a
@@ -226,6 +226,28 @@ expect_nothing_new() {
 
 	run_husk rm -f place
 	[[ ! -e $cg ]] || die "$cg is still there after rm -f"
+}
+
+@test "the default network's pasta and idle waiter are born in <delegated>/husk-network, not in the cgroup of the command that started them" {
+	need_delegated
+	command -v pasta >/dev/null && command -v nft >/dev/null ||
+		skip "the default network is a bridge served by one pasta only with pasta and nft"
+	local netdir="$XDG_RUNTIME_DIR/husk/storage/husk-netns" want="${CG_DELEG%/}/husk-network" p
+	HUSK_NET_LINGER=60 run_husk run -d --name nethelp "$R/busybox" sleep 600
+	local pastas
+	pastas=$(user_pids_with "$netdir/usernet/netns" | grep -E '^[0-9]+: [^ ]*pasta ' | cut -d: -f1)
+	[[ -n $pastas ]] || die "no pasta serves $netdir/usernet/netns"
+	for p in $pastas; do
+		expect_eq "$(my_cgroup "$p")" "$want" "cgroup of the shared pasta $p"
+	done
+	HUSK_NET_LINGER=60 run_husk rm -f nethelp
+	local waiter
+	waiter=$(user_pids_with "__netlinger $netdir/" | cut -d: -f1)
+	[[ -n $waiter ]] || die "no idle waiter after the last container left"
+	expect_eq "$(my_cgroup "$waiter")" "$want" "cgroup of the idle waiter $waiter"
+	expect_eq "$(my_cgroup $$)" "$CG_OWN" "the test shell's cgroup"
+	run_husk rm -a
+	expect_eq "$(user_pids_with "$netdir/usernet/")" "" "the shared helpers after rm -a"
 }
 
 @test "exec: the new process joins the container's cgroup (frozen, counted and killed with it)" {

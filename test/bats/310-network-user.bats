@@ -56,7 +56,7 @@ SERVE='while :; do echo "hello from $(hostname)" | nc -l -p 80; done'
 	run_husk 125 network create host
 	expect_contains "$stderr" "reserved"
 	run_husk network ls -q
-	expect_eq "$output" "$(printf 'tnet\ntnet2')"
+	expect_eq "$output" "$(printf 'podman\ntnet\ntnet2')" "the built-in default network and the two"
 	run_husk network inspect tnet2
 	expect_valid_json
 	expect_contains "$output" '"subnet": "10.97.3.0/24"'
@@ -68,7 +68,7 @@ SERVE='while :; do echo "hello from $(hostname)" | nc -l -p 80; done'
 	run_husk network prune -f
 	expect_eq "$output" tnet2
 	run_husk network ls -q
-	expect_eq "$output" ""
+	expect_eq "$output" podman "the built-in default network stays"
 	run_husk 125 run --rm --network nosuchnet "$R/busybox" true
 	expect_contains "$stderr" "no such network"
 	expect_contains "$stderr" "husk network create nosuchnet"

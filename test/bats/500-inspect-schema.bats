@@ -240,6 +240,43 @@ same_schema() {
 	fi
 }
 
+@test "a named volume is mounted nosuid and nodev, as podman mounts it" {
+	run_husk run --rm --network none -v b500v:/data "$R/busybox" sh -c 'grep " /data " /proc/self/mountinfo'
+	expect_match "$output" ' /data [^ ]*nosuid' "mount options of /data"
+	expect_match "$output" ' /data [^ ]*nodev' "mount options of /data"
+}
+
+@test "the default network: network ls and inspect show \"podman\", rm refuses it, and its containers are on it" {
+	run_husk network ls --format '{{.Name}} {{.Driver}}'
+	expect_contains "$output" "podman bridge"
+	local nf='{{.Name}} {{.ID}} {{.Driver}} {{.Internal}} {{.DNSEnabled}} {{len .Subnets}}'
+	run_husk network inspect --format "$nf" podman
+	expect_eq "$output" "podman 2f259bab93aaaaa2542ba43ef33eb990d0999ee1b9924b557b7be53c0b7a1bb9 bridge false false 1"
+	run_husk 125 network rm podman
+	expect_eq "$stderr" "husk: default network podman cannot be removed"
+	run_husk 125 network create podman
+	run_husk network ls --filter name=^podman$ --format '{{.Name}}'
+	expect_eq "$output" podman "still there after rm and create"
+	if [[ -z $PODMAN_PROBLEM ]]; then
+		expect_eq "$("$HUSK" network inspect --format "$nf" podman)" "$(P network inspect --format "$nf" podman)" "husk and podman: $nf"
+		run --separate-stderr P network rm podman
+		expect_eq "$status $stderr" "125 Error: default network podman cannot be removed" "podman's"
+		same_schema "network inspect podman" network inspect podman -- network inspect podman
+	fi
+	if command -v nft >/dev/null; then
+		# Rootless podman 4.3.1 puts web on slirp4netns; rootful podman and
+		# podman 5 name the bridge's network this way.
+		local f='{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{$v.NetworkID}} {{$v.IPPrefixLen}} {{$v.Gateway}}{{end}}'
+		local gw bits
+		gw=$("$HUSK" network inspect --format '{{(index .Subnets 0).Gateway}}' podman)
+		bits=$("$HUSK" network inspect --format '{{(index .Subnets 0).Subnet}}' podman)
+		run_husk inspect --format "$f" web
+		expect_eq "$output" "podman podman ${bits#*/} $gw"
+		run_husk inspect --format '{{.NetworkSettings.IPAddress}} {{.NetworkSettings.Gateway}}' web
+		expect_match "$output" "^[0-9.]+ $gw\$"
+	fi
+}
+
 @test "info --format json: podman's sections, keys and types (husk's own beside them)" {
 	need_podman
 	same_schema "info" info --format json -- info --format json
@@ -248,7 +285,8 @@ same_schema() {
 @test "inspect --format: the fields scripts read give podman's answers" {
 	local f want
 	for f in '{{.State.Running}} {{.State.Status}} {{.State.ExitCode}}' '{{.HostConfig.RestartPolicy.Name}}|{{.HostConfig.AutoRemove}}' \
-		'{{.Config.Image}} {{.ImageName}}' '{{json .Config.Cmd}} {{.Path}} {{join .Args ","}}' '{{len .Mounts}} {{(index .Mounts 0).Destination}} {{(index .Mounts 0).Name}}'; do
+		'{{.Config.Image}} {{.ImageName}}' '{{json .Config.Cmd}} {{.Path}} {{join .Args ","}}' '{{len .Mounts}} {{(index .Mounts 0).Destination}} {{(index .Mounts 0).Name}}' \
+		'{{json (index .Mounts 0).Options}} {{(index .Mounts 0).Propagation}} {{(index .Mounts 0).Type}}'; do
 		run_husk inspect --format "$f" web
 		if [[ -z $PODMAN_PROBLEM ]]; then
 			want=$(P inspect --format "$f" web)

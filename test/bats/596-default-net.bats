@@ -50,13 +50,13 @@ expect_no_network_leftovers() {
 	expect_eq "$(ls -A "$(netdir)" 2>/dev/null | grep -vxF usernet.lock)" "" "files in $(netdir)"
 }
 
-@test "a default-network container gets an address of the podman bridge; private and bridge mean the same" {
+@test "a default-network container gets an address of the podman bridge; private, bridge and podman mean the same" {
 	local pfx
 	pfx=$(default_prefix)
 	[[ $pfx =~ ^10\.[0-9]+$ ]] || die "husk info's default network: $("$HUSK" info --format '{{.DefaultNetwork}}')"
 	[[ -n $(ip -4 route show to match "$pfx.0.1" 2>/dev/null | grep -v '^default') ]] && die "the host routes $pfx.0.0/16 itself"
 	local mode
-	for mode in "" --network=private --network=bridge; do
+	for mode in "" --network=private --network=bridge --network=podman; do
 		run_husk run --rm $mode "$R/busybox" sh -c 'ip -4 addr show eth0; ip route'
 		expect_match "$output" "inet $pfx\\.[0-9]+\\.[0-9]+/16" "address of the bridge's subnet ($mode)"
 		expect_contains "$output" "default via $pfx.0.1" "route through the bridge's gateway ($mode)"
@@ -66,6 +66,24 @@ expect_no_network_leftovers() {
 	expect_eq "$output" "bridge private bridge" "NetworkMode, the requested and the resolved mode"
 	run_husk inspect --format '{{.NetworkSettings.IPAddress}}' d1
 	expect_match "$output" "^$pfx\\.[0-9]+\\.[0-9]+$" "inspect's address"
+	run_husk inspect --format '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{$v.Gateway}} {{$v.IPPrefixLen}}{{end}}' d1
+	expect_eq "$output" "podman $pfx.0.1 16" "NetworkSettings.Networks"
+}
+
+@test "network connect and disconnect move a stopped container between none and the default network" {
+	run_husk create --name cn --network none "$R/busybox" sh -c 'ip -4 addr show eth0 2>&1'
+	run_husk network connect podman cn
+	run_husk inspect --format '{{.HuskConfig.Net.Mode}}' cn
+	expect_eq "$output" private "after connect"
+	run_husk 125 network connect podman cn
+	expect_contains "$stderr" "already connected to network podman"
+	run_husk start -a cn
+	expect_match "$output" "inet $(default_prefix)\\.[0-9]+\\.[0-9]+/16"
+	run_husk network disconnect podman cn
+	run_husk inspect --format '{{.HuskConfig.Net.Mode}}' cn
+	expect_eq "$output" none "after disconnect"
+	run_husk 125 network disconnect podman cn
+	expect_contains "$stderr" "not connected to network podman"
 }
 
 @test "two containers share ONE pasta and no DNS server; they reach each other by address" {
@@ -86,7 +104,8 @@ expect_no_network_leftovers() {
 	local id1 id2
 	id1=$(ctr_field s1 '{{.ID}}')
 	id2=$(ctr_field s2 '{{.ID}}')
-	expect_eq "$(user_pids_with "__netdns")" "" "DNS server processes"
+	# This store's: other files' stores run beside this one.
+	expect_eq "$(user_pids_with "__netdns $(netdir)/")" "" "DNS server processes"
 	# Neither container has a helper of its own.
 	expect_eq "$(user_pids_with "husk-netns/$id1")$(user_pids_with "husk-netns/$id2")" "" "per-container helpers"
 	# A third one still finds the same pasta.

@@ -45,7 +45,7 @@ func (r *CLI) command(ctx context.Context, args ...string) *exec.Cmd {
 	full := append([]string{"--root", r.root}, r.flags...)
 	full = append(append(full, r.extra...), args...)
 	cmd := exec.CommandContext(ctx, r.path, full...)
-	cmd.Env = os.Environ()
+	cmd.Env = withoutNotifySocket(os.Environ())
 	return cmd
 }
 
@@ -227,3 +227,16 @@ func logMessage(path string) string {
 
 // Path is the runtime binary's path.
 func (r *CLI) Path() string { return r.path }
+
+// withoutNotifySocket is env without NOTIFY_SOCKET: runc and crun act on
+// it themselves (runc's start then waits for the container's READY=1),
+// while husk tells systemd itself (runtime.SdNotifyMode).
+func withoutNotifySocket(env []string) []string {
+	out := env[:0:0]
+	for _, e := range env {
+		if !strings.HasPrefix(e, "NOTIFY_SOCKET=") {
+			out = append(out, e)
+		}
+	}
+	return out
+}
