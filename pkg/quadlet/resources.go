@@ -12,6 +12,22 @@ func oneshot(s *Unit) {
 	s.setDefault("Service", "SyslogIdentifier", "%N")
 }
 
+// finishResource ends a .volume or .network unit: the user's extra
+// arguments and the name on the create command, the unit a oneshot, and
+// the resource's name and unit recorded for the .container files.
+func finishResource(f *File, sec string, s *Unit, cmd args, name string, names *Names) (*Unit, error) {
+	extra, err := extraArgs(f, sec, false)
+	if err != nil {
+		return nil, err
+	}
+	cmd.add(extra...)
+	cmd.add(name)
+	s.add("Service", "ExecStart", commandLine(cmd))
+	oneshot(s)
+	names.resource[f.Name], names.service[f.Name] = name, s.Name
+	return s, nil
+}
+
 // ConvertVolume makes NAME-volume.service from NAME.volume: a oneshot
 // "husk volume create --ignore" of systemd-NAME (or VolumeName=). It
 // records the volume's name in names for the .container files.
@@ -42,16 +58,7 @@ func ConvertVolume(f *File, husk string, names *Names) (*Unit, error) {
 	if v, ok := f.last(sec, "Options"); ok {
 		cmd.add("--opt", "o="+v)
 	}
-	extra, err := extraArgs(f, sec, false)
-	if err != nil {
-		return nil, err
-	}
-	cmd.add(extra...)
-	cmd.add(name)
-	s.add("Service", "ExecStart", commandLine(cmd))
-	oneshot(s)
-	names.resource[f.Name], names.service[f.Name] = name, s.Name
-	return s, nil
+	return finishResource(f, sec, s, cmd, name, names)
 }
 
 // ConvertNetwork makes NAME-network.service from NAME.network: a oneshot
@@ -74,16 +81,7 @@ func ConvertNetwork(f *File, husk string, names *Names) (*Unit, error) {
 	if err := addRules(&cmd, f, sec, networkKeys); err != nil {
 		return nil, err
 	}
-	extra, err := extraArgs(f, sec, false)
-	if err != nil {
-		return nil, err
-	}
-	cmd.add(extra...)
-	cmd.add(name)
-	s.add("Service", "ExecStart", commandLine(cmd))
-	oneshot(s)
-	names.resource[f.Name], names.service[f.Name] = name, s.Name
-	return s, nil
+	return finishResource(f, sec, s, cmd, name, names)
 }
 
 // ConvertKube makes NAME.service from NAME.kube: "husk kube play" of its
