@@ -8,8 +8,16 @@
 # user.
 
 load helpers
+load podman-compare
 
-setup_file() { husk_setup_run_file busybox multilayer; }
+setup_file() {
+	husk_setup_run_file busybox multilayer
+	# podman in a store of this file's (and its pause process stopped at
+	# the end), never the test user's own.
+	podman_optional_setup_file busybox
+}
+
+teardown_file() { podman_optional_teardown_file; }
 
 teardown() {
 	[[ -n ${HUSK_SKIP_REASON:-} ]] || "$HUSK" rm -a -f >/dev/null 2>&1 || true
@@ -244,19 +252,10 @@ refused() {
 	refused --pull=sometimes "$R/busybox" true
 }
 
-# podman_user ARGS...: podman 4.3.1 as the test user, in its own store
-# (husk's test stores are not podman's); runc, as husk uses here.
-podman_user() {
-	env -u XDG_DATA_HOME -u XDG_CONFIG_HOME -u TMPDIR XDG_RUNTIME_DIR="/run/user/$(id -u)" \
-		podman --runtime runc "$@"
-}
-
 @test "the flags do what podman 4.3.1's do (same output, same refusals)" {
-	command -v podman >/dev/null || skip "needs podman to compare with"
+	[[ -z ${PM_SKIP:-} ]] || skip "$PM_SKIP"
 	command -v runc >/dev/null || skip "needs runc (the runtime both use here)"
-	podman_user image exists "$R/busybox" || podman_user pull -q --tls-verify=false "$R/busybox" >/dev/null ||
-		skip "podman cannot pull the test image"
-	podman_user run --rm "$R/busybox" true 2>/dev/null || skip "podman cannot run containers here"
+	pm run --rm "$R/busybox" true 2>/dev/null || skip "podman cannot run containers here"
 	# Flags, then the shell script both run (absolute paths: some cases
 	# unset PATH). podman sets TERM=xterm without a terminal too, and its
 	# own container=podman: not these flags' business.
@@ -279,7 +278,7 @@ podman_user() {
 		run_expect 0 "$HUSK" run --rm $flags "$R/busybox" /bin/sh -c "$script"
 		mine=$output
 		# shellcheck disable=SC2086
-		run_expect 0 podman_user run --rm $flags "$R/busybox" /bin/sh -c "$script"
+		run_expect 0 pm run --rm $flags "$R/busybox" /bin/sh -c "$script"
 		expect_eq "$mine" "$output" "husk's output with $flags (podman's expected)"
 	done
 	for flags in "--sysctl kernel.panic=1" "--umask 0999" "--ulimit bogus=1" "--stop-signal BOGUS" \
@@ -288,7 +287,7 @@ podman_user() {
 		# shellcheck disable=SC2086
 		run_expect 125 "$HUSK" run --rm $flags "$R/busybox" true
 		# shellcheck disable=SC2086
-		run_expect 125 podman_user run --rm $flags "$R/busybox" true
+		run_expect 125 pm run --rm $flags "$R/busybox" true
 	done
 }
 
