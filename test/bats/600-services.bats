@@ -362,6 +362,14 @@ need_init() {
 @test "--init: stop's signal reaches the command (sleep as PID 1 would ignore it until the timeout)" {
 	need_init
 	run_husk run -d --init --name i1 "$R/busybox" sleep 1000
+	# Stop only once the init started the command: a SIGTERM before that
+	# ends the init alone, with 0 (seen under load).
+	local i
+	for ((i = 0; i < 100; i++)); do
+		"$HUSK" exec i1 ps -o args 2>/dev/null | grep -q '^sleep 1000' && break
+		sleep 0.1
+	done
+	((i < 100)) || die "the init did not start sleep 1000"
 	local start=$SECONDS
 	run_husk stop -t 30 i1
 	((SECONDS - start < 15)) || die "stop took $((SECONDS - start)) s: the init did not forward SIGTERM"
