@@ -99,9 +99,12 @@ fi
 # free_port: a TCP port nothing listens on (checked again by the tools).
 USED_PORTS=" "
 free_port() {
-	local p i
+	local p i eph
+	# Below the ephemeral range: a port an outgoing connection holds there
+	# is not listening (ss -l misses it), yet a server cannot bind it.
+	eph=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
 	for ((i = 0; i < 200; i++)); do
-		p=$((20000 + RANDOM % 20000))
+		p=$((10000 + RANDOM % (eph - 10000)))
 		[[ $USED_PORTS == *" $p "* ]] && continue
 		ss -Htln "sport = :$p" | grep -q . && continue
 		USED_PORTS+="$p "
