@@ -294,7 +294,7 @@ func Stop(ctx context.Context, env Env, c *Container, timeout time.Duration) err
 	_, err = WaitExit(wctx, env, c)
 	cancel()
 	if err == nil {
-		return nil
+		return waitRecorded(ctx, env, c)
 	}
 	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil && env.Notices != nil {
 		// podman's words, which scripts may look for.
@@ -308,6 +308,20 @@ func Stop(ctx context.Context, env Env, c *Container, timeout time.Duration) err
 	wctx, cancel = context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if _, err := WaitExit(wctx, env, c); err != nil {
+		return fmt.Errorf("stop container %s: %w", c.Name, err)
+	}
+	return waitRecorded(ctx, env, c)
+}
+
+// waitRecorded waits, once the container's process exited, until its
+// monitor recorded the exit: podman's stop returns with the container
+// stopped in its state, and a script's inspect right after must say
+// exited (the exit file alone answers sooner, but only WaitExit reads
+// it).
+func waitRecorded(ctx context.Context, env Env, c *Container) error {
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if _, err := waitExit(wctx, env, c, false); err != nil {
 		return fmt.Errorf("stop container %s: %w", c.Name, err)
 	}
 	return nil
