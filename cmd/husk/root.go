@@ -54,7 +54,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			code = internalError(v, debug.Stack(), stderr)
 		}
 	}()
-	cmd := newRootCommand(stdin, stdout, stderr)
+	_, cmd := newAppFor(args, stdin, stdout, stderr)
 	cmd.SetArgs(args)
 	err := cmd.ExecuteContext(ctx)
 	return exitCode(err, stderr)
@@ -73,8 +73,15 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	return root
 }
 
-// newApp builds the root command and the app its commands share.
+// newApp builds the root command, with every command, and the app its
+// commands share.
 func newApp(stdin io.Reader, stdout, stderr io.Writer) (*app, *cobra.Command) {
+	return newAppFor(nil, stdin, stdout, stderr)
+}
+
+// newAppFor builds the root command for the command line args: with only
+// the command they name where that is clear (commands.go).
+func newAppFor(args []string, stdin io.Reader, stdout, stderr io.Writer) (*app, *cobra.Command) {
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
 	root := &cobra.Command{
 		Use:           "husk",
@@ -100,57 +107,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) (*app, *cobra.Command) {
 	})
 	a.global.register(root.PersistentFlags())
 
-	root.AddCommand(
-		newPullCommand(a),
-		newBuildCommand(a),
-		newPushCommand(a),
-		newImagesCommand(a),
-		newImageCommand(a),
-		newTagCommand(a),
-		newRmiCommand(a),
-		newSaveCommand(a),
-		newLoadCommand(a),
-		newLoginCommand(a),
-		newLogoutCommand(a),
-		newSystemCommand(a),
-		newInfoCommand(a),
-		newVersionCommand(a),
-		newRunCommand(a),
-		newCreateCommand(a),
-		newStartCommand(a),
-		newRmCommand(a),
-		newContainerCommand(a),
-		newVolumeCommand(a),
-		newSecretCommand(a),
-		newMonitorCommand(a),
-		newStopCommand(a),
-		newKillCommand(a),
-		newWaitCommand(a),
-		newRestartCommand(a),
-		newPsCommand(a),
-		newLogsCommand(a),
-		newExecCommand(a),
-		newPauseCommand(a),
-		newUnpauseCommand(a),
-		newUpdateCommand(a),
-		newStatsCommand(a),
-		newPortCommand(a.containerPorts),
-		newRenameCommand(a),
-		newCpCommand(a),
-		newMountCommand(a),
-		newUnmountCommand(a),
-		newUnshareCommand(a),
-		newTopCommand(a),
-		newAttachCommand(a),
-		newTopInspectCommand(a),
-		newEventsCommand(a),
-		newGenDocsCommand(a, root),
-		newNetworkCommand(a.networkDeps()),
-		newCommitCommand(a), newDiffCommand(a), newHistoryCommand(a), newExportCommand(a), newImportCommand(a),
-		newManifestCommand(a), newUntagCommand(a),
-	)
-	root.AddCommand(newNetHelperCommands()...)
-	root.AddCommand(newHealthcheckCommand(a), newHealthcheckRunnerCommand(a))
+	addCommands(root, a.commandTable(root), args)
 	return a, root
 }
 
