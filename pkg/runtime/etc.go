@@ -38,28 +38,3 @@ func writeEtcFiles(dir, hostname string, cfg netns.Config, info netns.Info, shar
 	}
 	return mounts, nil
 }
-
-// rewriteNetEtc writes running container c's /etc/hosts and
-// /etc/resolv.conf again for its bridge networks as they are now (after
-// network connect or disconnect), as podman does: in place, so the bind
-// mounts in the container show the new contents.
-func rewriteNetEtc(env Env, c *Container) error {
-	if c.State.Net == nil {
-		return nil
-	}
-	info := netns.UserInfo(netRunDir(env), c.ID, *c.State.Net)
-	hostname, err := containerHostname(c)
-	if err != nil {
-		return err
-	}
-	files := map[string][]byte{
-		"hosts":       netns.Hosts(c.Config.Net, hostname, info),
-		"resolv.conf": netns.ResolvConf(c.Config.Net, info),
-	}
-	for _, name := range []string{"hosts", "resolv.conf"} {
-		if err := os.WriteFile(filepath.Join(c.Dir, name), files[name], 0o644); err != nil {
-			return fmt.Errorf("rewrite %s of container %s: %w", name, c.Name, err)
-		}
-	}
-	return nil
-}
