@@ -45,10 +45,11 @@ nets_of() {
 {{end}}' "$1" | sed '/^$/d'
 }
 
-# reach FROM NAME: what FROM reads from NAME's port 80 (tries for ~4 s:
-# a client that closes at once may beat the server to its answer).
+# reach FROM NAME [PORT]: what FROM reads from NAME's port (80) (tries
+# for ~4 s: a client that closes at once may beat the server to its
+# answer).
 reach() {
-	"$HUSK" exec "$1" sh -c 'for i in $(seq 20); do out=$(nc -w 1 '"$2"' 80 </dev/null 2>/dev/null); case $out in *hello*) echo "$out"; exit 0;; esac; sleep 0.2; done; exit 1'
+	"$HUSK" exec "$1" sh -c 'for i in $(seq 20); do out=$(nc -w 1 '"$2"' '"${3:-80}"' </dev/null 2>/dev/null); case $out in *hello*) echo "$out"; exit 0;; esac; sleep 0.2; done; exit 1'
 }
 
 # resolves FROM NAME: the address NAME resolves to in FROM ("" if none).
@@ -283,4 +284,22 @@ resolves() {
 	run_husk rm -f -t 0 keep
 	wait_until 5 no_network_helpers
 	expect_eq "$(ls -A "$(netdir)" 2>/dev/null | grep -vxF usernet.lock)" "" "files in $(netdir)"
+}
+
+@test "connect and disconnect of a running --userns keep-id container (its namespace is in a user namespace of its own)" {
+	run_husk network create na
+	run_husk network create nb
+	# (As the user, a port above 1023.)
+	run_husk run -d --name kid --userns keep-id --network na "$R/busybox" sh -c "${SERVE/-p 80/-p 8080}"
+	run_husk run -d --name kb --network nb "$R/busybox" sleep 600
+	run_husk network connect nb kid
+	local b
+	b=$(addr_of kid eth1)
+	[[ $b =~ ^10\. ]] || die "kid's eth1 after connect: '$b'"
+	expect_eq "$(resolves kb kid)" "$b" "kid from nb"
+	run reach kb kid 8080
+	expect_contains "$output" "hello from"
+	run_husk network disconnect nb kid
+	expect_eq "$(addr_of kid eth1)" "" "eth1 after disconnect"
+	expect_eq "$(resolves kb kid)" "" "kid from nb after disconnect"
 }
