@@ -299,6 +299,7 @@ func ports(maps []netns.PortMapping) map[string][]HostPort {
 func networkOf(c *runtime.Container, src Source) NetworkSettings {
 	ns := NetworkSettings{Ports: ports(c.Config.Net.Ports)}
 	if c.State.Status != runtime.StatusRunning {
+		ns.Networks = configuredNetworks(c)
 		return ns
 	}
 	if c.State.Net != nil {
@@ -328,6 +329,22 @@ func networkOf(c *runtime.Container, src Source) NetworkSettings {
 		ns.Networks, ns.IPAddress = nil, ""
 	}
 	return ns
+}
+
+// configuredNetworks are the networks a container that does not run is
+// on, as podman lists them: name and aliases, no address. Only for one on
+// a user network (podman's rootless default network lists none).
+func configuredNetworks(c *runtime.Container) map[string]*NetworkElement {
+	nets := c.Config.Net.BridgeNetworks()
+	if !slices.ContainsFunc(nets, func(n string) bool { return n != netns.DefaultNetworkName }) {
+		return nil
+	}
+	out := map[string]*NetworkElement{}
+	short := c.ID[:min(12, len(c.ID))]
+	for _, n := range nets {
+		out[n] = &NetworkElement{NetworkID: n, Aliases: append(append([]string{}, c.Config.Net.Aliases[n]...), short)}
+	}
+	return out
 }
 
 // endpoints are c's interfaces on bridge networks: the live ones, else

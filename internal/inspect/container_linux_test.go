@@ -141,6 +141,27 @@ func TestFromContainerOnSeveralNetworks(t *testing.T) {
 	}
 }
 
+// A container that does not run lists its user networks without
+// addresses, as podman does; on the default network alone, none.
+func TestFromContainerStoppedNetworks(t *testing.T) {
+	c := running()
+	c.State.Status = runtime.StatusExited
+	c.Config.Net.Mode, c.Config.Net.Networks = "na", []string{"podman"}
+	c.Config.Net.Aliases = map[string][]string{"na": {"web"}}
+	got := FromContainer(c, testSource()).NetworkSettings.Networks
+	want := map[string]*NetworkElement{
+		"na":     {NetworkID: "na", Aliases: []string{"web", testID[:12]}},
+		"podman": {NetworkID: "podman", Aliases: []string{testID[:12]}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%+v", got)
+	}
+	c.Config.Net.Mode, c.Config.Net.Networks, c.Config.Net.Aliases = "private", nil, nil
+	if got := FromContainer(c, testSource()).NetworkSettings.Networks; got != nil {
+		t.Errorf("default network alone: %+v", got)
+	}
+}
+
 func TestFromContainerStates(t *testing.T) {
 	c := running()
 	c.State.Paused = true

@@ -182,6 +182,14 @@ resolves() {
 	ps=$(pm container inspect --format '{{.ID}}' pal | cut -c1-12)
 	expect_eq "${HUSK_OUT/$hs/ID}" "${PM_OUT/$ps/ID}" "Aliases as podman"
 	expect_eq "$HUSK_OUT" "[\"db\",\"$hs\"]"
+	# A created container lists its networks and aliases without
+	# addresses, as podman does.
+	"$HUSK" create --name cal --network pa --network-alias db "$R/busybox" true >/dev/null
+	pm create --name cal --network pa --network-alias db "$R/busybox" true >/dev/null
+	on_both network create pb
+	on_both network connect --alias x pb cal
+	expect_same container inspect --format '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{$v.NetworkID}} [{{$v.IPAddress}}] {{$v.IPPrefixLen}} {{len $v.Aliases}} {{index $v.Aliases 0}}
+{{end}}' cal
 	run_husk 125 run --rm --network host --network-alias x "$R/busybox" true
 	expect_contains "$stderr" "network-alias"
 	run_husk 125 run --rm --network na --network-alias 'a b' "$R/busybox" true
