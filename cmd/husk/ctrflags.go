@@ -80,6 +80,7 @@ func addContainerFlags(fs *pflag.FlagSet) *containerFlags {
 // config checks the flags into a container config; image and args are
 // the positional arguments.
 func (c *containerFlags) config(image string, args []string) (runtime.Config, error) {
+	c.net.n.Mode, c.net.n.More = ctropts.SplitNetworks(c.net.networks)
 	c.o.Network, c.o.Limits, c.o.Given = c.net.n, c.resources.l, flagsGiven(c.fs)
 	platform, err := c.run.platform(c.platform)
 	if err != nil {

@@ -12,13 +12,15 @@ import (
 // networkFlags are the network flags of run and create, read into
 // ctropts.Network.
 type networkFlags struct {
-	n ctropts.Network
+	n        ctropts.Network
+	networks []string
 }
 
 func addNetworkFlags(fs *pflag.FlagSet) *networkFlags {
 	f := &networkFlags{}
 	n := &f.n
-	fs.StringVar(&n.Mode, "network", "", "network: private or bridge (default: the bridge network podman, one pasta per user; without nft a pasta per container), pasta[:OPT,…] (a pasta per container: keeps the client address), slirp4netns[:KEY=VALUE,…], none, host, container:NAME or NETWORK (husk network create)")
+	fs.StringArrayVar(&f.networks, "network", nil, "network: private or bridge (default: the bridge network podman, one pasta per user; without nft a pasta per container), pasta[:OPT,…] (a pasta per container: keeps the client address), slirp4netns[:KEY=VALUE,…], none, host, container:NAME or NETWORK (husk network create); bridge networks can be given several times or as NET1,NET2 (an interface on each)")
+	fs.StringArrayVar(&n.Aliases, "network-alias", nil, "further DNS name of the container on its networks that have DNS")
 	fs.StringArrayVarP(&n.Publish, "publish", "p", nil, "publish a port: [HOSTIP:][HOSTPORT:]CTRPORT[/tcp|/udp], ranges as 8000-8010:80-90 (no host port: a free one)")
 	fs.BoolVarP(&n.PublishAll, "publish-all", "P", false, "publish every port the image exposes on a free host port")
 	fs.StringArrayVar(&n.DNS, "dns", nil, "DNS server for the container's /etc/resolv.conf (replaces the default ones)")
@@ -30,6 +32,7 @@ func addNetworkFlags(fs *pflag.FlagSet) *networkFlags {
 
 // config checks the flags (see ctropts.Network.Config).
 func (f *networkFlags) config() (netns.Config, error) {
+	f.n.Mode, f.n.More = ctropts.SplitNetworks(f.networks)
 	cfg, err := f.n.Config()
 	return cfg, withFlagNames(err)
 }

@@ -102,3 +102,37 @@ func TestPortCommand(t *testing.T) {
 		t.Error("bad port accepted")
 	}
 }
+
+// --network several times or as a list puts the container on each bridge
+// network; --network-alias applies to each; other modes go alone.
+func TestNetworkFlagsSeveralNetworks(t *testing.T) {
+	cfg, err := parseNetworkFlags("--network", "na,nb", "--network", "podman", "--network-alias", "web")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Mode != "na" || !reflect.DeepEqual(cfg.Networks, []string{"nb", "podman"}) {
+		t.Fatalf("networks: %q %q", cfg.Mode, cfg.Networks)
+	}
+	if want := map[string][]string{"na": {"web"}, "nb": {"web"}, "podman": {"web"}}; !reflect.DeepEqual(cfg.Aliases, want) {
+		t.Fatalf("aliases: %v", cfg.Aliases)
+	}
+	cfg, err = parseNetworkFlags("--network", "bridge", "--network", "na")
+	if err != nil || cfg.Mode != netns.ModePrivate || !reflect.DeepEqual(cfg.BridgeNetworks(), []string{"podman", "na"}) {
+		t.Fatalf("default first: %+v %v", cfg, err)
+	}
+	for _, bad := range [][]string{
+		{"--network", "na", "--network", "host"},
+		{"--network", "none,na"},
+		{"--network", "na", "--network", "pasta:-T,none"},
+		{"--network", "host", "--network-alias", "x"},
+		{"--network", "na", "--network-alias", "a b"},
+	} {
+		if _, err := parseNetworkFlags(bad...); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+	// Options with commas stay one mode.
+	if cfg, err := parseNetworkFlags("--network", "pasta:-T,none"); err != nil || cfg.Mode != "pasta" || len(cfg.Networks) > 0 {
+		t.Fatalf("pasta options: %+v %v", cfg, err)
+	}
+}

@@ -47,7 +47,7 @@ func (a *app) networkDeps() networkDeps {
 			}
 			var out []string
 			for _, c := range cs {
-				if c.Config.Net.Mode == network || network == netns.DefaultNetworkName && c.Config.Net.UsesDefaultNetwork() {
+				if c.Config.Net.OnNetwork(network) {
 					out = append(out, c.Name)
 				}
 			}

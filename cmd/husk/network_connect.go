@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/husk-dev/husk/pkg/ctropts"
 	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/runtime"
 )
@@ -16,25 +17,25 @@ func newNetworkConnectCommand(d networkDeps) *cobra.Command {
 	var aliases []string
 	cmd := &cobra.Command{
 		Use:   "connect [flags] NETWORK CONTAINER",
-		Short: "Put a stopped container on a network (it joins it when it starts)",
+		Short: "Put a container on a further network: a running one at once, a stopped one when it starts",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(aliases) > 0 {
-				return fmt.Errorf("--alias: network aliases are not supported by husk: other containers reach this one by its name")
+			if err := ctropts.CheckAliases(aliases); err != nil {
+				return err
 			}
 			return d.containers(args[1:], func(env runtime.Env, c *runtime.Container) error {
-				return runtime.Connect(env, c, args[0])
+				return runtime.Connect(cmd.Context(), env, c, args[0], aliases)
 			})
 		},
 	}
-	cmd.Flags().StringArrayVar(&aliases, "alias", nil, "network-scoped alias (not supported: refused)")
+	cmd.Flags().StringArrayVar(&aliases, "alias", nil, "further DNS name of the container on that network")
 	return cmd
 }
 
 func newNetworkDisconnectCommand(d networkDeps) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "disconnect [flags] NETWORK CONTAINER",
-		Short: "Take a stopped container off a network (back on the default one)",
+		Short: "Take a container off a network: a running one loses its interface there at once",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return d.containers(args[1:], func(env runtime.Env, c *runtime.Container) error {
@@ -42,7 +43,7 @@ func newNetworkDisconnectCommand(d networkDeps) *cobra.Command {
 			})
 		},
 	}
-	cmd.Flags().BoolP("force", "f", false, "accepted for docker's scripts (a running container is refused either way)")
+	cmd.Flags().BoolP("force", "f", false, "accepted as podman accepts it: running containers are disconnected without it too")
 	return cmd
 }
 

@@ -72,6 +72,7 @@ func InspectContainer(store *storage.Store, ref string, o InspectOptions) (inspe
 		}
 		return bits, n.Gateway
 	}
+	src.Endpoints = func() []netns.Endpoint { return runtime.Endpoints(store.RunRoot, c) }
 	return inspect.FromContainer(c, src), nil
 }
 

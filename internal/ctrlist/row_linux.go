@@ -214,10 +214,16 @@ func mountsOf(c *runtime.Container) []string {
 // networksOf are the user networks c is on (podman lists none for the
 // rootless default).
 func networksOf(c *runtime.Container) []string {
-	if m := c.Config.NetworkMode(); netns.IsUserNetwork(m) {
-		return []string{m}
+	var out []string
+	for _, n := range c.Config.Net.BridgeNetworks() {
+		if n != netns.DefaultNetworkName {
+			out = append(out, n)
+		}
 	}
-	return []string{}
+	if out == nil {
+		return []string{}
+	}
+	return out
 }
 
 // portsOf is the ports as podman's PORTS column shows them:

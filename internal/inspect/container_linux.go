@@ -33,6 +33,9 @@ type Source struct {
 	VolumePath func(name string) string
 	// Network gives a user network's subnet prefix length and gateway.
 	Network func(name string) (prefixLen int, gateway string)
+	// Endpoints are the running container's interfaces on bridge networks
+	// as they are now (nil: the record's, taken when it started).
+	Endpoints func() []netns.Endpoint
 }
 
 // dockerDefaultCaps are the capabilities podman compares a container's
@@ -68,7 +71,7 @@ func FromContainer(c *runtime.Container, src Source) Container {
 		Dependencies:    []string{},
 		GraphDriver:     GraphDriver{Name: src.Driver},
 		Mounts:          withImageMounts(mountsOf(c.Config.Volumes, src.VolumePath), c.Config.ImageMounts),
-		NetworkSettings: networkOf(c, src.Network),
+		NetworkSettings: networkOf(c, src),
 		Config:          cfg,
 		HostConfig:      hostConfigOf(c, src, &oci),
 		HuskConfig:      c.Config, HuskState: c.State, Bundle: c.Dir,
@@ -293,31 +296,82 @@ func ports(maps []netns.PortMapping) map[string][]HostPort {
 	return out
 }
 
-func networkOf(c *runtime.Container, network func(string) (int, string)) NetworkSettings {
+func networkOf(c *runtime.Container, src Source) NetworkSettings {
 	ns := NetworkSettings{Ports: ports(c.Config.Net.Ports)}
 	if c.State.Status != runtime.StatusRunning {
+		ns.Networks = configuredNetworks(c)
 		return ns
 	}
 	if c.State.Net != nil {
 		ns.IPAddress = c.State.Net.IP
 	}
-	mode := c.Config.NetworkMode()
-	if c.State.Net != nil && c.State.Net.Mode == netns.ModeBridge && !netns.IsUserNetwork(mode) {
-		// On the built-in default network, under its name as podman's
-		// bridge containers are.
-		mode = netns.DefaultNetworkName
-	} else if !netns.IsUserNetwork(mode) {
+	eps := endpoints(c, src)
+	if eps == nil {
 		return ns
 	}
-	el := &NetworkElement{IPAddress: ns.IPAddress, Links: nil, Aliases: []string{c.ID[:min(12, len(c.ID))]}}
-	// NetworkID is the network's name, as podman fills it.
-	el.NetworkID = mode
-	if network != nil {
-		el.IPPrefixLen, el.Gateway = network(mode)
+	ns.Networks = map[string]*NetworkElement{}
+	short := c.ID[:min(12, len(c.ID))]
+	for i, ep := range eps {
+		// Aliases: the container's own, then its short ID, as podman
+		// lists them; NetworkID is the network's name, as podman fills it.
+		el := &NetworkElement{IPAddress: ep.IP, Links: nil, NetworkID: ep.Network,
+			Aliases: append(append([]string{}, ep.Aliases...), short)}
+		if src.Network != nil {
+			el.IPPrefixLen, el.Gateway = src.Network(ep.Network)
+		}
+		if i == 0 {
+			ns.IPAddress, ns.Gateway, ns.IPPrefixLen = el.IPAddress, el.Gateway, el.IPPrefixLen
+		}
+		ns.Networks[ep.Network] = el
 	}
-	ns.Gateway, ns.IPPrefixLen = el.Gateway, el.IPPrefixLen
-	ns.Networks = map[string]*NetworkElement{mode: el}
+	if len(ns.Networks) == 0 {
+		// Disconnected from every network while it runs.
+		ns.Networks, ns.IPAddress = nil, ""
+	}
 	return ns
+}
+
+// configuredNetworks are the networks a container that does not run is
+// on, as podman lists them: name and aliases, no address. Only for one on
+// a user network (podman's rootless default network lists none).
+func configuredNetworks(c *runtime.Container) map[string]*NetworkElement {
+	nets := c.Config.Net.BridgeNetworks()
+	if !slices.ContainsFunc(nets, func(n string) bool { return n != netns.DefaultNetworkName }) {
+		return nil
+	}
+	out := map[string]*NetworkElement{}
+	short := c.ID[:min(12, len(c.ID))]
+	for _, n := range nets {
+		out[n] = &NetworkElement{NetworkID: n, Aliases: append(append([]string{}, c.Config.Net.Aliases[n]...), short)}
+	}
+	return out
+}
+
+// endpoints are c's interfaces on bridge networks: the live ones, else
+// the record's (one, for records written before several networks).
+func endpoints(c *runtime.Container, src Source) []netns.Endpoint {
+	if c.State.Net == nil {
+		return nil
+	}
+	mode := c.Config.NetworkMode()
+	onBridge := c.State.Net.Mode == netns.ModeBridge || netns.IsUserNetwork(c.State.Net.Mode) || netns.IsUserNetwork(mode)
+	if !onBridge {
+		return nil
+	}
+	if src.Endpoints != nil {
+		if eps := src.Endpoints(); eps != nil {
+			return eps
+		}
+		return []netns.Endpoint{}
+	}
+	if c.State.Net.Networks != nil {
+		return c.State.Net.Networks
+	}
+	name := mode
+	if c.State.Net.Mode == netns.ModeBridge && !netns.IsUserNetwork(mode) {
+		name = netns.DefaultNetworkName
+	}
+	return []netns.Endpoint{{Network: name, Interface: "eth0", IP: c.State.Net.IP}}
 }
 
 // networkMode is the mode as podman names it.

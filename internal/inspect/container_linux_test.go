@@ -109,6 +109,59 @@ func TestFromContainerOnUserNetwork(t *testing.T) {
 	}
 }
 
+// On several networks (connected live too): one element each, the first
+// network's address on top, aliases before the short ID as podman lists
+// them; disconnected from all, no element and no address.
+func TestFromContainerOnSeveralNetworks(t *testing.T) {
+	c := running()
+	c.Config.Net.Mode = "na"
+	c.State.Net = &netns.Info{Mode: "na", IP: "10.89.0.2"}
+	src := testSource()
+	src.Network = func(name string) (int, string) {
+		if name == "podman" {
+			return 16, "10.88.0.1"
+		}
+		return 24, "10.89.0.1"
+	}
+	src.Endpoints = func() []netns.Endpoint {
+		return []netns.Endpoint{{Network: "na", Interface: "eth0", IP: "10.89.0.2"},
+			{Network: "podman", Interface: "eth1", IP: "10.88.0.5", Aliases: []string{"web", "api"}}}
+	}
+	got := FromContainer(c, src).NetworkSettings
+	want := map[string]*NetworkElement{
+		"na":     {IPAddress: "10.89.0.2", IPPrefixLen: 24, Gateway: "10.89.0.1", NetworkID: "na", Aliases: []string{testID[:12]}},
+		"podman": {IPAddress: "10.88.0.5", IPPrefixLen: 16, Gateway: "10.88.0.1", NetworkID: "podman", Aliases: []string{"web", "api", testID[:12]}},
+	}
+	if !reflect.DeepEqual(got.Networks, want) || got.IPAddress != "10.89.0.2" || got.Gateway != "10.89.0.1" {
+		t.Errorf("%+v", got)
+	}
+	src.Endpoints = func() []netns.Endpoint { return nil }
+	if got := FromContainer(c, src).NetworkSettings; got.Networks != nil || got.IPAddress != "" {
+		t.Errorf("on no network: %+v", got)
+	}
+}
+
+// A container that does not run lists its user networks without
+// addresses, as podman does; on the default network alone, none.
+func TestFromContainerStoppedNetworks(t *testing.T) {
+	c := running()
+	c.State.Status = runtime.StatusExited
+	c.Config.Net.Mode, c.Config.Net.Networks = "na", []string{"podman"}
+	c.Config.Net.Aliases = map[string][]string{"na": {"web"}}
+	got := FromContainer(c, testSource()).NetworkSettings.Networks
+	want := map[string]*NetworkElement{
+		"na":     {NetworkID: "na", Aliases: []string{"web", testID[:12]}},
+		"podman": {NetworkID: "podman", Aliases: []string{testID[:12]}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%+v", got)
+	}
+	c.Config.Net.Mode, c.Config.Net.Networks, c.Config.Net.Aliases = "private", nil, nil
+	if got := FromContainer(c, testSource()).NetworkSettings.Networks; got != nil {
+		t.Errorf("default network alone: %+v", got)
+	}
+}
+
 func TestFromContainerStates(t *testing.T) {
 	c := running()
 	c.State.Paused = true

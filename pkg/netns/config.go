@@ -40,6 +40,13 @@ type Config struct {
 	DNSOptions []string `json:"dnsOptions,omitempty"`
 	// AddHosts are "NAME:IP" entries for /etc/hosts.
 	AddHosts []string `json:"addHosts,omitempty"`
+	// Networks are the bridge networks the container is on besides Mode's
+	// (a user network, or the default one under DefaultNetworkName), in
+	// the order of their interfaces: Mode's is eth0, these eth1, eth2…
+	// Only set when Mode is a bridge network (BridgeNetworks).
+	Networks []string `json:"networks,omitempty"`
+	// Aliases are further DNS names of the container, by network name.
+	Aliases map[string][]string `json:"aliases,omitempty"`
 	// cgroup is where the helper is born (startIn): set for the per-user
 	// network's, which is no command's.
 	cgroup string

@@ -173,3 +173,38 @@ func TestPrivilegedErrNamesSysctl(t *testing.T) {
 		}
 	}
 }
+
+// The bridge networks of a request, in interface order, and changing them
+// (network connect/disconnect): the default network is "podman" in the
+// list and "private" as the mode; no network left is none; aliases of
+// networks left go.
+func TestBridgeNetworks(t *testing.T) {
+	for _, tt := range []struct {
+		cfg  Config
+		want []string
+	}{
+		{Config{Mode: ModePrivate}, []string{"podman"}},
+		{Config{Mode: "na", Networks: []string{"podman", "nb"}}, []string{"na", "podman", "nb"}},
+		{Config{Mode: ModePasta}, nil},
+		{Config{Mode: ModePrivate, HelperOpts: []string{"x"}}, nil},
+		{Config{Mode: ModeHost}, nil},
+		{Config{Mode: ModeNone}, nil},
+		{Config{Mode: "container:abc"}, nil},
+	} {
+		if got := tt.cfg.BridgeNetworks(); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%+v: %q, want %q", tt.cfg, got, tt.want)
+		}
+	}
+	c := Config{Mode: "na", Networks: []string{"nb"}, Aliases: map[string][]string{"na": {"a"}, "nb": {"b"}}}
+	c.SetBridgeNetworks([]string{"podman", "nb"})
+	if c.Mode != ModePrivate || !reflect.DeepEqual(c.Networks, []string{"nb"}) || !reflect.DeepEqual(c.Aliases, map[string][]string{"nb": {"b"}}) {
+		t.Fatalf("default first: %+v", c)
+	}
+	if !c.OnNetwork("podman") || !c.OnNetwork("nb") || c.OnNetwork("na") {
+		t.Fatalf("OnNetwork: %+v", c)
+	}
+	c.SetBridgeNetworks(nil)
+	if c.Mode != ModeNone || c.Networks != nil || c.Aliases != nil || c.BridgeNetworks() != nil {
+		t.Fatalf("none left: %+v", c)
+	}
+}

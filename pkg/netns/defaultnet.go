@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 )
 
 // The built-in default network: what a container gets without --network
@@ -57,3 +58,52 @@ func IsDefaultNetwork(nw Network) bool { return nw.ID == DefaultNetworkID }
 func (c Config) UsesDefaultNetwork() bool {
 	return (c.Mode == "" || c.Mode == ModePrivate) && len(c.HelperOpts) == 0
 }
+
+// BridgeNetworks lists the bridge networks the request puts the container
+// on, in the order of its interfaces, the default network under
+// DefaultNetworkName; nil when the mode is not a bridge network (none,
+// host, pasta, slirp4netns, container:NAME). Whether the host can run the
+// default network is DefaultNetworkProblem's.
+func (c Config) BridgeNetworks() []string {
+	var first string
+	switch {
+	case c.UsesDefaultNetwork():
+		first = DefaultNetworkName
+	case IsUserNetwork(c.Mode):
+		first = c.Mode
+	default:
+		return nil
+	}
+	return append([]string{first}, c.Networks...)
+}
+
+// SetBridgeNetworks puts the container on names (as BridgeNetworks lists
+// them), or on no network (none) when names is empty; the aliases of
+// networks it leaves are dropped.
+func (c *Config) SetBridgeNetworks(names []string) {
+	c.Networks = nil
+	switch {
+	case len(names) == 0:
+		c.Mode = ModeNone
+	case names[0] == DefaultNetworkName:
+		c.Mode = ModePrivate
+	default:
+		c.Mode = names[0]
+	}
+	c.HelperOpts = nil
+	if len(names) > 1 {
+		c.Networks = append([]string(nil), names[1:]...)
+	}
+	for n := range c.Aliases {
+		if !slices.Contains(names, n) {
+			delete(c.Aliases, n)
+		}
+	}
+	if len(c.Aliases) == 0 {
+		c.Aliases = nil
+	}
+}
+
+// OnNetwork reports whether the request puts the container on bridge
+// network name (DefaultNetworkName for the default network).
+func (c Config) OnNetwork(name string) bool { return slices.Contains(c.BridgeNetworks(), name) }

@@ -42,6 +42,20 @@ type Info struct {
 	// Search are domains to put before the host's search domains (a user
 	// network's DNSDomain).
 	Search []string `json:"search,omitempty"`
+	// Networks are the container's interfaces on bridge networks (the
+	// default one and user networks), in the order they were plugged.
+	Networks []Endpoint `json:"networks,omitempty"`
+}
+
+// Endpoint is a container's interface on one bridge network.
+type Endpoint struct {
+	// Network is the network's name (DefaultNetworkName for the default).
+	Network string `json:"network"`
+	// Interface is its name in the container (eth0, eth1…).
+	Interface string `json:"interface"`
+	IP        string `json:"ip"`
+	// Aliases are the container's further names there.
+	Aliases []string `json:"aliases,omitempty"`
 }
 
 // ModeInfo gives the Info of none and host (modes Attach does not handle).
@@ -155,7 +169,8 @@ func dedupe(opts []string) []string {
 }
 
 // Hosts returns the container's /etc/hosts: localhost, the container's
-// host name on its address, host.containers.internal (and docker's
+// host name on its address (and on its address on each further bridge
+// network), host.containers.internal (and docker's
 // host.docker.internal) on the address that reaches the host, then
 // --add-host entries.
 func Hosts(cfg Config, hostname string, info Info) []byte {
@@ -167,11 +182,16 @@ func Hosts(cfg Config, hostname string, info Info) []byte {
 		ip = "127.0.1.1"
 	}
 	if hostname != "" {
-		short, _, _ := strings.Cut(hostname, ".")
-		if short != hostname {
-			fmt.Fprintf(&b, "%s\t%s %s\n", ip, hostname, short)
-		} else {
-			fmt.Fprintf(&b, "%s\t%s\n", ip, hostname)
+		names := hostname
+		if short, _, _ := strings.Cut(hostname, "."); short != hostname {
+			names += " " + short
+		}
+		fmt.Fprintf(&b, "%s\t%s\n", ip, names)
+		// The address on each further network too, as podman lists it.
+		for _, ep := range info.Networks {
+			if ep.IP != "" && ep.IP != ip {
+				fmt.Fprintf(&b, "%s\t%s\n", ep.IP, names)
+			}
 		}
 	}
 	if info.HostAddr != "" {

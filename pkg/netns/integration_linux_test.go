@@ -268,7 +268,7 @@ func TestIntegrationUserNet(t *testing.T) {
 	}
 	ctx := context.Background()
 	t0 := time.Now()
-	web, err := AttachUser(ctx, runDir, "c1", nw, UserAttachOptions{Name: "web", Ports: ports, Exe: os.Args[0]})
+	web, err := AttachUser(ctx, runDir, "c1", []Network{nw}, UserAttachOptions{Name: "web", Ports: ports, Exe: os.Args[0]})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,7 +277,7 @@ func TestIntegrationUserNet(t *testing.T) {
 		t.Fatal(err)
 	}
 	t1 := time.Now()
-	db, err := AttachUser(ctx, runDir, "c2", nw, UserAttachOptions{Name: "db", Exe: os.Args[0]})
+	db, err := AttachUser(ctx, runDir, "c2", []Network{nw}, UserAttachOptions{Name: "db", Exe: os.Args[0]})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -344,7 +344,7 @@ func TestIntegrationUserNet(t *testing.T) {
 		t.Fatalf("published udp: %q %v", buf[:n], err)
 	}
 	// A busy host port is named (by Ready: the forwarder binds).
-	a3, err := AttachUser(ctx, runDir, "c3", nw, UserAttachOptions{Name: "x", Ports: ports[:1], Exe: os.Args[0]})
+	a3, err := AttachUser(ctx, runDir, "c3", []Network{nw}, UserAttachOptions{Name: "x", Ports: ports[:1], Exe: os.Args[0]})
 	if err == nil {
 		err = a3.Ready()
 		_ = Detach(runDir, "c3")
@@ -395,7 +395,7 @@ func TestIntegrationDefaultNet(t *testing.T) {
 	runDir := t.TempDir()
 	ctx := context.Background()
 	def := DefaultNetwork()
-	a1, err := AttachUser(ctx, runDir, "d1", def, UserAttachOptions{Name: "one", Exe: os.Args[0]})
+	a1, err := AttachUser(ctx, runDir, "d1", []Network{def}, UserAttachOptions{Name: "one", Exe: os.Args[0]})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -419,7 +419,7 @@ func TestIntegrationDefaultNet(t *testing.T) {
 	if has4 != ipv4Only() {
 		t.Errorf("pasta's -4 (ipv4Only %v): %q", ipv4Only(), cmdline)
 	}
-	a2, err := AttachUser(ctx, runDir, "d2", def, UserAttachOptions{Name: "two", Exe: os.Args[0]})
+	a2, err := AttachUser(ctx, runDir, "d2", []Network{def}, UserAttachOptions{Name: "two", Exe: os.Args[0]})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -452,7 +452,7 @@ func TestIntegrationDefaultNet(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("Detach with another member: %v", time.Since(t0))
-	a1, err = AttachUser(ctx, runDir, "d1", def, UserAttachOptions{Name: "one", Exe: os.Args[0]})
+	a1, err = AttachUser(ctx, runDir, "d1", []Network{def}, UserAttachOptions{Name: "one", Exe: os.Args[0]})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -461,7 +461,7 @@ func TestIntegrationDefaultNet(t *testing.T) {
 	}
 	// A user network with DNS beside it.
 	un := Network{Name: "itdns", ID: randomID(), Driver: "bridge", Subnet: "10.89.78.0/24", Gateway: "10.89.78.1", DNS: true}
-	if _, err := AttachUser(ctx, runDir, "u1", un, UserAttachOptions{Name: "u", Exe: os.Args[0]}); err != nil {
+	if _, err := AttachUser(ctx, runDir, "u1", []Network{un}, UserAttachOptions{Name: "u", Exe: os.Args[0]}); err != nil {
 		t.Fatal(err)
 	}
 	dns := dnsPid(runDir)
@@ -503,7 +503,7 @@ func TestIntegrationLinger(t *testing.T) {
 	def := DefaultNetwork()
 	attach := func(id string) {
 		t.Helper()
-		if _, err := AttachUser(ctx, runDir, id, def, UserAttachOptions{Name: id, Exe: os.Args[0]}); err != nil {
+		if _, err := AttachUser(ctx, runDir, id, []Network{def}, UserAttachOptions{Name: id, Exe: os.Args[0]}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -568,7 +568,7 @@ func TestIntegrationRootlessMountLost(t *testing.T) {
 	runDir := t.TempDir()
 	ctx := context.Background()
 	def := DefaultNetwork()
-	if _, err := AttachUser(ctx, runDir, "m1", def, UserAttachOptions{Name: "m1", Exe: os.Args[0]}); err != nil {
+	if _, err := AttachUser(ctx, runDir, "m1", []Network{def}, UserAttachOptions{Name: "m1", Exe: os.Args[0]}); err != nil {
 		t.Fatal(err)
 	}
 	defer Detach(runDir, "m1")
@@ -576,7 +576,7 @@ func TestIntegrationRootlessMountLost(t *testing.T) {
 	if err := unix.Unmount(NetnsPath(runDir, userNetID), unix.MNT_DETACH); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := AttachUser(ctx, runDir, "m2", def, UserAttachOptions{Name: "m2", Exe: os.Args[0]}); err != nil {
+	if _, err := AttachUser(ctx, runDir, "m2", []Network{def}, UserAttachOptions{Name: "m2", Exe: os.Args[0]}); err != nil {
 		t.Fatalf("attach after the mount was lost: %v", err)
 	}
 	defer Detach(runDir, "m2")

@@ -22,6 +22,7 @@ package netns
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -30,6 +31,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -68,15 +70,22 @@ type UserAttachOptions struct {
 	// are born in when this attach starts them ("": the caller's; see
 	// startIn).
 	Cgroup string
+	// Aliases are further names of the container, by network name.
+	Aliases map[string][]string
 }
 
-// AttachUser creates container id's network namespace on user network nw:
-// RUNDIR/ID/netns with eth0 on nw's bridge in the rootless namespace (made
-// first when missing), an address from nw's subnet, a default route through
-// the gateway, the gateway as resolver, and the published ports'
-// forwarder starting (Ready waits for it). Detach undoes all of it; on error
-// nothing is left.
-func AttachUser(ctx context.Context, runDir, id string, nw Network, o UserAttachOptions) (*Attachment, error) {
+// AttachUser creates container id's network namespace on the bridge
+// networks nets (user networks or the default one, at least one):
+// RUNDIR/ID/netns with eth0 on the first's bridge in the rootless namespace
+// (made first when missing), eth1 on the second's and so on, each with an
+// address from its network's subnet, a default route through the first's
+// gateway, the gateways of networks with DNS as resolvers, and the
+// published ports' forwarder (to the first address) starting (Ready waits
+// for it). Detach undoes all of it; on error nothing is left.
+func AttachUser(ctx context.Context, runDir, id string, nets []Network, o UserAttachOptions) (*Attachment, error) {
+	if len(nets) == 0 {
+		return nil, errors.New("attach to user networks: no network")
+	}
 	if o.Exe == "" {
 		exe, err := os.Executable()
 		if err != nil {
@@ -96,7 +105,7 @@ func AttachUser(ctx context.Context, runDir, id string, nw Network, o UserAttach
 	}
 	a := &Attachment{dir: filepath.Join(runDir, id)}
 	err := withUserLock(runDir, func() error {
-		info, err := attachUserLocked(ctx, runDir, id, nw, o)
+		info, err := attachUserLocked(ctx, runDir, id, nets, o)
 		a.info = info
 		return err
 	})
@@ -122,13 +131,8 @@ func withUserLock(runDir string, f func() error) error {
 	return f()
 }
 
-func attachUserLocked(ctx context.Context, runDir, id string, nw Network, o UserAttachOptions) (info Info, err error) {
+func attachUserLocked(ctx context.Context, runDir, id string, nets []Network, o UserAttachOptions) (info Info, err error) {
 	statePath := filepath.Join(runDir, userStateFile)
-	st, err := readUserState(statePath)
-	if err != nil {
-		return Info{}, err
-	}
-	st.forgetGone(runDir)
 	// The helpers start while the bridge and veth are made; they are
 	// waited for before the lock is released, so that no other command
 	// finds a half-made namespace.
@@ -140,35 +144,11 @@ func attachUserLocked(ctx context.Context, runDir, id string, nw Network, o User
 			}
 		}
 	}()
-	if !rootlessAlive(runDir) || st.staleUserNS() {
-		var wait func() error
-		if st, wait, err = remakeRootless(ctx, runDir, o.Cgroup); err != nil {
-			return Info{}, err
-		}
-		waits = append(waits, wait)
-	}
-	hr, err := handleIn(NetnsPath(runDir, userNetID))
+	st, hr, err := openRootless(ctx, runDir, o.Cgroup, &waits)
 	if err != nil {
 		return Info{}, err
 	}
 	defer hr.Close()
-	ns, err := ensureBridge(hr, runDir, st, nw)
-	if err != nil {
-		return Info{}, err
-	}
-	if nw.DNS && dnsPid(runDir) == 0 {
-		// Only networks with DNS need the server: the default network
-		// costs no process of husk's.
-		wait, err := startDNS(ctx, runDir, o.Exe, st.Cgroup)
-		if err != nil {
-			return Info{}, err
-		}
-		waits = append(waits, wait)
-	}
-	ip, err := ns.allocIP()
-	if err != nil {
-		return Info{}, err
-	}
 	dir := filepath.Join(runDir, id)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return Info{}, fmt.Errorf("create network directory: %w", err)
@@ -178,21 +158,112 @@ func attachUserLocked(ctx context.Context, runDir, id string, nw Network, o User
 		return Info{}, err
 	}
 	defer hc.Close()
-	veth := "hv" + shortID(id, 13)
-	if err := plugVeth(hr, hc, NetnsPath(runDir, id), ns, veth, "hc"+shortID(id, 13), ip); err != nil {
-		return Info{}, err
+	for i, nw := range nets {
+		iface := fmt.Sprintf("eth%d", i)
+		ip, err := join(ctx, hr, hc, runDir, st, id, nw, iface, o, &waits)
+		if err != nil {
+			return Info{}, err
+		}
+		info.Networks = append(info.Networks, Endpoint{Network: nw.Name, Interface: iface, IP: ip.String(), Aliases: o.Aliases[nw.Name]})
+		if nw.DNS {
+			info.DNS = append(info.DNS, st.Networks[nw.Name].Gateway)
+			info.Search = []string{DNSDomain}
+		}
 	}
-	ns.Members[id] = &member{Name: o.Name, IP: ip.String(), Veth: veth}
-	ns.Last = ip.String()
 	if err := st.write(statePath); err != nil {
 		return Info{}, err
 	}
-	if IsDefaultNetwork(nw) {
+	info.Mode, info.IP, info.HostAddr = nets[0].Name, info.Networks[0].IP, st.HostAddr
+	if IsDefaultNetwork(nets[0]) {
+		info.Mode = ModeBridge
+	}
+	if len(info.DNS) == 0 {
 		// No DNS server: the resolver is the helper's (pasta's forwarder),
 		// reached through the source NAT as the host is.
-		return Info{Mode: ModeBridge, IP: ip.String(), HostAddr: st.HostAddr, DNS: st.Upstream}, nil
+		info.DNS = st.Upstream
 	}
-	return Info{Mode: nw.Name, IP: ip.String(), HostAddr: st.HostAddr, DNS: []string{ns.Gateway}, Search: []string{DNSDomain}}, nil
+	return info, nil
+}
+
+// openRootless reads the user network state and returns it with a netlink
+// handle in the rootless namespace, which is made first when it is
+// missing or stale (its helper's wait appended to waits). The caller holds
+// the lock.
+func openRootless(ctx context.Context, runDir, cgroup string, waits *[]func() error) (*userState, *netlink.Handle, error) {
+	st, err := readUserState(filepath.Join(runDir, userStateFile))
+	if err != nil {
+		return nil, nil, err
+	}
+	st.forgetGone(runDir)
+	if !rootlessAlive(runDir) || st.staleUserNS() {
+		var wait func() error
+		if st, wait, err = remakeRootless(ctx, runDir, cgroup); err != nil {
+			return nil, nil, err
+		}
+		*waits = append(*waits, wait)
+	}
+	hr, err := handleIn(NetnsPath(runDir, userNetID))
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, hr, nil
+}
+
+// join puts container id, whose namespace hc is bound to, on nw as
+// interface iface: nw's bridge made when missing, the DNS server started
+// when nw needs it (its wait appended to waits), an address, the veth
+// pair, and the member recorded in st (which the caller writes).
+func join(ctx context.Context, hr, hc *netlink.Handle, runDir string, st *userState, id string, nw Network, iface string, o UserAttachOptions, waits *[]func() error) (net.IP, error) {
+	if ns := st.Networks[nw.Name]; ns != nil && ns.Members[id] != nil {
+		return nil, fmt.Errorf("container %s is already connected to network %s", o.Name, nw.Name)
+	}
+	ns, err := ensureBridge(hr, runDir, st, nw)
+	if err != nil {
+		return nil, err
+	}
+	if nw.DNS && dnsPid(runDir) == 0 {
+		// Only networks with DNS need the server: the default network
+		// costs no process of husk's.
+		wait, err := startDNS(ctx, runDir, o.Exe, st.Cgroup)
+		if err != nil {
+			return nil, err
+		}
+		*waits = append(*waits, wait)
+	}
+	ip, err := ns.allocIP()
+	if err != nil {
+		return nil, err
+	}
+	veth, peer, err := vethNames(id, iface)
+	if err != nil {
+		return nil, err
+	}
+	if err := plugVeth(hr, hc, NetnsPath(runDir, id), ns, veth, peer, iface, ip); err != nil {
+		return nil, err
+	}
+	m := &member{Name: o.Name, IP: ip.String(), Veth: veth, Aliases: o.Aliases[nw.Name]}
+	if iface != "eth0" {
+		m.Iface = iface
+	}
+	ns.Members[id] = m
+	ns.Last = ip.String()
+	return ip, nil
+}
+
+// vethNames are the names of the veth pair of container id's interface
+// iface (ethN): the end on the bridge, and the other end's until it is
+// renamed in the container. eth0's keep the names of husk's single-network
+// days; the others end in "n" and N in base 36, which no ID prefix does.
+func vethNames(id, iface string) (host, peer string, err error) {
+	n, err := strconv.Atoi(strings.TrimPrefix(iface, "eth"))
+	if err != nil || !strings.HasPrefix(iface, "eth") || n < 0 || n >= 36 {
+		return "", "", fmt.Errorf("interface %q: a container has at most 36 networks", iface)
+	}
+	if n == 0 {
+		return "hv" + shortID(id, 13), "hc" + shortID(id, 13), nil
+	}
+	suffix := "n" + strconv.FormatInt(int64(n), 36)
+	return "hv" + shortID(id, 11) + suffix, "hc" + shortID(id, 11) + suffix, nil
 }
 
 // remakeRootless replaces what is left of the rootless namespace with a
@@ -413,7 +484,7 @@ func teardownRootless(runDir string) error {
 	return nil
 }
 
-// detachUser takes container id off its user network, and removes the
+// detachUser takes container id off its user networks, and removes the
 // rootless namespace when it was the last member (or, with a linger time,
 // leaves it to the waiter). Nothing happens for a
 // container that is on no user network.
@@ -436,20 +507,22 @@ func detachUser(runDir, id string) error {
 		if err != nil {
 			return err
 		}
-		name, m := st.find(id)
-		if m == nil && (st.members() > 0 || lingerPid(runDir) != 0) {
+		names := st.memberships(id)
+		if len(names) == 0 && (st.members() > 0 || lingerPid(runDir) != 0) {
 			return nil
 		}
-		if m != nil {
+		for _, name := range names {
 			delete(st.Networks[name].Members, id)
 		}
 		d := lingerTime()
 		if st.members() == 0 && (d <= 0 || !rootlessAlive(runDir)) {
 			return teardownRootless(runDir)
 		}
-		if ns := st.Networks[name]; ns != nil && len(ns.Members) == 0 && ns.ID != DefaultNetworkID {
-			if err := removeBridge(runDir, st, name); err != nil {
-				return err
+		for _, name := range names {
+			if ns := st.Networks[name]; ns != nil && len(ns.Members) == 0 && ns.ID != DefaultNetworkID {
+				if err := removeBridge(runDir, st, name); err != nil {
+					return err
+				}
 			}
 		}
 		if st.members() == 0 {
@@ -517,6 +590,16 @@ func handleIn(path string) (*netlink.Handle, error) {
 // bridgeName is nw's bridge in the rootless namespace.
 func bridgeName(nw Network) string { return "hk-" + shortID(nw.ID, 12) }
 
+// bridgeMAC is the fixed address of nw's bridge: locally administered,
+// from its ID.
+func bridgeMAC(nw Network) net.HardwareAddr {
+	mac := net.HardwareAddr{0x02, 0, 0, 0, 0, 0}
+	if b, err := hex.DecodeString(shortID(nw.ID, 10)); err == nil && len(b) == 5 {
+		copy(mac[1:], b)
+	}
+	return mac
+}
+
 // BridgeName is nw's bridge in the rootless namespace (network inspect's
 // network_interface).
 func BridgeName(nw Network) string { return bridgeName(nw) }
@@ -550,13 +633,21 @@ func ensureBridge(hr *netlink.Handle, runDir string, st *userState, nw Network) 
 		return nil, fmt.Errorf("network %q: bad gateway %q", nw.Name, nw.Gateway)
 	}
 	name := bridgeName(nw)
-	br := &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: name, MTU: vethMTU}}
+	mac := bridgeMAC(nw)
+	br := &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: name, MTU: vethMTU, HardwareAddr: mac}}
 	if err := hr.LinkAdd(br); err != nil && !errors.Is(err, unix.EEXIST) {
 		return nil, fmt.Errorf("create bridge %s: %w", name, err)
 	}
 	l, err := hr.LinkByName(name)
 	if err != nil {
 		return nil, fmt.Errorf("bridge %s: %w", name, err)
+	}
+	// A bridge whose address was never set takes the lowest of its
+	// ports': a container that leaves (or comes back with a new veth)
+	// would change the gateway's MAC under the others, whose ARP entries
+	// then point nowhere for seconds (DNS times out). A set address stays.
+	if err := hr.LinkSetHardwareAddr(l, mac); err != nil {
+		return nil, fmt.Errorf("address of bridge %s: %w", name, err)
 	}
 	if err := hr.AddrReplace(l, &netlink.Addr{IPNet: &net.IPNet{IP: gw, Mask: sn.Mask}}); err != nil {
 		return nil, fmt.Errorf("address of bridge %s: %w", name, err)
@@ -662,9 +753,10 @@ func makeNetnsHandle(dir string, u *UserNS) (*netlink.Handle, error) {
 }
 
 // plugVeth connects the namespace at cpath (hc's) to ns's bridge: host
-// end named veth on the bridge, the other end eth0 in the container with
-// ip and a default route through the gateway.
-func plugVeth(hr, hc *netlink.Handle, cpath string, ns *netState, veth, peer string, ip net.IP) error {
+// end named veth on the bridge, the other end iface in the container with
+// ip and a default route through the gateway (unless the container has
+// one through another interface).
+func plugVeth(hr, hc *netlink.Handle, cpath string, ns *netState, veth, peer, iface string, ip net.IP) error {
 	br, err := hr.LinkByName(ns.Bridge)
 	if err != nil {
 		return fmt.Errorf("bridge %s: %w", ns.Bridge, err)
@@ -704,18 +796,19 @@ func plugVeth(hr, hc *netlink.Handle, cpath string, ns *netState, veth, peer str
 	if err != nil {
 		return fmt.Errorf("veth %s in the container: %w", peer, err)
 	}
-	if err := hc.LinkSetName(cl, "eth0"); err != nil {
-		return fmt.Errorf("rename %s to eth0: %w", peer, err)
+	if err := hc.LinkSetName(cl, iface); err != nil {
+		return fmt.Errorf("rename %s to %s: %w", peer, iface, err)
 	}
 	_, sn, _ := net.ParseCIDR(ns.Subnet)
 	if err := hc.AddrAdd(cl, &netlink.Addr{IPNet: &net.IPNet{IP: ip, Mask: sn.Mask}}); err != nil {
-		return fmt.Errorf("address %s on eth0: %w", ip, err)
+		return fmt.Errorf("address %s on %s: %w", ip, iface, err)
 	}
 	if err := hc.LinkSetUp(cl); err != nil {
-		return fmt.Errorf("eth0 up: %w", err)
+		return fmt.Errorf("%s up: %w", iface, err)
 	}
 	gw := net.ParseIP(ns.Gateway)
-	if err := hc.RouteAdd(&netlink.Route{LinkIndex: cl.Attrs().Index, Gw: gw}); err != nil {
+	err = hc.RouteAdd(&netlink.Route{LinkIndex: cl.Attrs().Index, Gw: gw})
+	if err != nil && !(iface != "eth0" && errors.Is(err, unix.EEXIST)) {
 		return fmt.Errorf("default route via %s: %w", gw, err)
 	}
 	return nil

@@ -44,3 +44,33 @@ func TestStaleUserNS(t *testing.T) {
 		}
 	}
 }
+
+func TestVethNames(t *testing.T) {
+	id := "0123456789abcdef0123"
+	for _, tt := range []struct{ iface, host, peer string }{
+		{"eth0", "hv0123456789abc", "hc0123456789abc"},
+		{"eth1", "hv0123456789an1", "hc0123456789an1"},
+		{"eth35", "hv0123456789anz", "hc0123456789anz"},
+	} {
+		h, p, err := vethNames(id, tt.iface)
+		if err != nil || h != tt.host || p != tt.peer || len(h) > 15 {
+			t.Errorf("%s: %q %q %v", tt.iface, h, p, err)
+		}
+	}
+	for _, bad := range []string{"eth36", "wlan0", "eth-1"} {
+		if _, _, err := vethNames(id, bad); err == nil {
+			t.Errorf("%s: no error", bad)
+		}
+	}
+}
+
+func TestBridgeMAC(t *testing.T) {
+	mac := bridgeMAC(Network{ID: "b910ba8ba69012f2768ba62223cd90896018a38699b572d2801fcf9b5bba5e24"})
+	if mac.String() != "02:b9:10:ba:8b:a6" {
+		t.Fatalf("%v", mac)
+	}
+	// Locally administered, unicast.
+	if mac[0]&2 == 0 || mac[0]&1 != 0 {
+		t.Fatalf("%v", mac)
+	}
+}

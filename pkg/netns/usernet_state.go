@@ -60,6 +60,10 @@ type member struct {
 	Name string `json:"name"`
 	IP   string `json:"ip"`
 	Veth string `json:"veth"` // the end on the bridge
+	// Iface is the interface's name in the container ("": eth0).
+	Iface string `json:"iface,omitempty"`
+	// Aliases are further names of the container on this network.
+	Aliases []string `json:"aliases,omitempty"`
 }
 
 func readUserState(path string) (*userState, error) {
@@ -103,14 +107,17 @@ func (st *userState) members() int {
 	return n
 }
 
-// find returns the network and entry of container id.
-func (st *userState) find(id string) (string, *member) {
+// memberships returns the names of the networks container id is on, by
+// name.
+func (st *userState) memberships(id string) []string {
+	var out []string
 	for name, ns := range st.Networks {
-		if m, ok := ns.Members[id]; ok {
-			return name, m
+		if _, ok := ns.Members[id]; ok {
+			out = append(out, name)
 		}
 	}
-	return "", nil
+	sort.Strings(out)
+	return out
 }
 
 // allocIP gives the next address after the last one given out (round
@@ -148,22 +155,22 @@ func (ns *netState) allocIP() (net.IP, error) {
 	return nil, fmt.Errorf("network subnet %s has no free address", ns.Subnet)
 }
 
-// lookup answers a name for a client at src: the members of the network
-// whose subnet holds src, by name, by ID (full or 12-character prefix), each
-// also under DNSDomain. Names are case-insensitive; a trailing dot is
-// ignored. It returns nil when the name is not a member's.
+// lookup answers a name for a client at src: the members of the networks
+// the client is on, by name, alias, ID (full or 12-character prefix), each
+// also under DNSDomain, as aardvark-dns answers for every network of the
+// asking container. The network whose subnet holds src comes first; a
+// client that is no member (the gateway itself) gets that network's
+// names. Names are case-insensitive; a trailing dot is ignored. It
+// returns nil when the name is not a member's.
 func (st *userState) lookup(src net.IP, name string) []net.IP {
 	name = strings.ToLower(strings.TrimSuffix(name, "."))
 	name = strings.TrimSuffix(name, "."+DNSDomain)
-	if name == "" {
+	if name == "" || src == nil {
 		return nil
 	}
 	var out []net.IP
-	for _, ns := range st.Networks {
-		_, sn, err := net.ParseCIDR(ns.Subnet)
-		if err != nil || src == nil || !sn.Contains(src) {
-			continue
-		}
+	seen := map[string]bool{}
+	for _, ns := range st.clientNetworks(src) {
 		ids := make([]string, 0, len(ns.Members))
 		for id := range ns.Members {
 			ids = append(ids, id)
@@ -171,12 +178,66 @@ func (st *userState) lookup(src net.IP, name string) []net.IP {
 		sort.Strings(ids)
 		for _, id := range ids {
 			m := ns.Members[id]
-			if strings.ToLower(m.Name) == name || id == name || len(name) == 12 && strings.HasPrefix(id, name) {
-				if ip := net.ParseIP(m.IP).To4(); ip != nil {
-					out = append(out, ip)
-				}
+			if !m.answers(id, name) {
+				continue
+			}
+			if ip := net.ParseIP(m.IP).To4(); ip != nil && !seen[id] {
+				seen[id] = true
+				out = append(out, ip)
 			}
 		}
 	}
 	return out
+}
+
+// clientNetworks are the networks whose names a client at src sees: the
+// one whose subnet holds src, then the others its container is on.
+func (st *userState) clientNetworks(src net.IP) []*netState {
+	names := make([]string, 0, len(st.Networks))
+	for n := range st.Networks {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var first *netState
+	client := ""
+	for _, n := range names {
+		ns := st.Networks[n]
+		if _, sn, err := net.ParseCIDR(ns.Subnet); err != nil || !sn.Contains(src) {
+			continue
+		}
+		first = ns
+		for id, m := range ns.Members {
+			if net.ParseIP(m.IP).Equal(src) {
+				client = id
+			}
+		}
+		break
+	}
+	if first == nil {
+		return nil
+	}
+	out := []*netState{first}
+	if client == "" {
+		return out
+	}
+	for _, n := range names {
+		if ns := st.Networks[n]; ns != first && ns.Members[client] != nil {
+			out = append(out, ns)
+		}
+	}
+	return out
+}
+
+// answers reports whether member id is called name (lowercase) on its
+// network.
+func (m *member) answers(id, name string) bool {
+	if strings.ToLower(m.Name) == name || id == name || len(name) == 12 && strings.HasPrefix(id, name) {
+		return true
+	}
+	for _, a := range m.Aliases {
+		if strings.ToLower(a) == name {
+			return true
+		}
+	}
+	return false
 }

@@ -108,8 +108,43 @@ func TestStateFile(t *testing.T) {
 	if err != nil || st.members() != 3 {
 		t.Fatalf("%+v %v", st, err)
 	}
-	if n, m := st.find("2222222222222222bbbb"); n != "n1" || m.Name != "db" {
-		t.Fatalf("find: %q %+v", n, m)
+	if n := st.memberships("2222222222222222bbbb"); !reflect.DeepEqual(n, []string{"n1"}) {
+		t.Fatalf("memberships: %q", n)
+	}
+}
+
+// A container on two networks sees the names of both, by name and alias,
+// each under the address on the network the asker shares with it; one on
+// a single network sees only that one's.
+func TestLookupSeveralNetworks(t *testing.T) {
+	st := testState()
+	// "both" (4444…) is on n1 and n2, with alias "api" on n2.
+	st.Networks["n1"].Members["4444444444444444dddd"] = &member{Name: "both", IP: "10.89.0.4"}
+	st.Networks["n2"].Members["4444444444444444dddd"] = &member{Name: "both", IP: "10.89.1.4", Iface: "eth1", Aliases: []string{"API"}}
+	both1, both2, db := net.ParseIP("10.89.0.4"), net.ParseIP("10.89.1.4"), net.ParseIP("10.89.0.3")
+	web2 := net.ParseIP("10.89.1.2")
+	for _, tt := range []struct {
+		src  net.IP
+		name string
+		want string
+	}{
+		{both1, "db", "10.89.0.3"},  // its own network
+		{both2, "db", "10.89.0.3"},  // asked through n2's gateway: n1's names too
+		{both1, "api", "10.89.1.4"}, // itself, by its n2 alias
+		{web2, "api", "10.89.1.4"},
+		{web2, "both", "10.89.1.4"}, // n2's address for n2's members
+		{db, "both", "10.89.0.4"},
+		{db, "api", ""}, // the alias is n2's
+		{web2, "db", ""},
+	} {
+		ips := st.lookup(tt.src, tt.name)
+		got := ""
+		if len(ips) > 0 {
+			got = ips[0].String()
+		}
+		if got != tt.want || len(ips) > 1 {
+			t.Errorf("%v asks %q: %v, want %q", tt.src, tt.name, ips, tt.want)
+		}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -105,12 +106,8 @@ func normalizeNetwork(env Env, cfg *Config, exposed map[string]struct{}) error {
 		}
 		n.Mode = netns.ContainerPrefix + other.ID
 	}
-	if netns.IsUserNetwork(n.Mode) {
-		nw, err := userNetwork(env, n.Mode)
-		if err != nil {
-			return err
-		}
-		n.Mode = nw.Name // an ID prefix becomes the name
+	if err := normalizeBridges(env, n); err != nil {
+		return err
 	}
 	if n.PublishAll {
 		all, err := netns.ExposedToPorts(exposed)
@@ -149,23 +146,23 @@ func prepareNetwork(ctx context.Context, env Env, c *Container) (netPlan, error)
 		if err := netns.CheckPorts(n.Ports); err != nil {
 			return netPlan{}, err
 		}
-		nw, err := netns.DefaultNetwork(), error(nil)
-		if netns.IsUserNetwork(n.Mode) {
-			nw, err = userNetwork(env, n.Mode)
-		}
+		nets, err := bridgeNetworks(env, n)
 		if err != nil {
 			return netPlan{}, err
 		}
-		o := netns.UserAttachOptions{Name: c.Name, Ports: n.Ports, UserNS: keepIDUserNS(env, c)}
+		o := netns.UserAttachOptions{Name: c.Name, Ports: n.Ports, UserNS: keepIDUserNS(env, c), Aliases: n.Aliases}
 		if env.Cgroups != nil {
 			o.Cgroup = env.Cgroups.HelperDir()
 		}
-		a, err := netns.AttachUser(ctx, netRunDir(env), c.ID, nw, o)
+		a, err := netns.AttachUser(ctx, netRunDir(env), c.ID, nets, o)
 		if err != nil {
 			return netPlan{}, err
 		}
 		return netPlan{attachment: a, nsPath: a.NetnsPath(), info: a.Info(), usernsPath: a.UsernsPath()}, nil
 	case n.UsesNamespace():
+		if len(n.Networks) > 0 {
+			return netPlan{}, setting.Errorf("container %s is on the default network and %s, and the default network cannot run here: %s", c.Name, strings.Join(n.Networks, ", "), netns.DefaultNetworkProblem())
+		}
 		if err := netns.CheckPorts(n.Ports); err != nil {
 			return netPlan{}, err
 		}
@@ -203,4 +200,64 @@ func prepareNetwork(ctx context.Context, env Env, c *Container) (netPlan, error)
 	default:
 		return netPlan{info: netns.ModeInfo(n.Mode)}, nil
 	}
+}
+
+// bridgeNetworks are the definitions of the bridge networks n puts the
+// container on, in interface order.
+func bridgeNetworks(env Env, n netns.Config) ([]netns.Network, error) {
+	var out []netns.Network
+	for _, name := range n.BridgeNetworks() {
+		if name == netns.DefaultNetworkName {
+			out = append(out, netns.DefaultNetwork())
+			continue
+		}
+		nw, err := userNetwork(env, name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, nw)
+	}
+	return out, nil
+}
+
+// normalizeBridges checks the bridge networks of a request at create
+// time: each exists (an ID prefix becomes the name), none twice (podman
+// takes --network a --network a as one), other modes alone, and aliases
+// kept for the networks with DNS (where names resolve), by resolved name.
+func normalizeBridges(env Env, n *netns.Config) error {
+	given := n.BridgeNetworks()
+	if given == nil {
+		if len(n.Networks) > 0 || len(n.Aliases) > 0 {
+			return setting.Errorf("{network} %s cannot be combined with other networks or {network-alias}: only bridge networks (podman, or made by husk network create) can", n.Mode)
+		}
+		return nil
+	}
+	var names []string
+	aliases := map[string][]string{}
+	dns := false
+	for _, g := range given {
+		name := netns.DefaultNetworkName
+		if g != netns.DefaultNetworkName {
+			nw, err := userNetwork(env, g)
+			if err != nil {
+				return err
+			}
+			name, dns = nw.Name, dns || nw.DNS
+			if len(n.Aliases[g]) > 0 && nw.DNS {
+				aliases[name] = n.Aliases[g]
+			}
+		}
+		if !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	if len(n.Aliases) > 0 && !dns {
+		return setting.Errorf("{network-alias}: the container is on no network with DNS, where names resolve: add {network} NAME of a network made by husk network create")
+	}
+	if len(names) > 1 && names[0] == netns.DefaultNetworkName && netns.DefaultNetworkProblem() != "" {
+		return setting.Errorf("{network}: the default network cannot run here (%s), so it cannot be combined with %s", netns.DefaultNetworkProblem(), strings.Join(names[1:], ", "))
+	}
+	n.Aliases = aliases
+	n.SetBridgeNetworks(names)
+	return nil
 }
