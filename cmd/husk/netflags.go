@@ -25,6 +25,7 @@ func addNetworkFlags(fs *pflag.FlagSet) *networkFlags {
 	fs.StringArrayVar(&n.DNSSearch, "dns-search", nil, "DNS search domain (replaces the host's; \".\" for none)")
 	fs.StringArrayVar(&n.DNSOptions, "dns-option", nil, "resolv.conf option, e.g. ndots:2")
 	fs.StringArrayVar(&n.AddHosts, "add-host", nil, "add NAME:IP to /etc/hosts (IP may be host-gateway: the host)")
+	fs.StringArrayVar(&n.Aliases, "network-alias", nil, "another name the container resolves by on its user network (repeatable)")
 	return f
 }
 

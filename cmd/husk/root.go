@@ -77,12 +77,13 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 func newApp(stdin io.Reader, stdout, stderr io.Writer) (*app, *cobra.Command) {
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
 	root := &cobra.Command{
-		Use:           "husk",
-		Short:         "Rootless, daemonless containers",
-		Long:          "husk pulls OCI images into a per-user store and runs them without root and without a daemon.",
-		Version:       version,
-		SilenceUsage:  true,
-		SilenceErrors: true,
+		Use:              "husk",
+		Short:            "Rootless, daemonless containers",
+		Long:             "husk pulls OCI images into a per-user store and runs them without root and without a daemon.",
+		Version:          version,
+		SilenceUsage:     true,
+		SilenceErrors:    true,
+		TraverseChildren: true, // flags before a subcommand are its parent's: compose -f FILE logs -f
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkUnshare(cmd, args); err != nil {
 				return err
@@ -147,7 +148,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) (*app, *cobra.Command) {
 		newGenDocsCommand(a, root),
 		newNetworkCommand(a.networkDeps()),
 		newCommitCommand(a), newDiffCommand(a), newHistoryCommand(a), newExportCommand(a), newImportCommand(a),
-		newManifestCommand(a), newUntagCommand(a),
+		newManifestCommand(a), newUntagCommand(a), newComposeCommand(a),
 	)
 	root.AddCommand(newNetHelperCommands()...)
 	root.AddCommand(newHealthcheckCommand(a), newHealthcheckRunnerCommand(a))

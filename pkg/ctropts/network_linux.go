@@ -19,6 +19,9 @@ type Network struct {
 	DNSSearch  []string
 	DNSOptions []string
 	AddHosts   []string
+	// Aliases are more names the container resolves by on its user
+	// network (compose's service names).
+	Aliases []string
 }
 
 // Config validates the settings. Published ports keep host port 0 where
@@ -73,7 +76,15 @@ func (n Network) Config() (netns.Config, error) {
 			return cfg, err
 		}
 	}
-	cfg.DNS, cfg.DNSSearch, cfg.DNSOptions, cfg.AddHosts = n.DNS, n.DNSSearch, n.DNSOptions, n.AddHosts
+	if len(n.Aliases) > 0 && !netns.IsUserNetwork(mode) {
+		return cfg, setting.Errorf("{network-alias} needs a user network ({network} NAME, made by husk network create): only user networks resolve container names")
+	}
+	for _, a := range n.Aliases {
+		if a == "" || len(a) > 253 || strings.ContainsAny(a, "/") || hasSpaceOrControl(a) {
+			return cfg, setting.Errorf("{network-alias} %q: not a host name", a)
+		}
+	}
+	cfg.DNS, cfg.DNSSearch, cfg.DNSOptions, cfg.AddHosts, cfg.Aliases = n.DNS, n.DNSSearch, n.DNSOptions, n.AddHosts, n.Aliases
 	return cfg, nil
 }
 

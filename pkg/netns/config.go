@@ -40,6 +40,9 @@ type Config struct {
 	DNSOptions []string `json:"dnsOptions,omitempty"`
 	// AddHosts are "NAME:IP" entries for /etc/hosts.
 	AddHosts []string `json:"addHosts,omitempty"`
+	// Aliases are more names the container resolves by on its user
+	// network.
+	Aliases []string `json:"aliases,omitempty"`
 	// cgroup is where the helper is born (startIn): set for the per-user
 	// network's, which is no command's.
 	cgroup string

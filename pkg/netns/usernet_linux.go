@@ -56,6 +56,8 @@ const (
 type UserAttachOptions struct {
 	// Name is the container's name (resolvable on the network).
 	Name string
+	// Aliases are more names it resolves by.
+	Aliases []string
 	// Ports are published through the forwarder (host ports assigned and
 	// checked).
 	Ports []PortMapping
@@ -182,7 +184,7 @@ func attachUserLocked(ctx context.Context, runDir, id string, nw Network, o User
 	if err := plugVeth(hr, hc, NetnsPath(runDir, id), ns, veth, "hc"+shortID(id, 13), ip); err != nil {
 		return Info{}, err
 	}
-	ns.Members[id] = &member{Name: o.Name, IP: ip.String(), Veth: veth}
+	ns.Members[id] = &member{Name: o.Name, Aliases: o.Aliases, IP: ip.String(), Veth: veth}
 	ns.Last = ip.String()
 	if err := st.write(statePath); err != nil {
 		return Info{}, err

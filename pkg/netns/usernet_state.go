@@ -58,8 +58,10 @@ type netState struct {
 // member is an attached container.
 type member struct {
 	Name string `json:"name"`
-	IP   string `json:"ip"`
-	Veth string `json:"veth"` // the end on the bridge
+	// Aliases are more names it resolves by (--network-alias).
+	Aliases []string `json:"aliases,omitempty"`
+	IP      string   `json:"ip"`
+	Veth    string   `json:"veth"` // the end on the bridge
 }
 
 func readUserState(path string) (*userState, error) {
@@ -171,7 +173,7 @@ func (st *userState) lookup(src net.IP, name string) []net.IP {
 		sort.Strings(ids)
 		for _, id := range ids {
 			m := ns.Members[id]
-			if strings.ToLower(m.Name) == name || id == name || len(name) == 12 && strings.HasPrefix(id, name) {
+			if m.answers(name) || id == name || len(name) == 12 && strings.HasPrefix(id, name) {
 				if ip := net.ParseIP(m.IP).To4(); ip != nil {
 					out = append(out, ip)
 				}
@@ -179,4 +181,18 @@ func (st *userState) lookup(src net.IP, name string) []net.IP {
 		}
 	}
 	return out
+}
+
+// answers tells whether the member has name (lower case) or an alias of
+// that name.
+func (m *member) answers(name string) bool {
+	if strings.ToLower(m.Name) == name {
+		return true
+	}
+	for _, a := range m.Aliases {
+		if strings.ToLower(a) == name {
+			return true
+		}
+	}
+	return false
 }

@@ -12,7 +12,7 @@ func testState() *userState {
 	return &userState{Networks: map[string]*netState{
 		"n1": {ID: "aaa", Subnet: "10.89.0.0/24", Gateway: "10.89.0.1", Bridge: "hk-aaa", Members: map[string]*member{
 			"1111111111111111aaaa": {Name: "web", IP: "10.89.0.2"},
-			"2222222222222222bbbb": {Name: "db", IP: "10.89.0.3"},
+			"2222222222222222bbbb": {Name: "db", IP: "10.89.0.3", Aliases: []string{"Database"}},
 		}},
 		"n2": {ID: "bbb", Subnet: "10.89.1.0/24", Gateway: "10.89.1.1", Bridge: "hk-bbb", Members: map[string]*member{
 			"3333333333333333cccc": {Name: "web", IP: "10.89.1.2"},
@@ -131,6 +131,9 @@ func TestLookup(t *testing.T) {
 		{on2, "db", ""},
 		{outside, "web", ""},
 		{on1, "example.com.", ""},
+		{on1, "database.", "10.89.0.3"}, // an alias (--network-alias), case-insensitive
+		{on1, "database.dns.husk", "10.89.0.3"},
+		{on2, "database", ""}, // on its own network only
 	} {
 		ips := st.lookup(tt.src, tt.name)
 		got := ""

@@ -156,7 +156,7 @@ func prepareNetwork(ctx context.Context, env Env, c *Container) (netPlan, error)
 		if err != nil {
 			return netPlan{}, err
 		}
-		o := netns.UserAttachOptions{Name: c.Name, Ports: n.Ports, UserNS: keepIDUserNS(env, c)}
+		o := netns.UserAttachOptions{Name: c.Name, Aliases: n.Aliases, Ports: n.Ports, UserNS: keepIDUserNS(env, c)}
 		if env.Cgroups != nil {
 			o.Cgroup = env.Cgroups.HelperDir()
 		}
