@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
 
@@ -120,9 +121,16 @@ func attach(ctx context.Context, e Env, pl *plan) error {
 		}
 	}
 	fmt.Fprintf(e.Err, "Attaching to %s (Ctrl-C stops them)\n", joinNames(cs))
-	err := followLogs(ctx, e, cs, composeopts.Logs{Follow: true, Tail: -1})
-	if ctx.Err() == nil {
+	// The logs go on while the containers stop: what they print then is
+	// shown.
+	logCtx, cancelLogs := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelLogs()
+	done := make(chan error, 1)
+	go func() { done <- followLogs(logCtx, e, cs, composeopts.Logs{Follow: true, Tail: -1}) }()
+	select {
+	case err := <-done:
 		return err
+	case <-ctx.Done():
 	}
 	fmt.Fprintln(e.Err, "Gracefully stopping...")
 	stopCtx := context.WithoutCancel(ctx)
@@ -132,6 +140,12 @@ func attach(ctx context.Context, e Env, pl *plan) error {
 				fmt.Fprintf(e.Err, "Container %s  Stopped\n", c.Name)
 			}
 		}
+	}
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		cancelLogs()
+		<-done
 	}
 	return nil
 }

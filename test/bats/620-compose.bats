@@ -329,3 +329,28 @@ YAML
 	run_husk compose down -t 0
 	expect_nothing_left limits
 }
+
+@test "up in the foreground attaches the logs; an interrupt stops the containers, as docker compose" {
+	project fg
+	cat >compose.yaml <<YAML
+services:
+  ticker:
+    image: $R/busybox
+    command: ["sh", "-c", "echo started; trap 'echo stopping; exit 0' TERM; while true; do sleep 0.1; done"]
+YAML
+	local out=$BATS_TEST_TMPDIR/up.out
+	husk_bg "$out" compose up
+	wait_for_line "$out" '^fg-ticker-1 \| started$' 30
+	kill -INT "$HUSK_BG_PID"
+	local rc=0
+	wait "$HUSK_BG_PID" || rc=$?
+	expect_eq "$rc" 0 "exit code of the interrupted up" || { cat "$out" >&2; return 1; }
+	run cat "$out"
+	expect_contains "$output" "Gracefully stopping..."
+	expect_contains "$output" "fg-ticker-1 | stopping"
+	expect_contains "$output" "Container fg-ticker-1  Stopped"
+	run_husk ps -a --format '{{.Names}} {{.State}}'
+	expect_eq "$output" "fg-ticker-1 exited"
+	run_husk compose down
+	expect_nothing_left fg
+}
