@@ -176,6 +176,12 @@ func TestLoadFeatures(t *testing.T) {
 	if _, ok := p.Services["b"]; !ok {
 		t.Error("--profile extra did not enable b")
 	}
+	// extends takes a service of another file, and overrides it.
+	p = load(t, map[string]string{"common.yaml": "services:\n  tmpl:\n    image: busybox\n    environment: {FROM: tmpl, KEEP: k}\n",
+		"compose.yaml": "services:\n  a:\n    extends: {file: common.yaml, service: tmpl}\n    environment: {FROM: a}\n"}, composeopts.Project{})
+	if env := p.Services["a"].Environment; p.Services["a"].Image != "busybox" || *env["FROM"] != "a" || *env["KEEP"] != "k" {
+		t.Errorf("extends: image %q environment %v", p.Services["a"].Image, env)
+	}
 	for _, bad := range []struct{ file, want string }{
 		{"services:\n  a:\n    image: [x\n", "load compose project"},
 		{"services:\n  a:\n    image: x\n    depends_on: [b]\n  b:\n    image: x\n    depends_on: [a]\n", "dependency cycle detected"},

@@ -354,3 +354,18 @@ YAML
 	run_husk compose down
 	expect_nothing_left fg
 }
+
+@test "run --network-alias: another name on a user network (what compose's service names use); refused elsewhere" {
+	run_husk network create aliasnet
+	run_husk run -d --network aliasnet --network-alias db --network-alias Primary.DB --name aliased "$R/busybox" sleep 1000
+	ip=$("$HUSK" inspect --format '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' aliased)
+	expect_match "$ip" '^10\.'
+	for name in db primary.db db.dns.husk aliased; do
+		run_husk run --rm --network aliasnet "$R/busybox" nslookup "$name"
+		expect_contains "$output" "Address: $ip" "nslookup $name"
+	done
+	run_husk 125 run --rm --network none --network-alias db "$R/busybox" true
+	expect_contains "$stderr" "--network-alias needs a user network"
+	run_husk rm -f -t 0 aliased
+	run_husk network rm aliasnet
+}
