@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -325,7 +326,11 @@ func buildImage(ctx context.Context, e Env, s types.ServiceConfig) error {
 		if !filepath.IsAbs(df) {
 			df = filepath.Join(b.Context, df)
 		}
-		args = append(args, "--file", df)
+		// compose-go fills in Dockerfile; husk build looks for a
+		// Containerfile first, then a Dockerfile, as podman does.
+		if _, err := os.Stat(df); err == nil || b.Dockerfile != "Dockerfile" {
+			args = append(args, "--file", df)
+		}
 	}
 	for _, k := range sortedKeys(b.Args) {
 		if v := b.Args[k]; v != nil {

@@ -12,7 +12,9 @@ import (
 
 // ctrState is what compose reads of "husk container inspect".
 type ctrState struct {
-	Name  string `json:"Name"`
+	Name string `json:"Name"`
+	// Image is the ID of the container's image.
+	Image string `json:"Image"`
 	State struct {
 		Status   string `json:"Status"`
 		Running  bool   `json:"Running"`

@@ -31,12 +31,15 @@ type plan struct {
 	containers map[string][]Container
 	networks   []string // project network keys
 	volumes    []string // project volume keys
+	// images are the services' image IDs once ensureImages has them: a
+	// container of another image (pulled or built anew) is recreated.
+	images map[string]string
 }
 
 // makePlan checks the whole project before anything is done: a service
 // husk cannot run stops the command with nothing started.
 func makePlan(p *types.Project, e Env) (*plan, error) {
-	pl := &plan{containers: map[string][]Container{}}
+	pl := &plan{containers: map[string][]Container{}, images: map[string]string{}}
 	nets, vols := map[string]bool{}, map[string]bool{}
 	for _, s := range inDependencyOrder(p) {
 		cs, warnings, err := Containers(p, s)
@@ -273,7 +276,7 @@ func upContainers(ctx context.Context, e Env, p *types.Project, pl *plan, recrea
 			return fmt.Errorf("service %q: dependency failed to start: %w", s.Name, err)
 		}
 		for _, c := range pl.containers[s.Name] {
-			made, err := upContainer(ctx, e, c, recreate)
+			made, err := upContainer(ctx, e, c, pl.images[s.Name], recreate)
 			if made {
 				u.containers = append(u.containers, c.Name)
 			}
@@ -287,12 +290,13 @@ func upContainers(ctx context.Context, e Env, p *types.Project, pl *plan, recrea
 
 // upContainer creates and starts c, recreates it when its configuration
 // changed, or starts it when it exists and is stopped.
-func upContainer(ctx context.Context, e Env, c Container, recreate bool) (bool, error) {
+func upContainer(ctx context.Context, e Env, c Container, imageID string, recreate bool) (bool, error) {
 	st, err := inspect(ctx, e.Husk, c.Name)
 	if err != nil {
 		return false, err
 	}
-	if st != nil && !recreate && st.Config.Labels[LabelConfigHash] == c.Hash {
+	sameImage := imageID == "" || st != nil && st.Image == imageID
+	if st != nil && !recreate && sameImage && st.Config.Labels[LabelConfigHash] == c.Hash {
 		if st.State.Running {
 			fmt.Fprintf(e.Err, "Container %s  Running\n", c.Name)
 			return false, nil
@@ -356,35 +360,46 @@ func waitDependencies(ctx context.Context, e Env, p *types.Project, s types.Serv
 }
 
 // ensureImages pulls (or builds) every image before anything is made: a
-// missing image stops up with nothing started.
+// missing image stops up with nothing started. It notes each image's ID.
 func ensureImages(ctx context.Context, e Env, p *types.Project, pl *plan, build bool) error {
 	for _, s := range pl.services {
-		policy := s.PullPolicy
-		exists, err := quiet(ctx, e.Husk, "image", "exists", s.Image)
-		if err != nil {
+		if err := ensureImage(ctx, e, s, build); err != nil {
 			return err
 		}
-		if s.Build != nil && (build || !exists || policy == types.PullPolicyBuild) {
-			if err := buildImage(ctx, e, s); err != nil {
-				return err
-			}
-			continue
+		out, err := output(ctx, e.Husk, e.Err, "image", "inspect", "--format", "{{.Id}}", s.Image)
+		if err != nil {
+			return fmt.Errorf("service %q: inspect image %s: %w", s.Name, s.Image, err)
 		}
-		switch policy {
-		case types.PullPolicyNever:
-			if !exists {
-				return fmt.Errorf("service %q: image %s is not in the store and pull_policy is never", s.Name, s.Image)
-			}
-			continue
-		case types.PullPolicyAlways:
-		default:
-			if exists {
-				continue
-			}
+		pl.images[s.Name] = strings.TrimSpace(out)
+	}
+	return nil
+}
+
+// ensureImage pulls or builds service s's image as its pull_policy and
+// build say.
+func ensureImage(ctx context.Context, e Env, s types.ServiceConfig, build bool) error {
+	policy := s.PullPolicy
+	exists, err := quiet(ctx, e.Husk, "image", "exists", s.Image)
+	if err != nil {
+		return err
+	}
+	if s.Build != nil && (build || !exists || policy == types.PullPolicyBuild) {
+		return buildImage(ctx, e, s)
+	}
+	switch policy {
+	case types.PullPolicyNever:
+		if !exists {
+			return fmt.Errorf("service %q: image %s is not in the store and pull_policy is never", s.Name, s.Image)
 		}
-		if err := e.Husk.Run(ctx, []string{"pull", "--quiet", s.Image}, Stdio{Out: io.Discard, Err: e.Err}); err != nil {
-			return fmt.Errorf("service %q: pull image %s: %w", s.Name, s.Image, err)
+		return nil
+	case types.PullPolicyAlways:
+	default:
+		if exists {
+			return nil
 		}
+	}
+	if err := e.Husk.Run(ctx, []string{"pull", "--quiet", s.Image}, Stdio{Out: io.Discard, Err: e.Err}); err != nil {
+		return fmt.Errorf("service %q: pull image %s: %w", s.Name, s.Image, err)
 	}
 	return nil
 }

@@ -369,3 +369,39 @@ YAML
 	run_husk rm -f -t 0 aliased
 	run_husk network rm aliasnet
 }
+
+@test "build: a service's image is built by husk build when missing, again with up --build; build.args reach it" {
+	project built
+	mkdir -p app
+	printf 'FROM %s/busybox\nARG MSG=default\nLABEL msg=$MSG\nCOPY note /note\nCMD ["sh", "-c", "cat /note; exec sleep 1000"]\n' "$R" >app/Containerfile
+	echo "note one" >app/note
+	cat >compose.yaml <<YAML
+services:
+  app:
+    image: localhost/compose-built:1
+    build:
+      context: ./app
+      args:
+        MSG: from-args
+YAML
+	run_husk compose up -d
+	expect_contains "$stderr" "Building localhost/compose-built:1 (service app)"
+	run_husk image inspect --format '{{index .Labels "msg"}}' localhost/compose-built:1
+	expect_eq "$output" from-args
+	wait_until 10 logs_contain built-app-1 "note one"
+	# The image exists now: up does not build it again, up --build does.
+	echo "note two" >app/note
+	run_husk compose up -d
+	expect_not_contains "$stderr" "Building"
+	run_husk compose up -d --build
+	expect_contains "$stderr" "Building localhost/compose-built:1"
+	expect_contains "$stderr" "Container built-app-1  Recreated"
+	wait_until 10 logs_contain built-app-1 "note two"
+	# A build key husk build does not have: refused, naming it.
+	sed -i 's/      args:/      ssh: [default]\n      args:/' compose.yaml
+	run_husk 125 compose build
+	expect_contains "$stderr" 'service "app": build.ssh is not supported by husk build'
+	run_husk compose down -t 0
+	run_husk rmi localhost/compose-built:1
+	expect_nothing_left built
+}
