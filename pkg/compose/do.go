@@ -14,7 +14,12 @@ import (
 func Do(ctx context.Context, e Env, r composeopts.Request) error {
 	p, err := Load(ctx, r.Project)
 	if err != nil {
-		return err
+		// As docker compose: with -p, the commands that act on what a
+		// project left need no files; its labels find it.
+		if r.Project.Name == "" || len(r.Project.Files) > 0 || !slices.Contains([]string{"down", "ps", "logs", "stop", "start", "restart"}, r.Verb) {
+			return err
+		}
+		p = &types.Project{Name: r.Project.Name}
 	}
 	switch r.Verb {
 	case "up":

@@ -114,7 +114,9 @@ func Down(ctx context.Context, e Env, p *types.Project, o composeopts.Down) erro
 	var errs []error
 	for i := len(cs) - 1; i >= 0; i-- {
 		c := cs[i]
+		// No files (down -p NAME): every container of the project goes.
 		_, known := p.Services[c.service]
+		known = known || len(p.Services)+len(p.DisabledServices) == 0
 		if _, disabled := p.DisabledServices[c.service]; !known && !disabled && c.oneoff != "True" && !o.RemoveOrphans {
 			orphans = append(orphans, c.name)
 			continue
@@ -143,15 +145,21 @@ func Down(ctx context.Context, e Env, p *types.Project, o composeopts.Down) erro
 // volumes: the ones it declares and the ones labelled with it.
 func downResources(ctx context.Context, e Env, p *types.Project, volumes bool) []error {
 	var errs []error
+	// The networks the files declare, and those labelled with the
+	// project (of keys the files no longer have, or with no files).
+	out, err := output(ctx, e.Husk, e.Err, "network", "ls", "--quiet", "--filter", "label="+LabelProject+"="+p.Name)
+	if err != nil {
+		return append(errs, fmt.Errorf("list networks of project %q: %w", p.Name, err))
+	}
+	nets := strings.Fields(out)
 	for _, key := range sortedKeys(p.Networks) {
-		nw := p.Networks[key]
-		name := NetworkName(p, key)
-		if bool(nw.External) {
-			continue
+		if nw, name := p.Networks[key], NetworkName(p, key); !bool(nw.External) && !slices.Contains(nets, name) {
+			if ok, _ := quiet(ctx, e.Husk, "network", "exists", name); ok {
+				nets = append(nets, name)
+			}
 		}
-		if ok, _ := quiet(ctx, e.Husk, "network", "exists", name); !ok {
-			continue
-		}
+	}
+	for _, name := range nets {
 		if err := e.Husk.Run(ctx, []string{"network", "rm", name}, Stdio{Out: io.Discard, Err: e.Err}); err != nil {
 			errs = append(errs, fmt.Errorf("remove network %s: %w", name, err))
 			continue
@@ -161,7 +169,7 @@ func downResources(ctx context.Context, e Env, p *types.Project, volumes bool) [
 	if !volumes {
 		return errs
 	}
-	out, err := output(ctx, e.Husk, e.Err, "volume", "ls", "--quiet", "--filter", "label="+LabelProject+"="+p.Name)
+	out, err = output(ctx, e.Husk, e.Err, "volume", "ls", "--quiet", "--filter", "label="+LabelProject+"="+p.Name)
 	if err != nil {
 		return append(errs, fmt.Errorf("list volumes of project %q: %w", p.Name, err))
 	}

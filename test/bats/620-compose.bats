@@ -149,7 +149,12 @@ YAML
 	expect_eq "$output" dirname-one-1
 	run_husk compose restart -t 0 one
 	expect_contains "$stderr" "Container dirname-one-1  Restarted"
-	run_husk compose -p other down -t 0
+	# down -p needs no files: the project's labels find what it left.
+	(cd / && run_husk compose -p other down -t 0) || return 1
+	run_husk ps -a --format '{{.Names}}'
+	expect_eq "$output" dirname-one-1
+	run_husk network ls --format '{{.Name}}' --filter label=com.docker.compose.project=other
+	expect_eq "$output" "" "the other project's network"
 	run_husk compose down -t 0
 	expect_nothing_left dirname
 }
