@@ -229,6 +229,13 @@ func (f *fakeHusk) Run(_ context.Context, args []string, s Stdio) error {
 		if !f.exists[args[0]+" "+args[2]] {
 			return &ExitError{Args: args, Code: 1}
 		}
+	case args[0] == "container" && arg(args, 1) == "inspect":
+		return &ExitError{Args: args, Code: 125} // no container yet
+	case args[0] == "image" && arg(args, 1) == "inspect":
+		if !f.exists["image "+args[len(args)-1]] {
+			return &ExitError{Args: args, Code: 125}
+		}
+		_, _ = s.Out.Write([]byte("sha256:1\n"))
 	case args[0] == "ps" && s.Out != nil:
 		_, _ = s.Out.Write([]byte("[]"))
 	}

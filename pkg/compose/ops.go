@@ -110,9 +110,10 @@ func Down(ctx context.Context, e Env, p *types.Project, o composeopts.Down) erro
 	if err != nil {
 		return err
 	}
-	var orphans []string
+	sortByDependency(p, cs)
+	var orphans, remove []string
 	var errs []error
-	for i := len(cs) - 1; i >= 0; i-- {
+	for i := len(cs) - 1; i >= 0; i-- { // dependents first
 		c := cs[i]
 		// No files (down -p NAME): every container of the project goes.
 		_, known := p.Services[c.service]
@@ -121,15 +122,21 @@ func Down(ctx context.Context, e Env, p *types.Project, o composeopts.Down) erro
 			orphans = append(orphans, c.name)
 			continue
 		}
+		remove = append(remove, c.name)
+	}
+	if len(remove) > 0 {
+		// One husk command for all: each costs a start.
 		args := []string{"rm", "--force", "--volumes"}
 		if o.Timeout >= 0 {
 			args = append(args, "--time", strconv.Itoa(o.Timeout))
 		}
-		if err := e.Husk.Run(ctx, append(args, c.name), Stdio{Out: io.Discard, Err: e.Err}); err != nil {
-			errs = append(errs, fmt.Errorf("remove container %s: %w", c.name, err))
-			continue
+		if err := e.Husk.Run(ctx, append(args, remove...), Stdio{Out: io.Discard, Err: e.Err}); err != nil {
+			errs = append(errs, fmt.Errorf("remove containers %s: %w", strings.Join(remove, ", "), err))
+		} else {
+			for _, name := range remove {
+				fmt.Fprintf(e.Err, "Container %s  Removed\n", name)
+			}
 		}
-		fmt.Fprintf(e.Err, "Container %s  Removed\n", c.name)
 	}
 	if len(orphans) > 0 {
 		e.warn("found orphan containers (%s) for this project: remove them with --remove-orphans", strings.Join(orphans, ", "))
@@ -234,11 +241,7 @@ func Lifecycle(ctx context.Context, e Env, p *types.Project, verb string, o comp
 	if err != nil {
 		return err
 	}
-	order := map[string]int{}
-	for i, s := range inDependencyOrder(p) {
-		order[s.Name] = i
-	}
-	sort.SliceStable(cs, func(i, j int) bool { return order[cs[i].service] < order[cs[j].service] })
+	sortByDependency(p, cs)
 	if verb == "stop" {
 		slices.Reverse(cs)
 	}
@@ -253,6 +256,15 @@ func Lifecycle(ctx context.Context, e Env, p *types.Project, verb string, o comp
 		fmt.Fprintf(e.Err, "Container %s  %s\n", c.name, pastTense(verb))
 	}
 	return nil
+}
+
+// sortByDependency orders containers as their services start.
+func sortByDependency(p *types.Project, cs []projCtr) {
+	order := map[string]int{}
+	for i, s := range inDependencyOrder(p) {
+		order[s.Name] = i
+	}
+	sort.SliceStable(cs, func(i, j int) bool { return order[cs[i].service] < order[cs[j].service] })
 }
 
 func pastTense(verb string) string {

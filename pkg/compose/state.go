@@ -32,13 +32,13 @@ type ctrState struct {
 }
 
 // inspect reads container name's state; nil when there is no such
-// container.
+// container (one husk command: each costs a start).
 func inspect(ctx context.Context, h Husk, name string) (*ctrState, error) {
-	ok, err := quiet(ctx, h, "container", "exists", name)
-	if err != nil || !ok {
-		return nil, err
-	}
 	out, err := output(ctx, h, io.Discard, "container", "inspect", name)
+	var ee *ExitError
+	if errors.As(err, &ee) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("inspect container %s: %w", name, err)
 	}

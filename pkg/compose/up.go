@@ -363,45 +363,51 @@ func waitDependencies(ctx context.Context, e Env, p *types.Project, s types.Serv
 // missing image stops up with nothing started. It notes each image's ID.
 func ensureImages(ctx context.Context, e Env, p *types.Project, pl *plan, build bool) error {
 	for _, s := range pl.services {
-		if err := ensureImage(ctx, e, s, build); err != nil {
+		id := imageID(ctx, e, s.Image)
+		if needed, err := ensureImage(ctx, e, s, id != "", build); err != nil {
 			return err
+		} else if needed {
+			if id = imageID(ctx, e, s.Image); id == "" {
+				return fmt.Errorf("service %q: image %s is not in the store after its pull or build", s.Name, s.Image)
+			}
 		}
-		out, err := output(ctx, e.Husk, e.Err, "image", "inspect", "--format", "{{.Id}}", s.Image)
-		if err != nil {
-			return fmt.Errorf("service %q: inspect image %s: %w", s.Name, s.Image, err)
-		}
-		pl.images[s.Name] = strings.TrimSpace(out)
+		pl.images[s.Name] = id
 	}
 	return nil
 }
 
-// ensureImage pulls or builds service s's image as its pull_policy and
-// build say.
-func ensureImage(ctx context.Context, e Env, s types.ServiceConfig, build bool) error {
-	policy := s.PullPolicy
-	exists, err := quiet(ctx, e.Husk, "image", "exists", s.Image)
+// imageID is the ID of image ref in the store, "" when it is not there.
+func imageID(ctx context.Context, e Env, ref string) string {
+	out, err := output(ctx, e.Husk, io.Discard, "image", "inspect", "--format", "{{.Id}}", ref)
 	if err != nil {
-		return err
+		return ""
 	}
+	return strings.TrimSpace(out)
+}
+
+// ensureImage pulls or builds service s's image as its pull_policy and
+// build say; done tells whether it did.
+func ensureImage(ctx context.Context, e Env, s types.ServiceConfig, exists, build bool) (done bool, err error) {
+	policy := s.PullPolicy
 	if s.Build != nil && (build || !exists || policy == types.PullPolicyBuild) {
-		return buildImage(ctx, e, s)
+		return true, buildImage(ctx, e, s)
 	}
 	switch policy {
 	case types.PullPolicyNever:
 		if !exists {
-			return fmt.Errorf("service %q: image %s is not in the store and pull_policy is never", s.Name, s.Image)
+			return false, fmt.Errorf("service %q: image %s is not in the store and pull_policy is never", s.Name, s.Image)
 		}
-		return nil
+		return false, nil
 	case types.PullPolicyAlways:
 	default:
 		if exists {
-			return nil
+			return false, nil
 		}
 	}
 	if err := e.Husk.Run(ctx, []string{"pull", "--quiet", s.Image}, Stdio{Out: io.Discard, Err: e.Err}); err != nil {
-		return fmt.Errorf("service %q: pull image %s: %w", s.Name, s.Image, err)
+		return true, fmt.Errorf("service %q: pull image %s: %w", s.Name, s.Image, err)
 	}
-	return nil
+	return true, nil
 }
 
 // handleOrphans removes (or names) containers of the project whose
