@@ -309,7 +309,9 @@ func networkOf(c *runtime.Container, network func(string) (int, string)) Network
 	} else if !netns.IsUserNetwork(mode) {
 		return ns
 	}
-	el := &NetworkElement{IPAddress: ns.IPAddress, Links: nil, Aliases: []string{c.ID[:min(12, len(c.ID))]}}
+	// podman lists the short ID, then the --network-alias names.
+	aliases := append([]string{c.ID[:min(12, len(c.ID))]}, c.Config.Net.Aliases...)
+	el := &NetworkElement{IPAddress: ns.IPAddress, Links: nil, Aliases: aliases}
 	// NetworkID is the network's name, as podman fills it.
 	el.NetworkID = mode
 	if network != nil {

@@ -100,10 +100,11 @@ func TestLogSize(t *testing.T) {
 func TestFromContainerOnUserNetwork(t *testing.T) {
 	c := running()
 	c.Config.Net.Mode = "appnet"
+	c.Config.Net.Aliases = []string{"db"}
 	src := testSource()
 	src.Network = func(name string) (int, string) { return 24, "10.89.3.1" }
 	got := FromContainer(c, src)
-	want := map[string]*NetworkElement{"appnet": {IPAddress: "192.0.2.2", IPPrefixLen: 24, Gateway: "10.89.3.1", NetworkID: "appnet", Aliases: []string{testID[:12]}}}
+	want := map[string]*NetworkElement{"appnet": {IPAddress: "192.0.2.2", IPPrefixLen: 24, Gateway: "10.89.3.1", NetworkID: "appnet", Aliases: []string{testID[:12], "db"}}}
 	if !reflect.DeepEqual(got.NetworkSettings.Networks, want) || got.HostConfig.NetworkMode != "bridge" {
 		t.Errorf("%+v %q", got.NetworkSettings.Networks["appnet"], got.HostConfig.NetworkMode)
 	}

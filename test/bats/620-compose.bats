@@ -365,6 +365,8 @@ YAML
 	run_husk run -d --network aliasnet --network-alias db --network-alias Primary.DB --name aliased "$R/busybox" sleep 1000
 	ip=$("$HUSK" inspect --format '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' aliased)
 	expect_match "$ip" '^10\.'
+	run_husk inspect --format '{{range .NetworkSettings.Networks}}{{range .Aliases}}{{.}} {{end}}{{end}}' aliased
+	expect_match "$output" '^[0-9a-f]{12} db Primary\.DB $' "aliases in inspect, as podman lists them"
 	for name in db primary.db db.dns.husk aliased; do
 		run_husk run --rm --network aliasnet "$R/busybox" nslookup "$name"
 		expect_contains "$output" "Address: $ip" "nslookup $name"
