@@ -290,3 +290,30 @@ volumes: {vol: {}}
 type huskFunc func(context.Context, []string, Stdio) error
 
 func (f huskFunc) Run(ctx context.Context, args []string, s Stdio) error { return f(ctx, args, s) }
+
+func TestLoadBounds(t *testing.T) {
+	big := "services:\n  a:\n    image: busybox\n" + "# " + strings.Repeat("x", maxFileSize) + "\n"
+	if _, err := tryLoad(t, map[string]string{"compose.yaml": big}, composeopts.Project{Files: []string{"compose.yaml"}}); err == nil ||
+		!strings.Contains(err.Error(), "more than the") {
+		t.Errorf("a compose file over the bound: %v", err)
+	}
+	if _, err := tryLoad(t, map[string]string{"compose.yaml": "services: {a: {image: x}}\n"}, composeopts.Project{Files: []string{"missing.yaml"}}); err == nil ||
+		!strings.Contains(err.Error(), "missing.yaml") {
+		t.Errorf("a missing file: %v", err)
+	}
+}
+
+func TestFindHusk(t *testing.T) {
+	dir := t.TempDir()
+	helper := filepath.Join(dir, "husk-transfer")
+	if got := FindHusk(helper); got != helper {
+		t.Errorf("without husk beside it: %q, want the helper itself", got)
+	}
+	core := filepath.Join(dir, "husk")
+	if err := os.WriteFile(core, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if got := FindHusk(helper); got != core {
+		t.Errorf("with husk beside it: %q", got)
+	}
+}
