@@ -113,8 +113,11 @@ volumes:
 	if tail := a[len(a)-5:]; !slices.Equal(tail, []string{"busybox", "httpd", "-f", "-p", "80"}) {
 		t.Errorf("image and command: %q", tail)
 	}
-	if _, err := os.Stat(site); err != nil {
-		t.Errorf("bind source not created as docker does: %v", err)
+	if !slices.Equal(cs[0].BindDirs, []string{site}) {
+		t.Errorf("bind sources to create %q, want %q (as docker does)", cs[0].BindDirs, site)
+	}
+	if _, err := os.Stat(site); err == nil {
+		t.Error("bind source created while planning: up makes it just before the container")
 	}
 	// The hash is stable, and changes with the configuration.
 	again, _, _ := Containers(p, p.Services["web"])

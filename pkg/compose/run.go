@@ -227,6 +227,9 @@ func Run(ctx context.Context, e Env, p *types.Project, o composeopts.Run) error 
 	if err := upResources(ctx, e, one, pl, &undo{}); err != nil {
 		return err
 	}
+	if err := makeBindDirs(bindDirs(s)); err != nil {
+		return err
+	}
 	return e.Husk.Run(ctx, args, Stdio{In: e.In, Out: e.Out, Err: e.Err})
 }
 

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -39,6 +38,9 @@ type Container struct {
 	// Hash sums the configuration: a container whose label differs is
 	// recreated by up.
 	Hash string
+	// BindDirs are bind sources to create when missing, as docker does
+	// (create_host_path), just before the container is.
+	BindDirs []string
 }
 
 // ContainerName is docker compose v2's name: PROJECT-SERVICE-N.
@@ -74,7 +76,7 @@ func Containers(p *types.Project, s types.ServiceConfig) ([]Container, []string,
 		sum := sha256.Sum256([]byte(strings.Join(args, "\x00")))
 		hash := hex.EncodeToString(sum[:])
 		args = append([]string{"--label", LabelConfigHash + "=" + hash}, args...)
-		out = append(out, Container{Service: s.Name, Name: name, Number: n, Args: args, Hash: hash})
+		out = append(out, Container{Service: s.Name, Name: name, Number: n, Args: args, Hash: hash, BindDirs: bindDirs(s)})
 	}
 	return out, warnings, nil
 }
@@ -423,6 +425,17 @@ func networkArgs(p *types.Project, s types.ServiceConfig) ([]string, error) {
 	return nil, nil
 }
 
+// bindDirs are the bind sources of s that are created when missing.
+func bindDirs(s types.ServiceConfig) []string {
+	var out []string
+	for _, v := range s.Volumes {
+		if v.Type == types.VolumeTypeBind && (v.Bind == nil || bool(v.Bind.CreateHostPath)) {
+			out = append(out, v.Source)
+		}
+	}
+	return out
+}
+
 // VolumeName is the husk volume of the project's volume key.
 func VolumeName(p *types.Project, key string) string {
 	if v, ok := p.Volumes[key]; ok && v.Name != "" {
@@ -442,13 +455,6 @@ func volumeArgs(p *types.Project, s types.ServiceConfig) ([]string, error) {
 		case types.VolumeTypeBind:
 			if v.Bind != nil && v.Bind.Propagation != "" {
 				return nil, fmt.Errorf("volume %s: bind propagation %q is not supported by husk", v.Target, v.Bind.Propagation)
-			}
-			if v.Bind == nil || bool(v.Bind.CreateHostPath) {
-				if _, err := os.Lstat(v.Source); os.IsNotExist(err) {
-					if err := os.MkdirAll(v.Source, 0o755); err != nil {
-						return nil, fmt.Errorf("volume %s: create %s: %w", v.Target, v.Source, err)
-					}
-				}
 			}
 			a = append(a, "--volume", v.Source+":"+v.Target+ro)
 		case types.VolumeTypeVolume:

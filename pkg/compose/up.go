@@ -2,8 +2,10 @@ package compose
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
 
@@ -313,6 +315,9 @@ func upContainer(ctx context.Context, e Env, c Container, imageID string, recrea
 		}
 		fmt.Fprintf(e.Err, "Container %s  Recreated\n", c.Name)
 	}
+	if err := makeBindDirs(c.BindDirs); err != nil {
+		return false, err
+	}
 	args := append([]string{"run", "--detach", "--pull", "never"}, c.Args...)
 	if err := e.Husk.Run(ctx, args, Stdio{Out: io.Discard, Err: e.Err}); err != nil {
 		// A run that failed after creating leaves the container: it goes
@@ -322,6 +327,18 @@ func upContainer(ctx context.Context, e Env, c Container, imageID string, recrea
 	}
 	fmt.Fprintf(e.Err, "Container %s  Started\n", c.Name)
 	return true, nil
+}
+
+// makeBindDirs creates the bind sources that are missing.
+func makeBindDirs(dirs []string) error {
+	for _, d := range dirs {
+		if _, err := os.Lstat(d); errors.Is(err, os.ErrNotExist) {
+			if err := os.MkdirAll(d, 0o755); err != nil {
+				return fmt.Errorf("create bind source %s: %w", d, err)
+			}
+		}
+	}
+	return nil
 }
 
 // waitDependencies waits until each service s depends on meets its
