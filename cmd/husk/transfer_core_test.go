@@ -38,6 +38,8 @@ func TestCoreLinksNoTransferMachinery(t *testing.T) {
 		"go.podman.io/buildah",
 		"go.podman.io/common/pkg/config",
 		"github.com/moby/buildkit/frontend/dockerfile/parser",
+		"github.com/compose-spec/compose-go/v2/loader",
+		"github.com/husk-dev/husk/pkg/compose",
 	} {
 		if slices.Contains(deps, banned) {
 			t.Errorf("the husk_core build links %s", banned)
