@@ -121,6 +121,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) (*app, *cobra.Command) {
 		newRmCommand(a),
 		newContainerCommand(a),
 		newVolumeCommand(a),
+		newPodCommand(a),
 		newSecretCommand(a),
 		newMonitorCommand(a),
 		newStopCommand(a),
