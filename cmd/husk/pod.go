@@ -58,7 +58,7 @@ func newPodCreateCommand(a *app) *cobra.Command {
 			if o.Net, err = n.Config(); err != nil {
 				return withFlagNames(err)
 			}
-			o.NoInfra, o.CreateCommand, o.Settings = !infra, os.Args, a.global.recorded()
+			o.NoInfra, o.CreateCommand, o.Settings, o.Given = !infra, os.Args, a.global.recorded(), flagsGiven(cmd.Flags())
 			store, env, err := a.openEnv()
 			if err != nil {
 				return err

@@ -2,7 +2,7 @@ package pod
 
 import (
 	"context"
-		"fmt"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -51,6 +51,9 @@ type CreateOptions struct {
 	// PauseBinary is the infra's process ("": the first of
 	// PauseCandidates found).
 	PauseBinary string
+	// Given reports which settings the user gave (nil: none); the
+	// network mode has a default.
+	Given func(setting string) bool
 }
 
 // ParseShare is the sorted set of namespaces --share names.
@@ -94,7 +97,7 @@ func Create(ctx context.Context, env runtime.Env, o CreateOptions) (*Pod, error)
 		if o.Share != "" && len(share) > 0 {
 			return nil, setting.Errorf("cannot set {share}(%s) namespaces without an infra container: leave out {infra}=false", strings.Join(share, ","))
 		}
-		if len(o.Net.Ports) > 0 || o.Net.Mode != "" {
+		if len(o.Net.Ports) > 0 || (o.Given != nil && o.Given("network")) {
 			return nil, setting.Errorf("a pod without an infra container has no network of its own: leave out {infra}=false, or give {network} and {publish} to its containers")
 		}
 		share = nil

@@ -22,10 +22,11 @@ func Join(p *Pod, cfg *runtime.Config, given func(setting string) bool) error {
 		if len(n.Ports) > 0 || n.PublishAll || len(cfg.Expose) > 0 {
 			return setting.Errorf("invalid config provided: published or exposed ports must be defined when the pod is created: network cannot be configured when it is shared with a pod: give {publish} to husk pod create")
 		}
-		if given("network") {
-			return setting.Errorf("invalid config provided: networks must be defined when the pod is created: network cannot be configured when it is shared with a pod: give {network} to husk pod create")
+		if !given("network") {
+			cfg.Net.Mode = netns.ContainerPrefix + p.InfraID
 		}
-		cfg.Net.Mode = netns.ContainerPrefix + p.InfraID
+		// Else the container has the network it asks for, outside the
+		// pod's, as podman 4.3.1 gives it.
 	}
 	for _, o := range []struct {
 		kind, setting string

@@ -2,6 +2,7 @@ package pod
 
 import (
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -27,7 +28,9 @@ type Inspect struct {
 	Labels           map[string]string `json:"Labels,omitempty"`
 	CreateCgroup     bool              `json:"CreateCgroup"`
 	CgroupParent     string            `json:"CgroupParent"`
-	CgroupPath       string            `json:"CgroupPath,omitempty"`
+	// CgroupPath is the infra container's cgroup (husk makes no cgroup
+	// for a pod: each container has its own); only with infra, as podman.
+	CgroupPath *string `json:"CgroupPath,omitempty"`
 	CreateInfra      bool              `json:"CreateInfra"`
 	InfraContainerID string            `json:"InfraContainerID,omitempty"`
 	InfraConfig      *InfraConfig      `json:"InfraConfig,omitempty"`
@@ -77,6 +80,16 @@ func InspectPod(p *Pod, cs []*runtime.Container) Inspect {
 		out.InfraContainerID = p.InfraID
 		out.SharedNamespaces = p.Share
 		out.InfraConfig = infraConfig(p)
+		cg := ""
+		for _, c := range cs {
+			if c.Config.Infra && c.Alive() {
+				cg = c.State.Cgroup
+			}
+		}
+		out.CgroupPath = &cg
+		if cg != "" {
+			out.CgroupParent = filepath.Dir(cg)
+		}
 	}
 	for _, c := range cs {
 		out.Containers = append(out.Containers, InspectMember{ID: c.ID, Name: c.Name, State: memberState(c)})
