@@ -204,9 +204,11 @@ func createInfra(ctx context.Context, env runtime.Env, p *Pod, o CreateOptions) 
 	if err != nil {
 		return nil, fmt.Errorf("create the infra container of pod %s: %w", p.Name, err)
 	}
-	if err := runtime.Prepare(ctx, env, c); err == nil {
+	err = runtime.Prepare(ctx, env, c)
+	if err == nil {
 		err = c.Save()
-	} else {
+	}
+	if err != nil {
 		_ = runtime.Remove(context.Background(), env, c, true)
 		return nil, err
 	}
