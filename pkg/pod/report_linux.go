@@ -18,25 +18,25 @@ import (
 // the same omissions (a pod without an infra container has no infra
 // keys, no shared namespaces and no cgroup path).
 type Inspect struct {
-	ID               string            `json:"Id"`
-	Name             string            `json:"Name"`
-	Created          time.Time         `json:"Created"`
-	CreateCommand    []string          `json:"CreateCommand,omitempty"`
-	ExitPolicy       string            `json:"ExitPolicy"`
-	State            string            `json:"State"`
-	Hostname         string            `json:"Hostname"`
-	Labels           map[string]string `json:"Labels,omitempty"`
-	CreateCgroup     bool              `json:"CreateCgroup"`
-	CgroupParent     string            `json:"CgroupParent"`
+	ID            string            `json:"Id"`
+	Name          string            `json:"Name"`
+	Created       time.Time         `json:"Created"`
+	CreateCommand []string          `json:"CreateCommand,omitempty"`
+	ExitPolicy    string            `json:"ExitPolicy"`
+	State         string            `json:"State"`
+	Hostname      string            `json:"Hostname"`
+	Labels        map[string]string `json:"Labels,omitempty"`
+	CreateCgroup  bool              `json:"CreateCgroup"`
+	CgroupParent  string            `json:"CgroupParent"`
 	// CgroupPath is the infra container's cgroup (husk makes no cgroup
 	// for a pod: each container has its own); only with infra, as podman.
-	CgroupPath *string `json:"CgroupPath,omitempty"`
-	CreateInfra      bool              `json:"CreateInfra"`
-	InfraContainerID string            `json:"InfraContainerID,omitempty"`
-	InfraConfig      *InfraConfig      `json:"InfraConfig,omitempty"`
-	SharedNamespaces []string          `json:"SharedNamespaces,omitempty"`
-	NumContainers    int               `json:"NumContainers"`
-	Containers       []InspectMember   `json:"Containers,omitempty"`
+	CgroupPath       *string         `json:"CgroupPath,omitempty"`
+	CreateInfra      bool            `json:"CreateInfra"`
+	InfraContainerID string          `json:"InfraContainerID,omitempty"`
+	InfraConfig      *InfraConfig    `json:"InfraConfig,omitempty"`
+	SharedNamespaces []string        `json:"SharedNamespaces,omitempty"`
+	NumContainers    int             `json:"NumContainers"`
+	Containers       []InspectMember `json:"Containers,omitempty"`
 }
 
 // InfraConfig is the infra container's network settings in pod inspect.
