@@ -342,3 +342,32 @@ fb"
 	expect_contains "$output" "create np"
 	expect_contains "$output" "remove np"
 }
+
+@test "--share +pid: the pod's containers see each other's processes; start of a container of a stopped pod starts the infra first; create --pod; rm -a removes the pods" {
+	run_husk pod create --name sp --share +pid
+	run_husk pod inspect --format '{{.SharedNamespaces}}' sp
+	expect_eq "$output" "[ipc net pid uts]"
+	run_husk run -d --pod sp --name s1 "$R/busybox" sleep 1001
+	run_husk run --rm --pod sp "$R/busybox" ps -o args
+	expect_contains "$output" "sleep 1001" "the pid namespace is shared"
+	expect_contains "$output" "/catatonit -P"
+	run_husk 125 pod create --name bad --share net,user
+	expect_contains "$stderr" '"user" is not a namespace a pod can share'
+	run_husk 1 pod exists bad
+
+	run_husk pod stop -t 0 sp
+	run_husk start s1
+	expect_eq "$output" s1
+	expect_eq "$(pod_status sp)" Running "the infra container was started first"
+	run_husk create --pod sp --name s2 "$R/busybox" sleep 1002
+	expect_eq "$(ctr_status s2)" created
+	run_husk inspect --format '{{.Pod}}' s2
+	expect_eq "$output" "$("$HUSK" pod inspect --format '{{.ID}}' sp)"
+	expect_eq "$(pod_status sp)" Degraded
+	run_husk pod start sp
+	expect_eq "$(ctr_status s2)" running
+	run_husk rm -a -f
+	run_husk pod ps -q
+	expect_eq "$output" "" "rm -a removed the infra containers and so the pods, as podman's"
+	expect_no_container_leftovers
+}
