@@ -10,6 +10,7 @@ import (
 
 	"github.com/husk-dev/husk/internal/format"
 	"github.com/husk-dev/husk/internal/setting"
+	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/pod"
 	"github.com/husk-dev/husk/pkg/runtime"
 	"github.com/husk-dev/husk/pkg/storage"
@@ -75,6 +76,12 @@ func List(store *storage.Store, env runtime.Env, o Options, warn io.Writer) ([]R
 	cs, err := runtime.List(store)
 	if err != nil {
 		return nil, err
+	}
+	ro.infraPorts = map[string][]netns.PortMapping{}
+	for _, c := range cs {
+		if c.Config.Infra {
+			ro.infraPorts[c.ID] = c.Config.Net.Ports
+		}
 	}
 	var rows []Row
 	for _, c := range cs {

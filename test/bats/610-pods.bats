@@ -116,6 +116,8 @@ walk(json.load(sys.stdin), "")' | sort -u
 		sleep 0.1
 	done
 	expect_eq "$got" via-pod "the pod's port"
+	run_husk ps --format '{{.Names}} {{.Ports}}' --filter name=srv
+	expect_eq "$output" "srv 127.0.0.1:$port->80/tcp" "a container of the pod shows the pod's ports, as podman's ps"
 	run_husk pod inspect --format '{{json .InfraConfig.PortBindings}}' pp
 	expect_eq "$output" "{\"80/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"$port\"}]}"
 	run_husk 125 run --rm --pod pp -p 9999:80 "$R/busybox" true
