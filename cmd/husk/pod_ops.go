@@ -177,11 +177,13 @@ func newPodPruneCommand(a *app) *cobra.Command {
 	var force bool
 	cmd := &cobra.Command{
 		Use:   "prune [flags]",
-		Short: "Remove every pod none of whose containers runs",
+		Short: "Remove the exited pods (all their containers stopped), with their containers",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if ok, err := confirmedOn(a.stdin, a.stdout, "WARNING! This will remove all stopped/exited pods..\n"); !force && (!ok || err != nil) {
-				return err
+			if !force {
+				if ok, err := confirmedOn(a.stdin, a.stdout, "WARNING! This will remove all stopped/exited pods..\n"); !ok || err != nil {
+					return err
+				}
 			}
 			store, env, err := a.openEnv()
 			if err != nil {

@@ -281,8 +281,9 @@ func Remove(ctx context.Context, env runtime.Env, p *Pod, o RemoveOptions) error
 	return nil
 }
 
-// Prune removes the pods none of whose containers runs, and returns
-// their IDs.
+// Prune removes the exited pods (all their containers stopped; a pod
+// that only has created ones stays, as podman's prune leaves it), and
+// returns their IDs.
 func Prune(ctx context.Context, env runtime.Env) ([]string, error) {
 	pods, err := List(env.Store)
 	if err != nil {
@@ -294,7 +295,7 @@ func Prune(ctx context.Context, env runtime.Env) ([]string, error) {
 		if err != nil {
 			return out, err
 		}
-		if s := State(cs); s == StateRunning || s == StateDegraded || s == StatePaused {
+		if State(cs) != StateExited {
 			continue
 		}
 		if err := Remove(ctx, env, p, RemoveOptions{}); err != nil {

@@ -217,7 +217,7 @@ walk(json.load(sys.stdin), "")' | sort -u
 	[[ -z $(ls -A "$XDG_DATA_HOME/husk/storage/husk-pods" | grep -E '^[0-9a-f]{64}$') ]] || die "the pod's record is still there"
 }
 
-@test "pod create --infra=false: no infra, no shared namespaces; --share without infra refused; pod prune" {
+@test "pod create --infra=false: no infra, no shared namespaces; --share without infra refused; pod prune and system prune remove exited pods" {
 	run_husk pod create --infra=false --name ni
 	local pid=$output
 	run_husk run -d --pod ni --name n1 "$R/busybox" sleep 1000
@@ -238,9 +238,32 @@ walk(json.load(sys.stdin), "")' | sort -u
 	run_husk run -d --pod running "$R/busybox" sleep 1000
 	run_husk pod create --name idle
 	run_husk pod prune -f
-	expect_contains "$output" "$pid"
-	run_husk pod ps --format '{{.Name}}'
-	expect_eq "$output" running "prune removes the pods none of whose containers runs"
+	expect_eq "$output" "$pid"
+	run_husk container prune -f
+	run_husk pod inspect --format '{{.NumContainers}}' idle
+	expect_eq "$output" 1 "container prune leaves infra containers to their pods, as podman's"
+	run_husk pod ps --format '{{.Name}}' --sort name
+	expect_eq "$output" "idle
+running" "prune removes the exited pods; a created one stays, as podman's"
+	run_husk pod create --name idle2
+	local idle2=$output
+	run_husk pod start idle2
+	run_husk pod stop idle2
+	run_husk system prune -f
+	expect_eq "$(sed -n 1,2p <<<"$output")" "Deleted Pods
+$idle2" "system prune removes stopped pods first, as podman's"
+	run_husk pod ps --format '{{.Name}}' --sort name
+	expect_eq "$output" "idle
+running"
+	need_podman
+	local pmid
+	pmid=$(pm pod create --name idle2)
+	pm pod create --name idle >/dev/null
+	pm pod start idle2 >/dev/null
+	pm pod stop idle2 >/dev/null
+	run_pm system prune -f
+	expect_eq "$(sed -n 1,2p <<<"$output")" "Deleted Pods
+$pmid" "podman"
 }
 
 @test "pod ps: --format json, templates, -q, --filter name=, id=, status=, label=, ctr-names=; bad filters are 125" {
