@@ -86,6 +86,13 @@ func InspectPod(p *Pod, cs []*runtime.Container) Inspect {
 				cg = c.State.Cgroup
 			}
 		}
+		// As container inspect gives it: below the cgroup mount.
+		for _, root := range []string{"/sys/fs/cgroup/unified", "/sys/fs/cgroup"} {
+			if rest, ok := strings.CutPrefix(cg, root+"/"); ok {
+				cg = "/" + rest
+				break
+			}
+		}
 		out.CgroupPath = &cg
 		if cg != "" {
 			out.CgroupParent = filepath.Dir(cg)

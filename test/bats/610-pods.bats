@@ -118,6 +118,10 @@ walk(json.load(sys.stdin), "")' | sort -u
 	expect_eq "$got" via-pod "the pod's port"
 	run_husk ps --format '{{.Names}} {{.Ports}}' --filter name=srv
 	expect_eq "$output" "srv 127.0.0.1:$port->80/tcp" "a container of the pod shows the pod's ports, as podman's ps"
+	run_husk pod inspect --format '{{.CgroupPath}}' pp
+	local infra_cg=$output
+	run_husk inspect --format '{{.State.CgroupPath}}' "$("$HUSK" pod inspect --format '{{.InfraContainerID}}' pp)"
+	expect_eq "$infra_cg" "$output" "the pod's CgroupPath is its infra container's"
 	run_husk pod inspect --format '{{json .InfraConfig.PortBindings}}' pp
 	expect_eq "$output" "{\"80/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"$port\"}]}"
 	run_husk 125 run --rm --pod pp -p 9999:80 "$R/busybox" true
@@ -193,6 +197,12 @@ walk(json.load(sys.stdin), "")' | sort -u
 		local cg
 		cg=$(ctr_field "$c" '{{.State.CgroupPath}}')
 		[[ -z $cg ]] || cgs+=("$cg")
+	done
+	local deleg
+	deleg=$("$HUSK" info --format json | python3 -c 'import json, sys; print(json.load(sys.stdin)["cgroups"].get("delegated", ""))')
+	[[ -z $deleg ]] || expect_eq "${#cgs[@]}" 3 "with a delegated cgroup, each container has its own"
+	for cg in "${cgs[@]}"; do
+		[[ -d /sys/fs/cgroup/unified$cg || -d /sys/fs/cgroup$cg ]] || die "no cgroup directory $cg while it runs"
 	done
 	run_husk 125 pod rm gone
 	expect_contains "$stderr" "running"
