@@ -78,6 +78,7 @@ func newPodCreateCommand(a *app) *cobra.Command {
 	f.StringVar(&o.Share, "share", "", "namespaces the pod's containers share: some of cgroup, ipc, net, pid, uts, or none; +pid adds to the default (default ipc,net,uts)")
 	f.BoolVar(&infra, "infra", true, "make an infra container to hold the shared namespaces (--infra=false: none, and no namespaces shared)")
 	f.StringVar(&infraImage, "infra-image", "", "refused: husk's infra container needs no image")
+	f.BoolVar(&o.Replace, "replace", false, "remove a pod of the same name first, with its containers")
 	f.StringArrayVarP(&lbls, "label", "l", nil, "set a label on the pod: KEY=VALUE")
 	f.StringArrayVar(&labelFiles, "label-file", nil, "read labels from a file (KEY=VALUE lines)")
 	f.StringVar(&n.Mode, "network", "", "the pod's network, as run's --network (its containers share it)")

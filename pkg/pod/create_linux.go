@@ -54,6 +54,8 @@ type CreateOptions struct {
 	// Given reports which settings the user gave (nil: none); the
 	// network mode has a default.
 	Given func(setting string) bool
+	// Replace removes a pod of the same name first, with its containers.
+	Replace bool
 }
 
 // ParseShare is the sorted set of namespaces --share names.
@@ -128,6 +130,12 @@ func Create(ctx context.Context, env runtime.Env, o CreateOptions) (*Pod, error)
 		return nil, err
 	}
 	for _, other := range all {
+		if other.Name == name && o.Replace {
+			if err := remove(ctx, env, other, RemoveOptions{Force: true}); err != nil {
+				return nil, fmt.Errorf("replace pod %s: %w", name, err)
+			}
+			continue
+		}
 		if other.Name == name {
 			return nil, fmt.Errorf("the pod name %q is already in use by pod %s: remove that pod or choose another name: %w", name, other.ID[:12], ErrPodExists)
 		}

@@ -254,6 +254,11 @@ func Remove(ctx context.Context, env runtime.Env, p *Pod, o RemoveOptions) error
 		return err
 	}
 	defer unlock()
+	return remove(ctx, env, p, o)
+}
+
+// remove is Remove with the pods' lock held.
+func remove(ctx context.Context, env runtime.Env, p *Pod, o RemoveOptions) error {
 	cs, err := Members(env, p)
 	if err != nil {
 		return err

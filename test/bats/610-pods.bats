@@ -386,6 +386,16 @@ fb"
 	run_husk run --rm --pod sp "$R/busybox" ps -o args
 	expect_contains "$output" "sleep 1001" "the pid namespace is shared"
 	expect_contains "$output" "/catatonit -P"
+	run_husk pod create --name sh --hostname box.example
+	run_husk run --rm --pod sh "$R/busybox" sh -c 'hostname; cat /etc/hostname'
+	expect_eq "$output" "box.example
+box.example" "pod create --hostname"
+	run_husk run -d --pod sh --name shc "$R/busybox" sleep 1000
+	local old_sh
+	old_sh=$("$HUSK" pod inspect --format '{{.ID}}' sh)
+	run_husk pod create --replace --name sh
+	[[ $output != "$old_sh" ]] || die "--replace made no new pod"
+	run_husk 1 container exists shc
 	run_husk 125 pod create --name bad --share net,user
 	expect_contains "$stderr" '"user" is not a namespace a pod can share'
 	run_husk 1 pod exists bad
