@@ -191,9 +191,10 @@ walk(json.load(sys.stdin), "")' | sort -u
 	local pid=$output
 	run_husk run -d --pod gone --name g1 "$R/busybox" sleep 1000
 	run_husk run -d --pod gone --name g2 "$R/busybox" sleep 1000
-	local infra="${pid:0:12}-infra" pids=() cgs=() c
+	local infra="${pid:0:12}-infra" pids=() cgs=() ids=() c
 	for c in "$infra" g1 g2; do
 		pids+=("$(ctr_pid "$c")")
+		ids+=("$(ctr_field "$c" '{{.Id}}')")
 		local cg
 		cg=$(ctr_field "$c" '{{.State.CgroupPath}}')
 		[[ -z $cg ]] || cgs+=("$cg")
@@ -225,6 +226,11 @@ walk(json.load(sys.stdin), "")' | sort -u
 	done
 	expect_no_container_leftovers
 	[[ -z $(ls -A "$XDG_DATA_HOME/husk/storage/husk-pods" | grep -E '^[0-9a-f]{64}$') ]] || die "the pod's record is still there"
+	local id left
+	for id in "${ids[@]}"; do
+		left=$(find "$XDG_RUNTIME_DIR/husk" "$XDG_DATA_HOME/husk" -name "*${id:0:12}*" 2>/dev/null)
+		expect_eq "$left" "" "files (network namespace, runtime state, records) of container $id"
+	done
 }
 
 @test "pod create --infra=false: no infra, no shared namespaces; --share without infra refused; pod prune and system prune remove exited pods" {
