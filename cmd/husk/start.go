@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/husk-dev/husk/internal/ctrlist"
 	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/runtime"
 )
@@ -116,7 +115,7 @@ func newStartCommand(a *app) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			r.Refs = args
 			if len(filters) > 0 {
-				f, err := ctrlist.ParseFilter(filters, nil)
+				f, err := a.parseFilter(filters)
 				if err != nil {
 					return err
 				}

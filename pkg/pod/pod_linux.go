@@ -118,8 +118,10 @@ func load(dir string) (*Pod, error) {
 }
 
 // List returns the store's pods, oldest first.
-func List(s *storage.Store) ([]*Pod, error) {
-	ents, err := os.ReadDir(Dir(s))
+func List(s *storage.Store) ([]*Pod, error) { return listIn(Dir(s)) }
+
+func listIn(dir string) ([]*Pod, error) {
+	ents, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
@@ -131,7 +133,7 @@ func List(s *storage.Store) ([]*Pod, error) {
 		if !e.IsDir() || len(e.Name()) != 64 {
 			continue
 		}
-		p, err := load(filepath.Join(Dir(s), e.Name()))
+		p, err := load(filepath.Join(dir, e.Name()))
 		if err != nil {
 			continue // being created or removed
 		}
@@ -143,10 +145,16 @@ func List(s *storage.Store) ([]*Pod, error) {
 
 // Lookup finds a pod by name, full ID or unique ID prefix.
 func Lookup(s *storage.Store, ref string) (*Pod, error) {
+	return LookupIn(s.GraphRoot, ref)
+}
+
+// LookupIn is Lookup in the store whose graph root is graphRoot, for
+// callers that have not opened it.
+func LookupIn(graphRoot, ref string) (*Pod, error) {
 	if strings.TrimSpace(ref) == "" {
 		return nil, fmt.Errorf("%w: a pod's name or ID cannot be empty", ErrPodUnknown)
 	}
-	all, err := List(s)
+	all, err := listIn(filepath.Join(graphRoot, podsDir))
 	if err != nil {
 		return nil, err
 	}

@@ -184,6 +184,11 @@ walk(json.load(sys.stdin), "")' | sort -u
 	wait_until 10 eval '[[ $(pod_status lc) == Exited ]]'
 	run_husk pod kill -s TERM lc
 	expect_eq "$output" "$pid" "killing a stopped pod signals nothing and is no error"
+	run_husk run -d --name outsider "$R/busybox" sleep 1000
+	run_husk pod start lc
+	run_husk stop -t 0 --filter pod=lc
+	expect_eq "$(grep -c . <<<"$output")" 3 "stop --filter pod=NAME: the pod's three containers"
+	expect_eq "$(pod_status lc) $(ctr_status outsider)" "Exited running"
 }
 
 @test "pod rm: refused with running containers; -f removes all, with no process, mount, runtime state or cgroup left" {
