@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sirupsen/logrus"
 	"golang.org/x/sys/unix"
 
 	"github.com/husk-dev/husk/internal/userfile"
@@ -134,8 +135,12 @@ func listIn(dir string) ([]*Pod, error) {
 			continue
 		}
 		p, err := load(filepath.Join(dir, e.Name()))
+		if errors.Is(err, os.ErrNotExist) {
+			continue // being removed
+		}
 		if err != nil {
-			continue // being created or removed
+			logrus.Warnf("pod %s: %v: its record is damaged; remove the directory %s", e.Name()[:12], err, filepath.Join(dir, e.Name()))
+			continue
 		}
 		out = append(out, p)
 	}

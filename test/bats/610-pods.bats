@@ -341,6 +341,11 @@ fb"
 	run_husk 1 pod exists nosuch
 	run_husk 125 pod create --name ins
 	expect_contains "$stderr" "already in use"
+	run_husk 125 pod create --name ../bad
+	run_husk 125 pod create -p notaport
+	run_husk 125 pod create --infra-image some/image
+	expect_contains "$stderr" "needs no image"
+	expect_eq "$("$HUSK" pod ps -q | wc -l)" 2 "the refused creates left no pod"
 	need_podman
 	pm pod create --name ins -p "127.0.0.1:$(free_port):80" --label k=v >/dev/null
 	pm run -d --pod ins "$R/busybox" sleep 1000 >/dev/null
