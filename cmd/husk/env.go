@@ -9,6 +9,7 @@ import (
 
 	"github.com/husk-dev/husk/internal/ctrlist"
 	"github.com/husk-dev/husk/pkg/cgroups"
+	"github.com/husk-dev/husk/pkg/pod"
 	"github.com/husk-dev/husk/pkg/pull/pullopts"
 	"github.com/husk-dev/husk/pkg/runtime"
 	"github.com/husk-dev/husk/pkg/runtime/oci"
@@ -172,16 +173,34 @@ func (a *app) cgroupInfo() (cgroups.Info, error) {
 // selects; with several, each failure is reported and husk ends with 125.
 // filterSelection narrows sel to the containers ps's --filter values
 // match (none given: sel stays).
-func filterSelection(sel *runtime.Selection, filters []string) error {
+func (a *app) filterSelection(sel *runtime.Selection, filters []string) error {
 	if len(filters) == 0 {
 		return nil
 	}
-	f, err := ctrlist.ParseFilter(filters, nil)
+	f, err := a.parseFilter(filters)
 	if err != nil {
 		return err
 	}
 	sel.Filter = f.Match
 	return nil
+}
+
+// parseFilter is ps's --filter for the commands that select containers
+// with it (no before= or since=), pod= resolved in the store's pods.
+func (a *app) parseFilter(filters []string) (*ctrlist.Filter, error) {
+	f, err := ctrlist.ParseFilter(filters, nil)
+	if err != nil {
+		return nil, err
+	}
+	graphRoot := a.storeOptions().GraphRoot
+	f.ResolvePods(func(ref string) (string, bool) {
+		p, err := pod.LookupIn(graphRoot, ref)
+		if err != nil {
+			return "", false
+		}
+		return p.ID, true
+	})
+	return f, nil
 }
 
 func (a *app) withSelection(sel runtime.Selection, fn func(runtime.Env, runtime.Target) error) error {

@@ -50,7 +50,7 @@ func TestEventsCommand(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--filter", "pod=x"}, `husk: invalid --filter "pod=x"`},
+		{[]string{"--filter", "colour=x"}, `husk: invalid --filter "colour=x"`},
 		{[]string{"--since", "soon"}, `husk: --since: invalid time "soon"`},
 		{[]string{"--format", "{{"}, "husk: parse --format"},
 	} {

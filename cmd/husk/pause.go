@@ -32,7 +32,7 @@ func newFreezeCommand(a *app, verb, short string, fn func(runtime.Env, *runtime.
 		Short: short,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sel.Refs = args
-			if err := filterSelection(&sel, filters); err != nil {
+			if err := a.filterSelection(&sel, filters); err != nil {
 				return err
 			}
 			return a.withSelection(sel, func(env runtime.Env, t runtime.Target) error {

@@ -20,7 +20,7 @@ func newRestartCommand(a *app) *cobra.Command {
 		Short: "Stop and start containers again (detached)",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sel.Refs = args
-			if err := filterSelection(&sel, filters); err != nil {
+			if err := a.filterSelection(&sel, filters); err != nil {
 				return err
 			}
 			return a.withSelection(sel, func(env runtime.Env, t runtime.Target) error {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/husk-dev/husk/internal/ctrlist"
 	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/runtime"
 )
@@ -42,10 +41,13 @@ func (a *app) startExisting(ctx context.Context, env runtime.Env, c *runtime.Con
 		return err
 	}
 	if c.Alive() {
-		if attach {
+		if attach && ref != "" {
 			fmt.Fprintln(a.stdout, ref)
 		}
 		return nil
+	}
+	if err := a.ensurePodInfra(ctx, env, c); err != nil {
+		return err
 	}
 	// Started as it was created: its recorded settings (runtime, cgroup
 	// manager) stand unless this command gives others.
@@ -63,7 +65,9 @@ func (a *app) startExisting(ctx context.Context, env runtime.Env, c *runtime.Con
 		if err := a.startDetached(c, lock); err != nil {
 			return err
 		}
-		fmt.Fprintln(a.stdout, ref)
+		if ref != "" {
+			fmt.Fprintln(a.stdout, ref)
+		}
 		return nil
 	}
 	return a.startForeground(ctx, env, c, release, allStreams)
@@ -111,7 +115,7 @@ func newStartCommand(a *app) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			r.Refs = args
 			if len(filters) > 0 {
-				f, err := ctrlist.ParseFilter(filters, nil)
+				f, err := a.parseFilter(filters)
 				if err != nil {
 					return err
 				}

@@ -22,7 +22,7 @@ func newStopCommand(a *app) *cobra.Command {
 		Short: "Stop containers: the image's stop signal, then SIGKILL after the timeout",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sel.Refs = args
-			if err := filterSelection(&sel, filters); err != nil {
+			if err := a.filterSelection(&sel, filters); err != nil {
 				return err
 			}
 			return a.withSelection(sel, func(env runtime.Env, t runtime.Target) error {

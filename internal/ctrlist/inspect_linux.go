@@ -99,6 +99,9 @@ func RemoveStoppedMatching(ctx context.Context, store *storage.Store, env runtim
 		if c.State.Status == runtime.StatusRunning || (match != nil && !match(c)) {
 			continue
 		}
+		if c.Config.Infra {
+			continue // it goes with its pod (podman's prune leaves it too)
+		}
 		if err := runtime.Remove(ctx, env, c, false); err != nil {
 			return removed, err
 		}

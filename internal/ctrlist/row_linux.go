@@ -114,6 +114,13 @@ type rowOptions struct {
 	// size gives the container's size (--size), ns its namespaces (--ns).
 	size func(*runtime.Container) *Size
 	ns   func(*runtime.Container) Namespaces
+	// podNames are the pods' names by ID; podJSON puts them in the JSON
+	// too (podman's ps --pod).
+	podNames map[string]string
+	podJSON  bool
+	// infraPorts are the published ports of pods' infra containers by
+	// ID: a container in a pod's network shows them, as podman's.
+	infraPorts map[string][]netns.PortMapping
 }
 
 // MakeRow is c's row, with its ages as at now.
@@ -122,6 +129,12 @@ func MakeRow(c *runtime.Container, noTrunc bool, now time.Time) Row {
 }
 
 func makeRow(c *runtime.Container, o rowOptions) Row {
+	ports := c.Config.Net.Ports
+	if id, ok := strings.CutPrefix(c.Config.Net.Mode, netns.ContainerPrefix); ok && c.Config.Pod != "" {
+		if p, ok := o.infraPorts[id]; ok {
+			ports = p
+		}
+	}
 	args := append(append([]string{}, entrypointOf(c)...), c.Config.Command...)
 	command := strings.Join(args, " ")
 	if !o.noTrunc && len(command) > 20 {
@@ -131,7 +144,7 @@ func makeRow(c *runtime.Container, o rowOptions) Row {
 	r := Row{ID: trunc(c.ID, o.noTrunc), Image: c.Config.Image, ImageID: trunc(c.Config.ImageID, o.noTrunc), Command: command,
 		CreatedAt: c.State.CreatedAt, CreatedHuman: created, RunningFor: created, Created: created,
 		Status: StatusWords(c, o.now), State: stateOf(c), Names: c.Name, Labels: c.Config.Labels,
-		Mounts: mountsOf(c), Networks: strings.Join(networksOf(c), ","), Ports: portsOf(c.Config.Net.Ports), ExitCode: c.State.ExitCode,
+		Mounts: mountsOf(c), Networks: strings.Join(networksOf(c), ","), Ports: portsOf(ports), ExitCode: c.State.ExitCode,
 		Pid: c.State.Pid, StartedAt: c.State.StartedAt, ExitedAt: c.State.FinishedAt,
 		Exited: c.State.Status == runtime.StatusExited, AutoRemove: c.Config.Remove}
 	if r.Labels == nil {
@@ -153,8 +166,15 @@ func makeRow(c *runtime.Container, o rowOptions) Row {
 	}
 	r.json = JSON{AutoRemove: r.AutoRemove, Command: args, CreatedAt: created, Exited: r.Exited, ExitedAt: unix(c.State.FinishedAt),
 		ExitCode: r.ExitCode, ID: c.ID, Image: r.Image, ImageID: c.Config.ImageID, Labels: c.Config.Labels, Mounts: r.Mounts,
-		Names: []string{c.Name}, Namespaces: ns, Networks: networksOf(c), Pid: r.Pid, Ports: jsonPorts(c.Config.Net.Ports),
-		Size: size, StartedAt: unix(c.State.StartedAt), State: r.State, Status: r.Status, Created: unix(c.State.CreatedAt)}
+		Names: []string{c.Name}, Namespaces: ns, Networks: networksOf(c), Pid: r.Pid, Ports: jsonPorts(ports),
+		Size: size, StartedAt: unix(c.State.StartedAt), State: r.State, Status: r.Status, Created: unix(c.State.CreatedAt),
+		IsInfra: c.Config.Infra, Pod: c.Config.Pod}
+	if c.Config.Pod != "" {
+		r.Pod, r.PodName = trunc(c.Config.Pod, o.noTrunc), o.podNames[c.Config.Pod]
+		if o.podJSON {
+			r.json.PodName = r.PodName
+		}
+	}
 	return r
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/husk-dev/husk/internal/prunefilter"
 	"github.com/husk-dev/husk/pkg/build/leftover"
 	"github.com/husk-dev/husk/pkg/netns"
+	"github.com/husk-dev/husk/pkg/pod"
 	"github.com/husk-dev/husk/pkg/runtime"
 	"github.com/husk-dev/husk/pkg/runtime/volumeuse"
 	"github.com/husk-dev/husk/pkg/storage"
@@ -40,19 +41,24 @@ type Options struct {
 
 // Report is what system prune removed.
 type Report struct {
-	Containers, Volumes, Networks, Images []string
+	Pods, Containers, Volumes, Networks, Images []string
 	// Reclaimed is the size of the containers' writable layers, the
 	// volumes and the images removed (as podman counts it).
 	Reclaimed int64
 }
 
-// Run removes, in podman 4.3.1's order: containers, volumes, images,
+// Run removes, in podman 4.3.1's order: pods, containers, volumes, images,
 // networks, then the leftovers of killed builds. What was removed is reported
 // before an error too.
 func Run(ctx context.Context, o Options) (Report, error) {
 	var r Report
 	sizes := map[string]int64{}
 	var err error
+	// The pods none of whose containers runs go first, with their
+	// containers (podman 4.3.1 prunes them whatever the filters).
+	if r.Pods, err = pod.Prune(ctx, o.Env); err != nil {
+		return r, err
+	}
 	r.Containers, err = ctrlist.RemoveStoppedMatching(ctx, o.Store, o.Env, func(c *runtime.Container) bool {
 		if !ContainerMatch(o.Filter)(c) {
 			return false
@@ -117,6 +123,7 @@ func (r Report) Write(w io.Writer) {
 		title string
 		items []string
 	}{
+		{"Deleted Pods", r.Pods},
 		{"Deleted Containers", r.Containers},
 		{"Deleted Volumes", r.Volumes},
 		{"Deleted Images", r.Images},

@@ -85,12 +85,13 @@ func TestFilters(t *testing.T) {
 		{Type: Image, Status: Pull, ID: "sha256:3333", Name: "127.0.0.1:5055/husk-test/busybox"},
 		{Type: Volume, Status: Create, Name: "vol1"},
 		{Type: Network, Status: Remove, ID: "4444", Network: "net1"},
+		{Type: Pod, Status: Create, ID: "0a0a", Name: "p1"},
 	}
 	for _, c := range []struct {
 		filters []string
 		want    string
 	}{
-		{nil, "web db 127.0.0.1:5055/husk-test/busybox vol1 net1"},
+		{nil, "web db 127.0.0.1:5055/husk-test/busybox vol1 net1 p1"},
 		{[]string{"type=container"}, "web db"},
 		{[]string{"type=container", "type=volume"}, "web db vol1"},
 		{[]string{"type=container", "event=died"}, "db"},
@@ -105,6 +106,9 @@ func TestFilters(t *testing.T) {
 		{[]string{"label=app=y"}, ""},
 		{[]string{"volume=vol1"}, "vol1"},
 		{[]string{"network=net1"}, "net1"},
+		{[]string{"type=pod"}, "p1"},
+		{[]string{"pod=p1"}, "p1"},
+		{[]string{"pod=0a"}, "p1"},
 	} {
 		f, err := ParseFilters(c.filters)
 		must(t, err)
@@ -118,7 +122,7 @@ func TestFilters(t *testing.T) {
 			t.Errorf("%v: got %q, want %q", c.filters, got, c.want)
 		}
 	}
-	for _, bad := range []string{"nokey", "type=", "colour=red", "type=pod"} {
+	for _, bad := range []string{"nokey", "type=", "colour=red", "type=nosuch"} {
 		if _, err := ParseFilters([]string{bad}); err == nil || !strings.Contains(err.Error(), "filter") {
 			t.Errorf("%q: got %v", bad, err)
 		}

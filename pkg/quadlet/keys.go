@@ -72,7 +72,7 @@ var unsupported = map[string]string{
 	"IP6":                   "husk has no IPv6 on its networks; leave it out",
 	"NetworkAlias":          "husk's networks have no aliases; leave it out",
 	"Rootfs":                "husk runs images only; give Image=",
-	"Pod":                   "husk has no pods; leave it out",
+	"Pod":                   "Quadlet .pod units are not supported yet; leave it out (husk pod create and run --pod work by hand)",
 	"AutoUpdate":            "husk has no auto-update; leave it out",
 	"ReadOnlyTmpfs":         "husk has no --read-only-tmpfs; use Tmpfs=",
 	"SecurityLabelType":     "husk applies no SELinux labels; use SecurityLabelDisable=",

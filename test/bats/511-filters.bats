@@ -112,7 +112,7 @@ expect_same_names() {
 	expect_eq "$HUSK_RC/$PM_RC" "125/125" "exit codes of before= an unknown container"
 }
 
-@test "ps --filter health, restart-policy and pod match no husk container (husk has none of them), as podman's for containers without them" {
+@test "ps --filter health, restart-policy and pod match none of these containers (none has a healthcheck, a policy or a pod), as podman's" {
 	local f
 	for f in health=healthy health=unhealthy health=none restart-policy=no restart-policy=always pod=p1; do
 		expect_same_names --filter "$f"

@@ -236,7 +236,7 @@ for l in sys.stdin:
 	expect_eq "$output" "fv" "type=volume"
 
 	local bad
-	for bad in nokey colour=red type=pod event=; do
+	for bad in nokey colour=red type=nosuch event=; do
 		run_husk 125 events --stream=false --filter "$bad"
 		expect_one_error_line
 		expect_contains "$stderr" "invalid --filter \"$bad\""
