@@ -3,6 +3,8 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 )
 
@@ -22,7 +24,7 @@ func newKubeCommand(a *app) *cobra.Command {
 		Short: "Play Kubernetes YAML: pods, deployments and jobs as husk pods",
 		Args:  cobra.NoArgs,
 	}
-	kube.AddCommand(newKubePlayCommand(a, "play"), newKubeDownCommand(a))
+	kube.AddCommand(newKubePlayCommand(a, "play"), newKubeDownCommand(a), newKubeGenerateCommand(a))
 	return kube
 }
 
@@ -66,4 +68,32 @@ func newKubeDownCommand(a *app) *cobra.Command {
 			return a.runKubePlay(cmd.Context(), args[0], kubeOptions{down: true})
 		},
 	}
+}
+
+// kubeGenerateOptions are kube generate's flags.
+type kubeGenerateOptions struct {
+	service bool
+	file    string
+	kind    string
+}
+
+func newKubeGenerateCommand(a *app) *cobra.Command {
+	var o kubeGenerateOptions
+	cmd := &cobra.Command{
+		Use:         "generate [flags] CONTAINER|POD...",
+		Short:       "Write Kubernetes YAML for pods and containers (kube play makes them again)",
+		Args:        cobra.MinimumNArgs(1),
+		Annotations: noNamespace, // it reads through husk's inspect commands
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.kind != "pod" && o.kind != "deployment" {
+				return fmt.Errorf("--type %q: use pod or deployment", o.kind)
+			}
+			return a.runKubeGenerate(cmd.Context(), args, o)
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVarP(&o.service, "service", "s", false, "add a Service (NodePort) for the published ports")
+	f.StringVarP(&o.file, "filename", "f", "", "write the YAML to this file instead of stdout")
+	f.StringVarP(&o.kind, "type", "t", "pod", "what to generate: pod or deployment")
+	return cmd
 }

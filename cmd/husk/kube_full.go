@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -40,6 +41,20 @@ func (a *app) runKubePlay(ctx context.Context, file string, o kubeOptions) error
 		}
 	}
 	return kube.Play(ctx, r, pods, a.stdout)
+}
+
+// runKubeGenerate writes the YAML of the named pods and containers.
+func (a *app) runKubeGenerate(ctx context.Context, names []string, o kubeGenerateOptions) (err error) {
+	r := kube.ExecRunner{Path: huskCommandPath(), Global: a.globalArgs()}
+	opts := kube.GenerateOptions{Type: o.kind, Service: o.service, Warn: a.stderr}
+	if o.file == "" {
+		return kube.Generate(ctx, r, names, opts, a.stdout)
+	}
+	var buf bytes.Buffer
+	if err := kube.Generate(ctx, r, names, opts, &buf); err != nil {
+		return err
+	}
+	return os.WriteFile(o.file, buf.Bytes(), 0o644)
 }
 
 func readKube(file string, stdin io.Reader) (*kube.Objects, error) {

@@ -27,6 +27,9 @@ type Objects struct {
 	ConfigMaps  []*corev1.ConfigMap
 	Secrets     []*corev1.Secret
 	Claims      []*corev1.PersistentVolumeClaim
+	// Services are read and left alone: ports are published through
+	// hostPort on this host.
+	Services []*corev1.Service
 }
 
 // ErrNoWorkload: the input has no kind that runs anything.
@@ -114,10 +117,13 @@ func (o *Objects) add(n int, doc []byte) error {
 	case "PersistentVolumeClaim":
 		c := &corev1.PersistentVolumeClaim{}
 		o.Claims, target = append(o.Claims, c), c
+	case "Service":
+		v := &corev1.Service{}
+		o.Services, target = append(o.Services, v), v
 	case "":
 		return fmt.Errorf("kube YAML document %d has no kind", n)
 	default:
-		return fmt.Errorf("kube YAML document %d: kind %q is not supported: husk plays Pod, Deployment, Job, ConfigMap, Secret and PersistentVolumeClaim", n, tm.Kind)
+		return fmt.Errorf("kube YAML document %d: kind %q is not supported: husk plays Pod, Deployment, Job, ConfigMap, Secret and PersistentVolumeClaim (and reads Service)", n, tm.Kind)
 	}
 	if err := yaml.UnmarshalStrict(doc, target); err != nil {
 		// The YAML library's layers each prefix the message; one is

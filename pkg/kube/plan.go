@@ -62,6 +62,9 @@ type Volume struct {
 // (Pods, then Deployments' replicas, then Jobs).
 func Plan(objs *Objects, o Options) ([]Pod, error) {
 	p := &planner{objs: objs, opts: o}
+	for _, s := range objs.Services {
+		p.warn("Service %q is not used: husk publishes a pod's ports through their hostPort", s.Name)
+	}
 	var pods []Pod
 	add := func(kind, owner, name string, meta metav1.ObjectMeta, spec *corev1.PodSpec) error {
 		pod, err := p.pod(kind, owner, name, meta, spec)

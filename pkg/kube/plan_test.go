@@ -163,7 +163,7 @@ func TestPlanRefuses(t *testing.T) {
 		return "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: busybox\n" + extra
 	}
 	for _, tc := range []struct{ name, yaml, want string }{
-		{"unknown kind", "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n", `kind "Service" is not supported`},
+		{"unknown kind", "apiVersion: v1\nkind: Ingress\nmetadata: {name: s}\n", `kind "Ingress" is not supported`},
 		{"unknown field", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containerz: []\n", `(Pod): unknown field "containerz"`},
 		{"malformed", "apiVersion: v1\nkind: Pod\nmetadata: {name: p\n", "document 1"},
 		{"no workload", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n", "no Pod, Deployment or Job"},

@@ -36,6 +36,26 @@ func (p *planner) pod(kind, owner, name string, meta metav1.ObjectMeta, spec *co
 	if !spec.HostNetwork {
 		pod.Create = append(pod.Create, "--hostname", hostname)
 	}
+	for _, h := range spec.HostAliases {
+		for _, name := range h.Hostnames {
+			pod.Create = append(pod.Create, "--add-host", name+":"+h.IP)
+		}
+	}
+	if d := spec.DNSConfig; d != nil {
+		for _, ns := range d.Nameservers {
+			pod.Create = append(pod.Create, "--dns", ns)
+		}
+		for _, s := range d.Searches {
+			pod.Create = append(pod.Create, "--dns-search", s)
+		}
+		for _, o := range d.Options {
+			opt := o.Name
+			if o.Value != nil {
+				opt += ":" + *o.Value
+			}
+			pod.Create = append(pod.Create, "--dns-option", opt)
+		}
+	}
 	if spec.ShareProcessNamespace != nil && *spec.ShareProcessNamespace {
 		pod.Create = append(pod.Create, "--share", "ipc,net,uts,pid")
 	}
