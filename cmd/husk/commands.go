@@ -51,6 +51,7 @@ func (a *app) commandTable(root *cobra.Command) []topCommand {
 		{[]string{"rm"}, func() []*cobra.Command { return one(newRmCommand(a)) }},
 		{[]string{"container"}, func() []*cobra.Command { return one(newContainerCommand(a)) }},
 		{[]string{"volume"}, func() []*cobra.Command { return one(newVolumeCommand(a)) }},
+		{[]string{"pod"}, func() []*cobra.Command { return one(newPodCommand(a)) }},
 		{[]string{"secret"}, func() []*cobra.Command { return one(newSecretCommand(a)) }},
 		{[]string{monitorCommand}, func() []*cobra.Command { return one(newMonitorCommand(a)) }},
 		{[]string{"stop"}, func() []*cobra.Command { return one(newStopCommand(a)) }},

@@ -23,6 +23,8 @@ type containerFlags struct {
 	registry  *registryFlags
 	detach    bool
 	run       *runFlags
+	// pod is --pod: a pod's name or ID, or new:NAME.
+	pod string
 }
 
 func addContainerFlags(fs *pflag.FlagSet) *containerFlags {
@@ -43,6 +45,7 @@ func addContainerFlags(fs *pflag.FlagSet) *containerFlags {
 	fs.BoolVarP(&o.TTY, "tty", "t", false, "allocate a pseudo-terminal")
 	fs.BoolVar(&o.ReadOnly, "read-only", false, "mount the container's root filesystem read-only")
 	c.net = addNetworkFlags(fs)
+	fs.StringVar(&c.pod, "pod", "", "run in the pod NAME (sharing its namespaces), or in a new pod with new:NAME (which gets the container's --network and --publish)")
 	fs.StringArrayVarP(&o.Volumes, "volume", "v", nil, "bind mount HOST-DIR:CTR-DIR[:ro] or named volume NAME:CTR-DIR[:ro]")
 	fs.StringArrayVar(&o.Mounts, "mount", nil, "mount type=bind|tmpfs|volume|ramfs|devpts|image,source=…,target=…[,readonly][,tmpfs-size=…][,tmpfs-mode=…] (image: an image in the store, read-only unless rw=true)")
 	fs.StringArrayVar(&o.Tmpfs, "tmpfs", nil, "mount a tmpfs at CTR-DIR[:OPTIONS]")

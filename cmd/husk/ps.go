@@ -31,7 +31,7 @@ func newPsCommand(a *app) *cobra.Command {
 			defer store.Close()
 			// What killed builds left goes before anyone sees it.
 			leftover.Clean(cmd.Context(), store)
-			w.Size, w.Namespaces = o.Size, o.Namespaces
+			w.Size, w.Namespaces, w.Pod = o.Size, o.Namespaces, o.Pod
 			rows, err := ctrlist.List(store, env, o, a.stderr)
 			if err != nil {
 				return err
@@ -52,6 +52,7 @@ func newPsCommand(a *app) *cobra.Command {
 	f.StringVar(&o.Sort, "sort", "created", "order by command, created, id, image, names, runningfor, size or status")
 	f.BoolVarP(&o.Size, "size", "s", false, "show the size of each container's writable layer and of its image")
 	f.BoolVar(&o.Namespaces, "ns", false, "show the containers' namespaces")
+	f.BoolVarP(&o.Pod, "pod", "p", false, "show the pod ID and name of each container")
 	f.BoolVar(&w.NoHeading, "noheading", false, "do not print the header row of a table")
 	return cmd
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/husk-dev/husk/pkg/pod"
 	"github.com/husk-dev/husk/pkg/runtime"
 )
 
@@ -38,6 +39,10 @@ func newRmCommand(a *app) *cobra.Command {
 			defer store.Close()
 			done, err := runtime.RemoveSet(cmd.Context(), env, args, o)
 			last := runtime.WriteRemovals(a.stdout, a.stderr, done, message)
+			if o.All && err == nil {
+				// Their infra containers gone, the pods go too (podman's rm -a).
+				err = pod.RemoveOrphans(env)
+			}
 			if err != nil {
 				return rmExit(err)
 			}

@@ -115,6 +115,11 @@ func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containe
 		storage.NoFsyncForRestOfProcess()
 	}
 	cfg.Settings = a.global.recorded()
+	if cf.pod != "" {
+		if err := a.joinPod(ctx, env, &cfg, cf, start); err != nil {
+			return err
+		}
+	}
 	if cf.run.replace {
 		if err := runtime.RemoveNamed(ctx, env, cfg.Name); err != nil {
 			return withFlagNames(err)

@@ -42,10 +42,13 @@ func (a *app) startExisting(ctx context.Context, env runtime.Env, c *runtime.Con
 		return err
 	}
 	if c.Alive() {
-		if attach {
+		if attach && ref != "" {
 			fmt.Fprintln(a.stdout, ref)
 		}
 		return nil
+	}
+	if err := a.ensurePodInfra(ctx, env, c); err != nil {
+		return err
 	}
 	// Started as it was created: its recorded settings (runtime, cgroup
 	// manager) stand unless this command gives others.
@@ -63,7 +66,9 @@ func (a *app) startExisting(ctx context.Context, env runtime.Env, c *runtime.Con
 		if err := a.startDetached(c, lock); err != nil {
 			return err
 		}
-		fmt.Fprintln(a.stdout, ref)
+		if ref != "" {
+			fmt.Fprintln(a.stdout, ref)
+		}
 		return nil
 	}
 	return a.startForeground(ctx, env, c, release, allStreams)

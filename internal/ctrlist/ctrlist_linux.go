@@ -10,6 +10,7 @@ import (
 
 	"github.com/husk-dev/husk/internal/format"
 	"github.com/husk-dev/husk/internal/setting"
+	"github.com/husk-dev/husk/pkg/pod"
 	"github.com/husk-dev/husk/pkg/runtime"
 	"github.com/husk-dev/husk/pkg/storage"
 )
@@ -34,6 +35,8 @@ type Options struct {
 	Sort string
 	// Size and Namespaces fill the Size and namespace fields.
 	Size, Namespaces bool
+	// Pod fills the pod's name in the JSON too (--pod).
+	Pod bool
 }
 
 // List brings the store's containers' states up to date and returns the
@@ -47,8 +50,22 @@ func List(store *storage.Store, env runtime.Env, o Options, warn io.Writer) ([]R
 	if err != nil {
 		return nil, err
 	}
+	pods, err := pod.List(store)
+	if err != nil {
+		return nil, err
+	}
+	flt.ResolvePods(func(ref string) (string, bool) {
+		p, err := pod.Lookup(store, ref)
+		if err != nil {
+			return "", false
+		}
+		return p.ID, true
+	})
 	all := o.All || flt.All() || o.Last > 0 || o.Latest
-	ro := rowOptions{now: time.Now(), noTrunc: o.NoTrunc}
+	ro := rowOptions{now: time.Now(), noTrunc: o.NoTrunc, podNames: map[string]string{}, podJSON: o.Pod}
+	for _, p := range pods {
+		ro.podNames[p.ID] = p.Name
+	}
 	if o.Size {
 		ro.size = func(c *runtime.Container) *Size { return containerSize(store, c) }
 	}
@@ -115,8 +132,8 @@ type WriteOptions struct {
 	// Quiet prints only IDs; NoHeading leaves out a table's header.
 	Quiet, NoHeading bool
 	// Size and Namespaces change the default table as podman's ps --size
-	// and --ns do.
-	Size, Namespaces bool
+	// and --ns do; Pod adds the pod's columns (--pod).
+	Size, Namespaces, Pod bool
 }
 
 // Write prints rows: only their IDs with quiet, else as fm says (podman's
@@ -140,6 +157,9 @@ func Write(w io.Writer, fm *format.Formatter, rows []Row, o WriteOptions) error 
 		def = "table {{.ID}}\t{{.Names}}\t{{.Pid}}\t{{.Cgroup}}\t{{.IPC}}\t{{.MNT}}\t{{.NET}}\t{{.PIDNS}}\t{{.User}}\t{{.UTS}}"
 	case o.Size:
 		def += "\t{{.Size}}"
+	}
+	if o.Pod && !o.Namespaces {
+		def += "\t{{.Pod}}\t{{.PodName}}"
 	}
 	return fm.WriteList(w, items, js, format.List{Default: def, Headers: headers, Row: Row{}, NoHeading: o.NoHeading})
 }

@@ -24,6 +24,21 @@ type Filter struct {
 	ids    []*regexp.Regexp
 	// before and since are the creation times of the containers named.
 	before, since []time.Time
+	// podIDs are the pods pod= names that exist (ResolvePods; until it
+	// is called, pod= matches pod IDs by prefix).
+	podIDs       []string
+	podsResolved bool
+}
+
+// ResolvePods turns the pods that pod= names into their IDs with
+// resolve; a name that is no pod is skipped, as podman skips it.
+func (f *Filter) ResolvePods(resolve func(ref string) (id string, ok bool)) {
+	f.podsResolved = true
+	for _, v := range f.values["pod"] {
+		if id, ok := resolve(v); ok {
+			f.podIDs = append(f.podIDs, id)
+		}
+	}
 }
 
 // ParseFilter checks KEY=VALUE filters; lookup finds the containers that
@@ -131,6 +146,11 @@ func (f *Filter) matchKey(c *runtime.Container, k string, vs []string) bool {
 		return slices.ContainsFunc(f.before, func(t time.Time) bool { return c.State.CreatedAt.Before(t) })
 	case "since":
 		return slices.ContainsFunc(f.since, func(t time.Time) bool { return c.State.CreatedAt.After(t) })
+	case "pod":
+		if !f.podsResolved {
+			return c.Config.Pod != "" && slices.ContainsFunc(vs, func(v string) bool { return strings.HasPrefix(c.Config.Pod, v) })
+		}
+		return c.Config.Pod != "" && slices.Contains(f.podIDs, c.Config.Pod)
 	}
 	return slices.ContainsFunc(vs, func(v string) bool { return matchValue(c, k, v) })
 }
@@ -162,8 +182,6 @@ func matchValue(c *runtime.Container, k, v string) bool {
 		}
 		return name == v
 	}
-	// pod (no pods: podman skips a pod it cannot find) matches no
-	// container, as in podman for containers without one.
 	return false
 }
 

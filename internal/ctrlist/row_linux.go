@@ -114,6 +114,10 @@ type rowOptions struct {
 	// size gives the container's size (--size), ns its namespaces (--ns).
 	size func(*runtime.Container) *Size
 	ns   func(*runtime.Container) Namespaces
+	// podNames are the pods' names by ID; podJSON puts them in the JSON
+	// too (podman's ps --pod).
+	podNames map[string]string
+	podJSON  bool
 }
 
 // MakeRow is c's row, with its ages as at now.
@@ -154,7 +158,14 @@ func makeRow(c *runtime.Container, o rowOptions) Row {
 	r.json = JSON{AutoRemove: r.AutoRemove, Command: args, CreatedAt: created, Exited: r.Exited, ExitedAt: unix(c.State.FinishedAt),
 		ExitCode: r.ExitCode, ID: c.ID, Image: r.Image, ImageID: c.Config.ImageID, Labels: c.Config.Labels, Mounts: r.Mounts,
 		Names: []string{c.Name}, Namespaces: ns, Networks: networksOf(c), Pid: r.Pid, Ports: jsonPorts(c.Config.Net.Ports),
-		Size: size, StartedAt: unix(c.State.StartedAt), State: r.State, Status: r.Status, Created: unix(c.State.CreatedAt)}
+		Size: size, StartedAt: unix(c.State.StartedAt), State: r.State, Status: r.Status, Created: unix(c.State.CreatedAt),
+		IsInfra: c.Config.Infra, Pod: c.Config.Pod}
+	if c.Config.Pod != "" {
+		r.Pod, r.PodName = trunc(c.Config.Pod, o.noTrunc), o.podNames[c.Config.Pod]
+		if o.podJSON {
+			r.json.PodName = r.PodName
+		}
+	}
 	return r
 }
 

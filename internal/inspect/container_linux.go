@@ -52,7 +52,7 @@ func FromContainer(c *runtime.Container, src Source) Container {
 		cfg.Image = src.ImageName
 	}
 	out := Container{
-		Id: c.ID, Created: c.State.CreatedAt, Name: c.Name,
+		Id: c.ID, Created: c.State.CreatedAt, Name: c.Name, Pod: c.Config.Pod, IsInfra: c.Config.Infra,
 		State:        stateOf(c, oci.Version),
 		RestartCount: int32(c.State.RestartCount),
 		Image:        c.Config.ImageID,

@@ -17,6 +17,7 @@ const (
 	Volume    Type = "volume"
 	Network   Type = "network"
 	System    Type = "system"
+	Pod       Type = "pod"
 )
 
 // Status is what happened, as podman spells it.

@@ -23,7 +23,7 @@ type Options struct {
 // name).
 var filterKeys = map[string]bool{
 	"container": true, "event": true, "status": true, "image": true, "label": true,
-	"type": true, "volume": true, "network": true,
+	"type": true, "volume": true, "network": true, "pod": true,
 }
 
 // ParseFilters reads --filter values KEY=VALUE.
@@ -36,16 +36,16 @@ func ParseFilters(vals []string) (map[string][]string, error) {
 			return nil, setting.Errorf("invalid {filter} %q: use KEY=VALUE", f)
 		}
 		if !filterKeys[k] {
-			return nil, setting.Errorf("invalid {filter} %q: the keys are container, event, image, label, network, type and volume", f)
+			return nil, setting.Errorf("invalid {filter} %q: the keys are container, event, image, label, network, pod, type and volume", f)
 		}
 		if k == "status" {
 			k = "event"
 		}
 		if k == "type" {
 			switch Type(v) {
-			case Container, Image, Volume, Network, System:
+			case Container, Image, Volume, Network, System, Pod:
 			default:
-				return nil, setting.Errorf("invalid {filter} %q: the types are container, image, network, system and volume", f)
+				return nil, setting.Errorf("invalid {filter} %q: the types are container, image, network, pod, system and volume", f)
 			}
 		}
 		out[k] = append(out[k], v)
@@ -84,6 +84,8 @@ func matchOne(e Event, key, v string) bool {
 		return string(e.Status) == v
 	case "container":
 		return e.Type == Container && (e.Name == v || strings.HasPrefix(e.ID, v))
+	case "pod":
+		return e.Type == Pod && (e.Name == v || strings.HasPrefix(e.ID, v))
 	case "volume":
 		return e.Type == Volume && (e.Name == v || (e.ID != "" && strings.HasPrefix(e.ID, v)))
 	case "network":

@@ -79,6 +79,8 @@ type Config struct {
 	Isolation
 	// Restart is --restart (restart_linux.go).
 	Restart RestartPolicy `json:"restart"`
+	// PodMember is the container's pod (podmember_linux.go).
+	PodMember
 }
 
 // Status is a container's lifecycle state.

@@ -80,6 +80,9 @@ func RemoveSet(ctx context.Context, env Env, refs []string, o RemoveOptions) ([]
 			continue
 		}
 		deps, err := Dependents(env, t.c)
+		if t.c.Config.Infra && !o.All {
+			err = infraRemoveError(t.c)
+		}
 		if err == nil && len(deps) > 0 && !o.Depend {
 			err = fmt.Errorf("remove container %s: %w, which must be removed before it: %s", t.c.Name, ErrHasDependents, names(deps))
 		}
@@ -126,10 +129,16 @@ func removalRefs(env Env, refs []string, o *RemoveOptions) ([]string, []Removal,
 		// podman rm -a NAME removes all, once; one that goes meanwhile (a
 		// --rm container exiting) is no error.
 		refs, o.Ignore = nil, true
+		var infras []string
 		for _, c := range cs {
+			if c.Config.Infra {
+				// After the containers that share its namespaces.
+				infras = append(infras, c.ID)
+				continue
+			}
 			refs = append(refs, c.ID)
 		}
-		return refs, nil, nil
+		return append(refs, infras...), nil, nil
 	}
 	var rest []string
 	var done []Removal

@@ -1,0 +1,143 @@
+//go:build linux
+
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/husk-dev/husk/internal/labels"
+	"github.com/husk-dev/husk/pkg/ctropts"
+	"github.com/husk-dev/husk/pkg/netns"
+	"github.com/husk-dev/husk/pkg/pod"
+	"github.com/husk-dev/husk/pkg/runtime"
+)
+
+func newPodCommand(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "pod",
+		Short: "Manage pods: containers that share namespaces (network, ipc, uts) and start and stop together",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return cmd.Help()
+		},
+	}
+	cmd.AddCommand(newPodCreateCommand(a), newPodPsCommand(a), newPodInspectCommand(a), newPodExistsCommand(a),
+		newPodStartCommand(a), newPodStopCommand(a), newPodRestartCommand(a), newPodKillCommand(a),
+		newPodPauseCommand(a), newPodUnpauseCommand(a), newPodRmCommand(a), newPodPruneCommand(a),
+		newPodTopCommand(a), newPodStatsCommand(a), newPodLogsCommand(a))
+	return cmd
+}
+
+func newPodCreateCommand(a *app) *cobra.Command {
+	var (
+		o          pod.CreateOptions
+		n          ctropts.Network
+		lbls       []string
+		labelFiles []string
+		infra      bool
+		infraImage string
+	)
+	cmd := &cobra.Command{
+		Use:   "create [flags]",
+		Short: "Create a pod (with its infra container, which holds the namespaces its containers share)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if infraImage != "" {
+				return fmt.Errorf("--infra-image %q: husk's infra container needs no image (it runs catatonit -P from the host): leave the flag out", infraImage)
+			}
+			var err error
+			if o.Labels, err = labels.Parse(lbls, labelFiles); err != nil {
+				return err
+			}
+			if o.Net, err = n.Config(); err != nil {
+				return withFlagNames(err)
+			}
+			o.NoInfra, o.CreateCommand, o.Settings, o.Given = !infra, os.Args, a.global.recorded(), flagsGiven(cmd.Flags())
+			store, env, err := a.openEnv()
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			p, err := pod.Create(cmd.Context(), env, o)
+			if err != nil {
+				return withFlagNames(err)
+			}
+			fmt.Fprintln(a.stdout, p.ID)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.Name, "name", "n", "", "name of the pod (default: a generated one)")
+	f.StringVar(&o.Hostname, "hostname", "", "host name of the pod's shared uts namespace (default: the pod's name)")
+	f.StringVar(&o.Share, "share", "", "namespaces the pod's containers share: some of cgroup, ipc, net, pid, uts, or none; +pid adds to the default (default ipc,net,uts)")
+	f.BoolVar(&infra, "infra", true, "make an infra container to hold the shared namespaces (--infra=false: none, and no namespaces shared)")
+	f.StringVar(&infraImage, "infra-image", "", "refused: husk's infra container needs no image")
+	f.StringArrayVarP(&lbls, "label", "l", nil, "set a label on the pod: KEY=VALUE")
+	f.StringArrayVar(&labelFiles, "label-file", nil, "read labels from a file (KEY=VALUE lines)")
+	f.StringVar(&n.Mode, "network", "", "the pod's network, as run's --network (its containers share it)")
+	f.StringArrayVarP(&n.Publish, "publish", "p", nil, "publish a port of the pod: [HOSTIP:][HOSTPORT:]CTRPORT[/tcp|/udp]")
+	f.StringArrayVar(&n.DNS, "dns", nil, "DNS server for the pod's /etc/resolv.conf")
+	f.StringArrayVar(&n.DNSSearch, "dns-search", nil, "DNS search domain")
+	f.StringArrayVar(&n.DNSOptions, "dns-option", nil, "resolv.conf option, e.g. ndots:2")
+	f.StringArrayVar(&n.AddHosts, "add-host", nil, "add NAME:IP to the pod's /etc/hosts")
+	return cmd
+}
+
+// podStarter starts a pod's container detached, quietly.
+func (a *app) podStarter() pod.StartFunc {
+	return func(ctx context.Context, env runtime.Env, c *runtime.Container) error {
+		return a.startExisting(ctx, env, c, false, false, "")
+	}
+}
+
+// ensurePodInfra starts the infra container of c's pod before c starts.
+func (a *app) ensurePodInfra(ctx context.Context, env runtime.Env, c *runtime.Container) error {
+	if c.Config.Pod == "" || c.Config.Infra {
+		return nil
+	}
+	p, err := pod.Lookup(env.Store, c.Config.Pod)
+	if err != nil {
+		return fmt.Errorf("container %s: its pod: %w", c.Name, err)
+	}
+	return pod.EnsureInfra(ctx, env, p, a.podStarter())
+}
+
+// joinPod makes cfg a container of the pod run --pod names (new:NAME
+// makes it first, with the container's published ports and network);
+// with start, the pod's infra container is started for it.
+func (a *app) joinPod(ctx context.Context, env runtime.Env, cfg *runtime.Config, cf *containerFlags, start bool) error {
+	ref := cf.pod
+	name, isNew := strings.CutPrefix(ref, "new:")
+	var p *pod.Pod
+	var err error
+	if isNew {
+		o := pod.CreateOptions{Name: name, Net: cfg.Net, Settings: a.global.recorded(), CreateCommand: os.Args}
+		cfg.Net = netns.Config{} // the pod's now
+		if p, err = pod.Create(ctx, env, o); err != nil {
+			return withFlagNames(err)
+		}
+	} else if p, err = pod.Lookup(env.Store, ref); err != nil {
+		return withFlagNames(err)
+	}
+	if err := pod.Join(p, cfg, flagsGiven(cf.fs)); err != nil {
+		return withFlagNames(err)
+	}
+	if !start {
+		return nil
+	}
+	return pod.EnsureInfra(ctx, env, p, a.podStarter())
+}
+
+// podNotFoundIs1 is err with exit code 1 when it is a missing pod.
+func podNotFoundIs1(err error) error {
+	if errors.Is(err, pod.ErrPodUnknown) {
+		return &exitCodeError{code: 1, msg: message(err)}
+	}
+	return err
+}
