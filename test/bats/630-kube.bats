@@ -22,8 +22,9 @@ teardown() {
 	[[ -n ${HUSK_SKIP_REASON:-} ]] || {
 		"$HUSK" pod rm -a -f >/dev/null 2>&1 || true
 		"$HUSK" rm -a -f -t 0 >/dev/null 2>&1 || true
-		"$HUSK" secret rm -a >/dev/null 2>&1 || true
-		"$HUSK" volume rm -a -f >/dev/null 2>&1 || true
+		local s v
+		for s in $("$HUSK" secret ls -q 2>/dev/null); do "$HUSK" secret rm "$s" >/dev/null 2>&1 || true; done
+		for v in $("$HUSK" volume ls -q 2>/dev/null); do "$HUSK" volume rm -f "$v" >/dev/null 2>&1 || true; done
 	}
 	[[ -n ${PM_SKIP:-} ]] || {
 		pm pod rm -a -f -t 0 >/dev/null 2>&1 || true
@@ -118,11 +119,11 @@ EOF
 	app_yaml >"$BATS_TEST_TMPDIR/app.yaml"
 	run_husk kube play - <"$BATS_TEST_TMPDIR/app.yaml"
 	local first second
-	first=$("$HUSK" pod inspect app --format '{{.Id}}')
+	first=$("$HUSK" pod inspect app --format '{{.ID}}')
 	run_husk 125 play kube "$BATS_TEST_TMPDIR/app.yaml"
-	expect_eq "$("$HUSK" pod inspect app --format '{{.Id}}')" "$first" "a failed play leaves the existing pod alone"
+	expect_eq "$("$HUSK" pod inspect app --format '{{.ID}}')" "$first" "a failed play leaves the existing pod alone"
 	run_husk play kube --replace "$BATS_TEST_TMPDIR/app.yaml"
-	second=$("$HUSK" pod inspect app --format '{{.Id}}')
+	second=$("$HUSK" pod inspect app --format '{{.ID}}')
 	[[ -n $second && $second != "$first" ]] || die "the pod was not made anew ($first, $second)"
 	wait_until 30 logs_contain app-client "file=s3cret-value"
 }
