@@ -14,6 +14,9 @@ type kubeOptions struct {
 	down       bool
 	network    string
 	configMaps []string
+	// build: nil builds missing images that have a directory, true all
+	// of those, false none.
+	build *bool
 }
 
 // newKubeCommand is "husk kube play|down"; the work is in pkg/kube, run
@@ -40,17 +43,24 @@ func newPlayCommand(a *app) *cobra.Command {
 }
 
 func newKubePlayCommand(a *app, use string) *cobra.Command {
-	var o kubeOptions
+	var (
+		o     kubeOptions
+		build bool
+	)
 	cmd := &cobra.Command{
 		Use:         use + " [flags] FILE|-",
 		Short:       "Create pods, containers, secrets and volumes from Kubernetes YAML",
 		Args:        cobra.ExactArgs(1),
 		Annotations: noNamespace, // it runs husk for each step
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if cmd.Flags().Changed("build") {
+				o.build = &build
+			}
 			return a.runKubePlay(cmd.Context(), args[0], o)
 		},
 	}
 	f := cmd.Flags()
+	f.BoolVar(&build, "build", false, "build each image that ./NAME/Containerfile (or Dockerfile) describes, NAME the image's name (default: only the missing ones; --build=false: none)")
 	f.BoolVar(&o.replace, "replace", false, "remove the pods the YAML makes first, if they exist")
 	f.BoolVar(&o.down, "down", false, "remove what the YAML made (as husk kube down)")
 	f.StringVar(&o.network, "network", "", "network of every pod (default: husk's default network)")

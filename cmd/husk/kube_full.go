@@ -40,7 +40,18 @@ func (a *app) runKubePlay(ctx context.Context, file string, o kubeOptions) error
 			return err
 		}
 	}
-	return kube.Play(ctx, r, pods, a.stdout)
+	po := kube.PlayOptions{Build: kube.BuildMissing}
+	switch {
+	case o.build == nil:
+	case *o.build:
+		po.Build = kube.BuildAlways
+	default:
+		po.Build = kube.BuildNever
+	}
+	if po.Dir, err = os.Getwd(); err != nil {
+		return err
+	}
+	return kube.Play(ctx, r, pods, po, a.stdout)
 }
 
 // runKubeGenerate writes the YAML of the named pods and containers.

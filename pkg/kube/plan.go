@@ -36,6 +36,8 @@ type Pod struct {
 	Secrets   []Secret
 	Volumes   []Volume
 	HostPaths []HostPath
+	// Images are the containers' images, for --build.
+	Images []string
 	// Init run in the foreground, in order, before Containers start.
 	Init       [][]string
 	Containers [][]string

@@ -234,7 +234,7 @@ func TestPlayUndoesWhatItMadeWhenAStepFails(t *testing.T) {
 	pods := mustPlan(t, twoTier)
 	r := &fakeRunner{fail: "run -d --pod app --name app-srv"}
 	var out bytes.Buffer
-	err := Play(context.Background(), r, pods, &out)
+	err := Play(context.Background(), r, pods, PlayOptions{Build: BuildNever}, &out)
 	if err == nil || !strings.Contains(err.Error(), "boom") {
 		t.Fatalf("err %v", err)
 	}
@@ -275,4 +275,47 @@ func TestResourceName(t *testing.T) {
 	if len(long) != 64 || long == resourceName(strings.Repeat("a", 60), "b", "d") {
 		t.Errorf("long names: %q", long)
 	}
+}
+
+func TestBuildDecides(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "app"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "app", "Containerfile"), []byte("FROM scratch\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pods := []Pod{{Images: []string{"localhost/app:1", "busybox", "localhost/app:1"}}}
+	for _, tc := range []struct {
+		mode   BuildMode
+		exists string
+		want   []string
+	}{
+		{BuildMissing, "", []string{"image exists localhost/app:1", "build -q -t localhost/app:1 " + filepath.Join(dir, "app")}},
+		{BuildMissing, "image exists localhost/app:1", []string{"image exists localhost/app:1"}},
+		{BuildAlways, "", []string{"build -q -t localhost/app:1 " + filepath.Join(dir, "app")}},
+		{BuildNever, "", nil},
+	} {
+		r := &existsRunner{exists: tc.exists}
+		if err := build(context.Background(), r, pods, PlayOptions{Build: tc.mode, Dir: dir}); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(r.calls, tc.want) {
+			t.Errorf("mode %d: %q, want %q", tc.mode, r.calls, tc.want)
+		}
+	}
+}
+
+type existsRunner struct {
+	calls  []string
+	exists string
+}
+
+func (e *existsRunner) Husk(_ context.Context, _ []byte, args ...string) (string, error) {
+	line := strings.Join(args, " ")
+	e.calls = append(e.calls, line)
+	if strings.HasPrefix(line, "image exists") && line != e.exists {
+		return "", errors.New("no such image")
+	}
+	return "", nil
 }

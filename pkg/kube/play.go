@@ -29,7 +29,10 @@ var ErrNoPod = errors.New("no such pod")
 // it made as podman's kube play does. When a step fails, everything this
 // call made is removed again before the error is returned: nothing is
 // left half-started.
-func Play(ctx context.Context, r Runner, pods []Pod, w io.Writer) error {
+func Play(ctx context.Context, r Runner, pods []Pod, o PlayOptions, w io.Writer) error {
+	if err := build(ctx, r, pods, o); err != nil {
+		return err
+	}
 	var made undo
 	for _, pod := range pods {
 		id, ctrs, err := playPod(ctx, r, pod, &made)

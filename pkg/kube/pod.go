@@ -70,6 +70,7 @@ func (p *planner) pod(kind, owner, name string, meta metav1.ObjectMeta, spec *co
 			return Pod{}, fmt.Errorf("container %q: %w", c.Name, err)
 		}
 		pod.Containers = append(pod.Containers, args)
+		pod.Images = append(pod.Images, c.Image)
 		for _, port := range ports {
 			pod.Create = append(pod.Create, "-p", port)
 		}
@@ -83,6 +84,7 @@ func (p *planner) pod(kind, owner, name string, meta metav1.ObjectMeta, spec *co
 			return Pod{}, fmt.Errorf("init container %q: hostPort on an init container is not supported", c.Name)
 		}
 		pod.Init = append(pod.Init, args)
+		pod.Images = append(pod.Images, c.Image)
 	}
 	pod.Volumes, pod.HostPaths = cx.volumes()
 	pod.Secrets = cx.secrets

@@ -303,3 +303,24 @@ EOF
 	expect_contains "$stderr" "only exec probes"
 	nothing_left
 }
+
+@test "kube play --build: an image missing from the store is built from ./NAME/Containerfile; --build=false builds nothing" {
+	local d=$BATS_TEST_TMPDIR/play
+	mkdir -p "$d/kubeimg"
+	printf 'FROM %s\nRUN echo built-by-kube-play >/built\n' "$R/busybox" >"$d/kubeimg/Containerfile"
+	cat >"$d/app.yaml" <<EOF
+apiVersion: v1
+kind: Pod
+metadata: {name: built}
+spec:
+  restartPolicy: Never
+  containers: [{name: c, image: localhost/kubeimg:latest, command: [cat, /built]}]
+EOF
+	cd "$d"
+	run_husk 125 kube play --build=false app.yaml
+	nothing_left
+	run_husk kube play app.yaml
+	wait_until 60 logs_contain built-c "built-by-kube-play"
+	run_husk kube down app.yaml
+	"$HUSK" rmi localhost/kubeimg:latest >/dev/null
+}
