@@ -21,7 +21,7 @@ func (a *app) runKubePlay(ctx context.Context, file string, o kubeOptions) error
 	if err != nil {
 		return err
 	}
-	opts := kube.Options{Network: o.network, Warn: a.stderr}
+	opts := kube.Options{Network: o.network, Warn: a.stderr, Down: o.down}
 	for _, f := range o.configMaps {
 		more, err := readKubeConfigMaps(f)
 		if err != nil {

@@ -135,7 +135,7 @@ func (p *planner) env(cx *ctrContext, c *corev1.Container) ([]string, error) {
 		case from.ConfigMapRef != nil:
 			cm := p.configMap(from.ConfigMapRef.Name)
 			if cm == nil {
-				if optional(from.ConfigMapRef.Optional) {
+				if optional(from.ConfigMapRef.Optional) || p.opts.Down {
 					continue
 				}
 				return nil, fmt.Errorf("envFrom: ConfigMap %q is not in the YAML nor given with --configmap", from.ConfigMapRef.Name)
@@ -146,7 +146,7 @@ func (p *planner) env(cx *ctrContext, c *corev1.Container) ([]string, error) {
 		case from.SecretRef != nil:
 			s := p.secret(from.SecretRef.Name)
 			if s == nil {
-				if optional(from.SecretRef.Optional) {
+				if optional(from.SecretRef.Optional) || p.opts.Down {
 					continue
 				}
 				return nil, fmt.Errorf("envFrom: Secret %q is not in the YAML", from.SecretRef.Name)
@@ -169,7 +169,7 @@ func (p *planner) env(cx *ctrContext, c *corev1.Container) ([]string, error) {
 				v, ok = cm.Data[ref.ConfigMapKeyRef.Key]
 			}
 			if !ok {
-				if optional(ref.ConfigMapKeyRef.Optional) {
+				if optional(ref.ConfigMapKeyRef.Optional) || p.opts.Down {
 					continue
 				}
 				return nil, fmt.Errorf("env %s: key %q of ConfigMap %q not found", e.Name, ref.ConfigMapKeyRef.Key, ref.ConfigMapKeyRef.Name)
@@ -178,7 +178,7 @@ func (p *planner) env(cx *ctrContext, c *corev1.Container) ([]string, error) {
 		case ref.SecretKeyRef != nil:
 			s := p.secret(ref.SecretKeyRef.Name)
 			if s == nil || secretData(s)[ref.SecretKeyRef.Key] == nil {
-				if optional(ref.SecretKeyRef.Optional) {
+				if optional(ref.SecretKeyRef.Optional) || p.opts.Down {
 					continue
 				}
 				return nil, fmt.Errorf("env %s: key %q of Secret %q not found", e.Name, ref.SecretKeyRef.Key, ref.SecretKeyRef.Name)

@@ -22,6 +22,10 @@ type Options struct {
 	ConfigMaps []*corev1.ConfigMap
 	// Warn gets one line per field husk leaves to a cluster.
 	Warn io.Writer
+	// Down plans to take down: what Play made is named from the YAML
+	// alone, so references to ConfigMaps or Secrets it lacks, and host
+	// paths, are not checked.
+	Down bool
 }
 
 // Pod is one pod to make: the husk commands that make it, in order.

@@ -319,3 +319,16 @@ func (e *existsRunner) Husk(_ context.Context, _ []byte, args ...string) (string
 	}
 	return "", nil
 }
+
+// Down names what play made from the YAML alone: missing references and
+// host paths are not its business.
+func TestPlanForDownIsLenient(t *testing.T) {
+	yaml := "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: busybox\n    envFrom: [{configMapRef: {name: elsewhere}}]\n    volumeMounts: [{name: h, mountPath: /h}]\n  volumes: [{name: h, hostPath: {path: /no/such/dir}}]\n"
+	if _, err := plan(t, yaml, Options{}); err == nil {
+		t.Fatal("play planned without the ConfigMap")
+	}
+	pods, err := plan(t, yaml, Options{Down: true})
+	if err != nil || len(pods) != 1 || pods[0].Name != "p" {
+		t.Fatalf("down: %v %+v", err, pods)
+	}
+}

@@ -35,7 +35,7 @@ func (p *planner) volumes(pod string, spec *corev1.PodSpec) (map[string]*podVolu
 		switch {
 		case src.HostPath != nil:
 			create, err := checkHostPath(src.HostPath)
-			if err != nil {
+			if err != nil && !p.opts.Down {
 				return nil, fmt.Errorf("volume %q: %w", v.Name, err)
 			}
 			pv.create = create
@@ -54,16 +54,16 @@ func (p *planner) volumes(pod string, spec *corev1.PodSpec) (map[string]*podVolu
 			pv.volume = &Volume{Name: src.PersistentVolumeClaim.ClaimName, Keep: true}
 		case src.ConfigMap != nil:
 			cm := p.configMap(src.ConfigMap.Name)
-			if cm == nil && !optional(src.ConfigMap.Optional) {
+			if cm == nil && !optional(src.ConfigMap.Optional) && !p.opts.Down {
 				return nil, fmt.Errorf("volume %q: ConfigMap %q is not in the YAML nor given with --configmap", v.Name, src.ConfigMap.Name)
 			}
 			files, err := keyFiles(cmBytes(cm), src.ConfigMap.Items)
-			if err != nil {
+			if err != nil && !p.opts.Down {
 				return nil, fmt.Errorf("volume %q: %w", v.Name, err)
 			}
 			pv.volume = &Volume{Name: resourceName(pod, v.Name), Files: files}
 		case src.Secret != nil:
-			if s := p.secret(src.Secret.SecretName); s == nil && !optional(src.Secret.Optional) {
+			if s := p.secret(src.Secret.SecretName); s == nil && !optional(src.Secret.Optional) && !p.opts.Down {
 				return nil, fmt.Errorf("volume %q: Secret %q is not in the YAML", v.Name, src.Secret.SecretName)
 			}
 		default:
@@ -185,7 +185,7 @@ func (p *planner) mountArgs(cx *ctrContext, c *corev1.Container) ([]string, erro
 			args = append(args, more...)
 		case src.ConfigMap != nil && m.SubPath != "":
 			data := v.volume.Files[m.SubPath]
-			if data == nil {
+			if data == nil && !p.opts.Down {
 				return nil, fmt.Errorf("volumeMount %q: subPath %q is not a key of ConfigMap %q", m.Name, m.SubPath, src.ConfigMap.Name)
 			}
 			// One file: a secret mount is a read-only file at any path.
@@ -215,7 +215,7 @@ func (p *planner) secretMounts(cx *ctrContext, src *corev1.SecretVolumeSource, m
 		return nil, nil // optional and missing
 	}
 	files, err := keyFiles(secretData(s), src.Items)
-	if err != nil {
+	if err != nil && !p.opts.Down {
 		return nil, err
 	}
 	keyOf := map[string]string{}
@@ -236,7 +236,7 @@ func (p *planner) secretMounts(cx *ctrContext, src *corev1.SecretVolumeSource, m
 		}
 		args = append(args, "--secret", cx.secretRef(s, keyOf[rel])+",type=mount,target="+target+modeOpt(src.DefaultMode))
 	}
-	if m.SubPath != "" && len(args) == 0 {
+	if m.SubPath != "" && len(args) == 0 && !p.opts.Down {
 		return nil, fmt.Errorf("subPath %q is not a key of Secret %q", m.SubPath, src.SecretName)
 	}
 	return args, nil

@@ -324,3 +324,72 @@ EOF
 	run_husk kube down app.yaml
 	"$HUSK" rmi localhost/kubeimg:latest >/dev/null
 }
+
+# restarted_from NAME PID: the container runs again, with another process.
+restarted_from() {
+	local p
+	p=$(ctr_field "$1" '{{.State.Status}} {{.State.Pid}}')
+	[[ $p == running* && $p != "running $2" && $p != "running 0" ]]
+}
+
+@test "kube play: --configmap FILE, --network, a failing livenessProbe restarts the container, a readinessProbe reports health; limits are enforced or refused, never dropped" {
+	cat >"$BATS_TEST_TMPDIR/cm.yaml" <<EOF
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: outside}
+data: {WHO: from-a-file}
+EOF
+	"$HUSK" network create kubenet >/dev/null
+	cat >"$BATS_TEST_TMPDIR/probe.yaml" <<EOF
+apiVersion: v1
+kind: Pod
+metadata: {name: probed}
+spec:
+  containers:
+  - name: live
+    image: $R/busybox
+    command: [sh, -c, 'echo "who=\$WHO"; touch /tmp/alive; sleep 2; rm /tmp/alive; exec sleep 600']
+    envFrom: [{configMapRef: {name: outside}}]
+    livenessProbe:
+      exec: {command: [test, -f, /tmp/alive]}
+      periodSeconds: 1
+      failureThreshold: 1
+  - name: ready
+    image: $R/busybox
+    command: [sleep, "600"]
+    readinessProbe:
+      exec: {command: ["true"]}
+      periodSeconds: 1
+EOF
+	run_husk 125 kube play "$BATS_TEST_TMPDIR/probe.yaml"
+	expect_contains "$stderr" 'ConfigMap "outside"'
+	run_husk kube play --network kubenet --configmap "$BATS_TEST_TMPDIR/cm.yaml" "$BATS_TEST_TMPDIR/probe.yaml"
+	wait_until 20 logs_contain probed-live "who=from-a-file"
+	expect_contains "$("$HUSK" pod inspect probed --format '{{.InfraConfig.Networks}}')" kubenet
+	local pid
+	pid=$(ctr_pid probed-live)
+	wait_until 45 restarted_from probed-live "$pid"
+	wait_until 20 [ "$(ctr_field probed-ready '{{.State.Health.Status}}')" == healthy ]
+	run_husk kube down "$BATS_TEST_TMPDIR/probe.yaml"
+	"$HUSK" network rm kubenet >/dev/null
+	cat >"$BATS_TEST_TMPDIR/limits.yaml" <<EOF
+apiVersion: v1
+kind: Pod
+metadata: {name: limited}
+spec:
+  containers:
+  - name: c
+    image: $R/busybox
+    command: [sleep, "600"]
+    resources: {limits: {memory: 64Mi}}
+EOF
+	run_husk '?' kube play "$BATS_TEST_TMPDIR/limits.yaml"
+	if [[ $status == 0 ]]; then
+		expect_eq "$(ctr_field limited-c '{{.HostConfig.Memory}}')" "67108864"
+		run_husk kube down "$BATS_TEST_TMPDIR/limits.yaml"
+	else
+		expect_eq "$status" 125
+		expect_contains "$stderr" "memory"
+	fi
+	nothing_left
+}
