@@ -40,6 +40,10 @@ type Pod struct {
 	Secrets   []Secret
 	Volumes   []Volume
 	HostPaths []HostPath
+	// Grace is the YAML's terminationGracePeriodSeconds (nil: none):
+	// with one, Down stops the containers within their stop timeout;
+	// without, it kills them at once, as podman's kube down does.
+	Grace *int64
 	// Images are the containers' images, for --build.
 	Images []string
 	// Init run in the foreground, in order, before Containers start.

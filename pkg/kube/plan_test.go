@@ -8,7 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -217,11 +219,14 @@ func TestPlanHostPathOrCreate(t *testing.T) {
 
 // fakeRunner records commands and fails the one that starts with fail.
 type fakeRunner struct {
+	mu    sync.Mutex
 	calls [][]string
 	fail  string
 }
 
 func (f *fakeRunner) Husk(_ context.Context, _ []byte, args ...string) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	f.calls = append(f.calls, args)
 	line := strings.Join(args, " ")
 	if f.fail != "" && strings.HasPrefix(line, f.fail) {
@@ -330,5 +335,37 @@ func TestPlanForDownIsLenient(t *testing.T) {
 	pods, err := plan(t, yaml, Options{Down: true})
 	if err != nil || len(pods) != 1 || pods[0].Name != "p" {
 		t.Fatalf("down: %v %+v", err, pods)
+	}
+}
+
+// Pods are made side by side; a failure in one undoes the others too, and
+// the output keeps the YAML's order.
+func TestPlayManyPodsUndoesAll(t *testing.T) {
+	var docs []string
+	for _, n := range []string{"a", "b", "c", "d", "e"} {
+		docs = append(docs, "apiVersion: v1\nkind: Pod\nmetadata: {name: "+n+"}\nspec:\n  containers: [{name: c, image: busybox}]\n")
+	}
+	yaml := strings.Join(docs, "---\n")
+	r := &fakeRunner{}
+	var out bytes.Buffer
+	if err := Play(context.Background(), r, mustPlan(t, yaml), PlayOptions{Build: BuildNever}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(out.String(), "Pod:\n"); got != 5 || !strings.HasPrefix(out.String(), "Pod:\nid-a\n") || !strings.Contains(out.String(), "id-d\nContainer:\nid-busybox\n\nPod:\nid-e") {
+		t.Errorf("output %q", out.String())
+	}
+	r = &fakeRunner{fail: "run -d --pod c "}
+	if err := Play(context.Background(), r, mustPlan(t, yaml), PlayOptions{Build: BuildNever}, &out); err == nil || !strings.Contains(err.Error(), "pod c:") {
+		t.Fatalf("err %v", err)
+	}
+	var removed []string
+	for _, c := range r.calls {
+		if strings.Join(c[:3], " ") == "pod rm -f" {
+			removed = append(removed, c[3])
+		}
+	}
+	sort.Strings(removed)
+	if !slices.Equal(removed, []string{"a", "b", "c", "d", "e"}) {
+		t.Errorf("removed %q", removed)
 	}
 }

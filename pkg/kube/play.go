@@ -11,6 +11,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -26,25 +27,75 @@ type Runner interface {
 var ErrNoPod = errors.New("no such pod")
 
 // Play makes the pods, each with its secrets and volumes, and prints what
-// it made as podman's kube play does. When a step fails, everything this
-// call made is removed again before the error is returned: nothing is
-// left half-started.
+// it made as podman's kube play does. The pods are made side by side (at
+// most maxParallel at once): they share nothing but claims' volumes,
+// which are made first. When a step fails, everything this call made is
+// removed again before the error is returned: nothing is left
+// half-started.
 func Play(ctx context.Context, r Runner, pods []Pod, o PlayOptions, w io.Writer) error {
 	if err := build(ctx, r, pods, o); err != nil {
 		return err
 	}
-	var made undo
-	for _, pod := range pods {
-		id, ctrs, err := playPod(ctx, r, pod, &made)
-		if err != nil {
-			made.run(r)
-			return fmt.Errorf("pod %s: %w", pod.Name, err)
+	if err := makeClaims(ctx, r, pods); err != nil {
+		return err
+	}
+	type result struct {
+		id   string
+		ctrs []string
+		made undo
+		err  error
+	}
+	results := make([]result, len(pods))
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, maxParallel)
+	for i := range pods {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			res := &results[i]
+			res.id, res.ctrs, res.err = playPod(ctx, r, pods[i], &res.made)
+		}()
+	}
+	wg.Wait()
+	for i, res := range results {
+		if res.err == nil {
+			continue
 		}
-		fmt.Fprintf(w, "Pod:\n%s\n", id)
-		if len(ctrs) == 1 {
-			fmt.Fprintf(w, "Container:\n%s\n\n", ctrs[0])
+		for j := len(results) - 1; j >= 0; j-- {
+			results[j].made.run(r)
+		}
+		return fmt.Errorf("pod %s: %w", pods[i].Name, res.err)
+	}
+	for _, res := range results {
+		fmt.Fprintf(w, "Pod:\n%s\n", res.id)
+		if len(res.ctrs) == 1 {
+			fmt.Fprintf(w, "Container:\n%s\n\n", res.ctrs[0])
 		} else {
-			fmt.Fprintf(w, "Containers:\n%s\n\n", strings.Join(ctrs, "\n"))
+			fmt.Fprintf(w, "Containers:\n%s\n\n", strings.Join(res.ctrs, "\n"))
+		}
+	}
+	return nil
+}
+
+// maxParallel bounds the pods Play makes at once: each step is a husk
+// process, and a machine of a few cores gains nothing from more.
+const maxParallel = 4
+
+// makeClaims makes the claims' volumes the pods lack (kept afterwards,
+// also when the play fails), once each.
+func makeClaims(ctx context.Context, r Runner, pods []Pod) error {
+	done := map[string]bool{}
+	for _, pod := range pods {
+		for _, v := range pod.Volumes {
+			if !v.Keep || done[v.Name] {
+				continue
+			}
+			done[v.Name] = true
+			if _, err := r.Husk(ctx, nil, "volume", "create", "--ignore", v.Name); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -58,11 +109,7 @@ func playPod(ctx context.Context, r Runner, pod Pod, made *undo) (string, []stri
 	}
 	for _, v := range pod.Volumes {
 		if v.Keep {
-			// A claim: its volume is made the first time and then kept.
-			if _, err := r.Husk(ctx, nil, "volume", "create", "--ignore", v.Name); err != nil {
-				return "", nil, err
-			}
-			continue
+			continue // a claim's, made by makeClaims
 		}
 		args := []string{"volume", "create"}
 		for _, o := range v.Opts {
@@ -187,7 +234,11 @@ func Down(ctx context.Context, r Runner, pods []Pod, w io.Writer) error {
 			missing = append(missing, pod.Name)
 			continue
 		}
-		if out, err := r.Husk(ctx, nil, "pod", "stop", pod.Name); err != nil {
+		stop := []string{"pod", "stop", "-t", "0", pod.Name}
+		if pod.Grace != nil {
+			stop = []string{"pod", "stop", pod.Name} // each container's --stop-timeout
+		}
+		if out, err := r.Husk(ctx, nil, stop...); err != nil {
 			return err
 		} else if out != "" {
 			stopped = append(stopped, out)

@@ -20,7 +20,7 @@ func (p *planner) pod(kind, owner, name string, meta metav1.ObjectMeta, spec *co
 	if err := p.checkPodSpec(spec); err != nil {
 		return Pod{}, err
 	}
-	pod := Pod{Name: name, Kind: kind, Owner: owner}
+	pod := Pod{Name: name, Kind: kind, Owner: owner, Grace: spec.TerminationGracePeriodSeconds}
 	pod.Create = []string{"pod", "create", "--name", name}
 	pod.Create = append(pod.Create, labelArgs(meta.Labels)...)
 	hostname := name
