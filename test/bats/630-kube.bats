@@ -193,7 +193,17 @@ EOF
 	nothing_left
 }
 
-@test "kube generate: a running pod's YAML strict-decodes, and after kube down plays back as the same pod" {
+# free_port: a TCP port on loopback that nothing listens on.
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# served PORT TEXT: the pod's published port serves /etc/hostname with TEXT.
+served() { [[ $(curl -fsS --max-time 2 "http://127.0.0.1:$1/hostname" 2>/dev/null) == *"$2"* ]]; }
+
+@test "kube generate: a running pod's YAML strict-decodes, and after kube down plays back as the same pod, published port included" {
+	local port
+	port=$(free_port)
 	cat >"$BATS_TEST_TMPDIR/gen.yaml" <<EOF
 apiVersion: v1
 kind: Pod
@@ -213,12 +223,17 @@ spec:
       readOnlyRootFilesystem: true
       capabilities: {drop: [NET_RAW]}
     volumeMounts: [{name: data, mountPath: /data}]
+  - name: web
+    image: $R/busybox
+    command: [httpd, -f, -p, "8080", -h, /etc]
+    ports: [{containerPort: 8080, hostPort: $port}]
   volumes:
   - name: data
     persistentVolumeClaim: {claimName: gendata}
 EOF
 	run_husk kube play "$BATS_TEST_TMPDIR/gen.yaml"
 	wait_until 20 logs_contain gen-main "v=forty-two"
+	wait_until 20 served "$port" gen
 	local fields='{{.Config.User}} {{.Config.WorkingDir}} {{.HostConfig.ReadonlyRootfs}} {{.HostConfig.CapDrop}} {{json .Config.Entrypoint}} {{json .Config.Cmd}}'
 	local before
 	before=$("$HUSK" container inspect gen-main --format "$fields")
@@ -226,6 +241,7 @@ EOF
 	run cat "$BATS_TEST_TMPDIR/out.yaml"
 	expect_contains "$output" "kind: Pod"
 	expect_contains "$output" "claimName: gendata"
+	expect_contains "$output" "hostPort: $port"
 	run_husk kube generate --type deployment -s gen
 	expect_contains "$output" "kind: Deployment"
 	run_husk kube down "$BATS_TEST_TMPDIR/gen.yaml"
@@ -233,9 +249,11 @@ EOF
 	# error), the pod is the same.
 	run_husk kube play "$BATS_TEST_TMPDIR/out.yaml"
 	wait_until 20 logs_contain gen-main "v=forty-two"
+	wait_until 20 served "$port" gen
 	expect_eq "$("$HUSK" container inspect gen-main --format "$fields")" "$before"
 	expect_eq "$("$HUSK" pod inspect gen --format '{{.Labels.app}}')" "gen"
-	run_husk kube down "$BATS_TEST_TMPDIR/out.yaml"
+	run_husk kube play --down "$BATS_TEST_TMPDIR/out.yaml"
+	expect_contains "$output" "Pods removed:"
 	"$HUSK" volume rm gendata >/dev/null
 	nothing_left
 }
