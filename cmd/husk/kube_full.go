@@ -34,9 +34,12 @@ func (a *app) runKubePlay(ctx context.Context, file string, o kubeOptions) error
 		return err
 	}
 	r := kube.ExecRunner{Path: huskCommandPath(), Global: a.globalArgs()}
-	if o.down || o.replace {
-		err := kube.Down(ctx, r, pods, a.stdout)
-		if o.down || err != nil && !errors.Is(err, kube.ErrNoPod) {
+	if o.down {
+		return kube.Down(ctx, r, pods, a.stdout)
+	}
+	if o.replace {
+		// What it removes is not this command's output.
+		if err := kube.Down(ctx, r, pods, io.Discard); err != nil && !errors.Is(err, kube.ErrNoPod) {
 			return err
 		}
 	}

@@ -249,7 +249,7 @@ func TestPlayUndoesWhatItMadeWhenAStepFails(t *testing.T) {
 			undone = append(undone, strings.Join(c, " "))
 		}
 	}
-	want := []string{"pod rm -f app", "secret rm app-creds-password", "volume rm -f app-scratch", "volume rm -f app-www"}
+	want := []string{"secret rm app-creds-password", "volume rm -f app-scratch", "volume rm -f app-www", "pod rm -f app"}
 	if !slices.Equal(undone, want) {
 		t.Errorf("undone %q, want %q", undone, want)
 	}

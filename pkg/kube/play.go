@@ -102,6 +102,12 @@ func makeClaims(ctx context.Context, r Runner, pods []Pod) error {
 }
 
 func playPod(ctx context.Context, r Runner, pod Pod, made *undo) (string, []string, error) {
+	// The pod first: one that exists already is the first error.
+	id, err := r.Husk(ctx, nil, pod.Create...)
+	if err != nil {
+		return "", nil, err
+	}
+	made.add("pod", "rm", "-f", pod.Name)
 	for _, h := range pod.HostPaths {
 		if err := makeHostPath(h); err != nil {
 			return "", nil, err
@@ -135,11 +141,6 @@ func playPod(ctx context.Context, r Runner, pod Pod, made *undo) (string, []stri
 		}
 		made.add("secret", "rm", s.Name)
 	}
-	id, err := r.Husk(ctx, nil, pod.Create...)
-	if err != nil {
-		return "", nil, err
-	}
-	made.add("pod", "rm", "-f", pod.Name)
 	for _, args := range pod.Init {
 		if _, err := r.Husk(ctx, nil, args...); err != nil {
 			return "", nil, fmt.Errorf("init container: %w", err)

@@ -121,6 +121,7 @@ EOF
 	local first second
 	first=$("$HUSK" pod inspect app --format '{{.ID}}')
 	run_husk 125 play kube "$BATS_TEST_TMPDIR/app.yaml"
+	expect_contains "$stderr" "already in use"
 	expect_eq "$("$HUSK" pod inspect app --format '{{.ID}}')" "$first" "a failed play leaves the existing pod alone"
 	run_husk play kube --replace "$BATS_TEST_TMPDIR/app.yaml"
 	second=$("$HUSK" pod inspect app --format '{{.ID}}')
