@@ -30,7 +30,7 @@ func (e ExecRunner) Husk(ctx context.Context, stdin []byte, args ...string) (str
 		msg = strings.TrimPrefix(msg, "husk: ")
 		var exit *exec.ExitError
 		if errors.As(err, &exit) && msg != "" {
-			return "", fmt.Errorf("husk %s: %s", args[0], msg)
+			return "", errors.New(msg) // husk's own words say what failed
 		}
 		return "", fmt.Errorf("husk %s: %w", args[0], err)
 	}
