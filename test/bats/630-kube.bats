@@ -412,3 +412,36 @@ EOF
 	fi
 	nothing_left
 }
+
+@test "kube play: an emptyDir is shared by the pod's containers and goes with the pod; privileged and runAsUser/runAsGroup reach the process" {
+	cat >"$BATS_TEST_TMPDIR/share.yaml" <<EOF
+apiVersion: v1
+kind: Pod
+metadata: {name: share}
+spec:
+  containers:
+  - name: writer
+    image: $R/busybox
+    command: [sh, -c, 'echo shared-note >/scratch/note; exec sleep 600']
+    volumeMounts: [{name: scratch, mountPath: /scratch}]
+  - name: reader
+    image: $R/busybox
+    command: [sh, -c, 'until [ -f /scratch/note ]; do sleep 0.2; done; echo "read=\$(cat /scratch/note) id=\$(id -u):\$(id -g) cap=\$(grep CapBnd /proc/self/status)"; exec sleep 600']
+    securityContext: {privileged: true, runAsUser: 1001, runAsGroup: 1002}
+    volumeMounts: [{name: scratch, mountPath: /scratch}]
+  volumes:
+  - name: scratch
+    emptyDir: {}
+EOF
+	run_husk kube play "$BATS_TEST_TMPDIR/share.yaml"
+	wait_until 20 logs_contain share-reader "read=shared-note"
+	run_husk logs share-reader
+	expect_contains "$output" "id=1001:1002"
+	# privileged: every capability in the bounding set, not the default
+	# set (a process of a non-root user has none effective either way).
+	expect_not_contains "$output" "00000000a80425fb"
+	expect_match "$output" 'CapBnd:[[:space:]]+000001ff'
+	expect_eq "$("$HUSK" volume ls -q)" "share-scratch"
+	run_husk kube down "$BATS_TEST_TMPDIR/share.yaml"
+	nothing_left
+}
