@@ -39,14 +39,6 @@ done
 bench_side_by_side
 bench_on_exit bench_finish_stores
 
-goal_for() {
-	local kv
-	for kv in $GOALS; do
-		[[ ${kv%%=*} == "$1" ]] && { echo "${kv#*=}"; return; }
-	done
-	echo "-"
-}
-
 YAML=$W/app.yaml
 pod_yaml() {
 	cat <<EOF
