@@ -95,13 +95,13 @@ func Plan(objs *Objects, o Options) ([]Pod, error) {
 			replicas = int(*d.Spec.Replicas)
 		}
 		if replicas < 0 {
-			return nil, fmt.Errorf("Deployment %q: replicas %d", d.Name, replicas)
+			return nil, fmt.Errorf("%s %q: replicas %d", "Deployment", d.Name, replicas)
 		}
 		if replicas > 1 && hasHostPort(&d.Spec.Template.Spec) {
-			return nil, fmt.Errorf("Deployment %q: %d replicas cannot all bind the same hostPort on one host: use replicas: 1 or drop hostPort", d.Name, replicas)
+			return nil, fmt.Errorf("%s %q: %d replicas cannot all bind the same hostPort on one host: use replicas: 1 or drop hostPort", "Deployment", d.Name, replicas)
 		}
 		if d.Spec.Template.Spec.RestartPolicy != "" && d.Spec.Template.Spec.RestartPolicy != corev1.RestartPolicyAlways {
-			return nil, fmt.Errorf("Deployment %q: restartPolicy %q: a Deployment's pods restart Always", d.Name, d.Spec.Template.Spec.RestartPolicy)
+			return nil, fmt.Errorf("%s %q: restartPolicy %q: a Deployment's pods restart Always", "Deployment", d.Name, d.Spec.Template.Spec.RestartPolicy)
 		}
 		for i := 0; i < replicas; i++ {
 			meta := d.Spec.Template.ObjectMeta
@@ -115,10 +115,10 @@ func Plan(objs *Objects, o Options) ([]Pod, error) {
 		switch spec.RestartPolicy {
 		case corev1.RestartPolicyNever, corev1.RestartPolicyOnFailure:
 		default:
-			return nil, fmt.Errorf("Job %q: restartPolicy must be Never or OnFailure, not %q", j.Name, spec.RestartPolicy)
+			return nil, fmt.Errorf("%s %q: restartPolicy must be Never or OnFailure, not %q", "Job", j.Name, spec.RestartPolicy)
 		}
 		if j.Spec.Parallelism != nil && *j.Spec.Parallelism > 1 || j.Spec.Completions != nil && *j.Spec.Completions > 1 {
-			return nil, fmt.Errorf("Job %q: parallelism and completions above 1 are not supported: husk runs one pod per Job", j.Name)
+			return nil, fmt.Errorf("%s %q: parallelism and completions above 1 are not supported: husk runs one pod per Job", "Job", j.Name)
 		}
 		if spec.RestartPolicy == corev1.RestartPolicyOnFailure {
 			limit := int32(6) // Kubernetes' default backoffLimit
