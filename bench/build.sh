@@ -39,14 +39,6 @@ CTX=$W/ctx
 finish() { bench_finish_stores; }
 bench_on_exit finish
 
-goal_for() {
-	local kv
-	for kv in $GOALS; do
-		[[ ${kv%%=*} == "$1" ]] && { echo "${kv#*=}"; return; }
-	done
-	echo "-"
-}
-
 # The context: a Containerfile and 1000 small files.
 as_user mkdir -p "$CTX/files"
 as_user bash -c 'for i in $(seq 1 1000); do echo "file $i" >"$1/files/f$i.txt"; done' bash "$CTX"

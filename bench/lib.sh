@@ -276,6 +276,16 @@ bench_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0 || a == "nan" || b =
 # bench_goal RATIO GOAL: "ok" when RATIO <= GOAL, else "MISSED".
 bench_goal() { awk -v r="$1" -v g="$2" 'BEGIN { if (r == "nan") print "?"; else print (r <= g ? "ok" : "MISSED") }'; }
 
+# goal_for CASE: the goal of CASE in the script's GOALS ("case=ratio ..."),
+# or "-" when it has none.
+goal_for() {
+	local kv
+	for kv in $GOALS; do
+		[[ ${kv%%=*} == "$1" ]] && { echo "${kv#*=}"; return; }
+	done
+	echo "-"
+}
+
 # bench_mib KB: kB as MiB with one decimal.
 bench_mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 

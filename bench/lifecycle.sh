@@ -73,14 +73,6 @@ done
 
 bench_side_by_side
 
-goal_for() {
-	local kv
-	for kv in $GOALS; do
-		[[ ${kv%%=*} == "$1" ]] && { echo "${kv#*=}"; return; }
-	done
-	echo "-"
-}
-
 # tool_argv TOOL: sets T to the tool's command with its global options.
 tool_argv() {
 	case $1 in

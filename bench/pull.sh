@@ -71,14 +71,6 @@ as_user mkdir -p "$PTMP" "$DATA"
 as_user mkdir -m 700 "$XDG"
 BENCH_USER_ENV=("XDG_RUNTIME_DIR=$XDG")
 
-goal_for() {
-	local kv
-	for kv in $GOALS; do
-		[[ ${kv%%=*} == "$1" ]] && { echo "${kv#*=}"; return; }
-	done
-	echo "-"
-}
-
 # pull_argv TOOL STOREDIR REF: sets ARGV to the pull command.
 pull_argv() {
 	local tool=$1 dir=$2 ref=$3

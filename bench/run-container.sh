@@ -143,14 +143,6 @@ with open(out, "a") as f:
 sys.exit(os.waitstatus_to_exitcode(st))
 '
 
-goal_for() {
-	local kv
-	for kv in $GOALS; do
-		[[ ${kv%%=*} == "$1" ]] && { echo "${kv#*=}"; return; }
-	done
-	echo "-"
-}
-
 # case_argv CASE: sets ARGV to the command of one run of CASE.
 SEQ=0
 case_argv() {

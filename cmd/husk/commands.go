@@ -86,6 +86,8 @@ func (a *app) commandTable(root *cobra.Command) []topCommand {
 		{[]string{"manifest"}, func() []*cobra.Command { return one(newManifestCommand(a)) }},
 		{[]string{"untag"}, func() []*cobra.Command { return one(newUntagCommand(a)) }},
 		{[]string{"compose"}, func() []*cobra.Command { return one(newComposeCommand(a)) }},
+		{[]string{"kube"}, func() []*cobra.Command { return one(newKubeCommand(a)) }},
+		{[]string{"play"}, func() []*cobra.Command { return one(newPlayCommand(a)) }},
 		{[]string{netns.DNSCommand, netns.PortsCommand, netns.LingerCommand}, newNetHelperCommands},
 		{[]string{"healthcheck"}, func() []*cobra.Command { return one(newHealthcheckCommand(a)) }},
 		{[]string{healthcheckCommand}, func() []*cobra.Command { return one(newHealthcheckRunnerCommand(a)) }},
