@@ -149,7 +149,7 @@ func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containe
 		return nil
 	}
 	defer tlog("container done")
-	return runStartError(a.startForeground(ctx, env, c, nil, fio))
+	return runStartError(a.startForeground(ctx, env, c, nil, nil, fio))
 }
 
 // runStartError is run's error when the container it created cannot
