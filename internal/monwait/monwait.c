@@ -215,20 +215,23 @@ static void read_attached(void)
 
 // tell_attached writes the exit code to the attached command, if it is
 // still there (nothing when the code is unknown), and ends the
-// connection.
-static void tell_attached(void)
+// connection. It returns 1 when the code was written: the teardown is
+// then the attached command's (runtime's AttachedMonitor.Finish).
+static int tell_attached(void)
 {
+	int told = 0;
 	if (w.att < 0)
-		return;
+		return 0;
 	char line[32];
 	int len = snprintf(line, sizeof line, "%d\n", w.code);
 	int fl = fcntl(w.att, F_GETFL);
 	if (fl >= 0)
 		(void)fcntl(w.att, F_SETFL, fl & ~O_NONBLOCK);
 	if (w.code >= 0 && len > 0)
-		(void)write(w.att, line, (size_t)len);
+		told = write(w.att, line, (size_t)len) == len;
 	close(w.att);
 	w.att = -1;
+	return told;
 }
 
 static void close_conn(struct conn *c)
@@ -576,7 +579,7 @@ __attribute__((constructor(140))) static void husk_monitor_wait(int argc, char *
 	if (w.logging)
 		(void)monlog_close(&w.log);
 	write_exit();
-	tell_attached();
+	int told = tell_attached();
 
 	if (w.lsn >= 0)
 		close(w.lsn);
@@ -593,5 +596,7 @@ __attribute__((constructor(140))) static void husk_monitor_wait(int argc, char *
 	if (w.in >= 0)
 		close(w.in);
 	reap();
+	if (told)
+		_exit(0);
 	teardown(argv);
 }

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -24,8 +25,9 @@ import (
 // When the command goes (it detached, or was killed), the connection
 // ends and the waiter logs the output from then on, as for any detached
 // container. When the container exits first, the waiter writes its exit
-// code on the connection ("CODE\n") and closes it; the monitor then does
-// the teardown (with --rm, the removal) and exits.
+// code on the connection ("CODE\n"), closes it and exits: the command
+// does the teardown (Finish), with the store it has open, instead of a
+// husk executed once more.
 
 // AttachedMonitor is the command's side of an attached monitor.
 type AttachedMonitor struct {
@@ -98,9 +100,9 @@ func (m *AttachedMonitor) Signal(sig os.Signal) {
 	}
 }
 
-// Wait returns the container's exit code once it exited, and waits for
-// the monitor's teardown (with --rm, the container is then gone). ok is
-// false when the monitor could not tell the code.
+// Wait returns the container's exit code once it exited, and waits until
+// the monitor is gone. ok is false when the monitor could not tell the
+// code (it then did the teardown itself).
 func (m *AttachedMonitor) Wait() (code int, ok bool) {
 	b := make([]byte, 32)
 	n := 0
@@ -115,6 +117,21 @@ func (m *AttachedMonitor) Wait() (code int, ok bool) {
 	_ = m.cmd.Wait()
 	code, err := strconv.Atoi(strings.TrimSpace(string(b[:n])))
 	return code, err == nil
+}
+
+// Finish does the teardown of c (with --rm, its removal) once Wait told
+// its exit code: the waiter then leaves it to this command, which has the
+// store open already, rather than executing husk once more for it. When
+// this command is killed first, the next command's Refresh cleans up
+// with the recorded code.
+func (m *AttachedMonitor) Finish(ctx context.Context, env Env, c *Container) error {
+	if err := c.Reload(); err != nil {
+		return err
+	}
+	if c.State.Status != StatusRunning || c.State.MonitorPid != m.cmd.Process.Pid {
+		return nil // cleaned up otherwise
+	}
+	return finishExited(ctx, env, c)
 }
 
 // Leave lets the container go on with its monitor alone (detach).

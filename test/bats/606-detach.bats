@@ -108,6 +108,7 @@ ctr_gone() { ! "$HUSK" container exists "$1"; }
 	expect_contains "$pty_out" hi
 	run_husk logs x1
 	expect_contains "$output" hi
+	expect_eq "$(ctr_field x1 '{{.State.Status}} {{.State.ExitCode}}')" "exited 3" "the record, once run returned"
 	# The container's terminal has the size of husk's.
 	on_pty '' "$HUSK" run -it --rm "$R/busybox" sh -c 'stty size; tty'
 	expect_eq "$pty_rc" 0

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/sirupsen/logrus"
 	"golang.org/x/sys/unix"
@@ -26,13 +27,17 @@ import (
 // monitor is done, or ErrDetached (c goes on running; podman prints
 // nothing then).
 func Foreground(ctx context.Context, env runtime.Env, c *runtime.Container, spawn func() (*runtime.AttachedMonitor, error), o Options) (int, error) {
+	t0 := time.Now()
+	tlog := func(what string) { logrus.Debugf("timing: attached %s at %v", what, time.Since(t0)) }
 	tty := rawTerminal(o.Stdin)
 	defer tty.restore()
 	m, err := spawn()
 	if err != nil {
 		return 0, err
 	}
+	tlog("monitor started the container")
 	master, err := m.Terminal()
+	tlog("terminal received")
 	if err != nil || master == nil {
 		// The monitor keeps the terminal: follow c as husk attach does.
 		m.Leave()
@@ -85,11 +90,15 @@ func Foreground(ctx context.Context, env runtime.Env, c *runtime.Container, spaw
 	if err := endLog(); err != nil {
 		logrus.Warnf("log of container %s: %v", c.Name, err)
 	}
+	tlog("output ended")
 	code, ok := m.Wait()
+	tlog("monitor done")
 	if !ok {
 		return 0, fmt.Errorf("container %s exited, but its monitor could not tell its exit code", c.Name)
 	}
-	return code, nil
+	err = m.Finish(ctx, env, c)
+	tlog("teardown done")
+	return code, err
 }
 
 // terminal is the caller's terminal while a container's is shown on it.
