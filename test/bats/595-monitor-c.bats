@@ -95,8 +95,9 @@ expect_c_monitor() {
 	local apid=$!
 	wait_until 10 logs_contain mi a=one
 	kill "$apid"
-	wait "$apid" 2>/dev/null || true
+	# (wait waits for the whole pipeline: the input ends first.)
 	touch "$BATS_TEST_TMPDIR/stop"
+	wait "$apid" 2>/dev/null || true
 	run_husk attach mi <<<"two"
 	expect_contains "$output" "b=two" "the second attach's output"
 	run_husk wait mi
