@@ -116,10 +116,17 @@ ctr_gone() { ! "$HUSK" container exists "$1"; }
 	expect_contains "$pty_out" /dev/pts/
 	on_pty '' "$HUSK" run -it --rm "$R/busybox" sh -c 'exit 7'
 	expect_eq "$pty_rc" 7
+	# The same events as a run --rm that is husk's child (521-events.bats).
+	on_pty '' "$HUSK" run -it --rm --name ev "$R/busybox" true
+	expect_eq "$pty_rc" 0
+	expect_eq "$("$HUSK" events --stream=false --format '{{.Status}}' --filter container=ev | tr '\n' ' ')" "create init start attach died cleanup remove "
 	on_pty '' "$HUSK" run -it --rm "$R/busybox" nosuchcommand
 	expect_eq "$pty_rc" 127
 	run_husk ps -a --format '{{.Names}}'
 	expect_eq "$output" x1 "containers left (--rm)"
+	need_podman
+	on_pty 'echo hi\r|exit 3\r' bash -c "$(pm_line) run -it --rm $R/busybox sh"
+	expect_eq "$pty_rc" 3 "podman's exit code"
 }
 
 @test "run -it --detach-keys: the user's keys detach; \"\" never does (the keys reach the container); bad keys are 125 and nothing is made" {
