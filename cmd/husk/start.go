@@ -112,7 +112,7 @@ func (a *app) startAttached(ctx context.Context, env runtime.Env, c *runtime.Con
 		lock = f
 	}
 	spawn := func() (*runtime.AttachedMonitor, error) {
-		m, err := runtime.SpawnAttachedMonitor(c, a.monitorArgv(c.ID), lock)
+		m, err := runtime.SpawnAttachedMonitor(c, a.monitorArgv(c.ID), lock, terminalFile(a.stdin))
 		if err != nil && c.Config.Remove {
 			// A run --rm that did not start leaves nothing, as the
 			// foreground run that is husk's child does.
@@ -132,6 +132,14 @@ func (a *app) startAttached(ctx context.Context, env runtime.Env, c *runtime.Con
 		return nil
 	}
 	return containerExit(code, err)
+}
+
+// terminalFile is r when it is a terminal, else nil.
+func terminalFile(r io.Reader) *os.File {
+	if f, ok := stdinFile(r).(*os.File); ok && isTerminal(f) {
+		return f
+	}
+	return nil
 }
 
 // stdinFile prefers the process's real stdin file so that the runtime can

@@ -88,6 +88,10 @@ const (
 	// runtime.SpawnAttachedMonitor, read by runtime.Monitor.
 	MonitorAttachFD = "HUSK_MONITOR_ATTACH_FD"
 
+	// MonitorWinsize ("ROWS COLS") is the size of the attached command's
+	// terminal, which the container's gets before it starts.
+	MonitorWinsize = "HUSK_MONITOR_WINSIZE"
+
 	// MonitorWait ("1") makes internal/monwait's constructor wait for
 	// the container in C instead of starting the Go runtime: set by
 	// runtime.Monitor when it executes itself once the container runs,
@@ -177,7 +181,7 @@ var All = []string{
 	JoinExpected, UsernsConfigured, RootlessUID, RootlessGID, UsernsMapping,
 	NoJoin, NoPause,
 	PausePidFile, PauseReadyFD, PauseSleep, AdoptPID, AdoptKind,
-	MonitorReadyFD, MonitorLockFD, MonitorAttachFD, MonitorWait, MonitorExited, MonitorGo,
+	MonitorReadyFD, MonitorLockFD, MonitorAttachFD, MonitorWinsize, MonitorWait, MonitorExited, MonitorGo,
 	MonPid, MonTicks, MonFDs, MonLog, MonLogMax, MonLogFiles, MonExit, MonSock,
 	MonHealthMS,
 	NetLinger, NetLingerSleep,

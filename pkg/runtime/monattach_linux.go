@@ -11,6 +11,8 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/husk-dev/husk/internal/childenv"
 )
 
 // An attached monitor is the monitor of a container whose terminal the
@@ -36,14 +38,22 @@ type AttachedMonitor struct {
 }
 
 // SpawnAttachedMonitor is SpawnMonitor for a command that shows the
-// container's terminal itself (see above). c must have a terminal.
-func SpawnAttachedMonitor(c *Container, argv []string, startLock *os.File) (*AttachedMonitor, error) {
+// container's terminal itself (see above) on term (nil: stdin is not a
+// terminal), whose size the container's gets before it starts. c must
+// have a terminal.
+func SpawnAttachedMonitor(c *Container, argv []string, startLock, term *os.File) (*AttachedMonitor, error) {
+	var env []string
+	if term != nil {
+		if ws, err := unix.IoctlGetWinsize(int(term.Fd()), unix.TIOCGWINSZ); err == nil {
+			env = append(env, fmt.Sprintf("%s=%d %d", childenv.MonitorWinsize, ws.Row, ws.Col))
+		}
+	}
 	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return nil, fmt.Errorf("monitor connection: %w", err)
 	}
 	mine, theirs := os.NewFile(uintptr(fds[0]), "attach"), os.NewFile(uintptr(fds[1]), "attach")
-	cmd, err := spawnMonitor(c, argv, startLock, theirs)
+	cmd, err := spawnMonitor(c, argv, startLock, theirs, env...)
 	theirs.Close()
 	if err != nil {
 		mine.Close()

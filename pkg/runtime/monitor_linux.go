@@ -115,7 +115,7 @@ func SpawnMonitor(c *Container, argv []string, startLock *os.File) error {
 
 // spawnMonitor is SpawnMonitor, passing attach (when not nil) to the
 // monitor as its attach connection; the monitor is not released.
-func spawnMonitor(c *Container, argv []string, startLock, attach *os.File) (*exec.Cmd, error) {
+func spawnMonitor(c *Container, argv []string, startLock, attach *os.File, env ...string) (*exec.Cmd, error) {
 	r, w, err := os.Pipe()
 	if err != nil {
 		return nil, fmt.Errorf("monitor pipe: %w", err)
@@ -125,7 +125,7 @@ func spawnMonitor(c *Container, argv []string, startLock, attach *os.File) (*exe
 	cmd.Args[0] = os.Args[0]
 	cmd.Dir = "/"
 	cmd.ExtraFiles = []*os.File{w}
-	cmd.Env = append(os.Environ(), envMonitorReady+"=3")
+	cmd.Env = append(append(os.Environ(), env...), envMonitorReady+"=3")
 	for _, f := range []struct {
 		file *os.File
 		env  string
@@ -193,7 +193,7 @@ func monitorOnce(ctx context.Context, env Env, c *Container, r *startReporter) e
 	var reaper *orphanReaper
 	defer func() { reaper.stop() }()
 	var checks *HealthChecks
-	stdio := Stdio{Stdin: in.reader(), Stdout: out.stdoutW, Stderr: out.stderrW, monitored: true}
+	stdio := Stdio{Stdin: in.reader(), Stdout: out.stdoutW, Stderr: out.stderrW, monitored: true, winsize: r.winsize}
 	attached := r.takeAttach()
 	defer func() { closeAttach(attached) }()
 	if !env.MonitorWaiter || os.Getenv(childenv.MonitorGo) != "" {
@@ -244,8 +244,10 @@ func monitorOnce(ctx context.Context, env Env, c *Container, r *startReporter) e
 // shares with that command.
 type startReporter struct {
 	ready, startLock *os.File
-	// attach is the attach connection (SpawnAttachedMonitor), if any.
-	attach *os.File
+	// attach is the attach connection (SpawnAttachedMonitor), if any,
+	// and winsize the size of that command's terminal.
+	attach  *os.File
+	winsize *unix.Winsize
 }
 
 // takeAttach returns the attach connection, once.
@@ -276,6 +278,11 @@ func inheritedReporter() *startReporter {
 		r.attach = os.NewFile(uintptr(fd), "attach")
 		os.Unsetenv(childenv.MonitorAttachFD)
 	}
+	var rows, cols uint16
+	if _, err := fmt.Sscanf(os.Getenv(childenv.MonitorWinsize), "%d %d", &rows, &cols); err == nil {
+		r.winsize = &unix.Winsize{Row: rows, Col: cols}
+	}
+	os.Unsetenv(childenv.MonitorWinsize)
 	return r
 }
 
