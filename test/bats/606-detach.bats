@@ -201,3 +201,25 @@ ctr_gone() { ! "$HUSK" container exists "$1"; }
 	HUSK_MONITOR_GO=1 on_pty 'exit 5\r' "$HUSK" run -it --rm "$R/busybox" sh
 	expect_eq "$pty_rc" 5
 }
+
+@test "run -it killed (SIGKILL): the container goes on and its monitor logs its terminal from then on" {
+	python3 - "$HUSK" run -it --name k1 "$R/busybox" sh -c 'i=0; while :; do echo tick$i; i=$((i+1)); sleep 0.2; done' <<'PY'
+import os, pty, select, signal, subprocess, sys, time
+master, slave = pty.openpty()
+p = subprocess.Popen(sys.argv[1:], stdin=slave, stdout=slave, stderr=slave, start_new_session=True)
+os.close(slave)
+out, end = b"", time.time() + 20
+while b"tick2" not in out and time.time() < end:
+    if select.select([master], [], [], 0.1)[0]:
+        out += os.read(master, 4096)
+p.send_signal(signal.SIGKILL)
+p.wait()
+PY
+	expect_eq "$(ctr_status k1)" running
+	local n
+	n=$("$HUSK" logs k1 | wc -l)
+	wait_until 10 log_grows k1 "$n"
+}
+
+# log_grows NAME N: the log of NAME has more than N lines.
+log_grows() { [[ $("$HUSK" logs "$1" | wc -l) -gt $2 ]]; }
