@@ -22,9 +22,10 @@ func newAttachCommand(a *app) *cobra.Command {
 		Short: "Attach to a running container: its output from now on, your input if it was started with -i",
 		Long: `Print what a running detached container writes from now on, until it
 exits, then exit with its exit code. If the container was started with -i,
-what you type (or pipe) goes to its stdin; the detach sequence
-(--detach-keys, ctrl-p,ctrl-q by default) leaves it running and ends
-attach with exit code 0.`,
+what you type (or pipe) goes to its stdin; when that input ends, the
+container's stdin is closed too unless it has a terminal (as podman's).
+The detach sequence (--detach-keys, ctrl-p,ctrl-q by default) leaves it
+running, its stdin open, and ends attach with exit code 0.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			keys, err := attach.ParseDetachKeys(detachKeys)

@@ -31,7 +31,7 @@ func newRestartCommand(a *app) *cobra.Command {
 				if err := c.Reload(); err != nil {
 					return err
 				}
-				if err := a.startExisting(cmd.Context(), env, c, false, false, t.Ref); err != nil {
+				if err := a.startExisting(cmd.Context(), env, c, false, false, t.Ref, allStreams); err != nil {
 					return err
 				}
 				runtime.RecordEvent(env, c, events.Restart)

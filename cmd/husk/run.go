@@ -33,7 +33,10 @@ func newRunCommand(a *app) *cobra.Command {
 		Long: `Create a container from IMAGE and run it in the foreground: its output is
 husk's output and its exit code is husk's exit code (125 for husk's own
 errors, 126 when the command cannot be invoked, 127 when it is not found).
-Signals husk receives are forwarded to the container.`,
+Signals husk receives are forwarded to the container. With -t -i the
+detach sequence (--detach-keys, ctrl-p,ctrl-q by default) leaves the
+container running in the background and ends run with exit code 0;
+husk attach takes it up again.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := cf.config(args[0], args[1:])
@@ -154,7 +157,7 @@ func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containe
 		return nil
 	}
 	defer tlog("container done")
-	return runStartError(a.startForeground(ctx, env, c, nil, fio))
+	return runStartError(a.startForeground(ctx, env, c, nil, nil, fio))
 }
 
 // runStartError is run's error when the container it created cannot

@@ -11,6 +11,7 @@ import (
 	"github.com/husk-dev/husk/pkg/ctropts"
 	"github.com/husk-dev/husk/pkg/pull/pullopts"
 	"github.com/husk-dev/husk/pkg/runtime"
+	"github.com/husk-dev/husk/pkg/runtime/attach"
 )
 
 // runFlags are run and create's later flags: the process and sandbox
@@ -23,10 +24,12 @@ type runFlags struct {
 	attach  []string
 	// preserveFDs passes descriptors 3.. to a foreground container.
 	preserveFDs uint
-	// sigProxy and detachKeys are only what husk does: forwarded
-	// signals, no detaching.
-	sigProxy   bool
-	detachKeys string
+	// sigProxy is only what husk does: forwarded signals.
+	sigProxy bool
+	// detachKeys detach from a foreground run's terminal (detachKeysSet:
+	// given on the command line).
+	detachKeys    string
+	detachKeysSet func() bool
 	// os, arch and variant make a --platform.
 	os, arch, variant string
 }
@@ -41,7 +44,8 @@ func addRunFlags(fs *pflag.FlagSet, r *ctropts.RunFlags) *runFlags {
 	fs.StringVar(&f.variant, "variant", "", "variant of the image's architecture to pull (e.g. v8)")
 	fs.UintVar(&f.preserveFDs, "preserve-fds", 0, "pass husk's descriptors 3 to 3+N-1 to the container (a run in the foreground)")
 	fs.BoolVar(&f.sigProxy, "sig-proxy", true, "forward the signals husk receives to a foreground container (false: refused, husk cannot leave it running)")
-	fs.StringVar(&f.detachKeys, "detach-keys", "", "keys that detach from the container's terminal: only \"\" (none) — husk cannot detach a foreground run; use -d and husk attach")
+	fs.StringVar(&f.detachKeys, "detach-keys", attach.DefaultDetachKeys, "the keys that detach from a foreground run's terminal (-t -i), leaving the container running: comma-separated, each a character or ctrl-X (X one of a-z @ [ \\ ] ^ _); \"\" for none")
+	f.detachKeysSet = func() bool { return fs.Changed("detach-keys") }
 	fs.StringArrayVarP(&f.attach, "attach", "a", nil, "attach only these streams of a foreground run: stdin, stdout, stderr (the others are discarded)")
 	fs.StringVar(&r.StopSignal, "stop-signal", "", "signal that stops the container (default: the image's STOPSIGNAL, else SIGTERM)")
 	fs.UintVar(&r.StopTimeout, "stop-timeout", 10, "seconds stop waits for the stop signal to work before it kills the container")
@@ -108,6 +112,18 @@ func (i *idFile) abandon() {
 type foregroundIO struct {
 	streams ctropts.Streams
 	files   []*os.File
+	// detachKeys detach from the container's terminal (none: empty).
+	detachKeys []byte
+}
+
+// detachable reports whether the user can detach from c run in the
+// foreground with fio: it has a terminal and takes input, there are
+// detach keys, and husk need not be its parent (every stream attached,
+// no descriptors passed, no passthrough log).
+func (fio foregroundIO) detachable(c *runtime.Container) bool {
+	return c.Config.TTY && c.Config.Interactive && len(fio.detachKeys) > 0 &&
+		fio.streams == allStreams.streams && len(fio.files) == 0 &&
+		c.Config.LogDriver != runtime.LogDriverPassthrough
 }
 
 // allStreams is a foreground run's default.
@@ -116,18 +132,19 @@ var allStreams = foregroundIO{streams: ctropts.Streams{Stdin: true, Stdout: true
 // foregroundIO checks --attach and --preserve-fds for a run in the
 // foreground or not.
 func (f *runFlags) foregroundIO(cfg *runtime.Config, foreground bool) (foregroundIO, error) {
-	if err := f.checkForeground(foreground); err != nil {
+	keys, err := f.checkForeground(cfg, foreground)
+	if err != nil {
 		return foregroundIO{}, err
 	}
 	s, err := f.streams(cfg, foreground)
 	if err != nil || f.preserveFDs == 0 {
-		return foregroundIO{streams: s}, err
+		return foregroundIO{streams: s, detachKeys: keys}, err
 	}
 	if !foreground {
 		return foregroundIO{}, withFlagNames(setting.Errorf("{preserve-fds} is for a run in the foreground (without {-detach})"))
 	}
 	files, err := runtime.InheritedFiles(f.preserveFDs)
-	return foregroundIO{streams: s, files: files}, withFlagNames(err)
+	return foregroundIO{streams: s, files: files, detachKeys: keys}, withFlagNames(err)
 }
 
 // streams checks --attach for a run in the foreground or not. As
@@ -186,14 +203,21 @@ func (f *runFlags) platform(given string) (string, error) {
 }
 
 // checkForeground refuses what husk cannot do with a run in the
-// foreground, which is its own child: leave it running when a signal
-// ends husk (--sig-proxy=false), or detach from it (--detach-keys).
-func (f *runFlags) checkForeground(foreground bool) error {
+// foreground: leave it running when a signal ends husk
+// (--sig-proxy=false), or detach from one without a terminal that takes
+// input (--detach-keys given; the default's keys are then unused). It
+// returns the detach keys.
+func (f *runFlags) checkForeground(cfg *runtime.Config, foreground bool) ([]byte, error) {
 	if !f.sigProxy && foreground {
-		return withFlagNames(setting.Errorf("{sig-proxy}=false: husk cannot leave a foreground container running when a signal ends husk: run it with {-detach} and use husk attach, or keep the default"))
+		return nil, withFlagNames(setting.Errorf("{sig-proxy}=false: husk cannot leave a foreground container running when a signal ends husk: run it with {-detach} and use husk attach, or keep the default"))
 	}
-	if f.detachKeys != "" {
-		return withFlagNames(setting.Errorf("{detach-keys} %q: husk cannot detach from a container's terminal: run it with {-detach} and use husk attach (\"\" disables detaching, husk's behaviour)", f.detachKeys))
+	keys, err := attach.ParseDetachKeys(f.detachKeys)
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	given := f.detachKeysSet != nil && f.detachKeysSet() && len(keys) > 0
+	if given && foreground && !(cfg.TTY && cfg.Interactive) {
+		return nil, withFlagNames(setting.Errorf("{detach-keys} %q: husk detaches only from a container's terminal that takes input: add {tty} and {interactive}, or run it with {-detach} and use husk attach", f.detachKeys))
+	}
+	return keys, nil
 }

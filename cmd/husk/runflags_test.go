@@ -15,8 +15,10 @@ func TestRunFlagRefusals(t *testing.T) {
 		want string
 	}{
 		{[]string{"run", "--sig-proxy=false", "img"}, "--sig-proxy=false: husk cannot leave a foreground container running"},
-		{[]string{"run", "--detach-keys", "ctrl-a", "img"}, `--detach-keys "ctrl-a": husk cannot detach`},
-		{[]string{"create", "--detach-keys", "ctrl-a", "img"}, `--detach-keys "ctrl-a"`},
+		{[]string{"run", "--detach-keys", "ctrl-a", "img"}, `--detach-keys "ctrl-a": husk detaches only from a container's terminal that takes input: add --tty and --interactive`},
+		{[]string{"run", "-i", "--detach-keys", "ctrl-a", "img"}, `--detach-keys "ctrl-a": husk detaches only`},
+		{[]string{"run", "-it", "--detach-keys", "foo", "img"}, `invalid detach keys "foo"`},
+		{[]string{"create", "--detach-keys", "ctrl-", "img"}, `invalid detach keys "ctrl-"`},
 		{[]string{"run", "-d", "-a", "stdout", "img"}, "--attach is for a run in the foreground"},
 		{[]string{"create", "-a", "stdout", "img"}, "--attach is for a run in the foreground"},
 		{[]string{"run", "-a", "stdall", "img"}, `invalid --attach stream "stdall"`},

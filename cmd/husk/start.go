@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,13 +13,14 @@ import (
 
 	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/runtime"
+	"github.com/husk-dev/husk/pkg/runtime/attach"
 )
 
 // startExisting starts a created or stopped container, one start at a
 // time: a second start finds it running, which is fine and, as in podman
 // 4.3.1, prints nothing (attached, husk does not attach to it: it prints
 // ref). A detached start prints ref, the name or ID as the user gave it.
-func (a *app) startExisting(ctx context.Context, env runtime.Env, c *runtime.Container, attach, interactive bool, ref string) error {
+func (a *app) startExisting(ctx context.Context, env runtime.Env, c *runtime.Container, attach, interactive bool, ref string, fio foregroundIO) error {
 	lock, err := c.StartLockFile()
 	if err != nil {
 		return err
@@ -70,10 +72,18 @@ func (a *app) startExisting(ctx context.Context, env runtime.Env, c *runtime.Con
 		}
 		return nil
 	}
-	return a.startForeground(ctx, env, c, release, allStreams)
+	return a.startForeground(ctx, env, c, lock, release, fio)
 }
 
-func (a *app) startForeground(ctx context.Context, env runtime.Env, c *runtime.Container, started func(), fio foregroundIO) error {
+// startForeground runs c in the foreground. lock is its start lock, if
+// the caller holds it (else it is taken), and started is called once c
+// runs. A container with a terminal that takes input is started by a
+// monitor that the command attaches to, so that the user can detach from
+// it (detachable); the others are husk's own children, which costs less.
+func (a *app) startForeground(ctx context.Context, env runtime.Env, c *runtime.Container, lock *os.File, started func(), fio foregroundIO) error {
+	if fio.detachable(c) {
+		return a.startAttached(ctx, env, c, lock, started, fio)
+	}
 	stdio, done, err := attachedStdio(runtime.Stdio{Stdin: stdinFile(a.stdin), Stdout: a.stdout, Stderr: a.stderr}, fio)
 	if err != nil {
 		return err
@@ -91,6 +101,49 @@ func (a *app) startForeground(ctx context.Context, env runtime.Env, c *runtime.C
 	code, err := runtime.StartAttached(ctx, env, c, stdio)
 	checks.Stop()
 	return containerExit(code, err)
+}
+
+// startAttached starts c with an attached monitor and shows its terminal
+// (attach.Foreground) until it exits, or the user detaches (exit 0, c goes
+// on).
+func (a *app) startAttached(ctx context.Context, env runtime.Env, c *runtime.Container, lock *os.File, started func(), fio foregroundIO) error {
+	if lock == nil {
+		f, err := c.StartLockFile()
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		lock = f
+	}
+	spawn := func() (*runtime.AttachedMonitor, error) {
+		m, err := runtime.SpawnAttachedMonitor(c, a.monitorArgv(c.ID), lock, terminalFile(a.stdin))
+		if err != nil && c.Config.Remove {
+			// A run --rm that did not start leaves nothing, as the
+			// foreground run that is husk's child does.
+			_ = runtime.Remove(context.Background(), env, c, true)
+		}
+		if err == nil {
+			if started != nil {
+				started()
+			}
+			runtime.RecordEvent(env, c, events.Attach)
+		}
+		return m, err
+	}
+	o := attach.Options{Stdin: stdinFile(a.stdin), Stdout: a.stdout, Stderr: a.stderr, DetachKeys: fio.detachKeys}
+	code, err := attach.Foreground(ctx, env, c, spawn, o)
+	if errors.Is(err, attach.ErrDetached) {
+		return nil
+	}
+	return containerExit(code, err)
+}
+
+// terminalFile is r when it is a terminal, else nil.
+func terminalFile(r io.Reader) *os.File {
+	if f, ok := stdinFile(r).(*os.File); ok && isTerminal(f) {
+		return f
+	}
+	return nil
 }
 
 // stdinFile prefers the process's real stdin file so that the runtime can
@@ -127,8 +180,14 @@ func newStartCommand(a *app) *cobra.Command {
 			if err := r.Check(); err != nil {
 				return err
 			}
+			keys, err := attach.ParseDetachKeys(r.DetachKeys)
+			if err != nil {
+				return err
+			}
+			fio := allStreams
+			fio.detachKeys = keys
 			return a.withSelection(r.Selection, func(env runtime.Env, t runtime.Target) error {
-				return a.startExisting(cmd.Context(), env, t.C, r.Attach, interactive, t.Ref)
+				return a.startExisting(cmd.Context(), env, t.C, r.Attach, interactive, t.Ref, fio)
 			})
 		},
 	}
@@ -139,6 +198,6 @@ func newStartCommand(a *app) *cobra.Command {
 	f.BoolVarP(&r.Latest, "latest", "l", false, "start the container created last")
 	f.StringArrayVarP(&filters, "filter", "f", nil, "start the containers that match KEY=VALUE (the filters of ps, but before and since); with names, those of them that match")
 	f.BoolVar(&sigProxy, "sig-proxy", false, "forward signals to the container (with --attach, what husk does)")
-	f.StringVar(&r.DetachKeys, "detach-keys", "", "keys that detach from the container's terminal: only \"\" (none) — husk cannot detach; start without --attach and use husk attach")
+	f.StringVar(&r.DetachKeys, "detach-keys", attach.DefaultDetachKeys, "with --attach, the keys that detach from the container's terminal, leaving it running: comma-separated, each a character or ctrl-X (X one of a-z @ [ \\ ] ^ _); \"\" for none")
 	return cmd
 }

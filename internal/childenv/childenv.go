@@ -81,6 +81,17 @@ const (
 	// runtime.SpawnMonitor, read by runtime.Monitor.
 	MonitorLockFD = "HUSK_MONITOR_LOCK_FD"
 
+	// MonitorAttachFD is the monitor's end of a connection to the command
+	// that shows the container's terminal itself (run -it, start -a):
+	// the monitor sends the terminal's master over it and, once the
+	// container exited, its exit code; set by
+	// runtime.SpawnAttachedMonitor, read by runtime.Monitor.
+	MonitorAttachFD = "HUSK_MONITOR_ATTACH_FD"
+
+	// MonitorWinsize ("ROWS COLS") is the size of the attached command's
+	// terminal, which the container's gets before it starts.
+	MonitorWinsize = "HUSK_MONITOR_WINSIZE"
+
 	// MonitorWait ("1") makes internal/monwait's constructor wait for
 	// the container in C instead of starting the Go runtime: set by
 	// runtime.Monitor when it executes itself once the container runs,
@@ -170,7 +181,7 @@ var All = []string{
 	JoinExpected, UsernsConfigured, RootlessUID, RootlessGID, UsernsMapping,
 	NoJoin, NoPause,
 	PausePidFile, PauseReadyFD, PauseSleep, AdoptPID, AdoptKind,
-	MonitorReadyFD, MonitorLockFD, MonitorWait, MonitorExited, MonitorGo,
+	MonitorReadyFD, MonitorLockFD, MonitorAttachFD, MonitorWinsize, MonitorWait, MonitorExited, MonitorGo,
 	MonPid, MonTicks, MonFDs, MonLog, MonLogMax, MonLogFiles, MonExit, MonSock,
 	MonHealthMS,
 	NetLinger, NetLingerSleep,

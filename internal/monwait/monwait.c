@@ -12,10 +12,14 @@
 //
 // Its parameters come in the environment (internal/childenv names them):
 //   HUSK_MON_PID, HUSK_MON_TICKS  the container's init and its start time
-//   HUSK_MON_FDS=out,err,in,attach descriptors, -1 when unused: the read
-//                 ends of the stdout and stderr pipes (a terminal's master
-//                 as out and, with -i, in), the write end of the stdin
-//                 pipe, the attach socket's listener
+//   HUSK_MON_FDS=out,err,in,attach,attached  descriptors, -1 when unused:
+//                 the read ends of the stdout and stderr pipes (a
+//                 terminal's master as out and, with -i, in), the write
+//                 end of the stdin pipe, the attach socket's listener, the
+//                 connection of the command attached to the terminal
+//                 (runtime's AttachedMonitor: while it lasts, that command
+//                 reads the master and the waiter leaves it alone; the
+//                 exit code is written on it)
 //   HUSK_MON_LOG, HUSK_MON_LOG_MAX, HUSK_MON_LOG_FILES  the log and its
 //                 (resolved) limits; no log: the output is read and dropped
 //   HUSK_MON_EXIT  the exit file: "1 PID TICKS CODE UNIX_NS\n"
@@ -73,7 +77,7 @@ struct conn {
 static struct {
 	pid_t init;
 	unsigned long long ticks;
-	int out, err, in, lsn, sfd;
+	int out, err, in, lsn, sfd, att;
 	int logging;
 	int exited, code; // code valid once exited is 1
 	struct monlog log;
@@ -118,17 +122,17 @@ static void set_nonblock(int fd)
 		fail("set a descriptor non-blocking");
 }
 
-// read_fds parses HUSK_MON_FDS ("out,err,in,attach").
+// read_fds parses HUSK_MON_FDS ("out,err,in,attach,attached").
 static void read_fds(void)
 {
 	const char *s = getenv("HUSK_MON_FDS");
-	int v[4];
-	if (!s || sscanf(s, "%d,%d,%d,%d", &v[0], &v[1], &v[2], &v[3]) != 4) {
+	int v[5];
+	if (!s || sscanf(s, "%d,%d,%d,%d,%d", &v[0], &v[1], &v[2], &v[3], &v[4]) != 5) {
 		errno = EINVAL;
 		fail("HUSK_MON_FDS");
 	}
-	w.out = v[0], w.err = v[1], w.in = v[2], w.lsn = v[3];
-	for (int i = 0; i < 4; i++)
+	w.out = v[0], w.err = v[1], w.in = v[2], w.lsn = v[3], w.att = v[4];
+	for (int i = 0; i < 5; i++)
 		if (v[i] >= 0)
 			set_nonblock(v[i]);
 }
@@ -194,6 +198,42 @@ static void read_output(int *fd, struct monstream *s)
 	*fd = -1;
 }
 
+// read_attached reads (and drops) what the attached command sends: when
+// its connection ends (it detached, or is gone), the terminal's output is
+// the waiter's to log.
+static void read_attached(void)
+{
+	char buf[256];
+	ssize_t n = read(w.att, buf, sizeof buf);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		close(w.att);
+		w.att = -1;
+	}
+}
+
+// tell_attached writes the exit code to the attached command, if it is
+// still there (nothing when the code is unknown), and ends the
+// connection. It returns 1 when the code was written: the teardown is
+// then the attached command's (runtime's AttachedMonitor.Finish).
+static int tell_attached(void)
+{
+	int told = 0;
+	if (w.att < 0)
+		return 0;
+	char line[32];
+	int len = snprintf(line, sizeof line, "%d\n", w.code);
+	int fl = fcntl(w.att, F_GETFL);
+	if (fl >= 0)
+		(void)fcntl(w.att, F_SETFL, fl & ~O_NONBLOCK);
+	if (w.code >= 0 && len > 0)
+		told = write(w.att, line, (size_t)len) == len;
+	close(w.att);
+	w.att = -1;
+	return told;
+}
+
 static void close_conn(struct conn *c)
 {
 	close(c->fd);
@@ -225,14 +265,22 @@ static void feed(void)
 	}
 }
 
-static void read_conn(struct conn *c)
+// read_conn reads what a connection sends; revents is what poll said
+// of it.
+static void read_conn(struct conn *c, short revents)
 {
 	ssize_t n = read(c->fd, c->buf, sizeof c->buf);
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
+	if (n == 0 && !(revents & POLLHUP) && w.in >= 0 && w.in != w.out) {
+		// The attach shut its side down but still listens: its input
+		// ended, and so does the container's stdin (without a
+		// terminal), as podman's conmon does. A connection closed
+		// whole (a detach) leaves the stdin open for the next one.
+		close(w.in);
+		w.in = -1;
+	}
 	if (n <= 0 || w.in < 0) {
-		// The connection ended: the container's stdin stays open for
-		// the next one.
 		close_conn(c);
 		return;
 	}
@@ -310,7 +358,7 @@ static void health_tick(void)
 		(void)signal(SIGPIPE, SIG_DFL);
 		// The container's streams stay the waiter's alone: a check that
 		// held them would keep the output open after the container.
-		int fds[] = {w.out, w.err, w.in, w.lsn};
+		int fds[] = {w.out, w.err, w.in, w.lsn, w.att};
 		for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
 			if (fds[i] > 2)
 				close(fds[i]);
@@ -344,16 +392,17 @@ static void health_end(void)
 // output until its end or DRAIN_MS.
 static void serve(int drain)
 {
-	struct pollfd p[4 + MAX_CONNS];
+	struct pollfd p[5 + MAX_CONNS];
 	struct timespec t0, now;
 	if (clock_gettime(CLOCK_MONOTONIC, &t0) != 0)
 		fail("read the clock");
 	for (;;) {
-		int n = 0, io_out = -1, io_err = -1, io_lsn = -1, io_in = -1, io_tfd = -1, io_conn[MAX_CONNS];
+		int n = 0, io_out = -1, io_err = -1, io_lsn = -1, io_in = -1, io_tfd = -1, io_att = -1, io_conn[MAX_CONNS];
 		int timeout = -1, pending = 0, free_slot = 0;
 		if (!drain && w.exited)
 			return;
-		if (drain && w.out < 0 && w.err < 0)
+		// The attached command reads a terminal's master itself.
+		if (drain && (w.out < 0 || w.att >= 0) && w.err < 0)
 			return;
 		if (drain) {
 			if (clock_gettime(CLOCK_MONOTONIC, &now) != 0)
@@ -364,8 +413,10 @@ static void serve(int drain)
 			timeout = (int)(DRAIN_MS - ms);
 		}
 		p[n++] = (struct pollfd){.fd = w.sfd, .events = POLLIN};
-		if (w.out >= 0)
+		if (w.out >= 0 && w.att < 0)
 			io_out = n, p[n++] = (struct pollfd){.fd = w.out, .events = POLLIN};
+		if (w.att >= 0)
+			io_att = n, p[n++] = (struct pollfd){.fd = w.att, .events = POLLIN};
 		if (w.err >= 0)
 			io_err = n, p[n++] = (struct pollfd){.fd = w.err, .events = POLLIN};
 		for (int i = 0; i < MAX_CONNS; i++) {
@@ -392,13 +443,15 @@ static void serve(int drain)
 		}
 		if (p[0].revents)
 			read_signals();
+		if (io_att >= 0 && p[io_att].revents)
+			read_attached();
 		if (io_out >= 0 && p[io_out].revents)
 			read_output(&w.out, &w.sout);
 		if (io_err >= 0 && p[io_err].revents)
 			read_output(&w.err, &w.serr);
 		for (int i = 0; i < MAX_CONNS; i++)
 			if (io_conn[i] >= 0 && p[io_conn[i]].revents)
-				read_conn(&w.conns[i]);
+				read_conn(&w.conns[i], p[io_conn[i]].revents);
 		if (io_lsn >= 0 && p[io_lsn].revents)
 			accept_conn();
 		if (io_tfd >= 0 && p[io_tfd].revents)
@@ -526,6 +579,7 @@ __attribute__((constructor(140))) static void husk_monitor_wait(int argc, char *
 	if (w.logging)
 		(void)monlog_close(&w.log);
 	write_exit();
+	int told = tell_attached();
 
 	if (w.lsn >= 0)
 		close(w.lsn);
@@ -542,5 +596,7 @@ __attribute__((constructor(140))) static void husk_monitor_wait(int argc, char *
 	if (w.in >= 0)
 		close(w.in);
 	reap();
+	if (told)
+		_exit(0);
 	teardown(argv);
 }

@@ -4,6 +4,8 @@ import (
 	"io"
 	"os"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/husk-dev/husk/pkg/cgroups"
 	"github.com/husk-dev/husk/pkg/events"
 	"github.com/husk-dev/husk/pkg/runtime/oci"
@@ -72,6 +74,9 @@ type Stdio struct {
 	// create fails, instead of through a gate that needs a goroutine.
 	handover   func(pid int, master *os.File)
 	heldStderr *os.File
+	// winsize is the size the held terminal gets before the process
+	// starts (an attached monitor's: its command's terminal).
+	winsize *unix.Winsize
 	// monitored: the process waits as the container's monitor, which
 	// restarts it as its restart policy says (restart_linux.go).
 	monitored bool

@@ -16,9 +16,10 @@ import (
 // stay what the record names, its argv still says "__monitor ID") with no
 // Go runtime. The descriptors the waiter serves are passed by number,
 // without close-on-exec; everything else of this process is closed by the
-// exec. It returns only when the exec failed.
-func execWaiter(c *Container, pid int, out *monitorOutput, in *monitorInput, master *os.File) error {
-	fds := [4]int{-1, -1, -1, -1} // out, err, in, attach
+// exec. attached is the connection of an attached monitor (nil: none).
+// It returns only when the exec failed.
+func execWaiter(c *Container, pid int, out *monitorOutput, in *monitorInput, master, attached *os.File) error {
+	fds := [5]int{-1, -1, -1, -1, -1} // out, err, in, attach, attached
 	pass := func(i int, f *os.File) error {
 		if f == nil {
 			return nil
@@ -51,6 +52,9 @@ func execWaiter(c *Container, pid int, out *monitorOutput, in *monitorInput, mas
 			err = pass(3, lf)
 		}
 	}
+	if err == nil {
+		err = pass(4, attached)
+	}
 	if err != nil {
 		return fmt.Errorf("pass the container's descriptors: %w", err)
 	}
@@ -58,7 +62,7 @@ func execWaiter(c *Container, pid int, out *monitorOutput, in *monitorInput, mas
 		childenv.MonitorWait+"=1",
 		childenv.MonPid+"="+strconv.Itoa(pid),
 		childenv.MonTicks+"="+strconv.FormatUint(c.State.StartTicks, 10),
-		childenv.MonFDs+"="+fmt.Sprintf("%d,%d,%d,%d", fds[0], fds[1], fds[2], fds[3]),
+		childenv.MonFDs+"="+fmt.Sprintf("%d,%d,%d,%d,%d", fds[0], fds[1], fds[2], fds[3], fds[4]),
 		childenv.MonExit+"="+exitFile(c))
 	if out.logf != nil {
 		l := c.logLimits().Effective()

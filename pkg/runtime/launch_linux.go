@@ -266,6 +266,9 @@ func (lio *launchIO) attachConsole() error {
 		}
 		if lio.stdio.handover != nil {
 			lio.held = m
+			if ws := lio.stdio.winsize; ws != nil {
+				_ = unix.IoctlSetWinsize(int(m.Fd()), unix.TIOCSWINSZ, ws)
+			}
 			return nil
 		}
 		lio.detachConsole = oci.AttachConsole(m, lio.stdio.Stdin, lio.stdio.Stdout, lio.interactive)

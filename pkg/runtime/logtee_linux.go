@@ -151,3 +151,20 @@ func (w *logLineWriter) Close() error {
 	}
 	return nil
 }
+
+// TeeLog returns a writer that shows what it is given on show and logs it
+// as c's stdout, as StartAttached does, and the function that ends the
+// log (logging an unfinished last line). Without a log (--log-driver
+// none or passthrough, or a log that cannot be opened) it is show.
+func TeeLog(c *Container, show io.Writer) (io.Writer, func() error) {
+	none := func() error { return nil }
+	if d := c.Config.LogDriver; d == LogDriverNone || d == LogDriverPassthrough {
+		return show, none
+	}
+	logf, err := OpenLog(c.LogPath(), c.logLimits())
+	if err != nil {
+		return show, none
+	}
+	lw := &logLineWriter{l: logf, stream: "stdout"}
+	return &teeWriter{show: show, log: lw}, func() error { _ = lw.Close(); return logf.Close() }
+}

@@ -67,6 +67,12 @@ func FinishMonitor(ctx context.Context, env Env, c *Container) error {
 	if c.State.Status != StatusRunning || c.State.MonitorPid != os.Getpid() {
 		return nil // cleaned up by another command meanwhile (Refresh)
 	}
+	return finishExited(ctx, env, c)
+}
+
+// finishExited is the teardown of c, whose exit the C waiter recorded:
+// the monitor's, or the attached command's (AttachedMonitor.Finish).
+func finishExited(ctx context.Context, env Env, c *Container) error {
 	// A kill from here on leaves the teardown to the next command.
 	if err := markStarting(c); err != nil {
 		return err

@@ -106,25 +106,40 @@ func decodeFailure(msg string) (err error, ok bool) {
 // to start. startLock is the container's start lock, held by the caller
 // (StartLockFile); the monitor holds it too until the container runs.
 func SpawnMonitor(c *Container, argv []string, startLock *os.File) error {
+	cmd, err := spawnMonitor(c, argv, startLock, nil)
+	if err != nil {
+		return err
+	}
+	return cmd.Process.Release()
+}
+
+// spawnMonitor is SpawnMonitor, passing attach (when not nil) to the
+// monitor as its attach connection; the monitor is not released.
+func spawnMonitor(c *Container, argv []string, startLock, attach *os.File, env ...string) (*exec.Cmd, error) {
 	r, w, err := os.Pipe()
 	if err != nil {
-		return fmt.Errorf("monitor pipe: %w", err)
+		return nil, fmt.Errorf("monitor pipe: %w", err)
 	}
 	defer r.Close()
 	cmd := exec.Command("/proc/self/exe", argv...)
 	cmd.Args[0] = os.Args[0]
 	cmd.Dir = "/"
 	cmd.ExtraFiles = []*os.File{w}
-	cmd.Env = append(os.Environ(), envMonitorReady+"=3")
-	if startLock != nil {
-		cmd.ExtraFiles = append(cmd.ExtraFiles, startLock)
-		cmd.Env = append(cmd.Env, envMonitorLock+"=4")
+	cmd.Env = append(append(os.Environ(), env...), envMonitorReady+"=3")
+	for _, f := range []struct {
+		file *os.File
+		env  string
+	}{{startLock, envMonitorLock}, {attach, childenv.MonitorAttachFD}} {
+		if f.file != nil {
+			cmd.ExtraFiles = append(cmd.ExtraFiles, f.file)
+			cmd.Env = append(cmd.Env, f.env+"="+strconv.Itoa(2+len(cmd.ExtraFiles)))
+		}
 	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	err = cmd.Start()
 	w.Close()
 	if err != nil {
-		return fmt.Errorf("start monitor: %w", err)
+		return nil, fmt.Errorf("start monitor: %w", err)
 	}
 	// The start in progress is the monitor's from now on: this process may
 	// go without the start being taken for interrupted.
@@ -132,13 +147,13 @@ func SpawnMonitor(c *Container, argv []string, startLock *os.File) error {
 	b, _ := io.ReadAll(io.LimitReader(r, 64*1024))
 	msg := strings.TrimSpace(string(b))
 	if msg == "0" {
-		return cmd.Process.Release()
+		return cmd, nil
 	}
 	_ = cmd.Wait()
 	if err, ok := decodeFailure(msg); ok {
-		return err
+		return nil, err
 	}
-	return fmt.Errorf("the monitor of container %s exited before starting it", c.Name)
+	return nil, fmt.Errorf("the monitor of container %s exited before starting it", c.Name)
 }
 
 // Monitor is the body of "husk __monitor": start c detached and stay with
@@ -178,8 +193,13 @@ func monitorOnce(ctx context.Context, env Env, c *Container, r *startReporter) e
 	var reaper *orphanReaper
 	defer func() { reaper.stop() }()
 	var checks *HealthChecks
-	stdio := Stdio{Stdin: in.reader(), Stdout: out.stdoutW, Stderr: out.stderrW, monitored: true}
+	stdio := Stdio{Stdin: in.reader(), Stdout: out.stdoutW, Stderr: out.stderrW, monitored: true, winsize: r.winsize}
+	attached := r.takeAttach()
+	defer func() { closeAttach(attached) }()
 	if !env.MonitorWaiter || os.Getenv(childenv.MonitorGo) != "" {
+		// The Go monitor keeps the terminal: the attached command follows
+		// the log instead (its connection ends without one).
+		closeAttach(attached)
 		out.copy()
 		in.serve()
 		stdio.Started = func(pid int) { r.report(nil); reaper = reapOrphans(pid); checks = startHealthTicker(c) }
@@ -187,8 +207,11 @@ func monitorOnce(ctx context.Context, env Env, c *Container, r *startReporter) e
 		stdio.Started = func(int) { r.report(nil) }
 		stdio.heldStderr = out.stderrR
 		stdio.handover = func(pid int, master *os.File) {
+			attached = sendTerminal(attached, master)
 			// Returns only when the waiter could not take over.
-			err := execWaiter(c, pid, out, in, master)
+			err := execWaiter(c, pid, out, in, master, attached)
+			closeAttach(attached)
+			attached = nil
 			logrus.Warnf("the monitor of container %s waits in Go: %v", c.Name, err)
 			out.copy()
 			in.serve()
@@ -221,6 +244,17 @@ func monitorOnce(ctx context.Context, env Env, c *Container, r *startReporter) e
 // shares with that command.
 type startReporter struct {
 	ready, startLock *os.File
+	// attach is the attach connection (SpawnAttachedMonitor), if any,
+	// and winsize the size of that command's terminal.
+	attach  *os.File
+	winsize *unix.Winsize
+}
+
+// takeAttach returns the attach connection, once.
+func (r *startReporter) takeAttach() *os.File {
+	f := r.attach
+	r.attach = nil
+	return f
 }
 
 // inheritedReporter takes the descriptors SpawnMonitor passed (none when
@@ -239,6 +273,16 @@ func inheritedReporter() *startReporter {
 		r.startLock = os.NewFile(uintptr(fd), "start.lock")
 		os.Unsetenv(envMonitorLock)
 	}
+	if fd, err := strconv.Atoi(os.Getenv(childenv.MonitorAttachFD)); err == nil && fd > 2 {
+		unix.CloseOnExec(fd)
+		r.attach = os.NewFile(uintptr(fd), "attach")
+		os.Unsetenv(childenv.MonitorAttachFD)
+	}
+	var rows, cols uint16
+	if _, err := fmt.Sscanf(os.Getenv(childenv.MonitorWinsize), "%d %d", &rows, &cols); err == nil {
+		r.winsize = &unix.Winsize{Row: rows, Col: cols}
+	}
+	os.Unsetenv(childenv.MonitorWinsize)
 	return r
 }
 

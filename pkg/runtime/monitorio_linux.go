@@ -7,7 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // monitorOutput is the container's stdout and stderr as the monitor
@@ -97,6 +100,9 @@ type monitorInput struct {
 	l    *net.UnixListener // nil when the socket could not be made
 	path string
 	once sync.Once
+	// tty: the pipe feeds a terminal, whose input never ends.
+	tty    bool
+	closed sync.Once
 }
 
 // openMonitorInput makes the pipe and listens on the socket (when it can
@@ -109,7 +115,7 @@ func openMonitorInput(c *Container, runtimeDir string) (*monitorInput, error) {
 	if err != nil {
 		return nil, fmt.Errorf("stdin pipe: %w", err)
 	}
-	in := &monitorInput{r: r, w: w}
+	in := &monitorInput{r: r, w: w, tty: c.Config.TTY}
 	if l, path, err := listenAttach(c, runtimeDir); err == nil {
 		in.l, in.path = l.(*net.UnixListener), path
 		c.State.AttachSocket = path
@@ -125,8 +131,10 @@ func (in *monitorInput) reader() io.Reader {
 	return in.r
 }
 
-// serve copies each connection to the socket into the pipe, without
-// closing it at a connection's end.
+// serve copies each connection to the socket into the pipe. A connection
+// closed whole (a detach) leaves the pipe open for the next one; one that
+// was only shut down for writing (the attach's input ended) closes it
+// without a terminal, as the C waiter does.
 func (in *monitorInput) serve() {
 	if in == nil || in.l == nil {
 		return
@@ -138,7 +146,13 @@ func (in *monitorInput) serve() {
 				if err != nil {
 					return
 				}
-				go func() { _, _ = io.Copy(in.w, conn); conn.Close() }()
+				go func() {
+					_, err := io.Copy(in.w, conn)
+					if err == nil && !in.tty && halfClosed(conn) {
+						in.closed.Do(func() { in.w.Close() })
+					}
+					conn.Close()
+				}()
 			}
 		}()
 	})
@@ -169,4 +183,25 @@ func listenAttach(c *Container, runtimeDir string) (net.Listener, string, error)
 	_ = os.Remove(path)
 	l, err := net.Listen("unix", path)
 	return l, path, err
+}
+
+// halfClosed reports whether the peer of conn, which has read its end,
+// shut down only its writing side (no hang-up yet).
+func halfClosed(conn net.Conn) bool {
+	sc, ok := conn.(syscall.Conn)
+	if !ok {
+		return false
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return false
+	}
+	hup := true
+	_ = rc.Control(func(fd uintptr) {
+		p := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+		if n, err := unix.Poll(p, 0); err == nil && n == 1 {
+			hup = p[0].Revents&unix.POLLHUP != 0
+		}
+	})
+	return !hup
 }

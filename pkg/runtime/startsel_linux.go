@@ -13,8 +13,8 @@ type StartRequest struct {
 	// SigProxy is --sig-proxy when given (nil: the default, true with
 	// Attach).
 	SigProxy *bool
-	// DetachKeys is the key sequence that would detach from an attached
-	// container.
+	// DetachKeys is the key sequence that detaches from an attached
+	// container's terminal (see attach.ParseDetachKeys).
 	DetachKeys string
 }
 
@@ -39,8 +39,6 @@ func (r StartRequest) Check() error {
 		return setting.Errorf("you cannot use {sig-proxy} without {attach}")
 	case r.SigProxy != nil && !*r.SigProxy && r.Attach:
 		return setting.Errorf("{sig-proxy}=false: husk cannot leave an attached container running when a signal ends husk: start it without {attach} and use husk attach, or keep the default")
-	case r.DetachKeys != "":
-		return setting.Errorf("{detach-keys} %q: husk cannot detach from a container's terminal: start it without {attach} and use husk attach (\"\" disables detaching, husk's behaviour)", r.DetachKeys)
 	}
 	return s.Check()
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
 # Leftovers of issue 14: user namespaces without the user's own id on the
 # default network; commit of a --rootfs container and inspect's image
-# mounts; --detach-keys on attach (run -it, exec -it and start -a keep
-# refusing keys: husk itself holds their process); ps filters health=,
+# mounts; --detach-keys on attach (run -it and start -a detach too, see
+# 606-detach.bats; exec -it keeps refusing keys); ps filters health=,
 # restart-policy= and pod=. Where podman 4.3.1 is installed the same lines
 # run with it and compare. Real runc, as the test user.
 

@@ -85,13 +85,18 @@ expect_c_monitor() {
 @test "-i: attach feeds stdin through the C waiter, connection after connection" {
 	run_husk run -d -i --name mi "$R/busybox" sh -c 'read a; echo a=$a; read b; echo b=$b'
 	expect_c_monitor mi
-	printf 'one\n' >"$BATS_TEST_TMPDIR/one"
-	# (husk_bg would give it /dev/null: a background job's stdin must be
-	# redirected on the job itself.)
-	"$HUSK" attach mi <"$BATS_TEST_TMPDIR/one" >"$BATS_TEST_TMPDIR/attach1" 2>&1 3>&- &
+	# The first attach's input does not end (an input that ends closes
+	# the container's stdin, as podman's does: 606-detach.bats); killed,
+	# it leaves the stdin open for the next one. (husk_bg would give it
+	# /dev/null: a background job's stdin must be redirected on the job
+	# itself.)
+	(printf 'one\n'; until [[ -e $BATS_TEST_TMPDIR/stop ]]; do sleep 0.1; done) 3>&- |
+		"$HUSK" attach mi >"$BATS_TEST_TMPDIR/attach1" 2>&1 3>&- &
 	local apid=$!
 	wait_until 10 logs_contain mi a=one
 	kill "$apid"
+	# (wait waits for the whole pipeline: the input ends first.)
+	touch "$BATS_TEST_TMPDIR/stop"
 	wait "$apid" 2>/dev/null || true
 	run_husk attach mi <<<"two"
 	expect_contains "$output" "b=two" "the second attach's output"

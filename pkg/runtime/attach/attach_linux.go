@@ -59,9 +59,19 @@ func Attach(ctx context.Context, env runtime.Env, c *runtime.Container, o Option
 		}
 		following = func() {
 			go func() {
-				if _, err := io.Copy(conn, newDetachReader(o.Stdin, o.DetachKeys)); errors.Is(err, ErrDetached) {
+				_, err := io.Copy(conn, newDetachReader(o.Stdin, o.DetachKeys))
+				switch {
+				case errors.Is(err, ErrDetached):
 					close(detached)
 					cancel()
+				case err == nil && !c.Config.TTY:
+					// The input ended: so does the container's (podman's
+					// conmon closes it too). The connection stays open
+					// until the container exits, so that the monitor can
+					// tell this from a detach.
+					if uc, ok := conn.(*net.UnixConn); ok {
+						_ = uc.CloseWrite()
+					}
 				}
 			}()
 		}
