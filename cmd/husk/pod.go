@@ -93,7 +93,7 @@ func newPodCreateCommand(a *app) *cobra.Command {
 // podStarter starts a pod's container detached, quietly.
 func (a *app) podStarter() pod.StartFunc {
 	return func(ctx context.Context, env runtime.Env, c *runtime.Container) error {
-		return a.startExisting(ctx, env, c, false, false, "")
+		return a.startExisting(ctx, env, c, false, false, "", allStreams)
 	}
 }
 
