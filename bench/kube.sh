@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Benchmark: an application of several containers brought up and taken
-# down from Kubernetes YAML. `husk kube play FILE` / `husk kube down FILE`
-# against podman 4.3.1's `podman kube play FILE` / `podman kube down FILE`,
+# down. `husk kube play FILE` / `husk kube down FILE` and `husk compose up -d`
+# / `husk compose down` of the same three services (tool "compose") against
+# podman 4.3.1's `podman kube play FILE` / `podman kube down FILE` (podman
+# 4.3.1 has no compose: issue 17 names its kube play as the reference),
 # both rootless as the test user, `--runtime runc`, each with a store of its
 # own (bench/lib.sh's scratch file system, overlay), the image pulled into
 # each store first (untimed).
 #
 # The YAML: three Pods of one container each (busybox: an httpd, and two
 # `sleep`s standing for a database and a cache), on each tool's default
-# network, no published ports: the "three services" of issue 17.
+# network, no published ports: the "three services" of issue 17. The
+# compose file: the same three services (compose puts them on a network of
+# the project, app_default, which up makes and down removes).
 #
 # Cases: every round plays the YAML with one tool and takes it down, then
 # the other tool (which goes first alternates per round), after
@@ -21,7 +25,7 @@
 # Settings: BENCH_N (default 10 here), BENCH_KUBE_WARM (default 1),
 # BENCH_KUBE_IMAGE (default husk-test/busybox:latest under the test
 # registry), BENCH_KUBE_GOALS (default "up=0.5 down=0.5": highest acceptable
-# husk/podman wall ratios).
+# husk/podman and compose/podman wall ratios).
 set -euo pipefail
 : "${BENCH_N:=10}"
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -29,7 +33,7 @@ set -euo pipefail
 IMAGE_NAME=${BENCH_KUBE_IMAGE:-husk-test/busybox:latest}
 GOALS=${BENCH_KUBE_GOALS:-up=0.5 down=0.5}
 WARM=${BENCH_KUBE_WARM:-1}
-TOOLS=(husk podman)
+TOOLS=(husk compose podman)
 
 bench_init kube
 [[ $WARM =~ ^[0-9]+$ ]] || bench_die "BENCH_KUBE_WARM must be a number, not '$WARM'"
@@ -60,18 +64,48 @@ EOF
 	pod_yaml cache 'sleep, "100000"'
 } >"$YAML"
 chmod 644 "$YAML"
+COMPOSE=$W/compose.yaml
+cat >"$COMPOSE" <<EOF
+services:
+  web: {image: $IMAGE, command: [httpd, -f, -p, "8080"]}
+  db: {image: $IMAGE, command: [sleep, "100000"]}
+  cache: {image: $IMAGE, command: [sleep, "100000"]}
+EOF
+chmod 644 "$COMPOSE"
 
 tool_argv() {
 	case $1 in
-	husk) T=("${HUSK[@]}") ;;
+	husk | compose) T=("${HUSK[@]}") ;;
 	podman) T=("${PODMAN[@]}") ;;
 	esac
 }
 
-# check_up TOOL: the tool lists the YAML's three pods, running.
+# up_argv TOOL, down_argv TOOL: set ARGV to the tool's up or down.
+up_argv() {
+	tool_argv "$1"
+	case $1 in
+	compose) ARGV=("${T[@]}" compose -f "$COMPOSE" -p app up -d) ;;
+	*) ARGV=("${T[@]}" kube play "$YAML") ;;
+	esac
+}
+down_argv() {
+	tool_argv "$1"
+	case $1 in
+	compose) ARGV=("${T[@]}" compose -f "$COMPOSE" -p app down) ;;
+	*) ARGV=("${T[@]}" kube down "$YAML") ;;
+	esac
+}
+
+# check_up TOOL: the tool lists the three pods (compose: containers),
+# running.
 check_up() {
 	local got
 	tool_argv "$1"
+	if [[ $1 == compose ]]; then
+		got=$(U "${T[@]}" ps --filter label=com.docker.compose.project=app --format '{{.Names}} {{.State}}' 2>&1 | sort | tr '\n' ' ')
+		[[ $got == "app-cache-1 running app-db-1 running app-web-1 running " ]] || bench_die "compose: after up -d, ps shows: $got"
+		return
+	fi
 	got=$(U "${T[@]}" pod ps --format '{{.Name}} {{.Status}}' 2>&1 | sort | tr '\n' ' ')
 	[[ $got == "cache Running db Running web Running " ]] || bench_die "$1: after kube play, pod ps shows: $got"
 }
@@ -81,10 +115,13 @@ check_down() {
 	local got
 	tool_argv "$1"
 	got=$(U "${T[@]}" ps -aq 2>&1; U "${T[@]}" pod ps -q 2>&1)
-	[[ -z $got ]] || bench_die "$1: after kube down, left: $got"
+	if [[ $1 == compose ]]; then
+		got+=$(U "${T[@]}" network ls -q --filter name=app_default 2>&1)
+	fi
+	[[ -z $got ]] || bench_die "$1: after down, left: $got"
 }
 
-bench_header "kube: husk kube play/down vs podman kube play/down of three one-container pods, rootless, --runtime runc, default network"
+bench_header "kube: husk kube play/down and compose up -d/down vs podman kube play/down of three services, rootless, --runtime runc"
 bench_say "runtime: $(runc --version | head -n1)"
 bench_say "image:   $IMAGE"
 bench_log "pulling $IMAGE into both stores (untimed)"
@@ -102,11 +139,12 @@ one_round() {
 	local p=$1 t=$2
 	tool_argv "$t"
 	bench_sync
-	BENCH_CGROUP_BASE='' BENCH_TIME_PARENT='' bench_time_fine "${p}up.$t.time" "${T[@]}" kube play "$YAML" ||
-		bench_die "$t kube play failed"
+	up_argv "$t"
+	BENCH_CGROUP_BASE='' BENCH_TIME_PARENT='' bench_time_fine "${p}up.$t.time" "${ARGV[@]}" || bench_die "$t up failed"
 	check_up "$t"
 	bench_sync
-	bench_time_fine "${p}down.$t.time" "${T[@]}" kube down "$YAML" || bench_die "$t kube down failed"
+	down_argv "$t"
+	bench_time_fine "${p}down.$t.time" "${ARGV[@]}" || bench_die "$t down failed"
 	check_down "$t"
 }
 
@@ -114,7 +152,8 @@ for ((r = 1; r <= WARM; r++)); do
 	for t in "${TOOLS[@]}"; do one_round "$DATA/warm." "$t"; done
 done
 for ((r = 1; r <= BENCH_N; r++)); do
-	if ((r % 2)); then order=(husk podman); else order=(podman husk); fi
+	k=$(((r - 1) % ${#TOOLS[@]}))
+	order=("${TOOLS[@]:k}" "${TOOLS[@]:0:k}")
 	cut -d' ' -f1 /proc/loadavg >>"$DATA/load"
 	for t in "${order[@]}"; do
 		one_round "$DATA/" "$t"
@@ -130,11 +169,13 @@ for c in up down; do
 	done
 done | bench_say_file /dev/stdin
 bench_say ""
-bench_say "Ratios (husk/podman, wall medians) against the goals:"
-for c in up down; do
-	ratio=$(bench_ratio "$(med "$c.husk" 1)" "$(med "$c.podman" 1)")
-	goal=$(goal_for "$c")
-	bench_say "  $c: $ratio $(bench_goal "$ratio" "$goal") (goal <= $goal)"
+bench_say "Ratios (wall medians, against podman's kube play/down) against the goals:"
+for t in husk compose; do
+	for c in up down; do
+		ratio=$(bench_ratio "$(med "$c.$t" 1)" "$(med "$c.podman" 1)")
+		goal=$(goal_for "$c")
+		bench_say "  $t $c: $ratio $(bench_goal "$ratio" "$goal") (goal <= $goal)"
+	done
 done
 bench_say "load average at each round: $(tr '\n' ' ' <"$DATA/load")"
 bench_done

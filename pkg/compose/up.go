@@ -8,6 +8,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/compose-spec/compose-go/v2/types"
 
@@ -271,23 +272,65 @@ func ensureNetwork(ctx context.Context, e Env, p *types.Project, key, name strin
 }
 
 // upContainers starts each service's containers once its dependencies
-// meet their condition.
+// meet their condition. Services are started side by side: each waits
+// only for the services it depends on (compose's own order). After the
+// first failure no further service starts; those already starting finish
+// (a husk run is never cut short), so the undo knows all they made.
 func upContainers(ctx context.Context, e Env, p *types.Project, pl *plan, recreate bool, u *undo) error {
+	started := make(map[string]chan struct{}, len(pl.services))
 	for _, s := range pl.services {
-		if err := waitDependencies(ctx, e, p, s); err != nil {
-			return fmt.Errorf("service %q: dependency failed to start: %w", s.Name, err)
-		}
-		for _, c := range pl.containers[s.Name] {
-			made, err := upContainer(ctx, e, c, pl.images[s.Name], recreate)
-			if made {
-				u.containers = append(u.containers, c.Name)
-			}
-			if err != nil {
-				return fmt.Errorf("service %q: %w", s.Name, err)
-			}
-		}
+		started[s.Name] = make(chan struct{})
 	}
-	return nil
+	var (
+		mu      sync.Mutex
+		wg      sync.WaitGroup
+		once    sync.Once
+		errs    = make([]error, len(pl.services))
+		aborted = make(chan struct{})
+	)
+	fail := func(i int, err error) {
+		errs[i] = err
+		once.Do(func() { close(aborted) })
+	}
+	for i, s := range pl.services {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer close(started[s.Name])
+			for _, dep := range sortedKeys(s.DependsOn) {
+				if ch := started[dep]; ch != nil {
+					select {
+					case <-ch:
+					case <-aborted:
+						return
+					}
+				}
+			}
+			select {
+			case <-aborted:
+				return
+			default:
+			}
+			if err := waitDependencies(ctx, e, p, s); err != nil {
+				fail(i, fmt.Errorf("service %q: dependency failed to start: %w", s.Name, err))
+				return
+			}
+			for _, c := range pl.containers[s.Name] {
+				made, err := upContainer(ctx, e, c, pl.images[s.Name], recreate)
+				if made {
+					mu.Lock()
+					u.containers = append(u.containers, c.Name)
+					mu.Unlock()
+				}
+				if err != nil {
+					fail(i, fmt.Errorf("service %q: %w", s.Name, err))
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // upContainer creates and starts c, recreates it when its configuration
