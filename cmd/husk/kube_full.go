@@ -9,8 +9,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
+	"github.com/husk-dev/husk/pkg/compose"
 	"github.com/husk-dev/husk/pkg/kube"
 )
 
@@ -100,17 +100,12 @@ func readKubeConfigMaps(file string) ([]*kube.ConfigMap, error) {
 	return cms, nil
 }
 
-// huskCommandPath is the command binary: "husk" beside this helper, or
-// this binary when it is husk itself (a build with everything).
+// huskCommandPath is the command binary beside this helper (compose's
+// choice: it starts fastest), or this binary, which has every command.
 func huskCommandPath() string {
 	exe, err := os.Executable()
 	if err != nil {
 		return "husk"
 	}
-	if sibling := filepath.Join(filepath.Dir(exe), "husk"); sibling != exe {
-		if fi, err := os.Stat(sibling); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
-			return sibling
-		}
-	}
-	return exe
+	return compose.FindHusk(exe)
 }
