@@ -41,6 +41,7 @@ func newPodCreateCommand(a *app) *cobra.Command {
 		lbls       []string
 		labelFiles []string
 		infra      bool
+		noInfra    bool
 		infraImage string
 	)
 	cmd := &cobra.Command{
@@ -58,7 +59,10 @@ func newPodCreateCommand(a *app) *cobra.Command {
 			if o.Net, err = n.Config(); err != nil {
 				return withFlagNames(err)
 			}
-			o.NoInfra, o.CreateCommand, o.Settings, o.Given = !infra, os.Args, a.global.recorded(), flagsGiven(cmd.Flags())
+			if noInfra && cmd.Flags().Changed("infra") && infra {
+				return fmt.Errorf("--no-infra and --infra=true contradict each other: give one")
+			}
+			o.NoInfra, o.CreateCommand, o.Settings, o.Given = !infra || noInfra, os.Args, a.global.recorded(), flagsGiven(cmd.Flags())
 			store, env, err := a.openEnv()
 			if err != nil {
 				return err
@@ -76,7 +80,8 @@ func newPodCreateCommand(a *app) *cobra.Command {
 	f.StringVarP(&o.Name, "name", "n", "", "name of the pod (default: a generated one)")
 	f.StringVar(&o.Hostname, "hostname", "", "host name of the pod's shared uts namespace (default: the pod's name)")
 	f.StringVar(&o.Share, "share", "", "namespaces the pod's containers share: some of cgroup, ipc, net, pid, uts, or none; +pid adds to the default (default ipc,net,uts)")
-	f.BoolVar(&infra, "infra", true, "make an infra container to hold the shared namespaces (--infra=false: none, and no namespaces shared)")
+	f.BoolVar(&infra, "infra", true, "make an infra container to hold the shared namespaces (--infra=false: none; the pod then shares nothing, or, with --share, its first container holds them)")
+	f.BoolVar(&noInfra, "no-infra", false, "the same as --infra=false")
 	f.StringVar(&infraImage, "infra-image", "", "refused: husk's infra container needs no image")
 	f.BoolVar(&o.Replace, "replace", false, "remove a pod of the same name first, with its containers")
 	f.StringArrayVarP(&lbls, "label", "l", nil, "set a label on the pod: KEY=VALUE")
@@ -99,7 +104,7 @@ func (a *app) podStarter() pod.StartFunc {
 
 // ensurePodInfra starts the infra container of c's pod before c starts.
 func (a *app) ensurePodInfra(ctx context.Context, env runtime.Env, c *runtime.Container) error {
-	if c.Config.Pod == "" || c.Config.Infra {
+	if c.Config.Pod == "" || c.Config.Infra || c.Config.Holder {
 		return nil
 	}
 	p, err := pod.Lookup(env.Store, c.Config.Pod)
@@ -126,7 +131,13 @@ func (a *app) joinPod(ctx context.Context, env runtime.Env, cfg *runtime.Config,
 	} else if p, err = pod.Lookup(env.Store, ref); err != nil {
 		return withFlagNames(err)
 	}
-	if err := pod.Join(p, cfg, flagsGiven(cf.fs)); err != nil {
+	holder := ""
+	if h, err := pod.Holder(env, p); err != nil {
+		return err
+	} else if h != nil {
+		holder = h.ID
+	}
+	if err := pod.Join(p, cfg, flagsGiven(cf.fs), holder); err != nil {
 		return withFlagNames(err)
 	}
 	if !start {

@@ -96,13 +96,16 @@ func Create(ctx context.Context, env runtime.Env, o CreateOptions) (*Pod, error)
 		return nil, err
 	}
 	if o.NoInfra {
-		if o.Share != "" && len(share) > 0 {
-			return nil, setting.Errorf("cannot set {share}(%s) namespaces without an infra container: leave out {infra}=false", strings.Join(share, ","))
-		}
+		// Without an infra container the pod shares nothing (podman's
+		// rule), unless {share} names namespaces: then its first
+		// container holds them for the others (podman 4.3.1 refuses
+		// this; issue 17 asks for it).
 		if len(o.Net.Ports) > 0 || (o.Given != nil && o.Given("network")) {
 			return nil, setting.Errorf("a pod without an infra container has no network of its own: leave out {infra}=false, or give {network} and {publish} to its containers")
 		}
-		share = nil
+		if o.Share == "" {
+			share = nil
+		}
 	}
 	if (len(o.Net.Ports) > 0 || o.Net.PublishAll) && !slices.Contains(share, "net") {
 		return nil, setting.Errorf("{publish}: the pod's containers must share the network namespace to be reached on its ports: add net to {share}")

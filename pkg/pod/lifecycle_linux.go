@@ -49,7 +49,7 @@ func Members(env runtime.Env, p *Pod) ([]*runtime.Container, error) {
 		} else if err != nil {
 			continue // a --rm member is gone
 		}
-		if c.Config.Infra {
+		if c.Config.Infra || c.Config.Holder {
 			infra = append(infra, c)
 		} else {
 			rest = append(rest, c)
@@ -115,13 +115,19 @@ func Start(ctx context.Context, env runtime.Env, p *Pod, start StartFunc) error 
 	return errors.Join(errs...)
 }
 
-// EnsureInfra starts the pod's infra container if it is not running, so
+// EnsureInfra starts the pod's infra container (or the first container
+// that holds a pod's namespaces without one) if it is not running, so
 // that a container joining the pod finds its namespaces.
 func EnsureInfra(ctx context.Context, env runtime.Env, p *Pod, start StartFunc) error {
+	id := p.InfraID
 	if !p.HasInfra() {
-		return nil
+		h, err := Holder(env, p)
+		if err != nil || h == nil {
+			return err
+		}
+		id = h.ID
 	}
-	c, err := runtime.Lookup(env.Store, p.InfraID)
+	c, err := runtime.Lookup(env.Store, id)
 	if err != nil {
 		return fmt.Errorf("the infra container of pod %s: %w", p.Name, err)
 	}
@@ -333,4 +339,22 @@ func RemoveOrphans(env runtime.Env) error {
 		}
 	}
 	return nil
+}
+
+// Holder is the container that holds the namespaces of a pod without an
+// infra container (nil: none yet, or the pod shares nothing).
+func Holder(env runtime.Env, p *Pod) (*runtime.Container, error) {
+	if p.HasInfra() || len(p.Share) == 0 {
+		return nil, nil
+	}
+	all, err := runtime.List(env.Store)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range all {
+		if c.Config.Pod == p.ID && c.Config.Holder {
+			return c, nil
+		}
+	}
+	return nil, nil
 }

@@ -64,7 +64,7 @@ func TestJoin(t *testing.T) {
 	p := &Pod{ID: strings.Repeat("a", 64), Name: "web", InfraID: strings.Repeat("b", 64), Share: []string{"ipc", "net", "uts"}}
 	none := func(string) bool { return false }
 	var cfg runtime.Config
-	if err := Join(p, &cfg, none); err != nil {
+	if err := Join(p, &cfg, none, ""); err != nil {
 		t.Fatal(err)
 	}
 	infra := "container:" + p.InfraID
@@ -76,18 +76,18 @@ func TestJoin(t *testing.T) {
 		"hostname": {Hostname: "x"},
 		"ipc":      {RunOptions: runtime.RunOptions{IPC: "host"}},
 	} {
-		if err := Join(p, &c, none); err == nil {
+		if err := Join(p, &c, none, ""); err == nil {
 			t.Errorf("Join with %s: no error", name)
 		}
 	}
 	// An explicit network is the container's own, as podman 4.3.1 has it.
 	c := runtime.Config{Net: netns.Config{Mode: netns.ModeHost}}
-	if err := Join(p, &c, func(s string) bool { return s == "network" }); err != nil || c.Net.Mode != netns.ModeHost {
+	if err := Join(p, &c, func(s string) bool { return s == "network" }, ""); err != nil || c.Net.Mode != netns.ModeHost {
 		t.Errorf("Join --network host: %v, mode %q", err, c.Net.Mode)
 	}
 	// Without infra, nothing is shared.
 	c = runtime.Config{}
-	if err := Join(&Pod{ID: p.ID}, &c, none); err != nil || c.Pod != p.ID || c.Net.Mode != "" || c.IPC != "" {
+	if err := Join(&Pod{ID: p.ID}, &c, none, ""); err != nil || c.Pod != p.ID || c.Net.Mode != "" || c.IPC != "" {
 		t.Errorf("Join without infra: %v, %+v", err, c)
 	}
 }

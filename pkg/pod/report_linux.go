@@ -75,10 +75,10 @@ type InspectMember struct {
 // (Members).
 func InspectPod(p *Pod, cs []*runtime.Container) Inspect {
 	out := Inspect{ID: p.ID, Name: p.Name, Created: p.Created, CreateCommand: p.CreateCommand, ExitPolicy: "continue",
-		State: State(cs), Hostname: p.Hostname, Labels: p.Labels, CreateInfra: p.HasInfra(), NumContainers: len(cs)}
+		State: State(cs), Hostname: p.Hostname, Labels: p.Labels, CreateInfra: p.HasInfra(), NumContainers: len(cs),
+		SharedNamespaces: p.Share} // none without infra, unless its first container holds them
 	if p.HasInfra() {
 		out.InfraContainerID = p.InfraID
-		out.SharedNamespaces = p.Share
 		out.InfraConfig = infraConfig(p)
 		cg := ""
 		for _, c := range cs {

@@ -14,6 +14,10 @@ type PodMember struct {
 	// Infra marks the pod's infra container: it holds the namespaces the
 	// pod's containers share, and goes only with its pod.
 	Infra bool `json:"infra,omitempty"`
+	// Holder marks the first container of a pod made without an infra
+	// container but with shared namespaces (--infra=false --share): it
+	// holds them for the pod's other containers.
+	Holder bool `json:"podHolder,omitempty"`
 }
 
 // ErrInfraContainer is returned for removing a pod's infra container on

@@ -238,7 +238,7 @@ walk(json.load(sys.stdin), "")' | sort -u
 	done
 }
 
-@test "pod create --infra=false: no infra, no shared namespaces; --share without infra refused; pod prune and system prune remove exited pods" {
+@test "pod create --infra=false: no infra, no shared namespaces; with --share the first container holds them; pod prune and system prune remove exited pods" {
 	run_husk pod create --infra=false --name ni
 	local pid=$output
 	run_husk run -d --pod ni --name n1 "$R/busybox" sleep 1000
@@ -251,9 +251,29 @@ walk(json.load(sys.stdin), "")' | sort -u
 	expect_eq "$output" "ni Running  2"
 	run_husk pod inspect --format '{{.CreateInfra}} {{.NumContainers}}' ni
 	expect_eq "$output" "false 2"
-	run_husk 125 pod create --infra=false --share net --name ni2
-	expect_contains "$stderr" "without an infra container"
-	run_husk 1 pod exists ni2
+	# With --share, the first container holds the namespaces for the
+	# others (issue 17; podman 4.3.1 refuses --share without infra).
+	run_husk pod create --no-infra --share net,uts --name ni2
+	run_husk run -d --pod ni2 --name h1 "$R/busybox" httpd -f -p 8080 -h /etc
+	run_husk run -d --pod ni2 --name h2 "$R/busybox" sleep 1000
+	run_husk exec h1 readlink /proc/self/ns/net
+	local h1=$output
+	run_husk exec h2 readlink /proc/self/ns/net
+	expect_eq "$output" "$h1" "the second container is in the first one's network namespace"
+	run_husk exec h2 hostname
+	expect_eq "$output" ni2 "the pod's host name, from the first container's uts namespace"
+	run_husk exec h2 wget -q -O - http://127.0.0.1:8080/hostname
+	expect_eq "$output" ni2 "the first container's server on localhost"
+	expect_eq "$("$HUSK" pod inspect ni2 --format '{{.CreateInfra}} {{.SharedNamespaces}}')" "false [net uts]"
+	run_husk pod stop -t 0 ni2
+	run_husk pod start ni2
+	run_husk exec h2 wget -q -O - http://127.0.0.1:8080/hostname
+	expect_eq "$output" ni2 "pod start starts the first container before the others"
+	run_husk pod rm -f ni2
+	if [[ -z ${PM_SKIP:-} ]]; then
+		run_pm 125 pod create --infra=false --share net --name ni2
+		expect_contains "$stderr" "without an infra container"
+	fi
 	run_husk pod stop -t 0 ni
 	run_husk pod create --name running
 	run_husk run -d --pod running "$R/busybox" sleep 1000
