@@ -26,6 +26,12 @@ type topCommand struct {
 	build func() []*cobra.Command
 }
 
+// traverses are the commands whose own flags come before their
+// subcommands (compose -f FILE logs -f), which needs cobra's
+// TraverseChildren. Only their command lines get it: it would take the
+// dashed value of a global flag (--runtime-flag --debug) for a flag.
+var traverses = map[string]bool{"compose": true}
+
 func one(c *cobra.Command) []*cobra.Command { return []*cobra.Command{c} }
 
 // commandTable lists the root's commands in the order they are added.
@@ -103,6 +109,7 @@ func addCommands(root *cobra.Command, table []topCommand, args []string) {
 			for _, n := range t.names {
 				if n == name {
 					root.AddCommand(t.build()...)
+					root.TraverseChildren = traverses[t.names[0]]
 					return
 				}
 			}

@@ -84,13 +84,12 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) (*app, *cobra.Command) {
 func newAppFor(args []string, stdin io.Reader, stdout, stderr io.Writer) (*app, *cobra.Command) {
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
 	root := &cobra.Command{
-		Use:              "husk",
-		Short:            "Rootless, daemonless containers",
-		Long:             "husk pulls OCI images into a per-user store and runs them without root and without a daemon.",
-		Version:          version,
-		SilenceUsage:     true,
-		SilenceErrors:    true,
-		TraverseChildren: true, // flags before a subcommand are its parent's: compose -f FILE logs -f
+		Use:           "husk",
+		Short:         "Rootless, daemonless containers",
+		Long:          "husk pulls OCI images into a per-user store and runs them without root and without a daemon.",
+		Version:       version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkUnshare(cmd, args); err != nil {
 				return err
