@@ -273,6 +273,27 @@ WRAP_CPU=$(bench_wrapper_cpu 5)
 measure_case exec "$BENCH_N"
 measure_mem exec
 
+# Diagnostic (husk only): the same exec while a second detached container
+# with a monitor that waits in Go (HUSK_MONITOR_GO=1, the monitor of 12-05
+# and before) runs. That monitor maps the husk binary too, so the exec's
+# tree shares those pages with it and its PSS is lower, while the memory
+# of both together is far higher: the exec PSS of earlier results is not
+# comparable with the C waiter's.
+if ((BENCH_MEM_N > 0)); then
+	U env HUSK_MONITOR_GO=1 "${HUSK[@]}" run -d --name lc-gomon --network none "$IMAGE" sleep 100000 </dev/null >"$DATA/husk.gomon" 2>&1 ||
+		{ cat "$DATA/husk.gomon" >&2; bench_die "husk run -d with a Go monitor failed"; }
+	read -r GMON GCTR < <(U "${HUSK[@]}" container inspect --format '{{.State.ConmonPid}} {{.State.Pid}}' lc-gomon)
+	record_pids "$GMON" "$GCTR"
+	GMON_PSS=$(pss_mib "$GMON")
+	for ((r = 1; r <= BENCH_MEM_N; r++)); do
+		case_argv exec husk
+		bench_sync
+		bench_mem_fine "$DATA/execgo.husk.mem" "$MEM_IV" "${ARGV[@]}" || bench_die "husk exec failed in the Go-monitor memory round $r"
+	done
+	GMON_PSS_DURING=$(pss_mib "$GMON")
+	U "${HUSK[@]}" rm -f -t 0 lc-gomon >/dev/null 2>&1 || bench_die "husk rm lc-gomon failed"
+fi
+
 # ------------------------------------------------ 2. parallel run --rm batch
 measure_case par "$PAR_N"
 measure_mem par
@@ -355,6 +376,11 @@ bench_say "Memory: ratios husk/podman of the median tree PSS:$(for c in exec par
 done)"
 bench_say "  outside the trees (idle, at the end): pause process husk $(pss_mib "$HPAUSE") MiB, podman $(pss_mib "$PPAUSE") MiB;"
 bench_say "  per detached container: husk monitor $(pss_mib "$HMON") MiB, podman conmon $(pss_mib "$PMON") MiB"
+if [[ -s $DATA/execgo.husk.mem ]]; then
+	bench_say "  husk exec tree PSS with a second container's Go monitor alive (HUSK_MONITOR_GO=1, as up to 12-05):" \
+		"$(bench_mib "$(bench_median "$DATA/execgo.husk.mem" 1)") MiB (that monitor: $GMON_PSS MiB idle, $GMON_PSS_DURING MiB at the end);" \
+		"with only C waiters: $(bench_mib "$(bench_median "$DATA/exec.husk.mem" 1)") MiB"
+fi
 for t in "${TOOLS[@]}"; do
 	f=$(awk '{s += $1} END {print s + 0}' "$DATA/par.$t.failed")
 	bench_say "parallel batches: $t: $f of $((PAR * (PAR_N + WARM))) runs failed (timed + warm-up batches)"
@@ -383,8 +409,9 @@ for c in exec par ps exec101; do
 done
 if ((BENCH_MEM_N > 0)); then
 	bench_say "Raw memory rounds (tree PSS peak kB / tree RSS peak kB / largest process kB / processes seen):"
-	for c in exec par ps; do
+	for c in exec execgo par ps; do
 		for t in "${TOOLS[@]}"; do
+			[[ -s $DATA/$c.$t.mem ]] || continue
 			bench_say "  $(printf '%-8s %-7s' "$c" "$t") $(awk '{printf "%s/%s/%s/%s  ", $1, $2, $3, $5}' "$DATA/$c.$t.mem")"
 		done
 	done
