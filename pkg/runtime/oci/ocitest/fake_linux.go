@@ -246,7 +246,10 @@ func alive(pid int) bool {
 // spawn runs p as the runtime would: in a process that is not the
 // caller's child (a shell forks it and exits, so that it is re-parented to
 // the subreaper), with its pid in io.PidFile. held makes it wait for a
-// line on the returned gate before it executes p.
+// line on the returned gate before it executes p. Without held it still
+// waits until the shell is gone: a process that ended while the shell
+// ran could be reaped by the shell, and the caller's wait for it would
+// find no such child.
 func (d *driver) spawn(op string, p *specs.Process, io oci.IO, held bool) (int, *os.File, error) {
 	if p == nil || len(p.Args) == 0 {
 		return 0, nil, d.failure(op, "process args empty")
@@ -266,22 +269,17 @@ func (d *driver) spawn(op string, p *specs.Process, io oci.IO, held bool) (int, 
 		// container's does.
 		run = `exec setsid --ctty "$@"`
 	}
-	script := `exec 4<&0; ( exec 0<&4 4<&-; ` + run + ` ) & echo $! > "$FAKE_PIDFILE"`
-	if held {
-		script = `exec 4<&0; ( read _ <&3; exec 0<&4 3<&- 4<&-; ` + run + ` ) & exec 3<&-; echo $! > "$FAKE_PIDFILE"`
-	}
+	script := `exec 4<&0; ( read _ <&3; exec 0<&4 3<&- 4<&-; ` + run + ` ) & exec 3<&-; echo $! > "$FAKE_PIDFILE"`
 	cmd := exec.Command("/bin/sh", append([]string{"-c", script, "sh"}, p.Args...)...)
 	cmd.Env = append(append([]string(nil), p.Env...), "FAKE_PIDFILE="+io.PidFile)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = io.Stdin, io.Stdout, io.Stderr
-	var gateR, gateW, slave *os.File
-	var err error
-	if held {
-		if gateR, gateW, err = os.Pipe(); err != nil {
-			return 0, nil, d.failure(op, err.Error())
-		}
-		defer gateR.Close()
-		cmd.ExtraFiles = []*os.File{gateR}
+	var slave *os.File
+	gateR, gateW, err := os.Pipe()
+	if err != nil {
+		return 0, nil, d.failure(op, err.Error())
 	}
+	defer gateR.Close()
+	cmd.ExtraFiles = []*os.File{gateR}
 	if io.ConsoleSocket != "" {
 		if slave, err = sendTerminal(io.ConsoleSocket); err != nil {
 			closeFile(gateW)
@@ -305,6 +303,11 @@ func (d *driver) spawn(op string, p *specs.Process, io oci.IO, held bool) (int, 
 	if err != nil || perr != nil {
 		closeFile(gateW)
 		return 0, nil, d.failure(op, fmt.Sprintf("no pid: %v %v", err, perr))
+	}
+	if !held {
+		// The shell has exited: the process may go on.
+		gateW.Close()
+		return pid, nil, nil
 	}
 	return pid, gateW, nil
 }
