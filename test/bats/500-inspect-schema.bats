@@ -65,8 +65,13 @@ setup_file() {
 
 teardown_file() {
 	if [[ -z ${HUSK_SKIP_REASON:-} && -d $BATS_FILE_TMPDIR/podman/data ]]; then
+		# The pause process podman started for this file's runtime
+		# directory: reset does not stop it (by its pid, read first).
+		local pid
+		pid=$(cat "$BATS_FILE_TMPDIR/podman/run/libpod/tmp/pause.pid" 2>/dev/null) || true
 		P rm -f -t 0 web done onnet >/dev/null 2>&1 || true
 		P system reset -f >/dev/null 2>&1 || true
+		[[ -z $pid ]] || kill "$pid" 2>/dev/null || true
 	fi
 	"$HUSK" rm -f web done onnet >/dev/null 2>&1 || true
 	husk_teardown_file

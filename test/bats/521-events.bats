@@ -7,8 +7,16 @@
 # SIGTERM).
 
 load helpers
+load podman-compare
 
-setup_file() { husk_setup_run_file busybox; }
+setup_file() {
+	husk_setup_run_file busybox
+	# podman (one test compares with it) gets a store of this file's own,
+	# and its pause process is stopped at the end.
+	podman_optional_setup_file
+}
+
+teardown_file() { podman_optional_teardown_file; }
 
 teardown() {
 	[[ -n ${HUSK_SKIP_REASON:-} ]] || "$HUSK" rm -a -f >/dev/null 2>&1 || true
@@ -17,11 +25,6 @@ teardown() {
 # A tag of its own per run: the registry keeps what earlier runs pushed.
 TAG=bats-events-$(date +%s)-$$-$RANDOM
 
-# pm ARGS...: podman with its own store in the user's home, not in the
-# file's private directories (which hold husk's stores).
-pm() {
-	env -u XDG_DATA_HOME -u XDG_CONFIG_HOME -u TMPDIR XDG_RUNTIME_DIR="/run/user/$(id -u)" podman "$@"
-}
 
 # statuses ARGS...: the Status of the events that husk events ARGS
 # prints, on one line.
@@ -179,11 +182,11 @@ push $id $HUSK_TEST_REGISTRY/bats-events/busybox:$TAG"
 # ---------------------------------------------------------------- podman's shape
 
 @test "JSON keys and text lines as podman's events --stream=false --format json" {
-	need_cmd podman
+	[[ -z ${PM_SKIP:-} ]] || skip "$PM_SKIP"
 	local pname=husk-bats-521-$$ vname=husk-bats-521-vol-$$
-	# (runc: podman's crun refuses hybrid cgroups)
+	# (pm runs runc: podman's crun refuses hybrid cgroups)
 	local rc=0
-	pm --runtime runc run --rm --name "$pname" --tls-verify=false "$R/busybox" sh -c 'exit 3' || rc=$?
+	pm run --rm --name "$pname" --tls-verify=false "$R/busybox" sh -c 'exit 3' || rc=$?
 	((rc == 3)) || skip "podman cannot run $R/busybox here (exit code $rc)"
 	pm volume create "$vname" >/dev/null
 	pm volume rm "$vname" >/dev/null
