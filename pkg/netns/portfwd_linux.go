@@ -75,7 +75,7 @@ func RunPortsHelper(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
-	return ServePorts(ctx, args[1], work.Target, work.Ports, ready)
+	return ServePorts(ctx, args[0], work.Target, work.Ports, ready)
 }
 
 // nsDialer makes connections from inside a network namespace: a few
@@ -134,10 +134,13 @@ func (d *nsDialer) dial(network, addr string) (net.Conn, error) {
 // ServePorts listens on the published host ports in the calling process's
 // namespace and relays each connection (tcp) or client flow (udp) to the
 // same offset of the container port on target, connecting from the
-// namespace at rpath. ready gets the first listen error, which names the
-// port, or nil once all listen.
-func ServePorts(ctx context.Context, rpath, target string, ports []PortMapping, ready func(error)) error {
-	d, err := newNSDialer(rpath, 4)
+// namespace at cpath: the container's own, whose address target is. The
+// container sees its own address as the client's, as with podman 4.3.1's
+// rootlessport, and the relayed traffic takes the container's loopback
+// instead of crossing the bridge. ready gets the first listen error,
+// which names the port, or nil once all listen.
+func ServePorts(ctx context.Context, cpath, target string, ports []PortMapping, ready func(error)) error {
+	d, err := newNSDialer(cpath, 4)
 	if err != nil {
 		ready(err)
 		return err

@@ -11,10 +11,12 @@
 # Traffic stays on the host's loopback and the namespaces the tests create.
 
 load helpers
+load podman-compare
 
 setup_file() {
 	husk_setup_run_file busybox
 	[[ -n ${HUSK_SKIP_REASON:-} ]] && return 0
+	podman_optional_setup_file busybox
 	if ! command -v pasta >/dev/null; then
 		HUSK_SKIP_REASON="the default network's tests need pasta (package passt)"
 	elif ! command -v nft >/dev/null; then
@@ -26,8 +28,11 @@ setup_file() {
 	return 0
 }
 
+teardown_file() { podman_optional_teardown_file; }
+
 teardown() {
 	[[ -n ${HUSK_SKIP_REASON:-} ]] || "$HUSK" rm -a -f >/dev/null 2>&1 || true
+	[[ -n ${PM_SKIP-x} ]] || pm rm -a -f -t 0 >/dev/null 2>&1 || true
 	[[ -z ${HOST_SERVER_PID:-} ]] || kill "$HOST_SERVER_PID" 2>/dev/null || true
 }
 
@@ -152,6 +157,40 @@ expect_no_network_leftovers() {
 	run_husk port ports
 	expect_contains "$output" "80/tcp -> 0.0.0.0:$p"
 	expect_contains "$output" "$u/udp -> 0.0.0.0:$u"
+}
+
+# client_seen NAME PORT: the address busybox httpd -vv in container NAME
+# logged for a request to 127.0.0.1:PORT (LOGS: the command that prints
+# its logs).
+client_seen() {
+	local name=$1 port=$2 i
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		timeout 3 socat -T2 - "TCP:127.0.0.1:$port" <<<$'GET / HTTP/1.0\r\n\r' >/dev/null 2>&1 || true
+		"${LOGS[@]}" "$name" 2>&1 | sed -nE 's/^\[(::ffff:)?([0-9.]+)\]:[0-9]+: url:.*/\2/p' | head -n1 | grep . && return 0
+		sleep 0.3
+	done
+	return 1
+}
+
+# own_addrs CMD... NAME: the container's IPv4 addresses but loopback, one
+# per line (CMD is the tool: "$HUSK" or pm).
+own_addrs() {
+	local name=${*: -1}
+	"${@:1:$#-1}" exec "$name" ip -4 -o addr | awk '{sub("/.*", "", $4); if ($4 !~ /^127\./) print $4}'
+}
+
+@test "a published port's client is the container's own address, as with podman 4.3.1's rootlessport" {
+	local p=$((PORT0 + 7)) seen
+	run_husk run -d --name web -p "$p:8080" "$R/busybox" httpd -f -vv -p 8080
+	LOGS=("$HUSK" logs)
+	seen=$(client_seen web "$p") || die "no request logged by the container: $("$HUSK" logs web 2>&1)"
+	expect_eq "$seen" "$("$HUSK" inspect --format '{{.NetworkSettings.IPAddress}}' web)" "the client the container saw (its own address)"
+	[[ -z ${PM_SKIP-x} ]] || skip "podman: ${PM_SKIP:-not set up}"
+	local pp=$((PORT0 + 8))
+	pm run -d --name web -p "$pp:8080" "$R/busybox" httpd -f -vv -p 8080 >/dev/null
+	LOGS=(pm logs)
+	seen=$(client_seen web "$pp") || die "podman's container logged no request"
+	expect_eq "$seen" "$(own_addrs pm web)" "the client podman's container saw (its own address)"
 }
 
 @test "teardown after the last container leaves no process, namespace or mount" {
