@@ -4,9 +4,10 @@
 # an attach to a container without a terminal closing its stdin when the
 # attach's input ends. A foreground run with a terminal that takes input
 # is started by a monitor that husk attaches to, so the container outlives
-# a detach. Typed on real terminals (a pty driven from python), as the
-# test user, with real runc; where podman 4.3.1 is installed the same
-# lines run with it.
+# a detach; an exec'd process's terminal goes to a drainer (husk
+# __exec-drain) that reads it until the process is gone. Typed on real
+# terminals (a pty driven from python), as the test user, with real runc;
+# where podman 4.3.1 is installed the same lines run with it.
 
 load helpers
 load podman-compare
