@@ -239,8 +239,18 @@ host_pid() {
 	done
 }
 
-# drainers: how many exec drainers of the test user run.
-drainers() { pgrep -c -u "$(id -u)" -f -- '__exec-drain' || true; }
+# drainer_pids: the exec drainers of this $HUSK.
+drainer_pids() {
+	local d exe
+	exe=$(readlink -f "$HUSK")
+	for d in $(pgrep -u "$(id -u)" -f -- '__exec-drain'); do
+		[[ $(readlink "/proc/$d/exe") != "$exe" ]] || echo "$d"
+	done
+}
+
+# drainers: how many there are; no_drainers: none.
+drainers() { drainer_pids | grep -c . || true; }
+no_drainers() { [[ $(drainers) -eq 0 ]]; }
 
 # counter_grows CTR FILE N: the number in FILE of CTR is above N.
 counter_grows() { [[ $("$HUSK" exec "$1" cat "$2") -gt $3 ]]; }
@@ -259,7 +269,14 @@ counter_grows() { [[ $("$HUSK" exec "$1" cat "$2") -gt $3 ]]; }
 	run_husk exec e1 kill -0 "$p"
 	hp=$(host_pid e1 "$p")
 	[[ -n $hp ]] || die "no host process for $p"
-	expect_match "$(drainers)" '^[1-9]' "drainers of the detached terminal"
+	expect_eq "$(drainers)" 1 "drainers of the detached terminal"
+	# In a session of its own (the shell's hangup and job control do not
+	# reach it), its stdio on /dev/null.
+	local d
+	d=$(drainer_pids)
+	expect_eq "$(ps -o sid= -p "$d" | tr -d ' ')" "$d" "the drainer's session"
+	expect_eq "$(readlink "/proc/$d/fd/0") $(readlink "/proc/$d/fd/1") $(readlink "/proc/$d/fd/2")" "/dev/null /dev/null /dev/null"
+	expect_match "$(readlink "/proc/$d/fd/3")" '^/dev/pts/ptmx|^/dev/ptmx' "the drainer's terminal"
 	n=$("$HUSK" exec e1 cat /tmp/n)
 	sleep 2
 	wait_until 5 counter_grows e1 /tmp/n $((n + 10))
@@ -273,7 +290,7 @@ counter_grows() { [[ $("$HUSK" exec "$1" cat "$2") -gt $3 ]]; }
 	run_husk exec e1 kill "$p"
 	# Reaped (no zombie) and the drainer gone.
 	wait_until 20 test ! -e "/proc/$hp"
-	wait_until 10 test "$(drainers)" -eq 0
+	wait_until 10 no_drainers
 	need_podman
 	pm run -d --name e1 "$R/busybox" sleep 1000 >/dev/null
 	on_pty '\x10|\x11' bash -c "$(pm_line) exec -it e1 sh -c 'echo ready; while :; do sleep 0.1; done'"
@@ -320,6 +337,10 @@ counter_grows() { [[ $("$HUSK" exec "$1" cat "$2") -gt $3 ]]; }
 	run_husk exec -i e2 true </dev/null
 	run_husk exec -d --detach-keys ctrl-a e2 true
 	run_husk exec --detach-keys "" e2 true
+	# The detached shell's drainer ends with the container.
+	expect_eq "$(drainers)" 1 "drainers while the detached shell runs"
+	run_husk rm -f -t 0 e2
+	wait_until 10 no_drainers
 	need_podman
 	pm run -d --name e2 "$R/busybox" sleep 1000 >/dev/null
 	on_pty '\x10|\x11|\r' bash -c "$(pm_line) exec -it --detach-keys '' e2 sh -c 'echo ready; read -r x; printf \"%s\" \"\$x\" | od -An -c; exit 3'"
