@@ -23,9 +23,9 @@ func newExecCommand(a *app) *cobra.Command {
 		Use:   "exec [flags] CONTAINER COMMAND [ARG...]",
 		Short: "Run a command in a running container",
 		Long: `Run COMMAND in the running CONTAINER: its output is husk's output and
-its exit code is husk's exit code. With -t -i the detach sequence (--detach-keys, ctrl-p,ctrl-q by
-default) leaves the command running, its terminal read and dropped, and
-ends exec with exit code 0.`,
+its exit code is husk's exit code. With -t -i the detach sequence
+(--detach-keys, ctrl-p,ctrl-q by default) leaves the command running, its
+terminal read and dropped, and ends exec with exit code 0.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctr, command, err := r.Split(args)
 			if err != nil {

@@ -47,7 +47,7 @@ func runtimeOf(env Env, c *Container) (oci.Driver, error) {
 }
 
 // Exec runs a process in the running container c, with the container's
-// own security settings, and returns its exit code (0 when detached;
+// own security settings, and returns its exit code (0 with o.Detach;
 // detachkeys.ErrDetached when the user detached from its terminal: no
 // exec_died is recorded then, nobody here sees it exit).
 func Exec(ctx context.Context, env Env, c *Container, o ExecOptions, stdio Stdio) (int, error) {
