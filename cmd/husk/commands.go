@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/husk-dev/husk/pkg/netns"
+	"github.com/husk-dev/husk/pkg/runtime"
 )
 
 // Every husk process builds its root command, and building all of it
@@ -67,6 +68,7 @@ func (a *app) commandTable(root *cobra.Command) []topCommand {
 		{[]string{"ps", "ls", "list"}, func() []*cobra.Command { return one(newPsCommand(a)) }},
 		{[]string{"logs"}, func() []*cobra.Command { return one(newLogsCommand(a)) }},
 		{[]string{"exec"}, func() []*cobra.Command { return one(newExecCommand(a)) }},
+		{[]string{runtime.ExecDrainCommand}, func() []*cobra.Command { return one(newExecDrainCommand()) }},
 		{[]string{"pause"}, func() []*cobra.Command { return one(newPauseCommand(a)) }},
 		{[]string{"unpause"}, func() []*cobra.Command { return one(newUnpauseCommand(a)) }},
 		{[]string{"update"}, func() []*cobra.Command { return one(newUpdateCommand(a)) }},

@@ -30,6 +30,11 @@ type ExecOptions struct {
 	// namespace allows (podman exec --privileged); the container's
 	// seccomp filter stays, as in podman.
 	Privileged bool
+	// DetachKeys (detachkeys.Parse), typed on the terminal of a process
+	// with TTY and Interactive, leave it running: Exec then returns
+	// detachkeys.ErrDetached, and the process's output is read and
+	// dropped until its terminal closes.
+	DetachKeys []byte
 }
 
 // runtimeOf returns the driver of the runtime that runs c.
@@ -42,7 +47,9 @@ func runtimeOf(env Env, c *Container) (oci.Driver, error) {
 }
 
 // Exec runs a process in the running container c, with the container's
-// own security settings, and returns its exit code (0 when detached).
+// own security settings, and returns its exit code (0 with o.Detach;
+// detachkeys.ErrDetached when the user detached from its terminal: no
+// exec_died is recorded then, nobody here sees it exit).
 func Exec(ctx context.Context, env Env, c *Container, o ExecOptions, stdio Stdio) (int, error) {
 	if err := checkExecTarget(env, c); err != nil {
 		return 0, err
@@ -55,7 +62,7 @@ func Exec(ctx context.Context, env Env, c *Container, o ExecOptions, stdio Stdio
 	if err != nil {
 		return 0, err
 	}
-	l := &launch{tty: o.TTY, interactive: o.Interactive, detach: o.Detach, stdio: stdio, running: stdio.Started}
+	l := &launch{tty: o.TTY, interactive: o.Interactive, detach: o.Detach, detachKeys: o.DetachKeys, stdio: stdio, running: stdio.Started}
 	if c.State.Cgroup != "" && cgroupsPath == "" {
 		// The container was born in its cgroup (the runtime does not know
 		// it): so is the new process, to be frozen, counted and killed

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +12,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/husk-dev/husk/pkg/runtime/detachkeys"
 	"github.com/husk-dev/husk/pkg/runtime/oci"
 )
 
@@ -32,12 +34,16 @@ import (
 //     start lets it run (nil: create started it already) and running is
 //     told;
 //  6. unless detached, the launch waits for the process (exited is told
-//     at once) and drains its output.
+//     at once) and drains its output, or leaves both to a drainer when
+//     the user types the detach keys (waitOrDetach).
 //
 // When a step after create fails, the process is killed and reaped.
 type launch struct {
 	// tty gives the process a terminal; interactive feeds it stdin.
 	tty, interactive bool
+	// detachKeys, typed on the terminal's input, leave the process
+	// running with its terminal drained (waitOrDetach); none when empty.
+	detachKeys []byte
 	// detach returns as soon as the process runs (exec -d): its output
 	// goes nowhere and nobody waits for it here.
 	detach bool
@@ -119,7 +125,10 @@ func (l *launch) run(ctx context.Context) (int, error) {
 		defer fwd.stop()
 		fwd.to(pid)
 	}
-	code, err := wait(pid)
+	code, err := l.waitOrDetach(pid, lio)
+	if errors.Is(err, detachkeys.ErrDetached) {
+		return 0, err
+	}
 	l.note("exited")
 	if l.exited != nil {
 		l.exited()
@@ -161,7 +170,7 @@ func (l *launch) note(what string) {
 // else the caller's streams (stdin only when interactive; nothing at all
 // when detached).
 func (l *launch) openIO() (*launchIO, error) {
-	lio := &launchIO{base: oci.IO{PidFile: l.pidFile, CgroupFD: l.cgroup, ExtraFiles: l.stdio.ExtraFiles}, stdio: l.stdio, interactive: l.interactive, detach: l.detach}
+	lio := &launchIO{base: oci.IO{PidFile: l.pidFile, CgroupFD: l.cgroup, ExtraFiles: l.stdio.ExtraFiles}, stdio: l.stdio, interactive: l.interactive, detach: l.detach, keys: l.detachKeys}
 	switch {
 	case l.tty:
 		lio.tty = true
@@ -188,6 +197,9 @@ type launchIO struct {
 	tty     bool
 	console *oci.ConsoleSocket
 	master  chan *os.File
+	// keys are the detach keys of term, the terminal attached.
+	keys []byte
+	term *oci.Console
 	// detachConsole ends the terminal's copying once the process is gone.
 	detachConsole func()
 	// held is the terminal's master kept for a handover (attachHeld).
@@ -271,7 +283,8 @@ func (lio *launchIO) attachConsole() error {
 			}
 			return nil
 		}
-		lio.detachConsole = oci.AttachConsole(m, lio.stdio.Stdin, lio.stdio.Stdout, lio.interactive)
+		lio.term = oci.NewConsole(m, oci.ConsoleIO{Stdin: lio.stdio.Stdin, Stdout: lio.stdio.Stdout, Interactive: lio.interactive, DetachKeys: lio.keys})
+		lio.detachConsole = lio.term.Finish
 		return nil
 	case <-time.After(5 * time.Second):
 		return fmt.Errorf("the runtime sent no terminal")

@@ -108,13 +108,14 @@ need_podman() {
 	done
 }
 
-@test "exec --detach-keys: \"\" is husk's behaviour; a key sequence is refused (husk cannot detach an exec)" {
+@test "exec --detach-keys: \"\" never detaches; keys without -t -i are refused (nothing to detach from; exec -it detaches: 606-detach.bats)" {
 	run_husk run -d --name dk "$R/busybox" sleep 1000
 	run_husk exec --detach-keys "" dk echo ok
 	expect_eq "$output" ok
 	run_husk 125 exec --detach-keys ctrl-a dk echo ok
 	expect_one_error_line
 	expect_contains "$stderr" "--detach-keys"
+	expect_contains "$stderr" "--tty"
 	run_husk exec -u 1000:1000 -w /tmp dk sh -c 'echo $(id -u):$(id -g) $PWD'
 	expect_eq "$output" "1000:1000 /tmp" "--user and --workdir"
 }

@@ -2,7 +2,7 @@
 # Leftovers of issue 14: user namespaces without the user's own id on the
 # default network; commit of a --rootfs container and inspect's image
 # mounts; --detach-keys on attach (run -it and start -a detach too, see
-# 606-detach.bats; exec -it keeps refusing keys); ps filters health=,
+# 606-detach.bats; exec -it too); ps filters health=,
 # restart-policy= and pod=. Where podman 4.3.1 is installed the same lines
 # run with it and compare. Real runc, as the test user.
 

@@ -4,9 +4,10 @@
 # an attach to a container without a terminal closing its stdin when the
 # attach's input ends. A foreground run with a terminal that takes input
 # is started by a monitor that husk attaches to, so the container outlives
-# a detach. Typed on real terminals (a pty driven from python), as the
-# test user, with real runc; where podman 4.3.1 is installed the same
-# lines run with it.
+# a detach; an exec'd process's terminal goes to a drainer (husk
+# __exec-drain) that reads it until the process is gone. Typed on real
+# terminals (a pty driven from python), as the test user, with real runc;
+# where podman 4.3.1 is installed the same lines run with it.
 
 load helpers
 load podman-compare
@@ -223,3 +224,126 @@ PY
 
 # log_grows NAME N: the log of NAME has more than N lines.
 log_grows() { [[ $("$HUSK" logs "$1" | wc -l) -gt $2 ]]; }
+
+# host_pid CTR PID: the host's pid of the process that is PID in CTR's
+# pid namespace (nothing when there is none).
+host_pid() {
+	local ns d
+	ns=$(readlink "/proc/$(ctr_pid "$1")/ns/pid")
+	for d in /proc/[0-9]*; do
+		[[ $(readlink "$d/ns/pid" 2>/dev/null) == "$ns" ]] || continue
+		if [[ $(awk '/^NSpid:/ {print $NF}' "$d/status" 2>/dev/null) == "$2" ]]; then
+			echo "${d#/proc/}"
+			return
+		fi
+	done
+}
+
+# drainer_pids: the exec drainers of this $HUSK.
+drainer_pids() {
+	local d exe
+	exe=$(readlink -f "$HUSK")
+	for d in $(pgrep -u "$(id -u)" -f -- '__exec-drain'); do
+		[[ $(readlink "/proc/$d/exe") != "$exe" ]] || echo "$d"
+	done
+}
+
+# drainers: how many there are; no_drainers: none.
+drainers() { drainer_pids | grep -c . || true; }
+no_drainers() { [[ $(drainers) -eq 0 ]]; }
+
+# counter_grows CTR FILE N: the number in FILE of CTR is above N.
+counter_grows() { [[ $("$HUSK" exec "$1" cat "$2") -gt $3 ]]; }
+
+@test "exec -it: ctrl-p,ctrl-q detaches (exit 0, at once), the process goes on with its terminal drained, and nothing is left once it ends" {
+	run_husk run -d --name e1 "$R/busybox" sleep 1000
+	# 4 KiB on the terminal every 50 ms: without a reader of its
+	# terminal, the process would block within a second.
+	local t0=$SECONDS
+	on_pty '\x10|\x11' "$HUSK" exec -it e1 sh -c 'echo $$ >/tmp/p; echo ready; i=0; while :; do head -c 4096 /dev/zero; echo $i >/tmp/n; i=$((i+1)); sleep 0.05; done'
+	expect_eq "$pty_rc" 0 "exec -it's exit code on the detach"
+	[[ $((SECONDS - t0)) -lt 10 ]] || die "exec took $((SECONDS - t0)) s to detach"
+	expect_contains "$pty_out" ready
+	local p hp n
+	p=$("$HUSK" exec e1 cat /tmp/p)
+	run_husk exec e1 kill -0 "$p"
+	hp=$(host_pid e1 "$p")
+	[[ -n $hp ]] || die "no host process for $p"
+	expect_eq "$(drainers)" 1 "drainers of the detached terminal"
+	# In a session of its own (the shell's hangup and job control do not
+	# reach it), its stdio on /dev/null.
+	local d
+	d=$(drainer_pids)
+	expect_eq "$(ps -o sid= -p "$d" | tr -d ' ')" "$d" "the drainer's session"
+	expect_eq "$(readlink "/proc/$d/fd/0") $(readlink "/proc/$d/fd/1") $(readlink "/proc/$d/fd/2")" "/dev/null /dev/null /dev/null"
+	expect_match "$(readlink "/proc/$d/fd/3")" '^/dev/pts/ptmx|^/dev/ptmx' "the drainer's terminal"
+	n=$("$HUSK" exec e1 cat /tmp/n)
+	sleep 2
+	wait_until 5 counter_grows e1 /tmp/n $((n + 10))
+	# No hangup: the terminal is still open.
+	run_husk exec e1 kill -0 "$p"
+	expect_eq "$(awk '/^State:/ {print $2}' "/proc/$hp/status")" S "state of the detached process"
+	# The exec is recorded; its end is not (nobody waits for it here).
+	local ev
+	ev=$("$HUSK" events --stream=false --format '{{.Status}}' --filter container=e1)
+	expect_eq "$(($(grep -cx exec <<<"$ev") - $(grep -cx exec_died <<<"$ev")))" 1 "execs without exec_died"
+	run_husk exec e1 kill "$p"
+	# Reaped (no zombie) and the drainer gone.
+	wait_until 20 test ! -e "/proc/$hp"
+	wait_until 10 no_drainers
+	need_podman
+	pm run -d --name e1 "$R/busybox" sleep 1000 >/dev/null
+	on_pty '\x10|\x11' bash -c "$(pm_line) exec -it e1 sh -c 'echo ready; while :; do sleep 0.1; done'"
+	# podman 4.3.1 waits for the exit file of a process that runs on,
+	# then fails: a bug (containers/podman#24895, fixed in 5.4: 0).
+	expect_eq "$pty_rc" 255 "podman's exit code on an exec detach"
+	expect_contains "$pty_out" "timed out waiting for file"
+}
+
+@test "exec -it --detach-keys: the user's keys detach, ctrl-p,ctrl-q are then input; \"\" never detaches; bad keys and keys without a terminal that takes input are 125 and nothing runs" {
+	run_husk run -d --name e2 "$R/busybox" sleep 1000
+	on_pty 'echo hi\r|\x01|\x02' "$HUSK" exec -it --detach-keys ctrl-a,ctrl-b e2 sh
+	expect_eq "$pty_rc" 0 "exit code on the detach"
+	expect_contains "$pty_out" hi
+	# The shell goes on (pid 1 is sleep).
+	run_husk exec e2 ps -o pid,args
+	expect_match "$output" $'\n'" *[0-9]+ sh"$'(\n|$)' "the detached shell"
+	# ctrl-p reaches the process's read (ctrl-q is its terminal's flow
+	# control), with other keys and with none.
+	local k
+	for k in ctrl-a,ctrl-b ""; do
+		on_pty '\x10|\x11|\r' "$HUSK" exec -it --detach-keys "$k" e2 sh -c 'echo ready; read -r x; printf "%s" "$x" | od -An -c; exit 3'
+		expect_eq "$pty_rc" 3 "no detach with --detach-keys \"$k\""
+		expect_contains "$pty_out" "020"
+	done
+	# Without a detach, the exit code and the output are the process's.
+	on_pty '' "$HUSK" exec -it e2 sh -c 'tty; exit 7'
+	expect_eq "$pty_rc" 7
+	expect_contains "$pty_out" /dev/pts/
+	for k in foo ctrl-1 ctrl-A ctrl-p,,q ab ctrl-; do
+		run_husk 125 exec -it --detach-keys "$k" e2 touch /tmp/bad </dev/null
+		expect_contains "$stderr" "detach keys"
+	done
+	# Nothing to detach from: keys given are refused rather than ignored
+	# (podman 4.3.1 passes them to the process as input).
+	run_husk 125 exec -i --detach-keys ctrl-a e2 touch /tmp/bad </dev/null
+	expect_contains "$stderr" "--tty"
+	run_husk 125 exec -t --detach-keys ctrl-a e2 touch /tmp/bad </dev/null
+	expect_contains "$stderr" "--interactive"
+	run_husk 1 exec e2 test -e /tmp/bad
+	# The default's keys, unused, are no reason to refuse; -d takes keys
+	# (as podman: nothing to detach from there either); so does exec
+	# with "".
+	run_husk exec -i e2 true </dev/null
+	run_husk exec -d --detach-keys ctrl-a e2 true
+	run_husk exec --detach-keys "" e2 true
+	# The detached shell's drainer ends with the container.
+	expect_eq "$(drainers)" 1 "drainers while the detached shell runs"
+	run_husk rm -f -t 0 e2
+	wait_until 10 no_drainers
+	need_podman
+	pm run -d --name e2 "$R/busybox" sleep 1000 >/dev/null
+	on_pty '\x10|\x11|\r' bash -c "$(pm_line) exec -it --detach-keys '' e2 sh -c 'echo ready; read -r x; printf \"%s\" \"\$x\" | od -An -c; exit 3'"
+	expect_eq "$pty_rc" 3 "podman: no detach with --detach-keys \"\""
+	expect_contains "$pty_out" "020"
+}

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/husk-dev/husk/pkg/runtime"
+	"github.com/husk-dev/husk/pkg/runtime/detachkeys"
 )
 
 // Options say where the container's output goes and where its input
@@ -59,7 +60,7 @@ func Attach(ctx context.Context, env runtime.Env, c *runtime.Container, o Option
 		}
 		following = func() {
 			go func() {
-				_, err := io.Copy(conn, newDetachReader(o.Stdin, o.DetachKeys))
+				_, err := io.Copy(conn, detachkeys.NewReader(o.Stdin, o.DetachKeys))
 				switch {
 				case errors.Is(err, ErrDetached):
 					close(detached)

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/husk-dev/husk/pkg/runtime"
+	"github.com/husk-dev/husk/pkg/runtime/detachkeys"
 )
 
 // Foreground starts c with the attached monitor that spawn starts
@@ -71,7 +72,7 @@ func Foreground(ctx context.Context, env runtime.Env, c *runtime.Container, spaw
 	detached := make(chan struct{})
 	if o.Stdin != nil {
 		go func() {
-			if _, err := io.Copy(master, newDetachReader(o.Stdin, o.DetachKeys)); err == ErrDetached {
+			if _, err := io.Copy(master, detachkeys.NewReader(o.Stdin, o.DetachKeys)); err == ErrDetached {
 				close(detached)
 			}
 		}()

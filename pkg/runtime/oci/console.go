@@ -1,6 +1,7 @@
 package oci
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -12,6 +13,8 @@ import (
 
 	"golang.org/x/sys/unix"
 	"golang.org/x/term"
+
+	"github.com/husk-dev/husk/pkg/runtime/detachkeys"
 )
 
 // ConsoleSocket receives the pseudo-terminal master that the runtime
@@ -76,46 +79,110 @@ func (c *ConsoleSocket) Close() error {
 // console: the terminal goes raw, window size follows SIGWINCH. The
 // returned function restores the terminal and waits for output to drain.
 func AttachConsole(master *os.File, stdin io.Reader, stdout io.Writer, interactive bool) func() {
-	var restore func()
-	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		if st, err := term.MakeRaw(int(f.Fd())); err == nil {
-			restore = func() { _ = term.Restore(int(f.Fd()), st) }
-		}
-		resize := func() {
-			if ws, err := unix.IoctlGetWinsize(int(f.Fd()), unix.TIOCGWINSZ); err == nil {
-				_ = unix.IoctlSetWinsize(int(master.Fd()), unix.TIOCSWINSZ, ws)
-			}
-		}
-		resize()
-		winch := make(chan os.Signal, 1)
-		signal.Notify(winch, syscall.SIGWINCH)
+	return NewConsole(master, ConsoleIO{Stdin: stdin, Stdout: stdout, Interactive: interactive}).Finish
+}
+
+// ConsoleIO is what a console is attached to.
+type ConsoleIO struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	// Interactive copies Stdin to the console.
+	Interactive bool
+	// DetachKeys (detachkeys.Parse), typed on Stdin, end the copy of
+	// input and close Detached; none when empty.
+	DetachKeys []byte
+}
+
+// Console is a container's console attached to the user's terminal.
+type Console struct {
+	master   *os.File
+	restore  func()
+	copied   sync.WaitGroup
+	detached chan struct{}
+	// out is Stdout until Release, then nothing.
+	mu  sync.Mutex
+	out io.Writer
+}
+
+// NewConsole attaches master as AttachConsole does, with o.DetachKeys
+// watched for in the input.
+func NewConsole(master *os.File, o ConsoleIO) *Console {
+	c := &Console{master: master, restore: func() {}, detached: make(chan struct{}), out: o.Stdout}
+	if f, ok := o.Stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		c.follow(f)
+	}
+	if o.Interactive && o.Stdin != nil {
 		go func() {
-			for range winch {
-				resize()
+			if _, err := io.Copy(master, detachkeys.NewReader(o.Stdin, o.DetachKeys)); errors.Is(err, detachkeys.ErrDetached) {
+				close(c.detached)
 			}
 		}()
-		prev := restore
-		restore = func() {
-			signal.Stop(winch)
-			close(winch)
-			prev()
-		}
 	}
-	if interactive && stdin != nil {
-		go func() { _, _ = io.Copy(master, stdin) }()
-	}
-	var wg sync.WaitGroup
-	wg.Add(1)
+	c.copied.Add(1)
 	go func() {
-		defer wg.Done()
+		defer c.copied.Done()
 		// EIO once the container side closes: the normal end.
-		_, _ = io.Copy(stdout, master)
+		_, _ = io.Copy(c, master)
 	}()
-	return func() {
-		wg.Wait()
-		master.Close()
-		if restore != nil {
-			restore()
+	return c
+}
+
+// follow puts the user's terminal f in raw mode and gives its size to the
+// console, now and on every SIGWINCH.
+func (c *Console) follow(f *os.File) {
+	if st, err := term.MakeRaw(int(f.Fd())); err == nil {
+		c.restore = func() { _ = term.Restore(int(f.Fd()), st) }
+	}
+	resize := func() {
+		if ws, err := unix.IoctlGetWinsize(int(f.Fd()), unix.TIOCGWINSZ); err == nil {
+			_ = unix.IoctlSetWinsize(int(c.master.Fd()), unix.TIOCSWINSZ, ws)
 		}
 	}
+	resize()
+	winch := make(chan os.Signal, 1)
+	signal.Notify(winch, syscall.SIGWINCH)
+	go func() {
+		for range winch {
+			resize()
+		}
+	}()
+	raw := c.restore
+	c.restore = func() {
+		signal.Stop(winch)
+		close(winch)
+		raw()
+	}
+}
+
+// Write passes the console's output on, until Release.
+func (c *Console) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.out == nil {
+		return len(p), nil
+	}
+	return c.out.Write(p)
+}
+
+// Detached is closed when the user typed the detach keys.
+func (c *Console) Detached() <-chan struct{} { return c.detached }
+
+// Finish waits for the output to drain, closes the console and restores
+// the terminal.
+func (c *Console) Finish() {
+	c.copied.Wait()
+	c.master.Close()
+	c.restore()
+}
+
+// Release lets the console go without waiting for its end: from now on
+// its output is read and dropped, and the terminal is restored. It
+// returns the console, still open, for whoever reads it once this
+// process is gone.
+func (c *Console) Release() *os.File {
+	c.mu.Lock()
+	c.out = nil
+	c.mu.Unlock()
+	c.restore()
+	return c.master
 }

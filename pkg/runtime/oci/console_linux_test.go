@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+	"golang.org/x/term"
 
 	"github.com/husk-dev/husk/pkg/runtime/oci"
 	"github.com/husk-dev/husk/pkg/runtime/oci/ocitest"
@@ -130,4 +131,53 @@ func TestStderrGateFailed(t *testing.T) {
 	if dst.String() != "" {
 		t.Errorf("a failure's complaint reached the process's stderr: %q", dst.String())
 	}
+}
+
+// The detach keys end the input's copy (what follows them never reaches
+// the process) and close Detached; after Release, the output is read and
+// dropped and the master stays open for whoever takes it.
+func TestConsoleDetach(t *testing.T) {
+	m, s, err := ocitest.OpenPty()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := term.MakeRaw(int(s.Fd())); err != nil {
+		t.Fatal(err)
+	}
+	var out syncBuffer
+	c := oci.NewConsole(m, oci.ConsoleIO{Stdin: strings.NewReader("ab\x10x\x10\x11cd"), Stdout: &out, Interactive: true, DetachKeys: []byte("\x10\x11")})
+	select {
+	case <-c.Detached():
+	case <-time.After(5 * time.Second):
+		t.Fatal("not detached")
+	}
+	got := make([]byte, 16)
+	n, err := s.Read(got)
+	if err != nil || string(got[:n]) != "ab\x10x" {
+		t.Fatalf("the process read %q (%v), want the input before the keys", got[:n], err)
+	}
+	if _, err := s.WriteString("before\n"); err != nil {
+		t.Fatal(err)
+	}
+	for end := time.Now().Add(5 * time.Second); !strings.Contains(out.String(), "before"); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatalf("output before Release not shown: %q", out.String())
+		}
+	}
+	if c.Release() != m {
+		t.Fatal("Release returned another file")
+	}
+	if _, err := s.WriteString("after\n"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if strings.Contains(out.String(), "after") {
+		t.Fatalf("output after Release shown: %q", out.String())
+	}
+	// The master is still open: the process's side still works.
+	if _, err := s.WriteString("still\n"); err != nil {
+		t.Fatalf("terminal closed by Release: %v", err)
+	}
+	m.Close()
 }

@@ -318,25 +318,38 @@ func closeFile(f *os.File) {
 	}
 }
 
-// sendTerminal makes a pseudo-terminal, sends its master to the console
-// socket as runc does, and returns its slave for the process.
-func sendTerminal(socket string) (*os.File, error) {
-	master, err := os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+// OpenPty makes a pseudo-terminal and returns its master and slave (the
+// caller's controlling terminal stays as it is).
+func OpenPty() (master, slave *os.File, err error) {
+	master, err = os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, fmt.Errorf("open pty: %w", err)
+		return nil, nil, fmt.Errorf("open pty: %w", err)
 	}
-	defer master.Close()
 	if err := unix.IoctlSetPointerInt(int(master.Fd()), unix.TIOCSPTLCK, 0); err != nil {
-		return nil, fmt.Errorf("unlock pty: %w", err)
+		master.Close()
+		return nil, nil, fmt.Errorf("unlock pty: %w", err)
 	}
 	n, err := unix.IoctlGetInt(int(master.Fd()), unix.TIOCGPTN)
 	if err != nil {
-		return nil, fmt.Errorf("pty number: %w", err)
+		master.Close()
+		return nil, nil, fmt.Errorf("pty number: %w", err)
 	}
-	slave, err := os.OpenFile("/dev/pts/"+strconv.Itoa(n), os.O_RDWR|unix.O_NOCTTY, 0)
+	slave, err = os.OpenFile("/dev/pts/"+strconv.Itoa(n), os.O_RDWR|unix.O_NOCTTY, 0)
 	if err != nil {
-		return nil, fmt.Errorf("open pty slave: %w", err)
+		master.Close()
+		return nil, nil, fmt.Errorf("open pty slave: %w", err)
 	}
+	return master, slave, nil
+}
+
+// sendTerminal makes a pseudo-terminal, sends its master to the console
+// socket as runc does, and returns its slave for the process.
+func sendTerminal(socket string) (*os.File, error) {
+	master, slave, err := OpenPty()
+	if err != nil {
+		return nil, err
+	}
+	defer master.Close()
 	fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 	if err == nil {
 		defer unix.Close(fd)

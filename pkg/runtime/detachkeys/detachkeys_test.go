@@ -1,4 +1,4 @@
-package attach
+package detachkeys
 
 import (
 	"errors"
@@ -8,7 +8,7 @@ import (
 	"testing/iotest"
 )
 
-func TestParseDetachKeys(t *testing.T) {
+func TestParse(t *testing.T) {
 	for spec, want := range map[string]string{
 		"":              "",
 		"ctrl-p,ctrl-q": "\x10\x11",
@@ -16,14 +16,14 @@ func TestParseDetachKeys(t *testing.T) {
 		"ctrl-@,ctrl-[": "\x00\x1b",
 		"ctrl-_,x":      "\x1fx",
 	} {
-		got, err := ParseDetachKeys(spec)
+		got, err := Parse(spec)
 		if err != nil || string(got) != want {
 			t.Errorf("%q: %q %v, want %q", spec, got, err, want)
 		}
 	}
 	// podman's refusals.
 	for _, spec := range []string{"foo", "ctrl-1", "ctrl-A", "ctrl-p,,q", "ab", "ctrl-", ","} {
-		if _, err := ParseDetachKeys(spec); err == nil {
+		if _, err := Parse(spec); err == nil {
 			t.Errorf("%q accepted", spec)
 		}
 	}
@@ -47,14 +47,14 @@ func TestDetachReader(t *testing.T) {
 			if one {
 				src = iotest.OneByteReader(src)
 			}
-			got, err := io.ReadAll(newDetachReader(src, keys))
+			got, err := io.ReadAll(NewReader(src, keys))
 			if string(got) != tc.out || errors.Is(err, ErrDetached) != tc.detached {
 				t.Errorf("%q (one byte a read: %v): %q %v, want %q detached %v", tc.in, one, got, err, tc.out, tc.detached)
 			}
 		}
 	}
 	// Without keys the input is passed as it is.
-	got, _ := io.ReadAll(newDetachReader(strings.NewReader("\x10\x11"), nil))
+	got, _ := io.ReadAll(NewReader(strings.NewReader("\x10\x11"), nil))
 	if string(got) != "\x10\x11" {
 		t.Errorf("no keys: %q", got)
 	}
