@@ -29,14 +29,14 @@ setup_file() { husk_setup_run_file busybox; }
 @test "run: a command killed by a signal inside the container gives 128+N" {
 	run_husk 137 run --rm "$R/busybox" sh -c 'sleep 30 & kill -KILL $!; wait $!'
 	# Killed from outside: the container's init itself dies by the signal.
-	husk_bg "$BATS_TEST_TMPDIR/out" run --rm "$R/busybox" sh -c 'echo ready; exec sleep 3141'
+	husk_bg "$BATS_TEST_TMPDIR/out" run --rm "$R/busybox" sh -c 'echo ready; exec sleep 27182'
 	wait_for_line "$BATS_TEST_TMPDIR/out" '^ready'
 	local pid
 	for _ in $(seq 100); do
-		pid=$(pgrep -u "$(id -u)" -xf 'sleep 3141') && break
+		pid=$(pgrep -u "$(id -u)" -xf 'sleep 27182') && break
 		sleep 0.05
 	done
-	[[ -n $pid ]] || die "the container's sleep 3141 did not show up"
+	[[ -n $pid ]] || die "the container's sleep 27182 did not show up"
 	kill -KILL "$pid"
 	wait_bg "$HUSK_BG_PID"
 	expect_eq "$status" 137 "husk's exit code after the container's init got SIGKILL"

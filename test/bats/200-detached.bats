@@ -108,7 +108,7 @@ elapsed_ms() {
 	pid2=$(ctr_pid life)
 	mpid2=$(ctr_monitor_pid life)
 	[[ $pid2 != "$pid" ]] && pid_alive "$pid2" || die "State.pid after start: $pid2 (before: $pid)"
-	wait_until 5 test "$(logs_count life started)" -eq 2
+	wait_until 5 eval '[[ $(logs_count life started) -eq 2 ]]'
 	run_husk kill -s TERM life
 	expect_eq "$output" life "kill's stdout"
 	run_husk wait life
@@ -474,7 +474,7 @@ husk_logs_bytes() {
 	((took < 2000)) || die "stop of a stopped container took ${took} ms"
 	# stop -t 0 kills at once.
 	run_husk start stubborn
-	wait_until 5 test "$(logs_count stubborn ready)" -eq 2
+	wait_until 5 eval '[[ $(logs_count stubborn ready) -eq 2 ]]'
 	t0=$(now_ms)
 	run_husk stop -t 0 stubborn
 	took=$(elapsed_ms "$t0")
@@ -507,12 +507,12 @@ husk_logs_bytes() {
 	expect_eq "$output" $'ready\ngot USR1' "logs"
 
 	run_husk start usr1
-	wait_until 5 test "$(logs_count usr1 ready)" -eq 2
+	wait_until 5 eval '[[ $(logs_count usr1 ready) -eq 2 ]]'
 	run_husk kill usr1
 	run_husk wait usr1
 	expect_eq "$output" 137 "exit code after kill"
 	run_husk start usr1
-	wait_until 5 test "$(logs_count usr1 ready)" -eq 3
+	wait_until 5 eval '[[ $(logs_count usr1 ready) -eq 3 ]]'
 	run_husk kill -s USR1 usr1
 	run_husk wait usr1
 	expect_eq "$output" 42 "exit code after kill -s USR1"
@@ -556,12 +556,12 @@ husk_logs_bytes() {
 	[[ $pid2 != "$pid1" ]] || die "the pid did not change: $pid1"
 	pid_alive "$pid2" || die "the new process $pid2 is not alive"
 	pid_gone "$pid1" || die "the old process $pid1 is still alive"
-	wait_until 5 test "$(logs_count rs start)" -eq 2
+	wait_until 5 eval '[[ $(logs_count rs start) -eq 2 ]]'
 	# Restarting an exited container starts it.
 	run_husk stop rs
 	run_husk restart rs
 	expect_eq "$(ctr_status rs)" running "State.status after restart of an exited container"
-	wait_until 5 test "$(logs_count rs start)" -eq 3
+	wait_until 5 eval '[[ $(logs_count rs start) -eq 3 ]]'
 	run_husk rm -f rs
 }
 

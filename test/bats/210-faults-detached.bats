@@ -72,7 +72,7 @@ no_overlay_mount() {
 	local mpid2
 	mpid2=$(ctr_monitor_pid orphan2)
 	[[ $mpid2 != "$mpid" ]] && pid_alive "$mpid2" || die "no new monitor: $mpid2"
-	wait_until 5 test "$(logs_count orphan2 ready)" -eq 2
+	wait_until 5 eval '[[ $(logs_count orphan2 ready) -eq 2 ]]'
 	run_husk stop orphan2
 	run_husk wait orphan2
 	expect_eq "$output" 3 "exit code recorded by the new monitor"
@@ -173,7 +173,7 @@ no_overlay_mount() {
 	run_husk exec after echo exec-new
 	expect_eq "$output" exec-new "exec into a container started after the pause process died"
 	run_husk rm -f after
-	wait_until 5 test -z "$(store_overlay_mounts)"
+	wait_until 5 eval '[[ -z $(store_overlay_mounts) ]]'
 	expect_no_container_leftovers
 }
 

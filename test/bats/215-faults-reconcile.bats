@@ -28,7 +28,7 @@ teardown() {
 	done
 	# The containers that were still running when their husk was killed
 	# finish by themselves; then nothing of any of them is left.
-	wait_until 10 test -z "$(storage_containers_listed)"
+	wait_until 10 eval '[[ -z $(storage_containers_listed) ]]'
 	run_husk ps -a --format '{{.Names}}'
 	expect_eq "$output" "" "containers after the interrupted runs ($names)"
 	expect_eq "$(storage_containers)" "" "storage containers"

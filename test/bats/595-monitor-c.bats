@@ -65,7 +65,9 @@ expect_c_monitor() {
 	expect_eq "$output" "mc exited 3" "ps -a"
 	run_husk logs mc
 	expect_eq "$output" $'out-line\ngot TERM\nno-newline' "logs after the stop"
-	wait_until 10 test -z "$(user_pids_with "__monitor $(ctr_field mc '{{.Id}}')")"
+	local mcid
+	mcid=$(ctr_field mc '{{.Id}}')
+	wait_until 10 eval '[[ -z $(user_pids_with "__monitor $mcid") ]]'
 	run_husk rm mc
 	expect_no_container_leftovers
 }
