@@ -7,6 +7,7 @@
 # with clear errors.
 
 load helpers
+load podman-compare
 
 setup_file() {
 	husk_setup_run_file busybox
@@ -15,17 +16,17 @@ setup_file() {
 	mkdir -p "$BATS_FILE_TMPDIR/ctx"
 	printf 'FROM %s/busybox\nLABEL a=image b=image img.only=yes\n' "$R" >"$BATS_FILE_TMPDIR/ctx/Containerfile"
 	"$HUSK" build -q -t labelled "$BATS_FILE_TMPDIR/ctx" >/dev/null
+	# podman (one test compares with it) gets a store of this file's own,
+	# and its pause process is stopped at the end.
+	podman_optional_setup_file
 }
+
+teardown_file() { podman_optional_teardown_file; }
 
 teardown() {
 	[[ -n ${HUSK_SKIP_REASON:-} ]] || "$HUSK" rm -a -f >/dev/null 2>&1 || true
 }
 
-# pm ARGS...: podman with its own store in the user's home, not in the
-# file's private directories (which hold husk's stores).
-pm() {
-	env -u XDG_DATA_HOME -u XDG_CONFIG_HOME -u TMPDIR XDG_RUNTIME_DIR="/run/user/$(id -u)" podman "$@"
-}
 
 # ctr_labels NAME: the container's labels, as sorted JSON, from husk
 # inspect (under Config, whatever the key's case).
@@ -61,7 +62,7 @@ ctr_annotations() {
 }
 
 @test "labels as podman stores them: the same .Config.Labels for the same image and flags" {
-	need_cmd podman
+	[[ -z ${PM_SKIP:-} ]] || skip "$PM_SKIP"
 	printf 'b=file\nc=file\n' >"$BATS_TEST_TMPDIR/labels"
 	local img=localhost/husk-bats-520-labelled:$$
 	"$HUSK" tag labelled "$img"
