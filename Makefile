@@ -29,20 +29,23 @@ USERGENDIR := $(PREFIX)/lib/systemd/user-generators
 
 all: build
 
-# Two builds of cmd/husk: bin/husk, the command (husk_core: no image
-# transfer code, so it starts fast), and bin/husk-transfer, which has
-# everything and runs the pulls, pushes, saves, loads and logins that
-# bin/husk hands it (cmd/husk/transfer_core.go).
+# Three builds of cmd/husk: bin/husk, the command (husk_core: no image
+# transfer code, so it starts fast); bin/husk-transfer (husk_transfer),
+# which runs the pulls, pushes, saves, loads, logins and builds that
+# bin/husk hands it (cmd/husk/transfer_core.go); and bin/husk-compose,
+# which has everything and runs compose and kube (the compose-spec schema
+# and the Kubernetes API types would slow every pull's start).
 build:
 	$(GO) build -tags $(TAGS),husk_core -ldflags '$(LDFLAGS)' -o bin/husk ./cmd/husk
-	$(GO) build -tags $(HELPER_TAGS) -ldflags '$(LDFLAGS)' -o bin/husk-transfer ./cmd/husk
+	$(GO) build -tags $(HELPER_TAGS),husk_transfer -ldflags '$(LDFLAGS)' -o bin/husk-transfer ./cmd/husk
+	$(GO) build -tags $(HELPER_TAGS) -ldflags '$(LDFLAGS)' -o bin/husk-compose ./cmd/husk
 	$(GO) build -tags $(TAGS) -ldflags '$(LDFLAGS)' -o bin/husk-reexec ./cmd/husk-reexec
 	$(GO) build -ldflags '-X main.huskPath=$(BINDIR)/husk' -o bin/husk-systemd-generator ./cmd/husk-systemd-generator
 
 # The generator's units run $(BINDIR)/husk: build with the same PREFIX.
 install: build
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(USERGENDIR)
-	install -m 0755 bin/husk bin/husk-transfer bin/husk-reexec $(DESTDIR)$(BINDIR)/
+	install -m 0755 bin/husk bin/husk-transfer bin/husk-compose bin/husk-reexec $(DESTDIR)$(BINDIR)/
 	install -m 0755 bin/husk-systemd-generator $(DESTDIR)$(USERGENDIR)/husk-user-generator
 
 setup:

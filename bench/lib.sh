@@ -56,7 +56,7 @@ bench_init() {
 	[[ $BENCH_MEM_N =~ ^[0-9]+$ ]] || bench_die "BENCH_MEM_N must be a number, not '$BENCH_MEM_N'"
 	[[ -x /usr/bin/time ]] || bench_die "/usr/bin/time missing: apt-get install time"
 	local b
-	for b in husk husk-transfer husk-reexec; do
+	for b in husk husk-transfer husk-compose husk-reexec; do
 		[[ -x $REPO_DIR/bin/$b ]] || bench_die "bin/$b missing: make build"
 	done
 	curl -fsS -o /dev/null --max-time 2 "http://$REGISTRY/v2/" 2>/dev/null ||
@@ -66,7 +66,7 @@ bench_init() {
 	mkdir -p "$BENCH_STAGE" "$BENCH_RESULTS"
 	chmod 755 "$BENCH_STAGE"
 	install -m 755 "$REPO_DIR/bin/husk" "$HUSK_BIN"
-	for b in husk-transfer husk-reexec; do
+	for b in husk-transfer husk-compose husk-reexec; do
 		install -m 755 "$REPO_DIR/bin/$b" "$(dirname "$HUSK_BIN")/$b"
 	done
 	(cd "$REPO_DIR" && CGO_ENABLED=0 "$GO" build -o "$TREERSS" ./bench/treerss) ||

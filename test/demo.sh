@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 . test/lib.sh
 mkdir -p "$STAGE"
 # Replace by rename: a running pause process may be executing the old copy.
-for b in husk husk-transfer husk-reexec; do
+for b in husk husk-transfer husk-compose husk-reexec; do
 	cp "bin/$b" "$STAGE/$b.new"
 	mv -f "$STAGE/$b.new" "$STAGE/$b"
 	chmod a+rx "$STAGE/$b"

@@ -2,7 +2,8 @@
 # Static checks of husk's Go code (make lint; test/run-all.sh runs it too):
 #
 #   staticcheck       staticcheck's default checks, with the build tags of
-#                     bin/husk-transfer (every file but the husk_core ones);
+#                     bin/husk-compose (every file but the husk_core and
+#                     husk_transfer ones);
 #   staticcheck-core  the same for bin/husk's build (tag husk_core), whose
 #                     cmd/husk files differ;
 #   vet-darwin        go vet for GOOS=darwin (cgo off, as for any cross

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 rm -rf "$STAGE"
 mkdir -p "$STAGE"
-cp bin/husk bin/husk-transfer bin/husk-reexec bin/husk-systemd-generator "$STAGE/"
+cp bin/husk bin/husk-transfer bin/husk-compose bin/husk-reexec bin/husk-systemd-generator "$STAGE/"
 cp -r test/bats "$STAGE/bats"
 cp test/bats-parallel.sh "$STAGE/"
 cp -r test/build "$STAGE/build"

@@ -1,4 +1,4 @@
-//go:build linux && !husk_core
+//go:build linux && !husk_core && !husk_transfer
 
 package main
 

@@ -147,6 +147,10 @@ const (
 	// binary to run instead of looking for husk-transfer.
 	TransferHelper = "HUSK_TRANSFER_HELPER"
 
+	// ComposeHelper, set by the user (or a test), names the binary that
+	// runs compose and kube instead of looking for husk-compose.
+	ComposeHelper = "HUSK_COMPOSE_HELPER"
+
 	// CallerVersion carries the calling husk's version to the helper,
 	// which warns when its own differs.
 	CallerVersion = "HUSK_CALLER_VERSION"
@@ -185,6 +189,6 @@ var All = []string{
 	MonPid, MonTicks, MonFDs, MonLog, MonLogMax, MonLogFiles, MonExit, MonSock,
 	MonHealthMS,
 	NetLinger, NetLingerSleep,
-	TransferHelper, CallerVersion,
+	TransferHelper, ComposeHelper, CallerVersion,
 	SlimReexec,
 }

@@ -52,18 +52,36 @@ func env(version string) []string {
 	return append(os.Environ(), CallerVersionEnv+"="+version)
 }
 
-// FindHelper finds the helper: $HUSK_TRANSFER_HELPER, beside this
-// binary, in ../libexec/husk/ from it, or in PATH.
-func FindHelper() (string, error) {
-	if p := os.Getenv(HelperEnv); p != "" {
+// A Helper is one of the binaries that husk hands commands to.
+type Helper struct {
+	// Name is its file name, Env the variable that names it instead, and
+	// Does what it does, for the error when it is missing.
+	Name, Env, Does string
+}
+
+// Transfers is the transfer helper.
+var Transfers = Helper{Name: HelperName, Env: HelperEnv, Does: "image transfers (pull, push, save, load, login) run"}
+
+// Compose runs compose and kube: the compose-spec and Kubernetes API
+// packages (their schema compiled at start-up) stay out of the transfer
+// helper, which every pull starts.
+var Compose = Helper{Name: "husk-compose", Env: childenv.ComposeHelper, Does: "compose and kube run"}
+
+// FindHelper finds the transfer helper (Transfers.Find).
+func FindHelper() (string, error) { return Transfers.Find() }
+
+// Find finds the helper: $Env, beside this binary, in ../libexec/husk/
+// from it, or in PATH.
+func (h Helper) Find() (string, error) {
+	if p := os.Getenv(h.Env); p != "" {
 		return p, nil
 	}
 	var tried []string
 	if exe, err := os.Executable(); err == nil {
 		dir := filepath.Dir(exe)
 		for _, p := range []string{
-			filepath.Join(dir, HelperName),
-			filepath.Join(dir, "..", "libexec", "husk", HelperName),
+			filepath.Join(dir, h.Name),
+			filepath.Join(dir, "..", "libexec", "husk", h.Name),
 		} {
 			if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
 				return p, nil
@@ -71,18 +89,22 @@ func FindHelper() (string, error) {
 			tried = append(tried, filepath.Clean(p))
 		}
 	}
-	if p, err := exec.LookPath(HelperName); err == nil {
+	if p, err := exec.LookPath(h.Name); err == nil {
 		return p, nil
 	}
-	return "", fmt.Errorf("image transfers (pull, push, save, load, login) run in husk's helper %s, which is missing: looked at %s and in PATH; install it beside husk (make build puts both in bin/), or name it in %s",
-		HelperName, strings.Join(tried, ", "), HelperEnv)
+	return "", fmt.Errorf("%s in husk's helper %s, which is missing: looked at %s and in PATH; install it beside husk (make build puts both in bin/), or name it in %s",
+		h.Does, h.Name, strings.Join(tried, ", "), h.Env)
 }
+
+// HandOff replaces this process with the transfer helper
+// (Transfers.HandOff).
+func HandOff(version string) error { return Transfers.HandOff(version) }
 
 // HandOff replaces this process with the helper, given the same command
 // line: its output, prompts and exit code are the command's. version is
 // this binary's.
-func HandOff(version string) error {
-	p, err := FindHelper()
+func (h Helper) HandOff(version string) error {
+	p, err := h.Find()
 	if err != nil {
 		return err
 	}

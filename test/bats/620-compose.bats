@@ -159,6 +159,31 @@ YAML
 	expect_nothing_left dirname
 }
 
+@test "compose and kube run in husk-compose, not in the transfer helper; without it they say where husk looked" {
+	project helper
+	cat >compose.yaml <<YAML
+services:
+  app:
+    image: $R/busybox
+YAML
+	local lone=$BATS_TEST_TMPDIR/lone
+	mkdir -p "$lone"
+	cp "$HUSK" "$(dirname "$HUSK")/husk-transfer" "$lone/"
+	HUSK=$lone/husk run_husk 125 compose config
+	expect_contains "$stderr" "husk-compose, which is missing" "error names the compose helper"
+	expect_contains "$stderr" "looked at $lone/husk-compose" "error says where it looked"
+	expect_contains "$stderr" "HUSK_COMPOSE_HELPER" "error names the override"
+	HUSK=$lone/husk run_husk 125 kube play "$BATS_TEST_TMPDIR/none.yaml"
+	expect_contains "$stderr" "husk-compose, which is missing"
+	# The transfer helper hands compose on too, and still pulls alone.
+	HUSK=$lone/husk-transfer run_husk 125 compose config
+	expect_contains "$stderr" "husk-compose, which is missing" "the transfer helper has no compose of its own"
+	HUSK=$lone/husk run_husk pull -q "$R/busybox"
+	expect_match "$output" "$HEX64" "pull without the compose helper"
+	HUSK_COMPOSE_HELPER=$(dirname "$HUSK")/husk-compose HUSK=$lone/husk run_husk compose config
+	expect_contains "$output" "image: $R/busybox" "compose through HUSK_COMPOSE_HELPER"
+}
+
 @test "several -f are merged in order; config prints the result" {
 	project merge
 	cat >base.yaml <<YAML
