@@ -34,6 +34,10 @@
 #   husk-dbg    husk with --log-level debug: its "timing:" lines give the
 #               per-phase breakdown (wall reported too, to show the logging
 #               costs nothing measurable)
+#   husk-late   husk with HUSK_NO_EARLY_RUNTIME set (through env(1), ~1 ms):
+#               runc started only once the container exists, as before
+#               husk started it beside the container's creation
+#               (runtime.Early); shows what starting it early saves
 #   husk-ver    husk version: one start of the husk binary without a user
 #               namespace (husk run starts the binary twice, see the timeline)
 #
@@ -69,7 +73,7 @@ GOALS=${BENCH_RUN_GOALS:-podman=0.4 runc=1.5}
 WARM=${BENCH_RUN_WARM:-2}
 TRACE_N=${BENCH_RUN_TRACE:-3}
 MEM_IV=${BENCH_MEM_INTERVAL:-5ms}
-CASES=(husk podman runc runc-ovl split userns husk-dbg husk-ver)
+CASES=(husk podman runc runc-ovl split userns husk-dbg husk-late husk-ver)
 
 bench_init run
 [[ $WARM =~ ^[0-9]+$ ]] || bench_die "BENCH_RUN_WARM must be a number"
@@ -152,6 +156,7 @@ case_argv() {
 	case $1 in
 	husk) ARGV=("${HUSK[@]}" run --rm --network none "$IMAGE" true) ;;
 	husk-dbg) ARGV=("${HUSK[@]}" --log-level debug run --rm --network none "$IMAGE" true) ;;
+	husk-late) ARGV=(env HUSK_NO_EARLY_RUNTIME=1 "${HUSK[@]}" run --rm --network none "$IMAGE" true) ;;
 	husk-ver) ARGV=("$HUSK_BIN" version) ;;
 	podman) ARGV=("${PODMAN[@]}" --runtime runc run --rm --network none "$IMAGE" true) ;;
 	runc) ARGV=("${USERNS[@]}" "$RUNC" --root "$B/state" run --bundle "$B" "$id") ;;
@@ -517,6 +522,7 @@ label() {
 	split) echo "runc split (py start in)" ;;
 	userns) echo "unshare userns only" ;;
 	husk-dbg) echo "husk, --log-level debug" ;;
+	husk-late) echo "husk run, runc started late" ;;
 	husk-ver) echo "husk version" ;;
 	esac
 }

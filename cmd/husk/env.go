@@ -119,7 +119,18 @@ func (a *app) withContainers(names []string, fn func(runtime.Env, *runtime.Conta
 // runtimeEnv is the host-dependent part of running containers, decided
 // here once.
 func (a *app) runtimeEnv(store *storage.Store) (runtime.Env, error) {
-	stateDir := filepath.Join(store.RunRoot, "husk-runtime")
+	env, err := a.runtimeEnvAt(store.RunRoot)
+	if err != nil {
+		return env, err
+	}
+	env.Store, env.Volumes = store, a.volumeStore(store)
+	return env, nil
+}
+
+// runtimeEnvAt is the runtime environment for the store whose run root is
+// runRoot, without the store.
+func (a *app) runtimeEnvAt(runRoot string) (runtime.Env, error) {
+	stateDir := filepath.Join(runRoot, "husk-runtime")
 	rts, err := oci.Select(oci.SelectOptions{Name: a.global.runtime, StateDir: stateDir, Flags: a.global.runtimeFlags})
 	if err != nil {
 		return runtime.Env{}, err
@@ -130,9 +141,7 @@ func (a *app) runtimeEnv(store *storage.Store) (runtime.Env, error) {
 	}
 	return runtime.Env{
 		Cgroups:  &cg,
-		Store:    store,
 		Runtimes: rts,
-		Volumes:  a.volumeStore(store),
 		Rootless: a.state.Rootless,
 		SingleID: a.state.Mapping == userns.MappingSingle,
 		HostUID:  a.state.UID,

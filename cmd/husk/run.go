@@ -8,12 +8,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/husk-dev/husk/internal/childenv"
 	"github.com/husk-dev/husk/pkg/ctropts"
 	"github.com/husk-dev/husk/pkg/netns"
 	"github.com/husk-dev/husk/pkg/pull/ensure"
@@ -97,17 +99,20 @@ func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containe
 		return err
 	}
 	defer idFile.abandon()
+	early, base := a.startEarly(cfg, cf, fio, start)
+	defer func() { early.Close() }()
 	store, err := a.openStore()
 	tlog("store open")
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	early = early.In(store.ContainersDir())
 	shown, err := a.runImage(ctx, store, &cfg, cf)
 	if err != nil {
 		return err
 	}
-	env, err := a.runtimeEnv(store)
+	env, err := a.storeEnv(base, store)
 	if err != nil {
 		return err
 	}
@@ -118,20 +123,14 @@ func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containe
 		storage.NoFsyncForRestOfProcess()
 	}
 	cfg.Settings = a.global.recorded()
-	if cf.pod != "" {
-		if err := a.joinPod(ctx, env, &cfg, cf, start); err != nil {
-			return err
-		}
+	if err := a.beforeCreate(ctx, env, &cfg, cf, start); err != nil {
+		return err
 	}
-	if cf.run.replace {
-		if err := runtime.RemoveNamed(ctx, env, cfg.Name); err != nil {
-			return withFlagNames(err)
-		}
-	}
-	c, err := runtime.Create(ctx, env, cfg)
+	c, err := runtime.CreateEarly(ctx, env, cfg, early)
 	if err != nil {
 		return withFlagNames(err)
 	}
+	fio.early = early
 	if err := idFile.write(c.ID); err != nil {
 		_ = runtime.Remove(context.Background(), env, c, true)
 		return err
@@ -158,6 +157,52 @@ func (a *app) runContainer(ctx context.Context, cfg runtime.Config, cf *containe
 	}
 	defer tlog("container done")
 	return runStartError(a.startForeground(ctx, env, c, nil, nil, fio))
+}
+
+// beforeCreate joins the container's pod (--pod) and removes the one it
+// replaces (--replace).
+func (a *app) beforeCreate(ctx context.Context, env runtime.Env, cfg *runtime.Config, cf *containerFlags, start bool) error {
+	if cf.pod != "" {
+		if err := a.joinPod(ctx, env, cfg, cf, start); err != nil {
+			return err
+		}
+	}
+	if cf.run.replace {
+		if err := runtime.RemoveNamed(ctx, env, cfg.Name); err != nil {
+			return withFlagNames(err)
+		}
+	}
+	return nil
+}
+
+// startEarly starts the runtime of a foreground run before its
+// container exists (runtime.Early); nil when it cannot be. The runtime
+// environment it decided, without the store, is returned for storeEnv.
+func (a *app) startEarly(cfg runtime.Config, cf *containerFlags, fio foregroundIO, start bool) (*runtime.Early, *runtime.Env) {
+	if _, off := os.LookupEnv(childenv.NoEarlyRuntime); off || !start || cf.detach || cf.pod != "" || len(fio.files) > 0 {
+		return nil, nil
+	}
+	opts := a.storeOptions()
+	dir, ok := storage.ContainersDir(opts)
+	if !ok {
+		return nil, nil
+	}
+	env, err := a.runtimeEnvAt(opts.RunRoot)
+	if err != nil {
+		return nil, nil
+	}
+	return runtime.StartEarly(env, cfg, dir), &env
+}
+
+// storeEnv is runtimeEnv(store), completing base when startEarly
+// decided it for the store's run root.
+func (a *app) storeEnv(base *runtime.Env, store *storage.Store) (runtime.Env, error) {
+	if base == nil || base.StateDir != filepath.Join(store.RunRoot, "husk-runtime") {
+		return a.runtimeEnv(store)
+	}
+	env := *base
+	env.Store, env.Volumes = store, a.volumeStore(store)
+	return env, nil
 }
 
 // runStartError is run's error when the container it created cannot

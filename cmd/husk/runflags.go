@@ -114,6 +114,8 @@ type foregroundIO struct {
 	files   []*os.File
 	// detachKeys detach from the container's terminal (none: empty).
 	detachKeys []byte
+	// early is the container's runtime started before it (run only).
+	early *runtime.Early
 }
 
 // detachable reports whether the user can detach from c run in the
@@ -170,7 +172,7 @@ func (f *runFlags) streams(cfg *runtime.Config, foreground bool) (ctropts.Stream
 // a pipe would be copied until the container's last process closes it).
 func attachedStdio(stdio runtime.Stdio, fio foregroundIO) (runtime.Stdio, func(), error) {
 	s := fio.streams
-	stdio.ExtraFiles = fio.files
+	stdio.ExtraFiles, stdio.Early = fio.files, fio.early
 	if s.Stdin && s.Stdout && s.Stderr {
 		return stdio, func() {}, nil
 	}

@@ -109,6 +109,12 @@ const (
 	// runtime.Monitor.
 	MonitorGo = "HUSK_MONITOR_GO"
 
+	// NoEarlyRuntime, set by the user or a test (any value), starts a
+	// foreground run's runtime only once the container exists, not
+	// beside its creation (runtime.Early): a debugging and benchmark
+	// switch, read by cmd/husk's run.
+	NoEarlyRuntime = "HUSK_NO_EARLY_RUNTIME"
+
 	// The C waiter's parameters, set by runtime.Monitor, read by
 	// monwait.c (which documents them): the container's init and its
 	// start ticks, the descriptors "out,err,in,attach", the log and its

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -32,7 +31,7 @@ func InspectContainer(store *storage.Store, ref string, o InspectOptions) (inspe
 		return inspect.Container{}, err
 	}
 	src := inspect.Source{Driver: string(store.Driver), CgroupManager: o.CgroupManager}
-	if b, err := os.ReadFile(c.BundleSpec()); err == nil {
+	if b, err := c.ReadBundleSpec(); err == nil {
 		src.OCIConfig = b
 	}
 	if ic, err := store.ImageConfig(c.Config.ImageID); err == nil {

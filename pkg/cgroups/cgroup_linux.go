@@ -65,7 +65,7 @@ func (info Info) Plan(id string, r Resources, disabled bool) (Plan, error) {
 func (info Info) PlanIn(parent, id string, r Resources, disabled bool) (Plan, error) {
 	path, res := info.SpecForIn(parent, id, r, disabled)
 	p := Plan{SpecPath: path, Resources: res, Systemd: strings.Contains(path, ":")}
-	if disabled || !info.Rootless || info.Manager == ManagerSystemd || info.Mount == "" || info.Delegated == "" {
+	if !info.makesDir(disabled) {
 		return p, nil
 	}
 	// cgroupfs, rootless: husk makes the directory in its delegated tree.
@@ -85,6 +85,18 @@ func (info Info) PlanIn(parent, id string, r Resources, disabled bool) (Plan, er
 	}
 	p.SpawnInto = info.Mode != ModeV2
 	return p, nil
+}
+
+// makesDir: husk makes the container's cgroup directory itself
+// (cgroupfs, rootless, a delegated tree).
+func (info Info) makesDir(disabled bool) bool {
+	return !disabled && info.Rootless && info.Manager != ManagerSystemd && info.Mount != "" && info.Delegated != ""
+}
+
+// SpawnsInto reports whether a container's runtime is started inside the
+// container's cgroup (Plan.SpawnInto), without planning it.
+func (info Info) SpawnsInto(disabled bool) bool {
+	return info.makesDir(disabled) && info.Mode != ModeV2
 }
 
 // SpecFor is what config.json will say about the container's cgroup

@@ -269,13 +269,19 @@ func interruptedCreate(sc *cstorage.Container) bool {
 
 // List returns every container with its record. A container husk made
 // whose record was never written (its creator was killed in between) is
-// removed once its creator is gone.
+// removed once its creator is gone, as is a directory made ahead for one
+// never created (sweepEarly).
 func List(s *storage.Store) ([]*Container, error) {
 	all, err := s.Containers()
 	if err != nil {
 		return nil, fmt.Errorf("list containers: %w", err)
 	}
 	var out []*Container
+	known := make(map[string]bool, len(all))
+	for i := range all {
+		known[all[i].ID] = true
+	}
+	sweepEarly(s, known)
 	for i := range all {
 		c, err := load(s, &all[i])
 		if err != nil {

@@ -23,6 +23,12 @@ import (
 // Create records a new container for an image already in the store. The
 // rootfs is not mounted until Start.
 func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
+	return CreateEarly(ctx, env, cfg, nil)
+}
+
+// CreateEarly is Create for a container whose runtime was started early:
+// the container gets early's id (nil: a new one).
+func CreateEarly(ctx context.Context, env Env, cfg Config, early *Early) (*Container, error) {
 	imageID, err := createImage(env, cfg)
 	if err != nil {
 		return nil, err
@@ -65,7 +71,7 @@ func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
 	if err := normalizeNetwork(env, &cfg, withExposed(exposed, cfg.Expose)); err != nil {
 		return nil, err
 	}
-	sc, err := env.Store.CreateContainer("", []string{cfg.Name}, imageID, "", newStorageMetadata(), opts)
+	sc, err := env.Store.CreateContainer(early.id(), []string{cfg.Name}, imageID, "", newStorageMetadata(), opts)
 	if err != nil {
 		if errors.Is(err, cstorage.ErrDuplicateName) {
 			return nil, fmt.Errorf("the container name %q is already in use: remove that container or choose another name", cfg.Name)
@@ -80,6 +86,7 @@ func Create(ctx context.Context, env Env, cfg Config) (*Container, error) {
 		_ = env.Store.DeleteContainer(sc.ID)
 		return nil, fmt.Errorf("container directory: %w", err)
 	}
+	early.take()
 	c := &Container{ID: sc.ID, Name: cfg.Name, Config: cfg, Dir: dir,
 		State: State{Status: StatusCreated, CreatedAt: time.Now().UTC()}}
 	// This process works on the container until Start has it running (run)
@@ -197,11 +204,30 @@ func Prepare(ctx context.Context, env Env, c *Container) error {
 }
 
 func writeSpec(c *Container, spec any) error {
+	b, err := encodeSpec(spec)
+	if err != nil {
+		return err
+	}
+	return writeSpecFile(c, b)
+}
+
+func encodeSpec(spec any) ([]byte, error) {
 	b, err := json.MarshalIndent(spec, "", "  ")
 	if err != nil {
-		return fmt.Errorf("encode config.json: %w", err)
+		return nil, fmt.Errorf("encode config.json: %w", err)
 	}
-	if err := os.WriteFile(c.BundleSpec(), b, 0o600); err != nil {
+	return b, nil
+}
+
+func writeSpecFile(c *Container, b []byte) error {
+	// Written aside and renamed: no reader (inspect, a runtime) sees half
+	// of it.
+	tmp := c.BundleSpec() + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		return fmt.Errorf("write config.json: %w", err)
+	}
+	if err := os.Rename(tmp, c.BundleSpec()); err != nil {
+		_ = os.Remove(tmp)
 		return fmt.Errorf("write config.json: %w", err)
 	}
 	return nil

@@ -65,6 +65,9 @@ type Stdio struct {
 	// ExtraFiles reach a foreground container's process, or an exec'd
 	// one, as descriptors 3, 4, ... (--preserve-fds).
 	ExtraFiles []*os.File
+	// Early is the container's runtime, started before the container
+	// existed (StartEarly), for a foreground run; nil: none.
+	Early *Early
 
 	// A monitor's (Monitor): handover is called once the process runs,
 	// with the terminal's master if it has one, and returns only when it

@@ -128,7 +128,7 @@ func checkExecTarget(env Env, c *Container) error {
 // settings) with the command, environment, terminal, directory and user
 // of o. cgroupsPath is the container's config.json's.
 func execProcess(env Env, c *Container, o ExecOptions) (*specs.Process, string, error) {
-	b, err := os.ReadFile(c.BundleSpec())
+	b, err := c.ReadBundleSpec()
 	if err != nil {
 		return nil, "", fmt.Errorf("read container %s config: %w", c.Name, err)
 	}

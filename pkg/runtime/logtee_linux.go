@@ -24,7 +24,7 @@ func StartAttached(ctx context.Context, env Env, c *Container, stdio Stdio) (int
 		return Start(ctx, env, c, stdio)
 	}
 	defer logf.Close()
-	out, err := newLogTee(logf, "stdout", stdio.Stdout)
+	out, err := newLogTee(logf, "stdout", stdio.Stdout, stdio.Early)
 	if err != nil {
 		return Start(ctx, env, c, stdio)
 	}
@@ -51,10 +51,14 @@ type logTee struct {
 	done chan struct{}
 }
 
-func newLogTee(logf *LogFile, stream string, show io.Writer) (*logTee, error) {
-	r, w, err := os.Pipe()
-	if err != nil {
-		return nil, err
+func newLogTee(logf *LogFile, stream string, show io.Writer, early *Early) (*logTee, error) {
+	// An early runtime's stdout is already this pipe (see Early).
+	r, w, ok := early.tee()
+	if !ok {
+		var err error
+		if r, w, err = os.Pipe(); err != nil {
+			return nil, err
+		}
 	}
 	t := &logTee{w: w, r: r, done: make(chan struct{})}
 	lw := &logLineWriter{l: logf, stream: stream}

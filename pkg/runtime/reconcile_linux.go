@@ -32,11 +32,16 @@ const startingFile = "starting"
 func markStarting(c *Container) error { return markStarter(c, os.Getpid()) }
 
 func markStarter(c *Container, pid int) error {
-	b := []byte(strconv.Itoa(pid) + " " + strconv.FormatUint(procStartTicks(pid), 10) + "\n")
-	if err := os.WriteFile(filepath.Join(c.Dir, startingFile), b, 0o600); err != nil {
+	if err := writeStarter(filepath.Join(c.Dir, startingFile), pid); err != nil {
 		return fmt.Errorf("record the start of container %s: %w", c.Name, err)
 	}
 	return nil
+}
+
+// writeStarter records pid (and when it started) in the file at path.
+func writeStarter(path string, pid int) error {
+	b := []byte(strconv.Itoa(pid) + " " + strconv.FormatUint(procStartTicks(pid), 10) + "\n")
+	return os.WriteFile(path, b, 0o600)
 }
 
 // handOverStart makes pid the starter of a start in progress (if there is
@@ -52,8 +57,12 @@ func unmarkStarting(c *Container) { _ = os.Remove(filepath.Join(c.Dir, startingF
 
 // starterGone reports whether the container has a start in progress whose
 // process is gone.
-func starterGone(c *Container) bool {
-	b, err := os.ReadFile(filepath.Join(c.Dir, startingFile))
+func starterGone(c *Container) bool { return starterGoneAt(filepath.Join(c.Dir, startingFile)) }
+
+// starterGoneAt reports whether the starter the file at path records
+// (markStarter) is gone; false when there is no such file.
+func starterGoneAt(path string) bool {
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return false
 	}

@@ -34,7 +34,7 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 	if !stdio.monitored {
 		c.State.Restarting = false // a start in the foreground is the user's
 	}
-	s := &starter{env: env, c: c, stdio: stdio, t0: time.Now()}
+	s := &starter{env: env, c: c, stdio: stdio, t0: time.Now(), early: stdio.Early}
 	defer func() {
 		if rerr := s.teardown(); rerr != nil && err == nil {
 			err = rerr
@@ -89,6 +89,10 @@ type starter struct {
 	drv oci.Driver
 	// ran: the container's process ran (and was waited for).
 	ran bool
+	// early is the runtime started before the container existed, if
+	// any; specJSON is the spec it is given.
+	early    *Early
+	specJSON []byte
 	// exitTime, when set, is when the process exited (the C waiter
 	// recorded it); else it exited now.
 	exitTime time.Time
@@ -135,6 +139,7 @@ func (s *starter) prepare(ctx context.Context) error {
 	if s.plan, s.cgroupFD, err = placeCgroup(env, c, spec); err != nil {
 		return err
 	}
+	s.early.placed(s.plan.Dir)
 	if s.plan.Dir != "" {
 		// Removed alongside the rest of the cleanup: the kernel may still
 		// count the last processes for a moment after the init was reaped.
@@ -147,7 +152,23 @@ func (s *starter) prepare(ctx context.Context) error {
 	if s.cgroupFD != nil {
 		s.cleanup = append(s.cleanup, func() { s.cgroupFD.Close() })
 	}
-	if err := writeSpec(c, spec); err != nil {
+	b, err := encodeSpec(spec)
+	if err != nil {
+		return err
+	}
+	if s.early.pending() && spec.Hooks != nil {
+		// A hook reads config.json, which must then be a file.
+		if err := s.early.abandon(); err != nil {
+			return err
+		}
+	}
+	if s.early.pending() {
+		s.specJSON = b
+		err = s.early.writeSpec(c, b)
+	} else {
+		err = writeSpecFile(c, b)
+	}
+	if err != nil {
 		return err
 	}
 	// From here until the process runs, a kill of this process leaves
@@ -162,13 +183,40 @@ func (s *starter) create(_ context.Context, lio *launchIO) error {
 	env, c := s.env, s.c
 	for i, rt := range env.Runtimes {
 		drv := rt.Driver(runtimeCgroupArgs(rt.Name(), s.plan, c.Config.CgroupsDisabled))
-		o, err := lio.attempt()
+		e := s.early
+		if i > 0 || !e.fits(lio) {
+			e = nil
+		}
+		o, err := e.attach(lio)
+		if e == nil {
+			o, err = lio.attempt()
+		}
 		if err != nil {
 			return err
 		}
-		// A signal to this process must not cancel the create: it goes
-		// to the container once it runs.
-		err = drv.Create(context.Background(), c.ID, oci.CreateOptions{Bundle: c.Dir, StartNow: s.startNow, DropGroups: c.Config.ownUserNS() && !c.Config.KeepGroups, IO: o})
+		co := oci.CreateOptions{Bundle: c.Dir, StartNow: s.startNow, DropGroups: c.Config.ownUserNS() && !c.Config.KeepGroups, IO: o}
+		if e != nil && !e.matches(drv, c.ID, co) {
+			if err := e.abandon(); err != nil {
+				return err
+			}
+			lio.failed() // its complaint about the spec it did not get
+			e = nil
+			if o, err = lio.attempt(); err != nil {
+				return err
+			}
+			co.IO = o
+		}
+		if e == nil {
+			if err := s.early.abandon(); err != nil {
+				return err
+			}
+			// A signal to this process must not cancel the create: it
+			// goes to the container once it runs.
+			err = drv.Create(context.Background(), c.ID, co)
+		} else {
+			err = e.deliver(s.specJSON)
+			s.tlog("runtime started early")
+		}
 		if err == nil {
 			lio.made()
 			s.drv = drv

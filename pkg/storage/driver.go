@@ -118,3 +118,27 @@ func graphDriver(d Driver, ignoreChown bool) (string, []string, error) {
 	}
 	return "", nil, fmt.Errorf("unknown storage driver %q", d)
 }
+
+// ContainersDir is where the store opts opens keeps its containers'
+// directories (GRAPHROOT/DRIVER-containers), when its driver is known
+// without opening it: given, or recorded by an earlier command.
+func ContainersDir(opts Options) (string, bool) {
+	d := opts.Driver
+	if d == DriverAuto {
+		r, err := recordedDriver(opts.GraphRoot)
+		if err != nil {
+			return "", false
+		}
+		d = r
+	}
+	name := ""
+	switch d {
+	case DriverOverlay, DriverFuse:
+		name = "overlay"
+	case DriverVFS:
+		name = "vfs"
+	default:
+		return "", false
+	}
+	return filepath.Join(opts.GraphRoot, name+"-containers"), true
+}

@@ -173,3 +173,8 @@ func stale(p string, e os.DirEntry, age time.Duration) bool {
 	fi, err := e.Info()
 	return err == nil && time.Since(fi.ModTime()) >= age
 }
+
+// ContainersDir is where s keeps its containers' directories.
+func (s *Store) ContainersDir() string {
+	return filepath.Join(s.GraphRoot, s.GraphDriverName()+"-containers")
+}

@@ -30,16 +30,6 @@ teardown() {
 	[[ -n ${HUSK_SKIP_REASON:-} ]] || cleanup_store
 }
 
-# cgroup_dir: the cgroup v2 directory husk makes container cgroups in for
-# this user ("" when none), from husk info.
-cgroup_dir() {
-	"$HUSK" info --format json | python3 -c '
-import json, sys
-c = json.load(sys.stdin)["cgroups"]
-if c.get("mount") and c.get("delegated") and c.get("manager") == "cgroupfs":
-    print(c["mount"].rstrip("/") + c["delegated"])'
-}
-
 # rand N: sets RAND to the next number of the trial sequence, in 0..N-1
 # (a linear congruential generator of our own, so that nothing else that
 # draws from $RANDOM changes the sequence; not in a subshell, which would

@@ -447,6 +447,16 @@ expect_no_container_leftovers() {
 	expect_eq "$(user_mounts_with "$XDG_DATA_HOME/husk/")" "" "mounts of the store in this user's processes"
 }
 
+# cgroup_dir: the cgroup v2 directory husk makes container cgroups in for
+# this user ("" when none), from husk info.
+cgroup_dir() {
+	"$HUSK" info --format json | python3 -c '
+import json, sys
+c = json.load(sys.stdin)["cgroups"]
+if c.get("mount") and c.get("delegated") and c.get("manager") == "cgroupfs":
+    print(c["mount"].rstrip("/") + c["delegated"])'
+}
+
 # storage_containers: the storage library's container IDs in the current
 # store, one per line.
 storage_containers() {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -79,6 +80,15 @@ func (r *CLI) known(id string) bool {
 // Create implements Driver with "runtime create" (or "run --detach"). The
 // runtime's messages go to runtime.log in the bundle.
 func (r *CLI) Create(ctx context.Context, id string, o CreateOptions) error {
+	cmd, logPath, op, err := r.createCmd(ctx, id, o)
+	if err != nil {
+		return err
+	}
+	return r.runLogged(cmd, logPath, op)
+}
+
+// createCmd is the runtime command that Create runs.
+func (r *CLI) createCmd(ctx context.Context, id string, o CreateOptions) (*exec.Cmd, string, string, error) {
 	logPath := filepath.Join(o.Bundle, "runtime.log")
 	verb := []string{"create"}
 	if o.StartNow {
@@ -102,9 +112,108 @@ func (r *CLI) Create(ctx context.Context, id string, o CreateOptions) error {
 		cmd.SysProcAttr.Credential = &syscall.Credential{Uid: uint32(os.Getuid()), Gid: uint32(os.Getgid()), Groups: []uint32{}}
 	}
 	if err := bornIn(cmd, o.CgroupFD); err != nil {
-		return err
+		return nil, "", "", err
 	}
-	return r.runLogged(cmd, logPath, verb[0])
+	return cmd, logPath, verb[0], nil
+}
+
+// An EarlyCreate is a runtime create started before its container's
+// config.json exists: the runtime starts (runc: its Go runtime and command
+// line, ~20 ms) while husk still prepares the container. The bundle's
+// config.json is then a symbolic link to the runtime's descriptor 3, the
+// read end of a pipe that Deliver writes the spec into; a runtime whose
+// spec never comes reads an incomplete one and exits without having
+// created anything.
+type EarlyCreate struct {
+	r       *CLI
+	cmd     *exec.Cmd
+	logPath string
+	op      string
+	spec    *os.File // the pipe's write end
+	exited  chan struct{}
+	err     error
+}
+
+// EarlyConfigLink is what the bundle's config.json links to while an
+// EarlyCreate waits for its spec.
+const EarlyConfigLink = "/proc/self/fd/3"
+
+// StartCreate starts the runtime for Create(context.Background(), id, o),
+// reading its spec from a pipe (see EarlyCreate). o must pass no
+// ExtraFiles: the pipe is the runtime's descriptor 3.
+func (r *CLI) StartCreate(id string, o CreateOptions) (*EarlyCreate, error) {
+	if len(o.ExtraFiles) > 0 {
+		return nil, fmt.Errorf("early create: extra files")
+	}
+	cmd, logPath, op, err := r.createCmd(context.Background(), id, o)
+	if err != nil {
+		return nil, err
+	}
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	cmd.ExtraFiles = []*os.File{pr}
+	err = cmd.Start()
+	pr.Close()
+	if err != nil {
+		pw.Close()
+		return nil, &Error{Runtime: r.name, Op: op, Err: err}
+	}
+	e := &EarlyCreate{r: r, cmd: cmd, logPath: logPath, op: op, spec: pw, exited: make(chan struct{})}
+	go func() {
+		e.err = cmd.Wait()
+		close(e.exited)
+	}()
+	return e, nil
+}
+
+// Matches reports whether e runs the very command Create would run for
+// id and o.
+func (e *EarlyCreate) Matches(r *CLI, id string, o CreateOptions) bool {
+	if len(o.ExtraFiles) > 0 || o.ConsoleSocket != "" {
+		return false
+	}
+	// (Which cgroup it was born in is the caller's to compare.)
+	cmd, _, _, err := r.createCmd(context.Background(), id, o)
+	if err != nil || cmd.Path != e.cmd.Path || !slices.Equal(cmd.Args, e.cmd.Args) {
+		return false
+	}
+	return (o.DropGroups) == (e.cmd.SysProcAttr.Credential != nil)
+}
+
+// Exited reports whether the runtime has already ended (it could not
+// start, or found no config.json).
+func (e *EarlyCreate) Exited() bool {
+	select {
+	case <-e.exited:
+		return true
+	default:
+		return false
+	}
+}
+
+// Deliver gives the runtime its spec and waits for it, as Create does.
+func (e *EarlyCreate) Deliver(spec []byte) error {
+	go func() {
+		// A runtime that exits without reading it all breaks the pipe.
+		_, _ = e.spec.Write(spec)
+		e.spec.Close()
+	}()
+	<-e.exited
+	if e.err != nil {
+		return &Error{Runtime: e.r.name, Op: e.op, Msg: logMessage(e.logPath), Err: e.err}
+	}
+	return nil
+}
+
+// Abandon ends a runtime that will get no spec: it reads an incomplete
+// one and exits; Abandon waits for that.
+func (e *EarlyCreate) Abandon() {
+	e.spec.Close()
+	<-e.exited
+	// Its complaint is no later runtime call's.
+	_ = os.Remove(e.logPath)
 }
 
 // Start implements Driver with "runtime start".

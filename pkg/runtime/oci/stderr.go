@@ -57,13 +57,23 @@ func (g *StderrGate) copy() {
 // process's copy.
 func (g *StderrGate) Writer() *os.File { return g.w }
 
+// SetDestination makes dst the writer the gate passes on to (a gate made
+// before its destination was known, with a nil one).
+func (g *StderrGate) SetDestination(dst io.Writer) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.dst = dst
+}
+
 // Release opens the gate, passing on what was held (runtime warnings).
 func (g *StderrGate) Release() {
 	g.w.Close()
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.open = true
-	_, _ = g.dst.Write(g.held.Bytes())
+	g.open = g.dst != nil
+	if g.open {
+		_, _ = g.dst.Write(g.held.Bytes())
+	}
 	g.held.Reset()
 }
 
