@@ -61,12 +61,20 @@ func TestEarlyStartsOnlyWhatItCanPredict(t *testing.T) {
 	}
 }
 
-func TestEarlyClosedUnusedLeavesNothing(t *testing.T) {
+// startedEarly is runc started early for a container without network,
+// with the containers' directory it is made in.
+func startedEarly(t *testing.T) (*Early, string) {
+	t.Helper()
 	env, ctrs := earlyEnv(t, "runc")
 	e := StartEarly(env, Config{Net: netns.Config{Mode: netns.ModeNone}}, ctrs)
 	if e == nil {
 		t.Fatal("not started")
 	}
+	return e, ctrs
+}
+
+func TestEarlyClosedUnusedLeavesNothing(t *testing.T) {
+	e, ctrs := startedEarly(t)
 	if len(e.ID) != 64 {
 		t.Errorf("id %q", e.ID)
 	}
@@ -99,11 +107,7 @@ func TestEarlyClosedUnusedLeavesNothing(t *testing.T) {
 }
 
 func TestEarlyTakenKeepsTheSpec(t *testing.T) {
-	env, ctrs := earlyEnv(t, "runc")
-	e := StartEarly(env, Config{Net: netns.Config{Mode: netns.ModeNone}}, ctrs)
-	if e == nil {
-		t.Fatal("not started")
-	}
+	e, ctrs := startedEarly(t)
 	e.taken = true
 	c := &Container{Dir: filepath.Join(ctrs, e.ID, "userdata")}
 	spec := []byte(`{"ociVersion":"1.0.2"}`)
