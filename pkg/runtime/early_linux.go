@@ -206,10 +206,10 @@ func (e *Early) fits(lio *launchIO) bool {
 }
 
 // matches reports whether the runtime was started with the command the
-// launch would run.
+// launch would run, and still waits for its spec.
 func (e *Early) matches(drv oci.Driver, id string, o oci.CreateOptions) bool {
 	cli, ok := drv.(*oci.CLI)
-	return ok && id == e.ID && e.create.Matches(cli, id, o)
+	return ok && id == e.ID && e.create.Matches(cli, id, o) && !e.create.Exited()
 }
 
 // attach is the launch's IO for the runtime started early (see fits):

@@ -179,11 +179,11 @@ func (e *EarlyCreate) Matches(r *CLI, id string, o CreateOptions) bool {
 	if err != nil || cmd.Path != e.cmd.Path || !slices.Equal(cmd.Args, e.cmd.Args) {
 		return false
 	}
-	return (o.DropGroups) == (e.cmd.SysProcAttr.Credential != nil)
+	return o.DropGroups == (e.cmd.SysProcAttr.Credential != nil)
 }
 
-// Exited reports whether the runtime has already ended (it could not
-// start, or found no config.json).
+// Exited reports whether the runtime has already ended before its spec
+// came (it failed on its own, e.g. found no bundle).
 func (e *EarlyCreate) Exited() bool {
 	select {
 	case <-e.exited:
