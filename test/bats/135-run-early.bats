@@ -16,11 +16,12 @@ early_lines() { grep -c 'timing: runtime started early' <<<"$stderr" || true; }
 # ctr_dirs: the storage's container directories, sorted.
 ctr_dirs() { ls -A "$XDG_DATA_HOME/husk/storage/overlay-containers" 2>/dev/null | grep -E '^[0-9a-f]{64}$' | sort || true; }
 
-# no_runc_left: no runc process of this user is left.
+# no_runc_left: no runc process of this file's store is left (other files
+# run theirs side by side).
 no_runc_left() {
 	local left
-	left=$(pgrep -u "$(id -u)" -x runc || true)
-	expect_eq "$left" "" "runc processes left"
+	left=$(pgrep -u "$(id -u)" -f "runc --root $(runc_state_dir) " || true)
+	expect_eq "$left" "" "runc processes of this store left"
 }
 
 @test "early runtime: output, exit code, stderr and the log are a late one's" {
@@ -142,6 +143,9 @@ while True:
 		[[ -z $rpid ]] || break
 		sleep 0.05
 	done
+	# (no_runc_left's pattern finds the waiting runc.)
+	[[ -z $rpid || $(pgrep -u "$(id -u)" -f "runc --root $(runc_state_dir) ") == *"$rpid"* ]] ||
+		die "runc $rpid is not found by its store's --root"
 	local dir
 	dir=$(comm -13 <(echo "$before") <(ctr_dirs))
 	# The pull's helper, husk's other child, goes with it.
