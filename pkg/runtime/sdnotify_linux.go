@@ -51,17 +51,31 @@ func ParseSdNotify(v string) (SdNotifyMode, error) {
 }
 
 // notifyStarted tells systemd, when this husk runs under a service that
-// waits for it (NOTIFY_SOCKET), that the container runs: the main pid is
-// this process (the monitor, which the C waiter keeps, or husk in the
-// foreground). Sent before "run -d" exits, so systemd follows the main
-// pid from it to the monitor.
+// waits for it (NOTIFY_SOCKET) with --sdnotify=conmon, that the container
+// runs: the main pid is this process (the monitor, which the C waiter
+// keeps, or husk in the foreground). Sent before "run -d" exits, so
+// systemd follows the main pid from it to the monitor.
 func notifyStarted(c *Container) {
+	if c.Config.SdNotify == SdNotifyContainer {
+		return // sent before the create (notifyMainPID)
+	}
+	sdNotify(c, "MAINPID="+strconv.Itoa(os.Getpid())+"\n"+daemon.SdNotifyReady)
+}
+
+// notifyMainPID tells systemd the main pid for --sdnotify=container
+// before the runtime is asked to create (and perhaps start) the
+// container: the container sends READY=1 itself, through the same
+// socket, as soon as it runs, and systemd must know the main pid by
+// then.
+func notifyMainPID(c *Container) {
+	if c.Config.SdNotify == SdNotifyContainer {
+		sdNotify(c, "MAINPID="+strconv.Itoa(os.Getpid()))
+	}
+}
+
+func sdNotify(c *Container, state string) {
 	if os.Getenv(notifySocketEnv) == "" || c.Config.SdNotify == SdNotifyIgnore {
 		return
-	}
-	state := "MAINPID=" + strconv.Itoa(os.Getpid())
-	if c.Config.SdNotify != SdNotifyContainer {
-		state += "\n" + daemon.SdNotifyReady
 	}
 	if _, err := daemon.SdNotify(false, state); err != nil {
 		logrus.Warnf("tell systemd that container %s runs: %v", c.Name, err)

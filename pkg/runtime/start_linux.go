@@ -180,6 +180,7 @@ func (s *starter) prepare(ctx context.Context) error {
 // runtime that refuses the host is skipped, with a notice, for the next
 // one, and remembered.
 func (s *starter) create(_ context.Context, lio *launchIO) error {
+	notifyMainPID(s.c)
 	env, c := s.env, s.c
 	for i, rt := range env.Runtimes {
 		drv := rt.Driver(runtimeCgroupArgs(rt.Name(), s.plan, c.Config.CgroupsDisabled))
