@@ -11,6 +11,9 @@ load helpers
 setup_file() { husk_setup_run_file busybox; }
 
 teardown() {
+	# A test that failed while holding a container's lock (lockfd, in
+	# this shell) would otherwise hold rm -a below forever.
+	[[ -z ${lockfd:-} ]] || exec {lockfd}>&-
 	[[ -n ${HUSK_SKIP_REASON:-} ]] || "$HUSK" rm -a -f >/dev/null 2>&1 || true
 }
 
@@ -139,6 +142,7 @@ expect_c_monitor() {
 	wait_until 10 test -e "$dir/starting"
 	kill_and_wait "$mpid"
 	exec {lockfd}>&-
+	unset lockfd
 	run_husk wait mx
 	expect_eq "$output" 7 "wait"
 	run_husk ps -a --format '{{.Names}} {{.State}} {{.ExitCode}}'
@@ -150,7 +154,9 @@ expect_c_monitor() {
 
 @test "--rm -d: the C waiter's teardown removes the container; wait still gets the code" {
 	need_cmd flock
-	run_husk run -d --rm --name mr "$R/busybox" sh -c 'while [ ! -e /go ]; do sleep 0.05; done; exit 4'
+	# (The pause after /go lets the exec's touch end before the
+	# container's exit kills what is left in its pid namespace.)
+	run_husk run -d --rm --name mr "$R/busybox" sh -c 'while [ ! -e /go ]; do sleep 0.05; done; sleep 0.5; exit 4'
 	local id dir
 	id=$(ctr_field mr '{{.Id}}')
 	dir=$XDG_DATA_HOME/husk/storage/overlay-containers/$id/userdata
@@ -163,6 +169,7 @@ expect_c_monitor() {
 	wait_until 10 test -e "$dir/exit"
 	run_husk wait mr
 	exec {lockfd}>&-
+	unset lockfd
 	expect_eq "$output" 4 "wait"
 	wait_until 30 no_storage_containers
 	run_husk ps -a -q
