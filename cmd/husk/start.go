@@ -42,6 +42,14 @@ func (a *app) startExisting(ctx context.Context, env runtime.Env, c *runtime.Con
 	if err := runtime.StepAsideRestart(c); err != nil {
 		return err
 	}
+	// The last run's teardown may still be removing its network
+	// namespace and mounts: this start must not make its own under it.
+	if err := runtime.WaitTeardown(ctx, env, c); err != nil {
+		return err
+	}
+	if err := c.Reload(); err != nil {
+		return err
+	}
 	if c.Alive() {
 		if attach && ref != "" {
 			fmt.Fprintln(a.stdout, ref)

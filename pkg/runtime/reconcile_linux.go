@@ -175,3 +175,39 @@ func checkReachable(c *Container) error {
 		"(its monitor and husk's pause process were killed, and no process was left to adopt the namespace from): "+
 		"its process %d runs on unmanaged; end it with 'husk rm -f %s'", c.Name, c.State.Pid, c.Name)
 }
+
+// teardownWait bounds WaitTeardown: a monitor's teardown takes well under
+// a second; one that takes longer is stuck.
+const teardownWait = 30 * time.Second
+
+// WaitTeardown waits, before a start of c by the user (who holds its
+// start lock), until the teardown of c's last run is over: its monitor,
+// or the foreground husk that ran it, records the exit first and then
+// removes the network namespace, mounts and cgroup, marked as a start in
+// progress (startingFile). A start that did not wait made its network
+// namespace under the old teardown, which then removed it. A teardown
+// whose process is gone is reconciled instead, as Refresh does.
+func WaitTeardown(ctx context.Context, env Env, c *Container) error {
+	path := filepath.Join(c.Dir, startingFile)
+	deadline := time.Now().Add(teardownWait)
+	for {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil
+		}
+		if starterGone(c) {
+			return reconcileStart(env, c)
+		}
+		if f := strings.Fields(string(b)); len(f) > 0 && f[0] == strconv.Itoa(os.Getpid()) {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("container %s: the teardown of its last run (process %s) has not ended after %v", c.Name, strings.Fields(string(b))[0], teardownWait)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}

@@ -129,3 +129,42 @@ storage_containers_listed() {
 	wait_until 5 pid_gone "$pause"
 	expect_eq "$(user_pids_with "$XDG_RUNTIME_DIR/")" "" "processes of the store after system reset"
 }
+
+@test "start waits for the teardown of the last run (marked as in progress by a live process) before it makes the new run's network and mounts" {
+	run_husk run -d --name tw "$R/busybox" sh -c 'echo run; sleep 1000'
+	local id dir
+	id=$(ctr_field tw '{{.Id}}')
+	dir=$XDG_DATA_HOME/husk/storage/overlay-containers/$id/userdata
+	run_husk stop -t 0 tw
+	# (The real teardown ends first.)
+	wait_until 10 test ! -e "$dir/starting"
+	wait_until 10 test -z "$(user_pids_with "__monitor $id")"
+	# What a monitor leaves while it still removes the exited run's
+	# network namespace and mounts: the mark of a teardown in progress,
+	# with its pid and start time (here a process that stays).
+	sleep 1000 3>&- &
+	local tearer=$!
+	echo "$tearer $(awk '{print $22}' "/proc/$tearer/stat")" >"$dir/starting"
+	husk_bg "$BATS_TEST_TMPDIR/start.out" start tw
+	local starter=$HUSK_BG_PID
+	sleep 1
+	if ! kill -0 "$starter" 2>/dev/null; then
+		kill "$tearer"
+		die "start did not wait for the teardown: $(cat "$BATS_TEST_TMPDIR/start.out")"
+	fi
+	expect_eq "$(ctr_field tw '{{.State.Status}}')" exited "while the teardown lasts"
+	rm "$dir/starting"
+	local rc=0
+	wait "$starter" || rc=$?
+	kill "$tearer"
+	wait "$tearer" 2>/dev/null || true
+	expect_eq "$rc" 0 "start after the teardown: $(cat "$BATS_TEST_TMPDIR/start.out")"
+	expect_eq "$(ctr_field tw '{{.State.Status}}')" running
+	wait_until 10 logs_contain tw run
+	run_husk stop -t 0 tw
+	# A teardown whose process died is reconciled instead: start goes on.
+	echo "999999 1" >"$dir/starting"
+	run_husk start tw
+	expect_eq "$(ctr_field tw '{{.State.Status}}')" running
+	[[ ! -e $dir/starting ]] || die "the dead teardown's mark stays"
+}
