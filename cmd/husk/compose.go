@@ -103,6 +103,8 @@ func composeUpFlags(f *pflag.FlagSet, r *composeopts.Request) {
 	f.BoolVar(&r.Up.ForceRecreate, "force-recreate", false, "recreate containers even when their configuration is unchanged")
 	f.BoolVar(&r.Up.NoDeps, "no-deps", false, "do not start the services' dependencies")
 	f.BoolVar(&r.Up.RemoveOrphans, "remove-orphans", false, "remove containers of services not in the files")
+	f.BoolVar(&r.Up.AbortOnExit, "abort-on-container-exit", false, "stop every container once one stops, and exit with its exit code (foreground only)")
+	f.StringVar(&r.Up.ExitCodeFrom, "exit-code-from", "", "exit with the exit code of this service's container; implies --abort-on-container-exit")
 }
 
 func composeLogsFlags(f *pflag.FlagSet, r *composeopts.Request) {

@@ -31,5 +31,11 @@ func (a *app) runCompose(cmd *cobra.Command, r composeopts.Request) error {
 	if errors.As(err, &ee) && (r.Verb == "exec" || r.Verb == "run") && errors.Unwrap(err) == nil {
 		return &exitCodeError{code: ee.Code}
 	}
+	// up --abort-on-container-exit / --exit-code-from ends with the
+	// container's code.
+	var ue *compose.UpExit
+	if errors.As(err, &ue) {
+		return &exitCodeError{code: ue.Code}
+	}
 	return err
 }

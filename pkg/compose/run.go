@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
 
@@ -65,6 +64,12 @@ func Logs(ctx context.Context, e Env, p *types.Project, o composeopts.Logs) erro
 }
 
 func followLogs(ctx context.Context, e Env, cs []projCtr, o composeopts.Logs) error {
+	return followLogsUntil(ctx, e, cs, o, nil)
+}
+
+// followLogsUntil is followLogs; ended (with Follow) is called from the
+// goroutine of each container whose logs came to their end (it stopped).
+func followLogsUntil(ctx context.Context, e Env, cs []projCtr, o composeopts.Logs, ended func(projCtr)) error {
 	width := 0
 	for _, c := range cs {
 		width = max(width, len(c.name))
@@ -91,6 +96,9 @@ func followLogs(ctx context.Context, e Env, cs []projCtr, o composeopts.Logs) er
 		run := func() {
 			errs[i] = e.Husk.Run(ctx, append(args, c.name), Stdio{Out: out, Err: out})
 			out.flush()
+			if errs[i] == nil && ended != nil && ctx.Err() == nil {
+				ended(c)
+			}
 		}
 		if !o.Follow {
 			run()
@@ -104,49 +112,6 @@ func followLogs(ctx context.Context, e Env, cs []projCtr, o composeopts.Logs) er
 		if err != nil && ctx.Err() == nil {
 			return fmt.Errorf("logs of %s: %w", cs[i].name, err)
 		}
-	}
-	return nil
-}
-
-// attach follows the started containers' logs, as "docker compose up"
-// does in the foreground, until they all stop; interrupted (ctx), it
-// stops them.
-func attach(ctx context.Context, e Env, pl *plan) error {
-	var cs []projCtr
-	for _, s := range pl.services {
-		if s.Attach != nil && !*s.Attach {
-			continue
-		}
-		for _, c := range pl.containers[s.Name] {
-			cs = append(cs, projCtr{name: c.Name, service: s.Name})
-		}
-	}
-	fmt.Fprintf(e.Err, "Attaching to %s (Ctrl-C stops them)\n", joinNames(cs))
-	// The logs go on while the containers stop: what they print then is
-	// shown.
-	logCtx, cancelLogs := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancelLogs()
-	done := make(chan error, 1)
-	go func() { done <- followLogs(logCtx, e, cs, composeopts.Logs{Follow: true, Tail: -1}) }()
-	select {
-	case err := <-done:
-		return err
-	case <-ctx.Done():
-	}
-	fmt.Fprintln(e.Err, "Gracefully stopping...")
-	stopCtx := context.WithoutCancel(ctx)
-	for i := len(pl.services) - 1; i >= 0; i-- {
-		for _, c := range pl.containers[pl.services[i].Name] {
-			if err := e.Husk.Run(stopCtx, []string{"stop", c.Name}, Stdio{Out: io.Discard, Err: e.Err}); err == nil {
-				fmt.Fprintf(e.Err, "Container %s  Stopped\n", c.Name)
-			}
-		}
-	}
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		cancelLogs()
-		<-done
 	}
 	return nil
 }

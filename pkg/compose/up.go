@@ -12,6 +12,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 
+	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/pkg/compose/composeopts"
 )
 
@@ -144,6 +145,9 @@ func Up(ctx context.Context, e Env, p *types.Project, o composeopts.Up) error {
 	if err != nil {
 		return err
 	}
+	if err := checkAbort(p, o); err != nil {
+		return err
+	}
 	pl, err := makePlan(p, e)
 	if err != nil {
 		return err
@@ -176,7 +180,29 @@ func Up(ctx context.Context, e Env, p *types.Project, o composeopts.Up) error {
 	if o.Detach {
 		return nil
 	}
-	return attach(ctx, e, pl)
+	return attach(ctx, e, pl, o)
+}
+
+// checkAbort refuses --abort-on-container-exit and --exit-code-from
+// where docker compose does, before anything is started.
+func checkAbort(p *types.Project, o composeopts.Up) error {
+	if !o.AbortOnExit && o.ExitCodeFrom == "" {
+		return nil
+	}
+	if o.Detach {
+		return setting.Errorf("{abort-on-container-exit} and {exit-code-from} follow the containers in the foreground: they cannot be combined with {detach} or {wait}")
+	}
+	if o.ExitCodeFrom == "" {
+		return nil
+	}
+	s, err := p.GetService(o.ExitCodeFrom)
+	if err != nil {
+		return setting.Errorf("{exit-code-from}: no service %q among those up starts", o.ExitCodeFrom)
+	}
+	if s.Attach != nil && !*s.Attach {
+		return setting.Errorf("{exit-code-from}: service %q has attach: false, so up does not follow it", o.ExitCodeFrom)
+	}
+	return nil
 }
 
 // upResources creates the networks and volumes the services use.

@@ -385,6 +385,66 @@ YAML
 	expect_nothing_left fg
 }
 
+# abort_project: quick exits 3 once slow has set its trap (a file in a
+# shared directory says so); slow exits 5 when it is stopped; ok (profile
+# zero) exits 0 at once.
+abort_project() {
+	project "$1"
+	mkdir -p shared
+	cat >compose.yaml <<YAML
+services:
+  quick:
+    image: $R/busybox
+    command: ["sh", "-c", "while [ ! -e /shared/ready ]; do sleep 0.1; done; echo quick done; exit 3"]
+    volumes:
+      - ./shared:/shared
+  slow:
+    image: $R/busybox
+    command: ["sh", "-c", "trap 'echo slow stopping; exit 5' TERM; touch /shared/ready; while true; do sleep 0.1; done"]
+    volumes:
+      - ./shared:/shared
+  ok:
+    image: $R/busybox
+    command: ["true"]
+    profiles: ["zero"]
+YAML
+}
+
+@test "up --abort-on-container-exit / --exit-code-from: the first container to stop stops the others; up exits with its code or the service's, as docker compose" {
+	abort_project ab
+	run_expect 3 timeout 120 "$HUSK" compose up --abort-on-container-exit
+	expect_contains "$output" "ab-quick-1 | quick done"
+	expect_contains "$output" "ab-quick-1 exited with code 3"
+	expect_match "$output" "ab-slow-1 +\| slow stopping"
+	expect_contains "$output" "ab-slow-1 exited with code 5"
+	expect_contains "$stderr" "Aborting on container exit..."
+	expect_contains "$stderr" "Container ab-slow-1  Stopped"
+	run_husk ps -a --format '{{.Names}} {{.State}}'
+	expect_eq "$(sort <<<"$output")" "ab-quick-1 exited
+ab-slow-1 exited"
+
+	# The stopped service's code; then one that exits 0.
+	rm -f shared/ready
+	run_expect 5 timeout 120 "$HUSK" compose up --exit-code-from slow
+	expect_contains "$output" "ab-slow-1 exited with code 5"
+	rm -f shared/ready
+	run_expect 0 timeout 120 "$HUSK" compose --profile zero up --exit-code-from ok
+	expect_contains "$output" "ab-ok-1 exited with code 0"
+	expect_contains "$stderr" "Aborting on container exit..."
+
+	# Refused before anything starts.
+	run_husk compose down -t 0
+	run_husk 125 compose up -d --abort-on-container-exit
+	expect_contains "$stderr" "cannot be combined with --detach or --wait"
+	run_husk 125 compose up --wait --exit-code-from slow
+	expect_contains "$stderr" "cannot be combined with --detach or --wait"
+	run_husk 125 compose up --exit-code-from nosuch
+	expect_contains "$stderr" '--exit-code-from: no service "nosuch"'
+	run_husk ps -a -q
+	expect_eq "$output" "" "containers after the refused ups"
+	expect_nothing_left ab
+}
+
 @test "run --network-alias: another name on a user network (what compose's service names use); refused elsewhere" {
 	run_husk network create aliasnet
 	run_husk run -d --network aliasnet --network-alias db --network-alias Primary.DB --name aliased "$R/busybox" sleep 1000

@@ -43,6 +43,12 @@ type Up struct {
 	NoDeps bool
 	// RemoveOrphans removes containers of services no longer in the files.
 	RemoveOrphans bool
+	// AbortOnExit (foreground only): the first container to exit stops
+	// the others, and up ends with its exit code.
+	AbortOnExit bool
+	// ExitCodeFrom (foreground only) implies AbortOnExit; up ends with
+	// the exit code of this service's container instead.
+	ExitCodeFrom string
 }
 
 // Down removes the project's containers and networks.
