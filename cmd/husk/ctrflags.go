@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/husk-dev/husk/pkg/ctropts"
+	"github.com/husk-dev/husk/pkg/pod"
 	"github.com/husk-dev/husk/pkg/runtime"
 )
 
@@ -23,8 +24,9 @@ type containerFlags struct {
 	registry  *registryFlags
 	detach    bool
 	run       *runFlags
-	// pod is --pod: a pod's name or ID, or new:NAME.
-	pod string
+	// pod is --pod: a pod's name or ID, or new:NAME; podIDFile is
+	// --pod-id-file, whose pod ID config puts there.
+	pod, podIDFile string
 }
 
 func addContainerFlags(fs *pflag.FlagSet) *containerFlags {
@@ -46,6 +48,7 @@ func addContainerFlags(fs *pflag.FlagSet) *containerFlags {
 	fs.BoolVar(&o.ReadOnly, "read-only", false, "mount the container's root filesystem read-only")
 	c.net = addNetworkFlags(fs)
 	fs.StringVar(&c.pod, "pod", "", "run in the pod NAME (sharing its namespaces), or in a new pod with new:NAME (which gets the container's --network and --publish)")
+	fs.StringVar(&c.podIDFile, "pod-id-file", "", "run in the pod whose ID this file holds (pod create --pod-id-file)")
 	fs.StringArrayVarP(&o.Volumes, "volume", "v", nil, "bind mount HOST-DIR:CTR-DIR[:ro] or named volume NAME:CTR-DIR[:ro]")
 	fs.StringArrayVar(&o.Mounts, "mount", nil, "mount type=bind|tmpfs|volume|ramfs|devpts|image,source=…,target=…[,readonly][,tmpfs-size=…][,tmpfs-mode=…] (image: an image in the store, read-only unless rw=true)")
 	fs.StringArrayVar(&o.Tmpfs, "tmpfs", nil, "mount a tmpfs at CTR-DIR[:OPTIONS]")
@@ -90,6 +93,14 @@ func (c *containerFlags) config(image string, args []string) (runtime.Config, er
 		return runtime.Config{}, err
 	}
 	c.platform = platform
+	if c.podIDFile != "" {
+		if c.pod != "" {
+			return runtime.Config{}, fmt.Errorf("--pod and --pod-id-file both name a pod: give one")
+		}
+		if c.pod, err = pod.ReadIDFile(c.podIDFile, false); err != nil {
+			return runtime.Config{}, withFlagNames(err)
+		}
+	}
 	cfg, err := c.o.Config(image, args)
 	return cfg, withFlagNames(err)
 }

@@ -43,6 +43,7 @@ func newPodCreateCommand(a *app) *cobra.Command {
 		infra      bool
 		noInfra    bool
 		infraImage string
+		idFile     string
 	)
 	cmd := &cobra.Command{
 		Use:   "create [flags]",
@@ -63,13 +64,18 @@ func newPodCreateCommand(a *app) *cobra.Command {
 				return fmt.Errorf("--no-infra and --infra=true contradict each other: give one")
 			}
 			o.NoInfra, o.CreateCommand, o.Settings, o.Given = !infra || noInfra, os.Args, a.global.recorded(), flagsGiven(cmd.Flags())
-			store, env, err := a.openEnv()
-			if err != nil {
-				return err
+			var reserved *pod.IDFile
+			if idFile != "" {
+				if reserved, err = pod.ReserveIDFile(idFile); err != nil {
+					return withFlagNames(err)
+				}
 			}
-			defer store.Close()
-			p, err := pod.Create(cmd.Context(), env, o)
+			p, err := a.createPod(cmd.Context(), o)
+			if err == nil {
+				err = reserved.Write(p.ID)
+			}
 			if err != nil {
+				reserved.Abandon()
 				return withFlagNames(err)
 			}
 			fmt.Fprintln(a.stdout, p.ID)
@@ -92,7 +98,18 @@ func newPodCreateCommand(a *app) *cobra.Command {
 	f.StringArrayVar(&n.DNSSearch, "dns-search", nil, "DNS search domain")
 	f.StringArrayVar(&n.DNSOptions, "dns-option", nil, "resolv.conf option, e.g. ndots:2")
 	f.StringArrayVar(&n.AddHosts, "add-host", nil, "add NAME:IP to the pod's /etc/hosts")
+	f.StringVar(&idFile, "pod-id-file", "", "write the pod's ID to this file (which must not exist)")
 	return cmd
+}
+
+// createPod makes the pod o describes.
+func (a *app) createPod(ctx context.Context, o pod.CreateOptions) (*pod.Pod, error) {
+	store, env, err := a.openEnv()
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close()
+	return pod.Create(ctx, env, o)
 }
 
 // podStarter starts a pod's container detached, quietly.

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -13,18 +14,47 @@ import (
 	"github.com/husk-dev/husk/pkg/runtime"
 )
 
-// podSelection are the pods a pod command acts on: named, or all.
+// podSelection are the pods a pod command acts on: named (also by
+// --pod-id-file, where the command has it), or all.
 type podSelection struct {
-	all bool
+	all     bool
+	idFiles []string
+}
+
+// addIDFiles gives a pod command --pod-id-file, as podman's pod start,
+// stop and rm have it.
+func (s *podSelection) addIDFiles(cmd *cobra.Command) {
+	cmd.Flags().StringArrayVar(&s.idFiles, "pod-id-file", nil, cmd.Name()+" the pod whose ID this file holds (pod create --pod-id-file; repeatable)")
+}
+
+// podIDFileRefs are the pod IDs the files hold; with ignore, files that
+// do not exist are skipped.
+func podIDFileRefs(files []string, ignore bool) ([]string, error) {
+	var refs []string
+	for _, f := range files {
+		id, err := pod.ReadIDFile(f, ignore)
+		if errors.Is(err, pod.ErrPodUnknown) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		refs = append(refs, id)
+	}
+	return refs, nil
 }
 
 // withPods runs fn for each pod refs name (or every pod with all), after
 // looking them all up; it prints each pod's ID once fn succeeded, as
 // podman does. Failures are reported on stderr, the last one returned.
 func (a *app) withPods(ctx context.Context, refs []string, sel podSelection, fn func(runtime.Env, *pod.Pod) error) error {
-	if sel.all == (len(refs) > 0) {
-		return fmt.Errorf("give pod names or IDs, or --all alone")
+	if sel.all == (len(refs)+len(sel.idFiles) > 0) {
+		return fmt.Errorf("give pod names or IDs (or --pod-id-file), or --all alone")
 	}
+	ids, err := podIDFileRefs(sel.idFiles, false)
+	if err != nil {
+		return withFlagNames(err)
+	}
+	refs = append(refs, ids...)
 	store, env, err := a.openEnv()
 	if err != nil {
 		return err
@@ -70,16 +100,18 @@ func newPodVerbCommand(a *app, use, short string, fn func(ctx context.Context, e
 }
 
 func newPodStartCommand(a *app) *cobra.Command {
-	cmd, _ := newPodVerbCommand(a, "start", "Start pods: the infra container, then the others", func(ctx context.Context, env runtime.Env, p *pod.Pod) error {
+	cmd, sel := newPodVerbCommand(a, "start", "Start pods: the infra container, then the others", func(ctx context.Context, env runtime.Env, p *pod.Pod) error {
 		return pod.Start(ctx, env, p, a.podStarter())
 	})
+	sel.addIDFiles(cmd)
 	return cmd
 }
 
 func newPodStopCommand(a *app) *cobra.Command {
 	var timeout int
 	var cmd *cobra.Command
-	cmd, _ = newPodVerbCommand(a, "stop", "Stop pods: their containers, then the infra container", func(ctx context.Context, env runtime.Env, p *pod.Pod) error {
+	var sel *podSelection
+	cmd, sel = newPodVerbCommand(a, "stop", "Stop pods: their containers, then the infra container", func(ctx context.Context, env runtime.Env, p *pod.Pod) error {
 		var o pod.StopOptions
 		if cmd.Flags().Changed("time") {
 			t := time.Duration(timeout) * time.Second
@@ -88,6 +120,7 @@ func newPodStopCommand(a *app) *cobra.Command {
 		return pod.Stop(ctx, env, p, o)
 	})
 	cmd.Flags().IntVarP(&timeout, "time", "t", 10, "seconds each container gets to stop before it is killed (default: its --stop-timeout, else 10)")
+	sel.addIDFiles(cmd)
 	return cmd
 }
 
@@ -142,6 +175,15 @@ func newPodRmCommand(a *app) *cobra.Command {
 	})
 	run := cmd.RunE
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		// The files' pods join the names (with --ignore, a file that
+		// does not exist names none).
+		files := sel.idFiles
+		defer func() { sel.idFiles = files }()
+		ids, err := podIDFileRefs(files, ignore)
+		if err != nil {
+			return withFlagNames(err)
+		}
+		args, sel.idFiles = append(args, ids...), nil
 		if ignore && !sel.all {
 			args = a.existingPods(args)
 			if len(args) == 0 {
@@ -154,6 +196,7 @@ func newPodRmCommand(a *app) *cobra.Command {
 	f.BoolVarP(&o.Force, "force", "f", false, "remove running pods too (their containers killed at once, or stopped first with --time)")
 	f.BoolVarP(&ignore, "ignore", "i", false, "skip names that are not pods")
 	f.IntVarP(&timeout, "time", "t", 0, "with --force, seconds each container gets to stop before it is killed")
+	sel.addIDFiles(cmd)
 	return cmd
 }
 

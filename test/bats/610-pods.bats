@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # Pods (issue 17): pod create|ps|inspect|start|stop|restart|kill|pause|
-# unpause|rm|prune|top|stats|logs|exists, run --pod NAME|new:NAME, ps
+# unpause|rm|prune|top|stats|logs|exists, run --pod NAME|new:NAME, --pod-id-file, ps
 # --pod and --filter pod=. A pod's containers share the infra container's
 # network, ipc and uts namespaces (reach each other on localhost, have the
 # pod's host name), and go with the pod: pod rm -f leaves no process,
@@ -451,4 +451,54 @@ box.example" "pod create --hostname"
 	run_husk pod ps -q
 	expect_eq "$output" "" "rm -a removed the infra containers and so the pods, as podman's"
 	expect_no_container_leftovers
+}
+
+@test "--pod-id-file: pod create writes it (refused when it exists); run, create, pod start, stop and rm read it; exit codes as podman 4.3.1's" {
+	local f=$BATS_TEST_TMPDIR/pod.id none=$BATS_TEST_TMPDIR/none.id
+	run_husk pod create --name pidf --pod-id-file "$f"
+	local id=$output
+	expect_eq "$(cat "$f")" "$id" "the file holds the pod's ID"
+	run_husk 125 pod create --name pidf2 --pod-id-file "$f"
+	expect_contains "$stderr" "--pod-id-file \"$f\" exists"
+	run_husk 1 pod exists pidf2
+	expect_eq "$(cat "$f")" "$id" "the refused create left the file alone"
+	run_husk 125 pod create --name pidf3 --pod-id-file "$BATS_TEST_TMPDIR/no/such/dir/x"
+	run_husk 1 pod exists pidf3
+
+	run_husk run -d --pod-id-file "$f" --name member "$R/busybox" sleep 1000
+	expect_eq "$("$HUSK" inspect --format '{{.Pod}}' member)" "$id" "run --pod-id-file joins the pod"
+	run_husk create --pod-id-file "$f" --name member2 "$R/busybox" true
+	expect_eq "$("$HUSK" inspect --format '{{.Pod}}' member2)" "$id" "create --pod-id-file joins the pod"
+	run_husk 125 run --rm --pod pidf --pod-id-file "$f" "$R/busybox" true
+	expect_contains "$stderr" "give one"
+	run_husk 125 run --rm --pod-id-file "$none" "$R/busybox" true
+	expect_contains "$stderr" "read the --pod-id-file"
+
+	run_husk pod stop -t 0 --pod-id-file "$f"
+	expect_eq "$output" "$id"
+	expect_eq "$("$HUSK" inspect --format '{{.State.Status}}' member)" "exited"
+	run_husk pod start --pod-id-file "$f"
+	expect_eq "$output" "$id"
+	expect_eq "$("$HUSK" inspect --format '{{.State.Status}}' member)" "running"
+	run_husk 125 pod start --pod-id-file "$f" --all
+	run_husk pod rm -f --pod-id-file "$f"
+	expect_eq "$output" "$id"
+	run_husk 1 pod exists pidf
+	run_husk 1 pod rm --pod-id-file "$f"
+	expect_contains "$stderr" "no such pod"
+	run_husk pod rm --ignore --pod-id-file "$f" --pod-id-file "$none"
+	expect_eq "$output" "" "--ignore: a gone pod and a missing file are skipped"
+	run_husk 125 pod rm --pod-id-file "$none"
+	run_husk 125 pod stop --pod-id-file "$none"
+
+	need_podman
+	local pf=$BATS_TEST_TMPDIR/pm-pod.id
+	pm pod create --name pidf --pod-id-file "$pf" >/dev/null
+	run_pm 125 pod create --name pidf2 --pod-id-file "$pf"
+	run_pm 125 pod create --name pidf3 --pod-id-file "$BATS_TEST_TMPDIR/no/such/dir/x"
+	run_pm 125 run --rm --pod-id-file "$none" "$R/busybox" true
+	run_pm pod rm -f --pod-id-file "$pf"
+	run_pm 1 pod rm --pod-id-file "$pf"
+	run_pm 125 pod rm --pod-id-file "$none"
+	run_pm 125 pod stop --pod-id-file "$none"
 }
