@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/husk-dev/husk/internal/idfile"
 	"github.com/husk-dev/husk/internal/labels"
 	"github.com/husk-dev/husk/pkg/ctropts"
 	"github.com/husk-dev/husk/pkg/netns"
@@ -64,7 +65,7 @@ func newPodCreateCommand(a *app) *cobra.Command {
 				return fmt.Errorf("--no-infra and --infra=true contradict each other: give one")
 			}
 			o.NoInfra, o.CreateCommand, o.Settings, o.Given = !infra || noInfra, os.Args, a.global.recorded(), flagsGiven(cmd.Flags())
-			var reserved *pod.IDFile
+			var reserved *idfile.File
 			if idFile != "" {
 				if reserved, err = pod.ReserveIDFile(idFile); err != nil {
 					return withFlagNames(err)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/husk-dev/husk/internal/idfile"
 	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/pkg/ctropts"
 	"github.com/husk-dev/husk/pkg/pull/pullopts"
@@ -75,7 +76,7 @@ func addRunFlags(fs *pflag.FlagSet, r *ctropts.RunFlags) *runFlags {
 }
 
 // idFile is the --cidfile reserved for the container's ID (nil: none).
-type idFile struct{ f *runtime.IDFile }
+type idFile struct{ f *idfile.File }
 
 // reserveIDFile reserves --cidfile, if given, before anything is made.
 func (f *runFlags) reserveIDFile() (*idFile, error) {

@@ -9,8 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/husk-dev/husk/internal/setting"
-	"github.com/husk-dev/husk/internal/userfile"
+	"github.com/husk-dev/husk/internal/idfile"
 	"github.com/husk-dev/husk/pkg/netns"
 )
 
@@ -221,18 +220,11 @@ func names(cs []*Container) string {
 // file is ErrContainerUnknown when ignore is set (podman's systemd units
 // run rm --ignore --cidfile after a container that never started).
 func ReadCIDFile(path string, ignore bool) (string, error) {
-	b, err := userfile.Read(path, 4096)
-	if err != nil {
-		if ignore && errors.Is(err, fs.ErrNotExist) {
-			return "", ErrContainerUnknown
-		}
-		return "", setting.Errorf("read the {cidfile} %s: %w", path, err)
+	id, err := idfile.Read(path, "cidfile")
+	if ignore && errors.Is(err, fs.ErrNotExist) {
+		return "", ErrContainerUnknown
 	}
-	id := strings.TrimSpace(string(b))
-	if id == "" {
-		return "", setting.Errorf("the {cidfile} %s is empty", path)
-	}
-	return id, nil
+	return id, err
 }
 
 // WriteRemovals prints the ref of each container removed on stdout and

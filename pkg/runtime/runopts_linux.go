@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -14,6 +13,7 @@ import (
 	"github.com/moby/sys/user"
 	"golang.org/x/sys/unix"
 
+	"github.com/husk-dev/husk/internal/idfile"
 	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/pkg/runtime/spec"
 )
@@ -292,41 +292,11 @@ func withExposed(image map[string]struct{}, more []string) map[string]struct{} {
 	return out
 }
 
-// IDFile is a --cidfile reserved for a container's ID.
-type IDFile struct {
-	path string
-	f    *os.File
-}
-
-// ReserveIDFile creates path for the ID of a container about to be made;
-// it refuses a file that exists (another container may be using it).
-func ReserveIDFile(path string) (*IDFile, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		if errors.Is(err, os.ErrExist) {
-			return nil, setting.Errorf("{cidfile} %q exists: make sure no other container uses it, or delete it", path)
-		}
-		return nil, setting.Errorf("{cidfile}: %w", err)
-	}
-	return &IDFile{path: path, f: f}, nil
-}
-
-// Write writes the container's ID and closes the file.
-func (f *IDFile) Write(id string) error {
-	_, err := f.f.WriteString(id)
-	if cerr := f.f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("write container ID file %q: %w", f.path, err)
-	}
-	return nil
-}
-
-// Abandon removes the file when no container was made.
-func (f *IDFile) Abandon() {
-	_ = f.f.Close()
-	_ = os.Remove(f.path)
+// ReserveIDFile creates path (--cidfile) for the ID of a container about
+// to be made; it refuses a file that exists (another container may be
+// using it).
+func ReserveIDFile(path string) (*idfile.File, error) {
+	return idfile.Reserve(path, "cidfile", "container")
 }
 
 // RemoveNamed removes the container called name, if there is one, even
