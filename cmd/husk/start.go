@@ -47,9 +47,6 @@ func (a *app) startExisting(ctx context.Context, env runtime.Env, c *runtime.Con
 	if err := runtime.WaitTeardown(ctx, env, c); err != nil {
 		return err
 	}
-	if err := c.Reload(); err != nil {
-		return err
-	}
 	if c.Alive() {
 		if attach && ref != "" {
 			fmt.Fprintln(a.stdout, ref)

@@ -186,13 +186,17 @@ const teardownWait = 30 * time.Second
 // removes the network namespace, mounts and cgroup, marked as a start in
 // progress (startingFile). A start that did not wait made its network
 // namespace under the old teardown, which then removed it. A teardown
-// whose process is gone is reconciled instead, as Refresh does.
+// whose process is gone is reconciled instead, as Refresh does. c is
+// reloaded when there was one to wait for.
 func WaitTeardown(ctx context.Context, env Env, c *Container) error {
 	path := filepath.Join(c.Dir, startingFile)
 	deadline := time.Now().Add(teardownWait)
-	for {
+	for waited := false; ; waited = true {
 		b, err := os.ReadFile(path)
 		if err != nil {
+			if waited {
+				return c.Reload()
+			}
 			return nil
 		}
 		if starterGone(c) {
