@@ -2,6 +2,8 @@ package runtime
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/husk-dev/husk/internal/setting"
@@ -46,6 +48,18 @@ func TestListRemovesInterruptedCreates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Its early runtime's cgroup (here a plain directory) goes with it.
+	cg := filepath.Join(t.TempDir(), "husk-"+gone.ID)
+	if err := os.Mkdir(cg, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	idDir := filepath.Join(s.ContainersDir(), gone.ID)
+	if err := os.MkdirAll(idDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(idDir, earlyCgroupFile), []byte(cg), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	alive, err := s.CreateContainer("", []string{"alive"}, img.ID, "", newStorageMetadata(), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -59,6 +73,9 @@ func TestListRemovesInterruptedCreates(t *testing.T) {
 	}
 	if _, err := s.Container(gone.ID); err == nil {
 		t.Error("the container of a dead creator is still there")
+	}
+	if _, err := os.Stat(cg); !os.IsNotExist(err) {
+		t.Errorf("the early runtime's cgroup of the removed container is left (%v)", err)
 	}
 	for _, c := range []string{alive.ID, other.ID} {
 		if _, err := s.Container(c); err != nil {

@@ -288,6 +288,7 @@ func List(s *storage.Store) ([]*Container, error) {
 			if interruptedCreate(&all[i]) {
 				if dir := storageDir(s, all[i].ID); dir != "" && missing(filepath.Join(dir, recordFile)) {
 					logrus.Debugf("removing container %s: its create was interrupted before its record was written", short(all[i].ID))
+					removeEarlyCgroup(filepath.Join(s.ContainersDir(), all[i].ID), all[i].ID)
 					_ = s.DeleteContainer(all[i].ID)
 				}
 			}

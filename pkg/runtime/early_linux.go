@@ -234,12 +234,13 @@ func (e *Early) id() string {
 }
 
 // take notes that the container was created with the id: its
-// directory is the container's now.
+// directory is the container's now. The cgroup's file stays in it: a
+// kill before the container's record is written leaves a container List
+// removes, and with it that cgroup (removeEarlyCgroup).
 func (e *Early) take() {
 	if e != nil {
 		e.taken = true
 		_ = os.Remove(filepath.Join(e.idDir, earlyFile))
-		_ = os.Remove(filepath.Join(e.idDir, earlyCgroupFile))
 	}
 }
 
@@ -273,15 +274,28 @@ func sweepEarly(s *storage.Store, known map[string]bool) {
 		if _, err := s.Container(id); err == nil {
 			continue // created since known was listed
 		}
-		if b, err := os.ReadFile(filepath.Join(idDir, earlyCgroupFile)); err == nil && filepath.Base(string(b)) == "husk-"+id {
-			if err := cgroups.Remove(string(b)); err != nil {
-				logrus.Warnf("%v", err)
-			}
-		}
+		removeEarlyCgroup(idDir, id)
 		logrus.Debugf("removing %s: its run was killed before the container was created", idDir)
 		if err := os.RemoveAll(idDir); err != nil {
 			logrus.Warnf("remove %s: %v", idDir, err)
 		}
+	}
+}
+
+// removeEarlyCgroup removes the cgroup the early runtime of the
+// container directory idDir (of container id) was born in, for a run
+// killed before the container's record was written: the runtime, still
+// waiting for the spec it will never get, is the only process in it.
+func removeEarlyCgroup(idDir, id string) {
+	b, err := os.ReadFile(filepath.Join(idDir, earlyCgroupFile))
+	if err != nil || filepath.Base(string(b)) != "husk-"+id {
+		return
+	}
+	if len(cgroups.Pids(string(b))) > 0 {
+		_ = cgroups.Kill(string(b))
+	}
+	if err := cgroups.Remove(string(b)); err != nil {
+		logrus.Warnf("%v", err)
 	}
 }
 
