@@ -45,6 +45,9 @@ func TestCoreLinksNoTransferMachinery(t *testing.T) {
 			t.Errorf("the husk_core build links %s", banned)
 		}
 	}
+	if !slices.Contains(deps, "github.com/husk-dev/husk/internal/hugeheap") {
+		t.Error("the husk_core build does not link internal/hugeheap")
+	}
 	if !slices.Contains(deps, "github.com/husk-dev/husk/pkg/pull/pullopts") {
 		t.Error("the husk_core build does not use pkg/pull/pullopts (test out of date?)")
 	}

@@ -1,0 +1,90 @@
+//go:build linux && cgo
+
+package hugeheap
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"os/exec"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"unsafe"
+)
+
+var sink []byte
+
+// vmFlags returns the VmFlags of the mapping that holds addr.
+func vmFlags(t *testing.T, addr uintptr) []string {
+	t.Helper()
+	f, err := os.Open("/proc/self/smaps")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	in := false
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) == 0 {
+			continue
+		}
+		if !strings.HasSuffix(fields[0], ":") {
+			// A mapping's first line: "start-end perms offset dev inode [path]".
+			lo, hi, _ := strings.Cut(fields[0], "-")
+			a, err1 := strconv.ParseUint(lo, 16, 64)
+			b, err2 := strconv.ParseUint(hi, 16, 64)
+			in = err1 == nil && err2 == nil && uint64(addr) >= a && uint64(addr) < b
+			continue
+		}
+		if in && fields[0] == "VmFlags:" {
+			return fields[1:]
+		}
+	}
+	t.Fatalf("no mapping holds %#x", addr)
+	return nil
+}
+
+func hasTHP() bool {
+	_, err := os.Stat("/sys/kernel/mm/transparent_hugepage/enabled")
+	return err == nil
+}
+
+// The heap of a process that links the package is advised as huge pages.
+func TestHeapAdvised(t *testing.T) {
+	if !hasTHP() {
+		t.Skip("the kernel has no transparent huge pages (no /sys/kernel/mm/transparent_hugepage): madvise fails and the heap stays on small pages")
+	}
+	if os.Getenv("HUSK_SMALL_PAGES") != "" {
+		t.Skip("HUSK_SMALL_PAGES is set in the test's environment")
+	}
+	sink = make([]byte, 1<<20)
+	if Advised() == 0 {
+		t.Fatal("no heap mapping was advised")
+	}
+	flags := vmFlags(t, uintptr(unsafe.Pointer(&sink[0])))
+	if !slices.Contains(flags, "hg") {
+		t.Errorf("the heap's mapping has VmFlags %v, without hg (MADV_HUGEPAGE)", flags)
+	}
+}
+
+// HUSK_SMALL_PAGES=1 leaves the heap as Go maps it (checked in a child
+// process: the setting is read once, before the runtime starts).
+func TestSmallPagesLeavesHeap(t *testing.T) {
+	if os.Getenv("HUGEHEAP_CHILD") == "1" {
+		sink = make([]byte, 1<<20)
+		fmt.Printf("advised=%d hg=%v\n", Advised(), slices.Contains(vmFlags(t, uintptr(unsafe.Pointer(&sink[0]))), "hg"))
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestSmallPagesLeavesHeap$")
+	cmd.Env = append(os.Environ(), "HUGEHEAP_CHILD=1", "HUSK_SMALL_PAGES=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if !strings.Contains(string(out), "advised=0 hg=false") {
+		t.Errorf("with HUSK_SMALL_PAGES=1: %s", out)
+	}
+}
