@@ -46,9 +46,11 @@ type Early struct {
 	// taken: a container was created with ID; teed, gated: the log's tee
 	// and the launch took the pipe and the gate over.
 	taken, teed, gated bool
-	// pendingSpec is where the spec waits while config.json is the link
-	// the runtime reads through.
+	// pendingSpec is where the spec (spec) waits while config.json is
+	// the link the runtime reads through; written: it is on disk.
 	pendingSpec string
+	spec        []byte
+	written     bool
 	// cgroupDir is the cgroup the runtime was born in ("" none);
 	// cgroupPlaced: the container's start placed it there too.
 	cgroupDir    string
@@ -251,26 +253,43 @@ const (
 	earlyCgroupFile = "early-cgroup"
 )
 
-// writeSpec keeps the spec beside the link the runtime reads through
-// until the runtime is done with it (settle).
+// writeSpec keeps the spec for the file beside the link the runtime
+// reads through, until the runtime is done with it (settle). The file is
+// written once the runtime has the spec (deliver): the runtime parses it
+// meanwhile.
 func (e *Early) writeSpec(c *Container, b []byte) error {
 	if c.Dir != e.dir {
 		return fmt.Errorf("early runtime: container directory %s, not %s", c.Dir, e.dir)
 	}
-	e.pendingSpec = c.BundleSpec() + ".early"
-	if err := os.WriteFile(e.pendingSpec, b, 0o600); err != nil {
+	e.pendingSpec, e.spec, e.written = c.BundleSpec()+".early", b, false
+	return nil
+}
+
+// writePending writes the spec kept by writeSpec to its file, once.
+func (e *Early) writePending() error {
+	if e.pendingSpec == "" || e.written {
+		return nil
+	}
+	if err := os.WriteFile(e.pendingSpec, e.spec, 0o600); err != nil {
 		return fmt.Errorf("write config.json: %w", err)
 	}
+	e.written = true
 	return nil
 }
 
 // deliver gives the runtime the spec and waits for it to create the
-// container, as Driver.Create does.
+// container, as Driver.Create does; the spec's file is written while the
+// runtime reads and parses it.
 func (e *Early) deliver(b []byte) error {
-	err := e.create.Deliver(b)
+	e.create.Send(b)
+	werr := e.writePending()
+	err := e.create.Wait()
 	e.create = nil
 	if serr := e.settle(); serr != nil && err == nil {
 		err = serr
+	}
+	if werr != nil && err == nil {
+		err = werr
 	}
 	return err
 }
@@ -296,10 +315,13 @@ func (e *Early) settle() error {
 	if e.pendingSpec == "" {
 		return os.Remove(link)
 	}
+	if err := e.writePending(); err != nil {
+		return err
+	}
 	if err := os.Rename(e.pendingSpec, link); err != nil {
 		return fmt.Errorf("write config.json: %w", err)
 	}
-	e.pendingSpec = ""
+	e.pendingSpec, e.spec = "", nil
 	return nil
 }
 

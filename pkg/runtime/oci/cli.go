@@ -195,11 +195,21 @@ func (e *EarlyCreate) Exited() bool {
 
 // Deliver gives the runtime its spec and waits for it, as Create does.
 func (e *EarlyCreate) Deliver(spec []byte) error {
+	e.Send(spec)
+	return e.Wait()
+}
+
+// Send starts giving the runtime its spec (Deliver without the wait).
+func (e *EarlyCreate) Send(spec []byte) {
 	go func() {
 		// A runtime that exits without reading it all breaks the pipe.
 		_, _ = e.spec.Write(spec)
 		e.spec.Close()
 	}()
+}
+
+// Wait waits for the runtime given its spec by Send, as Create does.
+func (e *EarlyCreate) Wait() error {
 	<-e.exited
 	if e.err != nil {
 		return &Error{Runtime: e.r.name, Op: e.op, Msg: logMessage(e.logPath), Err: e.err}
