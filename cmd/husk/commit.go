@@ -38,7 +38,7 @@ the new image's ID.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringArrayVarP(&o.Changes, "change", "c", nil, changeHelp)
+	stringArrayVarP(f, &o.Changes, "change", "c", nil, changeHelp)
 	f.StringVarP(&o.Message, "message", "m", "", "the image's comment (needs --format docker)")
 	f.StringVarP(&o.Author, "author", "a", "", "the image's author")
 	f.BoolVarP(&o.Pause, "pause", "p", false, "freeze the container while its layer is read")
@@ -73,7 +73,7 @@ image's ID.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringArrayVarP(&o.Changes, "change", "c", nil, changeHelp)
+	stringArrayVarP(f, &o.Changes, "change", "c", nil, changeHelp)
 	f.StringVarP(&o.Message, "message", "m", "", "the comment of the image's history step")
 	f.BoolVarP(&o.Quiet, "quiet", "q", false, "print only the image's ID, no progress")
 	return cmd

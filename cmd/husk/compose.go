@@ -26,10 +26,10 @@ func newComposeCommand(a *app) *cobra.Command {
 	// compose's own flags come before its subcommand, as docker compose
 	// has them: local, so that logs -f can follow (the root traverses).
 	pf := cmd.Flags()
-	pf.StringArrayVarP(&proj.Files, "file", "f", nil, "compose file (repeatable: merged in order; default compose.yaml, docker-compose.yml, … here or above)")
+	stringArrayVarP(pf, &proj.Files, "file", "f", nil, "compose file (repeatable: merged in order; default compose.yaml, docker-compose.yml, … here or above)")
 	pf.StringVarP(&proj.Name, "project-name", "p", "", "project name (default: name: in the files, $COMPOSE_PROJECT_NAME, or the project directory's name)")
-	pf.StringArrayVar(&proj.Profiles, "profile", nil, "enable the services of this profile (repeatable)")
-	pf.StringArrayVar(&proj.EnvFiles, "env-file", nil, "file of variables for interpolation (repeatable; default: the project directory's .env)")
+	stringArrayVar(pf, &proj.Profiles, "profile", nil, "enable the services of this profile (repeatable)")
+	stringArrayVar(pf, &proj.EnvFiles, "env-file", nil, "file of variables for interpolation (repeatable; default: the project directory's .env)")
 	pf.StringVar(&proj.WorkDir, "project-directory", "", "directory relative paths start from (default: the first file's)")
 	sub := func(verb, use, short string, args cobra.PositionalArgs, flags func(*pflag.FlagSet, *composeopts.Request), fill func(*composeopts.Request, []string)) *cobra.Command {
 		var r composeopts.Request
@@ -117,7 +117,7 @@ func composeLogsFlags(f *pflag.FlagSet, r *composeopts.Request) {
 func composeExecFlags(f *pflag.FlagSet, r *composeopts.Request) {
 	f.BoolP("no-TTY", "T", false, "do not allocate a pseudo-terminal (default: one when stdin is a terminal)")
 	f.BoolVarP(&r.Exec.Detach, "detach", "d", false, "run the command in the background")
-	f.StringArrayVarP(&r.Exec.Env, "env", "e", nil, "set an environment variable NAME=VALUE")
+	stringArrayVarP(f, &r.Exec.Env, "env", "e", nil, "set an environment variable NAME=VALUE")
 	f.StringVarP(&r.Exec.User, "user", "u", "", "run as name|uid[:group|gid]")
 	f.StringVarP(&r.Exec.WorkDir, "workdir", "w", "", "working directory")
 	f.IntVar(&r.Exec.Index, "index", 1, "which container of the service (its number)")
@@ -129,13 +129,13 @@ func composeExecFlags(f *pflag.FlagSet, r *composeopts.Request) {
 func composeRunFlags(f *pflag.FlagSet, r *composeopts.Request) {
 	f.BoolVar(&r.Run.Remove, "rm", false, "remove the container when it exits")
 	f.BoolVarP(&r.Run.Detach, "detach", "d", false, "run in the background and print the container ID")
-	f.StringArrayVarP(&r.Run.Env, "env", "e", nil, "set an environment variable NAME=VALUE")
+	stringArrayVarP(f, &r.Run.Env, "env", "e", nil, "set an environment variable NAME=VALUE")
 	f.StringVarP(&r.Run.User, "user", "u", "", "run as name|uid[:group|gid]")
 	f.StringVarP(&r.Run.WorkDir, "workdir", "w", "", "working directory")
 	f.StringVar(&r.Run.Name, "name", "", "name of the container (default: PROJECT-SERVICE-run-RANDOM)")
 	f.BoolVar(&r.Run.NoDeps, "no-deps", false, "do not start the service's dependencies")
-	f.StringArrayVarP(&r.Run.Publish, "publish", "p", nil, "publish a port (the service's ports are not published)")
-	f.StringArrayVarP(&r.Run.Volumes, "volume", "v", nil, "bind mount or named volume, as husk run -v")
+	stringArrayVarP(f, &r.Run.Publish, "publish", "p", nil, "publish a port (the service's ports are not published)")
+	stringArrayVarP(f, &r.Run.Volumes, "volume", "v", nil, "bind mount or named volume, as husk run -v")
 	f.Func("entrypoint", "replace the image's and the service's entrypoint", func(s string) error {
 		r.Run.Entrypoint = &s
 		return nil

@@ -96,7 +96,7 @@ does. Without --stream=false, follow new events until interrupted.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringArrayVarP(&filters, "filter", "f", nil, "show only events that match: type=, event=, container=, image=, volume=, network=, label=KEY[=VALUE] (a key given twice: either value)")
+	stringArrayVarP(f, &filters, "filter", "f", nil, "show only events that match: type=, event=, container=, image=, volume=, network=, label=KEY[=VALUE] (a key given twice: either value)")
 	f.StringVar(&outFormat, "format", "", "json (an object a line) or a Go template ({{.Time}} {{.Type}} {{.Status}} {{.ID}} {{.Name}} {{.Image}} {{.Attributes}} ...)")
 	f.StringVar(&since, "since", "", "show events from this time: RFC 3339, Unix seconds, or a duration back from now (10m)")
 	f.StringVar(&until, "until", "", "show events up to this time: RFC 3339, Unix seconds, or a duration from now")

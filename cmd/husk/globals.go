@@ -73,7 +73,7 @@ func (g *globalOptions) register(fs *pflag.FlagSet) {
 		fs.StringVar(f.value(g), f.name, f.def, f.usage)
 	}
 	for _, f := range listFlags {
-		fs.StringArrayVar(f.value(g), f.name, nil, f.usage)
+		stringArrayVar(fs, f.value(g), f.name, nil, f.usage)
 	}
 }
 

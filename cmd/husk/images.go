@@ -44,7 +44,7 @@ func newImagesCommand(a *app) *cobra.Command {
 	f.StringVar(&o.Sort, "sort", "created", "order by created, id, repository, size or tag")
 	f.BoolVarP(&lo.All, "all", "a", false, "show all images, with the intermediate images of builds (untagged parents of other images)")
 	f.StringVar(&outFormat, "format", "", "json, or a Go template ('{{.Repository}}:{{.Tag}}'; 'table {{.Repository}} {{.ID}}' adds a header)")
-	f.StringArrayVarP(&lo.Filters, "filter", "f", nil,
+	stringArrayVarP(f, &lo.Filters, "filter", "f", nil,
 		"filter KEY=VALUE: dangling=true|false, intermediate=true|false, readonly=true|false, label=KEY[=VALUE], reference=PATTERN (wildcards), before=IMAGE, since=IMAGE")
 	return cmd
 }

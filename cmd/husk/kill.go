@@ -40,6 +40,6 @@ func newKillCommand(a *app) *cobra.Command {
 	f.StringVarP(&signal, "signal", "s", "KILL", "signal to send")
 	f.BoolVarP(&sel.All, "all", "a", false, "signal all running containers")
 	f.BoolVarP(&sel.Latest, "latest", "l", false, "signal the container created last")
-	f.StringArrayVar(&sel.CIDFiles, "cidfile", nil, "signal the container whose ID the file holds (run --cidfile)")
+	stringArrayVar(f, &sel.CIDFiles, "cidfile", nil, "signal the container whose ID the file holds (run --cidfile)")
 	return cmd
 }

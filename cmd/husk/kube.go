@@ -64,7 +64,7 @@ func newKubePlayCommand(a *app, use string) *cobra.Command {
 	f.BoolVar(&o.replace, "replace", false, "remove the pods the YAML makes first, if they exist")
 	f.BoolVar(&o.down, "down", false, "remove what the YAML made (as husk kube down)")
 	f.StringVar(&o.network, "network", "", "network of every pod (default: husk's default network)")
-	f.StringArrayVar(&o.configMaps, "configmap", nil, "a YAML file of ConfigMaps the pods refer to (repeatable)")
+	stringArrayVar(f, &o.configMaps, "configmap", nil, "a YAML file of ConfigMaps the pods refer to (repeatable)")
 	return cmd
 }
 

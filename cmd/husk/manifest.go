@@ -58,7 +58,7 @@ func newManifestCommand(a *app) *cobra.Command {
 				f.StringVar(&r.Add.Variant, "variant", "", "the instance's architecture variant in the list")
 				f.StringVar(&r.Add.OSVersion, "os-version", "", "the instance's OS version in the list")
 				f.StringSliceVar(&r.Add.Features, "features", nil, "the instance's required features in the list")
-				f.StringArrayVar(&r.Add.Annotations, "annotation", nil, "annotate the instance: KEY=VALUE")
+				stringArrayVar(f, &r.Add.Annotations, "annotation", nil, "annotate the instance: KEY=VALUE")
 			}),
 		sub("inspect [flags] LIST", "Print a manifest list (a stored one, else a registry's)", cobra.ExactArgs(1),
 			func(f *pflag.FlagSet, r *manifestRequest) { r.reg = addRegistryFlags(f, true) }),

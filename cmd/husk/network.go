@@ -101,8 +101,8 @@ func newNetworkCreateCommand(d networkDeps) *cobra.Command {
 	create.Flags().StringVar(&o.Gateway, "gateway", "", "gateway address in the subnet (default: its first address)")
 	create.Flags().BoolVar(&o.Internal, "internal", false, "no route out of the network")
 	create.Flags().BoolVar(&ignore, "ignore", false, "do nothing (but print its name) when the network exists")
-	create.Flags().StringArrayVar(&labelVals, "label", nil, "set a label KEY=VALUE (KEY alone: an empty value)")
-	create.Flags().StringArrayVar(&labelFiles, "label-file", nil, "read labels from a file of KEY=VALUE lines")
+	stringArrayVar(create.Flags(), &labelVals, "label", nil, "set a label KEY=VALUE (KEY alone: an empty value)")
+	stringArrayVar(create.Flags(), &labelFiles, "label-file", nil, "read labels from a file of KEY=VALUE lines")
 	return create
 }
 
@@ -138,7 +138,7 @@ func newNetworkLsCommand(d networkDeps) *cobra.Command {
 	f.BoolVarP(&o.Quiet, "quiet", "q", false, "print names only")
 	f.BoolVar(&o.NoHeading, "noheading", false, "do not print the header row of a table")
 	f.StringVar(&outFormat, "format", "", "json, or a Go template ('{{.Name}}'; 'table {{.Name}} {{.Subnets}}' adds a header)")
-	f.StringArrayVarP(&o.Filters, "filter", "f", nil, "filter KEY=VALUE: name (a regular expression), id (a prefix), label=KEY[=VALUE], driver, dangling=true|false (no container uses it)")
+	stringArrayVarP(f, &o.Filters, "filter", "f", nil, "filter KEY=VALUE: name (a regular expression), id (a prefix), label=KEY[=VALUE], driver, dangling=true|false (no container uses it)")
 	return ls
 }
 

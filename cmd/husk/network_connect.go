@@ -28,7 +28,7 @@ func newNetworkConnectCommand(d networkDeps) *cobra.Command {
 			})
 		},
 	}
-	cmd.Flags().StringArrayVar(&aliases, "alias", nil, "further DNS name of the container on that network")
+	stringArrayVar(cmd.Flags(), &aliases, "alias", nil, "further DNS name of the container on that network")
 	return cmd
 }
 

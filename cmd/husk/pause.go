@@ -47,7 +47,7 @@ func newFreezeCommand(a *app, verb, short string, fn func(runtime.Env, *runtime.
 	f := cmd.Flags()
 	f.BoolVarP(&sel.All, "all", "a", false, allUsage)
 	f.BoolVarP(&sel.Latest, "latest", "l", false, verb+" the container created last")
-	f.StringArrayVar(&sel.CIDFiles, "cidfile", nil, verb+" the container whose ID the file holds (run --cidfile)")
-	f.StringArrayVarP(&filters, "filter", "f", nil, verb+" the containers that match KEY=VALUE (the filters of ps, but before and since)")
+	stringArrayVar(f, &sel.CIDFiles, "cidfile", nil, verb+" the container whose ID the file holds (run --cidfile)")
+	stringArrayVarP(f, &filters, "filter", "f", nil, verb+" the containers that match KEY=VALUE (the filters of ps, but before and since)")
 	return cmd
 }

@@ -24,7 +24,7 @@ type podSelection struct {
 // addIDFiles gives a pod command --pod-id-file, as podman's pod start,
 // stop and rm have it.
 func (s *podSelection) addIDFiles(cmd *cobra.Command) {
-	cmd.Flags().StringArrayVar(&s.idFiles, "pod-id-file", nil, cmd.Name()+" the pod whose ID this file holds (pod create --pod-id-file; repeatable)")
+	stringArrayVar(cmd.Flags(), &s.idFiles, "pod-id-file", nil, cmd.Name()+" the pod whose ID this file holds (pod create --pod-id-file; repeatable)")
 }
 
 // podIDFileRefs are the pod IDs the files hold; with ignore, files that

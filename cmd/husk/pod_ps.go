@@ -67,7 +67,7 @@ func newPodPsCommand(a *app) *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringArrayVarP(&o.Filters, "filter", "f", nil, "filter KEY=VALUE: name, id (regular expressions), label, status, ctr-names, ctr-ids, ctr-status, ctr-number, network, until")
+	stringArrayVarP(f, &o.Filters, "filter", "f", nil, "filter KEY=VALUE: name, id (regular expressions), label, status, ctr-names, ctr-ids, ctr-status, ctr-number, network, until")
 	f.StringVar(&outFormat, "format", "", "json, or a Go template ('{{.Name}} {{.Status}}'; 'table {{.ID}} {{.Name}}' adds a header)")
 	f.BoolVarP(&quiet, "quiet", "q", false, "print only pod IDs")
 	f.BoolVar(&o.NoTrunc, "no-trunc", false, "do not truncate IDs")

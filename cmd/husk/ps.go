@@ -45,7 +45,7 @@ func newPsCommand(a *app) *cobra.Command {
 	f.BoolVar(&o.NoTrunc, "no-trunc", false, "do not truncate IDs and commands")
 	f.BoolVar(&o.External, "external", false, "also list the store's containers that are not husk's (a build's working containers), with the status Storage")
 	f.StringVar(&outFormat, "format", "", "json, or a Go template ('{{.Names}} {{.Status}}'; 'table {{.ID}} {{.Names}}' adds a header)")
-	f.StringArrayVarP(&o.Filters, "filter", "f", nil,
+	stringArrayVarP(f, &o.Filters, "filter", "f", nil,
 		"filter KEY=VALUE (several: alternatives for one key, all keys must match): id, name (regular expressions), label (KEY or KEY=VALUE), label!, status, exited, ancestor, before, since, volume, network, health, restart-policy, pod")
 	f.IntVarP(&o.Last, "last", "n", -1, "show the N containers created last, of all states")
 	f.BoolVarP(&o.Latest, "latest", "l", false, "show the container created last, of all states")

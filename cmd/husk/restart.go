@@ -44,7 +44,7 @@ func newRestartCommand(a *app) *cobra.Command {
 	f.BoolVarP(&sel.All, "all", "a", false, "restart all containers")
 	f.BoolVar(&sel.RunningOnly, "running", false, "with --all, restart only the running containers")
 	f.BoolVarP(&sel.Latest, "latest", "l", false, "restart the container created last")
-	f.StringArrayVar(&sel.CIDFiles, "cidfile", nil, "restart the container whose ID the file holds (run --cidfile)")
-	f.StringArrayVarP(&filters, "filter", "f", nil, "restart the containers that match KEY=VALUE (the filters of ps, but before and since)")
+	stringArrayVar(f, &sel.CIDFiles, "cidfile", nil, "restart the container whose ID the file holds (run --cidfile)")
+	stringArrayVarP(f, &filters, "filter", "f", nil, "restart the containers that match KEY=VALUE (the filters of ps, but before and since)")
 	return cmd
 }

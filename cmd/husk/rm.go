@@ -55,7 +55,7 @@ func newRmCommand(a *app) *cobra.Command {
 	f.BoolVarP(&o.Ignore, "ignore", "i", false, "skip names that are not containers (and a --cidfile that does not exist)")
 	f.BoolVarP(&o.Volumes, "volumes", "v", false, "remove the containers' anonymous volumes too (not named ones)")
 	f.BoolVar(&o.Depend, "depend", false, "remove the containers that use a container's namespaces first")
-	f.StringArrayVar(&o.CIDFiles, "cidfile", nil, "remove the container whose ID the file holds (run --cidfile)")
+	stringArrayVar(f, &o.CIDFiles, "cidfile", nil, "remove the container whose ID the file holds (run --cidfile)")
 	f.IntVarP(&timeout, "time", "t", 10, "with --force, seconds a running container gets to stop after its stop signal before it is killed")
 	return cmd
 }

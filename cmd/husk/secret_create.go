@@ -43,6 +43,6 @@ func newSecretCreateCommand(a *app) *cobra.Command {
 	f := cmd.Flags()
 	f.StringVarP(&o.Driver, "driver", "d", secrets.DriverFile, "driver that keeps the value: file (the only one husk has)")
 	f.BoolVar(&fromEnv, "env", false, "the second argument names an environment variable holding the value")
-	f.StringArrayVarP(&labelVals, "label", "l", nil, "set a label KEY=VALUE on the secret")
+	stringArrayVarP(f, &labelVals, "label", "l", nil, "set a label KEY=VALUE on the secret")
 	return cmd
 }

@@ -33,6 +33,6 @@ func newSecretLsCommand(a *app) *cobra.Command {
 	f.BoolVarP(&o.Quiet, "quiet", "q", false, "print only IDs")
 	f.BoolVar(&o.NoHeading, "noheading", false, "do not print the header row of a table")
 	f.StringVar(&outFormat, "format", "", "json, or a Go template of .ID .Name .Driver .CreatedAt .UpdatedAt ('table …' adds a header)")
-	f.StringArrayVarP(&o.Filters, "filter", "f", nil, "filter KEY=VALUE: name or id (regular expressions)")
+	stringArrayVarP(f, &o.Filters, "filter", "f", nil, "filter KEY=VALUE: name or id (regular expressions)")
 	return cmd
 }

@@ -201,7 +201,7 @@ func newStartCommand(a *app) *cobra.Command {
 	f.BoolVarP(&interactive, "interactive", "i", false, "connect stdin")
 	f.BoolVar(&r.All, "all", false, "start all containers (those that run already are left as they are)")
 	f.BoolVarP(&r.Latest, "latest", "l", false, "start the container created last")
-	f.StringArrayVarP(&filters, "filter", "f", nil, "start the containers that match KEY=VALUE (the filters of ps, but before and since); with names, those of them that match")
+	stringArrayVarP(f, &filters, "filter", "f", nil, "start the containers that match KEY=VALUE (the filters of ps, but before and since); with names, those of them that match")
 	f.BoolVar(&sigProxy, "sig-proxy", false, "forward signals to the container (with --attach, what husk does)")
 	f.StringVar(&r.DetachKeys, "detach-keys", attach.DefaultDetachKeys, "with --attach, the keys that detach from the container's terminal, leaving it running: comma-separated, each a character or ctrl-X (X one of a-z @ [ \\ ] ^ _); \"\" for none")
 	return cmd

@@ -39,8 +39,8 @@ func newStopCommand(a *app) *cobra.Command {
 	f.BoolVarP(&sel.All, "all", "a", false, "stop all containers")
 	f.BoolVarP(&sel.Latest, "latest", "l", false, "stop the container created last")
 	f.BoolVarP(&sel.Ignore, "ignore", "i", false, "skip names that are not containers")
-	f.StringArrayVar(&sel.CIDFiles, "cidfile", nil, "stop the container whose ID the file holds (run --cidfile)")
-	f.StringArrayVarP(&filters, "filter", "f", nil, "stop the containers that match KEY=VALUE (the filters of ps, but before and since)")
+	stringArrayVar(f, &sel.CIDFiles, "cidfile", nil, "stop the container whose ID the file holds (run --cidfile)")
+	stringArrayVarP(f, &filters, "filter", "f", nil, "stop the containers that match KEY=VALUE (the filters of ps, but before and since)")
 	return cmd
 }
 

@@ -55,7 +55,7 @@ label!=KEY[=VALUE] limits what is removed.`,
 	cmd.Flags().BoolVarP(&all, "all", "a", false, "remove every image no container uses, not only dangling ones")
 	cmd.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
 	cmd.Flags().BoolVar(&volumes, "volumes", false, "remove the volumes no container uses too")
-	cmd.Flags().StringArrayVar(&filters, "filter", nil, "remove only what matches: until=TIME, label=KEY[=VALUE], label!=KEY[=VALUE]")
+	stringArrayVar(cmd.Flags(), &filters, "filter", nil, "remove only what matches: until=TIME, label=KEY[=VALUE], label!=KEY[=VALUE]")
 	return cmd
 }
 
@@ -74,5 +74,5 @@ func (a *app) recordPrune(r sysprune.Report) {
 
 // addPruneFilterFlag adds the prune commands' --filter.
 func addPruneFilterFlag(cmd *cobra.Command, filters *[]string) {
-	cmd.Flags().StringArrayVar(filters, "filter", nil, "remove only what matches: until=TIME, label=KEY[=VALUE], label!=KEY[=VALUE]")
+	stringArrayVar(cmd.Flags(), filters, "filter", nil, "remove only what matches: until=TIME, label=KEY[=VALUE], label!=KEY[=VALUE]")
 }

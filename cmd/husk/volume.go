@@ -95,10 +95,10 @@ func newVolumeCreateCommand(a *app) *cobra.Command {
 			return nil
 		}),
 	}
-	create.Flags().StringArrayVarP(&labelVals, "label", "l", nil, "set a label KEY=VALUE (KEY alone: an empty value)")
-	create.Flags().StringArrayVar(&labelFiles, "label-file", nil, "read labels from a file of KEY=VALUE lines")
+	stringArrayVarP(create.Flags(), &labelVals, "label", "l", nil, "set a label KEY=VALUE (KEY alone: an empty value)")
+	stringArrayVar(create.Flags(), &labelFiles, "label-file", nil, "read labels from a file of KEY=VALUE lines")
 	create.Flags().BoolVar(&ignore, "ignore", false, "do nothing (but print its name) when the volume exists")
-	create.Flags().StringArrayVarP(&optVals, "opt", "o", nil, "local driver option KEY=VALUE: type=tmpfs (device=tmpfs, o=size=64m,mode=…), or o=bind with device=/PATH")
+	stringArrayVarP(create.Flags(), &optVals, "opt", "o", nil, "local driver option KEY=VALUE: type=tmpfs (device=tmpfs, o=size=64m,mode=…), or o=bind with device=/PATH")
 	return create
 }
 
@@ -134,7 +134,7 @@ func newVolumeLsCommand(a *app) *cobra.Command {
 	f.BoolVarP(&o.Quiet, "quiet", "q", false, "print only names")
 	f.BoolVar(&o.NoHeading, "noheading", false, "do not print the header row of a table")
 	f.StringVar(&outFormat, "format", "", "json, or a Go template ('{{.Name}}'; 'table {{.Name}} {{.Labels}}' adds a header)")
-	f.StringArrayVarP(&o.Filters, "filter", "f", nil, "filter KEY=VALUE: name (a regular expression), label=KEY[=VALUE], driver, dangling=true|false (no container uses it)")
+	stringArrayVarP(f, &o.Filters, "filter", "f", nil, "filter KEY=VALUE: name (a regular expression), label=KEY[=VALUE], driver, dangling=true|false (no container uses it)")
 	return ls
 }
 
