@@ -38,6 +38,9 @@
 #               runc started only once the container exists, as before
 #               husk started it beside the container's creation
 #               (runtime.Early); shows what starting it early saves
+#   husk-small  husk with HUSK_SMALL_PAGES=1 (through env(1)): its Go heap
+#               on 4 KiB pages, as before internal/hugeheap; shows what the
+#               heap on huge pages saves
 #   husk-ver    husk version: one start of the husk binary without a user
 #               namespace (husk run starts the binary twice, see the timeline)
 #
@@ -61,7 +64,7 @@
 # BENCH_RUN_WARM (warm-up rounds, default 2), BENCH_RUN_TRACE (timeline
 # rounds per tool, default 3, 0 = none), BENCH_RUN_IMAGE (default
 # husk-test/busybox:latest under the test registry), BENCH_RUN_GOALS
-# (default "podman=0.4 runc=1.5": highest acceptable husk/podman and
+# (default "podman=0.3 runc=1.1", issue 15's: highest acceptable husk/podman and
 # husk/bare-runc wall ratios), BENCH_MEM_INTERVAL (treerss sampling,
 # default 5ms).
 set -euo pipefail
@@ -69,11 +72,11 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 IMAGE_NAME=${BENCH_RUN_IMAGE:-husk-test/busybox:latest}
-GOALS=${BENCH_RUN_GOALS:-podman=0.4 runc=1.5}
+GOALS=${BENCH_RUN_GOALS:-podman=0.3 runc=1.1}
 WARM=${BENCH_RUN_WARM:-2}
 TRACE_N=${BENCH_RUN_TRACE:-3}
 MEM_IV=${BENCH_MEM_INTERVAL:-5ms}
-CASES=(husk podman runc runc-ovl split userns husk-dbg husk-late husk-ver)
+CASES=(husk podman runc runc-ovl split userns husk-dbg husk-late husk-small husk-ver)
 
 bench_init run
 [[ $WARM =~ ^[0-9]+$ ]] || bench_die "BENCH_RUN_WARM must be a number"
@@ -157,6 +160,7 @@ case_argv() {
 	husk) ARGV=("${HUSK[@]}" run --rm --network none "$IMAGE" true) ;;
 	husk-dbg) ARGV=("${HUSK[@]}" --log-level debug run --rm --network none "$IMAGE" true) ;;
 	husk-late) ARGV=(env HUSK_NO_EARLY_RUNTIME=1 "${HUSK[@]}" run --rm --network none "$IMAGE" true) ;;
+	husk-small) ARGV=(env HUSK_SMALL_PAGES=1 "${HUSK[@]}" run --rm --network none "$IMAGE" true) ;;
 	husk-ver) ARGV=("$HUSK_BIN" version) ;;
 	podman) ARGV=("${PODMAN[@]}" --runtime runc run --rm --network none "$IMAGE" true) ;;
 	runc) ARGV=("${USERNS[@]}" "$RUNC" --root "$B/state" run --bundle "$B" "$id") ;;
@@ -523,6 +527,7 @@ label() {
 	userns) echo "unshare userns only" ;;
 	husk-dbg) echo "husk, --log-level debug" ;;
 	husk-late) echo "husk run, runc started late" ;;
+	husk-small) echo "husk run, heap on small pages" ;;
 	husk-ver) echo "husk version" ;;
 	esac
 }
@@ -564,6 +569,8 @@ bench_say "  husk/podman     wall $rp $(bench_goal "$rp" "$gp") (goal <=$gp); tr
 bench_say "  husk/podman     tree PSS + the idle pause process's PSS ($PAUSE_PSS_H vs $PAUSE_PSS_P MiB): $rpss_pause (approx.)"
 bench_say "  husk/bare runc  wall $rr $(bench_goal "$rr" "$gr") (goal <=$gr)"
 bench_say "  (husk needs $(bench_ms "$(awk -v a="$hw" -v b="$rw" 'BEGIN {print a - b}')") ms more than the bare runc run; podman $(bench_ms "$(awk -v a="$pw" -v b="$rw" 'BEGIN {print a - b}')") ms)"
+rs=$(bench_ratio "$(med husk-small 1)" "$rw")
+bench_say "  husk/bare runc with the heap on small pages (HUSK_SMALL_PAGES=1)  wall $rs ($(bench_ms "$(awk -v a="$(med husk-small 1)" -v b="$hw" 'BEGIN {print a - b}')") ms more than with huge pages)"
 ro=$(bench_ratio "$hw" "$(med runc-ovl 1)")
 bench_say "  husk/bare runc on an overlay rootfs  wall $ro (not the goal's baseline: shows what the overlay itself costs runc,"
 bench_say "                  $(bench_ms "$(awk -v a="$(med runc-ovl 1)" -v b="$rw" 'BEGIN {print a - b}')") ms over the plain directory, mount and removal included)"

@@ -44,6 +44,12 @@ const (
 	// user namespace of its own instead of starting or joining the
 	// pause process: a debugging switch, documented in docs/design.md.
 	NoPause = "HUSK_NO_PAUSE"
+
+	// SmallPages, set by the user to a value other than "0", keeps
+	// bin/husk's Go heap on small pages (internal/hugeheap reads it in
+	// C, before the Go runtime starts): documented in docs/design.md,
+	// compared in bench/run-container.sh.
+	SmallPages = "HUSK_SMALL_PAGES"
 )
 
 // Pause: the per-user process that holds the user namespace.
@@ -189,7 +195,7 @@ func Unshare(environ []string, graphRoot, runRoot string) []string {
 // All lists every name above, for the test that keeps the source honest.
 var All = []string{
 	JoinExpected, UsernsConfigured, RootlessUID, RootlessGID, UsernsMapping,
-	NoJoin, NoPause,
+	NoJoin, NoPause, SmallPages,
 	PausePidFile, PauseReadyFD, PauseSleep, AdoptPID, AdoptKind,
 	MonitorReadyFD, MonitorLockFD, MonitorAttachFD, MonitorWinsize, MonitorWait, MonitorExited, MonitorGo,
 	MonPid, MonTicks, MonFDs, MonLog, MonLogMax, MonLogFiles, MonExit, MonSock,
