@@ -17,5 +17,7 @@
 // benchmark compares both).
 //
 // Only bin/husk links it: husk-transfer (pull, push) and husk-compose keep
-// their memory as it was.
+// their memory as it was. It is built for linux/amd64 and linux/arm64,
+// where the runtime maps through the C library's mmap and the raw mmap
+// system call takes the offset as is.
 package hugeheap
