@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -131,12 +130,7 @@ func earlyCgroupArgs(env Env, cfg Config) []string {
 }
 
 func (e *Early) start(env Env, cfg Config, startNow bool) error {
-	if err := os.MkdirAll(e.dir, 0o700); err != nil {
-		return err
-	}
-	// Until the container exists, the directory is this process's: a
-	// later listing (List) removes it if this process was killed.
-	if err := writeStarter(filepath.Join(e.idDir, earlyFile), os.Getpid()); err != nil {
+	if err := makeEarlyDir(e.idDir); err != nil {
 		return err
 	}
 	spec := filepath.Join(e.dir, "config.json")
@@ -348,9 +342,7 @@ func (e *Early) Close() {
 		}
 	}
 	if !e.taken {
-		if err := os.RemoveAll(e.idDir); err != nil && !errors.Is(err, os.ErrNotExist) {
-			logrus.Warnf("remove %s: %v", e.idDir, err)
-		}
+		removeEarlyDir(e.idDir)
 		return
 	}
 	_ = e.settle()

@@ -3,6 +3,7 @@ package runtime
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -168,6 +169,74 @@ func TestSweepEarly(t *testing.T) {
 		t.Errorf("a killed run's directory is left (%v)", err)
 	}
 	for _, d := range []string{going, taken} {
+		if _, err := os.Stat(d); err != nil {
+			t.Errorf("%s went: %v", d, err)
+		}
+	}
+}
+
+// An early directory appears only with its mark (made under a hidden name
+// and renamed), and goes through a hidden name too; the hidden ones that
+// killed runs leave are swept: a dead maker's, a removal's, and one
+// without a mark once it is old. A live maker's and a young unmarked one
+// stay.
+func TestEarlyDirHiddenNames(t *testing.T) {
+	store := storagetest.VFS(t)
+	ctrs := store.ContainersDir()
+	id := strings.Repeat("c", 64)
+	idDir := filepath.Join(ctrs, id)
+	if err := makeEarlyDir(idDir); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{filepath.Join(idDir, earlyFile), filepath.Join(idDir, "userdata")} {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("made without %s: %v", p, err)
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(ctrs, ".*")); len(left) != 0 {
+		t.Errorf("making it left %v", left)
+	}
+	removeEarlyDir(idDir)
+	left, _ := filepath.Glob(filepath.Join(ctrs, ".*"))
+	if _, err := os.Stat(idDir); !os.IsNotExist(err) || len(left) != 0 {
+		t.Errorf("removing it left %v (%v)", left, err)
+	}
+
+	hidden := func(suffix string, pid int, age time.Duration) string {
+		d := filepath.Join(ctrs, "."+strings.Repeat("d", 63)+suffix)
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if pid != 0 {
+			if err := writeStarter(filepath.Join(d, earlyFile), pid); err != nil {
+				t.Fatal(err)
+			}
+		}
+		old := time.Now().Add(-age)
+		if err := os.Chtimes(d, old, old); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	dead := deadPid(t)
+	swept := []string{
+		hidden("1-123", dead, 0),
+		hidden("2-gone", os.Getpid(), 0),
+		hidden("3-456", 0, 2*hiddenAge),
+	}
+	kept := []string{
+		hidden("4-789", os.Getpid(), 2*hiddenAge),
+		hidden("5-012", 0, 0),
+	}
+	if _, err := List(store); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range swept {
+		if _, err := os.Stat(d); !os.IsNotExist(err) {
+			t.Errorf("%s is left (%v)", d, err)
+		}
+	}
+	for _, d := range kept {
 		if _, err := os.Stat(d); err != nil {
 			t.Errorf("%s went: %v", d, err)
 		}

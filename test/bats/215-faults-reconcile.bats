@@ -31,7 +31,15 @@ teardown() {
 	wait_until 10 eval '[[ -z $(storage_containers_listed) ]]'
 	run_husk ps -a --format '{{.Names}}'
 	expect_eq "$output" "" "containers after the interrupted runs ($names)"
-	expect_eq "$(storage_containers)" "" "storage containers"
+	local left d
+	left=$(storage_containers)
+	if [[ -n $left ]]; then
+		# What is in them tells which step the kill interrupted.
+		for d in $left; do
+			ls -la "$XDG_DATA_HOME/husk/storage/overlay-containers/$d" "$XDG_DATA_HOME/husk/storage/overlay-containers/$d/userdata" >&2 2>&1 || true
+		done
+	fi
+	expect_eq "$left" "" "storage containers"
 	expect_no_container_leftovers
 	run_husk run --rm "$R/busybox" echo after
 	expect_eq "$output" after

@@ -460,7 +460,9 @@ if c.get("mount") and c.get("delegated") and c.get("manager") == "cgroupfs":
 # storage_containers: the storage library's container IDs in the current
 # store, one per line.
 storage_containers() {
-	ls -A "$XDG_DATA_HOME/husk/storage/overlay-containers" 2>/dev/null | grep -E '^[0-9a-f]{64}$' || true
+	# (With the hidden directories of containers made ahead, being made
+	# or being removed: runtime.makeEarlyDir, removeEarlyDir.)
+	ls -A "$XDG_DATA_HOME/husk/storage/overlay-containers" 2>/dev/null | grep -E '^\.?[0-9a-f]{64}(-[0-9a-z]+)?$' || true
 }
 
 # run_husk_127 ARGS...: run_husk for an expected 127, told to bats so that
