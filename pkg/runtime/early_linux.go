@@ -247,11 +247,11 @@ const (
 	earlyCgroupFile = "early-cgroup"
 )
 
-// writeSpec keeps the spec for the file beside the link the runtime
+// keepSpec keeps the spec for the file beside the link the runtime
 // reads through, until the runtime is done with it (settle). The file is
 // written once the runtime has the spec (deliver): the runtime parses it
 // meanwhile.
-func (e *Early) writeSpec(c *Container, b []byte) error {
+func (e *Early) keepSpec(c *Container, b []byte) error {
 	if c.Dir != e.dir {
 		return fmt.Errorf("early runtime: container directory %s, not %s", c.Dir, e.dir)
 	}
@@ -259,7 +259,7 @@ func (e *Early) writeSpec(c *Container, b []byte) error {
 	return nil
 }
 
-// writePending writes the spec kept by writeSpec to its file, once.
+// writePending writes the spec kept by keepSpec to its file, once.
 func (e *Early) writePending() error {
 	if e.pendingSpec == "" || e.written {
 		return nil

@@ -112,7 +112,7 @@ func TestEarlyTakenKeepsTheSpec(t *testing.T) {
 	e.taken = true
 	c := &Container{Dir: filepath.Join(ctrs, e.ID, "userdata")}
 	spec := []byte(`{"ociVersion":"1.0.2"}`)
-	if err := e.writeSpec(c, spec); err != nil {
+	if err := e.keepSpec(c, spec); err != nil {
 		t.Fatal(err)
 	}
 	// Abandoned (another command line was needed): config.json becomes

@@ -164,7 +164,7 @@ func (s *starter) prepare(ctx context.Context) error {
 	}
 	if s.early.pending() {
 		s.specJSON = b
-		err = s.early.writeSpec(c, b)
+		err = s.early.keepSpec(c, b)
 	} else {
 		err = writeSpecFile(c, b)
 	}
