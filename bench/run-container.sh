@@ -41,6 +41,9 @@
 #   husk-small  husk with HUSK_SMALL_PAGES=1 (through env(1)): its Go heap
 #               on 4 KiB pages, as before internal/hugeheap; shows what the
 #               heap on huge pages saves
+#   husk-nopf   husk with HUSK_NO_PREFAULT=1 (through env(1)): its code
+#               mapped page by page, as before internal/prefault; shows what
+#               mapping the code at start saves
 #   husk-ver    husk version: one start of the husk binary without a user
 #               namespace (husk run starts the binary twice, see the timeline)
 #
@@ -76,7 +79,7 @@ GOALS=${BENCH_RUN_GOALS:-podman=0.3 runc=1.1}
 WARM=${BENCH_RUN_WARM:-2}
 TRACE_N=${BENCH_RUN_TRACE:-3}
 MEM_IV=${BENCH_MEM_INTERVAL:-5ms}
-CASES=(husk podman runc runc-ovl split userns husk-dbg husk-late husk-small husk-ver)
+CASES=(husk podman runc runc-ovl split userns husk-dbg husk-late husk-small husk-nopf husk-ver)
 
 bench_init run
 [[ $WARM =~ ^[0-9]+$ ]] || bench_die "BENCH_RUN_WARM must be a number"
@@ -161,6 +164,7 @@ case_argv() {
 	husk-dbg) ARGV=("${HUSK[@]}" --log-level debug run --rm --network none "$IMAGE" true) ;;
 	husk-late) ARGV=(env HUSK_NO_EARLY_RUNTIME=1 "${HUSK[@]}" run --rm --network none "$IMAGE" true) ;;
 	husk-small) ARGV=(env HUSK_SMALL_PAGES=1 "${HUSK[@]}" run --rm --network none "$IMAGE" true) ;;
+	husk-nopf) ARGV=(env HUSK_NO_PREFAULT=1 "${HUSK[@]}" run --rm --network none "$IMAGE" true) ;;
 	husk-ver) ARGV=("$HUSK_BIN" version) ;;
 	podman) ARGV=("${PODMAN[@]}" --runtime runc run --rm --network none "$IMAGE" true) ;;
 	runc) ARGV=("${USERNS[@]}" "$RUNC" --root "$B/state" run --bundle "$B" "$id") ;;
@@ -528,6 +532,7 @@ label() {
 	husk-dbg) echo "husk, --log-level debug" ;;
 	husk-late) echo "husk run, runc started late" ;;
 	husk-small) echo "husk run, heap on small pages" ;;
+	husk-nopf) echo "husk run, code mapped page by page" ;;
 	husk-ver) echo "husk version" ;;
 	esac
 }
@@ -571,6 +576,8 @@ bench_say "  husk/bare runc  wall $rr $(bench_goal "$rr" "$gr") (goal <=$gr)"
 bench_say "  (husk needs $(bench_ms "$(awk -v a="$hw" -v b="$rw" 'BEGIN {print a - b}')") ms more than the bare runc run; podman $(bench_ms "$(awk -v a="$pw" -v b="$rw" 'BEGIN {print a - b}')") ms)"
 rs=$(bench_ratio "$(med husk-small 1)" "$rw")
 bench_say "  husk/bare runc with the heap on small pages (HUSK_SMALL_PAGES=1)  wall $rs ($(bench_ms "$(awk -v a="$(med husk-small 1)" -v b="$hw" 'BEGIN {print a - b}')") ms more than with huge pages)"
+rs=$(bench_ratio "$(med husk-nopf 1)" "$rw")
+bench_say "  husk/bare runc with the code mapped page by page (HUSK_NO_PREFAULT=1)  wall $rs ($(bench_ms "$(awk -v a="$(med husk-nopf 1)" -v b="$hw" 'BEGIN {print a - b}')") ms more than mapped at start)"
 ro=$(bench_ratio "$hw" "$(med runc-ovl 1)")
 bench_say "  husk/bare runc on an overlay rootfs  wall $ro (not the goal's baseline: shows what the overlay itself costs runc,"
 bench_say "                  $(bench_ms "$(awk -v a="$(med runc-ovl 1)" -v b="$rw" 'BEGIN {print a - b}')") ms over the plain directory, mount and removal included)"

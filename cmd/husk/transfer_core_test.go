@@ -45,8 +45,10 @@ func TestCoreLinksNoTransferMachinery(t *testing.T) {
 			t.Errorf("the husk_core build links %s", banned)
 		}
 	}
-	if !slices.Contains(deps, "github.com/husk-dev/husk/internal/hugeheap") {
-		t.Error("the husk_core build does not link internal/hugeheap")
+	for _, want := range []string{"github.com/husk-dev/husk/internal/hugeheap", "github.com/husk-dev/husk/internal/prefault"} {
+		if !slices.Contains(deps, want) {
+			t.Errorf("the husk_core build does not link %s", want)
+		}
 	}
 	if !slices.Contains(deps, "github.com/husk-dev/husk/pkg/pull/pullopts") {
 		t.Error("the husk_core build does not use pkg/pull/pullopts (test out of date?)")

@@ -50,6 +50,12 @@ const (
 	// C, before the Go runtime starts): documented in docs/design.md,
 	// compared in bench/run-container.sh.
 	SmallPages = "HUSK_SMALL_PAGES"
+
+	// NoPrefault, set by the user to a value other than "0", leaves
+	// bin/husk's code to be mapped page by page (internal/prefault reads
+	// it in C, before the Go runtime starts): documented in
+	// docs/design.md, compared in bench/run-container.sh.
+	NoPrefault = "HUSK_NO_PREFAULT"
 )
 
 // Pause: the per-user process that holds the user namespace.
@@ -195,7 +201,7 @@ func Unshare(environ []string, graphRoot, runRoot string) []string {
 // All lists every name above, for the test that keeps the source honest.
 var All = []string{
 	JoinExpected, UsernsConfigured, RootlessUID, RootlessGID, UsernsMapping,
-	NoJoin, NoPause, SmallPages,
+	NoJoin, NoPause, SmallPages, NoPrefault,
 	PausePidFile, PauseReadyFD, PauseSleep, AdoptPID, AdoptKind,
 	MonitorReadyFD, MonitorLockFD, MonitorAttachFD, MonitorWinsize, MonitorWait, MonitorExited, MonitorGo,
 	MonPid, MonTicks, MonFDs, MonLog, MonLogMax, MonLogFiles, MonExit, MonSock,
