@@ -39,6 +39,13 @@ func exitCode(err error, stderr io.Writer) int {
 	if errors.Is(err, transfer.ErrReported) {
 		return exitHusk // the helper has said why
 	}
+	if errors.Is(err, runtime.ErrInterrupted) {
+		fmt.Fprintf(stderr, "husk: %s\n", message(err))
+		if n := stopSignal.Load(); n != 0 {
+			return 128 + int(n)
+		}
+		return exitHusk
+	}
 	var ec *exitCodeError
 	if errors.As(err, &ec) {
 		if ec.msg != "" {

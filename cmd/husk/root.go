@@ -3,13 +3,10 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"runtime/debug"
-	"syscall"
 
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
@@ -45,7 +42,7 @@ type app struct {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := stopContext()
 	defer stop()
 	// A bug must not show the user a Go stack trace: one line and 125, the
 	// stack in the debug log (--log-level=debug).
@@ -93,6 +90,9 @@ func newAppFor(args []string, stdin io.Reader, stdout, stderr io.Writer) (*app, 
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkUnshare(cmd, args); err != nil {
 				return err
+			}
+			if interruptibleWaits(cmd) {
+				runtime.InterruptWaits(cmd.Context().Done())
 			}
 			return a.setup(cmd)
 		},

@@ -22,12 +22,13 @@ import (
 
 // Lock takes the container's lock: commands on the same container run one
 // at a time; commands on different containers never wait for each other.
+// A command told to stop while it waits gives up (ErrInterrupted).
 func (c *Container) Lock() (func(), error) {
 	f, err := os.OpenFile(filepath.Join(c.Dir, "lock"), os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("lock container %s: %w", c.Name, err)
 	}
-	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
+	if err := flockWait(f); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("lock container %s: %w", c.Name, err)
 	}
@@ -52,7 +53,7 @@ func (c *Container) StartLockFile() (*os.File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lock container %s: %w", c.Name, err)
 	}
-	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
+	if err := flockWait(f); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("lock container %s: %w", c.Name, err)
 	}

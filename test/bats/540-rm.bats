@@ -4,8 +4,9 @@
 # 1 for a name that is no container (0 with --ignore), 2 for a running
 # container without --force, the names printed as given, --cidfile (a
 # missing one ignored with --ignore, as later podman's systemd units need),
-# --depend, and --time with --force. The last test runs the same command
-# lines with podman and compares the exit codes.
+# --depend, --time with --force, and an rm told to stop (SIGTERM) while
+# another command holds the container's lock. The last test runs the same
+# command lines with podman and compares the exit codes.
 
 load helpers
 load podman-compare
@@ -126,6 +127,39 @@ wait_for_log() {
 	wait_for_log killed ready
 	run_husk rm -f killed
 	[[ ! -e $dir/killed ]] || die "rm -f without -t sent the stop signal: $(cat "$dir/killed")"
+}
+
+@test "rm -f told to stop while another husk command holds the container's lock gives up at once (128+N), leaving the container" {
+	run_husk create --name held "$R/busybox" true
+	local id=$output
+	local lock=$XDG_DATA_HOME/husk/storage/overlay-containers/$id/userdata/lock
+	[[ -d ${lock%/*} ]] || die "no container directory at ${lock%/*}"
+	local fifo=$BATS_TEST_TMPDIR/release ready=$BATS_TEST_TMPDIR/locked
+	mkfifo "$fifo"
+	# Holds the lock as another husk command would, until told on the fifo.
+	(
+		exec 9>>"$lock"
+		flock 9
+		echo >"$ready"
+		read -r _ <"$fifo"
+	) &
+	local holder=$!
+	local i
+	for i in $(seq 50); do [[ -e $ready ]] && break; sleep 0.1; done
+	[[ -e $ready ]] || die "the lock holder did not start"
+	local t0=$EPOCHREALTIME
+	run_expect 143 timeout --preserve-status -k 5 -s TERM 1 "$HUSK" rm -f held
+	local took
+	took=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+	awk -v t="$took" 'BEGIN { exit !(t < 4) }' || die "rm took ${took}s: it went on waiting after SIGTERM"
+	expect_contains "$stderr" "interrupted while waiting for another husk command on the container"
+	echo >"$fifo"
+	wait "$holder"
+	run_husk ps -a --format '{{.Names}}'
+	expect_eq "$output" held "the container is left as it was"
+	# Not told to stop, rm waits for the lock and then removes.
+	run_husk rm -f held
+	expect_eq "$output" held
 }
 
 # kill -s 0 of a running container is left out: podman 4.3.1 refuses
