@@ -26,6 +26,9 @@ func TestRootCommandsInProcess(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(imgs, "busybox", "index.json")); err != nil {
 		t.Skipf("needs the test images (make images): %v", err)
 	}
+	if handsOffTransfers {
+		t.Skip("the husk_core build hands pulls to husk-transfer by executing it in this process's place: the full build runs these commands in-process")
+	}
 	dir := t.TempDir()
 	g := []string{"--root", filepath.Join(dir, "root"), "--runroot", filepath.Join(dir, "run"), "--storage-driver", "vfs"}
 	husk := func(stdin string, args ...string) string {

@@ -21,7 +21,7 @@ func TestInterruptibleWaits(t *testing.T) {
 		"rm": true, "container rm": true, "stop": true, "container stop": true,
 		"kill": true, "pod rm": true, "pod stop": true, "container prune": true,
 		"network connect": true,
-		"run": false, "start": false, "exec": false, "attach": false,
+		"run":             false, "start": false, "exec": false, "attach": false,
 		"image rm": false, "image prune": false, "volume rm": false, "network rm": false,
 	} {
 		cmd, _, err := root.Find(strings.Fields(args))

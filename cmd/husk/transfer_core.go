@@ -17,6 +17,10 @@ import (
 // transfers to the transfer helper (internal/transfer): the same commands
 // built with everything (transfer_full.go).
 
+// handsOffTransfers: this build runs pulls, pushes, saves and loads in
+// husk-transfer.
+const handsOffTransfers = true
+
 // warnCallerSkew: the command binary is nobody's helper.
 func warnCallerSkew() {}
 

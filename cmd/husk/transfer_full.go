@@ -24,6 +24,9 @@ import (
 
 // warnCallerSkew warns when the husk that handed this command over is
 // another build.
+// handsOffTransfers: this build runs transfers in-process.
+const handsOffTransfers = false
+
 func warnCallerSkew() { transfer.WarnCallerSkew(version) }
 
 // transfersInfo says where transfers run, for husk info.
