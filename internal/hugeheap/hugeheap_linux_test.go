@@ -3,17 +3,17 @@
 package hugeheap
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"os/exec"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/husk-dev/husk/internal/smaps"
 )
 
 var sink []byte
@@ -21,32 +21,11 @@ var sink []byte
 // vmFlags returns the VmFlags of the mapping that holds addr.
 func vmFlags(t *testing.T, addr uintptr) []string {
 	t.Helper()
-	f, err := os.Open("/proc/self/smaps")
+	m, err := smaps.Of(addr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	in := false
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) == 0 {
-			continue
-		}
-		if !strings.HasSuffix(fields[0], ":") {
-			// A mapping's first line: "start-end perms offset dev inode [path]".
-			lo, hi, _ := strings.Cut(fields[0], "-")
-			a, err1 := strconv.ParseUint(lo, 16, 64)
-			b, err2 := strconv.ParseUint(hi, 16, 64)
-			in = err1 == nil && err2 == nil && uint64(addr) >= a && uint64(addr) < b
-			continue
-		}
-		if in && fields[0] == "VmFlags:" {
-			return fields[1:]
-		}
-	}
-	t.Fatalf("no mapping holds %#x", addr)
-	return nil
+	return m.VmFlags
 }
 
 func hasTHP() bool {

@@ -3,56 +3,26 @@
 package prefault
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"os/exec"
 	"reflect"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/husk-dev/husk/internal/smaps"
 )
 
 // codeMapping returns the size and the resident size, in kB, of the
 // mapping that holds this package's code.
 func codeMapping(t *testing.T) (size, rss int) {
 	t.Helper()
-	addr := uint64(reflect.ValueOf(codeMapping).Pointer())
-	f, err := os.Open("/proc/self/smaps")
+	m, err := smaps.Of(reflect.ValueOf(codeMapping).Pointer())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	in := false
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) < 2 {
-			continue
-		}
-		if !strings.HasSuffix(fields[0], ":") {
-			// A mapping's first line: "start-end perms offset dev inode [path]".
-			lo, hi, _ := strings.Cut(fields[0], "-")
-			a, err1 := strconv.ParseUint(lo, 16, 64)
-			b, err2 := strconv.ParseUint(hi, 16, 64)
-			in = err1 == nil && err2 == nil && addr >= a && addr < b
-			continue
-		}
-		if !in {
-			continue
-		}
-		n, _ := strconv.Atoi(fields[1])
-		switch fields[0] {
-		case "Size:":
-			size = n
-		case "Rss:":
-			rss = n
-			return size, rss
-		}
-	}
-	t.Fatalf("no mapping holds %#x", addr)
-	return 0, 0
+	return m.SizeKB, m.RssKB
 }
 
 // The executable's code is resident whole from the start.

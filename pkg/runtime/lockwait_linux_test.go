@@ -24,16 +24,11 @@ func holdLock(t *testing.T, c *Container) func() {
 	return func() { f.Close() }
 }
 
-// A command told to stop while another holds the container's lock gives
-// up with ErrInterrupted; one that is not told waits and gets the lock.
-func TestLockWaitInterrupted(t *testing.T) {
-	c := &Container{Name: "c", Dir: t.TempDir()}
-	stop := make(chan struct{})
-	InterruptWaits(stop)
-	defer InterruptWaits(nil)
-
-	release := holdLock(t, c)
-	defer release()
+// lockAway takes c's lock in a goroutine (and at once lets it go); the
+// channel gets how that went. It checks that the goroutine is still
+// waiting 100 ms later.
+func lockAway(t *testing.T, c *Container) <-chan error {
+	t.Helper()
 	done := make(chan error, 1)
 	go func() {
 		unlock, err := c.Lock()
@@ -47,14 +42,35 @@ func TestLockWaitInterrupted(t *testing.T) {
 		t.Fatalf("Lock returned %v while the lock was held", err)
 	case <-time.After(100 * time.Millisecond):
 	}
-	close(stop)
+	return done
+}
+
+// result waits up to 5 s for lockAway's outcome.
+func result(t *testing.T, done <-chan error, what string) error {
+	t.Helper()
 	select {
 	case err := <-done:
-		if !errors.Is(err, ErrInterrupted) {
-			t.Fatalf("Lock after the stop: %v, want ErrInterrupted", err)
-		}
+		return err
 	case <-time.After(5 * time.Second):
-		t.Fatal("Lock went on waiting after the stop")
+		t.Fatalf("Lock still waiting %s", what)
+		return nil
+	}
+}
+
+// A command told to stop while another holds the container's lock gives
+// up with ErrInterrupted; one that is not told waits and gets the lock.
+func TestLockWaitInterrupted(t *testing.T) {
+	c := &Container{Name: "c", Dir: t.TempDir()}
+	stop := make(chan struct{})
+	InterruptWaits(stop)
+	defer InterruptWaits(nil)
+
+	release := holdLock(t, c)
+	defer release()
+	done := lockAway(t, c)
+	close(stop)
+	if err := result(t, done, "after the stop"); !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("Lock after the stop: %v, want ErrInterrupted", err)
 	}
 
 	// A free lock is taken even after the stop: a command's teardown
@@ -71,30 +87,15 @@ func TestLockWaitsWithoutInterrupt(t *testing.T) {
 	c := &Container{Name: "c", Dir: t.TempDir()}
 	InterruptWaits(nil)
 	release := holdLock(t, c)
-	done := make(chan error, 1)
-	go func() {
-		unlock, err := c.StartLock() // start.lock: a different file, free
-		if err == nil {
-			unlock()
-		}
-		unlock, err = c.Lock()
-		if err == nil {
-			unlock()
-		}
-		done <- err
-	}()
-	select {
-	case err := <-done:
-		t.Fatalf("Lock returned %v while the lock was held", err)
-	case <-time.After(100 * time.Millisecond):
+	// start.lock is another file: free.
+	unlock, err := c.StartLock()
+	if err != nil {
+		t.Fatal(err)
 	}
+	unlock()
+	done := lockAway(t, c)
 	release()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("Lock after the release: %v", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("Lock did not get the released lock")
+	if err := result(t, done, "after the release"); err != nil {
+		t.Fatalf("Lock after the release: %v", err)
 	}
 }
