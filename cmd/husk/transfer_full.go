@@ -22,11 +22,11 @@ import (
 // (internal/transfer), and what in-process tests run. transfer_core.go is
 // the other side.
 
-// warnCallerSkew warns when the husk that handed this command over is
-// another build.
 // handsOffTransfers: this build runs transfers in-process.
 const handsOffTransfers = false
 
+// warnCallerSkew warns when the husk that handed this command over is
+// another build.
 func warnCallerSkew() { transfer.WarnCallerSkew(version) }
 
 // transfersInfo says where transfers run, for husk info.

@@ -3,6 +3,7 @@ package runtime
 import (
 	"errors"
 	"os"
+	"time"
 
 	"github.com/sirupsen/logrus"
 	"golang.org/x/sys/unix"
@@ -23,9 +24,10 @@ var interrupt <-chan struct{}
 func InterruptWaits(done <-chan struct{}) { interrupt = done }
 
 // flockWait takes an exclusive lock on f, waiting while another process
-// holds it, unless the wait is interrupted (InterruptWaits). On
-// ErrInterrupted a goroutine still waits on f's descriptor: the caller
-// closes f, and the lock, if it comes, goes with the descriptor.
+// holds it, unless the wait is interrupted (InterruptWaits). A wait that
+// can be interrupted tries again and again (1 ms apart at first, then up
+// to 20 ms): a blocking flock could not be called off, and would take the
+// lock later for nothing.
 func flockWait(f *os.File) error {
 	fd := int(f.Fd())
 	err := unix.Flock(fd, unix.LOCK_EX|unix.LOCK_NB)
@@ -33,20 +35,21 @@ func flockWait(f *os.File) error {
 		return err
 	}
 	logrus.Debugf("waiting for %s: another husk command holds it", f.Name())
-	got := make(chan error, 1)
-	go func() { got <- flockBlocking(fd) }()
-	select {
-	case err := <-got:
-		return err
-	case <-interrupt:
-		return ErrInterrupted
+	if interrupt == nil {
+		for {
+			if err := unix.Flock(fd, unix.LOCK_EX); !errors.Is(err, unix.EINTR) {
+				return err
+			}
+		}
 	}
-}
-
-func flockBlocking(fd int) error {
-	for {
-		err := unix.Flock(fd, unix.LOCK_EX)
-		if !errors.Is(err, unix.EINTR) {
+	for pause := time.Millisecond; ; pause = min(2*pause, 20*time.Millisecond) {
+		select {
+		case <-interrupt:
+			return ErrInterrupted
+		case <-time.After(pause):
+		}
+		err := unix.Flock(fd, unix.LOCK_EX|unix.LOCK_NB)
+		if !errors.Is(err, unix.EWOULDBLOCK) {
 			return err
 		}
 	}
