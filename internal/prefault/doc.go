@@ -5,10 +5,10 @@
 // function of every package, then the command. Each first touch of a
 // code page is a page fault that maps the page from the page cache (and
 // up to 15 of its neighbours); on the virtual machines husk is tuned on
-// one costs 12–30 µs, and bin/husk took ~150 of them before it had done
-// anything. One madvise(MADV_POPULATE_READ) over the executable segment
-// maps it whole in ~1 ms less than those faults took, and `husk version`
-// ran ~2 ms sooner (bench/README.md, "Code mapped at start"). The segment
+// one costs 12–30 µs, and `husk version` took ~110 of them in its code.
+// One madvise(MADV_POPULATE_READ) over the executable segment maps it
+// whole: `husk version` ran ~2 ms sooner, `run --rm` 3.4–3.7 ms
+// (bench/README.md, "The code mapped at start"). The segment
 // was ~94% touched anyway, so the process's resident memory barely
 // grows, and the pages are the page cache's, shared with every other
 // husk process. The read-only data segment is left alone: only about
