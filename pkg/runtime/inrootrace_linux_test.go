@@ -122,3 +122,21 @@ func TestCtrRootOpenFifoDoesNotHang(t *testing.T) {
 		t.Fatal("opening a fifo hangs")
 	}
 }
+
+// TestCtrRootWithoutOpenat2 runs the hostile-root tests again through
+// the lookup husk uses where openat2 is missing or refused: pathrs-lite
+// (its own openat2 on this kernel, its checked walk on older ones).
+func TestCtrRootWithoutOpenat2(t *testing.T) {
+	if !haveOpenat2() {
+		t.Log("openat2 is refused here: every test already used pathrs-lite")
+	}
+	old := haveOpenat2
+	haveOpenat2 = func() bool { return false }
+	t.Cleanup(func() { haveOpenat2 = old })
+	t.Run("open", TestCtrRootOpenHostile)
+	t.Run("write", TestCtrRootWriteHostile)
+	t.Run("walk", TestCtrRootWalkHostile)
+	t.Run("race", TestCtrRootRace)
+	t.Run("user", TestResolveUserRace)
+	t.Run("fifo", TestCtrRootOpenFifoDoesNotHang)
+}
