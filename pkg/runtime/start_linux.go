@@ -96,6 +96,9 @@ type starter struct {
 	// exitTime, when set, is when the process exited (the C waiter
 	// recorded it); else it exited now.
 	exitTime time.Time
+	// unsaved: the exit is recorded in memory only, for the removal
+	// (--rm) that follows.
+	unsaved bool
 	// cleanup runs in reverse order at the teardown; background ones run
 	// side by side with it and are waited for at its end.
 	cleanup    []func()
@@ -302,6 +305,12 @@ func (s *starter) exited(code int, err error) error {
 		c.State.MonitorPid = 0
 	}
 	recordEvent(s.env, c, events.Died, events.ExitCode(code))
+	if c.Config.Remove && !c.State.Restarting {
+		// The teardown that follows records the exit code and removes
+		// the record; it saves this state only if the removal fails.
+		s.unsaved = true
+		return err
+	}
 	if serr := c.SaveState(); serr != nil && err == nil {
 		// "rm -f" from another shell may have removed the container
 		// meanwhile: its exit code is still this command's.
@@ -347,6 +356,8 @@ func (s *starter) teardown() error {
 		}
 		if err = removeStorage(env, c); err == nil {
 			removeAnonymousVolumes(env, c)
+		} else if s.unsaved {
+			_ = c.SaveState()
 		}
 		logrus.Debugf("timing: storage removed after %v", time.Since(t1))
 	}
