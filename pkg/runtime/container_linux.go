@@ -136,6 +136,9 @@ type Container struct {
 	State  State
 	// Dir holds husk.json and the bundle (config.json).
 	Dir string
+	// markedStart: this process recorded itself as the container's
+	// starter (markStarting) and has not ended that since.
+	markedStart bool
 }
 
 // ErrContainerUnknown is returned when no container matches.

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -29,9 +30,19 @@ import (
 const startingFile = "starting"
 
 // markStarting records this process as the container's starter.
-func markStarting(c *Container) error { return markStarter(c, os.Getpid()) }
+func markStarting(c *Container) error {
+	if c.markedStart {
+		return nil // (create's mark, still there at the start of a run)
+	}
+	if err := markStarter(c, os.Getpid()); err != nil {
+		return err
+	}
+	c.markedStart = true
+	return nil
+}
 
 func markStarter(c *Container, pid int) error {
+	c.markedStart = false
 	if err := writeStarter(filepath.Join(c.Dir, startingFile), pid); err != nil {
 		return fmt.Errorf("record the start of container %s: %w", c.Name, err)
 	}
@@ -40,9 +51,16 @@ func markStarter(c *Container, pid int) error {
 
 // writeStarter records pid (and when it started) in the file at path.
 func writeStarter(path string, pid int) error {
-	b := []byte(strconv.Itoa(pid) + " " + strconv.FormatUint(procStartTicks(pid), 10) + "\n")
+	ticks := ownStartTicks()
+	if pid != os.Getpid() {
+		ticks = procStartTicks(pid)
+	}
+	b := []byte(strconv.Itoa(pid) + " " + strconv.FormatUint(ticks, 10) + "\n")
 	return os.WriteFile(path, b, 0o600)
 }
+
+// ownStartTicks is when this process started, read once.
+var ownStartTicks = sync.OnceValue(func() uint64 { return procStartTicks(os.Getpid()) })
 
 // handOverStart makes pid the starter of a start in progress (if there is
 // one).
@@ -53,7 +71,10 @@ func handOverStart(c *Container, pid int) {
 }
 
 // unmarkStarting ends the start in progress.
-func unmarkStarting(c *Container) { _ = os.Remove(filepath.Join(c.Dir, startingFile)) }
+func unmarkStarting(c *Container) {
+	c.markedStart = false
+	_ = os.Remove(filepath.Join(c.Dir, startingFile))
+}
 
 // starterGone reports whether the container has a start in progress whose
 // process is gone.
