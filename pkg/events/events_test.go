@@ -40,6 +40,12 @@ func TestAppendRead(t *testing.T) {
 	if fi.Mode().Perm() != 0o600 {
 		t.Errorf("journal mode %v, want 0600", fi.Mode().Perm())
 	}
+	// A journal removed meanwhile (system reset) is made again.
+	must(t, os.RemoveAll(j.Dir))
+	must(t, j.Append(Event{Type: Container, Status: Remove, ID: "abc", Name: "c1"}))
+	if got := readAll(t, j, Options{}); len(got) != 1 || got[0].Status != Remove {
+		t.Fatalf("after the journal was removed: %+v", got)
+	}
 }
 
 func TestJSONKeysArePodmans(t *testing.T) {
