@@ -39,8 +39,8 @@
 #               husk started it beside the container's creation
 #               (runtime.Early); shows what starting it early saves
 #   husk-small  husk with HUSK_SMALL_PAGES=1 (through env(1)): its Go heap
-#               on 4 KiB pages, as before internal/hugeheap; shows what the
-#               heap on huge pages saves
+#               on 4 KiB pages and the runtime's chunks faulted page by
+#               page, as before internal/hugeheap; shows what both save
 #   husk-nopf   husk with HUSK_NO_PREFAULT=1 (through env(1)): its code
 #               mapped page by page, as before internal/prefault; shows what
 #               mapping the code at start saves

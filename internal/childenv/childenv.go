@@ -46,7 +46,8 @@ const (
 	NoPause = "HUSK_NO_PAUSE"
 
 	// SmallPages, set by the user to a value other than "0", keeps
-	// bin/husk's Go heap on small pages (internal/hugeheap reads it in
+	// bin/husk's Go heap on small pages and leaves the runtime's own
+	// chunks to fault in page by page (internal/hugeheap reads it in
 	// C, before the Go runtime starts): documented in docs/design.md,
 	// compared in bench/run-container.sh.
 	SmallPages = "HUSK_SMALL_PAGES"

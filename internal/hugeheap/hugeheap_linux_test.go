@@ -59,7 +59,7 @@ func TestHeapAdvised(t *testing.T) {
 func TestSmallPagesLeavesHeap(t *testing.T) {
 	if os.Getenv("HUGEHEAP_CHILD") == "1" {
 		sink = make([]byte, 1<<20)
-		fmt.Printf("advised=%d hg=%v\n", Advised(), slices.Contains(vmFlags(t, uintptr(unsafe.Pointer(&sink[0]))), "hg"))
+		fmt.Printf("advised=%d hg=%v populated=%d\n", Advised(), slices.Contains(vmFlags(t, uintptr(unsafe.Pointer(&sink[0]))), "hg"), Populated())
 		return
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^TestSmallPagesLeavesHeap$")
@@ -68,7 +68,7 @@ func TestSmallPagesLeavesHeap(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
-	if !strings.Contains(string(out), "advised=0 hg=false") {
+	if !strings.Contains(string(out), "advised=0 hg=false populated=0") {
 		t.Errorf("with HUSK_SMALL_PAGES=1: %s", out)
 	}
 }
@@ -82,4 +82,28 @@ func madviseWorks() error {
 	}
 	defer unix.Munmap(b)
 	return unix.Madvise(b, unix.MADV_HUGEPAGE)
+}
+
+// The runtime's own 256 KiB chunks are mapped whole where the kernel can
+// (MADV_POPULATE_WRITE, Linux 5.14). A runtime that stopped mapping them
+// so would leave the counter at 0.
+func TestRuntimeChunksPopulated(t *testing.T) {
+	if os.Getenv("HUSK_SMALL_PAGES") != "" {
+		t.Skip("HUSK_SMALL_PAGES is set in the test's environment")
+	}
+	b, err := unix.Mmap(-1, 0, 1<<16, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	perr := unix.Madvise(b, unix.MADV_POPULATE_WRITE)
+	unix.Munmap(b)
+	if perr != nil {
+		if Populated() != 0 {
+			t.Fatalf("MADV_POPULATE_WRITE fails here (%v), yet %d chunks count as populated", perr, Populated())
+		}
+		t.Skipf("this kernel has no MADV_POPULATE_WRITE (%v, before Linux 5.14): the chunks fault in page by page", perr)
+	}
+	if Populated() == 0 {
+		t.Fatal("none of the runtime's 256 KiB chunks was mapped whole")
+	}
 }
