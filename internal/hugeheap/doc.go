@@ -15,9 +15,10 @@
 // prefers, and advises the heap's mappings after making them. The
 // runtime's own 256 KiB chunks (persistentalloc: its span sets, spans,
 // itabs), where a run took ~100 faults, are mapped whole at once
-// (MADV_POPULATE_WRITE): ~0.7 MiB more resident. Other mappings pass
-// through untouched. HUSK_SMALL_PAGES=1 turns both off (the benchmark
-// compares both).
+// (MADV_POPULATE_WRITE): ~0.7 MiB more resident; and the C library keeps
+// one malloc arena instead of one per thread. Other mappings pass
+// through untouched. HUSK_SMALL_PAGES=1 turns all three off (the
+// benchmark compares both ways).
 //
 // Only bin/husk links it: husk-transfer (pull, push) and husk-compose keep
 // their memory as it was. It is built for linux/amd64 and linux/arm64,
