@@ -97,8 +97,9 @@ type starter struct {
 	// recorded it); else it exited now.
 	exitTime time.Time
 	// unsaved: the exit is recorded in memory only, for the removal
-	// (--rm) that follows.
-	unsaved bool
+	// (--rm) that follows; endedEarly: so was the running state, the
+	// process having ended before it was recorded (--rm).
+	unsaved, endedEarly bool
 	// cleanup runs in reverse order at the teardown; background ones run
 	// side by side with it and are waited for at its end.
 	cleanup    []func()
@@ -265,8 +266,16 @@ func (s *starter) created(pid int) error {
 	c.State.Status, c.State.Pid, c.State.StartedAt = StatusRunning, pid, time.Now().UTC()
 	c.State.StartTicks, c.State.ExitCode, c.State.Error = procStartTicks(pid), 0, ""
 	noteRestartOnStart(c)
-	if err := c.SaveState(); err != nil {
-		return err
+	// A foreground --rm container whose process already ended (create
+	// and start in one runtime call: a short command) is not recorded as
+	// running: this process's teardown removes the record right after,
+	// and the start stays marked until then. (A monitor's teardown runs
+	// in another process, which reads the running state.)
+	s.endedEarly = c.Config.Remove && !s.stdio.monitored && s.stdio.handover == nil && c.State.StartTicks == 0
+	if !s.endedEarly {
+		if err := c.SaveState(); err != nil {
+			return err
+		}
 	}
 	if err := c.Config.PidFiles.write(pid, c.State.MonitorPid); err != nil {
 		return err
@@ -283,7 +292,9 @@ func (s *starter) created(pid int) error {
 
 func (s *starter) running(pid int) {
 	s.ran = true
-	unmarkStarting(s.c)
+	if !s.endedEarly {
+		unmarkStarting(s.c)
+	}
 	RecordEvent(s.env, s.c, events.Start)
 	notifyStarted(s.c)
 	if s.stdio.Started != nil {
