@@ -49,7 +49,7 @@ func Start(ctx context.Context, env Env, c *Container, stdio Stdio) (code int, e
 		create: s.create, placed: s.placed, created: s.created, running: s.running,
 		// The teardown, as the start, must be finished by a later
 		// command if this process is killed in the middle of it.
-		exited: func() { _ = markStarting(c) },
+		exited: func() { _ = markStarting(c); s.unmountEarly() },
 		trace:  s.tlog,
 	}
 	// Without a network helper to wait for (none, or a bridge without
@@ -100,6 +100,11 @@ type starter struct {
 	// (--rm) that follows; endedEarly: so was the running state, the
 	// process having ended before it was recorded (--rm).
 	unsaved, endedEarly bool
+	// hooks: the spec has OCI hooks (which may look at the rootfs until
+	// the runtime's delete); unmounted, when set, is closed once the
+	// early unmount of a --rm container's layer is done.
+	hooks     bool
+	unmounted chan struct{}
 	// cleanup runs in reverse order at the teardown; background ones run
 	// side by side with it and are waited for at its end.
 	cleanup    []func()
@@ -139,6 +144,7 @@ func (s *starter) prepare(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	s.hooks = spec.Hooks != nil
 	s.tlog("spec built")
 	if s.plan, s.cgroupFD, err = placeCgroup(env, c, spec); err != nil {
 		return err
@@ -332,6 +338,24 @@ func (s *starter) exited(code int, err error) error {
 	return err
 }
 
+// unmountEarly unmounts a --rm container's layer as soon as its process
+// has exited, beside the rest of the exit's recording, instead of inside
+// the removal that follows: the removal then finds it unmounted. (The
+// container's own mount namespace held its copy of the mount; nothing of
+// the rootfs is read after the exit unless a hook does.)
+func (s *starter) unmountEarly() {
+	c := s.c
+	if !c.Config.Remove || c.Config.Rootfs != "" || s.hooks {
+		return
+	}
+	done := make(chan struct{})
+	s.unmounted = done
+	go func() {
+		defer close(done)
+		unmountRoot(s.env, c)
+	}()
+}
+
 // teardown undoes what the start did: the runtime's delete and the other
 // cleanups (unmount, network, cgroup) run side by side to keep --rm
 // quick; with --rm the container's storage goes too. Everything is done
@@ -364,6 +388,9 @@ func (s *starter) teardown() error {
 		// The record goes; the exit code stays for "husk wait".
 		if c.State.Status == StatusExited {
 			recordExit(env, c)
+		}
+		if s.unmounted != nil {
+			<-s.unmounted
 		}
 		if err = removeStorage(env, c); err == nil {
 			removeAnonymousVolumes(env, c)
