@@ -109,21 +109,22 @@ func (j *Journal) Append(e Event) error {
 // journal's directory first when it is missing.
 func (j *Journal) openFD(name string, flags int) (int, error) {
 	flags |= unix.O_CREAT | unix.O_CLOEXEC
+	made := false
 	for {
 		fd, err := unix.Open(j.path(name), flags, 0o600)
-		if errors.Is(err, unix.EINTR) {
+		switch {
+		case err == nil:
+			return fd, nil
+		case errors.Is(err, unix.EINTR):
 			continue
-		}
-		if errors.Is(err, unix.ENOENT) {
+		case errors.Is(err, unix.ENOENT) && !made:
 			if merr := os.MkdirAll(j.Dir, 0o700); merr != nil {
 				return -1, fmt.Errorf("create event journal: %w", merr)
 			}
-			fd, err = unix.Open(j.path(name), flags, 0o600)
+			made = true
+			continue
 		}
-		if err != nil {
-			return -1, &fs.PathError{Op: "open", Path: j.path(name), Err: err}
-		}
-		return fd, nil
+		return -1, &fs.PathError{Op: "open", Path: j.path(name), Err: err}
 	}
 }
 
