@@ -22,7 +22,8 @@
 //     (create_linux.go); the bundle (bundle_linux.go: image config and
 //     options to spec.Options, /etc files, volumes); Start
 //     (start_linux.go: prepare, create with fallback between runtimes,
-//     record, teardown); Exec (exec_linux.go); Remove, Kill, Stop,
+//     record; teardown_linux.go: the exit and the teardown); Exec
+//     (exec_linux.go); Remove, Kill, Stop,
 //     WaitExit, Refresh; the monitor of a detached container
 //     (monitor_linux.go); the container log (log.go, logs_linux.go,
 //     logfiles_linux.go, logread_linux.go); cp and top; file access
