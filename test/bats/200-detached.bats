@@ -163,7 +163,10 @@ elapsed_ms() {
 }
 
 @test "run -d --rm: wait gets the exit code and the monitor removes the container" {
-	run_husk run -d --rm --name ephemeral "$R/busybox" sh -c 'while [ ! -e /go ]; do sleep 0.05; done; exit 6'
+	# (The pause after /go lets the exec's touch end before the
+	# container's exit kills what is left in its pid namespace: else
+	# exec can report the touch killed, 137, on a loaded machine.)
+	run_husk run -d --rm --name ephemeral "$R/busybox" sh -c 'while [ ! -e /go ]; do sleep 0.05; done; sleep 0.5; exit 6'
 	local id=$output mpid out=$BATS_TEST_TMPDIR/wait waiter
 	mpid=$(ctr_monitor_pid ephemeral)
 	expect_eq "$(ctr_status ephemeral)" running
@@ -526,7 +529,8 @@ husk_logs_bytes() {
 }
 
 @test "wait blocks until the container exits and prints the exit code of each container" {
-	run_husk run -d --name w1 "$R/busybox" sh -c 'while [ ! -e /go ]; do sleep 0.05; done; exit 3'
+	# (The pause after /go: see "run -d --rm: wait gets the exit code".)
+	run_husk run -d --name w1 "$R/busybox" sh -c 'while [ ! -e /go ]; do sleep 0.05; done; sleep 0.5; exit 3'
 	run_husk run -d --name w2 "$R/busybox" sh -c 'exit 0'
 	local out=$BATS_TEST_TMPDIR/wait waiter
 	husk_bg "$out" wait w1 w2
