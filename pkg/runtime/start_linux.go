@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/sirupsen/logrus"
-	"golang.org/x/sys/unix"
 
 	"github.com/husk-dev/husk/internal/setting"
 	"github.com/husk-dev/husk/pkg/cgroups"
@@ -277,7 +276,7 @@ func (s *starter) created(pid int) error {
 	// running: this process's teardown removes the record right after,
 	// and the start stays marked until then. (A monitor's teardown runs
 	// in another process, which reads the running state.)
-	s.endedEarly = c.Config.Remove && !s.stdio.monitored && s.stdio.handover == nil && endedChild(pid)
+	s.endedEarly = c.Config.Remove && !s.stdio.monitored && s.stdio.handover == nil && isZombie(pid)
 	if !s.endedEarly {
 		if err := c.SaveState(); err != nil {
 			return err
@@ -294,14 +293,6 @@ func (s *starter) created(pid int) error {
 		s.tlog("network ready")
 	}
 	return nil
-}
-
-// endedChild reports whether pid is a child of this process that has
-// ended and waits to be reaped (it is left so).
-func endedChild(pid int) bool {
-	var si unix.Siginfo
-	err := unix.Waitid(unix.P_PID, pid, &si, unix.WEXITED|unix.WNOHANG|unix.WNOWAIT, nil)
-	return err == nil && si.Signo == int32(unix.SIGCHLD)
 }
 
 func (s *starter) running(pid int) {
